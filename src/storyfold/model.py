@@ -12,9 +12,8 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from enum import Enum
+from enum import StrEnum
 from typing import Any
-
 
 # --------------------------------------------------------------------------- ingest
 
@@ -98,7 +97,7 @@ def article_id(text: str, outlet: str | None = None, url: str | None = None) -> 
 # --------------------------------------------------------------------------- fold
 
 
-class RelationKind(str, Enum):
+class RelationKind(StrEnum):
     DUPLICATE = "duplicate"  # same text after normalisation
     NEAR_DUPLICATE = "near_duplicate"  # the same article, lightly edited (high Jaccard)
     PARTIAL = "partial"  # shares whole paragraphs/quotes but is a different article
@@ -230,7 +229,7 @@ class Period:
 # --------------------------------------------------------------------------- claims
 
 
-class ValueKind(str, Enum):
+class ValueKind(StrEnum):
     MONEY = "money"  # unit = ISO 4217 code
     PERCENT = "percent"  # unit = "%" or "pp" (percentage points)
     COUNT = "count"  # unit = the counted noun, canonical English singular ("employee", "car")
@@ -238,7 +237,7 @@ class ValueKind(str, Enum):
     TIME = "time"  # a date or period; `period` holds it, `value` is None
 
 
-class Bound(str, Enum):
+class Bound(StrEnum):
     EQ = "eq"
     APPROX = "approx"  # about, around, environ, rund
     GT = "gt"  # more than, plus de, über
@@ -277,13 +276,17 @@ class Claim:
 
     @property
     def id(self) -> str:
-        return hashlib.sha1(f"{self.article_id}:{self.start}:{self.end}:{self.predicate}".encode()).hexdigest()[:16]
+        return hashlib.sha1(
+            f"{self.article_id}:{self.start}:{self.end}:{self.predicate}".encode()
+        ).hexdigest()[:16]
 
     def display(self) -> str:
         """A short human rendering of the normalised value: '1e10 USD', '2024-H1', '>300 employee'."""
         if self.kind is ValueKind.TIME:
             return self.period or "?"
-        pre = {Bound.GT: ">", Bound.GE: ">=", Bound.LT: "<", Bound.LE: "<=", Bound.APPROX: "~"}.get(self.bound, "")
+        pre = {Bound.GT: ">", Bound.GE: ">=", Bound.LT: "<", Bound.LE: "<=", Bound.APPROX: "~"}.get(
+            self.bound, ""
+        )
         v = format_number(self.value)
         if self.bound is Bound.RANGE and self.value_high is not None:
             v = f"{v}-{format_number(self.value_high)}"

@@ -1,0 +1,255 @@
+"""Command line: ingest, stories, show, export, serve, sources, demo.
+
+Errors about inputs go to stderr, one line each, and never stop a batch; the exit code is
+0 when the batch ran (even with bad inputs), 1 when nothing could be done.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from enum import StrEnum
+from importlib import resources
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markdown import Markdown
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+
+from storyfold.pipeline import IngestReport, Library
+from storyfold.store.sqlite import StoreError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Fold overlapping news articles, in any language, into stories with traced, reconciled facts.",
+)
+out = Console()
+err = Console(stderr=True)
+
+DEFAULT_DB = os.environ.get("STORYFOLD_DB", "storyfold.db")
+DbOption = Annotated[Path, typer.Option("--db", help="The SQLite database file (env STORYFOLD_DB).")]
+
+
+class BriefFormat(StrEnum):
+    markdown = "markdown"
+    json = "json"
+
+
+class ExportFormat(StrEnum):
+    jsonl = "jsonl"
+    parquet = "parquet"
+
+
+def _open(db: Path, *, readonly: bool = False) -> Library:
+    if readonly and not db.exists():
+        err.print(f"[red]error:[/] {db}: no such database (run `storyfold ingest PATH --db {db}` first)")
+        raise typer.Exit(1)
+    try:
+        return Library(db, readonly=readonly)
+    except StoreError as exc:
+        err.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(1) from exc
+
+
+def run_ingest(lib: Library, paths: list[Path], quiet: bool = False) -> IngestReport:
+    """Ingest with a progress bar; bad inputs are printed as they come."""
+    columns = [
+        SpinnerColumn(),
+        TextColumn("[bold]ingest[/]"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[status]}"),
+        TimeElapsedColumn(),
+    ]
+    with Progress(*columns, console=err, disable=quiet, transient=False) as progress:
+        task = progress.add_task("ingest", total=None, status="")
+        shown = 0
+
+        def tick(item: object, report: IngestReport) -> None:
+            nonlocal shown
+            for e in report.errors[shown:]:  # reader errors and extraction errors alike, as they come
+                progress.console.print(f"bad input: {e}", markup=False, highlight=False, soft_wrap=True)
+            shown = len(report.errors)
+            progress.update(
+                task,
+                completed=report.read,
+                status=f"{report.added} new, {report.skipped} known, {len(report.errors)} bad",
+            )
+
+        report = lib.ingest(paths, progress=tick)
+        for e in report.errors[shown:]:
+            progress.console.print(f"bad input: {e}", markup=False, highlight=False, soft_wrap=True)
+        progress.update(task, total=report.read, completed=report.read)
+    return report
+
+
+@app.command()
+def ingest(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Files or folders: .txt, .jsonl[.gz], .html, .warc[.gz], feeds.")
+    ],
+    db: DbOption = Path(DEFAULT_DB),
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Read articles and fold them into stories (re-running adds nothing new)."""
+    missing = [p for p in paths if not p.exists()]
+    for p in missing:
+        err.print(f"bad input: {p}: no such file or folder", markup=False, highlight=False)
+    with _open(db) as lib:
+        report = run_ingest(lib, [p for p in paths if p.exists()], quiet)
+        n_stories = lib.store.count("stories")
+    out.print(
+        f"{report.added} articles added, {report.skipped} already stored, {len(report.errors)} bad inputs; "
+        f"{len(report.stories_touched)} stories updated, {n_stories} in {db}"
+    )
+    if missing and not report.read:
+        raise typer.Exit(1)
+
+
+def _stories_table(lib: Library, limit: int, q: str | None) -> Table:
+    stories = lib.list_stories(limit=limit, q=q)
+    disputed = lib.disputed_counts([s.id for s in stories])
+    table = Table(title=f"stories in {lib.store.path}" + (f" matching {q!r}" if q else ""), show_lines=False)
+    for col in ("story", "articles", "languages", "dates", "disputed", "title"):
+        table.add_column(col, overflow="fold")
+    for s in stories:
+        n = lib.store.story_full(s.id)
+        dates = "–".join(str(d) for d in dict.fromkeys([s.first_date, s.last_date]) if d) or "undated"
+        table.add_row(
+            s.id,
+            str(len(n.article_ids) if n else 0),
+            ",".join(s.languages),
+            dates,
+            str(disputed.get(s.id, 0)),
+            s.title,
+        )
+    return table
+
+
+@app.command()
+def stories(
+    db: DbOption = Path(DEFAULT_DB),
+    limit: Annotated[int, typer.Option(help="How many, largest first.")] = 50,
+    q: Annotated[str | None, typer.Option("--q", help="Full-text search over the articles.")] = None,
+) -> None:
+    """List stories, largest first."""
+    with _open(db, readonly=True) as lib:
+        out.print(_stories_table(lib, limit, q))
+
+
+@app.command()
+def show(
+    story: Annotated[str, typer.Argument(help="A story id, or a unique prefix of one.")],
+    db: DbOption = Path(DEFAULT_DB),
+    format: Annotated[BriefFormat, typer.Option("--format", "-f")] = BriefFormat.markdown,
+) -> None:
+    """The brief of one story: sources, relations, facts and conflicts, timeline."""
+    from storyfold.present.report import brief_to_dict, render_markdown
+
+    with _open(db, readonly=True) as lib:
+        sid = lib.resolve(story)
+        brief = lib.brief(sid) if sid else None
+        if brief is None:
+            err.print(f"error: no story {story!r} in {db} (see `storyfold stories`)", markup=False)
+            raise typer.Exit(1)
+        if format is BriefFormat.json:
+            sys.stdout.write(json.dumps(brief_to_dict(brief), ensure_ascii=False, indent=2) + "\n")
+        else:
+            sys.stdout.write(render_markdown(brief) + "\n")
+
+
+@app.command()
+def export(
+    db: DbOption = Path(DEFAULT_DB),
+    out_path: Annotated[Path, typer.Option("--out", help="A .jsonl file, or a folder for Parquet.")] = Path(
+        "out.jsonl"
+    ),
+    format: Annotated[ExportFormat, typer.Option("--format", "-f")] = ExportFormat.jsonl,
+) -> None:
+    """Everything as records: story, article (with its story id), relation, claim, fact."""
+    from storyfold.present.export import export_records, write_jsonl, write_parquet
+
+    with _open(db, readonly=True) as lib:
+        briefs = (lib.brief(sid) for sid in lib.store.story_ids())
+        records = export_records(b for b in briefs if b is not None)
+        n = (
+            write_jsonl(records, out_path)
+            if format is ExportFormat.jsonl
+            else write_parquet(records, out_path)
+        )
+    out.print(f"wrote {n} records to {out_path}")
+
+
+@app.command()
+def sources(db: DbOption = Path(DEFAULT_DB)) -> None:
+    """Per-source reliability, with how many claims each estimate rests on."""
+    with _open(db, readonly=True) as lib:
+        table = Table(title="source reliability")
+        for col in ("source", "reliability", "claims", "agreeing"):
+            table.add_column(col)
+        for r in lib.reliability():
+            table.add_row(r.source, f"{r.reliability:.2f}", str(r.n_claims), str(r.n_agree))
+        out.print(table)
+
+
+@app.command()
+def serve(
+    db: DbOption = Path(DEFAULT_DB),
+    host: Annotated[
+        str, typer.Option(help="Interface to bind; loopback unless you say otherwise.")
+    ] = "127.0.0.1",
+    port: int = 8000,
+    token: Annotated[
+        str | None,
+        typer.Option(help="Bearer token for write endpoints (env STORYFOLD_TOKEN); none = read-only."),
+    ] = None,
+) -> None:
+    """The HTTP API and web page."""
+    from storyfold.present.api import serve as serve_app
+
+    token = token or os.environ.get("STORYFOLD_TOKEN")
+    lib = _open(db)
+    err.print(f"serving {db} on http://{host}:{port}/ ({'writes need the token' if token else 'read-only'})")
+    serve_app(lib, host=host, port=port, token=token)
+
+
+def demo_corpus() -> Path:
+    """The built-in demo corpus shipped inside the package."""
+    return Path(str(resources.files("storyfold.demo") / "corpus"))
+
+
+@app.command()
+def demo(
+    db: Annotated[Path | None, typer.Option("--db", help="Keep the demo database here.")] = None,
+    full: Annotated[bool, typer.Option(help="Print every story's brief, not only the largest.")] = False,
+) -> None:
+    """Run the whole flow on the built-in demo corpus and print the stories."""
+    target = db or Path(tempfile.mkdtemp(prefix="storyfold-demo-")) / "demo.db"
+    from storyfold.present.report import render_markdown
+
+    with _open(target) as lib:
+        run_ingest(lib, [demo_corpus()])
+        out.print(_stories_table(lib, 50, None))
+        ids = [s.id for s in lib.list_stories(limit=50)]
+        for sid in ids if full else ids[:1]:
+            brief = lib.brief(sid)
+            if brief:
+                out.print(Markdown(render_markdown(brief)))
+    out.print(f"database: {target}  (try: storyfold stories --db {target}; storyfold serve --db {target})")
+
+
+if __name__ == "__main__":
+    app()

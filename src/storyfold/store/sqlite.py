@@ -1,0 +1,546 @@
+"""The embedded store: one SQLite file in WAL mode holding every stage's output.
+
+WAL lets the web server read while one writer ingests. Every write goes through
+`transaction()`, so a crash mid-ingest loses at most the batch that was not yet committed,
+never half an article. The schema carries a version (PRAGMA user_version) and is brought
+up to date by the ordered MIGRATIONS on open, so an old database keeps working.
+Raw inputs are kept zlib-compressed, keyed by their SHA-1, so any later improvement of
+the extractors can re-process everything.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict
+from datetime import date
+from pathlib import Path
+
+from storyfold.model import (
+    Article,
+    Bound,
+    Claim,
+    Fact,
+    IngestError,
+    RawDocument,
+    Relation,
+    RelationKind,
+    SourceReliability,
+    Story,
+    ValueKind,
+    Voice,
+)
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: the first schema
+    """
+    CREATE TABLE raw (
+        sha1 TEXT PRIMARY KEY,
+        source TEXT NOT NULL,
+        format TEXT NOT NULL,
+        data BLOB NOT NULL,            -- zlib-compressed bytes, exactly as read
+        hints TEXT NOT NULL DEFAULT '{}',
+        ingested_at TEXT NOT NULL DEFAULT (datetime('now'))
+    );
+    CREATE TABLE articles (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,  -- arrival order
+        id TEXT NOT NULL UNIQUE,
+        source TEXT NOT NULL,
+        title TEXT NOT NULL,
+        text TEXT NOT NULL,
+        lang TEXT NOT NULL,
+        published TEXT,
+        url TEXT,
+        outlet TEXT,
+        raw_sha1 TEXT REFERENCES raw(sha1),
+        story_id TEXT,
+        story_score REAL,
+        ingested_at TEXT NOT NULL DEFAULT (datetime('now'))
+    );
+    CREATE INDEX articles_story ON articles(story_id);
+    CREATE TABLE stories (
+        id TEXT PRIMARY KEY,
+        title TEXT NOT NULL,
+        first_seq INTEGER NOT NULL,
+        n_articles INTEGER NOT NULL DEFAULT 0,
+        first_date TEXT,
+        last_date TEXT,
+        languages TEXT NOT NULL DEFAULT '',
+        updated_at TEXT NOT NULL DEFAULT (datetime('now'))
+    );
+    CREATE TABLE relations (
+        a TEXT NOT NULL,
+        b TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        score REAL NOT NULL,
+        detail TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (a, b, kind)
+    );
+    CREATE INDEX relations_b ON relations(b);
+    CREATE TABLE claims (
+        id TEXT PRIMARY KEY,
+        article_id TEXT NOT NULL REFERENCES articles(id),
+        kind TEXT NOT NULL,
+        value REAL,
+        value_high REAL,
+        unit TEXT NOT NULL,
+        bound TEXT NOT NULL,
+        predicate TEXT NOT NULL,
+        subject TEXT,
+        period TEXT,
+        per TEXT,
+        sentence TEXT NOT NULL,
+        start INTEGER NOT NULL,
+        end INTEGER NOT NULL,
+        surface TEXT NOT NULL,
+        lang TEXT NOT NULL
+    );
+    CREATE INDEX claims_article ON claims(article_id);
+    CREATE TABLE facts (
+        story_id TEXT NOT NULL,
+        slot TEXT NOT NULL,
+        disputed INTEGER NOT NULL,
+        body TEXT NOT NULL,             -- the Fact as JSON
+        PRIMARY KEY (story_id, slot)
+    );
+    CREATE TABLE reliability (
+        source TEXT PRIMARY KEY,
+        reliability REAL NOT NULL,
+        n_claims INTEGER NOT NULL,
+        n_agree INTEGER NOT NULL
+    );
+    CREATE TABLE ingest_errors (
+        source TEXT NOT NULL,
+        message TEXT NOT NULL,
+        at TEXT NOT NULL DEFAULT (datetime('now')),
+        PRIMARY KEY (source, message)
+    );
+    CREATE VIRTUAL TABLE articles_fts USING fts5(
+        title, text, content='articles', content_rowid='seq',
+        tokenize='unicode61 remove_diacritics 2'
+    );
+    CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN
+        INSERT INTO articles_fts(rowid, title, text) VALUES (new.seq, new.title, new.text);
+    END;
+    CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN
+        INSERT INTO articles_fts(articles_fts, rowid, title, text)
+        VALUES ('delete', old.seq, old.title, old.text);
+    END;
+    """,
+)
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class StoreError(RuntimeError):
+    """The database file cannot be used (not SQLite, newer schema, locked...)."""
+
+
+class Store:
+    """Typed access to the SQLite file; the only module that writes SQL."""
+
+    def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
+        self.path = Path(path)
+        self.readonly = readonly
+        try:
+            if readonly:
+                uri = f"file:{self.path.resolve()}?mode=ro"
+                self.db = sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=30)
+            else:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self.db = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
+            self.db.row_factory = sqlite3.Row
+            self.db.execute("PRAGMA foreign_keys = ON")
+            if not readonly:
+                self.db.execute("PRAGMA journal_mode = WAL")
+                self.db.execute("PRAGMA synchronous = NORMAL")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: not a usable storyfold database ({exc})") from exc
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def _migrate(self) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path}: schema version {version} is newer than this storyfold ({SCHEMA_VERSION})"
+            )
+        if version == SCHEMA_VERSION:
+            return
+        if self.readonly:
+            raise StoreError(f"{self.path}: schema version {version} needs a migration; open it read-write")
+        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            with self.transaction():
+                for statement in _statements(script):
+                    self.db.execute(statement)
+                self.db.execute(f"PRAGMA user_version = {number}")
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One atomic unit of work: all of it lands, or none of it."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.rollback()
+            raise
+        else:
+            self.db.commit()
+
+    # ------------------------------------------------------------------ writes (inside a transaction)
+
+    def put_raw(self, raw: RawDocument, sha1: str) -> None:
+        self.db.execute(
+            "INSERT OR IGNORE INTO raw(sha1, source, format, data, hints) VALUES (?,?,?,?,?)",
+            (sha1, raw.source, raw.format, zlib.compress(raw.raw, 6), json.dumps(raw.hints, default=str)),
+        )
+
+    def put_article(self, article: Article, story_id: str, score: float) -> bool:
+        """Insert; False when the article is already stored (re-ingest is a no-op)."""
+        cur = self.db.execute(
+            "INSERT OR IGNORE INTO articles(id, source, title, text, lang, published, url, outlet,"
+            " raw_sha1, story_id, story_score) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                article.id,
+                article.source,
+                article.title,
+                article.text,
+                article.lang,
+                article.published.isoformat() if article.published else None,
+                article.url,
+                article.outlet,
+                article.raw_sha1,
+                story_id,
+                score,
+            ),
+        )
+        return cur.rowcount == 1
+
+    def put_relations(self, relations: Iterable[Relation]) -> None:
+        self.db.executemany(
+            "INSERT OR REPLACE INTO relations(a, b, kind, score, detail) VALUES (?,?,?,?,?)",
+            [(r.a, r.b, r.kind.value, float(r.score), r.detail) for r in relations],
+        )
+
+    def put_claims(self, claims: Iterable[Claim]) -> None:
+        self.db.executemany(
+            "INSERT OR REPLACE INTO claims(id, article_id, kind, value, value_high, unit, bound, predicate,"
+            " subject, period, per, sentence, start, end, surface, lang)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            [
+                (
+                    c.id,
+                    c.article_id,
+                    c.kind.value,
+                    c.value,
+                    c.value_high,
+                    c.unit,
+                    c.bound.value,
+                    c.predicate,
+                    c.subject,
+                    c.period,
+                    c.per,
+                    c.sentence,
+                    c.start,
+                    c.end,
+                    c.surface,
+                    c.lang,
+                )
+                for c in claims
+            ],
+        )
+
+    def touch_story(self, story_id: str) -> None:
+        """Recompute a story's summary row from its articles."""
+        rows = self.db.execute(
+            "SELECT seq, title, lang, published FROM articles WHERE story_id = ? ORDER BY seq", (story_id,)
+        ).fetchall()
+        if not rows:
+            self.db.execute("DELETE FROM stories WHERE id = ?", (story_id,))
+            return
+        dates = sorted(r["published"] for r in rows if r["published"])
+        langs = sorted({r["lang"] for r in rows})
+        self.db.execute(
+            "INSERT INTO stories(id, title, first_seq, n_articles, first_date, last_date, languages)"
+            " VALUES (?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET n_articles=excluded.n_articles,"
+            " first_date=excluded.first_date, last_date=excluded.last_date, languages=excluded.languages,"
+            " updated_at=datetime('now')",
+            (
+                story_id,
+                _story_title(rows),
+                rows[0]["seq"],
+                len(rows),
+                dates[0] if dates else None,
+                dates[-1] if dates else None,
+                ",".join(langs),
+            ),
+        )
+
+    def put_facts(self, story_id: str, facts: Sequence[Fact]) -> None:
+        self.db.execute("DELETE FROM facts WHERE story_id = ?", (story_id,))
+        self.db.executemany(
+            "INSERT OR REPLACE INTO facts(story_id, slot, disputed, body) VALUES (?,?,?,?)",
+            [(story_id, f.slot, int(f.disputed), json.dumps(_fact_json(f))) for f in facts],
+        )
+
+    def put_reliability(self, rel: Iterable[SourceReliability]) -> None:
+        self.db.execute("DELETE FROM reliability")
+        self.db.executemany(
+            "INSERT INTO reliability(source, reliability, n_claims, n_agree) VALUES (?,?,?,?)",
+            [(r.source, r.reliability, r.n_claims, r.n_agree) for r in rel],
+        )
+
+    def put_error(self, err: IngestError) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO ingest_errors(source, message) VALUES (?,?)", (err.source, err.message)
+        )
+
+    # ------------------------------------------------------------------ reads
+
+    def has_raw(self, sha1: str) -> bool:
+        return self.db.execute("SELECT 1 FROM raw WHERE sha1 = ?", (sha1,)).fetchone() is not None
+
+    def has_article(self, article_id: str) -> bool:
+        return self.db.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is not None
+
+    def raw_bytes(self, sha1: str) -> bytes | None:
+        row = self.db.execute("SELECT data FROM raw WHERE sha1 = ?", (sha1,)).fetchone()
+        return zlib.decompress(row["data"]) if row else None
+
+    def count(self, table: str) -> int:
+        if table not in {"raw", "articles", "stories", "relations", "claims", "facts", "ingest_errors"}:
+            raise ValueError(table)
+        return self.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+    def iter_articles(self) -> Iterator[tuple[Article, str]]:
+        """Every article with its story id, in arrival order (to rebuild in-memory indexes)."""
+        for row in self.db.execute("SELECT * FROM articles ORDER BY seq"):
+            yield _article(row), row["story_id"]
+
+    def article(self, article_id: str) -> Article | None:
+        row = self.db.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return _article(row) if row else None
+
+    def story_article_ids(self, story_id: str) -> list[str]:
+        return [
+            r[0]
+            for r in self.db.execute("SELECT id FROM articles WHERE story_id = ? ORDER BY seq", (story_id,))
+        ]
+
+    def articles_of(self, story_id: str) -> list[Article]:
+        rows = self.db.execute(
+            "SELECT * FROM articles WHERE story_id = ? ORDER BY coalesce(published, '9999'), seq", (story_id,)
+        )
+        return [_article(r) for r in rows]
+
+    def story(self, story_id: str) -> Story | None:
+        row = self.db.execute("SELECT * FROM stories WHERE id = ?", (story_id,)).fetchone()
+        return self._story(row) if row else None
+
+    def story_ids(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT id FROM stories ORDER BY first_seq")]
+
+    def find_story(self, prefix: str) -> list[str]:
+        """Story ids starting with `prefix` (users type short ids)."""
+        esc = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        return [
+            r[0]
+            for r in self.db.execute(
+                "SELECT id FROM stories WHERE id LIKE ? ESCAPE '\\' ORDER BY first_seq LIMIT 10", (esc + "%",)
+            )
+        ]
+
+    def stories(self, limit: int = 50, offset: int = 0, q: str | None = None) -> list[Story]:
+        if q:
+            rows = self.db.execute(
+                "SELECT s.* FROM stories s WHERE s.id IN (SELECT a.story_id FROM articles_fts f"
+                " JOIN articles a ON a.seq = f.rowid WHERE articles_fts MATCH ?)"
+                " ORDER BY s.n_articles DESC, s.first_seq LIMIT ? OFFSET ?",
+                (_fts_query(q), limit, offset),
+            )
+        else:
+            rows = self.db.execute(
+                "SELECT * FROM stories ORDER BY n_articles DESC, first_seq LIMIT ? OFFSET ?", (limit, offset)
+            )
+        return [self._story(r) for r in rows]
+
+    def disputed_counts(self, story_ids: Sequence[str]) -> dict[str, int]:
+        if not story_ids:
+            return {}
+        marks = ",".join("?" * len(story_ids))
+        rows = self.db.execute(
+            f"SELECT story_id, sum(disputed) FROM facts WHERE story_id IN ({marks}) GROUP BY story_id",
+            list(story_ids),
+        )
+        return {r[0]: int(r[1] or 0) for r in rows}
+
+    def relations_among(self, article_ids: Sequence[str]) -> list[Relation]:
+        if not article_ids:
+            return []
+        marks = ",".join("?" * len(article_ids))
+        rows = self.db.execute(
+            f"SELECT * FROM relations WHERE a IN ({marks}) OR b IN ({marks}) ORDER BY a, b, kind",
+            list(article_ids) * 2,
+        )
+        return [Relation(r["a"], r["b"], RelationKind(r["kind"]), r["score"], r["detail"]) for r in rows]
+
+    def all_relations(self) -> list[Relation]:
+        rows = self.db.execute("SELECT * FROM relations ORDER BY a, b, kind")
+        return [Relation(r["a"], r["b"], RelationKind(r["kind"]), r["score"], r["detail"]) for r in rows]
+
+    def claims_of(self, article_ids: Sequence[str]) -> list[Claim]:
+        if not article_ids:
+            return []
+        marks = ",".join("?" * len(article_ids))
+        rows = self.db.execute(
+            f"SELECT * FROM claims WHERE article_id IN ({marks}) ORDER BY article_id, start",
+            list(article_ids),
+        )
+        return [_claim(r) for r in rows]
+
+    def claims_by_story(self) -> dict[str, list[Claim]]:
+        out: dict[str, list[Claim]] = {}
+        rows = self.db.execute(
+            "SELECT c.*, a.story_id AS sid FROM claims c JOIN articles a ON a.id = c.article_id"
+            " ORDER BY a.seq, c.start"
+        )
+        for r in rows:
+            out.setdefault(r["sid"], []).append(_claim(r))
+        return out
+
+    def facts_of(self, story_id: str) -> list[Fact]:
+        rows = self.db.execute("SELECT body FROM facts WHERE story_id = ? ORDER BY slot", (story_id,))
+        return [_fact_from_json(json.loads(r[0])) for r in rows]
+
+    def reliability(self) -> list[SourceReliability]:
+        rows = self.db.execute("SELECT * FROM reliability ORDER BY reliability DESC, n_claims DESC, source")
+        return [SourceReliability(r["source"], r["reliability"], r["n_claims"], r["n_agree"]) for r in rows]
+
+    def errors(self) -> list[IngestError]:
+        return [IngestError(r[0], r[1]) for r in self.db.execute("SELECT source, message FROM ingest_errors")]
+
+    @staticmethod
+    def _story(row: sqlite3.Row) -> Story:
+        return Story(
+            id=row["id"],
+            title=row["title"],
+            article_ids=(),
+            first_date=_date(row["first_date"]),
+            last_date=_date(row["last_date"]),
+            languages=tuple(x for x in row["languages"].split(",") if x),
+        )
+
+    def story_full(self, story_id: str) -> Story | None:
+        s = self.story(story_id)
+        if s is None:
+            return None
+        return Story(
+            s.id, s.title, tuple(self.story_article_ids(story_id)), s.first_date, s.last_date, s.languages
+        )
+
+
+# ---------------------------------------------------------------------- row <-> record
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration into statements, keeping trigger bodies whole."""
+    out, buf = [], []
+    for line in script.strip().splitlines():
+        buf.append(line)
+        joined = "\n".join(buf).strip()
+        if joined.endswith(";") and sqlite3.complete_statement(joined):
+            out.append(joined)
+            buf = []
+    if "\n".join(buf).strip():
+        out.append("\n".join(buf))
+    return out
+
+
+def _date(s: str | None) -> date | None:
+    return date.fromisoformat(s) if s else None
+
+
+def _article(row: sqlite3.Row) -> Article:
+    return Article(
+        id=row["id"],
+        source=row["source"],
+        title=row["title"],
+        text=row["text"],
+        lang=row["lang"],
+        published=_date(row["published"]),
+        url=row["url"],
+        outlet=row["outlet"],
+        raw_sha1=row["raw_sha1"],
+    )
+
+
+def _claim(r: sqlite3.Row) -> Claim:
+    return Claim(
+        article_id=r["article_id"],
+        kind=ValueKind(r["kind"]),
+        value=r["value"],
+        unit=r["unit"],
+        predicate=r["predicate"],
+        sentence=r["sentence"],
+        start=r["start"],
+        end=r["end"],
+        surface=r["surface"],
+        lang=r["lang"],
+        subject=r["subject"],
+        bound=Bound(r["bound"]),
+        value_high=r["value_high"],
+        period=r["period"],
+        per=r["per"],
+    )
+
+
+def _story_title(rows: Sequence[sqlite3.Row]) -> str:
+    """The founder's title: the article that started the story names it."""
+    return rows[0]["title"]
+
+
+def _fact_json(f: Fact) -> dict:
+    d = asdict(f)
+    d["kind"] = f.kind.value
+    return d
+
+
+def _fact_from_json(d: dict) -> Fact:
+    def voices(items: list[dict]) -> tuple[Voice, ...]:
+        return tuple(
+            Voice(tuple(v["article_ids"]), v["source"], tuple(v["claim_ids"]), v["display"]) for v in items
+        )
+
+    return Fact(
+        story_id=d["story_id"],
+        slot=d["slot"],
+        subject=d["subject"],
+        predicate=d["predicate"],
+        kind=ValueKind(d["kind"]),
+        value=d["value"],
+        unit=d["unit"],
+        period=d["period"],
+        display=d["display"],
+        confidence=d["confidence"],
+        supporting=voices(d["supporting"]),
+        conflicting=voices(d["conflicting"]),
+    )
+
+
+def _fts_query(q: str) -> str:
+    """User words as FTS5 phrases: no operator injection, every word must match."""
+    words = [w.replace('"', '""') for w in q.split() if w.strip()]
+    return " ".join(f'"{w}"' for w in words) or '""'
