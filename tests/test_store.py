@@ -113,7 +113,19 @@ def test_round_trip_of_claims_relations_facts_and_search(tmp_path):
         bound=Bound.GT,
     )
     voice = Voice((a.id, b.id), "Daily Example", (claim.id,), "3.2e9 EUR")
-    fact = Fact("s1", "Acme|invest|EUR", "Acme", "invest", ValueKind.MONEY, 3.2e9, "EUR", None, "3.2e9 EUR", 0.9, (voice,))
+    fact = Fact(
+        "s1",
+        "Acme|invest|EUR",
+        "Acme",
+        "invest",
+        ValueKind.MONEY,
+        3.2e9,
+        "EUR",
+        None,
+        "3.2e9 EUR",
+        0.9,
+        (voice,),
+    )
     with Store(tmp_path / "s.db") as store:
         with store.transaction():
             _with_raw(store)

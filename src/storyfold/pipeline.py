@@ -170,11 +170,20 @@ class Library:
                 if self.store.has_article(art.id):
                     report.skipped += 1
                     continue
+                try:
+                    # claims first: it is pure, so a failure leaves the indexes untouched
+                    claims = extract_claims(art)
+                except Exception as exc:  # one odd article must not sink the batch
+                    log.exception("claim extraction failed on %s", raw.source)
+                    error = IngestError(raw.source, f"claim extraction failed: {type(exc).__name__}: {exc}")
+                    report.errors.append(error)
+                    self.store.put_error(error)
+                    claims = []
                 relations = fold.add(art)
                 assignment = cluster.assign(art, relations)
                 self.store.put_article(art, assignment.story_id, assignment.score)
                 self.store.put_relations(relations)
-                self.store.put_claims(extract_claims(art))
+                self.store.put_claims(claims)
                 self.store.touch_story(assignment.story_id)
                 report.added += 1
                 report.stories_touched.add(assignment.story_id)

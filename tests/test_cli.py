@@ -1,0 +1,87 @@
+"""The command line as a user types it, on the seeds and on the built-in demo corpus."""
+
+from __future__ import annotations
+
+import json
+
+import pyarrow.parquet as pq
+import pytest
+from typer.testing import CliRunner
+
+from storyfold.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def seeds_db(tmp_path_factory, seeds_dir):
+    db = tmp_path_factory.mktemp("cli") / "seeds.db"
+    result = runner.invoke(app, ["ingest", str(seeds_dir), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert "5 articles added" in result.output
+    return db
+
+
+def _story_id(db) -> str:
+    result = runner.invoke(app, ["stories", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    line = next(ln for ln in result.output.splitlines() if ln.strip().strip("│┃| ").startswith("s"))
+    return line.strip("│┃| ").split()[0].strip("│┃|")
+
+
+def test_stories_lists_one_story_of_five(seeds_db):
+    result = runner.invoke(app, ["stories", "--db", str(seeds_db)])
+    assert result.exit_code == 0
+    assert "Xiaomi" in result.output and "en,fr" in result.output
+
+
+def test_show_markdown_and_json_by_short_id(seeds_db):
+    sid = _story_id(seeds_db)
+    md = runner.invoke(app, ["show", sid[:6], "--db", str(seeds_db)])
+    assert md.exit_code == 0, md.output
+    assert "translation" in md.output.lower() and "2024-H1" in md.output
+    js = runner.invoke(app, ["show", sid, "--db", str(seeds_db), "--format", "json"])
+    assert js.exit_code == 0, js.output
+    brief = json.loads(js.output)
+    assert len(brief["articles"]) == 5
+    assert any(f["disputed"] for f in brief["facts"])
+
+
+def test_show_unknown_story_fails_cleanly(seeds_db):
+    result = runner.invoke(app, ["show", "nope", "--db", str(seeds_db)])
+    assert result.exit_code == 1 and "no story" in result.output
+
+
+def test_export_jsonl_and_parquet(seeds_db, tmp_path):
+    out = tmp_path / "seeds.jsonl"
+    result = runner.invoke(app, ["export", "--db", str(seeds_db), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    types = {r["type"] for r in records}
+    assert {"story", "article", "relation", "claim", "fact"} <= types
+    story_ids = {r["id"] for r in records if r["type"] == "story"}
+    assert all(r["story_id"] in story_ids for r in records if r["type"] == "article")
+    pq_dir = tmp_path / "pq"
+    result = runner.invoke(
+        app, ["export", "--db", str(seeds_db), "--format", "parquet", "--out", str(pq_dir)]
+    )
+    assert result.exit_code == 0, result.output
+    n_rows = sum(pq.read_table(f).num_rows for f in pq_dir.glob("*.parquet"))
+    assert n_rows == len(records)
+
+
+def test_sources_shows_reliability(seeds_db):
+    result = runner.invoke(app, ["sources", "--db", str(seeds_db)])
+    assert result.exit_code == 0 and "reliability" in result.output
+
+
+def test_missing_database_is_a_clear_error(tmp_path):
+    result = runner.invoke(app, ["stories", "--db", str(tmp_path / "none.db")])
+    assert result.exit_code == 1 and "no such database" in result.output
+
+
+def test_demo_runs_on_the_built_in_corpus(tmp_path):
+    result = runner.invoke(app, ["demo", "--db", str(tmp_path / "demo.db")])
+    assert result.exit_code == 0, result.output
+    assert "stories in" in result.output
+    assert result.output.count("\n") > 20
