@@ -1,0 +1,63 @@
+"""The HTTP API and web page over a real database: read the seeds' story, write with a token."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from storyfold.pipeline import Library
+from storyfold.present.api import create_app
+
+TOKEN = "s3cret-token"
+
+
+@pytest.fixture()
+def client(tmp_path, seeds_dir):
+    lib = Library(tmp_path / "api.db")
+    lib.ingest([seeds_dir])
+    with TestClient(create_app(lib, token=TOKEN)) as c:
+        yield c
+    lib.close()
+
+
+def test_list_and_read_a_story(client):
+    stories = client.get("/api/stories").json()
+    items = stories["stories"] if isinstance(stories, dict) else stories
+    assert len(items) == 1
+    sid = items[0]["id"]
+    brief = client.get(f"/api/stories/{sid}").json()
+    assert len(brief["articles"]) == 5
+    assert client.get("/api/stories/does-not-exist").status_code == 404
+    page = client.get(f"/stories/{sid}")
+    assert page.status_code == 200 and "Xiaomi" in page.text
+    assert "content-security-policy" in {k.lower() for k in page.headers}
+
+
+def test_search_finds_the_story_by_a_french_word(client):
+    items = client.get("/api/stories", params={"q": "semestre"}).json()
+    items = items["stories"] if isinstance(items, dict) else items
+    assert len(items) == 1
+
+
+def test_writes_need_the_token_and_hostile_text_is_escaped(client):
+    doc = {
+        "title": "<script>alert('x')</script> Harbour strike",
+        "text": "Dock workers at Valmere struck on Monday; 1,800 joined. <img src=x onerror=alert(1)> "
+        "The union wants a 6% rise.",
+        "outlet": "Evil Gazette",
+        "date": "2025-02-03",
+    }
+    assert client.post("/api/articles", json=[doc]).status_code in (401, 403)
+    bad = client.post("/api/articles", json=[doc], headers={"Authorization": "Bearer wrong"})
+    assert bad.status_code in (401, 403)
+    ok = client.post("/api/articles", json=[doc], headers={"Authorization": f"Bearer {TOKEN}"})
+    assert ok.status_code in (200, 201), ok.text
+    assert ok.json()["added"] == 1
+    items = client.get("/api/stories").json()
+    items = items["stories"] if isinstance(items, dict) else items
+    assert len(items) == 2
+    index = client.get("/").text
+    assert "<script>alert" not in index and "<img src=x" not in index
+    new = next(s for s in items if "Harbour" in s["title"])
+    page = client.get(f"/stories/{new['id']}").text
+    assert "<script>alert" not in page and "<img src=x" not in page
