@@ -1,0 +1,156 @@
+"""Story clustering benchmark: prints a table (figure, ours, peer in the same run).
+
+    python bench/cluster_bench.py [--data ../shared/data] [--quick]
+
+Peer: plain TF-IDF cosine single-link union at 0.25 over title + text (the events README
+baseline, 0.842 on the ECB+ shared file), run offline over all pairs.
+Ours: the online StoryClusterer with the stored link model (fitted on ECB+ train topics).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import time
+from pathlib import Path
+
+import numpy as np
+
+from storyfold.cluster import StoryClusterer, bcubed, n_clusters, pairwise
+from storyfold.cluster import data as D
+from storyfold.cluster.evaluate import pair_labels
+from storyfold.model import Article, Relation, RelationKind
+
+DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+def run(golds, relations=None) -> tuple[dict[str, str], float]:
+    c = StoryClusterer()
+    t = time.perf_counter()
+    for g in golds:
+        c.assign(g.article, (relations or {}).get(g.article.id, ()))
+    return c.labels(), time.perf_counter() - t
+
+
+def tfidf_single_link(golds, thr: float = 0.25) -> dict[str, str]:
+    from sklearn.feature_extraction.text import TfidfVectorizer  # peer only
+
+    texts = [f"{g.article.title}\n\n{g.article.text}" for g in golds]
+    x = TfidfVectorizer(sublinear_tf=True, stop_words="english").fit_transform(texts)
+    sim = (x @ x.T).toarray()
+    parent = list(range(len(golds)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, j in zip(*np.nonzero(np.triu(sim, 1) >= thr), strict=True):
+        parent[find(i)] = find(j)
+    return {g.article.id: str(find(i)) for i, g in enumerate(golds)}
+
+
+def row(name: str, ours: str, peer: str = "") -> None:
+    print(f"| {name:<46} | {ours:<26} | {peer:<26} |")
+
+
+def fmt(m) -> str:
+    return f"{m.precision:.3f}/{m.recall:.3f}/{m.f1:.3f}"
+
+
+def synthetic_latency(n_stories: int, seed: int = 0) -> tuple[float, float, float]:
+    """Zipf-vocabulary documents: n_stories restored as singleton stories, then timed assigns."""
+    rng = np.random.default_rng(seed)
+    vocab = [f"w{i}x" for i in range(50_000)]
+    names = [f"Name{i}" for i in range(20_000)]
+
+    def doc(i: int) -> Article:
+        words = [vocab[min(k, 49_999)] for k in rng.zipf(1.3, 60)]
+        ns = [names[min(k, 19_999)] for k in rng.zipf(1.5, 4)]
+        return Article(
+            f"d{i}", "syn", " ".join(words[:6]), " ".join(words) + " and " + " and ".join(ns), "en"
+        )
+
+    c = StoryClusterer()
+    t = time.perf_counter()
+    for i in range(n_stories):
+        c.restore(doc(i), f"s{i}")
+    build = time.perf_counter() - t
+    lat = []
+    for i in range(n_stories, n_stories + 1000):
+        a = doc(i)
+        t0 = time.perf_counter()
+        c.assign(a)
+        lat.append(time.perf_counter() - t0)
+    return statistics.median(lat) * 1000, sorted(lat)[int(0.99 * len(lat))] * 1000, build
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    ap.add_argument("--stories", type=int, default=100_000)
+    a = ap.parse_args()
+    P = a.data
+    print("| figure | ours (P/R/F1) | peer TF-IDF single-link |")
+    print("|---|---|---|")
+    ecb = D.ecbplus(P)
+    for label, topics in (
+        ("dev topics", D.DEV_TOPICS),
+        ("train topics", set(range(1, 36)) - D.DEV_TOPICS),
+        ("all 772", None),
+    ):
+        gs = [g for g in ecb if topics is None or int(g.topic) in topics]
+        gold = {g.article.id: g.label for g in gs}
+        pred, dt = run(gs)
+        peer = tfidf_single_link(gs)
+        row(f"ECB+ {label} BCubed", fmt(bcubed(pred, gold)), fmt(bcubed(peer, gold)))
+        row(f"ECB+ {label} clusters (gold {n_clusters(gold)})", str(n_clusters(pred)), str(n_clusters(peer)))
+        if topics is None:
+            row("ECB+ all pairwise", fmt(pairwise(pred, gold)), fmt(pairwise(peer, gold)))
+            row("ECB+ all articles/s (1 core)", f"{len(gs) / dt:.0f}")
+            base_f1 = bcubed(pred, gold).f1
+            again, _ = run(gs)
+            row("determinism (2 runs identical)", str(again == pred))
+    wcl = D.newswcl50(P)
+    gold = {g.article.id: g.label for g in wcl}
+    peer = tfidf_single_link(wcl, 0.20)
+    row("NewsWCL50 BCubed (peer at 0.20)", fmt(bcubed(run(wcl)[0], gold)), fmt(bcubed(peer, gold)))
+    ged, pairs = D.gedikli(P)
+    row(
+        "Gedikli pairwise, 4,950 pairs (peer 1-link 0.14)",
+        fmt(pair_labels(run(ged)[0], pairs)),
+        fmt(pair_labels(tfidf_single_link(ged, 0.14), pairs)),
+    )
+
+    # Mixed stream: ECB+ shuffled with WMT shared-file documents.
+    wmt = D.wmt(P)
+    mixed = ecb + wmt
+    random.Random(0).shuffle(mixed)
+    gold_ecb = {g.article.id: g.label for g in ecb}
+    rels: dict[str, list[Relation]] = {}
+    first: dict[str, str] = {}
+    for g in mixed:
+        if g.label.startswith("wmt:"):
+            if g.label in first:
+                rels[g.article.id] = [Relation(first[g.label], g.article.id, RelationKind.TRANSLATION, 0.9)]
+            else:
+                first[g.label] = g.article.id
+    for label, r in (("no fold relations", None), ("with simulated translation relations", rels)):
+        pred, dt = run(mixed, r)
+        grp: dict[str, set[str]] = {}
+        for g in wmt:
+            grp.setdefault(g.label, set()).add(pred[g.article.id])
+        together = sum(len(s) == 1 for s in grp.values()) / len(grp)
+        f = bcubed({k: pred[k] for k in gold_ecb}, gold_ecb).f1
+        row(f"mixed, {label}: WMT groups together", f"{together:.3f} ({len(grp)} groups)")
+        row(f"mixed, {label}: ECB+ BCubed F1 (drop)", f"{f:.3f} ({base_f1 - f:+.3f})")
+        row(f"mixed, {label}: articles/s", f"{len(mixed) / dt:.0f}")
+    p50, p99, build = synthetic_latency(a.stories)
+    row(f"synthetic {a.stories:,} stories: p50 / p99 ms", f"{p50:.2f} / {p99:.2f}")
+    row("synthetic: restore rate (articles/s)", f"{a.stories / build:.0f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,285 @@
+"""Language-light text features for linking an article to a story.
+
+Kept in pure Python + stdlib so the run time needs no model: word terms for a TF-IDF-like
+cosine, capitalised names (diacritics stripped, Cyrillic transliterated so 'Москва' and
+'Moskva' meet) and numeric anchors (numbers with separators removed, years), which survive
+translation and so carry the cross-language signal.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+_NAME = re.compile(r"(?<![\w.])([A-ZÀ-ÖØ-ÞА-ЯЁ][\w'’-]{2,})")
+_NUM = re.compile(r"\d[\d.,  ]*\d|\d")
+
+_CYR = dict(
+    zip(
+        "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+        [
+            "a",
+            "b",
+            "v",
+            "g",
+            "d",
+            "e",
+            "e",
+            "zh",
+            "z",
+            "i",
+            "i",
+            "k",
+            "l",
+            "m",
+            "n",
+            "o",
+            "p",
+            "r",
+            "s",
+            "t",
+            "u",
+            "f",
+            "kh",
+            "ts",
+            "ch",
+            "sh",
+            "shch",
+            "_",
+            "y",
+            "_",
+            "e",
+            "yu",
+            "ya",
+        ],
+        strict=True,
+    )
+)
+
+STOP = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "and",
+        "or",
+        "of",
+        "to",
+        "in",
+        "on",
+        "for",
+        "with",
+        "at",
+        "by",
+        "from",
+        "as",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "it",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "he",
+        "she",
+        "they",
+        "we",
+        "you",
+        "i",
+        "his",
+        "her",
+        "their",
+        "our",
+        "not",
+        "but",
+        "have",
+        "has",
+        "had",
+        "will",
+        "would",
+        "said",
+        "says",
+        "say",
+        "after",
+        "before",
+        "over",
+        "into",
+        "about",
+        "than",
+        "more",
+        "most",
+        "also",
+        "who",
+        "which",
+        "what",
+        "when",
+        "where",
+        "there",
+        "can",
+        "could",
+        "may",
+        "might",
+        "one",
+        "two",
+        "new",
+        "up",
+        "out",
+        "no",
+        "all",
+        "any",
+        "some",
+        "other",
+        "just",
+        "only",
+        "very",
+        "do",
+        "does",
+        "did",
+        "le",
+        "la",
+        "les",
+        "un",
+        "une",
+        "des",
+        "du",
+        "de",
+        "et",
+        "en",
+        "dans",
+        "pour",
+        "sur",
+        "par",
+        "au",
+        "aux",
+        "est",
+        "sont",
+        "été",
+        "qui",
+        "que",
+        "ce",
+        "cette",
+        "il",
+        "elle",
+        "ils",
+        "pas",
+        "plus",
+        "avec",
+        "se",
+        "sa",
+        "son",
+        "ses",
+        "leur",
+        "der",
+        "die",
+        "das",
+        "und",
+        "ein",
+        "eine",
+        "den",
+        "dem",
+        "des",
+        "zu",
+        "im",
+        "mit",
+        "von",
+        "ist",
+        "sind",
+        "auf",
+        "für",
+        "nicht",
+        "sich",
+        "auch",
+        "als",
+        "bei",
+        "el",
+        "los",
+        "las",
+        "y",
+        "del",
+        "por",
+        "con",
+        "para",
+        "una",
+        "es",
+        "se",
+        "lo",
+        "и",
+        "в",
+        "не",
+        "на",
+        "что",
+        "с",
+        "по",
+        "как",
+        "это",
+        "из",
+        "он",
+        "она",
+    ]
+)
+
+
+def fold(word: str) -> str:
+    """Casefold, strip diacritics and transliterate Cyrillic, so names match across scripts."""
+    w = unicodedata.normalize("NFKD", word.casefold())
+    w = "".join(c for c in w if not unicodedata.combining(c))
+    if any("\u0400" <= c <= "\u04ff" for c in w):
+        w = "".join(_CYR.get(c, c) for c in w).replace("_", "")
+    return w
+
+
+def terms(text: str) -> Counter[str]:
+    """Word counts without stop words or very short tokens (digits kept: they are anchors)."""
+    out: Counter[str] = Counter()
+    for m in _WORD.finditer(text.casefold()):
+        w = m.group()
+        if len(w) > 2 and w not in STOP and not w.isdigit():
+            out[w[:7]] += 1  # crude stemming by truncation: cheap and language-agnostic
+    return out
+
+
+def names(text: str) -> set[str]:
+    """Capitalised words not opening a sentence: a cheap, multilingual stand-in for NER."""
+    out: set[str] = set()
+    for m in _NAME.finditer(text):
+        start = m.start()
+        before = text[max(0, start - 3) : start].rstrip(" \"'“«(")
+        if not before or before[-1] in ".!?\n:":
+            continue
+        w = fold(m.group(1).strip("'’-"))
+        if len(w) > 2 and w not in STOP:
+            out.add(w[:7])
+    return out
+
+
+def anchors(text: str) -> set[str]:
+    """Numbers with their separators stripped ('10,000' == '10 000' == '10.000'); single digits dropped."""
+    out: set[str] = set()
+    for m in _NUM.finditer(text):
+        d = re.sub(r"\D", "", m.group())
+        if len(d) >= 2 and d.strip("0"):
+            out.add("#" + d.rstrip("0") if len(d) > 4 else "#" + d)
+    return out
+
+
+@dataclass
+class DocFeatures:
+    """What the clusterer keeps of one article."""
+
+    title_terms: Counter[str]
+    body_terms: Counter[str]
+    names: set[str]
+    anchors: set[str]
+
+
+def extract(title: str, text: str) -> DocFeatures:
+    body = f"{title}\n\n{text}"
+    return DocFeatures(terms(title), terms(body), names(body), anchors(body))

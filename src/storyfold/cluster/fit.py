@@ -1,0 +1,113 @@
+"""Fit the link model on the ECB+ train topics (never the dev topics) and store it as JSON.
+
+    python -m storyfold.cluster.fit [--data ../shared/data] [--extra]
+
+How: stream the train articles in benchmark order with the *gold* story assignment
+(teacher forcing), record the feature rows of every candidate story the index offers,
+label a row 1 when the candidate is the article's gold story, and fit a logistic regression
+(scikit-learn, needed only here). The join threshold is then chosen by replaying the real
+greedy stream over the train articles and maximising BCubed F1. `--extra` adds NewsWCL50
+and Gedikli rows to the regression (their labels are gold too); the threshold stays on ECB+
+train.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from pathlib import Path
+
+from storyfold.cluster import data as D
+from storyfold.cluster.evaluate import bcubed
+from storyfold.cluster.model import FEATURES, MODEL_PATH, LinkModel
+from storyfold.cluster.stories import ClusterSettings, StoryClusterer
+
+DEFAULT_DATA = Path(__file__).resolve().parents[4] / "shared" / "data"
+
+
+def rows(golds: Sequence[D.Gold], settings: ClusterSettings) -> tuple[list[tuple[float, ...]], list[int]]:
+    c = StoryClusterer(settings, LinkModel((0.0,) * len(FEATURES), 0.0, 1.0))
+    xs: list[tuple[float, ...]] = []
+    ys: list[int] = []
+    for g in golds:
+        sid = "g:" + g.label
+        for cand, x in c.candidate_features(g.article):
+            xs.append(x)
+            ys.append(int(cand == sid))
+        c.restore(g.article, sid)
+    return xs, ys
+
+
+def stream(golds: Sequence[D.Gold], model: LinkModel, settings: ClusterSettings) -> dict[str, str]:
+    c = StoryClusterer(settings, model)
+    for g in golds:
+        c.assign(g.article)
+    return c.labels()
+
+
+def fit(data: Path, extra: bool = False, settings: ClusterSettings | None = None) -> tuple[LinkModel, dict]:
+    from sklearn.linear_model import LogisticRegression  # fitting-time dependency only
+
+    settings = settings or ClusterSettings()
+    train_topics = set(range(1, 36)) - D.DEV_TOPICS
+    train = D.ecbplus(data, train_topics)
+    xs, ys = rows(train, settings)
+    if extra:
+        for part in (D.newswcl50(data), _gedikli_chains(data)):
+            x2, y2 = rows(part, settings)
+            xs += x2
+            ys += y2
+    lr = LogisticRegression(C=1.0, max_iter=2000)
+    lr.fit(xs, ys)
+    base = LinkModel(tuple(float(w) for w in lr.coef_[0]), float(lr.intercept_[0]), 0.5)
+    gold = {g.article.id: g.label for g in train}
+    best = (-1.0, 0.5)
+    for t in [i / 20 for i in range(2, 19)]:
+        m = LinkModel(base.weights, base.bias, t)
+        f = bcubed(stream(train, m, settings), gold).f1
+        if f > best[0]:
+            best = (f, t)
+    model = LinkModel(base.weights, base.bias, best[1])
+    meta = {
+        "train": "ECB+ topics 1-35 minus dev {2,5,12,18,21,23,34,35}"
+        + (" + NewsWCL50 + Gedikli" if extra else ""),
+        "rows": len(ys),
+        "positives": sum(ys),
+        "train_bcubed_f1": round(best[0], 4),
+    }
+    return model, meta
+
+
+def _gedikli_chains(data: Path) -> list[D.Gold]:
+    """Gedikli articles labelled by the connected components of the positive pairs."""
+    arts, pairs = D.gedikli(data)
+    parent = {g.article.id: g.article.id for g in arts}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for (a, b), same in sorted(pairs.items()):
+        if same:
+            parent[find(a)] = find(b)
+    return [D.Gold(g.article, "ged:" + find(g.article.id)) for g in arts]
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    ap.add_argument("--extra", action="store_true", help="also fit on NewsWCL50 and Gedikli")
+    ap.add_argument("--out", type=Path, default=MODEL_PATH)
+    a = ap.parse_args(argv)
+    model, meta = fit(a.data, a.extra)
+    model.save(a.out, **meta)
+    print(f"wrote {a.out}: threshold {model.threshold}, {meta}")
+    for f, w in zip(FEATURES, model.weights, strict=True):
+        print(f"  {f:10s} {w:+.3f}")
+    print(f"  {'bias':10s} {model.bias:+.3f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,60 @@
+"""The link model: a logistic regression over (article, story) features, stored as JSON.
+
+Weights live in link_model.json beside this module, fitted by `python -m
+storyfold.cluster.fit` on the ECB+ train topics only; run time needs only this file and math.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+FEATURES = (
+    "body_cos",
+    "max_cos",
+    "title_cos",
+    "names",
+    "name_core",
+    "anchors",
+    "anchor_core",
+    "log_size",
+    "days",
+    "no_date",
+    "emb_cos",
+)
+MODEL_PATH = Path(__file__).with_name("link_model.json")
+
+
+@dataclass(frozen=True)
+class LinkModel:
+    weights: tuple[float, ...]
+    bias: float
+    threshold: float
+
+    def prob(self, x: tuple[float, ...]) -> float:
+        z = self.bias + sum(w * v for w, v in zip(self.weights, x, strict=True))
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    @classmethod
+    def load(cls, path: Path = MODEL_PATH) -> LinkModel:
+        d = json.loads(path.read_text())
+        return cls(tuple(float(d["weights"][f]) for f in FEATURES), float(d["bias"]), float(d["threshold"]))
+
+    def save(self, path: Path = MODEL_PATH, **meta: object) -> None:
+        d = {
+            "weights": dict(zip(FEATURES, self.weights, strict=True)),
+            "bias": self.bias,
+            "threshold": self.threshold,
+            **meta,
+        }
+        path.write_text(json.dumps(d, indent=2) + "\n")
+
+
+# Hand-set fallback used only when link_model.json is absent.
+DEFAULT = LinkModel((5.0, 3.0, 4.0, 4.0, 3.0, 2.0, 1.0, -1.0, -0.2, -2.0, 0.0), -5.0, 0.3)
+
+
+def default_model() -> LinkModel:
+    return LinkModel.load() if MODEL_PATH.exists() else DEFAULT

