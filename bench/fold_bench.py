@@ -47,7 +47,13 @@ def main() -> None:
     ids = {}
     for d in docs:
         text = ((d.get("title") or "") + "\n\n" + d["text"]).strip()
-        art = Article(id=article_id(text, d["id"]), source=d["id"], title=d.get("title") or "", text=text, lang=d["lang"])
+        art = Article(
+            id=article_id(text, d["id"]),
+            source=d["id"],
+            title=d.get("title") or "",
+            text=text,
+            lang=d["lang"],
+        )
         ids[art.id] = d["id"]
         for r in index.add(art):
             if r.kind is RelationKind.TRANSLATION:

@@ -63,7 +63,9 @@ class FoldIndex:
 
         exact_key = hashlib.sha1(" ".join(words(article.text)).encode()).hexdigest()
         if (twin := self._exact.get(exact_key)) is not None:
-            relations[(twin, RelationKind.DUPLICATE)] = Relation(twin, article.id, RelationKind.DUPLICATE, 1.0, "same text")
+            relations[(twin, RelationKind.DUPLICATE)] = Relation(
+                twin, article.id, RelationKind.DUPLICATE, 1.0, "same text"
+            )
             folded.add(twin)
 
         toks = words(article.text)
@@ -81,14 +83,22 @@ class FoldIndex:
         for other, n, best in self._shared_paragraphs(article):
             if other not in folded:
                 relations[(other, RelationKind.PARTIAL)] = Relation(
-                    other, article.id, RelationKind.PARTIAL, round(best, 3), f"{n} shared paragraph{'s' * (n > 1)}"
+                    other,
+                    article.id,
+                    RelationKind.PARTIAL,
+                    round(best, 3),
+                    f"{n} shared paragraph{'s' * (n > 1)}",
                 )
 
         anch = anchors(article.text, article.lang)
         for other, score in self._translations(article, anch):
             if other not in folded:
                 relations[(other, RelationKind.TRANSLATION)] = Relation(
-                    other, article.id, RelationKind.TRANSLATION, round(score, 3), f"anchor agreement {score:.2f}"
+                    other,
+                    article.id,
+                    RelationKind.TRANSLATION,
+                    round(score, 3),
+                    f"anchor agreement {score:.2f}",
                 )
 
         self._index(article, exact_key, sig, anch)
@@ -145,5 +155,3 @@ class FoldIndex:
             self._pars.add(key, self._par_hasher.signature(sh))
         for a in set(anch):
             self._anchor_index[a].append(article.id)
-
-

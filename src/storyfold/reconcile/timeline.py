@@ -1,0 +1,37 @@
+"""A story's timeline: the dated events its articles mention, and when they were published."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from storyfold.model import Article, Claim, Period, Relation, TimelineEntry, ValueKind
+
+
+def _trim(sentence: str, limit: int = 160) -> str:
+    s = " ".join(sentence.split())
+    return s if len(s) <= limit else s[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def build_timeline(
+    claims: Sequence[Claim], articles: Mapping[str, Article], relations: Sequence[Relation] = ()
+) -> list[TimelineEntry]:
+    """One entry per period, in calendar order, with the first sentence that dates it."""
+    entries: dict[str, tuple[str, list[str]]] = {}
+    for c in sorted(claims, key=lambda c: (c.article_id not in articles, c.article_id, c.start)):
+        if c.kind is not ValueKind.TIME or not c.period:
+            continue
+        try:
+            Period(c.period).bounds()
+        except ValueError:
+            continue
+        text, ids = entries.setdefault(c.period, (_trim(c.sentence), []))
+        if c.article_id not in ids:
+            ids.append(c.article_id)
+    for a in articles.values():
+        if a.published:
+            label = a.published.isoformat()
+            text, ids = entries.setdefault(label, (f"published: {_trim(a.title, 120)}", []))
+            if a.id not in ids:
+                ids.append(a.id)
+    ordered = sorted(entries.items(), key=lambda kv: (Period(kv[0]).start, Period(kv[0]).end, kv[0]))
+    return [TimelineEntry(p, text, tuple(ids)) for p, (text, ids) in ordered]
