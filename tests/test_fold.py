@@ -1,0 +1,101 @@
+"""Fold: duplicates, near-duplicates, shared paragraphs and translations, on real and written text."""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+from storyfold.fold import FoldIndex
+from storyfold.ingest import Ingestor, read_inputs
+from storyfold.model import Article, RelationKind, article_id
+
+BASE = (
+    "The regional government of Lorvane approved on Tuesday a plan to build a 40-kilometre tram line "
+    "linking the airport with the old town, at a cost of 1.2 billion euros.\n\n"
+    "Works should start in the second half of 2026 and the first trams should run in 2029, said the "
+    "transport minister, Hella Marsk, after a four-hour session of the regional council.\n\n"
+    "The opposition criticised the cost and asked for an independent audit of the traffic forecasts, "
+    "which expect 90,000 passengers a day by 2035 on the new line."
+)
+
+
+def _art(text: str, lang: str = "en", outlet: str = "Lorvane Post") -> Article:
+    return Article(
+        id=article_id(text, outlet), source=outlet, title=text[:40], text=text, lang=lang, outlet=outlet
+    )
+
+
+def _kinds(rels, a: Article) -> set[RelationKind]:
+    return {r.kind for r in rels if r.a == a.id}
+
+
+def test_exact_copy_from_another_outlet_is_a_duplicate():
+    idx = FoldIndex()
+    first = _art(BASE)
+    assert idx.add(first) == []
+    copy = _art(BASE.replace("\n\n", "\n\n  "), outlet="Wire Mirror")
+    assert _kinds(idx.add(copy), first) == {RelationKind.DUPLICATE}
+
+
+def test_lightly_edited_republication_is_a_near_duplicate_not_a_new_article():
+    idx = FoldIndex()
+    first = _art(BASE)
+    idx.add(first)
+    edited = BASE.replace("after a four-hour session", "after a long session").replace(
+        "Tuesday", "Tuesday evening"
+    )
+    near = _art("Share this article\n\n" + edited, outlet="Syndicated Daily")
+    rels = idx.add(near)
+    assert _kinds(rels, first) == {RelationKind.NEAR_DUPLICATE}
+    unrelated = _art(
+        "A storm cut power to 12,000 homes in the northern valleys overnight, the grid operator said, "
+        "and crews expected to restore supply by Thursday afternoon after clearing fallen trees."
+    )
+    assert idx.add(unrelated) == []
+
+
+def test_seed_translation_and_partial_copy(seeds_dir):
+    ing = Ingestor()
+    arts = [ing.article(r) for r in read_inputs([seeds_dir])]
+    name = {a.id: a.source.rsplit("/", 1)[-1][:3] for a in arts}
+    idx = FoldIndex()
+    rels = [r for a in arts for r in idx.add(a)]
+    found = {(name[r.a], name[r.b], r.kind) for r in rels}
+    assert ("000", "002", RelationKind.TRANSLATION) in found
+    assert ("000", "003", RelationKind.PARTIAL) in found
+    assert not {k for a, b, k in found if {a, b} in ({"000", "001"}, {"000", "004"}, {"002", "003"})}
+    assert not {k for a, b, k in found if k in (RelationKind.DUPLICATE, RelationKind.NEAR_DUPLICATE)}
+
+
+def test_wmt_translations_across_scripts_and_no_false_links(shared_data):
+    with gzip.open(shared_data / "translations" / "wmt_docs.jsonl.gz", "rt", encoding="utf-8") as fh:
+        docs = [json.loads(line) for line in fh]
+    groups = [d for d in docs if d["set"] == "newstest2014"]
+    by_group: dict[str, list[dict]] = {}
+    for d in groups:
+        by_group.setdefault(d["group"], []).append(d)
+    five_lang = [g for g, m in sorted(by_group.items()) if {x["lang"] for x in m} >= {"en", "ru", "fr"}][:12]
+    pool = [d for g in five_lang for d in by_group[g]]
+    idx = FoldIndex()
+    ids, pred = {}, set()
+    for d in pool:
+        text = ((d.get("title") or "") + "\n\n" + d["text"]).strip()
+        art = Article(id=article_id(text, d["id"]), source=d["id"], title="", text=text, lang=d["lang"])
+        ids[art.id] = d
+        for r in idx.add(art):
+            if r.kind is RelationKind.TRANSLATION:
+                pred.add((ids[r.a]["group"], ids[r.b]["group"], ids[r.a]["lang"], ids[r.b]["lang"]))
+    assert all(ga == gb for ga, gb, _, _ in pred), "a translation link between different articles"
+    ru_links = {(ga, la, lb) for ga, gb, la, lb in pred if "ru" in (la, lb)}
+    assert len(ru_links) >= 12  # Cyrillic articles are linked too
+
+
+def test_same_input_same_relations():
+    def run():
+        idx = FoldIndex()
+        out = []
+        for i, t in enumerate([BASE, BASE + "\n\nMore to follow.", BASE.upper()]):
+            out.extend(idx.add(_art(t, outlet=f"o{i}")))
+        return out
+
+    assert run() == run()

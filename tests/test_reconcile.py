@@ -1,0 +1,126 @@
+"""Reconcile on hand-made claims with known answers: slots, voices, tolerance, granularity, reliability."""
+
+from __future__ import annotations
+
+from storyfold.model import Article, Bound, Claim, Relation, RelationKind, ValueKind, article_id
+from storyfold.reconcile import build_timeline, group_slots, reconcile_all, reconcile_story
+from storyfold.reconcile.truth import agree
+
+
+def _art(name: str, lang: str = "en") -> Article:
+    return Article(
+        id=article_id(name, name), source=f"{name}.txt", title=name, text=name, lang=lang, outlet=name
+    )
+
+
+def _money(a: Article, v: float, pred: str = "invest", subject: str | None = "Acme", bound=Bound.EQ) -> Claim:
+    return Claim(
+        a.id,
+        ValueKind.MONEY,
+        v,
+        "EUR",
+        pred,
+        f"{a.id} says {v}",
+        int(v) % 97,
+        int(v) % 97 + 5,
+        "x",
+        a.lang,
+        subject,
+        bound,
+    )
+
+
+def _time(a: Article, period: str, pred: str = "production_start") -> Claim:
+    return Claim(
+        a.id,
+        ValueKind.TIME,
+        None,
+        "",
+        pred,
+        f"starts {period}",
+        len(period),
+        len(period) + 4,
+        period,
+        a.lang,
+        "Acme",
+        period=period,
+    )
+
+
+def test_closeness_bounds_and_granularity():
+    a = _art("a")
+    assert agree(_money(a, 1.8e9), _money(a, 1.79e9))
+    assert not agree(_money(a, 1.8e9), _money(a, 1.8e6))
+    assert agree(_money(a, 300, bound=Bound.GT), _money(a, 320))
+    assert agree(_time(a, "2024"), _time(a, "2024-H1"))
+    assert not agree(_time(a, "2025"), _time(a, "2024-H1"))
+
+
+def test_french_and_english_claims_share_a_slot_and_subjects_split():
+    en, fr = _art("en"), _art("fr", "fr")
+    slots = group_slots(
+        [
+            _money(en, 3.2e9),
+            _money(fr, 3.2e9, subject="Acme’s"),
+            _money(en, 5e6, subject="Borel"),
+            _money(fr, 1e3, "mention"),
+        ]
+    )
+    assert sorted(len(v) for v in slots.values()) == [1, 2]
+    assert all("mention" not in k for k in slots)
+
+
+def test_translation_counts_once_and_outlier_is_flagged():
+    orig, trans, b, c, wrong = (_art(n) for n in ("orig", "trans", "b", "c", "wrong"))
+    claims = [_money(x, 1e10) for x in (orig, trans, b, c)] + [_money(wrong, 1e7)]
+    claims += [_time(x, "2024-H1") for x in (orig, trans, b)] + [
+        _time(c, "2024"),
+        _time(wrong, "2024-H1"),
+        _time(wrong, "2025"),
+    ]
+    rel = [Relation(orig.id, trans.id, RelationKind.TRANSLATION, 0.9)]
+    arts = {x.id: x for x in (orig, trans, b, c, wrong)}
+    facts = {f.predicate: f for f in reconcile_story("s", claims, arts, rel, {})}
+    inv = facts["invest"]
+    assert inv.value == 1e10 and inv.disputed
+    assert [v.article_ids for v in inv.conflicting] == [(wrong.id,)]
+    assert len(inv.supporting) == 3  # orig+trans are one voice
+    assert any(set(v.article_ids) == {orig.id, trans.id} for v in inv.supporting)
+    start = facts["production_start"]
+    assert start.period == "2024-H1"  # the most specific value the majority allows
+    assert {v.source for v in start.supporting} == {"orig", "b", "c", "wrong"}
+    assert [(v.source, v.display) for v in start.conflicting] == [("wrong", "2025")]
+
+
+def test_a_source_that_keeps_disagreeing_loses_reliability_and_then_loses_ties():
+    liar, x, y = _art("liar"), _art("x"), _art("y")
+    stories = {}
+    for i in range(6):  # six stories where the liar is the odd one out
+        stories[f"s{i}"] = [
+            _money(x, 100 + i, subject=None),
+            _money(y, 100 + i, subject=None),
+            _money(liar, 999, subject=None),
+        ]
+    # a two-voice tie: trust decides
+    stories["tie"] = [_money(x, 5.0, subject=None), _money(liar, 7.0, subject=None)]
+    arts = {a.id: a for a in (liar, x, y)}
+    facts, rel = reconcile_all(stories, arts, [])
+    assert rel["liar"].reliability < rel["x"].reliability
+    assert rel["liar"].n_claims == 7 and rel["x"].n_agree >= 6
+    tie = next(f for f in facts if f.story_id == "tie")
+    assert tie.value == 5.0
+
+
+def test_timeline_is_chronological_and_includes_publication_dates():
+    from datetime import date
+
+    a = Article("a1", "a.txt", "Plant announced", "t", "en", published=date(2021, 10, 19))
+    claims = [_time(a, "2024-H1", "mention"), _time(a, "2013", "mention"), _time(a, "2021-03", "mention")]
+    claims = [
+        Claim(
+            "a1", c.kind, None, "", c.predicate, c.sentence, c.start, c.end, c.surface, "en", period=c.period
+        )
+        for c in claims
+    ]
+    periods = [t.period for t in build_timeline(claims, {"a1": a})]
+    assert periods == ["2013", "2021-03", "2021-10-19", "2024-H1"]
