@@ -22,7 +22,9 @@ _FOLDING = (RelationKind.DUPLICATE, RelationKind.NEAR_DUPLICATE, RelationKind.TR
 
 @dataclass(frozen=True)
 class ClusterSettings:
-    window_days: int = 30  # a story with no article in this many days stops receiving
+    window_days: int = (
+        90  # a story with no article in this many days stops receiving (follow-ups come weeks later)
+    )
     window_articles: int = 5000  # the same window, in arrival order, for undated articles
     max_query_terms: int = 40  # article terms looked up in the index (highest weight first)
     max_candidates: int = 30  # stories scored in full per article
@@ -99,9 +101,16 @@ class StoryClusterer:
             return Assignment(article.id, self._of[article.id], 1.0, False)
         feats = extract(article.title, article.text)
         self._arrivals += 1
-        for rel in relations:
-            if rel.kind in _FOLDING and rel.b == article.id and rel.a in self._of:
-                sid = self._of[rel.a]
+        # A copy or translation joins its original's story; an article that quotes whole
+        # paragraphs of an earlier one is a follow-up of the same story while it is live.
+        joins = [r for r in relations if r.kind in _FOLDING] + [
+            r for r in relations if r.kind is RelationKind.PARTIAL
+        ]
+        for rel in joins:
+            if rel.b != article.id or rel.a not in self._of:
+                continue
+            sid = self._of[rel.a]
+            if rel.kind in _FOLDING or self._live(self._stories[sid], article.published):
                 self._add(sid, article, feats)
                 return Assignment(article.id, sid, rel.score, False)
         vec = self._vector(feats.body_terms)
