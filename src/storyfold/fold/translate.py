@@ -32,12 +32,24 @@ def sequence_containment(a: list[str], b: list[str]) -> float:
     return sum(m.size for m in blocks) / min(len(a), len(b))
 
 
+def number_agreement(a: list[str], b: list[str]) -> float:
+    """Jaccard of the numbers alone: a translation keeps all of them, while an independent
+    report of the same event repeats the headline figure but brings its own others.
+    On WMT, 0.4 keeps 98% of true pairs; the seeds' same-story reports score 0.21-0.31."""
+    na = Counter(x for x in a if x.startswith("#"))
+    nb = Counter(x for x in b if x.startswith("#"))
+    if sum(na.values()) < 3 or sum(nb.values()) < 3:
+        return 1.0  # too few numbers to judge
+    return sum((na & nb).values()) / sum((na | nb).values())
+
+
 def translation_score(a: list[str], b: list[str], len_a: int, len_b: int) -> float:
     """0..1: bag and order agreement of anchor keys, damped when the lengths differ a lot."""
     a, b = keys(a), keys(b)
     if min(len(a), len(b)) < 2:
         return 0.0
     score = 0.5 * bag_containment(a, b) + 0.5 * sequence_containment(a, b)
+    score *= min(1.0, number_agreement(a, b) / 0.4)
     ratio = min(len_a, len_b) / max(len_a, len_b) if max(len_a, len_b) else 0.0
     if ratio < 0.6:  # translations run 0.8-1.25x the original's length; 0.6 leaves room for cuts
         score *= ratio / 0.6
