@@ -7,8 +7,11 @@ a similar length; the sequence ratio is what separates the two.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from difflib import SequenceMatcher
+
+from storyfold.fold.anchors import anchors
 
 
 def keys(anchors: list[str]) -> list[str]:
@@ -54,3 +57,37 @@ def translation_score(a: list[str], b: list[str], len_a: int, len_b: int) -> flo
     if ratio < 0.6:  # translations run 0.8-1.25x the original's length; 0.6 leaves room for cuts
         score *= ratio / 0.6
     return score
+
+
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?»\"”])\s+|\n+")
+
+
+def sentence_keys(text: str, lang: str = "und") -> list[set[str]]:
+    """Anchor keys per sentence, for the sentences that have any."""
+    out = []
+    for sentence in _SENTENCE_BREAK.split(text):
+        k = set(keys(anchors(sentence, lang)))
+        if k:
+            out.append(k)
+    return out
+
+
+def sentence_alignment(a: list[set[str]], b: list[set[str]]) -> float:
+    """Share of anchor-bearing sentences that pair up in order (LCS over sentences).
+
+    A translator keeps each fact in its sentence and the sentences in their order; an
+    independent report built from the same press release regroups the same figures into
+    other sentences. That regrouping is what the bag of anchors cannot see.
+    """
+    if not a or not b:
+        return 0.0
+    n, m = len(a), len(b)
+    prev = [0] * (m + 1)
+    for i in range(n):
+        cur = [0] * (m + 1)
+        for j in range(m):
+            x, y = a[i], b[j]
+            match = len(x & y) / min(len(x), len(y)) >= 0.5
+            cur[j + 1] = max(prev[j] + match, prev[j + 1], cur[j])
+        prev = cur
+    return prev[m] / max(n, m)
