@@ -23,10 +23,10 @@ def seeds_db(tmp_path_factory, seeds_dir):
 
 
 def _story_id(db) -> str:
-    result = runner.invoke(app, ["stories", "--db", str(db)])
-    assert result.exit_code == 0, result.output
-    line = next(ln for ln in result.output.splitlines() if ln.strip().strip("│┃| ").startswith("s"))
-    return line.strip("│┃| ").split()[0].strip("│┃|")
+    from storyfold.pipeline import Library
+
+    with Library(db, readonly=True) as lib:
+        return lib.list_stories()[0].id
 
 
 def test_stories_lists_one_story_of_five(seeds_db):

@@ -105,3 +105,15 @@ def test_headline_repeated_after_chrome_collapses():
         "Harbour strike ends\n\nShare on Facebook\n\nHarbour strike ends\n\nDockers went back to work."
     )
     assert out.text == "Harbour strike ends\n\nDockers went back to work."
+
+
+def test_link_cues_and_newsletter_or_follow_lines_are_chrome_at_any_length():
+    from storyfold.ingest.clean import chrome_reason
+
+    assert chrome_reason("Read more: Why regional ports are racing to automate their cranes and gates")
+    assert chrome_reason("Lire aussi : Les dockers de la côte obtiennent une hausse de salaire de 4 %")
+    assert chrome_reason("Subscribe to our newsletter for the latest harbour news, delivered every weekday.")
+    assert chrome_reason("Follow Coastline Daily for more business news.")
+    # the same words inside a real sentence are content
+    assert chrome_reason("Read more widely, the minister told students, and question every figure you see.") is None
+    assert chrome_reason("Investors will follow the company closely for more signs of growth, analysts said.") is None

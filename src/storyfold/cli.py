@@ -55,12 +55,14 @@ class ExportFormat(StrEnum):
 
 def _open(db: Path, *, readonly: bool = False) -> Library:
     if readonly and not db.exists():
-        err.print(f"[red]error:[/] {db}: no such database (run `storyfold ingest PATH --db {db}` first)")
+        err.print(
+            f"[red]error:[/] {db}: no such database (run `storyfold ingest PATH --db {db}` first)", soft_wrap=True
+        )
         raise typer.Exit(1)
     try:
         return Library(db, readonly=readonly)
     except StoreError as exc:
-        err.print(f"[red]error:[/] {exc}")
+        err.print(f"[red]error:[/] {exc}", soft_wrap=True, markup=False)
         raise typer.Exit(1) from exc
 
 

@@ -65,6 +65,8 @@ _CHROME_MAX_WORDS = 8  # "Search teams found the wreck." is a sentence: weak phr
 # Phrases that are chrome even at sentence length: comment forms, cookie banners, legal footers.
 _STRONG_CHROME = re.compile(
     r"^\W*(?:(add|leave|post|write) a (comment|reply)|comment (sent|submitted|posted)|your comment|"
+    r"subscribe to (our|the)|follow [\w' ]{1,40} (for more|on (twitter|facebook|instagram|linkedin|x)\b)|"
+    r"abonnez-vous à|suscr[ií]bete a|abonnieren sie|iscriviti alla|assine a|"
     r"we use cookies|this (site|website) uses cookies|all rights reserved|sign up for our|"
     r"(ajouter|laisser|écrire) un commentaire|nous utilisons des cookies|tous droits réservés|"
     r"(a[nñ]adir|deja|escribe) un comentario|(usamos|utilizamos) cookies|todos los derechos reservados|"
@@ -74,6 +76,12 @@ _STRONG_CHROME = re.compile(
     re.I,
 )
 _STRONG_MAX_WORDS = 25
+# A link cue with a colon introduces another article's headline, whatever its length.
+_LINK_CUE = re.compile(
+    r"^\W*(read (more|also|next)|see also|related|also read|more on this|lire aussi|à lire aussi|voir aussi|"
+    r"lee también|leer más|lesen sie auch|mehr zum thema|leggi anche|leia também|veja também)\s*:",
+    re.I,
+)
 _FULL_STOP = re.compile(r"[.!?:]\s*$")
 
 _CAPTION_WORDS = re.compile(
@@ -113,7 +121,7 @@ def chrome_reason(line: str, standalone: bool = True, first: bool = False) -> st
     words = _WORDS.findall(line)
     if not words:
         return "no words" if standalone else None
-    if len(words) <= _STRONG_MAX_WORDS and _STRONG_CHROME.match(line):
+    if len(words) <= _STRONG_MAX_WORDS and (_STRONG_CHROME.match(line) or _LINK_CUE.match(line)):
         return "chrome phrase"
     m = _CHROME.match(line) if len(words) <= _CHROME_MAX_WORDS and not _FULL_STOP.search(line) else None
     # a one-word cue ("Home", "Share") marks chrome only on a very short line: "Home prices rise

@@ -1,0 +1,90 @@
+"""Trigger words (en/fr/es/de/it/pt) that say what a value is: the canonical predicate keys."""
+
+from __future__ import annotations
+
+import re
+
+
+def _rx(p: str) -> re.Pattern[str]:
+    return re.compile(p, re.IGNORECASE)
+
+
+# word stems; matched at a word start
+INVEST = _rx(
+    r"\b(?:invest\w*|pledg\w*|investir|investi\w*|invertir\w*|inversi[oó]n\w*|invierte\w*|investieren"
+    r"|investiert\w*|investition\w*|investiu|investimento\w*|engag\w+\s+à\s+investir)"
+)
+ADDITIONAL = _rx(
+    r"\b(?:another|additional|additionally|further|extra|more|supplémentaires?|additionnel\w*|de\s+plus"
+    r"|adicional\w*|otros?|otras?|más|zusätzlich\w*|weitere\w*|ulterior\w*|aggiuntiv\w*|mais)\b"
+)
+PRODUCTION = _rx(
+    r"\b(?:produc\w*|produire|produi\w*|manufactur\w*|fabrica\w*|produk\w*|serienproduktion|"
+    r"massenproduktion|fertigung\w*|herstell\w*|produzi\w*)"
+)
+START = _rx(
+    r"\b(?:start\w*|begin\w*|began|begun|commenc\w*|début\w*|démarr\w*|lancement|lancer|comenz\w*|"
+    r"empez\w*|inici\w*|arranc\w*|beginn\w*|anlauf\w*|anlaufen|aufnehm\w*|launch\w*|kick\w*|roll\w*\s+out|"
+    r"by|as\s+early\s+as|from|d['’]ici|dès|à\s+partir|para|hasta|a\s+partir|bis|ab|entro|até)\b"
+)
+MASS_PRODUCTION = _rx(
+    r"\b(?:mass[\s-]+produc\w*|full[\s-]+production|series\s+production|volume\s+production|"
+    r"production\s+(?:de|en)\s+(?:série|masse)|fabrication\s+en\s+(?:série|masse)|"
+    r"producción\s+(?:en\s+)?(?:serie|masa|masiva)|fabricación\s+en\s+(?:serie|masa)|"
+    r"serienproduktion|massenproduktion|serienfertigung|produzione\s+(?:di\s+)?massa|produção\s+em\s+massa)"
+)
+CAPACITY = _rx(
+    r"\b(?:factory|factories|plant|plants|capacity|make|makes|produce|produces|build|builds|assemble\w*|"
+    r"usine\w*|capacité|fabriquer|produire|fábrica\w*|planta\w*|capacidad|fabricar|producir|werk\w*|"
+    r"fabrik\w*|kapazität\w*|herstellen|produzieren|stabiliment\w*|capacità|capacidade)"
+)
+OUTPUT = _rx(
+    r"\b(?:made|produced|delivered|deliver\w*|sold|shipped|output|sales|livr\w*|vend\w*|produit\w*|"
+    r"fabriqué\w*|entreg\w*|vendi\w*|produjo|fabricó|ausgeliefert|ausliefer\w*|verkauft\w*|"
+    r"produziert\w*|hergestellt\w*|grow\w*)"
+)
+SHARES = _rx(
+    r"\b(?:shares?|stocks?|share\s+price|stock\s+price|actions?|titre|cours|bourse|acciones|acción|"
+    r"títulos?|aktien?|aktienkurs\w*|papiere?|azioni|ações)\b"
+)
+SHARE_DOWN = _rx(
+    r"\b(?:fell|fall\w*|drop\w*|declin\w*|slump\w*|tumbl\w*|plung\w*|sank|sink\w*|slid\w*|lost|los\w*|"
+    r"down|lower|baiss\w*|chut\w*|recul\w*|perd\w*|cae\w*|cay\w*|ca[ií]d\w*|baj\w*|retroced\w*|"
+    r"fiel\w*|fallen|sinken|sank|verlor\w*|gab\w*\s+nach|nachgegeben|rutsch\w*|einbr\w*)"
+)
+SHARE_UP = _rx(
+    r"\b(?:jump\w*|ris\w*|rose|gain\w*|soar\w*|climb\w*|surg\w*|spik\w*|up|higher|hausse|bond\w*|"
+    r"grimp\w*|progress\w*|sub\w*|dispar\w*|stieg\w*|steig\w*|zuleg\w*|sprang\w*)\b"
+)
+PRICE = _rx(r"\b(?:price\w*|cost\w*|priced|prix|coût\w*|precio\w*|cuesta|cuest\w*|preis\w*|kost\w*|prezzo|preço)")
+REVENUE = _rx(
+    r"\b(?:revenue\w*|sales|turnover|chiffre\s+d['’]affaires|ventes|ingresos|facturación|ventas|"
+    r"umsatz\w*|erlös\w*|fatturato|receita\w*)"
+)
+PROFIT = _rx(
+    r"\b(?:profit\w*|earnings|net\s+income|bénéfice\w*|résultat\s+net|beneficio\w*|ganancia\w*|"
+    r"utilidad\w*|gewinn\w*|überschuss|utile|lucro\w*)"
+)
+DEAL = _rx(
+    r"\b(?:acqui\w*|buy\w*|bought|takeover|merger|deal|rachat|rach\w*|acquisition|fusion|adquisición|"
+    r"adquiri\w*|compra\w*|übernahme\w*|übernimmt|kauf\w*|fusione|aquisição)"
+)
+EMPLOYEES_VERB = _rx(
+    r"\b(?:hire\w*|hiring|employ\w*|recruit\w*|staff\w*|embauch\w*|recrut\w*|emple\w*|contrat\w*|"
+    r"beschäftig\w*|einstell\w*|assum\w*)"
+)
+
+
+def near(rx: re.Pattern[str], text: str, lo: int, hi: int) -> int | None:
+    """Distance from [lo, hi) to the nearest match of rx in text (None when absent)."""
+    best = None
+    for m in rx.finditer(text):
+        if m.end() <= lo:
+            d = lo - m.end()
+        elif m.start() >= hi:
+            d = m.start() - hi
+        else:
+            d = 0
+        if best is None or d < best:
+            best = d
+    return best

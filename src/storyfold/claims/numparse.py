@@ -1,0 +1,253 @@
+"""Numbers as written in en/fr/es/de/it/pt: separators, scale words, currencies, percent, nouns."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from storyfold.model import Bound, ValueKind
+
+ROMANCE_GERMANIC = {"fr", "es", "de", "it", "pt"}
+_GROUP_SEPS = {
+    "en": ",\u00a0\u202f\u2009",
+    "default": ". \u00a0\u202f\u2009",
+}
+
+
+def number_regex(lang: str) -> re.Pattern[str]:
+    """A number token: grouped thousands first, then a plain decimal."""
+    seps = re.escape(_GROUP_SEPS["en"] if lang not in ROMANCE_GERMANIC else _GROUP_SEPS["default"])
+    return re.compile(
+        rf"(?<![\w.,:/\-])(?:\d{{1,3}}(?P<sep>[{seps}])\d{{3}}(?:(?P=sep)\d{{3}})*(?:[.,]\d+)?"
+        rf"|\d+(?:[.,]\d+)?)(?![\d])"
+    )
+
+
+def parse_number(token: str, lang: str) -> float:
+    """'300,000' (en) / '300 000' / '1.500' (de) / '3,2' (fr) / '3.2' -> float."""
+    t = token.replace("\u00a0", " ").replace("\u202f", " ").replace("\u2009", " ")
+    if lang in ROMANCE_GERMANIC:
+        group, dec = ".", ","
+    else:
+        group, dec = ",", "."
+    # a grouped number: every separator but a final decimal one is a thousands separator
+    m = re.fullmatch(r"(\d{1,3})([ .,])(\d{3}(?:\2\d{3})*)(?:([.,])(\d+))?", t)
+    if m and (m[2] == " " or m[2] == group):
+        whole = m[1] + m[3].replace(m[2], "")
+        frac = m[5] or ""
+        return float(f"{whole}.{frac}") if frac else float(whole)
+    # plain: the single separator is a decimal point (either style)
+    if dec in t or "." in t or "," in t:
+        return float(t.replace(" ", "").replace(",", "."))
+    return float(t.replace(" ", ""))
+
+
+# --------------------------------------------------------------------------- scale words
+
+
+def _scale_table(lang: str) -> list[tuple[str, float]]:
+    long_scale_billion = 1e12 if lang in ROMANCE_GERMANIC else 1e9
+    return [
+        (r"mil\s+millones", 1e9),
+        (r"mil\s+milh(?:õ|o)es", 1e9),
+        (r"trillions?", 1e12 if lang not in ROMANCE_GERMANIC else 1e18),
+        (r"billones?|billón|billon", 1e12),
+        (r"milliards?|milliarden?|miliardi|miliardo|millardos?|mrd\.?|mds", 1e9),
+        (r"billions?", long_scale_billion),
+        (r"bn|bln", 1e9),
+        (r"millions?|millones|millón|millon|milioni|milione|milhões|milhão|mio\.?|mn|mln", 1e6),
+        (r"thousands?|milliers?|tausend|mille|mila|mil", 1e3),
+    ]
+
+
+def scale_regex(lang: str) -> re.Pattern[str]:
+    alts = "|".join(f"(?:{p})" for p, _ in _scale_table(lang))
+    return re.compile(rf"^[ \u00a0\u202f]?(?P<scale>{alts})(?![\w])", re.IGNORECASE)
+
+
+def scale_value(word: str, lang: str) -> float:
+    for p, v in _scale_table(lang):
+        if re.fullmatch(p, word, re.IGNORECASE):
+            return v
+    return 1.0
+
+
+# --------------------------------------------------------------------------- currencies
+
+_PREFIX_CURRENCY = [
+    (r"US\s?\$|U\.S\.\s?\$", "USD"),
+    (r"HK\$", "HKD"),
+    (r"R\$", "BRL"),
+    (r"C\$|CA\$", "CAD"),
+    (r"A\$|AU\$", "AUD"),
+    (r"\$", "USD"),
+    (r"€", "EUR"),
+    (r"£", "GBP"),
+    (r"¥|RMB|CNY", "CNY"),
+    (r"USD", "USD"),
+    (r"EUR", "EUR"),
+    (r"GBP", "GBP"),
+    (r"JPY", "JPY"),
+    (r"CHF", "CHF"),
+]
+PREFIX_CURRENCY_RE = re.compile(
+    r"(?:^|(?<=[\s(\u00a0]))(?P<cur>" + "|".join(f"(?:{p})" for p, _ in _PREFIX_CURRENCY) + r")[ \u00a0]?$"
+)
+
+_SUFFIX_CURRENCY = [
+    (r"US\s?dollars?|U\.S\.\s?dollars?|dollars?\s+américains|dólares\s+estadounidenses", "USD"),
+    (r"hong\s+kong\s+dollars?", "HKD"),
+    (r"dollars?|dólares|dólar|dollari|dollaro|dólares", "USD"),
+    (r"euros?|euro", "EUR"),
+    (r"pounds?(?:\s+sterling)?|livres?\s+sterling|libras?(?:\s+esterlinas?)?|pfund", "GBP"),
+    (r"yuans?|renminbi|rmb|cny", "CNY"),
+    (r"yens?|jpy", "JPY"),
+    (r"francs?\s+suisses|franken|chf", "CHF"),
+    (r"reais|real", "BRL"),
+    (r"usd|us\$|\$", "USD"),
+    (r"eur|€", "EUR"),
+    (r"gbp|£", "GBP"),
+    (r"¥", "CNY"),
+]
+SUFFIX_CURRENCY_RE = re.compile(
+    r"^[ \u00a0\u202f]?(?:(?:de|of|di|d['’])\s?)?(?P<cur>"
+    + "|".join(f"(?:{p})" for p, _ in _SUFFIX_CURRENCY)
+    + r")(?![\w])",
+    re.IGNORECASE,
+)
+
+
+def currency_code(word: str, prefix: bool) -> str:
+    table = _PREFIX_CURRENCY if prefix else _SUFFIX_CURRENCY
+    for p, code in table:
+        if re.fullmatch(p, word.strip(), 0 if prefix else re.IGNORECASE):
+            return code
+    return "USD"
+
+
+# --------------------------------------------------------------------------- percent
+
+PERCENT_RE = re.compile(
+    r"^[ \u00a0\u202f]?(?:(?P<pp>percentage\s+points?|points?\s+de\s+pourcentage|puntos\s+porcentuales"
+    r"|prozentpunkte[n]?|pp\b|p\.p\.)|(?P<pct>%|per\s?cent\b|percent\b|pour\s?cent\b|por\s?ciento\b"
+    r"|prozent\b|per\s+cento\b|por\s+cento\b))",
+    re.IGNORECASE,
+)
+
+# --------------------------------------------------------------------------- bounds
+
+_BOUNDS = [
+    (r"more\s+than|over|above|in\s+excess\s+of|upwards\s+of|plus\s+de|más\s+de|mas\s+de|mehr\s+als|über"
+     r"|más\s+del|oltre|più\s+di|mais\s+de", Bound.GT),
+    (r"at\s+least|au\s+moins|al\s+menos|por\s+lo\s+menos|mindestens|almeno|pelo\s+menos", Bound.GE),
+    (r"about|around|approximately|roughly|some|nearly|almost|circa|ca\.|environ|près\s+de|quelque"
+     r"|presque|unos|unas|alrededor\s+de|cerca\s+de|aproximadamente|casi|rund|etwa|ungefähr|knapp|fast"
+     r"|circa|quasi|cerca\s+di|aproximadamente|quase|around\s+about", Bound.APPROX),
+    (r"up\s+to|at\s+most|jusqu['’]à|hasta|bis\s+zu|fino\s+a|até", Bound.LE),
+    (r"less\s+than|fewer\s+than|under|below|moins\s+de|menos\s+de|weniger\s+als|unter|meno\s+di", Bound.LT),
+]
+BOUND_RE = re.compile(
+    r"(?:^|(?<=[\s(]))(?P<bound>" + "|".join(f"(?:{p})" for p, _ in _BOUNDS) + r")[ \u00a0]+$",
+    re.IGNORECASE,
+)
+
+
+def bound_of(word: str) -> Bound:
+    for p, b in _BOUNDS:
+        if re.fullmatch(p, word, re.IGNORECASE):
+            return b
+    return Bound.EQ
+
+
+# --------------------------------------------------------------------------- counted nouns
+
+NOUNS: dict[str, str] = {}
+for _unit, _words in {
+    "employee": "employees employee staff workers worker people jobs job salariés salarié employés employé "
+    "personnes emplois collaborateurs empleados empleado trabajadores trabajador personas puestos "
+    "mitarbeiter mitarbeitern beschäftigte beschäftigten arbeitsplätze stellen dipendenti lavoratori "
+    "funcionários trabalhadores",
+    "vehicle": "cars car vehicles vehicle evs ev voitures voiture véhicules véhicule autos auto coches coche "
+    "vehículos vehículo fahrzeuge fahrzeugen fahrzeug wagen pkw automobiles automobile automobili "
+    "veicoli carros veículos units unités unidades einheiten",
+    "phone": "smartphones smartphone phones phone téléphones teléfonos handys",
+    "customer": "customers clients clientes kunden users utilisateurs usuarios nutzer",
+    "store": "stores shops magasins tiendas filialen",
+    "factory": "factories plants usines fábricas plantas werke",
+}.items():
+    for _w in _words.split():
+        NOUNS[_w] = _unit
+
+TIME_NOUNS = {
+    "year": "years year ans an années année años año jahre jahren jahr anni anno anos ano",
+    "month": "months month mois meses mes monate monaten monat mesi",
+    "week": "weeks week semaines semanas wochen woche settimane",
+    "day": "days day jours jour días día tage tagen tag giorni dias",
+    "hour": "hours hour heures horas stunden ore",
+}
+for _unit, _words in TIME_NOUNS.items():
+    for _w in _words.split():
+        NOUNS[_w] = _unit
+DURATION_UNITS = set(TIME_NOUNS)
+
+QUANTITY_UNITS = {
+    "gwh": "GWh", "mwh": "MWh", "kwh": "kWh", "twh": "TWh", "gw": "GW", "mw": "MW", "kw": "kW",
+    "km": "km", "kilometres": "km", "kilometers": "km", "kilómetros": "km", "kilometer": "km",
+    "tonnes": "t", "tons": "t", "toneladas": "t", "tonnen": "t", "t": "t",
+    "square": "m2", "m2": "m2", "m²": "m2", "hectares": "ha", "hectáreas": "ha", "hektar": "ha",
+}
+
+STOP_NOUNS = set(
+    """a an the in on of for to and or by at from with as is are was were be been this that these those
+    it its his her their our your my per than over under into about since during after before
+    le la les de des du un une et ou en au aux par pour sur dans avec que qui est sont à d
+    el los las del y o por para con que es son al lo una uno
+    der die das den dem des und oder im in am zum zur von mit für auf bis ist sind ein eine einen
+    il gli di e da con che o em os as do dos da das um uma
+    """.split()
+)
+
+WORD_AFTER_RE = re.compile(r"^[ \u00a0]+(?P<w>[^\W\d_][\w\-’']*)")
+
+PER_RE = re.compile(
+    r"^[ \u00a0,]*(?:(?:a|per|each|every|an|par|por|al|pro|im|all['’]|ao|por)\s+"
+    r"(?P<u1>year|annum|month|day|week|an|année|mois|jour|semaine|año|mes|día|semana|jahr|monat|tag|woche|"
+    r"anno|ano|mês|dia)\b|(?P<u2>annually|yearly|annuels?|annuelles?|anuales?|jährlich|annui|anuais|"
+    r"monthly|mensuels?|mensuales?|monatlich|daily|quotidiens?|diarios?|täglich))",
+    re.IGNORECASE,
+)
+_PER_CANON = {
+    "year": "year", "annum": "year", "an": "year", "année": "year", "año": "year", "jahr": "year",
+    "anno": "year", "ano": "year", "annually": "year", "yearly": "year", "jährlich": "year",
+    "month": "month", "mois": "month", "mes": "month", "monat": "month", "mês": "month", "monthly": "month",
+    "monatlich": "month", "day": "day", "jour": "day", "día": "day", "tag": "day", "dia": "day",
+    "daily": "day", "täglich": "day", "week": "week", "semaine": "week", "semana": "week", "woche": "week",
+}
+
+
+def per_canon(word: str) -> str:
+    w = word.lower()
+    if w in _PER_CANON:
+        return _PER_CANON[w]
+    if w.startswith(("annuel", "anual", "annu")):
+        return "year"
+    if w.startswith(("mensu", "monat")):
+        return "month"
+    if w.startswith(("quotid", "diari")):
+        return "day"
+    return "year"
+
+
+@dataclass
+class Value:
+    """A number found in the text with what surrounds it."""
+
+    start: int
+    end: int
+    value: float
+    kind: ValueKind
+    unit: str
+    bound: Bound = Bound.EQ
+    per: str | None = None
+    has_scale: bool = False
+    noun_end: int = -1  # where the counted noun / unit word ends (for predicate context)

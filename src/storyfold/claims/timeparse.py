@@ -1,0 +1,267 @@
+"""Dates and periods in en/fr/es/de/it/pt, normalised to Period labels.
+
+Absolute forms (2024-H1, 2023-Q3, 2021-03, 2021-10-19, 2013) need no context; relative ones
+("last March", "en mars dernier", "this year", "in August") are resolved against a reference
+date and dropped when there is none.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+MONTHS: dict[str, int] = {}
+for _i, _names in enumerate(
+    [
+        "january jan janvier janv enero ene januar jän gennaio gen janeiro",
+        "february feb février fevrier févr fév febrero februar febbraio fevereiro fev",
+        "march mar mars marzo märz marz março",
+        "april apr avril avr abril",
+        "may mai mayo maggio maio",
+        "june jun juin junio juni giugno junho",
+        "july jul juillet juil julio juli luglio julho",
+        "august aug août aout agosto ago",
+        "september sep sept septembre septiembre setiembre settembre setembro set",
+        "october oct octobre octubre oktober ottobre outubro out",
+        "november nov novembre noviembre novembro",
+        "december dec décembre decembre déc diciembre dic dezember dez dicembre dezembro",
+    ],
+    start=1,
+):
+    for _n in _names.split():
+        MONTHS[_n] = _i
+
+# full month names only (abbreviations are read only inside a full date)
+_FULL = sorted((n for n in MONTHS if len(n) > 3 or n in ("mai", "mayo", "may")), key=len, reverse=True)
+_ABBR = sorted((n for n in MONTHS), key=len, reverse=True)
+MONTH_FULL = "(?:" + "|".join(re.escape(n) for n in _FULL) + ")"
+MONTH_ANY = "(?:" + "|".join(re.escape(n) for n in _ABBR) + r")\.?"
+
+ORD_HALF = {
+    "first": 1, "1st": 1, "second": 2, "2nd": 2, "premier": 1, "1er": 1, "second_fr": 2,
+    "deuxième": 2, "2e": 2, "primer": 1, "primero": 1, "segundo": 2, "erste": 1, "ersten": 1,
+    "erstes": 1, "zweite": 2, "zweiten": 2, "zweites": 2, "1.": 1, "2.": 2, "primo": 1, "secondo": 2,
+    "primeiro": 1,
+}
+ORD_Q = {
+    "first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
+    "premier": 1, "1er": 1, "deuxième": 2, "second": 2, "2e": 2, "troisième": 3, "3e": 3,
+    "quatrième": 4, "4e": 4, "primer": 1, "primero": 1, "segundo": 2, "tercer": 3, "tercero": 3,
+    "cuarto": 4, "erste": 1, "ersten": 1, "zweite": 2, "zweiten": 2, "dritte": 3, "dritten": 3,
+    "vierte": 4, "vierten": 4, "1.": 1, "2.": 2, "3.": 3, "4.": 4, "primo": 1, "secondo": 2,
+    "terzo": 3, "quarto": 4, "primeiro": 1, "terceiro": 3,
+}
+_ORD_RX = "(?:" + "|".join(re.escape(k) for k in sorted(set(ORD_Q) | set(ORD_HALF), key=len, reverse=True)) + ")"
+YEAR = r"(?P<y>(?:19|20)\d{2})(?![\d])"
+_YEAR_OF = r"(?:\s+(?:of|de|del|des|di|do|da|von)(?:\s+l['’]année)?)?\s+(?:the\s+year\s+|l['’]année\s+|el\s+año\s+|des\s+jahres\s+)?"
+
+
+@dataclass(frozen=True)
+class TimeSpan:
+    start: int
+    end: int
+    label: str
+    relative: bool = False
+
+
+def _ordinal(word: str, table: dict[str, int]) -> int | None:
+    return table.get(word.lower())
+
+
+def _rx(p: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
+    return re.compile(p, flags)
+
+
+_HALF_RXS = [
+    _rx(rf"\b(?P<o>{_ORD_RX})\s+(?:half|semestre|jahreshälfte|halbjahr|semester)(?:\s+year)?{_YEAR_OF}{YEAR}"),
+    _rx(rf"\b(?P<o>{_ORD_RX})\s+(?:half|semestre|jahreshälfte|halbjahr|semester){_YEAR_OF}(?:'|’)(?P<yy>\d{{2}})\b"),
+    _rx(rf"(?<![\w-])H(?P<n>[12])[\s/-]?{YEAR}", 0),
+    _rx(rf"(?<![\w-])H(?P<n>[12])[\s/-]?'?(?P<yy>\d{{2}})(?![\w])", 0),
+    _rx(rf"{YEAR}[\s/-]?H(?P<n>[12])(?![\w])", 0),
+    _rx(rf"\b(?P<n>[12])(?:er|e|st|nd)?\s+(?:semestre|semester|halbjahr)\s+{YEAR}"),
+]
+_QUARTER_RXS = [
+    _rx(rf"\b(?P<o>{_ORD_RX})\s+(?:quarter|trimestre|quartal|trimestre){_YEAR_OF}{YEAR}"),
+    _rx(rf"(?<![\w-])Q(?P<n>[1-4])[\s/-]?{YEAR}", 0),
+    _rx(rf"(?<![\w-])Q(?P<n>[1-4])[\s/-]?'?(?P<yy>\d{{2}})(?![\w])", 0),
+    _rx(rf"{YEAR}[\s/-]?Q(?P<n>[1-4])(?![\w])", 0),
+    _rx(rf"(?<![\w-])(?P<n>[1-4])T\s?{YEAR}", 0),
+]
+# quarter/half without year: resolved against the reference year
+_REL_PART_RXS = [
+    (_rx(rf"\b(?P<o>{_ORD_RX})\s+(?:quarter|trimestre|quartal)\b(?!\s+(?:of\s+|de\s+|del\s+)?(?:19|20)\d\d)"), "Q"),
+    (_rx(rf"\b(?P<o>{_ORD_RX})\s+(?:half|semestre|jahreshälfte|halbjahr)\b(?!\s+(?:of\s+|de\s+|del\s+)?(?:19|20)\d\d)"), "H"),
+]
+_DAY_RXS = [
+    # 19 October 2021, 19 octobre 2021, 19 de octubre de 2021, 19. Oktober 2021, 1er mars 2021
+    _rx(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th|er|\.|º)?\s+(?:de\s+)?(?P<m>{MONTH_ANY})\s+(?:de\s+|del\s+)?{YEAR}"),
+    # October 19, 2021 / Oct. 19 2021
+    _rx(rf"\b(?P<m>{MONTH_ANY})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+{YEAR}"),
+    # ISO 2021-10-19
+    _rx(r"(?<![\d-])(?P<y>(?:19|20)\d{2})-(?P<mm>\d{2})-(?P<d>\d{2})(?![\d-])"),
+]
+_MONTH_YEAR_RX = _rx(rf"\b(?P<m>{MONTH_FULL}|{MONTH_ANY})\s+(?:of\s+|de\s+|del\s+)?{YEAR}")
+# relative months
+_LAST_MONTH_RXS = [
+    _rx(rf"\b(?:last|past|this\s+past)\s+(?P<m>{MONTH_FULL})\b"),
+    _rx(rf"\b(?:en\s+|au\s+mois\s+de\s+)?(?P<m>{MONTH_FULL})\s+(?:dernier|passé)\b"),
+    _rx(rf"\b(?:el\s+)?(?:pasado\s+(?:mes\s+de\s+)?(?P<m>{MONTH_FULL})|(?P<m2>{MONTH_FULL})\s+pasado)\b"),
+    _rx(rf"\b(?:im\s+)?(?:vergangenen|letzten)\s+(?P<m>{MONTH_FULL})\b"),
+]
+_NEXT_MONTH_RXS = [
+    _rx(rf"\bnext\s+(?P<m>{MONTH_FULL})\b"),
+    _rx(rf"\b(?:en\s+)?(?P<m>{MONTH_FULL})\s+prochain\b"),
+    _rx(rf"\b(?:el\s+)?próximo\s+(?:mes\s+de\s+)?(?P<m>{MONTH_FULL})\b"),
+    _rx(rf"\b(?:im\s+)?(?:kommenden|nächsten)\s+(?P<m>{MONTH_FULL})\b"),
+]
+_THIS_MONTH_RXS = [
+    _rx(rf"\b(?P<m>{MONTH_FULL})\s+(?:of\s+)?this\s+year\b"),
+    _rx(rf"\b(?P<m>{MONTH_FULL})\s+(?:de\s+)?cette\s+année\b"),
+    _rx(rf"\b(?P<m>{MONTH_FULL})\s+(?:de\s+)?(?:este|este\s+mismo)\s+año\b"),
+    _rx(rf"\b(?P<m>{MONTH_FULL})\s+dieses\s+jahres\b"),
+    _rx(rf"\b(?:in|en|im|a|em|au\s+mois\s+de|in\s+early|in\s+late|in\s+mid|since|until|by|from)\s+(?P<m>{MONTH_FULL})\b"),
+]
+_REL_YEAR = [
+    (_rx(r"\b(?:this|current)\s+year\b|\bcette\s+année\b|\bl['’]année\s+en\s+cours\b|\beste\s+año\b"
+         r"|\bdiese[sm]?\s+jahr(?:es)?\b|\bquest['’]anno\b|\beste\s+ano\b"), 0),
+    (_rx(r"\bnext\s+year\b|\bl['’]an(?:née)?\s+prochaine?\b|\bel\s+(?:próximo\s+año|año\s+que\s+viene)\b"
+         r"|\bnächste[sn]?\s+jahr(?:es)?\b|\bkommende[sn]?\s+jahr(?:es)?\b|\bl['’]anno\s+prossimo\b"
+         r"|\bpróximo\s+ano\b"), 1),
+    (_rx(r"\blast\s+year\b|\bl['’]an(?:née)?\s+(?:dernière?|passée?)\b|\bel\s+año\s+pasado\b"
+         r"|\b(?:letzte[sn]?|vergangene[sn]?|vorige[sn]?)\s+jahr(?:es)?\b|\bl['’]anno\s+scorso\b"
+         r"|\bano\s+passado\b"), -1),
+]
+_DECADE_RX = _rx(r"\b(?:the\s+)?(?P<dec>(?:19|20)\d)0s\b")
+_BARE_YEAR_RX = re.compile(r"(?<![\w.,:/\-$€£¥])(?P<y>(?:19|20)\d{2})(?![\w%]|[.,:/\-]\d)")
+_CLOCK_RX = re.compile(r"\d{1,2}[:h]\d{2}")
+
+
+def _month(word: str) -> int | None:
+    return MONTHS.get(word.lower().rstrip("."))
+
+
+def _yy(s: str) -> int:
+    return 2000 + int(s)
+
+
+def find_times(text: str, ref: date | None, ref_year_only: bool = False) -> list[TimeSpan]:
+    """Time expressions in `text`, longest first, non-overlapping, sorted by offset.
+
+    `ref` resolves relative expressions; with `ref_year_only` the reference is a guess of the
+    article's year only, so "last March" (which needs the month) is not resolved.
+    """
+    found: list[TimeSpan] = []
+    taken: list[tuple[int, int]] = []
+
+    def free(s: int, e: int) -> bool:
+        return all(e <= a or s >= b for a, b in taken)
+
+    def add(s: int, e: int, label: str, relative: bool = False) -> None:
+        if free(s, e):
+            found.append(TimeSpan(s, e, label, relative))
+            taken.append((s, e))
+
+    case_sensitive_month = re.compile(r"[A-ZÀ-Ý]")
+
+    def month_ok(m: re.Match[str], group: str = "m") -> int | None:
+        word = m[group]
+        if word is None:
+            return None
+        mo = _month(word)
+        if mo is None:
+            return None
+        # English/German month names are capitalised; "march"/"may" as words are not months
+        if word.lower().rstrip(".") in ("march", "may", "mar", "jun", "june") and not case_sensitive_month.match(
+            word
+        ):
+            return None
+        return mo
+
+    for rx in _DAY_RXS:
+        for m in rx.finditer(text):
+            try:
+                mo = int(m["mm"]) if "mm" in rx.groupindex and m["mm"] else month_ok(m)
+                if mo is None:
+                    continue
+                d = date(int(m["y"]), mo, int(m["d"]))
+            except (ValueError, TypeError):
+                continue
+            add(m.start(), m.end(), d.isoformat())
+    for rx in _HALF_RXS:
+        for m in rx.finditer(text):
+            n = int(m["n"]) if "n" in rx.groupindex else _ordinal(m["o"], ORD_HALF)
+            if n is None:
+                continue
+            y = int(m["y"]) if "y" in rx.groupindex else _yy(m["yy"])
+            add(m.start(), m.end(), f"{y}-H{n}")
+    for rx in _QUARTER_RXS:
+        for m in rx.finditer(text):
+            n = int(m["n"]) if "n" in rx.groupindex else _ordinal(m["o"], ORD_Q)
+            if n is None:
+                continue
+            y = int(m["y"]) if "y" in rx.groupindex else _yy(m["yy"])
+            add(m.start(), m.end(), f"{y}-Q{n}")
+    for m in _MONTH_YEAR_RX.finditer(text):
+        mo = month_ok(m)
+        if mo is None:
+            continue
+        add(m.start(), m.end(), f"{int(m['y'])}-{mo:02d}")
+    for m in _DECADE_RX.finditer(text):
+        add(m.start(), m.end(), f"{m['dec']}0s")
+    if ref is not None:
+        if not ref_year_only:
+            for rx in _LAST_MONTH_RXS:
+                for m in rx.finditer(text):
+                    mo = month_ok(m) if m["m"] else month_ok(m, "m2")
+                    if mo is None:
+                        continue
+                    y = ref.year if mo < ref.month else ref.year - 1
+                    add(m.start(), m.end(), f"{y}-{mo:02d}", True)
+            for rx in _NEXT_MONTH_RXS:
+                for m in rx.finditer(text):
+                    mo = month_ok(m)
+                    if mo is None:
+                        continue
+                    y = ref.year if mo > ref.month else ref.year + 1
+                    add(m.start(), m.end(), f"{y}-{mo:02d}", True)
+        for rx in _THIS_MONTH_RXS:
+            for m in rx.finditer(text):
+                mo = month_ok(m)
+                if mo is None or m["m"].lower() in ("may", "mai", "mayo", "maio", "maggio"):
+                    continue
+                add(m.start(), m.end(), f"{ref.year}-{mo:02d}", True)
+        for rx, delta in _REL_YEAR:
+            for m in rx.finditer(text):
+                add(m.start(), m.end(), str(ref.year + delta), True)
+        for rx, part in _REL_PART_RXS:
+            for m in rx.finditer(text):
+                n = _ordinal(m["o"], ORD_Q if part == "Q" else ORD_HALF)
+                if n is None or (part == "H" and n > 2):
+                    continue
+                add(m.start(), m.end(), f"{ref.year}-{part}{n}", True)
+    for m in _BARE_YEAR_RX.finditer(text):
+        s, e = m.start(), m.end()
+        # "CES 2020", "iPhone 2020": a year right after an all-caps or product token is a name
+        before = text[max(0, s - 20) : s]
+        prev = re.search(r"([^\s]+)\s+$", before)
+        if prev and re.fullmatch(r"[A-Z]{2,}[\w-]*", prev[1]) and prev[1] not in ("H1", "H2"):
+            continue
+        add(s, e, m["y"])
+    found.sort(key=lambda t: (t.start, t.end))
+    return found
+
+
+def clock_spans(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in _CLOCK_RX.finditer(text)]
+
+
+def infer_reference(text: str) -> date | None:
+    """A guess of when an undated article was written: the latest full past date it states.
+
+    Used only to place "this year" / "in August" in a year; never to resolve "last March".
+    """
+    days = [t for t in find_times(text, None) if len(t.label) == 10]
+    if not days:
+        return None
+    return max(date.fromisoformat(t.label) for t in days)

@@ -1,0 +1,194 @@
+"""The HTTP API and web page over a Library.
+
+Reads are open; the one write (POST /api/articles) needs `Authorization: Bearer <token>`,
+and without a configured token the server is read-only. Every response carries a strict
+Content-Security-Policy (no scripts, inline CSS only) and `nosniff`. The Library (one
+SQLite connection and in-memory indexes) is guarded by a lock, since FastAPI runs sync
+endpoints in a thread pool.
+"""
+
+from __future__ import annotations
+
+import hmac
+import threading
+from typing import Any
+
+from fastapi import FastAPI, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+
+from storyfold.present.html import render_index, render_story
+from storyfold.present.report import article_dict, brief_to_dict, reliability_dict, render_markdown
+
+CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; "
+    "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
+MAX_LIMIT = 500
+
+
+def create_app(library: Any, token: str | None = None) -> FastAPI:
+    """An app serving `library` (a pipeline.Library, or anything with the same read/write methods)."""
+    # no Swagger/ReDoc pages: they load scripts from a CDN, which the CSP (rightly) forbids
+    app = FastAPI(
+        title="storyfold", version="1", docs_url=None, redoc_url=None, openapi_url="/api/openapi.json"
+    )
+    lock = threading.RLock()
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):  # noqa: ANN001, ANN202
+        response = await call_next(request)
+        response.headers["Content-Security-Policy"] = CSP
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        return response
+
+    # ------------------------------------------------------------------ helpers
+
+    def _story_rows(
+        limit: int, offset: int, q: str | None
+    ) -> tuple[list[Any], dict[str, int], dict[str, int]]:
+        with lock:
+            stories = library.list_stories(limit=limit, offset=offset, q=q or None)
+            ids = [s.id for s in stories]
+            disputed = library.disputed_counts(ids) if ids else {}
+            counts: dict[str, int] = {}
+            store = getattr(library, "store", None)
+            for s in stories:
+                if s.article_ids:
+                    counts[s.id] = len(s.article_ids)
+                elif store is not None and hasattr(store, "story_full"):
+                    full = store.story_full(s.id)
+                    if full is not None:
+                        counts[s.id] = len(full.article_ids)
+        return stories, disputed, counts
+
+    def _brief(story_id: str) -> Any:
+        with lock:
+            brief = library.brief(story_id)
+            if brief is None and hasattr(library, "resolve"):
+                sid = library.resolve(story_id)
+                brief = library.brief(sid) if sid else None
+        if brief is None:
+            raise HTTPException(status_code=404, detail=f"no story {story_id!r}")
+        return brief
+
+    def _limit(limit: int) -> int:
+        return max(1, min(limit, MAX_LIMIT))
+
+    # ------------------------------------------------------------------ JSON API
+
+    @app.get("/healthz")
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/api/stories")
+    def api_stories(
+        limit: int = Query(50, ge=1, le=MAX_LIMIT),
+        offset: int = Query(0, ge=0),
+        q: str | None = Query(None, max_length=500),
+    ) -> dict[str, Any]:
+        stories, disputed, counts = _story_rows(_limit(limit), offset, q)
+        return {
+            "stories": [
+                {
+                    "id": s.id,
+                    "title": s.title,
+                    "languages": list(s.languages),
+                    "first_date": s.first_date.isoformat() if s.first_date else None,
+                    "last_date": s.last_date.isoformat() if s.last_date else None,
+                    "n_articles": counts.get(s.id),
+                    "disputed": disputed.get(s.id, 0),
+                }
+                for s in stories
+            ],
+            "limit": _limit(limit),
+            "offset": offset,
+            "q": q,
+        }
+
+    @app.get("/api/stories/{story_id}")
+    def api_story(story_id: str) -> dict[str, Any]:
+        return brief_to_dict(_brief(story_id))
+
+    @app.get("/api/stories/{story_id}/markdown")
+    def api_story_markdown(story_id: str) -> Response:
+        return PlainTextResponse(render_markdown(_brief(story_id)), media_type="text/markdown; charset=utf-8")
+
+    @app.get("/api/articles/{article_id}")
+    def api_article(article_id: str) -> dict[str, Any]:
+        with lock:
+            article = library.article(article_id)
+        if article is None:
+            raise HTTPException(status_code=404, detail=f"no article {article_id!r}")
+        return article_dict(article)
+
+    @app.get("/api/sources")
+    def api_sources() -> dict[str, Any]:
+        with lock:
+            rel = library.reliability()
+        return {"sources": [reliability_dict(r) for r in rel]}
+
+    @app.post("/api/articles")
+    async def api_add_articles(request: Request) -> Response:
+        if not token:
+            return JSONResponse({"detail": "read-only server"}, status_code=403)
+        auth = request.headers.get("authorization", "")
+        scheme, _, given = auth.partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(
+            given.strip().encode("utf-8"), token.encode("utf-8")
+        ):
+            return JSONResponse(
+                {"detail": "missing or wrong bearer token"},
+                status_code=401,
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+        try:
+            body = await request.json()
+        except ValueError:
+            return JSONResponse({"detail": "body must be JSON"}, status_code=400)
+        docs = body.get("documents") if isinstance(body, dict) else body
+        if isinstance(body, dict) and docs is None and ("text" in body or "html" in body):
+            docs = [body]
+        if not isinstance(docs, list):
+            return JSONResponse(
+                {"detail": 'expected a JSON list of documents or {"documents": [...]}'}, status_code=422
+            )
+        from starlette.concurrency import run_in_threadpool
+
+        def ingest() -> dict[str, Any]:
+            with lock:
+                return library.ingest_documents(docs)
+
+        result = await run_in_threadpool(ingest)
+        return JSONResponse(result, status_code=200)
+
+    # ------------------------------------------------------------------ web page
+
+    @app.get("/", response_class=HTMLResponse)
+    def web_index(
+        q: str | None = Query(None, max_length=500),
+        limit: int = Query(50, ge=1, le=MAX_LIMIT),
+        offset: int = Query(0, ge=0),
+    ) -> HTMLResponse:
+        stories, disputed, counts = _story_rows(limit, offset, q)
+        return HTMLResponse(render_index(stories, disputed, counts, q=q, limit=limit, offset=offset))
+
+    @app.get("/stories/{story_id}", response_class=HTMLResponse)
+    def web_story(story_id: str) -> HTMLResponse:
+        try:
+            brief = _brief(story_id)
+        except HTTPException:
+            return HTMLResponse(
+                '<!doctype html><title>not found</title><p>No such story. <a href="/">All stories</a></p>',
+                status_code=404,
+            )
+        return HTMLResponse(render_story(brief))
+
+    return app
+
+
+def serve(library: Any, host: str = "127.0.0.1", port: int = 8000, token: str | None = None) -> None:
+    """Run the app with uvicorn (blocking)."""
+    import uvicorn
+
+    uvicorn.run(create_app(library, token=token), host=host, port=port, log_level="info")

@@ -1,0 +1,119 @@
+"""Everything as flat records: story, article, relation, claim, fact (JSONL or Parquet)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from storyfold.model import StoryBrief
+from storyfold.present.report import article_dict, claim_dict, relation_dict
+
+RECORD_TYPES = ("story", "article", "relation", "claim", "fact")
+
+
+def export_records(briefs: Iterable[StoryBrief]) -> Iterator[dict[str, Any]]:
+    """One dict per record, each with "type"; articles, relations, claims, facts carry story_id."""
+    for brief in briefs:
+        s = brief.story
+        article_ids = list(s.article_ids) or [a.id for a in brief.articles]
+        yield {
+            "type": "story",
+            "id": s.id,
+            "title": s.title,
+            "languages": list(s.languages),
+            "first_date": s.first_date.isoformat() if s.first_date else None,
+            "last_date": s.last_date.isoformat() if s.last_date else None,
+            "article_ids": article_ids,
+            "n_articles": len(article_ids),
+            "n_facts": len(brief.facts),
+            "n_disputed": sum(1 for f in brief.facts if f.disputed),
+        }
+        for a in brief.articles:
+            yield {"type": "article", "story_id": s.id, **article_dict(a)}
+        for r in brief.relations:
+            yield {"type": "relation", "story_id": s.id, **relation_dict(r)}
+        for c in brief.claims:
+            yield {"type": "claim", "story_id": s.id, **claim_dict(c)}
+        for f in brief.facts:
+            yield {
+                "type": "fact",
+                "story_id": s.id,
+                "slot": f.slot,
+                "subject": f.subject,
+                "predicate": f.predicate,
+                "kind": f.kind.value,
+                "display": f.display,
+                "value": f.value,
+                "unit": f.unit,
+                "period": f.period,
+                "confidence": f.confidence,
+                "disputed": f.disputed,
+                "supporting_sources": [v.source for v in f.supporting],
+                "supporting_article_ids": [a for v in f.supporting for a in v.article_ids],
+                "conflicting_sources": [v.source for v in f.conflicting],
+                "conflicting_article_ids": [a for v in f.conflicting for a in v.article_ids],
+                "conflicting_values": [v.display for v in f.conflicting],
+            }
+
+
+def write_jsonl(records: Iterable[dict[str, Any]], path: str | Path) -> int:
+    """Write one JSON object per line; returns how many."""
+    path = Path(path)
+    if path.parent and not path.parent.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+    n = 0
+    with path.open("w", encoding="utf-8") as fh:
+        for rec in records:
+            fh.write(json.dumps(rec, ensure_ascii=False, default=str) + "\n")
+            n += 1
+    return n
+
+
+def write_parquet(records: Iterable[dict[str, Any]], folder: str | Path) -> int:
+    """One Parquet file per record type in `folder` (story.parquet, article.parquet, ...).
+
+    Lists stay list columns. Returns the total number of rows written.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    by_type: dict[str, list[dict[str, Any]]] = {}
+    for rec in records:
+        by_type.setdefault(str(rec.get("type", "record")), []).append(rec)
+    for stale in RECORD_TYPES:  # a re-export must not leave an old type's rows behind
+        if stale not in by_type and (folder / f"{stale}.parquet").exists():
+            (folder / f"{stale}.parquet").unlink()
+    total = 0
+    for rtype, rows in by_type.items():
+        columns: dict[str, None] = {}
+        for row in rows:
+            for k in row:
+                columns.setdefault(k, None)
+        data = {k: [row.get(k) for row in rows] for k in columns}
+        arrays = {}
+        for k, values in data.items():
+            try:
+                arrays[k] = pa.array(values)
+            except (pa.ArrowInvalid, pa.ArrowTypeError):
+                # mixed types (e.g. int and str): fall back to strings, lists of strings
+                if any(isinstance(v, list) for v in values):
+                    arrays[k] = pa.array(
+                        [None if v is None else [None if x is None else str(x) for x in v] for v in values],
+                        type=pa.list_(pa.string()),
+                    )
+                else:
+                    arrays[k] = pa.array([None if v is None else str(v) for v in values], type=pa.string())
+        for k, arr in arrays.items():  # all-empty columns: give them a concrete type
+            if pa.types.is_null(arr.type):
+                arrays[k] = arr.cast(pa.string())
+            elif pa.types.is_list(arr.type) and pa.types.is_null(arr.type.value_type):
+                arrays[k] = arr.cast(pa.list_(pa.string()))
+        table = pa.table(arrays)
+        safe = "".join(ch if ch.isalnum() or ch in "_-" else "_" for ch in rtype) or "record"
+        pq.write_table(table, folder / f"{safe}.parquet")
+        total += table.num_rows
+    return total
