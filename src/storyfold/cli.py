@@ -18,6 +18,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.markdown import Markdown
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -56,13 +57,14 @@ class ExportFormat(StrEnum):
 def _open(db: Path, *, readonly: bool = False) -> Library:
     if readonly and not db.exists():
         err.print(
-            f"[red]error:[/] {db}: no such database (run `storyfold ingest PATH --db {db}` first)", soft_wrap=True
+            f"[red]error:[/] {escape(str(db))}: no such database (run `storyfold ingest PATH --db {escape(str(db))}` first)",
+            soft_wrap=True,
         )
         raise typer.Exit(1)
     try:
         return Library(db, readonly=readonly)
     except StoreError as exc:
-        err.print(f"[red]error:[/] {exc}", soft_wrap=True, markup=False)
+        err.print(f"[red]error:[/] {escape(str(exc))}", soft_wrap=True)
         raise typer.Exit(1) from exc
 
 
