@@ -115,5 +115,11 @@ def test_link_cues_and_newsletter_or_follow_lines_are_chrome_at_any_length():
     assert chrome_reason("Subscribe to our newsletter for the latest harbour news, delivered every weekday.")
     assert chrome_reason("Follow Coastline Daily for more business news.")
     # the same words inside a real sentence are content
-    assert chrome_reason("Read more widely, the minister told students, and question every figure you see.") is None
-    assert chrome_reason("Investors will follow the company closely for more signs of growth, analysts said.") is None
+    assert (
+        chrome_reason("Read more widely, the minister told students, and question every figure you see.")
+        is None
+    )
+    assert (
+        chrome_reason("Investors will follow the company closely for more signs of growth, analysts said.")
+        is None
+    )

@@ -2,12 +2,6 @@
 
 from __future__ import annotations
 
-from storyfold.model import Article, Claim
-
-
-def extract_claims(article: Article) -> list[Claim]:
-    """Placeholder until the grammar lands: no claims."""
-    return []
-
+from storyfold.claims.extractor import extract_claims
 
 __all__ = ["extract_claims"]

@@ -56,7 +56,9 @@ SHARE_UP = _rx(
     r"\b(?:jump\w*|ris\w*|rose|gain\w*|soar\w*|climb\w*|surg\w*|spik\w*|up|higher|hausse|bond\w*|"
     r"grimp\w*|progress\w*|sub\w*|dispar\w*|stieg\w*|steig\w*|zuleg\w*|sprang\w*)\b"
 )
-PRICE = _rx(r"\b(?:price\w*|cost\w*|priced|prix|coût\w*|precio\w*|cuesta|cuest\w*|preis\w*|kost\w*|prezzo|preço)")
+PRICE = _rx(
+    r"\b(?:price\w*|cost\w*|priced|prix|coût\w*|precio\w*|cuesta|cuest\w*|preis\w*|kost\w*|prezzo|preço)"
+)
 REVENUE = _rx(
     r"\b(?:revenue\w*|sales|turnover|chiffre\s+d['’]affaires|ventes|ingresos|facturación|ventas|"
     r"umsatz\w*|erlös\w*|fatturato|receita\w*)"
@@ -88,3 +90,23 @@ def near(rx: re.Pattern[str], text: str, lo: int, hi: int) -> int | None:
         if best is None or d < best:
             best = d
     return best
+
+
+CONSTRUCTION = _rx(
+    r"\b(?:construction|constructing|build\w*|groundbreaking|works|travaux|construire|chantier|"
+    r"obras|construcción|construir|bau|baubeginn|bauarbeiten|spatenstich|costruzione|lavori|obra)\b"
+)
+VOM_BAND = _rx(r"\bvom\s+band\s+(?:laufen|rollen)|\bsalir\w*\s+de\s+la\s+línea|\bsortir\w*\s+des\s+chaînes")
+ORIGINAL_PLAN = _rx(
+    r"\b(?:originally|initially|had\s+been\s+(?:due|planned|scheduled|expected)|as\s+planned|"
+    r"instead\s+of|initialement|prévu\s+initialement|à\s+l['’]origine|inicialmente|originalmente|"
+    r"estaba\s+previst\w+|ursprünglich|eigentlich|zunächst)\b"
+)
+GRANT = _rx(
+    r"\b(?:grants?|subsid\w*|subvention\w*|aides?\s+publiques?|subvenci\w*|ayudas?|förder\w*|zuschuss\w*|"
+    r"beihilfe\w*|sovvenzion\w*|incentiv\w*)"
+)
+FACILITY = _rx(
+    r"\b(?:plant|factory|gigafactory|project|site|usine|projet|site|planta|fábrica|proyecto|werk|fabrik|"
+    r"projekt|gigafabrik|stabilimento|progetto)\b"
+)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from storyfold.claims.timeparse import MONTHS
 from storyfold.model import Bound, ValueKind
 
 ROMANCE_GERMANIC = {"fr", "es", "de", "it", "pt"}
@@ -137,12 +138,18 @@ PERCENT_RE = re.compile(
 # --------------------------------------------------------------------------- bounds
 
 _BOUNDS = [
-    (r"more\s+than|over|above|in\s+excess\s+of|upwards\s+of|plus\s+de|más\s+de|mas\s+de|mehr\s+als|über"
-     r"|más\s+del|oltre|più\s+di|mais\s+de", Bound.GT),
+    (
+        r"more\s+than|over|above|in\s+excess\s+of|upwards\s+of|plus\s+de|más\s+de|mas\s+de|mehr\s+als|über"
+        r"|más\s+del|oltre|più\s+di|mais\s+de",
+        Bound.GT,
+    ),
     (r"at\s+least|au\s+moins|al\s+menos|por\s+lo\s+menos|mindestens|almeno|pelo\s+menos", Bound.GE),
-    (r"about|around|approximately|roughly|some|nearly|almost|circa|ca\.|environ|près\s+de|quelque"
-     r"|presque|unos|unas|alrededor\s+de|cerca\s+de|aproximadamente|casi|rund|etwa|ungefähr|knapp|fast"
-     r"|circa|quasi|cerca\s+di|aproximadamente|quase|around\s+about", Bound.APPROX),
+    (
+        r"about|around|approximately|roughly|some|nearly|almost|circa|ca\.|environ|près\s+de|quelque"
+        r"|presque|unos|unas|alrededor\s+de|cerca\s+de|aproximadamente|casi|rund|etwa|ungefähr|knapp|fast"
+        r"|circa|quasi|cerca\s+di|aproximadamente|quase|around\s+about",
+        Bound.APPROX,
+    ),
     (r"up\s+to|at\s+most|jusqu['’]à|hasta|bis\s+zu|fino\s+a|até", Bound.LE),
     (r"less\s+than|fewer\s+than|under|below|moins\s+de|menos\s+de|weniger\s+als|unter|meno\s+di", Bound.LT),
 ]
@@ -174,6 +181,9 @@ for _unit, _words in {
     "customer": "customers clients clientes kunden users utilisateurs usuarios nutzer",
     "store": "stores shops magasins tiendas filialen",
     "factory": "factories plants usines fábricas plantas werke",
+    "dockworker": "dockworkers dockworker dockers docker estibadores estibador hafenarbeiter portuaires",
+    "ship": "ships ship vessels vessel buques buque barcos barco navires navire schiffe schiff",
+    "cell": "cells cellules celdas zellen",
 }.items():
     for _w in _words.split():
         NOUNS[_w] = _unit
@@ -191,21 +201,163 @@ for _unit, _words in TIME_NOUNS.items():
 DURATION_UNITS = set(TIME_NOUNS)
 
 QUANTITY_UNITS = {
-    "gwh": "GWh", "mwh": "MWh", "kwh": "kWh", "twh": "TWh", "gw": "GW", "mw": "MW", "kw": "kW",
-    "km": "km", "kilometres": "km", "kilometers": "km", "kilómetros": "km", "kilometer": "km",
-    "tonnes": "t", "tons": "t", "toneladas": "t", "tonnen": "t", "t": "t",
-    "square": "m2", "m2": "m2", "m²": "m2", "hectares": "ha", "hectáreas": "ha", "hektar": "ha",
+    "gwh": "GWh",
+    "gigawattstunden": "GWh",
+    "gigawatt-hours": "GWh",
+    "gigawatt": "GW",
+    "mwh": "MWh",
+    "kwh": "kWh",
+    "twh": "TWh",
+    "gw": "GW",
+    "mw": "MW",
+    "kw": "kW",
+    "km": "km",
+    "kilometres": "km",
+    "kilometers": "km",
+    "kilómetros": "km",
+    "kilometer": "km",
+    "tonnes": "t",
+    "tons": "t",
+    "toneladas": "t",
+    "tonnen": "t",
+    "t": "t",
+    "square": "m2",
+    "m2": "m2",
+    "m²": "m2",
+    "hectares": "ha",
+    "hectáreas": "ha",
+    "hektar": "ha",
 }
 
 STOP_NOUNS = set(
-    """a an the in on of for to and or by at from with as is are was were be been this that these those
-    it its his her their our your my per than over under into about since during after before
-    le la les de des du un une et ou en au aux par pour sur dans avec que qui est sont à d
-    el los las del y o por para con que es son al lo una uno
-    der die das den dem des und oder im in am zum zur von mit für auf bis ist sind ein eine einen
-    il gli di e da con che o em os as do dos da das um uma
-    """.split()
+    [
+        "a",
+        "an",
+        "the",
+        "in",
+        "on",
+        "of",
+        "for",
+        "to",
+        "and",
+        "or",
+        "by",
+        "at",
+        "from",
+        "with",
+        "as",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "this",
+        "that",
+        "these",
+        "those",
+        "it",
+        "its",
+        "his",
+        "her",
+        "their",
+        "our",
+        "your",
+        "my",
+        "per",
+        "than",
+        "over",
+        "under",
+        "into",
+        "about",
+        "since",
+        "during",
+        "after",
+        "before",
+        "le",
+        "la",
+        "les",
+        "de",
+        "des",
+        "du",
+        "un",
+        "une",
+        "et",
+        "ou",
+        "en",
+        "au",
+        "aux",
+        "par",
+        "pour",
+        "sur",
+        "dans",
+        "avec",
+        "que",
+        "qui",
+        "est",
+        "sont",
+        "à",
+        "d",
+        "el",
+        "los",
+        "las",
+        "del",
+        "y",
+        "o",
+        "por",
+        "para",
+        "con",
+        "que",
+        "es",
+        "son",
+        "al",
+        "lo",
+        "una",
+        "uno",
+        "der",
+        "die",
+        "das",
+        "den",
+        "dem",
+        "des",
+        "und",
+        "oder",
+        "im",
+        "in",
+        "am",
+        "zum",
+        "zur",
+        "von",
+        "mit",
+        "für",
+        "auf",
+        "bis",
+        "ist",
+        "sind",
+        "ein",
+        "eine",
+        "einen",
+        "il",
+        "gli",
+        "di",
+        "e",
+        "da",
+        "con",
+        "che",
+        "o",
+        "em",
+        "os",
+        "as",
+        "do",
+        "dos",
+        "da",
+        "das",
+        "um",
+        "uma",
+    ]
 )
+
+STOP_NOUNS |= set(MONTHS)
 
 WORD_AFTER_RE = re.compile(r"^[ \u00a0]+(?P<w>[^\W\d_][\w\-’']*)")
 
@@ -217,11 +369,35 @@ PER_RE = re.compile(
     re.IGNORECASE,
 )
 _PER_CANON = {
-    "year": "year", "annum": "year", "an": "year", "année": "year", "año": "year", "jahr": "year",
-    "anno": "year", "ano": "year", "annually": "year", "yearly": "year", "jährlich": "year",
-    "month": "month", "mois": "month", "mes": "month", "monat": "month", "mês": "month", "monthly": "month",
-    "monatlich": "month", "day": "day", "jour": "day", "día": "day", "tag": "day", "dia": "day",
-    "daily": "day", "täglich": "day", "week": "week", "semaine": "week", "semana": "week", "woche": "week",
+    "year": "year",
+    "annum": "year",
+    "an": "year",
+    "année": "year",
+    "año": "year",
+    "jahr": "year",
+    "anno": "year",
+    "ano": "year",
+    "annually": "year",
+    "yearly": "year",
+    "jährlich": "year",
+    "month": "month",
+    "mois": "month",
+    "mes": "month",
+    "monat": "month",
+    "mês": "month",
+    "monthly": "month",
+    "monatlich": "month",
+    "day": "day",
+    "jour": "day",
+    "día": "day",
+    "tag": "day",
+    "dia": "day",
+    "daily": "day",
+    "täglich": "day",
+    "week": "week",
+    "semaine": "week",
+    "semana": "week",
+    "woche": "week",
 }
 
 

@@ -39,20 +39,75 @@ MONTH_FULL = "(?:" + "|".join(re.escape(n) for n in _FULL) + ")"
 MONTH_ANY = "(?:" + "|".join(re.escape(n) for n in _ABBR) + r")\.?"
 
 ORD_HALF = {
-    "first": 1, "1st": 1, "second": 2, "2nd": 2, "premier": 1, "1er": 1, "second_fr": 2,
-    "deuxième": 2, "2e": 2, "primer": 1, "primero": 1, "segundo": 2, "erste": 1, "ersten": 1,
-    "erstes": 1, "zweite": 2, "zweiten": 2, "zweites": 2, "1.": 1, "2.": 2, "primo": 1, "secondo": 2,
+    "first": 1,
+    "1st": 1,
+    "second": 2,
+    "2nd": 2,
+    "premier": 1,
+    "1er": 1,
+    "second_fr": 2,
+    "deuxième": 2,
+    "2e": 2,
+    "primer": 1,
+    "primero": 1,
+    "segundo": 2,
+    "erste": 1,
+    "ersten": 1,
+    "erstes": 1,
+    "zweite": 2,
+    "zweiten": 2,
+    "zweites": 2,
+    "1.": 1,
+    "2.": 2,
+    "primo": 1,
+    "secondo": 2,
     "primeiro": 1,
 }
 ORD_Q = {
-    "first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
-    "premier": 1, "1er": 1, "deuxième": 2, "second": 2, "2e": 2, "troisième": 3, "3e": 3,
-    "quatrième": 4, "4e": 4, "primer": 1, "primero": 1, "segundo": 2, "tercer": 3, "tercero": 3,
-    "cuarto": 4, "erste": 1, "ersten": 1, "zweite": 2, "zweiten": 2, "dritte": 3, "dritten": 3,
-    "vierte": 4, "vierten": 4, "1.": 1, "2.": 2, "3.": 3, "4.": 4, "primo": 1, "secondo": 2,
-    "terzo": 3, "quarto": 4, "primeiro": 1, "terceiro": 3,
+    "first": 1,
+    "1st": 1,
+    "second": 2,
+    "2nd": 2,
+    "third": 3,
+    "3rd": 3,
+    "fourth": 4,
+    "4th": 4,
+    "premier": 1,
+    "1er": 1,
+    "deuxième": 2,
+    "2e": 2,
+    "troisième": 3,
+    "3e": 3,
+    "quatrième": 4,
+    "4e": 4,
+    "primer": 1,
+    "primero": 1,
+    "segundo": 2,
+    "tercer": 3,
+    "tercero": 3,
+    "cuarto": 4,
+    "erste": 1,
+    "ersten": 1,
+    "zweite": 2,
+    "zweiten": 2,
+    "dritte": 3,
+    "dritten": 3,
+    "vierte": 4,
+    "vierten": 4,
+    "1.": 1,
+    "2.": 2,
+    "3.": 3,
+    "4.": 4,
+    "primo": 1,
+    "secondo": 2,
+    "terzo": 3,
+    "quarto": 4,
+    "primeiro": 1,
+    "terceiro": 3,
 }
-_ORD_RX = "(?:" + "|".join(re.escape(k) for k in sorted(set(ORD_Q) | set(ORD_HALF), key=len, reverse=True)) + ")"
+_ORD_RX = (
+    "(?:" + "|".join(re.escape(k) for k in sorted(set(ORD_Q) | set(ORD_HALF), key=len, reverse=True)) + ")"
+)
 YEAR = r"(?P<y>(?:19|20)\d{2})(?![\d])"
 _YEAR_OF = r"(?:\s+(?:of|de|del|des|di|do|da|von)(?:\s+l['’]année)?)?\s+(?:the\s+year\s+|l['’]année\s+|el\s+año\s+|des\s+jahres\s+)?"
 
@@ -74,32 +129,52 @@ def _rx(p: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
 
 
 _HALF_RXS = [
-    _rx(rf"\b(?P<o>{_ORD_RX})\s+(?:half|semestre|jahreshälfte|halbjahr|semester)(?:\s+year)?{_YEAR_OF}{YEAR}"),
-    _rx(rf"\b(?P<o>{_ORD_RX})\s+(?:half|semestre|jahreshälfte|halbjahr|semester){_YEAR_OF}(?:'|’)(?P<yy>\d{{2}})\b"),
+    _rx(
+        rf"\b(?P<o>{_ORD_RX})\s+(?:half|semestre|jahreshälfte|halbjahr|semester)(?:\s+year)?{_YEAR_OF}{YEAR}"
+    ),
+    _rx(
+        rf"\b(?P<o>{_ORD_RX})\s+(?:half|semestre|jahreshälfte|halbjahr|semester){_YEAR_OF}(?:'|’)(?P<yy>\d{{2}})\b"
+    ),
     _rx(rf"(?<![\w-])H(?P<n>[12])[\s/-]?{YEAR}", 0),
-    _rx(rf"(?<![\w-])H(?P<n>[12])[\s/-]?'?(?P<yy>\d{{2}})(?![\w])", 0),
+    _rx(r"(?<![\w-])H(?P<n>[12])[\s/-]?'?(?P<yy>\d{2})(?![\w])", 0),
     _rx(rf"{YEAR}[\s/-]?H(?P<n>[12])(?![\w])", 0),
     _rx(rf"\b(?P<n>[12])(?:er|e|st|nd)?\s+(?:semestre|semester|halbjahr)\s+{YEAR}"),
 ]
 _QUARTER_RXS = [
     _rx(rf"\b(?P<o>{_ORD_RX})\s+(?:quarter|trimestre|quartal|trimestre){_YEAR_OF}{YEAR}"),
     _rx(rf"(?<![\w-])Q(?P<n>[1-4])[\s/-]?{YEAR}", 0),
-    _rx(rf"(?<![\w-])Q(?P<n>[1-4])[\s/-]?'?(?P<yy>\d{{2}})(?![\w])", 0),
+    _rx(r"(?<![\w-])Q(?P<n>[1-4])[\s/-]?'?(?P<yy>\d{2})(?![\w])", 0),
     _rx(rf"{YEAR}[\s/-]?Q(?P<n>[1-4])(?![\w])", 0),
     _rx(rf"(?<![\w-])(?P<n>[1-4])T\s?{YEAR}", 0),
 ]
 # quarter/half without year: resolved against the reference year
 _REL_PART_RXS = [
-    (_rx(rf"\b(?P<o>{_ORD_RX})\s+(?:quarter|trimestre|quartal)\b(?!\s+(?:of\s+|de\s+|del\s+)?(?:19|20)\d\d)"), "Q"),
-    (_rx(rf"\b(?P<o>{_ORD_RX})\s+(?:half|semestre|jahreshälfte|halbjahr)\b(?!\s+(?:of\s+|de\s+|del\s+)?(?:19|20)\d\d)"), "H"),
+    (
+        _rx(
+            rf"\b(?P<o>{_ORD_RX})\s+(?:quarter|trimestre|quartal)\b(?!\s+(?:of\s+|de\s+|del\s+)?(?:19|20)\d\d)"
+        ),
+        "Q",
+    ),
+    (
+        _rx(
+            rf"\b(?P<o>{_ORD_RX})\s+(?:half|semestre|jahreshälfte|halbjahr)\b(?!\s+(?:of\s+|de\s+|del\s+)?(?:19|20)\d\d)"
+        ),
+        "H",
+    ),
 ]
 _DAY_RXS = [
     # 19 October 2021, 19 octobre 2021, 19 de octubre de 2021, 19. Oktober 2021, 1er mars 2021
-    _rx(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th|er|\.|º)?\s+(?:de\s+)?(?P<m>{MONTH_ANY})\s+(?:de\s+|del\s+)?{YEAR}"),
+    _rx(
+        rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th|er|\.|º)?\s+(?:de\s+)?(?P<m>{MONTH_ANY})\s+(?:de\s+|del\s+)?{YEAR}"
+    ),
     # October 19, 2021 / Oct. 19 2021
     _rx(rf"\b(?P<m>{MONTH_ANY})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+{YEAR}"),
     # ISO 2021-10-19
     _rx(r"(?<![\d-])(?P<y>(?:19|20)\d{2})-(?P<mm>\d{2})-(?P<d>\d{2})(?![\d-])"),
+]
+_DAY_MONTH_RXS = [
+    _rx(rf"\b(?P<d>\d{{1,2}})(?:er|\.|º)?\s+(?:de\s+)?(?P<m>{MONTH_FULL})\b(?!\s+(?:de\s+|del\s+)?\d)"),
+    _rx(rf"\b(?P<m>{MONTH_FULL})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?![\d.,:%]|\s*,?\s*\d)"),
 ]
 _MONTH_YEAR_RX = _rx(rf"\b(?P<m>{MONTH_FULL}|{MONTH_ANY})\s+(?:of\s+|de\s+|del\s+)?{YEAR}")
 # relative months
@@ -120,17 +195,34 @@ _THIS_MONTH_RXS = [
     _rx(rf"\b(?P<m>{MONTH_FULL})\s+(?:de\s+)?cette\s+année\b"),
     _rx(rf"\b(?P<m>{MONTH_FULL})\s+(?:de\s+)?(?:este|este\s+mismo)\s+año\b"),
     _rx(rf"\b(?P<m>{MONTH_FULL})\s+dieses\s+jahres\b"),
-    _rx(rf"\b(?:in|en|im|a|em|au\s+mois\s+de|in\s+early|in\s+late|in\s+mid|since|until|by|from)\s+(?P<m>{MONTH_FULL})\b"),
+    _rx(
+        rf"\b(?:in|en|im|a|em|au\s+mois\s+de|in\s+early|in\s+late|in\s+mid|since|until|by|from)\s+(?P<m>{MONTH_FULL})\b"
+    ),
 ]
 _REL_YEAR = [
-    (_rx(r"\b(?:this|current)\s+year\b|\bcette\s+année\b|\bl['’]année\s+en\s+cours\b|\beste\s+año\b"
-         r"|\bdiese[sm]?\s+jahr(?:es)?\b|\bquest['’]anno\b|\beste\s+ano\b"), 0),
-    (_rx(r"\bnext\s+year\b|\bl['’]an(?:née)?\s+prochaine?\b|\bel\s+(?:próximo\s+año|año\s+que\s+viene)\b"
-         r"|\bnächste[sn]?\s+jahr(?:es)?\b|\bkommende[sn]?\s+jahr(?:es)?\b|\bl['’]anno\s+prossimo\b"
-         r"|\bpróximo\s+ano\b"), 1),
-    (_rx(r"\blast\s+year\b|\bl['’]an(?:née)?\s+(?:dernière?|passée?)\b|\bel\s+año\s+pasado\b"
-         r"|\b(?:letzte[sn]?|vergangene[sn]?|vorige[sn]?)\s+jahr(?:es)?\b|\bl['’]anno\s+scorso\b"
-         r"|\bano\s+passado\b"), -1),
+    (
+        _rx(
+            r"\b(?:this|current)\s+year\b|\bcette\s+année\b|\bl['’]année\s+en\s+cours\b|\beste\s+año\b"
+            r"|\bdiese[sm]?\s+jahr(?:es)?\b|\bquest['’]anno\b|\beste\s+ano\b"
+        ),
+        0,
+    ),
+    (
+        _rx(
+            r"\bnext\s+year\b|\bl['’]an(?:née)?\s+prochaine?\b|\bel\s+(?:próximo\s+año|año\s+que\s+viene)\b"
+            r"|\bnächste[sn]?\s+jahr(?:es)?\b|\bkommende[sn]?\s+jahr(?:es)?\b|\bl['’]anno\s+prossimo\b"
+            r"|\bpróximo\s+ano\b"
+        ),
+        1,
+    ),
+    (
+        _rx(
+            r"\blast\s+year\b|\bl['’]an(?:née)?\s+(?:dernière?|passée?)\b|\bel\s+año\s+pasado\b"
+            r"|\b(?:letzte[sn]?|vergangene[sn]?|vorige[sn]?)\s+jahr(?:es)?\b|\bl['’]anno\s+scorso\b"
+            r"|\bano\s+passado\b"
+        ),
+        -1,
+    ),
 ]
 _DECADE_RX = _rx(r"\b(?:the\s+)?(?P<dec>(?:19|20)\d)0s\b")
 _BARE_YEAR_RX = re.compile(r"(?<![\w.,:/\-$€£¥])(?P<y>(?:19|20)\d{2})(?![\w%]|[.,:/\-]\d)")
@@ -172,9 +264,13 @@ def find_times(text: str, ref: date | None, ref_year_only: bool = False) -> list
         if mo is None:
             return None
         # English/German month names are capitalised; "march"/"may" as words are not months
-        if word.lower().rstrip(".") in ("march", "may", "mar", "jun", "june") and not case_sensitive_month.match(
-            word
-        ):
+        if word.lower().rstrip(".") in (
+            "march",
+            "may",
+            "mar",
+            "jun",
+            "june",
+        ) and not case_sensitive_month.match(word):
             return None
         return mo
 
@@ -207,6 +303,16 @@ def find_times(text: str, ref: date | None, ref_year_only: bool = False) -> list
         if mo is None:
             continue
         add(m.start(), m.end(), f"{int(m['y'])}-{mo:02d}")
+    if ref is not None:
+        for rx in _DAY_MONTH_RXS:
+            for m in rx.finditer(text):
+                mo = month_ok(m)
+                try:
+                    d = date(ref.year, mo, int(m["d"])) if mo else None
+                except ValueError:
+                    d = None
+                if d is not None:
+                    add(m.start(), m.end(), d.isoformat(), True)
     for m in _DECADE_RX.finditer(text):
         add(m.start(), m.end(), f"{m['dec']}0s")
     if ref is not None:

@@ -1,0 +1,907 @@
+"""Claims from one article: every value (money, percent, count, quantity, time) with context.
+
+Per sentence: time expressions first (so years are not read as counts), then numbers with
+what is written around them (bound, currency, scale, percent, counted noun, rate), then the
+predicate from trigger words near the value, the subject (nearest preceding organisation
+name) and, for non-time values, the period stated in the same clause.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from storyfold.claims import lexicon as lx
+from storyfold.claims.numparse import (
+    BOUND_RE,
+    DURATION_UNITS,
+    NOUNS,
+    PER_RE,
+    PERCENT_RE,
+    PREFIX_CURRENCY_RE,
+    QUANTITY_UNITS,
+    STOP_NOUNS,
+    SUFFIX_CURRENCY_RE,
+    WORD_AFTER_RE,
+    Value,
+    bound_of,
+    currency_code,
+    number_regex,
+    parse_number,
+    per_canon,
+    scale_regex,
+    scale_value,
+)
+from storyfold.claims.timeparse import MONTHS, TimeSpan, clock_spans, find_times, infer_reference
+from storyfold.model import Article, Bound, Claim, ValueKind
+
+LANGS = {"en", "fr", "es", "de", "it", "pt"}
+
+# --------------------------------------------------------------------------- sentences
+
+_BOUNDARY = re.compile(r"(?<=[.!?…])[\"”»’]?\s+(?=[\"“«¿¡‘]?[A-ZÀ-Ý0-9])|\n\s*\n?|(?<=[.!?])[\"”»]\s*(?=\S)")
+_ABBREV = re.compile(
+    r"(?:\b(?:Mr|Mrs|Ms|Dr|St|Inc|Corp|Co|Ltd|No|vs|etc|M|Mme|Sr|Sra|Hr|Fr|U\.S|e\.g|i\.e|Mrd|Mio|Mia|Bio|Tsd|ca|Nr|bzw|Mds|env|approx)\.)$"
+)
+_DE_ORDINAL_DATE = re.compile(r"(?<!\d)\d{1,2}\.$")
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence, whitespace trimmed."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in _BOUNDARY.finditer(text):
+        inline = m.group(0).strip() == "" and "\n" not in m.group(0)
+        if inline and _ABBREV.search(text[start : m.start()]):
+            continue
+        if inline and _DE_ORDINAL_DATE.search(text[start : m.start()]):
+            nxt = re.match(r"\w+", text[m.end() :])
+            if nxt and nxt.group(0).lower() in MONTHS:
+                continue
+        spans.append((start, m.start()))
+        start = m.end()
+    spans.append((start, len(text)))
+    out = []
+    for s, e in spans:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            out.append((s, e))
+    return out
+
+
+_CLAUSE = re.compile(
+    r",\s|;\s|:\s|\s[–—-]\s|\s(?:although|though|while|whereas|but|mais|alors\s+que|tandis\s+que|aunque|"
+    r"pero|mientras|aber|während|obwohl|ma|mentre|enquanto|embora)\s",
+    re.IGNORECASE,
+)
+
+
+def clause_of(sent: str, lo: int, hi: int) -> tuple[int, int]:
+    """The clause of `sent` around [lo, hi)."""
+    a, b = 0, len(sent)
+    for m in _CLAUSE.finditer(sent):
+        if m.end() <= lo:
+            a = m.end()
+        elif m.start() >= hi:
+            b = m.start()
+            break
+    return a, b
+
+
+# --------------------------------------------------------------------------- subject
+
+_NAME_TOKEN = re.compile(
+    r"(?<![\w’'])[A-ZÀ-Ý][\w\-&]*(?:[’']s)?(?![\w’'])|(?<![\w])[LlDd][’'][A-ZÀ-Ýa-zà-ÿ]\w*"
+)
+_STOP_NAMES = set(
+    [
+        "A",
+        "An",
+        "The",
+        "This",
+        "That",
+        "These",
+        "Those",
+        "It",
+        "Its",
+        "He",
+        "She",
+        "They",
+        "We",
+        "You",
+        "I",
+        "His",
+        "Her",
+        "Their",
+        "Our",
+        "My",
+        "In",
+        "On",
+        "At",
+        "For",
+        "From",
+        "With",
+        "By",
+        "Of",
+        "And",
+        "Or",
+        "But",
+        "So",
+        "As",
+        "If",
+        "When",
+        "While",
+        "After",
+        "Before",
+        "Since",
+        "Until",
+        "During",
+        "According",
+        "However",
+        "Meanwhile",
+        "Also",
+        "Although",
+        "Though",
+        "Both",
+        "Others",
+        "Other",
+        "Some",
+        "Many",
+        "Most",
+        "All",
+        "Each",
+        "Every",
+        "Here",
+        "There",
+        "Now",
+        "Then",
+        "Still",
+        "Yet",
+        "Even",
+        "Shortly",
+        "Additionally",
+        "Moreover",
+        "Furthermore",
+        "Besides",
+        "Finally",
+        "First",
+        "Second",
+        "Third",
+        "Last",
+        "Next",
+        "Last",
+        "What",
+        "Why",
+        "How",
+        "Who",
+        "Which",
+        "Where",
+        "Did",
+        "Does",
+        "Do",
+        "Is",
+        "Are",
+        "Was",
+        "Were",
+        "Will",
+        "Would",
+        "Can",
+        "Could",
+        "May",
+        "Might",
+        "Should",
+        "Must",
+        "Having",
+        "Being",
+        "Little",
+        "Companies",
+        "Consumer",
+        "News",
+        "Such",
+        "Not",
+        "No",
+        "Yes",
+        "Today",
+        "Yesterday",
+        "Tomorrow",
+        "Le",
+        "La",
+        "Les",
+        "Un",
+        "Une",
+        "Des",
+        "Du",
+        "De",
+        "Au",
+        "Aux",
+        "Et",
+        "Ou",
+        "Mais",
+        "Donc",
+        "Car",
+        "Ce",
+        "Cette",
+        "Ces",
+        "Il",
+        "Elle",
+        "Ils",
+        "Elles",
+        "On",
+        "Nous",
+        "Vous",
+        "Selon",
+        "Après",
+        "Avant",
+        "Depuis",
+        "Pendant",
+        "Dans",
+        "Sur",
+        "Pour",
+        "Par",
+        "Avec",
+        "Sans",
+        "Comme",
+        "Que",
+        "Qui",
+        "Quand",
+        "Cependant",
+        "Toutefois",
+        "Ainsi",
+        "Alors",
+        "Enfin",
+        "Bien",
+        "Et",
+        "Maintenant",
+        "Il",
+        "Y",
+        "El",
+        "Los",
+        "Las",
+        "Una",
+        "Unos",
+        "Unas",
+        "Y",
+        "O",
+        "Pero",
+        "Según",
+        "Tras",
+        "Durante",
+        "Desde",
+        "En",
+        "Con",
+        "Sin",
+        "Como",
+        "Que",
+        "Cuando",
+        "Sin",
+        "Embargo",
+        "Además",
+        "Der",
+        "Die",
+        "Das",
+        "Den",
+        "Dem",
+        "Ein",
+        "Eine",
+        "Einen",
+        "Und",
+        "Oder",
+        "Aber",
+        "Nach",
+        "Vor",
+        "Seit",
+        "Laut",
+        "Mit",
+        "Für",
+        "Im",
+        "Am",
+        "Zum",
+        "Zur",
+        "Auch",
+        "Doch",
+        "Il",
+        "Lo",
+        "Gli",
+        "Una",
+        "E",
+        "Ma",
+        "Secondo",
+        "Dopo",
+        "Prima",
+        "Con",
+        "Per",
+        "Anche",
+        "Os",
+        "As",
+        "Um",
+        "Uma",
+        "Mas",
+        "Segundo",
+        "Após",
+        "Com",
+        "Para",
+        "CEO",
+        "CFO",
+        "COO",
+        "CTO",
+        "PDG",
+        "DG",
+        "EV",
+        "EVs",
+        "AI",
+        "IA",
+        "AIoT",
+        "OEM",
+        "IPO",
+        "GDP",
+        "PIB",
+        "US",
+        "USA",
+        "UK",
+        "EU",
+        "UE",
+        "Mr",
+        "Mrs",
+        "Ms",
+        "Dr",
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+        "January",
+        "February",
+        "March",
+        "April",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+        "Janvier",
+        "Enero",
+        "Januar",
+        "H1",
+        "H2",
+        "Q1",
+        "Q2",
+        "Q3",
+        "Q4",
+    ]
+)
+_ORG_CUE = re.compile(r"(?:[’']s\b|\s+(?:CEO|PDG|CFO|chief|boss|founder|Inc|Group|shares|stock))")
+_STOP_NAMES |= set(
+    [
+        "Montag",
+        "Dienstag",
+        "Mittwoch",
+        "Donnerstag",
+        "Freitag",
+        "Samstag",
+        "Sonntag",
+        "Lundi",
+        "Mardi",
+        "Mercredi",
+        "Jeudi",
+        "Vendredi",
+        "Samedi",
+        "Dimanche",
+        "Lunes",
+        "Martes",
+        "Miércoles",
+        "Jueves",
+        "Viernes",
+        "Sábado",
+        "Domingo",
+        "Land",
+        "State",
+        "Government",
+        "Shares",
+        "Production",
+        "Construction",
+        "Under",
+        "Over",
+        "About",
+        "Around",
+    ]
+)
+_NAME_NEXT = re.compile(r" (?!(?:CEO|PDG|The|In|On|And)\b)[A-ZÀ-Ý][\w\-&]*")
+_JOINERS = {"EV", "AI", "Auto", "Mobile", "Motors", "Group", "Technology", "Tech"}
+_DEMONYMS = set(
+    [
+        "Chinese",
+        "American",
+        "French",
+        "German",
+        "Spanish",
+        "Japanese",
+        "European",
+        "Korean",
+        "British",
+        "Indian",
+        "Italian",
+        "Russian",
+        "Brazilian",
+        "Canadian",
+        "Swiss",
+        "Dutch",
+        "Swedish",
+        "Taiwanese",
+        "Asian",
+        "African",
+        "Western",
+        "Eastern",
+        "Northern",
+        "Southern",
+        "Local",
+        "Global",
+        "International",
+        "National",
+        "Federal",
+    ]
+)
+_ORG_SUFFIX = re.compile(
+    r"\b(?:Inc|Corp|Co|Ltd|LLC|Group|Motors?|Holdings?|AG|SA|SE|GmbH|Bank|Company|Technologies|Automotive|Auto|"
+    r"Airlines|Groupe|Grupo|Systems|Industries|Electric|Energy|Labs?|Partners|Capital)\b"
+)
+
+
+def _capitalised_midsentence(text: str) -> set[str]:
+    toks = text.split()
+    out: set[str] = set()
+    for prev, tok in zip(toks, toks[1:], strict=False):
+        if prev.endswith((".", "!", "?", ":", "»", '"', "”")):
+            continue
+        if (prev[:1].islower() or prev[:1].isdigit() or prev.endswith((",", ";"))) and tok[:1].isupper():
+            word = re.match(r"[\w\-&]+", tok)
+            if word:
+                out.add(word.group(0))
+    return out
+
+
+_DE_DETERMINER = re.compile(
+    r"\b(?i:der|die|das|den|dem|des|ein|eine|einer|eines|einem|einen|kein\w*|dies\w*|sein\w*|ihr\w*|"
+    r"unser\w*|zur|zum|im|am|vom|beim|ins|mit|von|für|pro)\s+(?:[a-zäöüß][\w\-]*\s+){0,2}([A-ZÄÖÜ][\w\-]*)"
+)
+_DE_NOUN_SUFFIX = re.compile(
+    r"(?:ung|heit|keit|tät|ion|schaft|ment|nis|tum|chen|jahr|hälfte|zellen|werk)$", re.I
+)
+_PLACE_PREP = re.compile(
+    r"(?:^|\s)(?:in|at|near|from|à|au|aux|en|nach|aus|bei|a|em|na|no)\s+$", re.IGNORECASE
+)
+_SHARES_BEFORE = re.compile(
+    r"\b(?:shares?|stock|stake|actions?|acciones|aktien?)\s+(?:in|of|de|von)\s+$", re.I
+)
+
+
+def _common_nouns(text: str, lang: str) -> set[str]:
+    """German capitalises every noun: words seen after a determiner are nouns, not names."""
+    if lang != "de":
+        return set()
+    return {m[1] for m in _DE_DETERMINER.finditer(text)}
+
+
+def subject_of(
+    sent: str, upto: int, known: set[str], common: set[str] | None = None, lang: str = "en"
+) -> str | None:
+    """Nearest organisation-like name before `upto` in the sentence; persons only as no-go."""
+    groups: list[list[tuple[int, int, str]]] = []
+    last_end = -10
+    words_all = re.findall(r"[^\W\d_][\w’'-]*", sent)
+    titled = len(words_all) >= 4 and sum(w[0].isupper() for w in words_all) >= 0.6 * len(words_all)
+    for m in _NAME_TOKEN.finditer(sent, 0, upto):
+        tok = m.group(0)
+        if re.match(r"[LlDd][’']", tok):
+            rest = tok[2:]
+            if not rest[:1].isupper():
+                last_end = -10
+                continue
+            tok = rest
+        poss = tok.endswith(("’s", "'s"))
+        word = tok[:-2] if poss else tok
+        if lang == "de" and "-" in word and word.split("-")[0] in known:
+            word = word.split("-")[0]  # "Corvane-Aktie"
+        elif lang == "de" and (word in (common or ()) or _DE_NOUN_SUFFIX.search(word)):
+            last_end = -10
+            continue
+        lead = sent[max(0, m.start() - 30) : m.start()]
+        if _PLACE_PREP.search(lead) and not _SHARES_BEFORE.search(lead):
+            last_end = -10
+            continue
+        gap = sent[last_end : m.start()] if last_end >= 0 else None
+        joins = groups and gap is not None and gap in (" ", " & ", " de ", " of ")
+        if joins and (word in _JOINERS or _ORG_SUFFIX.fullmatch(word)):
+            groups[-1].append((m.start(), m.end(), word))
+            last_end = m.end() if not poss else -10
+            continue
+        stop = (
+            word in _STOP_NAMES
+            or word.lower() in QUANTITY_UNITS
+            or word in _DEMONYMS
+            or _ORG_SUFFIX.fullmatch(word) is not None
+            or (
+                (m.start() == 0 or titled)
+                and word not in known
+                and not _ORG_CUE.match(sent, m.end())
+                and not (m.start() == 0 and _NAME_NEXT.match(sent, m.end()))
+            )
+        )
+        if stop:
+            last_end = -10
+            continue
+        if joins:
+            groups[-1].append((m.start(), m.end(), word))
+        else:
+            groups.append([(m.start(), m.end(), word)])
+        last_end = m.end() if not poss else -10
+    for g in reversed(groups):
+        name = " ".join(w for _, _, w in g)
+        words = [w for _, _, w in g]
+        personish = (
+            2 <= len(words) <= 3
+            and all(w[:1].isupper() and w[1:].islower() for w in words)
+            and not _ORG_SUFFIX.search(name)
+        )
+        if personish:
+            continue
+        return name.rstrip(".")
+    return None
+
+
+# --------------------------------------------------------------------------- values
+
+
+def _values(sent: str, lang: str, blocked: list[tuple[int, int]]) -> list[Value]:
+    num_rx = number_regex(lang)
+    sc_rx = scale_regex(lang)
+    out: list[Value] = []
+    prev_count: Value | None = None
+    for m in num_rx.finditer(sent):
+        s, e = m.start(), m.end()
+        if any(not (e <= a or s >= b) for a, b in blocked):
+            continue
+        nxt = sent[e : e + 2]
+        if re.match(r"[:h]\d", nxt) or (
+            nxt[:1].isalpha() and not re.match(r"(?i)(bn|mn|m\b|k\b|mrd|mio)", sent[e:])
+        ):
+            continue  # clock times, "5G", "1st"
+        try:
+            v = parse_number(m.group(0), lang)
+        except ValueError:
+            continue
+        start, end = s, e
+        kind: ValueKind | None = None
+        unit = ""
+        has_scale = False
+        # before: currency prefix, then bound
+        before = sent[max(0, s - 40) : s]
+        pre_cur = PREFIX_CURRENCY_RE.search(before)
+        if pre_cur:
+            kind, unit = ValueKind.MONEY, currency_code(pre_cur["cur"], prefix=True)
+            start = s - (len(before) - pre_cur.start("cur"))
+            before = sent[max(0, start - 40) : start]
+        bound = Bound.EQ
+        bm = BOUND_RE.search(before)
+        if bm:
+            bound = bound_of(bm["bound"].strip())
+            start = start - (len(before) - bm.start("bound"))
+        # after: scale word, currency, percent, noun, rate
+        rest = sent[end:]
+        sm = sc_rx.match(rest)
+        if sm and not (sm["scale"].lower() == "m" and kind is not ValueKind.MONEY):
+            v *= scale_value(sm["scale"], lang)
+            has_scale = True
+            end += sm.end()
+            rest = sent[end:]
+        elif re.match(r"(?i)m\b", rest) and kind is ValueKind.MONEY:
+            v *= 1e6
+            end += 1
+            rest = sent[end:]
+        cm = SUFFIX_CURRENCY_RE.match(rest)
+        if cm and kind is None:
+            kind, unit = ValueKind.MONEY, currency_code(cm["cur"], prefix=False)
+            end += cm.end()
+            rest = sent[end:]
+        elif cm and kind is ValueKind.MONEY and cm["cur"].lower() in ("dollars", "dollar"):
+            end += cm.end()
+            rest = sent[end:]
+        if kind is None:
+            pm = PERCENT_RE.match(rest)
+            if pm:
+                kind, unit = ValueKind.PERCENT, ("pp" if pm["pp"] else "%")
+                end += pm.end()
+                rest = sent[end:]
+        noun_end = end
+        if kind is None:
+            found = _counted_noun(rest, lang)
+            if found is not None:
+                kind, unit, n = found
+                end += n
+            else:
+                if prev_count is None:
+                    continue
+                kind, unit = ValueKind.COUNT, prev_count.unit  # "... more than 600,000 in 2021"
+            noun_end = end
+            rest = sent[end:]
+        per = None
+        rest = re.sub(r"^\s*\([^)]{1,12}\)", lambda m: " " * len(m.group(0)), rest)
+        pr = PER_RE.match(rest)
+        if pr and kind is not ValueKind.PERCENT:
+            per = per_canon(pr["u1"] or pr["u2"])
+            end += pr.end()
+        elif kind is not ValueKind.PERCENT:
+            # "40 GWh of battery cells a year", "40 GWh de cellules de batterie par an"
+            om = re.match(r"^\s+(?:of|de|d['’]|von|di)\s+[^\W\d][^,;.()]{0,30}?(?=\s+\S+\s+\S+|\s+\S+)", rest)
+            if om:
+                for k in range(om.end(), min(len(rest), om.end() + 40)):
+                    if rest[k] in ",;.(":
+                        break
+                    pr2 = PER_RE.match(rest[k:])
+                    if pr2 and rest[k].isspace():
+                        per = per_canon(pr2["u1"] or pr2["u2"])
+                        break
+        val = Value(start, end, v, kind, unit, bound, per, has_scale, noun_end)
+        out.append(val)
+        if kind is ValueKind.COUNT and unit not in DURATION_UNITS:
+            prev_count = val
+    return out
+
+
+def _counted_noun(rest: str, lang: str) -> tuple[ValueKind, str, int] | None:
+    """What follows a number: a known noun within three words ("300,000 electric cars"), a
+    physical unit, or else the next lower-case word as it is (English plural stripped)."""
+    pos = 0
+    for i in range(3):
+        wm = WORD_AFTER_RE.match(rest[pos:])
+        if not wm:
+            break
+        w = wm["w"].lower().strip("’'")
+        if w in NOUNS:
+            return ValueKind.COUNT, NOUNS[w], pos + wm.end()
+        if i == 0 and w in QUANTITY_UNITS:
+            return ValueKind.QUANTITY, QUANTITY_UNITS[w], wm.end()
+        if w in STOP_NOUNS or not wm["w"][:1].islower():
+            break
+        pos += wm.end()
+    fm = WORD_AFTER_RE.match(rest)
+    if not fm or not fm["w"][:1].islower():
+        return None
+    w = fm["w"].lower()
+    if w in STOP_NOUNS:
+        return None
+    if lang == "en" and len(w) > 3 and w.endswith("s") and not w.endswith("ss"):
+        w = w[:-1]
+    return ValueKind.COUNT, w, fm.end()
+
+
+def _is_year_of_count(sent: str, t: TimeSpan, lang: str) -> bool:
+    """'2000 employees', '2020 %': a bare year-looking number with a unit is a number."""
+    if not re.fullmatch(r"\d{4}", sent[t.start : t.end]):
+        return False
+    rest = sent[t.end :]
+    wm = WORD_AFTER_RE.match(rest)
+    if wm and wm["w"].lower() in NOUNS and NOUNS[wm["w"].lower()] not in DURATION_UNITS:
+        return True
+    return bool(PERCENT_RE.match(rest) or SUFFIX_CURRENCY_RE.match(rest) or scale_regex(lang).match(rest))
+
+
+# --------------------------------------------------------------------------- predicates
+
+
+def _nearest_trigger(sent: str, lo: int, hi: int, kinds: list[tuple[re.Pattern[str], str]]) -> str | None:
+    """The trigger kind nearest to [lo, hi) in its clause, preferring ones before the value."""
+    c0, c1 = clause_of(sent, lo, hi)
+    for a, b, reach in ((c0, c1, 90), (0, len(sent), 150)):
+        before: list[tuple[int, str]] = []
+        after: list[tuple[int, str]] = []
+        for rx, key in kinds:
+            for m in rx.finditer(sent, a, b):
+                if m.end() <= lo:
+                    before.append((lo - m.end(), key))
+                elif m.start() >= hi:
+                    after.append((m.start() - hi, key))
+                else:
+                    before.append((0, key))
+        if before:
+            d, key = min(before)
+            if d <= reach:
+                return key
+        if after:
+            d, key = min(after)
+            if d <= 60:
+                return key
+    return None
+
+
+_AS_PLANNED = re.compile(
+    r"\s*(?:as\s+(?:originally\s+)?planned|comme\s+prévu|como\s+estaba\s+previsto|wie\s+(?:ursprünglich\s+)?geplant)",
+    re.IGNORECASE,
+)
+
+
+def _time_predicate(sent: str, t: TimeSpan) -> str:
+    lo, hi = t.start, t.end
+    key = _nearest_trigger(
+        sent,
+        lo,
+        hi,
+        [
+            (lx.MASS_PRODUCTION, "production"),
+            (lx.VOM_BAND, "production"),
+            (lx.PRODUCTION, "production"),
+            (lx.CONSTRUCTION, "construction"),
+        ],
+    )
+    if key is None:
+        return "mention"
+    c0, c1 = clause_of(sent, lo, hi)
+    if key == "construction":
+        d_start = lx.near(lx.START, sent, lo, hi)
+        return "construction_start" if d_start is not None and d_start <= 60 else "mention"
+    d_mass = min(
+        (
+            d
+            for d in (lx.near(lx.MASS_PRODUCTION, sent, lo, hi), lx.near(lx.VOM_BAND, sent, lo, hi))
+            if d is not None
+        ),
+        default=None,
+    )
+    d_start = lx.near(lx.START, sent, lo, hi)
+    if (d_mass is not None and d_mass <= 90) or (d_start is not None and d_start <= 40):
+        if lx.ORIGINAL_PLAN.search(sent[c0:lo]) or _AS_PLANNED.match(sent, hi):
+            return "production_start_original"
+        return "production_start"
+    return "mention"
+
+
+def _value_predicate(sent: str, v: Value) -> tuple[str, float]:
+    lo, hi = v.start, v.end
+    if v.kind is ValueKind.MONEY:
+        best: tuple[int, str] | None = None
+        for rx, key in (
+            (lx.INVEST, "invest"),
+            (lx.DEAL, "deal_value"),
+            (lx.REVENUE, "revenue"),
+            (lx.PROFIT, "profit"),
+            (lx.PRICE, "price"),
+            (lx.GRANT, "grant"),
+        ):
+            d = lx.near(rx, sent, lo, hi)
+            if d is not None and d <= 80 and (best is None or d < best[0]):
+                best = (d, key)
+        if best is None or best[1] == "price":
+            d_fac = lx.near(lx.FACILITY, sent, lo, hi)
+            if d_fac is not None and d_fac <= 40:
+                return "invest", v.value
+        if best is None:
+            return "amount", v.value
+        if best[1] == "invest":
+            trigs = [
+                m for m in lx.INVEST.finditer(sent) if abs(m.end() - lo) <= 80 or abs(m.start() - hi) <= 80
+            ]
+            span_lo = min([m.start() for m in trigs] + [max(0, lo - 20)])
+            span_hi = max([m.end() for m in trigs] + [hi + 30])
+            window = sent[span_lo:span_hi]
+            if any(
+                not re.match(r"(?i)(more|más|mais)\s+(than|de|que)", window[m.start() :])
+                for m in lx.ADDITIONAL.finditer(window)
+            ):
+                return "invest_additional", v.value
+        return best[1], v.value
+    if v.kind is ValueKind.PERCENT:
+        d = lx.near(lx.SHARES, sent, lo, hi)
+        if d is not None and d <= 60:
+            down = lx.near(lx.SHARE_DOWN, sent, lo, hi)
+            up = lx.near(lx.SHARE_UP, sent, lo, hi)
+            sign = -1.0 if down is not None and (up is None or down < up) else 1.0
+            return "share_move", sign * v.value
+        return "amount", v.value
+    if v.unit in DURATION_UNITS:
+        return "amount", v.value
+    if v.unit == "employee":
+        return "employees", v.value
+    if v.per is not None:
+        d = lx.near(lx.CAPACITY, sent, lo, hi)
+        if d is not None and d <= 100:
+            return "capacity", v.value
+    return "count", v.value
+
+
+# --------------------------------------------------------------------------- main
+
+_PERIOD_PREP = re.compile(
+    r"(?:^|\b)(?:in|en|im|for|für|during|au|pour|durante|del|de|of|el|le|dans|nel|no|em|im\s+jahr)\s+"
+    r"(?:the\s+|l['’]|el\s+|fiscal\s+|(?:the\s+)?year\s+|(?:l['’])?année\s+|el\s+año\s+|)?$",
+    re.IGNORECASE,
+)
+
+
+def extract_claims(article: Article) -> list[Claim]:
+    """Every value stated in the article, as claims sorted by offset (deterministic)."""
+    text = article.text
+    lang = article.lang if article.lang in LANGS else "en"
+    ref: date | None = article.published
+    year_only = False
+    if ref is None:
+        ref = infer_reference(text)
+        year_only = True
+    known = _capitalised_midsentence(text)
+    common = _common_nouns(text, lang)
+    claims: list[Claim] = []
+    for s0, s1 in sentences(text):
+        sent = text[s0:s1]
+        times = find_times(sent, ref, year_only)
+        times = [t for t in times if not _is_year_of_count(sent, t, lang)]
+        blocked = [(t.start, t.end) for t in times] + clock_spans(sent)
+        values = _values(sent, lang, blocked)
+        for t in times:
+            claims.append(
+                Claim(
+                    article_id=article.id,
+                    kind=ValueKind.TIME,
+                    value=None,
+                    unit="",
+                    predicate=_time_predicate(sent, t),
+                    sentence=sent,
+                    start=s0 + t.start,
+                    end=s0 + t.end,
+                    surface=sent[t.start : t.end],
+                    lang=article.lang,
+                    subject=subject_of(sent, t.start, known, common, lang),
+                    period=t.label,
+                )
+            )
+        for v in values:
+            pred, value = _value_predicate(sent, v)
+            period = None
+            c0, c1 = clause_of(sent, v.start, v.end)
+            in_clause = [
+                t
+                for t in times
+                if not t.relative
+                and t.start >= c0
+                and t.end <= c1
+                and _PERIOD_PREP.search(sent[max(0, t.start - 20) : t.start])
+            ]
+            if not in_clause and c0 > 0:
+                lead = sent[: clause_of(sent, 0, 1)[1]]
+                if len(lead.split()) <= 4:
+                    in_clause = [
+                        t
+                        for t in times
+                        if not t.relative
+                        and t.end <= len(lead)
+                        and _PERIOD_PREP.search(sent[max(0, t.start - 20) : t.start])
+                    ]
+            if in_clause:
+                period = min(in_clause, key=lambda t: min(abs(t.start - v.end), abs(v.start - t.end))).label
+            if pred == "count":
+                out = lx.near(lx.OUTPUT, sent, v.start, v.end)
+                pred = "output" if period and out is not None and out <= 80 else "amount"
+            claims.append(
+                Claim(
+                    article_id=article.id,
+                    kind=v.kind,
+                    value=value,
+                    unit=v.unit,
+                    predicate=pred,
+                    sentence=sent,
+                    start=s0 + v.start,
+                    end=s0 + v.end,
+                    surface=sent[v.start : v.end],
+                    lang=article.lang,
+                    subject=subject_of(sent, v.start, known, common, lang),
+                    bound=v.bound,
+                    period=period,
+                    per=v.per,
+                )
+            )
+    claims.sort(key=lambda c: (c.start, c.end, c.predicate))
+    return claims

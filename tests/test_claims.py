@@ -1,0 +1,343 @@
+"""Claims grammar: numbers, money, percent, counts, bounds, periods and predicates (en/fr/es/de)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from storyfold.claims import extract_claims
+from storyfold.model import Article, Bound, Claim, ValueKind, article_id
+
+
+def art(text: str, lang: str = "en", published: date | None = None) -> Article:
+    return Article(article_id(text), "test", "", text, lang, published)
+
+
+def claims(text: str, lang: str = "en", published: date | None = None) -> list[Claim]:
+    out = extract_claims(art(text, lang, published))
+    for c in out:
+        assert text[c.start : c.end] == c.surface
+        assert c.surface in c.sentence
+    assert [c.start for c in out] == sorted(c.start for c in out)
+    return out
+
+
+def values(text: str, lang: str = "en", published: date | None = None) -> list[Claim]:
+    return [c for c in claims(text, lang, published) if c.kind is not ValueKind.TIME]
+
+
+def times(text: str, lang: str = "en", published: date | None = None) -> list[str]:
+    return [c.period for c in claims(text, lang, published) if c.kind is ValueKind.TIME]
+
+
+def one(text: str, lang: str = "en", published: date | None = None) -> Claim:
+    vs = values(text, lang, published)
+    assert len(vs) == 1, vs
+    return vs[0]
+
+
+# --------------------------------------------------------------------------- money
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "value", "unit"),
+    [
+        ("Acme will invest $10 billion in batteries.", "en", 1e10, "USD"),
+        ("Acme will invest $ 10 billion in batteries.", "en", 1e10, "USD"),
+        ("Acme plans to invest US$ 10 million in the unit.", "en", 1e7, "USD"),
+        ("Acme plans to invest 10 billion dollars in the unit.", "en", 1e10, "USD"),
+        ("Acme paid €3.2bn for the rival.", "en", 3.2e9, "EUR"),
+        ("Acme raised £250m from investors.", "en", 2.5e8, "GBP"),
+        ("Acme va investir 10 milliards de dollars dans l'usine.", "fr", 1e10, "USD"),
+        ("Acme va investir 3,2 milliards d'euros dans l'usine.", "fr", 3.2e9, "EUR"),
+        ("Acme va investir 1,5 milliard de dollars.", "fr", 1.5e9, "USD"),
+        ("Acme invertirá 10.000 millones de dólares en la planta.", "es", 1e10, "USD"),
+        ("Acme invertirá 10 mil millones de dólares en la planta.", "es", 1e10, "USD"),
+        ("Acme will 2,5 Milliarden Euro in das Werk investieren.", "de", 2.5e9, "EUR"),
+        ("Acme will 2,5 Mrd. Euro investieren.", "de", 2.5e9, "EUR"),
+        ("Acme bought it for 1.500 Mio. Euro.", "de", 1.5e9, "EUR"),
+        ("Acme spent 500 million yuan on the line.", "en", 5e8, "CNY"),
+    ],
+)
+def test_money(text, lang, value, unit):
+    c = one(text, lang)
+    assert c.kind is ValueKind.MONEY
+    assert c.value == pytest.approx(value)
+    assert c.unit == unit
+
+
+def test_us_dollar_million_vs_billion_trap():
+    a = one("Xyz plans to invest US$ 10 million over ten years.")
+    b = one("Xyz plans to invest $10 billion over ten years.")
+    assert a.value == pytest.approx(1e7) and b.value == pytest.approx(1e10)
+    assert a.surface == "US$ 10 million" and a.predicate == b.predicate == "invest"
+
+
+def test_additional_investment():
+    en = one("The firm plans to invest another $ 1.5 billion over the next decade.")
+    fr = one("La société prévoit d'investir 1,5 milliard de dollars supplémentaires.", "fr")
+    es = one("La empresa invertirá 1.500 millones de dólares adicionales.", "es")
+    de = one("Die Firma will zusätzlich 1,5 Milliarden Dollar investieren.", "de")
+    for c in (en, fr, es, de):
+        assert c.predicate == "invest_additional", c
+        assert c.value == pytest.approx(1.5e9)
+    assert one("The firm will invest more than $2 billion.").predicate == "invest"
+
+
+# --------------------------------------------------------------------------- numbers
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "value"),
+    [
+        ("The plant has 300,000 employees.", "en", 300_000),
+        ("L'usine compte 300 000 salariés.", "fr", 300_000),
+        ("L'usine compte 300\u00a0000 salariés.", "fr", 300_000),
+        ("Das Werk hat 1.500 Mitarbeiter.", "de", 1500),
+        ("La planta tiene 1.500 empleados.", "es", 1500),
+        ("The plant has 3.5 million employees.", "en", 3_500_000),
+    ],
+)
+def test_number_separators(text, lang, value):
+    c = one(text, lang)
+    assert c.value == pytest.approx(value) and c.unit == "employee" and c.predicate == "employees"
+
+
+def test_percent_all_languages():
+    for text, lang in [
+        ("Shares of Acme jumped 5.4% on Monday.", "en"),
+        ("L'action Acme a bondi de 5,4 % lundi.", "fr"),
+        ("Las acciones de Acme subieron un 5,4 por ciento.", "es"),
+        ("Die Aktie von Acme stieg um 5,4 Prozent.", "de"),
+    ]:
+        c = one(text, lang)
+        assert c.kind is ValueKind.PERCENT and c.unit == "%", text
+        assert c.value == pytest.approx(5.4) and c.predicate == "share_move", text
+
+
+def test_share_fall_keeps_the_sign():
+    c = one("Shares of Acme fell 3.1% after the warning.")
+    assert c.predicate == "share_move" and c.value == pytest.approx(-3.1)
+    d = one("Die Aktie fiel um 2,5 Prozent.", "de")
+    assert d.value == pytest.approx(-2.5)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "bound"),
+    [
+        ("Acme has hired more than 300 employees.", "en", Bound.GT),
+        ("Acme a embauché plus de 300 salariés.", "fr", Bound.GT),
+        ("Acme ha contratado a más de 300 empleados.", "es", Bound.GT),
+        ("Acme hat mehr als 300 Mitarbeiter eingestellt.", "de", Bound.GT),
+        ("Acme employs about 300 people.", "en", Bound.APPROX),
+        ("Acme emploie environ 300 personnes.", "fr", Bound.APPROX),
+        ("Acme beschäftigt rund 300 Mitarbeiter.", "de", Bound.APPROX),
+        ("Acme emplea a unos 300 trabajadores.", "es", Bound.APPROX),
+        ("Acme will hire up to 300 workers.", "en", Bound.LE),
+        ("Acme va recruter jusqu'à 300 salariés.", "fr", Bound.LE),
+        ("Acme will hire at least 300 workers.", "en", Bound.GE),
+    ],
+)
+def test_bounds_and_employees(text, lang, bound):
+    c = one(text, lang)
+    assert c.bound is bound and c.value == 300
+    assert c.unit == "employee" and c.predicate == "employees"
+    assert c.kind is ValueKind.COUNT
+
+
+def test_capacity_rate_per_year():
+    for text, lang in [
+        ("Acme will build a factory which will make 300,000 electric cars a year.", "en"),
+        ("Acme construira une usine capable de produire 300 000 voitures par an.", "fr"),
+        ("Acme construirá una fábrica que producirá 300.000 coches al año.", "es"),
+        ("Acme baut ein Werk, das 300.000 Autos pro Jahr herstellen soll.", "de"),
+    ]:
+        c = one(text, lang)
+        assert c.per == "year" and c.unit == "vehicle", text
+        assert c.value == 300_000 and c.predicate == "capacity", text
+
+
+def test_output_with_period_and_subject():
+    vs = values(
+        "For comparison, Globex made about 500,000 electric vehicles in 2020, although it expects more."
+    )
+    (c,) = vs
+    assert c.predicate == "output" and c.bound is Bound.APPROX and c.period == "2020"
+    assert c.subject == "Globex" and c.unit == "vehicle"
+
+
+def test_clock_times_and_ordinals_are_not_values():
+    assert values("The call starts at 10:30 and ends at 11h45.") == []
+    assert times("The call starts at 10:30.") == []
+
+
+# --------------------------------------------------------------------------- periods
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "label"),
+    [
+        ("Production will start in the first half of 2024.", "en", "2024-H1"),
+        ("Production will start in H1 2024.", "en", "2024-H1"),
+        ("La production débutera au premier semestre 2024.", "fr", "2024-H1"),
+        ("La producción comenzará en el primer semestre de 2024.", "es", "2024-H1"),
+        ("Die Produktion beginnt in der ersten Jahreshälfte 2024.", "de", "2024-H1"),
+        ("Revenue grew in Q3 2023.", "en", "2023-Q3"),
+        ("Revenue grew in the third quarter of 2023.", "en", "2023-Q3"),
+        ("Le chiffre d'affaires a progressé au troisième trimestre 2023.", "fr", "2023-Q3"),
+        ("Der Umsatz stieg im dritten Quartal 2023.", "de", "2023-Q3"),
+        ("The unit was founded in March 2021.", "en", "2021-03"),
+        ("L'unité a été fondée en mars 2021.", "fr", "2021-03"),
+        ("The deal closed on 19 October 2021.", "en", "2021-10-19"),
+        ("The deal closed on October 19, 2021.", "en", "2021-10-19"),
+        ("L'accord a été signé le 19 octobre 2021.", "fr", "2021-10-19"),
+        ("El acuerdo se firmó el 19 de octubre de 2021.", "es", "2021-10-19"),
+        ("Der Vertrag wurde am 19. Oktober 2021 unterzeichnet.", "de", "2021-10-19"),
+        ("His interest awoke in 2013.", "en", "2013"),
+    ],
+)
+def test_periods(text, lang, label):
+    assert times(text, lang) == [label]
+
+
+def test_relative_months_need_a_reference_date():
+    ref = date(2021, 10, 19)
+    assert times("But, last March, the firm pledged more.", "en", ref) == ["2021-03"]
+    assert times("Mais, en mars dernier, la firme s'est engagée.", "fr", ref) == ["2021-03"]
+    assert times("In March of this year, the firm announced it.", "en", ref) == ["2021-03"]
+    assert times("In August, the firm registered the unit.", "en", ref) == ["2021-08"]
+    assert times("The plant opens next year.", "en", ref) == ["2022"]
+    assert times("Last November the firm grew.", "en", date(2021, 10, 19)) == ["2020-11"]
+    # no date: nothing is invented
+    assert times("But, last March, the firm pledged more.") == []
+    assert times("Mais, en mars dernier, la firme s'est engagée.", "fr") == []
+
+
+def test_name_and_modal_traps():
+    assert times("Lei Jun said the firm may grow.") == []
+    assert times("Sales may rise, Lei Jun said on Jun 5.") == []
+    assert times("Acme shares rose since May 12, 2021.") == ["2021-05-12"]
+    assert times("It was first shown at CES 2020.") == []
+
+
+def test_years_inside_numbers_and_counts_are_not_years():
+    assert times("The firm has 2000 employees.") == []
+    assert one("The firm has 2000 employees.").value == 2000
+    assert times("It sold 12,2021 units.") == []
+
+
+def test_production_start_predicate():
+    for text, lang, label in [
+        ("Mass production of the car will start in the first half of 2024.", "en", "2024-H1"),
+        ("Its factory reaches full production in 2024.", "en", "2024"),
+        ("Having its EV ready for mass-production by 2025 is a big target.", "en", "2025"),
+        ("La production du véhicule débutera au premier semestre 2024.", "fr", "2024-H1"),
+        ("La producción en serie comenzará en el primer semestre de 2024.", "es", "2024-H1"),
+        ("Die Serienproduktion soll in der ersten Jahreshälfte 2024 beginnen.", "de", "2024-H1"),
+    ]:
+        (c,) = [c for c in claims(text, lang) if c.kind is ValueKind.TIME]
+        assert c.predicate == "production_start" and c.period == label, text
+    (c,) = claims("His interest awoke in 2013 after a visit.")
+    assert c.predicate == "mention"
+
+
+def test_period_of_a_value_comes_from_its_clause():
+    (c,) = values("In 2020, Acme invested $5 billion in batteries.")
+    assert c.period == "2020" and c.predicate == "invest"
+    (c,) = values("Last March, Acme pledged to invest $5 billion.", published=date(2021, 10, 19))
+    assert c.period is None  # relative dates are context, not the value's period
+
+
+def test_subject_is_the_nearest_organisation():
+    (c,) = values("After the news, Lei Jun, Globex’s CEO, said Globex will invest $1 billion.")
+    assert c.subject == "Globex"
+    (c,) = values("The company has hired more than 300 employees.")
+    assert c.subject is None
+    (c,) = values("Globex CEO Jane Doe said the firm will invest $2 billion.")
+    assert c.subject == "Globex"
+
+
+def test_offsets_and_determinism():
+    text = "Intro paragraph.\n\nAcme will invest €2 billion in 2022, rund 5 % mehr."
+    a = extract_claims(art(text))
+    b = extract_claims(art(text))
+    assert a == b
+    for c in a:
+        assert text[c.start : c.end] == c.surface
+    money = [c for c in a if c.kind is ValueKind.MONEY]
+    assert money and money[0].surface == "€2 billion" and money[0].unit == "EUR"
+
+
+def test_empty_and_numberless_text():
+    assert extract_claims(art("")) == []
+    assert extract_claims(art("Nothing to see here.")) == []
+
+
+# --------------------------------------------------------------------------- seeds
+
+
+def _seed(path: Path) -> Article:
+    raw = path.read_text(encoding="utf-8")
+    m = re.match(r"\s*date (\d{4}-\d{2}-\d{2}) ", raw)
+    published = date.fromisoformat(m[1]) if m else None
+    text = raw[m.end() :] if m else raw
+    text = "\n\n".join(p.strip() for p in text.split("\n\n") if p.strip())
+    lang = "fr" if path.name.startswith("002") else "en"
+    return Article(article_id(text), str(path), "", text, lang, published)
+
+
+@pytest.fixture(scope="module")
+def seed_claims(seeds_dir) -> dict[str, list[Claim]]:
+    return {p.name[:3]: extract_claims(_seed(p)) for p in sorted(seeds_dir.glob("0*.txt"))}
+
+
+def _pick(cs: list[Claim], predicate: str) -> list[Claim]:
+    return [c for c in cs if c.predicate == predicate]
+
+
+def test_seed_production_start(seed_claims):
+    for f in ("000", "001", "002", "004"):
+        assert "2024-H1" in {c.period for c in _pick(seed_claims[f], "production_start")}, f
+    assert "2024" in {c.period for c in _pick(seed_claims["003"], "production_start")}
+    assert "2025" in {c.period for c in _pick(seed_claims["004"], "production_start")}
+
+
+def test_seed_investments(seed_claims):
+    for f in ("000", "002", "003", "004"):
+        vals = {(c.value, c.unit) for c in _pick(seed_claims[f], "invest")}
+        assert (1e10, "USD") in vals, f
+    assert {(c.value, c.unit) for c in _pick(seed_claims["001"], "invest")} == {(1e7, "USD")}
+    for f in ("000", "002"):
+        assert [(c.value, c.unit) for c in _pick(seed_claims[f], "invest_additional")] == [(1.5e9, "USD")]
+    for f in ("001", "003", "004"):
+        assert not _pick(seed_claims[f], "invest_additional")
+
+
+def test_seed_employees_capacity_shares_output(seed_claims):
+    for f in ("000", "002", "003"):
+        (c,) = _pick(seed_claims[f], "employees")
+        assert c.value == 300 and c.bound is Bound.GT and c.unit == "employee"
+    (cap,) = _pick(seed_claims["003"], "capacity")
+    assert cap.value == 300_000 and cap.unit == "vehicle" and cap.per == "year"
+    (sh,) = _pick(seed_claims["004"], "share_move")
+    assert sh.value == pytest.approx(5.4) and sh.unit == "%"
+    out = [c for c in _pick(seed_claims["003"], "output") if c.period == "2020"]
+    assert len(out) == 1 and out[0].value == 500_000 and out[0].bound is Bound.APPROX
+    assert out[0].subject == "Tesla" and out[0].unit == "vehicle"
+
+
+def test_seed_timeline_mentions(seed_claims):
+    periods = {c.period for cs in seed_claims.values() for c in cs if c.kind is ValueKind.TIME}
+    for p in ("2013", "2015", "2021-03", "2024-H1"):
+        assert p in periods, p
+    assert "2020" not in {c.period for c in seed_claims["004"] if c.kind is ValueKind.TIME}  # CES 2020
+
+
+def test_seed_offsets(seeds_dir, seed_claims):
+    for p in sorted(seeds_dir.glob("0*.txt")):
+        text = _seed(p).text
+        for c in seed_claims[p.name[:3]]:
+            assert text[c.start : c.end] == c.surface
