@@ -1,0 +1,44 @@
+"""Sweep the story-joining threshold on ECB+ (all and dev topics), NewsWCL50 and Gedikli.
+
+usage: python bench/cluster_threshold_sweep.py [--data ../shared/data]
+The shipped threshold (cluster/link_model.json) was chosen from this table.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from storyfold.cluster import ClusterSettings, StoryClusterer, bcubed
+from storyfold.cluster import data as D
+from storyfold.cluster.evaluate import pair_labels
+
+DEV = {2, 5, 12, 18, 21, 23, 34, 35}
+
+
+def run(golds, thr: float) -> dict[str, str]:
+    c = StoryClusterer(ClusterSettings(threshold=thr))
+    for g in golds:
+        c.assign(g.article)
+    return c.labels()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--data", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "data")
+    data = ap.parse_args().data
+    ecb, wcl = D.ecbplus(data), D.newswcl50(data)
+    ged, pairs = D.gedikli(data)
+    gold = {g.article.id: g.label for g in ecb}
+    dev = [g.article.id for g in ecb if int(g.topic) in DEV]
+    print(f"{'threshold':>9} {'ECB+ all':>9} {'ECB+ dev':>9} {'NewsWCL50':>10} {'Gedikli pairs':>14}")
+    for thr in (0.2, 0.3, 0.4, 0.5, 0.6, 0.7):
+        lab = run(ecb, thr)
+        f_dev = bcubed({k: lab[k] for k in dev}, {k: gold[k] for k in dev}).f1
+        fw = bcubed(run(wcl, thr), {g.article.id: g.label for g in wcl}).f1
+        fg = pair_labels(run(ged, thr), pairs).f1
+        print(f"{thr:9.1f} {bcubed(lab, gold).f1:9.3f} {f_dev:9.3f} {fw:10.3f} {fg:14.3f}")
+
+
+if __name__ == "__main__":
+    main()
