@@ -276,6 +276,83 @@ def test_empty_and_numberless_text():
     assert extract_claims(art("Nothing to see here.")) == []
 
 
+def test_construction_start_is_not_production_start():
+    cs = claims("Building work is due to begin in Q2 2025, with series production starting in H1 2026.")
+    assert [(c.predicate, c.period) for c in cs] == [
+        ("construction_start", "2025-Q2"),
+        ("production_start", "2026-H1"),
+    ]
+    es = claims(
+        "Las obras comenzarán en el segundo trimestre de 2025 y la producción en serie arrancará en 2026.",
+        "es",
+    )
+    assert [(c.predicate, c.period) for c in es] == [
+        ("construction_start", "2025-Q2"),
+        ("production_start", "2026"),
+    ]
+
+
+def test_original_plan_is_its_own_slot():
+    cs = claims(
+        "Production had been due to begin in the first half of 2028; the firm now expects to start in 2030."
+    )
+    assert [(c.predicate, c.period) for c in cs] == [
+        ("production_start_original", "2028-H1"),
+        ("production_start", "2030"),
+    ]
+    de = claims("Ursprünglich wollte Globex die Produktion im ersten Halbjahr 2028 aufnehmen.", "de")
+    assert [(c.predicate, c.period) for c in de] == [("production_start_original", "2028-H1")]
+
+
+def test_grant_and_plant_cost():
+    assert one("The region will provide a grant of 200 million euros.").predicate == "grant"
+    assert one("La région accordera une subvention de 200 millions d'euros.", "fr").predicate == "grant"
+    assert one("The £2.5 billion plant was put on hold.").predicate == "invest"
+    assert one("Das Werk sollte 2,5 Milliarden Pfund kosten.", "de").predicate == "invest"
+
+
+def test_quantity_rate_through_an_of_phrase():
+    c = one("The plant is designed to make 20 GWh of battery cells a year.")
+    assert c.kind is ValueKind.QUANTITY and c.unit == "GWh" and c.per == "year" and c.predicate == "capacity"
+    d = one("Das Werk soll 20 Gigawattstunden (GWh) pro Jahr produzieren.", "de")
+    assert d.unit == "GWh" and d.per == "year" and d.predicate == "capacity"
+
+
+def test_day_month_without_year_uses_the_reference_year():
+    assert times("PARIS, 10 mars (Agence) - La firme a annoncé.", "fr", date(2026, 3, 10)) == ["2026-03-10"]
+    assert times("Depuis el lunes 16 de marzo hay huelga.", "es", date(2026, 3, 17)) == ["2026-03-16"]
+    assert values("PARIS, 10 mars (Agence) - La firme a annoncé.", "fr", date(2026, 3, 10)) == []
+
+
+def test_german_nouns_are_not_subjects():
+    (c,) = values("Das Werk von Globex soll 1,1 Milliarden Euro kosten.", "de")
+    assert c.subject == "Globex"
+    (c,) = values("An der Londoner Börse brach die Aktie um 9,2 Prozent ein.", "de")
+    assert c.subject is None and c.predicate == "share_move" and c.value == pytest.approx(-9.2)
+
+
+def test_shares_far_from_the_value_still_move():
+    (c,) = values("Shares in Globex, which was founded in 2018 and listed in London, fell 9.2 percent.")
+    assert c.predicate == "share_move" and c.value == pytest.approx(-9.2) and c.subject == "Globex"
+
+
+def test_ranges():
+    c = one("The firm will hire 200-300 workers.")
+    assert c.bound is Bound.RANGE and (c.value, c.value_high) == (200, 300) and c.unit == "employee"
+    c = one("It will cost $3-4 billion.")
+    assert c.bound is Bound.RANGE and (c.value, c.value_high) == (3e9, 4e9) and c.unit == "USD"
+    c = one("Entre 2.000 y 3.000 empleados.", "es")
+    assert c.bound is Bound.RANGE and (c.value, c.value_high) == (2000, 3000)
+    assert c.surface.startswith("Entre")
+    c = one("Profit rose from 300 to 400 million euros.")
+    assert c.bound is Bound.EQ and c.value == 4e8  # a change, not a range
+
+
+def test_model_numbers_are_not_values():
+    assert values("The iPhone 13 line and Windows 11 machines sold well.") == []
+    assert one("Rund 600 Arbeitsplätze entstehen.", "de").bound is Bound.APPROX
+
+
 # --------------------------------------------------------------------------- seeds
 
 

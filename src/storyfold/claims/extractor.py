@@ -468,10 +468,10 @@ def _capitalised_midsentence(text: str) -> set[str]:
 
 _DE_DETERMINER = re.compile(
     r"\b(?i:der|die|das|den|dem|des|ein|eine|einer|eines|einem|einen|kein\w*|dies\w*|sein\w*|ihr\w*|"
-    r"unser\w*|zur|zum|im|am|vom|beim|ins|mit|von|für|pro)\s+(?:[a-zäöüß][\w\-]*\s+){0,2}([A-ZÄÖÜ][\w\-]*)"
+    r"unser\w*|zur|zum|im|am|vom|beim|ins)\s+(?:[a-zäöüß][\w\-]*\s+){0,2}([A-ZÄÖÜ][\w\-]*)"
 )
 _DE_NOUN_SUFFIX = re.compile(
-    r"(?:ung|heit|keit|tät|ion|schaft|ment|nis|tum|chen|jahr|hälfte|zellen|werk)$", re.I
+    r"(?:ung|heit|keit|tät|ion|schaft|ment|nis|tum|chen|jahr|hälfte|zellen|werk|börse|aktie|markt)$", re.I
 )
 _PLACE_PREP = re.compile(
     r"(?:^|\s)(?:in|at|near|from|à|au|aux|en|nach|aus|bei|a|em|na|no)\s+$", re.IGNORECASE
@@ -563,10 +563,23 @@ def _values(sent: str, lang: str, blocked: list[tuple[int, int]]) -> list[Value]
     sc_rx = scale_regex(lang)
     out: list[Value] = []
     prev_count: Value | None = None
+    second_rx = re.compile(num_rx.pattern.replace(r"(?<![\w.,:/\-])", "", 1))
+    consumed = 0
     for m in num_rx.finditer(sent):
         s, e = m.start(), m.end()
-        if any(not (e <= a or s >= b) for a, b in blocked):
+        if s < consumed or any(not (e <= a or s >= b) for a, b in blocked):
             continue
+        prev = re.search(r"(\S+)\s$", sent[:s])
+        if (
+            prev
+            and prev.start(1) > 0
+            and re.fullmatch(r"[A-Za-z]*[A-Z][\w-]*", prev[1])
+            and prev[1] not in _STOP_NAMES
+            and prev[1].lower() not in MONTHS
+            and bound_of(prev[1]) is Bound.EQ
+            and not PREFIX_CURRENCY_RE.search(prev[1] + " ")
+        ):
+            continue  # "iPhone 13", "Model 3", "Windows 11": part of a name
         nxt = sent[e : e + 2]
         if re.match(r"[:h]\d", nxt) or (
             nxt[:1].isalpha() and not re.match(r"(?i)(bn|mn|m\b|k\b|mrd|mio)", sent[e:])
@@ -576,6 +589,21 @@ def _values(sent: str, lang: str, blocked: list[tuple[int, int]]) -> list[Value]
             v = parse_number(m.group(0), lang)
         except ValueError:
             continue
+        low: float | None = None
+        between = _RANGE_OPEN.search(sent[max(0, s - 20) : s])
+        jm = _RANGE_JOIN.match(sent, e)
+        if (
+            jm
+            and (between or jm["w"] not in _RANGE_NEEDS_OPEN)
+            and not (between and between["o"].lower() in _FROM)
+        ):
+            m2 = second_rx.match(sent, jm.end())
+            if m2 and not any(not (m2.end() <= a or m2.start() >= b) for a, b in blocked):
+                try:
+                    low, v = v, parse_number(m2.group(0), lang)
+                    e = consumed = m2.end()
+                except ValueError:
+                    low = None
         start, end = s, e
         kind: ValueKind | None = None
         unit = ""
@@ -597,11 +625,13 @@ def _values(sent: str, lang: str, blocked: list[tuple[int, int]]) -> list[Value]
         sm = sc_rx.match(rest)
         if sm and not (sm["scale"].lower() == "m" and kind is not ValueKind.MONEY):
             v *= scale_value(sm["scale"], lang)
+            low = low * scale_value(sm["scale"], lang) if low is not None else None
             has_scale = True
             end += sm.end()
             rest = sent[end:]
         elif re.match(r"(?i)m\b", rest) and kind is ValueKind.MONEY:
             v *= 1e6
+            low = low * 1e6 if low is not None else None
             end += 1
             rest = sent[end:]
         cm = SUFFIX_CURRENCY_RE.match(rest)
@@ -647,11 +677,22 @@ def _values(sent: str, lang: str, blocked: list[tuple[int, int]]) -> list[Value]
                     if pr2 and rest[k].isspace():
                         per = per_canon(pr2["u1"] or pr2["u2"])
                         break
-        val = Value(start, end, v, kind, unit, bound, per, has_scale, noun_end)
+        if low is not None:
+            if between and start == s:
+                start = s - (min(20, s) - between.start("o"))
+            val = Value(start, end, low, kind, unit, Bound.RANGE, per, has_scale, noun_end, v)
+        else:
+            val = Value(start, end, v, kind, unit, bound, per, has_scale, noun_end)
         out.append(val)
         if kind is ValueKind.COUNT and unit not in DURATION_UNITS:
             prev_count = val
     return out
+
+
+_RANGE_OPEN = re.compile(r"(?P<o>between|entre|zwischen|tra|from|de|von|desde|du)\s+\S{0,4}$", re.IGNORECASE)
+_FROM = {"from", "de", "von", "desde", "du"}
+_RANGE_JOIN = re.compile(r"\s*(?P<w>[-–—]|to|and|et|y|und|à|a|bis|e)\s*(?=[\d$€£¥])")
+_RANGE_NEEDS_OPEN = {"and", "et", "y", "und", "e", "a"}
 
 
 def _counted_noun(rest: str, lang: str) -> tuple[ValueKind, str, int] | None:
@@ -676,7 +717,9 @@ def _counted_noun(rest: str, lang: str) -> tuple[ValueKind, str, int] | None:
     w = fm["w"].lower()
     if w in STOP_NOUNS:
         return None
-    if lang == "en" and len(w) > 3 and w.endswith("s") and not w.endswith("ss"):
+    if lang == "en" and len(w) > 4 and w.endswith("ies"):
+        w = w[:-3] + "y"
+    elif lang == "en" and len(w) > 3 and w.endswith("s") and not w.endswith("ss"):
         w = w[:-1]
     return ValueKind.COUNT, w, fm.end()
 
@@ -797,7 +840,15 @@ def _value_predicate(sent: str, v: Value) -> tuple[str, float]:
         return best[1], v.value
     if v.kind is ValueKind.PERCENT:
         d = lx.near(lx.SHARES, sent, lo, hi)
-        if d is not None and d <= 60:
+        move = min(
+            (
+                x
+                for x in (lx.near(lx.SHARE_UP, sent, lo, hi), lx.near(lx.SHARE_DOWN, sent, lo, hi))
+                if x is not None
+            ),
+            default=None,
+        )
+        if d is not None and (d <= 60 or (d <= 150 and move is not None and move <= 25)):
             down = lx.near(lx.SHARE_DOWN, sent, lo, hi)
             up = lx.near(lx.SHARE_UP, sent, lo, hi)
             sign = -1.0 if down is not None and (up is None or down < up) else 1.0
@@ -899,6 +950,7 @@ def extract_claims(article: Article) -> list[Claim]:
                     lang=article.lang,
                     subject=subject_of(sent, v.start, known, common, lang),
                     bound=v.bound,
+                    value_high=v.value_high,
                     period=period,
                     per=v.per,
                 )

@@ -50,7 +50,7 @@ SHARES = _rx(
 SHARE_DOWN = _rx(
     r"\b(?:fell|fall\w*|drop\w*|declin\w*|slump\w*|tumbl\w*|plung\w*|sank|sink\w*|slid\w*|lost|los\w*|"
     r"down|lower|baiss\w*|chut\w*|recul\w*|perd\w*|cae\w*|cay\w*|ca[ií]d\w*|baj\w*|retroced\w*|"
-    r"fiel\w*|fallen|sinken|sank|verlor\w*|gab\w*\s+nach|nachgegeben|rutsch\w*|einbr\w*)"
+    r"fiel\w*|fallen|sinken|sank|verlor\w*|gab\w*\s+nach|nachgegeben|rutsch\w*|einbr\w*|brach\w*)"
 )
 SHARE_UP = _rx(
     r"\b(?:jump\w*|ris\w*|rose|gain\w*|soar\w*|climb\w*|surg\w*|spik\w*|up|higher|hausse|bond\w*|"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from storyfold.claims.timeparse import MONTHS
 from storyfold.model import Bound, ValueKind
@@ -15,6 +16,7 @@ _GROUP_SEPS = {
 }
 
 
+@cache
 def number_regex(lang: str) -> re.Pattern[str]:
     """A number token: grouped thousands first, then a plain decimal."""
     seps = re.escape(_GROUP_SEPS["en"] if lang not in ROMANCE_GERMANIC else _GROUP_SEPS["default"])
@@ -61,6 +63,7 @@ def _scale_table(lang: str) -> list[tuple[str, float]]:
     ]
 
 
+@cache
 def scale_regex(lang: str) -> re.Pattern[str]:
     alts = "|".join(f"(?:{p})" for p, _ in _scale_table(lang))
     return re.compile(rf"^[ \u00a0\u202f]?(?P<scale>{alts})(?![\w])", re.IGNORECASE)
@@ -176,7 +179,7 @@ for _unit, _words in {
     "funcionários trabalhadores",
     "vehicle": "cars car vehicles vehicle evs ev voitures voiture véhicules véhicule autos auto coches coche "
     "vehículos vehículo fahrzeuge fahrzeugen fahrzeug wagen pkw automobiles automobile automobili "
-    "veicoli carros veículos units unités unidades einheiten",
+    "veicoli carros veículos",
     "phone": "smartphones smartphone phones phone téléphones teléfonos handys",
     "customer": "customers clients clientes kunden users utilisateurs usuarios nutzer",
     "store": "stores shops magasins tiendas filialen",
@@ -427,3 +430,4 @@ class Value:
     per: str | None = None
     has_scale: bool = False
     noun_end: int = -1  # where the counted noun / unit word ends (for predicate context)
+    value_high: float | None = None
