@@ -30,9 +30,15 @@ def _story_id(db) -> str:
 
 
 def test_stories_lists_one_story_of_five(seeds_db):
-    result = runner.invoke(app, ["stories", "--db", str(seeds_db)])
+    result = runner.invoke(app, ["stories", "--db", str(seeds_db)], env={"COLUMNS": "200"})
     assert result.exit_code == 0
-    assert "Xiaomi" in result.output and "en,fr" in result.output
+    assert _story_id(seeds_db) in result.output and "en,fr" in result.output
+    row = next(line for line in result.output.splitlines() if _story_id(seeds_db) in line)
+    assert "│ 5 " in row and "After confirming" in row
+    searched = runner.invoke(app, ["stories", "--db", str(seeds_db), "--q", "semestre"])
+    assert _story_id(seeds_db)[:12] in searched.output
+    nothing = runner.invoke(app, ["stories", "--db", str(seeds_db), "--q", "volcano"])
+    assert _story_id(seeds_db)[:12] not in nothing.output
 
 
 def test_show_markdown_and_json_by_short_id(seeds_db):

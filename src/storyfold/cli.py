@@ -96,7 +96,12 @@ def run_ingest(lib: Library, paths: list[Path], quiet: bool = False) -> IngestRe
         report = lib.ingest(paths, progress=tick)
         for e in report.errors[shown:]:
             progress.console.print(f"bad input: {e}", markup=False, highlight=False, soft_wrap=True)
-        progress.update(task, total=report.read, completed=report.read)
+        progress.update(
+            task,
+            total=report.read,
+            completed=report.read,
+            status=f"{report.added} new, {report.skipped} known, {len(report.errors)} bad",
+        )
     return report
 
 
@@ -127,11 +132,12 @@ def _stories_table(lib: Library, limit: int, q: str | None) -> Table:
     stories = lib.list_stories(limit=limit, q=q)
     disputed = lib.disputed_counts([s.id for s in stories])
     table = Table(title=f"stories in {lib.store.path}" + (f" matching {q!r}" if q else ""), show_lines=False)
-    for col in ("story", "articles", "languages", "dates", "disputed", "title"):
-        table.add_column(col, overflow="fold")
+    for col in ("story", "articles", "languages", "dates", "disputed"):
+        table.add_column(col, no_wrap=True)
+    table.add_column("title", overflow="ellipsis", no_wrap=True, max_width=60)
     for s in stories:
         n = lib.store.story_full(s.id)
-        dates = "–".join(str(d) for d in dict.fromkeys([s.first_date, s.last_date]) if d) or "undated"
+        dates = " – ".join(str(d) for d in dict.fromkeys([s.first_date, s.last_date]) if d) or "undated"
         table.add_row(
             s.id,
             str(len(n.article_ids) if n else 0),

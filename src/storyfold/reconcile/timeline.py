@@ -17,7 +17,9 @@ def build_timeline(
 ) -> list[TimelineEntry]:
     """One entry per period, in calendar order, with the first sentence that dates it."""
     entries: dict[str, tuple[str, list[str]]] = {}
-    for c in sorted(claims, key=lambda c: (c.article_id not in articles, c.article_id, c.start)):
+    # the articles arrive in date/arrival order: the first to date an event names it
+    rank = {a: i for i, a in enumerate(articles)}
+    for c in sorted(claims, key=lambda c: (rank.get(c.article_id, len(rank)), c.start)):
         if c.kind is not ValueKind.TIME or not c.period:
             continue
         try:
