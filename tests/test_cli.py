@@ -35,9 +35,11 @@ def test_stories_lists_one_story_of_five(seeds_db):
     assert _story_id(seeds_db) in result.output and "en,fr" in result.output
     row = next(line for line in result.output.splitlines() if _story_id(seeds_db) in line)
     assert "│ 5 " in row and "After confirming" in row
-    searched = runner.invoke(app, ["stories", "--db", str(seeds_db), "--q", "semestre"])
+    searched = runner.invoke(
+        app, ["stories", "--db", str(seeds_db), "--q", "semestre"], env={"COLUMNS": "200"}
+    )
     assert _story_id(seeds_db)[:12] in searched.output
-    nothing = runner.invoke(app, ["stories", "--db", str(seeds_db), "--q", "volcano"])
+    nothing = runner.invoke(app, ["stories", "--db", str(seeds_db), "--q", "volcano"], env={"COLUMNS": "200"})
     assert _story_id(seeds_db)[:12] not in nothing.output
 
 

@@ -132,7 +132,8 @@ def _stories_table(lib: Library, limit: int, q: str | None) -> Table:
     stories = lib.list_stories(limit=limit, q=q)
     disputed = lib.disputed_counts([s.id for s in stories])
     table = Table(title=f"stories in {lib.store.path}" + (f" matching {q!r}" if q else ""), show_lines=False)
-    for col in ("story", "articles", "languages", "dates", "disputed"):
+    table.add_column("story", no_wrap=True, min_width=17)  # ids must stay copyable; the title gives way
+    for col in ("articles", "languages", "dates", "disputed"):
         table.add_column(col, no_wrap=True)
     table.add_column("title", overflow="ellipsis", no_wrap=True, max_width=60)
     for s in stories:
