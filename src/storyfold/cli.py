@@ -131,11 +131,16 @@ def ingest(
 def _stories_table(lib: Library, limit: int, q: str | None) -> Table:
     stories = lib.list_stories(limit=limit, q=q)
     disputed = lib.disputed_counts([s.id for s in stories])
-    table = Table(title=f"stories in {lib.store.path}" + (f" matching {q!r}" if q else ""), show_lines=False)
+    table = Table(
+        title=f"stories in {lib.store.path}" + (f" matching {q!r}" if q else ""),
+        caption="n = articles, disp = disputed facts",
+    )
     table.add_column("story", no_wrap=True, min_width=17)  # ids must stay copyable; the title gives way
-    for col in ("articles", "languages", "dates", "disputed"):
-        table.add_column(col, no_wrap=True, min_width=len(col))
-    table.add_column("title", overflow="ellipsis", no_wrap=True, max_width=60, min_width=10)
+    table.add_column("n", justify="right", no_wrap=True)
+    table.add_column("langs", no_wrap=True)
+    table.add_column("dates")
+    table.add_column("disp", justify="right", no_wrap=True)
+    table.add_column("title", overflow="fold", ratio=1)
     for s in stories:
         n = lib.store.story_full(s.id)
         dates = " – ".join(str(d) for d in dict.fromkeys([s.first_date, s.last_date]) if d) or "undated"
