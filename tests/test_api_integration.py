@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
-from storyfold.present.api import create_app
 
 from storyfold.pipeline import Library
+from storyfold.present.api import create_app
 
 TOKEN = "s3cret-token"
 
