@@ -9,55 +9,15 @@ translation and so carry the cross-language signal.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+
+from storyfold.textnorm import fold_name
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _NAME = re.compile(r"(?<![\w.])([A-ZÀ-ÖØ-ÞА-ЯЁ][\w'’-]{2,})")
 _NUM = re.compile(r"\d[\d.,  ]*\d|\d")
 
-_CYR = dict(
-    zip(
-        "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
-        [
-            "a",
-            "b",
-            "v",
-            "g",
-            "d",
-            "e",
-            "e",
-            "zh",
-            "z",
-            "i",
-            "i",
-            "k",
-            "l",
-            "m",
-            "n",
-            "o",
-            "p",
-            "r",
-            "s",
-            "t",
-            "u",
-            "f",
-            "kh",
-            "ts",
-            "ch",
-            "sh",
-            "shch",
-            "_",
-            "y",
-            "_",
-            "e",
-            "yu",
-            "ya",
-        ],
-        strict=True,
-    )
-)
 
 STOP = frozenset(
     [
@@ -228,12 +188,8 @@ STOP = frozenset(
 
 
 def fold(word: str) -> str:
-    """Casefold, strip diacritics and transliterate Cyrillic, so names match across scripts."""
-    w = unicodedata.normalize("NFKD", word.casefold())
-    w = "".join(c for c in w if not unicodedata.combining(c))
-    if any("\u0400" <= c <= "\u04ff" for c in w):
-        w = "".join(_CYR.get(c, c) for c in w).replace("_", "")
-    return w
+    """The shared name form (see storyfold.textnorm)."""
+    return fold_name(word)
 
 
 def terms(text: str) -> Counter[str]:

@@ -9,61 +9,17 @@ so "Путин" and "Putin" meet.
 from __future__ import annotations
 
 import re
-import unicodedata
 
-_CYR = dict(
-    zip(
-        "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
-        [
-            "a",
-            "b",
-            "v",
-            "g",
-            "d",
-            "e",
-            "e",
-            "zh",
-            "z",
-            "i",
-            "i",
-            "k",
-            "l",
-            "m",
-            "n",
-            "o",
-            "p",
-            "r",
-            "s",
-            "t",
-            "u",
-            "f",
-            "kh",
-            "ts",
-            "ch",
-            "sh",
-            "shch",
-            "",
-            "y",
-            "",
-            "e",
-            "iu",
-            "ia",
-        ],
-        strict=True,
-    )
-)
+from storyfold.textnorm import fold_name
+
 # digits with inner separators (., , thin/normal/nbsp spaces, apostrophes) | capitalised words
 _TOKEN = re.compile(r"\d+(?:[.,'\u00a0\u202f\u2009 ]\d+)*|[^\W\d_][\w'’-]*", re.UNICODE)
 _SENT_END = re.compile(r"[.!?:;«»\"“”]\s*$")
 
 
 def fold(word: str) -> str:
-    """Accent-folded, transliterated, lower-cased form of a name."""
-    w = word.casefold()
-    if any("\u0400" <= c <= "\u04ff" for c in w):
-        w = "".join(_CYR.get(c, c) for c in w)
-    w = unicodedata.normalize("NFKD", w)
-    return "".join(c for c in w if not unicodedata.combining(c))
+    """The shared name form (see storyfold.textnorm)."""
+    return fold_name(word)
 
 
 def anchors(text: str, lang: str = "und") -> list[str]:
