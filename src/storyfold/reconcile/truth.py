@@ -42,10 +42,27 @@ def agree(x: Claim, y: Claim) -> bool:
     return _fits(x, y.value) or _fits(y, x.value)
 
 
+def rounding_unit(v: float) -> float:
+    """The precision a stated number implies: 1.79e9 -> 1e7, 478403 -> 1, 5.4 -> 0.1."""
+    if v == 0:
+        return 1.0
+    if float(v).is_integer():
+        digits = str(int(abs(v)))
+        return 10.0 ** (len(digits) - len(digits.rstrip("0")))
+    decimals = len(f"{abs(v):.6f}".rstrip("0").split(".")[1])
+    return 10.0**-decimals
+
+
 def _fits(c: Claim, v: float) -> bool:
-    """Does value v satisfy what claim c states (its bound or range)?"""
+    """Does value v satisfy what claim c states (its bound or range)?
+
+    Two figures agree when they differ by less than the rounding of the coarser one
+    (1.8e9 and 1.79e9 do; census counts 478,403 and 470,000 do not), and never by more
+    than REL_TOLERANCE of their size.
+    """
     lo, hi = c.value, c.value_high if c.value_high is not None else c.value
-    tol = REL_TOLERANCE * max(abs(lo), abs(hi), 1e-12)
+    size = max(abs(lo), abs(hi), 1e-12)
+    tol = min(REL_TOLERANCE * size, max(rounding_unit(lo), rounding_unit(v)) / 2) + 1e-9 * size
     match c.bound:
         case Bound.GT | Bound.GE:
             return v >= lo - tol
@@ -53,10 +70,14 @@ def _fits(c: Claim, v: float) -> bool:
             return v <= hi + tol
         case Bound.RANGE:
             return lo - tol <= v <= hi + tol
-        case Bound.APPROX:
-            return abs(v - lo) <= 2 * tol
+        case Bound.APPROX:  # "about 500,000" is a loose figure by its own word
+            return abs(v - lo) <= REL_TOLERANCE * size
         case _:
             return abs(v - lo) <= tol
+
+
+def _same(x: Claim, y: Claim) -> bool:
+    return (x.value, x.value_high, x.bound, x.period) == (y.value, y.value_high, y.bound, y.period)
 
 
 def _specificity(c: Claim) -> int:
@@ -87,7 +108,9 @@ def _decide(
     best, best_key = None, None
     for cand in claims:
         support = sum(weight(v) for v, cs in by_voice.items() if any(agree(cand, c) for c in cs))
-        key = (round(support, 9), _specificity(cand), -claims.index(cand))
+        # among values that agree within tolerance, the one most voices state exactly wins
+        exact = sum(weight(v) for v, cs in by_voice.items() if any(_same(cand, c) for c in cs))
+        key = (round(support, 9), _specificity(cand), round(exact, 9), -claims.index(cand))
         if best_key is None or key > best_key:
             best, best_key = cand, key
     if best is None:
