@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
-import json
-
 from storyfold.fold import FoldIndex
 from storyfold.ingest import Ingestor, read_inputs
 from storyfold.model import Article, RelationKind, article_id
@@ -65,29 +62,6 @@ def test_seed_translation_and_partial_copy(seeds_dir):
     assert ("000", "003", RelationKind.PARTIAL) in found
     assert not {k for a, b, k in found if {a, b} in ({"000", "001"}, {"000", "004"}, {"002", "003"})}
     assert not {k for a, b, k in found if k in (RelationKind.DUPLICATE, RelationKind.NEAR_DUPLICATE)}
-
-
-def test_wmt_translations_across_scripts_and_no_false_links(shared_data):
-    with gzip.open(shared_data / "translations" / "wmt_docs.jsonl.gz", "rt", encoding="utf-8") as fh:
-        docs = [json.loads(line) for line in fh]
-    groups = [d for d in docs if d["set"] == "newstest2014"]
-    by_group: dict[str, list[dict]] = {}
-    for d in groups:
-        by_group.setdefault(d["group"], []).append(d)
-    five_lang = [g for g, m in sorted(by_group.items()) if {x["lang"] for x in m} >= {"en", "ru", "fr"}][:12]
-    pool = [d for g in five_lang for d in by_group[g]]
-    idx = FoldIndex()
-    ids, pred = {}, set()
-    for d in pool:
-        text = ((d.get("title") or "") + "\n\n" + d["text"]).strip()
-        art = Article(id=article_id(text, d["id"]), source=d["id"], title="", text=text, lang=d["lang"])
-        ids[art.id] = d
-        for r in idx.add(art):
-            if r.kind is RelationKind.TRANSLATION:
-                pred.add((ids[r.a]["group"], ids[r.b]["group"], ids[r.a]["lang"], ids[r.b]["lang"]))
-    assert all(ga == gb for ga, gb, _, _ in pred), "a translation link between different articles"
-    ru_links = {(ga, la, lb) for ga, gb, la, lb in pred if "ru" in (la, lb)}
-    assert len(ru_links) >= 12  # Cyrillic articles are linked too
 
 
 def test_same_input_same_relations():

