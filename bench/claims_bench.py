@@ -1,0 +1,392 @@
+"""Claim extraction: our value grammar vs Microsoft Recognizers-Text on hand-labelled real text.
+
+Run (from the repository root, project venv active):
+
+    python bench/claims_bench.py                 # gold set + speed, peer if installed
+    python bench/claims_bench.py --no-peer       # ours only
+
+The peer lives in its own venv so it never enters the project's dependencies:
+
+    python3 -m venv /work/bench-venv
+    /work/bench-venv/bin/pip install recognizers-text-suite emoji==1.7.0
+
+(`--peer-python` points at another interpreter). The peer runs in a subprocess of that venv.
+
+Gold: `bench/claims_gold.jsonl`, labelled by hand by reading the sentences (never from either
+tool's output). Each line is one sentence: a WMT news segment (`doc` + `seg` index into
+`../shared/data/translations/wmt_docs.jsonl.gz`, shared sets only) or, for Portuguese, a short
+excerpt of a MediaCloud page (`../shared/data/extraction/dates_mediacloud`). `ref` is the
+article date (from the WMT document id / the page's gold date), used to resolve "last June".
+Items: `num`/`pct`/`money`/`range`/`time` (a value a reader would extract, normalised),
+`neg` (looks like a value but is not: clock times, scores, ordinals, road/product names,
+"Sangre de mayo"), `ign` (out of scope: numbers written in words, weekdays, decades, race
+times, translator slips such as "2,178 Kilo" in German).
+
+Scoring, per language. A system output counts
+- TP if it overlaps a gold value item and its normalised value is right (money: value and
+  ISO currency; percent: absolute value, since a fall may be signed; time: the same calendar
+  span, so 2008-H1 is not 2008-01-01; range: each end is one gold slot);
+- FP if it overlaps a gold item with a wrong value, or a `neg` span, or contains a digit and
+  overlaps nothing labelled;
+- ignored if it overlaps only `ign` spans, or has no digit and overlaps nothing labelled.
+Recall = gold slots found / gold slots. The peer's date outputs often carry two readings
+(past and future): either one counts. Clock times, durations and sets that the peer itself
+types as such are dropped (a consumer can filter them); its plain numbers inside a currency,
+percentage, dimension or date span are dropped. Recognizers-Text for Python has no German or
+Italian models, and no Portuguese dates: those cells say n/a or count as misses.
+
+Speed: `extract_claims` over every shared WMT document in en/fr/es/de/it, one process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import re
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from datetime import date, timedelta
+from pathlib import Path
+
+from storyfold.claims import extract_claims
+from storyfold.model import Article, Bound, Period, ValueKind
+
+HERE = Path(__file__).resolve().parent
+LANGS = ("en", "fr", "es", "de", "it", "pt")
+PEER_CULTURE = {"en": "en-us", "fr": "fr-fr", "es": "es-es", "pt": "pt-br"}
+
+# ------------------------------------------------------------------ gold
+
+
+def load_gold(data: Path) -> list[dict]:
+    rows = [json.loads(line) for line in (HERE / "claims_gold.jsonl").open(encoding="utf-8")]
+    wanted = {r["doc"] for r in rows if r["src"] == "wmt"}
+    docs: dict[str, list[str]] = {}
+    with gzip.open(data / "translations" / "wmt_docs.jsonl.gz", "rt", encoding="utf-8") as f:
+        for line in f:
+            d = json.loads(line)
+            if d["id"] in wanted:
+                docs[d["id"]] = [s for p in d["paragraphs"] for s in p]
+    for r in rows:
+        if r["src"] == "wmt":
+            r["text"] = docs[r["doc"]][r["seg"]]
+        for it in r["items"]:
+            assert r["text"][it["start"] :].startswith(it["surface"]), (r["doc"], it["surface"])
+            it["end"] = it["start"] + len(it["surface"])
+    return rows
+
+
+# ------------------------------------------------------------------ outputs
+# An output: (start, end, kind, value, unit) with kind in money/pct/num/time; for time,
+# value is (first day, last day).
+
+
+def ours(rows: list[dict]) -> list[list[tuple]]:
+    out = []
+    for i, r in enumerate(rows):
+        art = Article(
+            id=f"g{i}", source="gold", title="", text=r["text"], lang=r["lang"],
+            published=date.fromisoformat(r["ref"]),
+        )
+        outs = []
+        for c in extract_claims(art):
+            if c.kind is ValueKind.TIME:
+                if c.period:
+                    try:
+                        outs.append((c.start, c.end, "time", Period(c.period).bounds(), ""))
+                    except ValueError:
+                        pass
+                continue
+            kind = {ValueKind.MONEY: "money", ValueKind.PERCENT: "pct"}.get(c.kind, "num")
+            vals = [c.value]
+            if c.bound is Bound.RANGE and c.value_high is not None:
+                vals.append(c.value_high)
+            for v in vals:
+                if v is not None:
+                    outs.append((c.start, c.end, kind, v, c.unit))
+        out.append(outs)
+    return out
+
+
+PEER_SCRIPT = r"""
+import json, sys, datetime
+from recognizers_suite import (recognize_number, recognize_currency, recognize_percentage,
+                               recognize_dimension, recognize_datetime)
+rows = json.load(sys.stdin)
+res = []
+for r in rows:
+    c, text = r["culture"], r["text"]
+    ref = datetime.datetime.fromisoformat(r["ref"])
+    outs = []
+    def run(name, fn, **kw):
+        try:
+            for x in fn(text, c, fallback_to_default_culture=False, **kw):
+                outs.append({"m": name, "start": x.start, "end": x.end + 1, "text": x.text,
+                             "type": x.type_name, "res": x.resolution})
+        except Exception as e:
+            outs.append({"m": name, "error": str(e)[:80]})
+    run("currency", recognize_currency)
+    run("percent", recognize_percentage)
+    run("dimension", recognize_dimension)
+    run("number", recognize_number)
+    run("datetime", recognize_datetime, reference=ref)
+    res.append(outs)
+json.dump(res, sys.stdout)
+"""
+
+_CURRENCY_NAMES = (
+    ("dollar", "USD"), ("dólar", "USD"), ("dollaro", "USD"), ("euro", "EUR"), ("real", "BRL"),
+    ("taka", "BDT"), ("czech", "CZK"), ("koruna", "CZK"), ("corona", "CZK"), ("couronne", "CZK"),
+    ("pound", "GBP"), ("libra", "GBP"), ("livre", "GBP"), ("yen", "JPY"), ("yuan", "CNY"),
+    ("renminbi", "CNY"),
+)
+
+
+def _peer_number(s: str, culture: str) -> float | None:
+    s = s.strip().rstrip("%").strip()
+    if culture != "en-us" and "," in s and "." not in s:
+        s = s.replace(",", ".")
+    try:
+        return float(s)
+    except ValueError:
+        return None
+
+
+def _peer_currency(res: dict) -> str:
+    if res.get("isoCurrency"):
+        return res["isoCurrency"]
+    name = (res.get("unit") or "").casefold()
+    for key, code in _CURRENCY_NAMES:
+        if name.startswith(key) or key in name.split():
+            return code
+    return name or "?"
+
+
+def peer(rows: list[dict], python: str) -> tuple[list[list[tuple]] | None, str, float]:
+    """Peer outputs per sentence (None when the peer cannot run), a note, and seconds spent."""
+    if not Path(python).exists():
+        return None, f"peer not importable: {python} missing (see the commands at the top)", 0.0
+    todo = [
+        {"culture": PEER_CULTURE[r["lang"]], "text": r["text"], "ref": r["ref"]}
+        for r in rows
+        if r["lang"] in PEER_CULTURE
+    ]
+    t0 = time.perf_counter()
+    p = subprocess.run([python, "-c", PEER_SCRIPT], input=json.dumps(todo), capture_output=True, text=True)
+    secs = time.perf_counter() - t0
+    if p.returncode != 0:
+        return None, "peer not importable: " + (p.stderr.strip().splitlines() or ["?"])[-1], 0.0
+    raw = iter(json.loads(p.stdout))
+    out: list[list[tuple]] = []
+    for r in rows:
+        if r["lang"] not in PEER_CULTURE:
+            out.append([])
+            continue
+        culture = PEER_CULTURE[r["lang"]]
+        ranked: list[tuple[int, tuple]] = []
+        for o in next(raw):
+            if "error" in o or o["res"] is None:
+                continue
+            s, e, res = o["start"], o["end"], o["res"]
+            if o["m"] == "datetime":
+                if o["type"] not in ("datetimeV2.date", "datetimeV2.daterange"):
+                    ranked.append((0, (s, e, "drop", None, "")))  # clock time, duration, set
+                    continue
+                spans = []
+                for v in res.get("values", []):
+                    if "value" in v and re.fullmatch(r"\d{4}-\d\d-\d\d", v["value"]):
+                        d = date.fromisoformat(v["value"])
+                        spans.append((d, d))
+                    elif "start" in v and "end" in v:
+                        spans.append((date.fromisoformat(v["start"]), date.fromisoformat(v["end"]) - timedelta(days=1)))
+                if spans:
+                    ranked.append((1, (s, e, "time", tuple(spans), "")))
+            elif o["m"] == "currency":
+                v = _peer_number(res.get("value") or "", culture)
+                if v is not None:
+                    ranked.append((0, (s, e, "money", v, _peer_currency(res))))
+            elif o["m"] == "percent":
+                v = _peer_number(res.get("value") or "", culture)
+                if v is not None:
+                    ranked.append((0, (s, e, "pct", v, "%")))
+            elif o["m"] == "dimension":
+                v = _peer_number(res.get("value") or "", culture)
+                if v is not None:
+                    ranked.append((0, (s, e, "num", v, res.get("unit") or "")))
+            else:
+                v = _peer_number(res.get("value") or "", culture)
+                if v is not None:
+                    ranked.append((2, (s, e, "num", v, "")))
+        kept: list[tuple] = []
+        for rank, o in sorted(ranked, key=lambda x: x[0]):
+            inside = any(k[0] <= o[0] and o[1] <= k[1] for k in kept)
+            if rank == 2 and inside:
+                continue
+            if rank == 1 and any(k[0] <= o[0] and o[1] <= k[1] and k[2] != "drop" for k in kept):
+                continue
+            kept.append(o)
+        out.append([o for o in kept if o[2] != "drop"])
+    return out, "recognizers-text-suite (Python)", secs
+
+
+# ------------------------------------------------------------------ scoring
+
+
+def _same(a: float, b: float) -> bool:
+    return abs(abs(a) - abs(b)) <= 1e-6 * max(1.0, abs(b))
+
+
+def _gold_bounds(label: str) -> tuple[date, date]:
+    return Period(label).bounds()
+
+
+def _matches(o: tuple, it: dict) -> list[int]:
+    """Which slots of gold item `it` output `o` fills (range items have two)."""
+    k = it["kind"]
+    if k == "time":
+        if o[2] != "time":
+            return []
+        spans = o[3] if isinstance(o[3][0], tuple) else (o[3],)
+        return [0] if _gold_bounds(it["value"]) in spans else []
+    if o[2] == "time":
+        return []
+    vals = [it["value"]] + ([it["high"]] if k == "range" else [])
+    hit = [i for i, v in enumerate(vals) if _same(o[3], v)]
+    if hit and (k == "money" or (k == "range" and it.get("unit"))):
+        if o[2] != "money" or o[4] != it["unit"]:
+            return []
+    return hit
+
+
+def score(rows: list[dict], outputs: list[list[tuple]]) -> dict[str, dict[str, int]]:
+    tally: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for r, outs in zip(rows, outputs, strict=True):
+        t = tally[r["lang"]]
+        vals = [it for it in r["items"] if it["kind"] not in ("neg", "ign")]
+        negs = [it for it in r["items"] if it["kind"] == "neg"]
+        ign = [it for it in r["items"] if it["kind"] == "ign"]
+        found: set[tuple[int, int]] = set()
+        t["gold"] += sum(2 if it["kind"] == "range" else 1 for it in vals)
+        t["neg"] += len(negs)
+        hit_neg: set[int] = set()
+        for o in outs:
+            s, e = o[0], o[1]
+
+            def over(it: dict, s: int = s, e: int = e) -> bool:
+                return s < it["end"] and it["start"] < e
+
+            cands = [(i, it) for i, it in enumerate(vals) if over(it)]
+            slots = [(i, j) for i, it in cands for j in _matches(o, it)]
+            if slots:
+                new = [x for x in slots if x not in found]
+                if new:
+                    found.add(new[0])
+                    t["tp"] += 1
+                continue
+            if cands:
+                t["fp"] += 1
+                continue
+            neg = [i for i, it in enumerate(negs) if over(it)]
+            if neg:
+                t["fp"] += 1
+                hit_neg.update(neg)
+                continue
+            if any(over(it) for it in ign):
+                continue
+            if re.search(r"\d", r["text"][s:e]):
+                t["fp"] += 1
+        t["found"] += len(found)
+        t["neg_hit"] += len(hit_neg)
+    return tally
+
+
+def _prf(t: dict[str, int]) -> tuple[float, float, float]:
+    p = t["tp"] / (t["tp"] + t["fp"]) if t["tp"] + t["fp"] else 0.0
+    r = t["found"] / t["gold"] if t["gold"] else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return p, r, f
+
+
+# ------------------------------------------------------------------ speed
+
+
+def speed(data: Path) -> tuple[int, float]:
+    arts = []
+    with gzip.open(data / "translations" / "wmt_docs.jsonl.gz", "rt", encoding="utf-8") as f:
+        for line in f:
+            d = json.loads(line)
+            if d["lang"] in LANGS and d["set"] != "newstest2014":
+                arts.append(Article(id=d["id"], source="wmt", title="", text=d["text"], lang=d["lang"]))
+    t0 = time.perf_counter()
+    for a in arts:
+        extract_claims(a)
+    return len(arts), time.perf_counter() - t0
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--data", type=Path, default=HERE.parent.parent / "shared" / "data")
+    ap.add_argument("--peer-python", default="/work/bench-venv/bin/python")
+    ap.add_argument("--no-peer", action="store_true")
+    args = ap.parse_args()
+
+    rows = load_gold(args.data)
+    t0 = time.perf_counter()
+    mine = ours(rows)
+    my_secs = time.perf_counter() - t0
+    if args.no_peer:
+        theirs, note, peer_secs = None, "peer skipped (--no-peer)", 0.0
+    else:
+        theirs, note, peer_secs = peer(rows, args.peer_python)
+    a = score(rows, mine)
+    b = score(rows, theirs) if theirs is not None else None
+
+    n_items = sum(a[lang]["gold"] for lang in a)
+    n_neg = sum(a[lang]["neg"] for lang in a)
+    print(f"gold: {len(rows)} sentences, {n_items} value slots, {n_neg} traps (bench/claims_gold.jsonl)")
+    print(f"peer: {note}")
+    print()
+    print(f"| {'lang':4} | {'slots':>5} | {'traps':>5} | {'ours P':>6} | {'ours R':>6} | {'ours F1':>7} | "
+          f"{'traps hit':>9} | {'peer P':>6} | {'peer R':>6} | {'peer F1':>7} | {'traps hit':>9} |")
+    print("|" + "|".join("-" * (w + 2) for w in (4, 5, 5, 6, 6, 7, 9, 6, 6, 7, 9)) + "|")
+    tot_a: dict[str, int] = defaultdict(int)
+    tot_b: dict[str, int] = defaultdict(int)
+    for lang in LANGS:
+        if lang not in a:
+            continue
+        pa = _prf(a[lang])
+        for k, v in a[lang].items():
+            tot_a[k] += v
+        cells = [f"{x:.3f}" for x in pa] + [f"{a[lang]['neg_hit']}/{a[lang]['neg']}"]
+        if b is not None and lang in PEER_CULTURE:
+            pb = _prf(b[lang])
+            for k, v in b[lang].items():
+                tot_b[k] += v
+            cells += [f"{x:.3f}" for x in pb] + [f"{b[lang]['neg_hit']}/{b[lang]['neg']}"]
+        else:
+            cells += ["n/a"] * 4
+        print(f"| {lang:4} | {a[lang]['gold']:>5} | {a[lang]['neg']:>5} | {cells[0]:>6} | {cells[1]:>6} | "
+              f"{cells[2]:>7} | {cells[3]:>9} | {cells[4]:>6} | {cells[5]:>6} | {cells[6]:>7} | {cells[7]:>9} |")
+    pa = _prf(tot_a)
+    print(f"| {'all':4} | {tot_a['gold']:>5} | {tot_a['neg']:>5} | {pa[0]:>6.3f} | {pa[1]:>6.3f} | {pa[2]:>7.3f} | "
+          f"{str(tot_a['neg_hit']) + '/' + str(tot_a['neg']):>9} | {'':>6} | {'':>6} | {'':>7} | {'':>9} |")
+    if b is not None:
+        sub = {k: sum(a[lang][k] for lang in PEER_CULTURE if lang in a) for k in ("tp", "fp", "found", "gold")}
+        ps, pb = _prf(sub), _prf(tot_b)
+        print(f"| {'en fr es pt (both)':>18} | ours P {ps[0]:.3f} R {ps[1]:.3f} F1 {ps[2]:.3f} | "
+              f"peer P {pb[0]:.3f} R {pb[1]:.3f} F1 {pb[2]:.3f} |")
+    print()
+    n, secs = speed(args.data)
+    print("| figure | ours | peer |")
+    print("|---|---|---|")
+    n_peer = sum(1 for r in rows if r["lang"] in PEER_CULTURE)
+    peer_rate = f"{n_peer / peer_secs:,.0f} sentences/s (5 models, incl. start-up)" if theirs else "n/a"
+    print(f"| gold sentences/s | {len(rows) / my_secs:,.0f} | {peer_rate} |")
+    print(f"| extraction speed, {n} WMT articles (en fr es de it), 1 process | {n / secs:,.0f} articles/s | |")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
