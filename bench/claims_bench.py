@@ -41,6 +41,7 @@ Speed: `extract_claims` over every shared WMT document in en/fr/es/de/it, one pr
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
 import json
 import re
@@ -88,17 +89,19 @@ def ours(rows: list[dict]) -> list[list[tuple]]:
     out = []
     for i, r in enumerate(rows):
         art = Article(
-            id=f"g{i}", source="gold", title="", text=r["text"], lang=r["lang"],
+            id=f"g{i}",
+            source="gold",
+            title="",
+            text=r["text"],
+            lang=r["lang"],
             published=date.fromisoformat(r["ref"]),
         )
         outs = []
         for c in extract_claims(art):
             if c.kind is ValueKind.TIME:
                 if c.period:
-                    try:
+                    with contextlib.suppress(ValueError):
                         outs.append((c.start, c.end, "time", Period(c.period).bounds(), ""))
-                    except ValueError:
-                        pass
                 continue
             kind = {ValueKind.MONEY: "money", ValueKind.PERCENT: "pct"}.get(c.kind, "num")
             vals = [c.value]
@@ -138,9 +141,21 @@ json.dump(res, sys.stdout)
 """
 
 _CURRENCY_NAMES = (
-    ("dollar", "USD"), ("dólar", "USD"), ("dollaro", "USD"), ("euro", "EUR"), ("real", "BRL"),
-    ("taka", "BDT"), ("czech", "CZK"), ("koruna", "CZK"), ("corona", "CZK"), ("couronne", "CZK"),
-    ("pound", "GBP"), ("libra", "GBP"), ("livre", "GBP"), ("yen", "JPY"), ("yuan", "CNY"),
+    ("dollar", "USD"),
+    ("dólar", "USD"),
+    ("dollaro", "USD"),
+    ("euro", "EUR"),
+    ("real", "BRL"),
+    ("taka", "BDT"),
+    ("czech", "CZK"),
+    ("koruna", "CZK"),
+    ("corona", "CZK"),
+    ("couronne", "CZK"),
+    ("pound", "GBP"),
+    ("libra", "GBP"),
+    ("livre", "GBP"),
+    ("yen", "JPY"),
+    ("yuan", "CNY"),
     ("renminbi", "CNY"),
 )
 
@@ -201,7 +216,9 @@ def peer(rows: list[dict], python: str) -> tuple[list[list[tuple]] | None, str, 
                         d = date.fromisoformat(v["value"])
                         spans.append((d, d))
                     elif "start" in v and "end" in v:
-                        spans.append((date.fromisoformat(v["start"]), date.fromisoformat(v["end"]) - timedelta(days=1)))
+                        spans.append(
+                            (date.fromisoformat(v["start"]), date.fromisoformat(v["end"]) - timedelta(days=1))
+                        )
                 if spans:
                     ranked.append((1, (s, e, "time", tuple(spans), "")))
             elif o["m"] == "currency":
@@ -255,9 +272,9 @@ def _matches(o: tuple, it: dict) -> list[int]:
         return []
     vals = [it["value"]] + ([it["high"]] if k == "range" else [])
     hit = [i for i, v in enumerate(vals) if _same(o[3], v)]
-    if hit and (k == "money" or (k == "range" and it.get("unit"))):
-        if o[2] != "money" or o[4] != it["unit"]:
-            return []
+    money = k == "money" or (k == "range" and it.get("unit"))
+    if hit and money and (o[2] != "money" or o[4] != it["unit"]):
+        return []
     return hit
 
 
@@ -349,8 +366,10 @@ def main() -> None:
     print(f"gold: {len(rows)} sentences, {n_items} value slots, {n_neg} traps (bench/claims_gold.jsonl)")
     print(f"peer: {note}")
     print()
-    print(f"| {'lang':4} | {'slots':>5} | {'traps':>5} | {'ours P':>6} | {'ours R':>6} | {'ours F1':>7} | "
-          f"{'traps hit':>9} | {'peer P':>6} | {'peer R':>6} | {'peer F1':>7} | {'traps hit':>9} |")
+    print(
+        f"| {'lang':4} | {'slots':>5} | {'traps':>5} | {'ours P':>6} | {'ours R':>6} | {'ours F1':>7} | "
+        f"{'traps hit':>9} | {'peer P':>6} | {'peer R':>6} | {'peer F1':>7} | {'traps hit':>9} |"
+    )
     print("|" + "|".join("-" * (w + 2) for w in (4, 5, 5, 6, 6, 7, 9, 6, 6, 7, 9)) + "|")
     tot_a: dict[str, int] = defaultdict(int)
     tot_b: dict[str, int] = defaultdict(int)
@@ -368,16 +387,24 @@ def main() -> None:
             cells += [f"{x:.3f}" for x in pb] + [f"{b[lang]['neg_hit']}/{b[lang]['neg']}"]
         else:
             cells += ["n/a"] * 4
-        print(f"| {lang:4} | {a[lang]['gold']:>5} | {a[lang]['neg']:>5} | {cells[0]:>6} | {cells[1]:>6} | "
-              f"{cells[2]:>7} | {cells[3]:>9} | {cells[4]:>6} | {cells[5]:>6} | {cells[6]:>7} | {cells[7]:>9} |")
+        print(
+            f"| {lang:4} | {a[lang]['gold']:>5} | {a[lang]['neg']:>5} | {cells[0]:>6} | {cells[1]:>6} | "
+            f"{cells[2]:>7} | {cells[3]:>9} | {cells[4]:>6} | {cells[5]:>6} | {cells[6]:>7} | {cells[7]:>9} |"
+        )
     pa = _prf(tot_a)
-    print(f"| {'all':4} | {tot_a['gold']:>5} | {tot_a['neg']:>5} | {pa[0]:>6.3f} | {pa[1]:>6.3f} | {pa[2]:>7.3f} | "
-          f"{str(tot_a['neg_hit']) + '/' + str(tot_a['neg']):>9} | {'':>6} | {'':>6} | {'':>7} | {'':>9} |")
+    print(
+        f"| {'all':4} | {tot_a['gold']:>5} | {tot_a['neg']:>5} | {pa[0]:>6.3f} | {pa[1]:>6.3f} | {pa[2]:>7.3f} | "
+        f"{str(tot_a['neg_hit']) + '/' + str(tot_a['neg']):>9} | {'':>6} | {'':>6} | {'':>7} | {'':>9} |"
+    )
     if b is not None:
-        sub = {k: sum(a[lang][k] for lang in PEER_CULTURE if lang in a) for k in ("tp", "fp", "found", "gold")}
+        sub = {
+            k: sum(a[lang][k] for lang in PEER_CULTURE if lang in a) for k in ("tp", "fp", "found", "gold")
+        }
         ps, pb = _prf(sub), _prf(tot_b)
-        print(f"| {'en fr es pt (both)':>18} | ours P {ps[0]:.3f} R {ps[1]:.3f} F1 {ps[2]:.3f} | "
-              f"peer P {pb[0]:.3f} R {pb[1]:.3f} F1 {pb[2]:.3f} |")
+        print(
+            f"| {'en fr es pt (both)':>18} | ours P {ps[0]:.3f} R {ps[1]:.3f} F1 {ps[2]:.3f} | "
+            f"peer P {pb[0]:.3f} R {pb[1]:.3f} F1 {pb[2]:.3f} |"
+        )
     print()
     n, secs = speed(args.data)
     print("| figure | ours | peer |")
@@ -385,7 +412,9 @@ def main() -> None:
     n_peer = sum(1 for r in rows if r["lang"] in PEER_CULTURE)
     peer_rate = f"{n_peer / peer_secs:,.0f} sentences/s (5 models, incl. start-up)" if theirs else "n/a"
     print(f"| gold sentences/s | {len(rows) / my_secs:,.0f} | {peer_rate} |")
-    print(f"| extraction speed, {n} WMT articles (en fr es de it), 1 process | {n / secs:,.0f} articles/s | |")
+    print(
+        f"| extraction speed, {n} WMT articles (en fr es de it), 1 process | {n / secs:,.0f} articles/s | |"
+    )
 
 
 if __name__ == "__main__":
