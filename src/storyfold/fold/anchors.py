@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _CYRILLIC = "абвгдеёжзийклмнопрстуфхцчшщъыьэюяієґ"
 _LATIN = "a b v g d e e zh z i i k l m n o p r s t u f kh ts ch sh shch _ y _ e iu ia i e g"
@@ -81,8 +82,10 @@ _NOT_NAMES_TEXT = (
 _NOT_NAMES = set(_NOT_NAMES_TEXT.split())
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(word: str) -> str:
-    """Accent-folded, transliterated, lower-cased form of a word."""
+    """Accent-folded, transliterated, lower-cased form of a word (memoised: news repeats
+    its words, and this runs on every token)."""
     w = word.casefold()
     if any("\u0400" <= c <= "\u04ff" for c in w):
         w = "".join(_CYR.get(c, c) for c in w)
@@ -115,6 +118,7 @@ _PHONETIC = [
 _EXONYMS = {"rosi": "rusi", "sa": "us", "es": "eu", "mvf": "imf", "on": "un", "veli": "brit", "kita": "kina"}
 
 
+@lru_cache(maxsize=1 << 16)
 def name_key(name: str, length: int = 4) -> str:
     """A coarse phonetic prefix that transliterations and inflections of one name share.
 

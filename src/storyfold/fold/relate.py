@@ -100,6 +100,7 @@ class FoldIndex:
         self._postings: dict[str, deque[str]] = {}
         self._df: Counter[str] = Counter()
         self._seen: dict[str, _Seen] = {}
+        self._weights: dict[str, float] = {}
         # the translation candidates of the last `add`, with their features and probability:
         # for fitting the model (bench/fold_bench.py --fit) and for explaining a decision
         self.last_candidates: list[tuple[str, PairFeatures, float]] = []
@@ -183,8 +184,12 @@ class FoldIndex:
         return profile(article.text, article.lang, emb)
 
     def _weight(self, key: str) -> float:
-        """Rarity of an anchor key among the articles seen so far (a smoothed IDF)."""
-        return math.log((len(self._seen) + 2) / (self._df[key] + 1))
+        """Rarity of an anchor key among the articles seen so far (a smoothed IDF); memoised
+        until the next article is indexed, since one `add` asks for the same keys many times."""
+        w = self._weights.get(key)
+        if w is None:
+            w = self._weights[key] = math.log((len(self._seen) + 2) / (self._df[key] + 1))
+        return w
 
     def translation_candidates(self, prof: TranslationProfile) -> list[tuple[str, PairFeatures]]:
         """Earlier articles in other languages sharing rare anchors, with their pair features.
@@ -255,6 +260,7 @@ class FoldIndex:
         self, article: Article, exact_key: str, sig: np.ndarray, arr: np.ndarray, prof: TranslationProfile
     ) -> None:
         self._seen[article.id] = _Seen(len(self._seen), article.lang, arr, prof)
+        self._weights.clear()
         self._exact.setdefault(exact_key, article.id)
         self._docs.add(article.id, sig)
         for i, sh in enumerate(self._paragraphs(article)):

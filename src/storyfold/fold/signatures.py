@@ -18,14 +18,20 @@ import zlib
 import numpy as np
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+# every combining mark of the BMP, as one character class: stripping them with one regex pass is ~10x
+# cheaper than testing each character of the text in Python
+_COMBINING = re.compile(
+    "[" + "".join(re.escape(chr(c)) for c in range(0x300, 0x10000) if unicodedata.combining(chr(c))) + "]"
+)
 _PRIME = np.uint64((1 << 61) - 1)
 _MAX = np.uint64((1 << 32) - 1)
 
 
 def words(text: str) -> list[str]:
     """Lower-cased, accent-folded word tokens (so 'décennie' and 'decennie' match)."""
-    folded = unicodedata.normalize("NFKD", text.casefold())
-    folded = "".join(c for c in folded if not unicodedata.combining(c))
+    folded = text.casefold()
+    if not folded.isascii():
+        folded = _COMBINING.sub("", unicodedata.normalize("NFKD", folded))
     return _WORD.findall(folded)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from storyfold.fold.anchors import anchor_keys, anchor_spans, anchors
+from storyfold.fold.anchors import anchor_keys, anchor_spans
 
 MODEL_PATH = Path(__file__).with_name("translation_model.json")
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?»\"”])\s+|\n+")
@@ -40,20 +41,21 @@ class TranslationProfile:
 
 
 def profile(text: str, lang: str, embedding: np.ndarray | None = None) -> TranslationProfile:
-    sentences = []
-    for sentence in _SENTENCE_BREAK.split(text):
-        k = frozenset(anchor_keys(anchors(sentence, lang)))
-        if k:
-            sentences.append(k)
+    """One pass over the text's anchors; each anchor is then placed in its sentence by offset."""
     spans = anchor_spans(text, lang)
+    keys = anchor_keys([a for a, _ in spans])
+    breaks = [m.end() for m in _SENTENCE_BREAK.finditer(text)]
+    per_sentence: dict[int, set[str]] = {}
+    for key, (_, start) in zip(keys, spans, strict=True):
+        per_sentence.setdefault(bisect_right(breaks, start), set()).add(key)
     length = max(1, len(text))
     return TranslationProfile(
         lang,
         len(text),
-        tuple(anchor_keys([a for a, _ in spans])),
+        tuple(keys),
         tuple(start / length for _, start in spans),
         sum(1 for block in text.split("\n\n") if block.strip()),
-        tuple(sentences),
+        tuple(frozenset(per_sentence[i]) for i in sorted(per_sentence)),
         embedding,
     )
 
