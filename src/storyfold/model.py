@@ -235,6 +235,7 @@ class ValueKind(StrEnum):
     COUNT = "count"  # unit = the counted noun, canonical English singular ("employee", "car")
     QUANTITY = "quantity"  # unit = physical unit symbol ("GWh", "t", "km")
     TIME = "time"  # a date or period; `period` holds it, `value` is None
+    NAMES = "names"  # a list of person names (authors...); `surface` holds it, `value` is None
 
 
 class Bound(StrEnum):
@@ -284,6 +285,8 @@ class Claim:
         """A short human rendering of the normalised value: '1e10 USD', '2024-H1', '>300 employee'."""
         if self.kind is ValueKind.TIME:
             return self.period or "?"
+        if self.kind is ValueKind.NAMES:
+            return self.surface
         pre = {Bound.GT: ">", Bound.GE: ">=", Bound.LT: "<", Bound.LE: "<=", Bound.APPROX: "~"}.get(
             self.bound, ""
         )
