@@ -32,7 +32,14 @@ from storyfold.claims.numparse import (
     scale_regex,
     scale_value,
 )
-from storyfold.claims.timeparse import MONTHS, TimeSpan, clock_spans, find_times, infer_reference
+from storyfold.claims.timeparse import (
+    MONTHS,
+    TIME_WORDS,
+    TimeSpan,
+    clock_spans,
+    find_times,
+    infer_reference,
+)
 from storyfold.model import Article, Bound, Claim, ValueKind
 
 LANGS = {"en", "fr", "es", "de", "it", "pt"}
@@ -43,6 +50,7 @@ _BOUNDARY = re.compile(r"(?<=[.!?…])[\"”»’]?\s+(?=[\"“«¿¡‘]?[A-ZÀ
 _ABBREV = re.compile(
     r"(?:\b(?:Mr|Mrs|Ms|Dr|St|Inc|Corp|Co|Ltd|No|vs|etc|M|Mme|Sr|Sra|Hr|Fr|U\.S|e\.g|i\.e|Mrd|Mio|Mia|Bio|Tsd|ca|Nr|bzw|Mds|env|approx)\.)$"
 )
+_WORD = re.compile(r"\w+")
 _DE_ORDINAL_DATE = re.compile(r"(?<!\d)\d{1,2}\.$")
 
 
@@ -55,7 +63,7 @@ def sentences(text: str) -> list[tuple[int, int]]:
         if inline and _ABBREV.search(text[start : m.start()]):
             continue
         if inline and _DE_ORDINAL_DATE.search(text[start : m.start()]):
-            nxt = re.match(r"\w+", text[m.end() :])
+            nxt = _WORD.match(text, m.end())
             if nxt and nxt.group(0).lower() in MONTHS:
                 continue
         spans.append((start, m.start()))
@@ -466,6 +474,44 @@ def _capitalised_midsentence(text: str) -> set[str]:
     return out
 
 
+class MidsentenceNames:
+    """The words of `text` written capitalised in mid-sentence, as `_capitalised_midsentence`
+    would collect them, but answered per word on demand: an article asks about a handful of
+    words, and scanning every token of it up front cost more than the rest of the extraction.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.memo: dict[str, bool] = {}
+
+    def __contains__(self, word: object) -> bool:
+        if not isinstance(word, str) or not word:
+            return False
+        hit = self.memo.get(word)
+        if hit is None:
+            hit = word[:1].isupper() and self._find(word)
+            self.memo[word] = hit
+        return hit
+
+    def _find(self, word: str) -> bool:
+        text = self.text
+        i = text.find(word)
+        while i >= 0:
+            j = i + len(word)
+            after_ok = j >= len(text) or not (text[j].isalnum() or text[j] in "_-&")
+            before = text[max(0, i - 200) : i]
+            if after_ok and before[-1:].isspace():
+                prev = before.rstrip().rsplit(None, 1)[-1] if before.strip() else ""
+                if (
+                    prev
+                    and not prev.endswith((".", "!", "?", ":", "»", '"', "”"))
+                    and (prev[:1].islower() or prev[:1].isdigit() or prev.endswith((",", ";")))
+                ):
+                    return True
+            i = text.find(word, i + 1)
+        return False
+
+
 _DE_DETERMINER = re.compile(
     r"\b(?i:der|die|das|den|dem|des|ein|eine|einer|eines|einem|einen|kein\w*|dies\w*|sein\w*|ihr\w*|"
     r"unser\w*|zur|zum|im|am|vom|beim|ins)\s+(?:[a-zäöüß][\w\-]*\s+){0,2}([A-ZÄÖÜ][\w\-]*)"
@@ -489,7 +535,11 @@ def _common_nouns(text: str, lang: str) -> set[str]:
 
 
 def subject_of(
-    sent: str, upto: int, known: set[str], common: set[str] | None = None, lang: str = "en"
+    sent: str,
+    upto: int,
+    known: set[str] | MidsentenceNames,
+    common: set[str] | None = None,
+    lang: str = "en",
 ) -> str | None:
     """Nearest organisation-like name before `upto` in the sentence; persons only as no-go."""
     groups: list[list[tuple[int, int, str]]] = []
@@ -558,6 +608,9 @@ def subject_of(
 # --------------------------------------------------------------------------- values
 
 
+_PREV_TOKEN = re.compile(r"(\S+)\s$")
+
+
 def _values(sent: str, lang: str, blocked: list[tuple[int, int]]) -> list[Value]:
     num_rx = number_regex(lang)
     sc_rx = scale_regex(lang)
@@ -569,7 +622,8 @@ def _values(sent: str, lang: str, blocked: list[tuple[int, int]]) -> list[Value]
         s, e = m.start(), m.end()
         if s < consumed or any(not (e <= a or s >= b) for a, b in blocked):
             continue
-        prev = re.search(r"(\S+)\s$", sent[:s])
+        lead = max(0, s - 80)
+        prev = _PREV_TOKEN.search(sent, lead, s)
         if (
             prev
             and prev.start(1) > 0
@@ -874,6 +928,18 @@ _PERIOD_PREP = re.compile(
 )
 
 
+_TOKEN = re.compile(r"\w+")
+_DIGIT = re.compile(r"\d")
+
+
+def _has_cue(sent: str) -> bool:
+    """A digit, or a month or year word: without one a sentence states no value and no time.
+
+    Most sentences of an article have none; skipping them is most of the extraction speed.
+    """
+    return _DIGIT.search(sent) is not None or not TIME_WORDS.isdisjoint(_TOKEN.findall(sent.lower()))
+
+
 def extract_claims(article: Article) -> list[Claim]:
     """Every value stated in the article, as claims sorted by offset (deterministic)."""
     text = article.text
@@ -883,11 +949,19 @@ def extract_claims(article: Article) -> list[Claim]:
     if ref is None:
         ref = infer_reference(text)
         year_only = True
-    known = _capitalised_midsentence(text)
-    common = _common_nouns(text, lang)
+    known = MidsentenceNames(text)
+    nouns: list[set[str]] = []
+
+    def subject(sent: str, upto: int) -> str | None:
+        if not nouns:  # only articles that state a value pay for the noun scan
+            nouns.append(_common_nouns(text, lang))
+        return subject_of(sent, upto, known, nouns[0], lang)
+
     claims: list[Claim] = []
     for s0, s1 in sentences(text):
         sent = text[s0:s1]
+        if not _has_cue(sent):
+            continue
         times = find_times(sent, ref, year_only)
         times = [t for t in times if not _is_year_of_count(sent, t, lang)]
         blocked = [(t.start, t.end) for t in times] + clock_spans(sent)
@@ -905,7 +979,7 @@ def extract_claims(article: Article) -> list[Claim]:
                     end=s0 + t.end,
                     surface=sent[t.start : t.end],
                     lang=article.lang,
-                    subject=subject_of(sent, t.start, known, common, lang),
+                    subject=subject(sent, t.start),
                     period=t.label,
                 )
             )
@@ -948,7 +1022,7 @@ def extract_claims(article: Article) -> list[Claim]:
                     end=s0 + v.end,
                     surface=sent[v.start : v.end],
                     lang=article.lang,
-                    subject=subject_of(sent, v.start, known, common, lang),
+                    subject=subject(sent, v.start),
                     bound=v.bound,
                     value_high=v.value_high,
                     period=period,

@@ -229,6 +229,52 @@ _BARE_YEAR_RX = re.compile(r"(?<![\w.,:/\-$€£¥])(?P<y>(?:19|20)\d{2})(?![\w%
 _CLOCK_RX = re.compile(r"\d{1,2}[:h]\d{2}")
 
 
+# Cheap gates: a family of patterns runs only when the text has the words it needs. Most
+# sentences have no digit and no month name, and the patterns (case-insensitive alternations)
+# are costly to try at every position.
+_WORD_RX = re.compile(r"\w+")
+_DIGIT_RX = re.compile(r"\d")
+_FULL_SET = frozenset(_FULL)
+_YEAR_WORDS = frozenset(["year", "année", "an", "año", "jahr", "jahres", "anno", "ano"])
+_PART_WORDS = frozenset(
+    ["quarter", "trimestre", "quartal", "half", "semestre", "semester", "jahreshälfte", "halbjahr"]
+)
+
+
+# A sentence without a digit and without one of these words has no time expression.
+TIME_WORDS = frozenset(MONTHS) | _YEAR_WORDS | _PART_WORDS
+
+
+def _month_windows(text: str) -> list[tuple[int, int]]:
+    """Stretches of `text` around month-name tokens, merged, wide enough for any month pattern."""
+    present = MONTHS.keys() & set(_WORD_RX.findall(text.lower()))
+    if not present:
+        return []
+    rx = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, present)) + r")(?!\w)", re.IGNORECASE)
+    wins: list[tuple[int, int]] = []
+    for m in rx.finditer(text):
+        lo, hi = max(0, m.start() - 40), m.end() + 50
+        if wins and lo <= wins[-1][1]:
+            wins[-1] = (wins[-1][0], hi)
+        else:
+            wins.append((lo, hi))
+    return wins
+
+
+def _scan(rx: re.Pattern[str], text: str, wins: list[tuple[int, int]]) -> list[re.Match[str]]:
+    """`rx.finditer(text)` restricted to the windows: every match of a month pattern contains a
+    month token, so it lies in that token's window. Scanning only there is what makes a
+    case-insensitive alternation of month names affordable on long articles."""
+    out: list[re.Match[str]] = []
+    last = -1
+    for lo, hi in wins:
+        for m in rx.finditer(text, lo, hi):
+            if m.start() >= last:
+                out.append(m)
+                last = m.end()
+    return out
+
+
 def _month(word: str) -> int | None:
     return MONTHS.get(word.lower().rstrip("."))
 
@@ -245,6 +291,13 @@ def find_times(text: str, ref: date | None, ref_year_only: bool = False) -> list
     """
     found: list[TimeSpan] = []
     taken: list[tuple[int, int]] = []
+    has_digit = _DIGIT_RX.search(text) is not None
+    words = set(_WORD_RX.findall(text.lower()))
+    has_month = not words.isdisjoint(_FULL_SET)
+    has_year_word = not words.isdisjoint(_YEAR_WORDS)
+    has_part = not words.isdisjoint(_PART_WORDS)
+    if not (has_digit or has_month or has_year_word or has_part):
+        return found
 
     def free(s: int, e: int) -> bool:
         return all(e <= a or s >= b for a, b in taken)
@@ -274,8 +327,12 @@ def find_times(text: str, ref: date | None, ref_year_only: bool = False) -> list
             return None
         return mo
 
-    for rx in _DAY_RXS:
-        for m in rx.finditer(text):
+    any_month = has_month or not words.isdisjoint(MONTHS)
+    wins = _month_windows(text) if any_month else []
+    for rx in _DAY_RXS if has_digit else ():
+        if "m" in rx.groupindex and not any_month:
+            continue
+        for m in _scan(rx, text, wins) if "m" in rx.groupindex else rx.finditer(text):
             try:
                 mo = int(m["mm"]) if "mm" in rx.groupindex and m["mm"] else month_ok(m)
                 if mo is None:
@@ -284,28 +341,32 @@ def find_times(text: str, ref: date | None, ref_year_only: bool = False) -> list
             except (ValueError, TypeError):
                 continue
             add(m.start(), m.end(), d.isoformat())
-    for rx in _HALF_RXS:
+    for rx in _HALF_RXS if has_digit else ():
+        if "o" in rx.groupindex and not has_part:
+            continue
         for m in rx.finditer(text):
             n = int(m["n"]) if "n" in rx.groupindex else _ordinal(m["o"], ORD_HALF)
             if n is None:
                 continue
             y = int(m["y"]) if "y" in rx.groupindex else _yy(m["yy"])
             add(m.start(), m.end(), f"{y}-H{n}")
-    for rx in _QUARTER_RXS:
+    for rx in _QUARTER_RXS if has_digit else ():
+        if "o" in rx.groupindex and not has_part:
+            continue
         for m in rx.finditer(text):
             n = int(m["n"]) if "n" in rx.groupindex else _ordinal(m["o"], ORD_Q)
             if n is None:
                 continue
             y = int(m["y"]) if "y" in rx.groupindex else _yy(m["yy"])
             add(m.start(), m.end(), f"{y}-Q{n}")
-    for m in _MONTH_YEAR_RX.finditer(text):
+    for m in _scan(_MONTH_YEAR_RX, text, wins) if has_digit else ():
         mo = month_ok(m)
         if mo is None:
             continue
         add(m.start(), m.end(), f"{int(m['y'])}-{mo:02d}")
-    if ref is not None:
+    if ref is not None and has_digit and has_month:
         for rx in _DAY_MONTH_RXS:
-            for m in rx.finditer(text):
+            for m in _scan(rx, text, wins):
                 mo = month_ok(m)
                 try:
                     d = date(ref.year, mo, int(m["d"])) if mo else None
@@ -313,40 +374,40 @@ def find_times(text: str, ref: date | None, ref_year_only: bool = False) -> list
                     d = None
                 if d is not None:
                     add(m.start(), m.end(), d.isoformat(), True)
-    for m in _DECADE_RX.finditer(text):
+    for m in _DECADE_RX.finditer(text) if has_digit else ():
         add(m.start(), m.end(), f"{m['dec']}0s")
     if ref is not None:
-        if not ref_year_only:
+        if not ref_year_only and has_month:
             for rx in _LAST_MONTH_RXS:
-                for m in rx.finditer(text):
+                for m in _scan(rx, text, wins):
                     mo = month_ok(m) if m["m"] else month_ok(m, "m2")
                     if mo is None:
                         continue
                     y = ref.year if mo < ref.month else ref.year - 1
                     add(m.start(), m.end(), f"{y}-{mo:02d}", True)
             for rx in _NEXT_MONTH_RXS:
-                for m in rx.finditer(text):
+                for m in _scan(rx, text, wins):
                     mo = month_ok(m)
                     if mo is None:
                         continue
                     y = ref.year if mo > ref.month else ref.year + 1
                     add(m.start(), m.end(), f"{y}-{mo:02d}", True)
-        for rx in _THIS_MONTH_RXS:
-            for m in rx.finditer(text):
+        for rx in _THIS_MONTH_RXS if has_month else ():
+            for m in _scan(rx, text, wins):
                 mo = month_ok(m)
                 if mo is None or m["m"].lower() in ("may", "mai", "mayo", "maio", "maggio"):
                     continue
                 add(m.start(), m.end(), f"{ref.year}-{mo:02d}", True)
-        for rx, delta in _REL_YEAR:
+        for rx, delta in _REL_YEAR if has_year_word else ():
             for m in rx.finditer(text):
                 add(m.start(), m.end(), str(ref.year + delta), True)
-        for rx, part in _REL_PART_RXS:
+        for rx, part in _REL_PART_RXS if has_part else ():
             for m in rx.finditer(text):
                 n = _ordinal(m["o"], ORD_Q if part == "Q" else ORD_HALF)
                 if n is None or (part == "H" and n > 2):
                     continue
                 add(m.start(), m.end(), f"{ref.year}-{part}{n}", True)
-    for m in _BARE_YEAR_RX.finditer(text):
+    for m in _BARE_YEAR_RX.finditer(text) if has_digit else ():
         s, e = m.start(), m.end()
         # "CES 2020", "iPhone 2020": a year right after an all-caps or product token is a name
         before = text[max(0, s - 20) : s]
@@ -367,7 +428,41 @@ def infer_reference(text: str) -> date | None:
 
     Used only to place "this year" / "in August" in a year; never to resolve "last March".
     """
-    days = [t for t in find_times(text, None) if len(t.label) == 10]
-    if not days:
+    days = _full_dates(text)
+    return max(days) if days else None
+
+
+def _full_dates(text: str) -> list[date]:
+    """The full dates find_times would read (they are matched first, so nothing hides them)."""
+    if _DIGIT_RX.search(text) is None:
+        return []
+    wins = _month_windows(text)
+    out: list[date] = []
+    taken: list[tuple[int, int]] = []
+    for rx in _DAY_RXS:
+        if "m" in rx.groupindex and not wins:
+            continue
+        for m in _scan(rx, text, wins) if "m" in rx.groupindex else rx.finditer(text):
+            try:
+                mo = int(m["mm"]) if "mm" in rx.groupindex and m["mm"] else _month_checked(m["m"])
+                if mo is None:
+                    continue
+                d = date(int(m["y"]), mo, int(m["d"]))
+            except (ValueError, TypeError):
+                continue
+            if all(m.end() <= a or m.start() >= b for a, b in taken):
+                out.append(d)
+                taken.append((m.start(), m.end()))
+    return out
+
+
+def _month_checked(word: str | None) -> int | None:
+    """Month number of a matched month word; lower-case "march"/"may" are not months."""
+    if word is None:
         return None
-    return max(date.fromisoformat(t.label) for t in days)
+    mo = _month(word)
+    if mo is None:
+        return None
+    if word.lower().rstrip(".") in ("march", "may", "mar", "jun", "june") and not word[:1].isupper():
+        return None
+    return mo
