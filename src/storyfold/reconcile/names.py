@@ -24,8 +24,9 @@ _ROLE = re.compile(
     re.I,
 )
 _PAREN = re.compile(r"\([^)]*\)|\[[^\]]*\]")
-_SPLIT = re.compile(r"\s*(?:;|/|&|\band\b|\bund\b|\bet\b|\by\b|\n)\s*", re.I)
+_SPLIT = re.compile(r"\s*(?:;|/|&|\band\b|\bund\b|\n)\s*", re.I)
 _SUFFIX = {"jr", "sr", "ii", "iii", "iv", "phd", "md", "dr", "prof"}
+_PARTICLES = {"de", "van", "von", "da", "di", "del", "della", "du", "le", "la", "der", "den", "dos", "mac"}
 _MISSING = {"", "not available", "n/a", "na", "unknown", "none", "various", "anonymous"}
 
 
@@ -52,7 +53,8 @@ def _from_commas(chunk: str) -> list[Name]:
         return []
     if len(parts) == 1:
         return [n for n in [_name_from(_words(parts[0]), False)] if n]
-    if len(_words(parts[0])) == 1:  # surname, given names [, surname, given names ...]
+    first = _words(parts[0])
+    if len(first) == 1 or (len(first) == 2 and first[0] in _PARTICLES):  # surname, given [, ...]
         out = []
         for i in range(0, len(parts), 2):
             sur = _words(parts[i])
@@ -98,13 +100,20 @@ def compatible(x: tuple[Name, ...], y: tuple[Name, ...]) -> bool:
     return bool(x) and len(x) == len(y) and all(_same_person(a, b) for a, b in zip(x, y, strict=True))
 
 
+def _within(short: tuple[Name, ...], long: tuple[Name, ...]) -> bool:
+    """Every person of `short` appears in `long`, in the same order."""
+    it = iter(long)
+    return all(any(_same_person(a, b) for b in it) for a in short)
+
+
 def similarity(x: tuple[Name, ...], y: tuple[Name, ...]) -> float:
-    """Share of people in common (by surname): a list missing one of three co-authors is 2/3."""
-    if not x or not y:
+    """How much a source stating x supports y: the share of y's people that x names.
+
+    Only when x names nobody outside y; a list with a different person in it supports nothing.
+    """
+    if not x or not y or not _within(x, y) and not _within(y, x):
         return 0.0
-    lx, ly = [n[1] for n in x], [n[1] for n in y]
-    common = sum(min(lx.count(s), ly.count(s)) for s in set(lx))
-    return common / max(len(lx), len(ly))
+    return min(len(x), len(y)) / max(len(x), len(y))
 
 
 def key(names: tuple[Name, ...]) -> str:
@@ -113,5 +122,5 @@ def key(names: tuple[Name, ...]) -> str:
 
 
 def completeness(names: tuple[Name, ...]) -> int:
-    """How much a rendering tells: full first names beat initials beat bare surnames."""
-    return sum(2 if len(f) > 1 else 1 if f else 0 for f, _ in names)
+    """How much a rendering tells: more people first, then full first names over initials."""
+    return 3 * len(names) + sum(2 if len(f) > 1 else 1 if f else 0 for f, _ in names)
