@@ -102,7 +102,7 @@ def clause_of(sent: str, lo: int, hi: int) -> tuple[int, int]:
 # --------------------------------------------------------------------------- subject
 
 _NAME_TOKEN = re.compile(
-    r"(?<![\w’'])[A-ZÀ-Ý][\w\-&]*(?:[’']s)?(?![\w’'])|(?<![\w])[LlDd][’'][A-ZÀ-Ýa-zà-ÿ]\w*"
+    r"(?<![\w’'])[A-ZÀ-Ý][\w\-&]*(?:[’']s)?(?![\w’'$])|(?<![\w])[LlDd][’'][A-ZÀ-Ýa-zà-ÿ]\w*"
 )
 _STOP_NAMES = set(
     [
@@ -519,6 +519,7 @@ _DE_DETERMINER = re.compile(
 _DE_NOUN_SUFFIX = re.compile(
     r"(?:ung|heit|keit|tät|ion|schaft|ment|nis|tum|chen|jahr|hälfte|zellen|werk|börse|aktie|markt)$", re.I
 )
+_DE_ORG_NEXT = re.compile(r"\s+(?:AG|SE|GmbH|KGaA|Holding|Gruppe|Group)\b")
 _PLACE_PREP = re.compile(
     r"(?:^|\s)(?:in|at|near|from|à|au|aux|en|nach|aus|bei|a|em|na|no)\s+$", re.IGNORECASE
 )
@@ -558,7 +559,11 @@ def subject_of(
         word = tok[:-2] if poss else tok
         if lang == "de" and "-" in word and word.split("-")[0] in known:
             word = word.split("-")[0]  # "Corvane-Aktie"
-        elif lang == "de" and (word in (common or ()) or _DE_NOUN_SUFFIX.search(word)):
+        elif (
+            lang == "de"
+            and (word in (common or ()) or _DE_NOUN_SUFFIX.search(word))
+            and not _DE_ORG_NEXT.match(sent, m.end())  # "die Corvane AG" is a company
+        ):
             last_end = -10
             continue
         lead = sent[max(0, m.start() - 30) : m.start()]
@@ -651,7 +656,8 @@ def _values(sent: str, lang: str, blocked: list[tuple[int, int]]) -> list[Value]
             and (between or jm["w"] not in _RANGE_NEEDS_OPEN)
             and not (between and between["o"].lower() in _FROM)
         ):
-            m2 = second_rx.match(sent, jm.end())
+            skip = 1 if sent[jm.end() : jm.end() + 1] in ("$", "€", "£", "¥") else 0  # "$2m to $3m"
+            m2 = second_rx.match(sent, jm.end() + skip)
             if m2 and not any(not (m2.end() <= a or m2.start() >= b) for a, b in blocked):
                 try:
                     low, v = v, parse_number(m2.group(0), lang)
@@ -930,6 +936,20 @@ _PERIOD_PREP = re.compile(
 
 _TOKEN = re.compile(r"\w+")
 _DIGIT = re.compile(r"\d")
+# "The company has hired more than 300 employees": a definite description of an organisation
+# stands for the organisation the article named last.
+_ANAPHOR = re.compile(
+    r"\bthe\s+(?:[\w-]+\s+){0,2}?(?:company|firm|group|carmaker|automaker|manufacturer|maker|brand|"
+    r"business|giant|start-?up|bank|lender|retailer|airline|insurer|conglomerate)\b"
+    r"|\b(?:l['’]|la\s+|le\s+)(?:entreprise|société|firme|groupe|constructeur|fabricant|marque|"
+    r"compagnie|banque|géant)\b"
+    r"|\b(?:la|el)\s+(?:empresa|compañía|compañia|firma|grupo|fabricante|marca|banco|gigante)\b"
+    r"|\b(?:das|dem|des|der|die)\s+(?:Unternehmens?|Konzerns?|Firma|Herstellers?|Gruppe|Autobauers?|"
+    r"Bank|Marke)\b"
+    r"|\b(?:l['’]|la\s+|il\s+)(?:azienda|società|gruppo|compagnia|produttore|marchio|banca|colosso)\b"
+    r"|\b(?:a|o)\s+(?:empresa|companhia|grupo|fabricante|marca|montadora|banco)\b",
+    re.IGNORECASE,
+)
 
 
 def _has_cue(sent: str) -> bool:
@@ -951,11 +971,17 @@ def extract_claims(article: Article) -> list[Claim]:
         year_only = True
     known = MidsentenceNames(text)
     nouns: list[set[str]] = []
+    last: list[str] = []  # the organisation named most recently, for "the company"
 
     def subject(sent: str, upto: int) -> str | None:
         if not nouns:  # only articles that state a value pay for the noun scan
             nouns.append(_common_nouns(text, lang))
-        return subject_of(sent, upto, known, nouns[0], lang)
+        found = subject_of(sent, upto, known, nouns[0], lang)
+        if found is not None:
+            last[:] = [found]
+        elif last and _ANAPHOR.search(sent):
+            found = last[0]
+        return found
 
     claims: list[Claim] = []
     for s0, s1 in sentences(text):

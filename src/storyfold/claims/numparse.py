@@ -11,7 +11,7 @@ from storyfold.model import Bound, ValueKind
 
 ROMANCE_GERMANIC = {"fr", "es", "de", "it", "pt"}
 _GROUP_SEPS = {
-    "en": ",\u00a0\u202f\u2009",
+    "en": ", \u00a0\u202f\u2009",  # "3 200 staff": SI spacing is met in English text too
     "default": ". \u00a0\u202f\u2009",
 }
 

@@ -226,7 +226,18 @@ _REL_YEAR = [
 ]
 _DECADE_RX = _rx(r"\b(?:the\s+)?(?P<dec>(?:19|20)\d)0s\b")
 _BARE_YEAR_RX = re.compile(r"(?<![\w.,:/\-$€£¥])(?P<y>(?:19|20)\d{2})(?![\w%]|[.,:/\-]\d)")
-_CLOCK_RX = re.compile(r"\d{1,2}[:h]\d{2}")
+# Clock times are not values: "17:30", "20h30", "9 h 15", "3 p.m.", "16:30 Uhr", "19.00 horas",
+# "alle 17.00", "às 18h", "19 Uhr".
+_CLOCK_RX = re.compile(
+    r"\d{1,2}[:h]\d{2}"
+    r"|(?<![\d.,])\d{1,2}(?:[:.]\d{2})?\s?(?:[ap]\.\s?m\.|[ap]m\b)"
+    r"|(?<![\d.,])\d{1,2}\s?h(?:\s?\d{2})?(?![\w])"
+    r"|(?<![\d.,])\d{1,2}[.,:]\d{2}\s?(?:Uhr|horas|heures|hrs|GMT|UTC|CET|CEST)\b"
+    r"|(?<![\d.,])\d{1,2}\s?(?:Uhr|GMT|UTC|CET|CEST)\b"
+    r"|\b(?:las|à|vers|às|alle|ore)\s+\d{1,2}\s?(?:horas|heures)\b"
+    r"|\b(?:alle|ore|verso\s+le|las|às|à|um|gegen|at|around)\s+\d{1,2}[.:]\d{2}(?![\d])",
+    re.IGNORECASE,
+)
 
 
 # Cheap gates: a family of patterns runs only when the text has the words it needs. Most
