@@ -614,6 +614,9 @@ def subject_of(
 
 
 _PREV_TOKEN = re.compile(r"(\S+)\s$")
+_GROUPED = re.compile(r"\d{1,3}(?:[,. \u00a0\u202f\u2009]\d{3})+")
+# "7 millions et demi", "7 millones y medio", "7 milioni e mezzo", "7 milhões e meio"
+_AND_A_HALF = re.compile(r"\s+(?:et\s+demie?|y\s+medio|e\s+mezzo|e\s+meio|and\s+a\s+half)(?!\w)", re.I)
 
 
 def _values(sent: str, lang: str, blocked: list[tuple[int, int]]) -> list[Value]:
@@ -641,7 +644,7 @@ def _values(sent: str, lang: str, blocked: list[tuple[int, int]]) -> list[Value]
             continue  # "iPhone 13", "Model 3", "Windows 11": part of a name
         nxt = sent[e : e + 2]
         if re.match(r"[:h]\d", nxt) or (
-            nxt[:1].isalpha() and not re.match(r"(?i)(bn|mn|m\b|k\b|mrd|mio)", sent[e:])
+            nxt[:1].isalpha() and not re.match(r"(?i)(bn|mn|m\b|k\b|mrd|mio|mil)", sent[e:])
         ):
             continue  # clock times, "5G", "1st"
         try:
@@ -660,8 +663,10 @@ def _values(sent: str, lang: str, blocked: list[tuple[int, int]]) -> list[Value]
             m2 = second_rx.match(sent, jm.end() + skip)
             if m2 and not any(not (m2.end() <= a or m2.start() >= b) for a, b in blocked):
                 try:
-                    low, v = v, parse_number(m2.group(0), lang)
-                    e = consumed = m2.end()
+                    high = parse_number(m2.group(0), lang)
+                    if high > v:  # "3-1", "4 zu 3": scores, not ranges
+                        low, v = v, high
+                        e = consumed = m2.end()
                 except ValueError:
                     low = None
         start, end = s, e
@@ -684,10 +689,15 @@ def _values(sent: str, lang: str, blocked: list[tuple[int, int]]) -> list[Value]
         rest = sent[end:]
         sm = sc_rx.match(rest)
         if sm and not (sm["scale"].lower() == "m" and kind is not ValueKind.MONEY):
-            v *= scale_value(sm["scale"], lang)
-            low = low * scale_value(sm["scale"], lang) if low is not None else None
+            scale = scale_value(sm["scale"], lang)
+            v *= scale
+            low = low * scale if low is not None else None
             has_scale = True
             end += sm.end()
+            half = _AND_A_HALF.match(sent, end)
+            if half and low is None:
+                v += scale / 2
+                end = half.end()
             rest = sent[end:]
         elif re.match(r"(?i)m\b", rest) and kind is ValueKind.MONEY:
             v *= 1e6
@@ -714,10 +724,12 @@ def _values(sent: str, lang: str, blocked: list[tuple[int, int]]) -> list[Value]
             if found is not None:
                 kind, unit, n = found
                 end += n
-            else:
-                if prev_count is None:
-                    continue
+            elif prev_count is not None:
                 kind, unit = ValueKind.COUNT, prev_count.unit  # "... more than 600,000 in 2021"
+            elif has_scale or _GROUPED.fullmatch(m.group(0)):
+                kind, unit = ValueKind.COUNT, ""  # "35 millions en 2009", "estava em 12.729"
+            else:
+                continue
             noun_end = end
             rest = sent[end:]
         per = None
@@ -757,7 +769,12 @@ _RANGE_NEEDS_OPEN = {"and", "et", "y", "und", "e", "a"}
 
 def _counted_noun(rest: str, lang: str) -> tuple[ValueKind, str, int] | None:
     """What follows a number: a known noun within three words ("300,000 electric cars"), a
-    physical unit, or else the next lower-case word as it is (English plural stripped)."""
+    physical unit, or else the next noun as it is (English plural stripped).
+
+    A noun is lower-case, except in German where every noun is capitalised ("270.000 Araber",
+    "5 Mrd. tschechische Kronen") and a lower-case word right after a number is not one.
+    """
+    german = lang == "de"
     pos = 0
     for i in range(3):
         wm = WORD_AFTER_RE.match(rest[pos:])
@@ -768,9 +785,15 @@ def _counted_noun(rest: str, lang: str) -> tuple[ValueKind, str, int] | None:
             return ValueKind.COUNT, NOUNS[w], pos + wm.end()
         if i == 0 and w in QUANTITY_UNITS:
             return ValueKind.QUANTITY, QUANTITY_UNITS[w], wm.end()
-        if w in STOP_NOUNS or not wm["w"][:1].islower():
+        if w in STOP_NOUNS:
+            break
+        if german and wm["w"][:1].isupper():
+            return ValueKind.COUNT, w, pos + wm.end()
+        if not wm["w"][:1].islower():
             break
         pos += wm.end()
+    if german:
+        return None
     fm = WORD_AFTER_RE.match(rest)
     if not fm or not fm["w"][:1].islower():
         return None

@@ -57,9 +57,9 @@ def _scale_table(lang: str) -> list[tuple[str, float]]:
         (r"billones?|billón|billon", 1e12),
         (r"milliards?|milliarden?|miliardi|miliardo|millardos?|mrd\.?|mds", 1e9),
         (r"billions?", long_scale_billion),
-        (r"bn|bln", 1e9),
-        (r"millions?|millones|millón|millon|milioni|milione|milhões|milhão|mio\.?|mn|mln", 1e6),
-        (r"thousands?|milliers?|tausend|mille|mila|mil", 1e3),
+        (r"bn|bln|bilh(?:õ|o)es|bilhão|bilhao", 1e9),
+        (r"millions?|millionen|millones|millón|millon|milioni|milione|milhões|milhão|mio\.?|mn|mln", 1e6),
+        (r"thousands?|milliers?|tausend|milles?|mila|mil", 1e3),
     ]
 
 
@@ -108,6 +108,12 @@ _SUFFIX_CURRENCY = [
     (r"yens?|jpy", "JPY"),
     (r"francs?\s+suisses|franken|chf", "CHF"),
     (r"reais|real", "BRL"),
+    (r"takas?", "BDT"),
+    (
+        r"czech\s+korunas?|korunas?|korun|couronnes?\s+tchèques?|coronas?\s+checas?|corone\s+ceche"
+        r"|tschechischen?\s+kronen",
+        "CZK",
+    ),
     (r"usd|us\$|\$", "USD"),
     (r"eur|€", "EUR"),
     (r"gbp|£", "GBP"),

@@ -129,6 +129,7 @@ def _rx(p: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
 
 
 _HALF_RXS = [
+    _rx(rf"\b(?P<o>{_ORD_RX})\s+(?:metà|mitad|metade){_YEAR_OF}{YEAR}"),
     _rx(
         rf"\b(?P<o>{_ORD_RX})\s+(?:half|semestre|jahreshälfte|halbjahr|semester)(?:\s+year)?{_YEAR_OF}{YEAR}"
     ),
@@ -171,6 +172,9 @@ _DAY_RXS = [
     _rx(rf"\b(?P<m>{MONTH_ANY})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+{YEAR}"),
     # ISO 2021-10-19
     _rx(r"(?<![\d-])(?P<y>(?:19|20)\d{2})-(?P<mm>\d{2})-(?P<d>\d{2})(?![\d-])"),
+    # 22.11.2020 (always day first); 22/11/2020 only when the day cannot be a month
+    _rx(r"(?<![\d.])(?P<d>\d{1,2})\.(?P<mm>\d{1,2})\.(?P<y>(?:19|20)\d{2})(?![\d.])"),
+    _rx(r"(?<![\d/])(?P<d>1[3-9]|2\d|3[01])/(?P<mm>0?[1-9]|1[0-2])/(?P<y>(?:19|20)\d{2})(?![\d/])"),
 ]
 _DAY_MONTH_RXS = [
     _rx(rf"\b(?P<d>\d{{1,2}})(?:er|\.|º)?\s+(?:de\s+)?(?P<m>{MONTH_FULL})\b(?!\s+(?:de\s+|del\s+)?\d)"),
@@ -183,6 +187,9 @@ _LAST_MONTH_RXS = [
     _rx(rf"\b(?:en\s+|au\s+mois\s+de\s+)?(?P<m>{MONTH_FULL})\s+(?:dernier|passé)\b"),
     _rx(rf"\b(?:el\s+)?(?:pasado\s+(?:mes\s+de\s+)?(?P<m>{MONTH_FULL})|(?P<m2>{MONTH_FULL})\s+pasado)\b"),
     _rx(rf"\b(?:im\s+)?(?:vergangenen|letzten)\s+(?P<m>{MONTH_FULL})\b"),
+    _rx(
+        rf"\b(?:lo\s+)?scorso\s+(?:mese\s+di\s+)?(?P<m>{MONTH_FULL})\b|\b(?P<m2>{MONTH_FULL})\s+(?:scorso|passado)\b"
+    ),
 ]
 _NEXT_MONTH_RXS = [
     _rx(rf"\bnext\s+(?P<m>{MONTH_FULL})\b"),
@@ -196,7 +203,8 @@ _THIS_MONTH_RXS = [
     _rx(rf"\b(?P<m>{MONTH_FULL})\s+(?:de\s+)?(?:este|este\s+mismo)\s+año\b"),
     _rx(rf"\b(?P<m>{MONTH_FULL})\s+dieses\s+jahres\b"),
     _rx(
-        rf"\b(?:in|en|im|a|em|au\s+mois\s+de|in\s+early|in\s+late|in\s+mid|since|until|by|from)\s+(?P<m>{MONTH_FULL})\b"
+        rf"\b(?:in|en|im|a|em|au\s+mois\s+de|in\s+early|in\s+late|in\s+mid|since|until|by|from"
+        rf"|nel\s+mese\s+di|en\s+el\s+mes\s+de|no\s+mês\s+de)\s+(?P<m>{MONTH_FULL})\b"
     ),
 ]
 _REL_YEAR = [
@@ -211,15 +219,15 @@ _REL_YEAR = [
         _rx(
             r"\bnext\s+year\b|\bl['’]an(?:née)?\s+prochaine?\b|\bel\s+(?:próximo\s+año|año\s+que\s+viene)\b"
             r"|\bnächste[sn]?\s+jahr(?:es)?\b|\bkommende[sn]?\s+jahr(?:es)?\b|\bl['’]anno\s+prossimo\b"
-            r"|\bpróximo\s+ano\b"
+            r"|\bpróximo\s+an?o\b|\bprossimo\s+anno\b|\bano\s+que\s+vem\b"
         ),
         1,
     ),
     (
         _rx(
-            r"\blast\s+year\b|\bl['’]an(?:née)?\s+(?:dernière?|passée?)\b|\bel\s+año\s+pasado\b"
-            r"|\b(?:letzte[sn]?|vergangene[sn]?|vorige[sn]?)\s+jahr(?:es)?\b|\bl['’]anno\s+scorso\b"
-            r"|\bano\s+passado\b"
+            r"\blast\s+year\b|\bl['’]an(?:née)?\s+(?:derni(?:er|ère)|passée?)\b|\bel\s+año\s+pasado\b"
+            r"|\bpasado\s+año\b|\b(?:letzte[sn]?|vergangene[sn]?|vorige[sn]?)\s+jahr(?:es)?\b"
+            r"|\bl['’]anno\s+scorso\b|\b(?:scorso|passato)\s+anno\b|\bano\s+passado\b"
         ),
         -1,
     ),
@@ -248,7 +256,19 @@ _DIGIT_RX = re.compile(r"\d")
 _FULL_SET = frozenset(_FULL)
 _YEAR_WORDS = frozenset(["year", "année", "an", "año", "jahr", "jahres", "anno", "ano"])
 _PART_WORDS = frozenset(
-    ["quarter", "trimestre", "quartal", "half", "semestre", "semester", "jahreshälfte", "halbjahr"]
+    [
+        "quarter",
+        "trimestre",
+        "quartal",
+        "half",
+        "semestre",
+        "semester",
+        "jahreshälfte",
+        "halbjahr",
+        "metà",
+        "mitad",
+        "metade",
+    ]
 )
 
 
