@@ -131,6 +131,26 @@ def test_other_facts_are_attributed_to_the_right_files(seeded):
     assert shares.value == pytest.approx(5.4) and _files(brief, shares.supporting) == {"004"}
 
 
+def test_each_fact_names_its_company(seeded):
+    """The table's facts are about Xiaomi, except Tesla's output; "the company" in 000/002/003
+    and "the smartphone manufacturer" in 004 stand for Xiaomi named earlier in the article."""
+    brief = seeded[1][0]
+    for predicate in (
+        "invest",
+        "invest_additional",
+        "employees",
+        "capacity",
+        "share_move",
+        "production_start",
+    ):
+        fact = _fact(brief, predicate)
+        assert fact.subject and fact.subject.startswith("Xiaomi"), (predicate, fact.subject)
+    tesla = [f for f in brief.facts if f.predicate == "output" and f.period == "2020"]
+    assert len(tesla) == 1 and tesla[0].subject == "Tesla"
+    assert tesla[0].value == pytest.approx(500_000) and _files(brief, tesla[0].supporting) == {"003"}
+    assert not tesla[0].disputed
+
+
 def test_only_the_two_real_conflicts_are_flagged(seeded):
     brief = seeded[1][0]
     disputed = sorted(f.predicate for f in brief.facts if f.disputed)

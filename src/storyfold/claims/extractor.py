@@ -408,6 +408,17 @@ _STOP_NAMES |= set(
         "Viernes",
         "Sábado",
         "Domingo",
+        "Lunedì",
+        "Martedì",
+        "Mercoledì",
+        "Giovedì",
+        "Venerdì",
+        "Sabato",
+        "Segunda-feira",
+        "Terça-feira",
+        "Quarta-feira",
+        "Quinta-feira",
+        "Sexta-feira",
         "Land",
         "State",
         "Government",
@@ -567,7 +578,8 @@ def subject_of(
             last_end = -10
             continue
         lead = sent[max(0, m.start() - 30) : m.start()]
-        if _PLACE_PREP.search(lead) and not _SHARES_BEFORE.search(lead):
+        pt_article = lang == "pt" and re.search(r"(?:^|\s)[ao]\s+$", lead) is not None  # "a Corvane"
+        if _PLACE_PREP.search(lead) and not _SHARES_BEFORE.search(lead) and not pt_article:
             last_end = -10
             continue
         gap = sent[last_end : m.start()] if last_end >= 0 else None
@@ -767,6 +779,49 @@ _RANGE_JOIN = re.compile(r"\s*(?P<w>[-–—]|to|and|et|y|und|à|a|bis|e)\s*(?=[
 _RANGE_NEEDS_OPEN = {"and", "et", "y", "und", "e", "a"}
 
 
+_DE_FUNCTION_WORDS = frozenset(
+    [
+        "gegen",
+        "für",
+        "mit",
+        "von",
+        "bis",
+        "zu",
+        "in",
+        "im",
+        "auf",
+        "an",
+        "am",
+        "um",
+        "über",
+        "unter",
+        "nach",
+        "bei",
+        "aus",
+        "seit",
+        "ohne",
+        "durch",
+        "und",
+        "oder",
+        "pro",
+        "je",
+        "als",
+        "wie",
+        "der",
+        "die",
+        "das",
+        "den",
+        "dem",
+        "des",
+        "ein",
+        "eine",
+        "einen",
+        "einem",
+        "einer",
+    ]
+)
+
+
 def _counted_noun(rest: str, lang: str) -> tuple[ValueKind, str, int] | None:
     """What follows a number: a known noun within three words ("300,000 electric cars"), a
     physical unit, or else the next noun as it is (English plural stripped).
@@ -785,7 +840,7 @@ def _counted_noun(rest: str, lang: str) -> tuple[ValueKind, str, int] | None:
             return ValueKind.COUNT, NOUNS[w], pos + wm.end()
         if i == 0 and w in QUANTITY_UNITS:
             return ValueKind.QUANTITY, QUANTITY_UNITS[w], wm.end()
-        if w in STOP_NOUNS:
+        if w in STOP_NOUNS or (german and w in _DE_FUNCTION_WORDS):
             break
         if german and wm["w"][:1].isupper():
             return ValueKind.COUNT, w, pos + wm.end()

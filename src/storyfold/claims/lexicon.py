@@ -25,13 +25,15 @@ PRODUCTION = _rx(
 START = _rx(
     r"\b(?:start\w*|begin\w*|began|begun|commenc\w*|début\w*|démarr\w*|lancement|lancer|comenz\w*|"
     r"empez\w*|inici\w*|arranc\w*|beginn\w*|anlauf\w*|anlaufen|aufnehm\w*|launch\w*|kick\w*|roll\w*\s+out|"
+    r"avvi\w*|inizi\w*|comecar\w*|começa\w*|lancia\w*|"
     r"by|as\s+early\s+as|from|d['’]ici|dès|à\s+partir|para|hasta|a\s+partir|bis|ab|entro|até)\b"
 )
 MASS_PRODUCTION = _rx(
     r"\b(?:mass[\s-]+produc\w*|full[\s-]+production|series\s+production|volume\s+production|"
     r"production\s+(?:de|en)\s+(?:série|masse)|fabrication\s+en\s+(?:série|masse)|"
     r"producción\s+(?:en\s+)?(?:serie|masa|masiva)|fabricación\s+en\s+(?:serie|masa)|"
-    r"serienproduktion|massenproduktion|serienfertigung|produzione\s+(?:di\s+)?massa|produção\s+em\s+massa)"
+    r"serienproduktion|massenproduktion|serienfertigung|produzione\s+(?:di\s+)?massa|produzione\s+in\s+serie|"
+    r"produção\s+em\s+(?:massa|série))"
 )
 CAPACITY = _rx(
     r"\b(?:factory|factories|plant|plants|capacity|make|makes|produce|produces|build|builds|assemble\w*|"

@@ -17,7 +17,7 @@ for _i, _names in enumerate(
         "january jan janvier janv enero ene januar jän gennaio gen janeiro",
         "february feb février fevrier févr fév febrero februar febbraio fevereiro fev",
         "march mar mars marzo märz marz março",
-        "april apr avril avr abril",
+        "april apr avril avr abril aprile",
         "may mai mayo maggio maio",
         "june jun juin junio juni giugno junho",
         "july jul juillet juil julio juli luglio julho",
@@ -62,6 +62,12 @@ ORD_HALF = {
     "primo": 1,
     "secondo": 2,
     "primeiro": 1,
+    # feminine forms: "prima metà", "primera mitad", "segunda metade"
+    "prima": 1,
+    "seconda": 2,
+    "primera": 1,
+    "segunda": 2,
+    "primeira": 1,
 }
 ORD_Q = {
     "first": 1,

@@ -1,0 +1,162 @@
+"""The value grammar per language, with the traps named in the issue: clock times, scores and
+names are not values; German nouns are capitalised; scale words and halves; relative dates.
+
+Sentences are written for the test in each language's newsroom style; expected values are
+worked out by hand.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from storyfold.claims import extract_claims
+from storyfold.model import Article, Bound, Claim, ValueKind, article_id
+
+REF = date(2024, 10, 15)
+
+
+def claims(text: str, lang: str, published: date | None = REF) -> list[Claim]:
+    out = extract_claims(Article(article_id(text, lang), "t", "", text, lang, published))
+    for c in out:
+        assert text[c.start : c.end] == c.surface
+    return out
+
+
+def values(text: str, lang: str) -> list[tuple[float | None, str]]:
+    return [(c.value, c.unit) for c in claims(text, lang) if c.kind is not ValueKind.TIME]
+
+
+def periods(text: str, lang: str) -> list[str | None]:
+    return [c.period for c in claims(text, lang) if c.kind is ValueKind.TIME]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("The meeting starts at 3 p.m. and ends at 17:30, the board said.", "en"),
+        ("La réunion commence à 20h30 et le PDG parlera à 9 h 15.", "fr"),
+        ("El detenido ingresó en prisión sobre las 19.00 horas y declaró a las 20 horas.", "es"),
+        ("Die Sitzung beginnt um 16:30 Uhr und endet gegen 19 Uhr.", "de"),
+        ("Alle 17.00 la seduta è stata sospesa.", "it"),
+        ("O governador falou às 18h e de novo às 21h30.", "pt"),
+    ],
+)
+def test_clock_times_are_not_values(text, lang):
+    assert values(text, lang) == []
+
+
+def test_durations_in_hours_stay_values():
+    assert values("Les négociations ont duré pendant 18 heures.", "fr") == [(18, "hour")]
+    assert values("Tras 12 horas de negociación, hubo acuerdo.", "es") == [(12, "hour")]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Montreal won 3-1 at home and 4-3 on aggregate.", "en"),
+        ("Montreal gewann 3 zu 1 gegen Seattle.", "de"),
+        ("Il Montreal ha vinto 3-1 contro il Seattle.", "it"),
+    ],
+)
+def test_scores_are_not_ranges_or_counts(text, lang):
+    assert values(text, lang) == []
+
+
+def test_names_are_not_dates_or_currencies():
+    cs = claims("Lei Jun said Xiaomi would hire 300 engineers.", "en")
+    assert [(c.value, c.unit) for c in cs] == [(300, "engineer")]
+    assert periods("Sangre de mayo opens in cinemas on Friday.", "en") == []
+    assert periods("The film Sangre de mayo cost 15 million euros.", "en") == []
+
+
+def test_german_counted_nouns_are_capitalised():
+    assert values("Die Stadt muss 270.000 Araber integrieren.", "de") == [(270_000, "araber")]
+    assert values("Die Messe erwartet über 7.000 Aussteller.", "de") == [(7000, "aussteller")]
+    # a lower-case word after a number is not its noun
+    assert values("Sie gewannen 3 zu 1.", "de") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "value", "unit"),
+    [
+        ("Die Bank hatte 2,37 Millionen Euro in bar.", "de", 2.37e6, "EUR"),
+        ("O FMI recebeu um pedido de 5 bilhões de dólares.", "pt", 5e9, "USD"),
+        ("Les États ont investi 7 millions et demi de dollars.", "fr", 7.5e6, "USD"),
+        ("Los estados invirtieron 7 millones y medio de dólares.", "es", 7.5e6, "USD"),
+        ("Gli stati hanno investito 7 milioni e mezzo di dollari.", "it", 7.5e6, "USD"),
+        ("The court heard she extorted 50 million taka.", "en", 5e7, "BDT"),
+        ("The bid was worth 5 billion Czech korunas.", "en", 5e9, "CZK"),
+    ],
+)
+def test_scale_words_and_currencies(text, lang, value, unit):
+    vs = [c for c in claims(text, lang) if c.kind is ValueKind.MONEY]
+    assert len(vs) == 1 and vs[0].value == pytest.approx(value) and vs[0].unit == unit
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "value"),
+    [
+        ("La feria espera a más de 7mil expositores.", "es", 7000),
+        ("La fiera attende oltre 7mila espositori.", "it", 7000),
+        ("Le salon attend plus de 403 milles titres.", "fr", 403_000),
+        ("The council counted 3 200 staff.", "en", 3200),
+        ("O número de infecções estava em 12.729 no sábado.", "pt", 12_729),
+    ],
+)
+def test_thousands_words_spaces_and_bare_grouped_numbers(text, lang, value):
+    assert [v for v, _ in values(text, lang)] == [value]
+
+
+def test_bounds_keep_their_value():
+    cs = [c for c in claims("La empresa contrató a más de 1.200 trabajadores.", "es") if c.value]
+    assert [(c.value, c.bound) for c in cs] == [(1200, Bound.GT)]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "label"),
+    [
+        ("Elle fut détenue l'an dernier.", "fr", "2023"),
+        ("Su cuota era del 1,6% del pasado año.", "es", "2023"),
+        ("La conferenza è prevista il prossimo anno.", "it", "2025"),
+        ("L'azienda ha assunto 500 persone lo scorso marzo.", "it", "2024-03"),
+        ("Il decreto è stato annunciato aprile scorso.", "it", "2024-04"),
+        ("A empresa contratou 80 pessoas em junho passado.", "pt", "2024-06"),
+        ("Nel mese di giugno il consiglio ha votato.", "it", "2024-06"),
+        ("Nella prima metà del 2008 le riserve sono calate.", "it", "2008-H1"),
+        ("En la primera mitad de 2008 cayeron las reservas.", "es", "2008-H1"),
+        ("Die Frist endet am 22.11.2020 um Mitternacht.", "de", "2020-11-22"),
+        ("Publicado em 22/11/2020 pela agência.", "pt", "2020-11-22"),
+    ],
+)
+def test_relative_and_numeric_dates(text, lang, label):
+    assert label in periods(text, lang)
+
+
+def test_ambiguous_slash_dates_are_not_guessed():
+    # 03/04/2020 is 3 April in Lisbon and 4 March in New York: no day is claimed
+    found = periods("Published 03/04/2020 by the agency.", "en")
+    assert not [p for p in found if p and len(p) == 10], found
+
+
+def test_quarter_without_year_needs_no_digit():
+    # the keyword gates must let a digit-free "third quarter" through to the reference year
+    assert periods("Le groupe a levé des fonds au troisième trimestre.", "fr") == ["2024-Q3"]
+    assert periods("Die Firma wuchs im dritten Quartal kräftig.", "de") == ["2024-Q3"]
+
+
+def test_the_company_stands_for_the_organisation_named_before():
+    text = "On Monday, Corvane pledged €2 billion for a new plant. The company has hired 300 engineers."
+    cs = [c for c in claims(text, "en") if c.kind is not ValueKind.TIME]
+    assert [(c.value, c.subject) for c in cs] == [(2e9, "Corvane"), (300, "Corvane")]
+    # without an organisation named before, nothing is invented
+    cs = claims("The company has hired 300 engineers.", "en")
+    assert [c.subject for c in cs] == [None]
+
+
+def test_currency_prefix_is_not_a_name():
+    cs = claims("A Petrobras vai investir R$ 3,2 bilhões em 2025.", "pt")
+    money = [c for c in cs if c.kind is ValueKind.MONEY]
+    assert [(c.value, c.unit) for c in money] == [(3.2e9, "BRL")]
+    assert all(c.subject != "R" for c in cs)
