@@ -53,7 +53,8 @@ def test_author_lists_compatible_only_with_same_people_in_same_order():
     two = parse_names("Graham, Ronald; Knuth, Donald")
     assert not compatible(two, parse_names("Knuth, Donald; Graham, Ronald"))  # order kept
     assert not compatible(two, full)  # a missing co-author is a different list...
-    assert similarity(full, two) == 0.5  # ...that names half of it
+    assert similarity(full, two) == 1.0  # ...that the shorter one speaks for (a co-author left out)
+    assert similarity(two, full) == 0.0  # the longer one says the shorter is incomplete
     assert similarity(parse_names("Patashnik, Oren"), full) == 0.0
     assert key(parse_names("Knuth, Donald E.; Patashnik, Oren")) == "donald knuth; oren patashnik"
 

@@ -106,14 +106,20 @@ def _within(short: tuple[Name, ...], long: tuple[Name, ...]) -> bool:
     return all(any(_same_person(a, b) for b in it) for a in short)
 
 
-def similarity(x: tuple[Name, ...], y: tuple[Name, ...]) -> float:
-    """How much a source stating x supports y: the share of y's people that x names.
+def _within(short: tuple[Name, ...], long: tuple[Name, ...]) -> bool:
+    """Every person of `short` appears in `long`, in the same order."""
+    it = iter(long)
+    return all(any(_same_person(a, b) for b in it) for a in short)
 
-    Only when x names nobody outside y; a list with a different person in it supports nothing.
+
+def similarity(x: tuple[Name, ...], y: tuple[Name, ...]) -> float:
+    """How much a source stating x speaks for y: 1 when x is y with people left out, else 0.
+
+    Directional on purpose. Stores and reports often name only the first author ("Witten"
+    for "Witten, Moffat, Bell"), so a shorter list inside a longer one is compatible with
+    it; a longer list says the shorter one is incomplete, so it lends it nothing.
     """
-    if not x or not y or not _within(x, y) and not _within(y, x):
-        return 0.0
-    return min(len(x), len(y)) / max(len(x), len(y))
+    return 1.0 if x and len(x) < len(y) and _within(x, y) else 0.0
 
 
 def key(names: tuple[Name, ...]) -> str:

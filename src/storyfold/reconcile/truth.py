@@ -42,10 +42,10 @@ REL_TOLERANCE = 0.05  # 1.8e9 and 1.79e9 agree; 1.8e9 and 1.8e6 do not
 N_FALSE = 10  # how many wrong values a slot could take (Accu's n)
 PRIOR_ACCURACY, PRIOR_WEIGHT = 0.5, 1.0
 GROUP_WEIGHT = 10.0  # claims' worth of the global guess in each volume group's prior
-# Share of the vote a similar-but-incompatible value receives (AccuSim's rho, 0.5 in the
-# paper). On Book's silver standard it lowered precision (0.806 at 0.5, 0.770 at 1, 0.824 at
-# 0): a list missing a co-author is usually a store's shortcut, not evidence, so it is off.
-RHO = 0.0
+# Share of its vote a voice lends a value its own value is a part of (a list naming some of
+# the people of a longer one): AccuSim's rho, 0.5 in the paper. On Book's silver standard
+# (not the gold) 0.3 / 0.5 / 0.7 give 0.871 / 0.873 / 0.865, and 0 gives 0.824.
+RHO = 0.5
 MAX_ITERATIONS, TOLERANCE = 20, 1e-4
 DEFAULT_RELIABILITY = PRIOR_ACCURACY
 GRANULARITY_RANK = {"decade": 0, "year": 1, "half": 2, "quarter": 3, "month": 4, "day": 5}
