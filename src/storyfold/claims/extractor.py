@@ -9,6 +9,7 @@ name) and, for non-time values, the period stated in the same clause.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from datetime import date
 
 from storyfold.claims import lexicon as lx
@@ -34,11 +35,11 @@ from storyfold.claims.numparse import (
 )
 from storyfold.claims.timeparse import (
     MONTHS,
-    TIME_WORDS,
     TimeSpan,
     clock_spans,
     find_times,
     infer_reference,
+    time_cues,
 )
 from storyfold.model import Article, Bound, Claim, ValueKind
 
@@ -60,9 +61,10 @@ def sentences(text: str) -> list[tuple[int, int]]:
     start = 0
     for m in _BOUNDARY.finditer(text):
         inline = m.group(0).strip() == "" and "\n" not in m.group(0)
-        if inline and _ABBREV.search(text[start : m.start()]):
+        # only the end of the sentence so far can hold the abbreviation (no quadratic rescans)
+        if inline and _ABBREV.search(text, max(start, m.start() - 12), m.start()):
             continue
-        if inline and _DE_ORDINAL_DATE.search(text[start : m.start()]):
+        if inline and _DE_ORDINAL_DATE.search(text, max(start, m.start() - 4), m.start()):
             nxt = _WORD.match(text, m.end())
             if nxt and nxt.group(0).lower() in MONTHS:
                 continue
@@ -546,11 +548,53 @@ def _common_nouns(text: str, lang: str) -> set[str]:
     return {m[1] for m in _DE_DETERMINER.finditer(text)}
 
 
+_DE_DET_BEFORE = re.compile(
+    r"\b(?i:der|die|das|den|dem|des|ein|eine|einer|eines|einem|einen|kein\w*|dies\w*|sein\w*|ihr\w*|"
+    r"unser\w*|zur|zum|im|am|vom|beim|ins)\s+(?:[a-zäöüß][\w\-]*\s+){0,2}$"
+)
+
+
+_DE_TOKEN = re.compile(r"[\w\-]+")
+
+
+class GermanNouns:
+    """`_common_nouns` answered per word on demand: is `word` seen right after a determiner
+    (up to two lower-case words between)? Scanning the whole article for every determiner
+    cost more than the handful of words a German article asks about."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.memo: dict[str, bool] = {}
+
+    def __contains__(self, word: object) -> bool:
+        if not isinstance(word, str) or not word or word[0] not in "ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÜ":
+            return False
+        if not _DE_TOKEN.fullmatch(word):  # "S&P": the determiner scan never read such a token
+            return False
+        hit = self.memo.get(word)
+        if hit is None:
+            hit = self.memo[word] = self._find(word)
+        return hit
+
+    def _find(self, word: str) -> bool:
+        text, n = self.text, len(self.text)
+        i = text.find(word)
+        while i >= 0:
+            j = i + len(word)
+            whole = (i == 0 or not (text[i - 1].isalnum() or text[i - 1] in "_-")) and (
+                j >= n or not (text[j].isalnum() or text[j] in "_-")
+            )
+            if whole and _DE_DET_BEFORE.search(text, max(0, i - 80), i):
+                return True
+            i = text.find(word, i + 1)
+        return False
+
+
 def subject_of(
     sent: str,
     upto: int,
     known: set[str] | MidsentenceNames,
-    common: set[str] | None = None,
+    common: set[str] | GermanNouns | None = None,
     lang: str = "en",
 ) -> str | None:
     """Nearest organisation-like name before `upto` in the sentence; persons only as no-go."""
@@ -1030,14 +1074,6 @@ _ANAPHOR = re.compile(
 )
 
 
-def _has_cue(sent: str) -> bool:
-    """A digit, or a month or year word: without one a sentence states no value and no time.
-
-    Most sentences of an article have none; skipping them is most of the extraction speed.
-    """
-    return _DIGIT.search(sent) is not None or not TIME_WORDS.isdisjoint(_TOKEN.findall(sent.lower()))
-
-
 def extract_claims(article: Article) -> list[Claim]:
     """Every value stated in the article, as claims sorted by offset (deterministic)."""
     text = article.text
@@ -1048,12 +1084,12 @@ def extract_claims(article: Article) -> list[Claim]:
         ref = infer_reference(text)
         year_only = True
     known = MidsentenceNames(text)
-    nouns: list[set[str]] = []
+    nouns: list[set[str] | GermanNouns] = []
     last: list[str] = []  # the organisation named most recently, for "the company"
 
     def subject(sent: str, upto: int) -> str | None:
         if not nouns:  # only articles that state a value pay for the noun scan
-            nouns.append(_common_nouns(text, lang))
+            nouns.append(GermanNouns(text) if lang == "de" else set())
         found = subject_of(sent, upto, known, nouns[0], lang)
         if found is not None:
             last[:] = [found]
@@ -1062,10 +1098,13 @@ def extract_claims(article: Article) -> list[Claim]:
         return found
 
     claims: list[Claim] = []
+    # A sentence without a digit and without a month or year word states no value and no
+    # time; most sentences are such, and skipping them is most of the extraction speed.
+    cues = time_cues(text)
     for s0, s1 in sentences(text):
-        sent = text[s0:s1]
-        if not _has_cue(sent):
+        if _DIGIT.search(text, s0, s1) is None and bisect_left(cues, s0) == bisect_left(cues, s1):
             continue
+        sent = text[s0:s1]
         times = find_times(sent, ref, year_only)
         times = [t for t in times if not _is_year_of_count(sent, t, lang)]
         blocked = [(t.start, t.end) for t in times] + clock_spans(sent)

@@ -240,18 +240,28 @@ _REL_YEAR = [
 ]
 _DECADE_RX = _rx(r"\b(?:the\s+)?(?P<dec>(?:19|20)\d)0s\b")
 _BARE_YEAR_RX = re.compile(r"(?<![\w.,:/\-$€£¥])(?P<y>(?:19|20)\d{2})(?![\w%]|[.,:/\-]\d)")
+_HQ_RX = re.compile(r"[HQT]\s?'?\d|\d\s?[HQT]")  # H1 2024, Q3'24, 2024-Q3, 3T 2024
+_NUMDATE_RX = re.compile(r"\d[-./]\d")
+_DIGITS_RX = re.compile(r"\d+")
+
+
+def _needs_part(rx: re.Pattern[str]) -> bool:
+    """Half/quarter patterns spelled with a word ("first half", "2e semestre") need that word."""
+    return "o" in rx.groupindex or "semestre" in rx.pattern
+
+
 # Clock times are not values: "17:30", "20h30", "9 h 15", "3 p.m.", "16:30 Uhr", "19.00 horas",
 # "alle 17.00", "às 18h", "19 Uhr".
-_CLOCK_RX = re.compile(
+_CLOCK_AT = re.compile(
     r"\d{1,2}[:h]\d{2}"
     r"|(?<![\d.,])\d{1,2}(?:[:.]\d{2})?\s?(?:[ap]\.\s?m\.|[ap]m\b)"
     r"|(?<![\d.,])\d{1,2}\s?h(?:\s?\d{2})?(?![\w])"
     r"|(?<![\d.,])\d{1,2}[.,:]\d{2}\s?(?:Uhr|horas|heures|hrs|GMT|UTC|CET|CEST)\b"
-    r"|(?<![\d.,])\d{1,2}\s?(?:Uhr|GMT|UTC|CET|CEST)\b"
-    r"|\b(?:las|à|vers|às|alle|ore)\s+\d{1,2}\s?(?:horas|heures)\b"
-    r"|\b(?:alle|ore|verso\s+le|las|às|à|um|gegen|at|around)\s+\d{1,2}[.:]\d{2}(?![\d])",
+    r"|(?<![\d.,])\d{1,2}\s?(?:Uhr|GMT|UTC|CET|CEST)\b",
     re.IGNORECASE,
 )
+_CLOCK_LEAD = re.compile(r"\b(?:alle|ore|verso\s+le|las|às|à|um|gegen|at|around|vers)\s+$", re.IGNORECASE)
+_CLOCK_DOTTED = re.compile(r"\d{1,2}(?:[.:]\d{2}(?!\d)|\s?(?:horas|heures)\b)", re.IGNORECASE)
 
 
 # Cheap gates: a family of patterns runs only when the text has the words it needs. Most
@@ -260,7 +270,7 @@ _CLOCK_RX = re.compile(
 _WORD_RX = re.compile(r"\w+")
 _DIGIT_RX = re.compile(r"\d")
 _FULL_SET = frozenset(_FULL)
-_YEAR_WORDS = frozenset(["year", "année", "an", "año", "jahr", "jahres", "anno", "ano"])
+_YEAR_WORDS = frozenset(["year", "année", "año", "jahr", "jahres", "anno", "ano"])  # and "l'an"
 _PART_WORDS = frozenset(
     [
         "quarter",
@@ -278,19 +288,59 @@ _PART_WORDS = frozenset(
 )
 
 
-# A sentence without a digit and without one of these words has no time expression.
-TIME_WORDS = frozenset(MONTHS) | _YEAR_WORDS | _PART_WORDS
+# A sentence without a digit and without one of these words has no time expression
+# (abbreviated months are read only next to a day or a year, so they need a digit).
+_CASED_MONTHS = frozenset(["march", "may", "june"])  # English words too: capitalised only
+TIME_WORDS = (frozenset(_FULL) - _CASED_MONTHS) | _YEAR_WORDS | _PART_WORDS
+
+
+def time_cues(text: str) -> list[int]:
+    """Offsets of the words that can start a time expression without a digit, in order."""
+    low = text.lower()
+    present = TIME_WORDS.intersection(_WORD_RX.findall(low))
+    out = [m.start() for m in _CASED_MONTH_RX.finditer(text)]
+    out += _word_offsets(text, low, present)
+    if "l'an" in low or "l’an" in low:
+        out += [m.start() for m in _L_AN_RX.finditer(text)]
+    return sorted(out)
+
+
+def _word_offsets(text: str, low: str, words: set[str] | frozenset[str]) -> list[int]:
+    """Where the (lower-case) `words` stand as whole words in `text`.
+
+    `str.find` per word: a handful of words per article, and compiling a fresh alternation
+    for each article's set cost more than the search itself.
+    """
+    if not words:
+        return []
+    if len(low) != len(text):  # a case mapping changed lengths: offsets would drift
+        rx = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, words)) + r")(?!\w)", re.IGNORECASE)
+        return [m.start() for m in rx.finditer(text)]
+    out = []
+    n = len(low)
+    for w in words:
+        i = low.find(w)
+        while i >= 0:
+            j = i + len(w)
+            if (i == 0 or not (low[i - 1].isalnum() or low[i - 1] == "_")) and (
+                j >= n or not (low[j].isalnum() or low[j] == "_")
+            ):
+                out.append(i)
+            i = low.find(w, i + 1)
+    return out
+
+
+_L_AN_RX = re.compile(r"(?<!\w)l['’]an(?!\w)", re.IGNORECASE)
+_CASED_MONTH_RX = re.compile(r"\b(?:March|May|June)\b")
 
 
 def _month_windows(text: str) -> list[tuple[int, int]]:
     """Stretches of `text` around month-name tokens, merged, wide enough for any month pattern."""
-    present = MONTHS.keys() & set(_WORD_RX.findall(text.lower()))
-    if not present:
-        return []
-    rx = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, present)) + r")(?!\w)", re.IGNORECASE)
+    low = text.lower()
+    present = MONTHS.keys() & set(_WORD_RX.findall(low))
     wins: list[tuple[int, int]] = []
-    for m in rx.finditer(text):
-        lo, hi = max(0, m.start() - 40), m.end() + 50
+    for pos in sorted(_word_offsets(text, low, present)):
+        lo, hi = max(0, pos - 40), pos + 60
         if wins and lo <= wins[-1][1]:
             wins[-1] = (wins[-1][0], hi)
         else:
@@ -329,9 +379,10 @@ def find_times(text: str, ref: date | None, ref_year_only: bool = False) -> list
     found: list[TimeSpan] = []
     taken: list[tuple[int, int]] = []
     has_digit = _DIGIT_RX.search(text) is not None
-    words = set(_WORD_RX.findall(text.lower()))
+    low = text.lower()
+    words = set(_WORD_RX.findall(low))
     has_month = not words.isdisjoint(_FULL_SET)
-    has_year_word = not words.isdisjoint(_YEAR_WORDS)
+    has_year_word = not words.isdisjoint(_YEAR_WORDS) or "l'an" in low or "l’an" in low
     has_part = not words.isdisjoint(_PART_WORDS)
     if not (has_digit or has_month or has_year_word or has_part):
         return found
@@ -366,8 +417,9 @@ def find_times(text: str, ref: date | None, ref_year_only: bool = False) -> list
 
     any_month = has_month or not words.isdisjoint(MONTHS)
     wins = _month_windows(text) if any_month else []
+    has_numdate = has_digit and _NUMDATE_RX.search(text) is not None
     for rx in _DAY_RXS if has_digit else ():
-        if "m" in rx.groupindex and not any_month:
+        if not (any_month if "m" in rx.groupindex else has_numdate):
             continue
         for m in _scan(rx, text, wins) if "m" in rx.groupindex else rx.finditer(text):
             try:
@@ -378,8 +430,9 @@ def find_times(text: str, ref: date | None, ref_year_only: bool = False) -> list
             except (ValueError, TypeError):
                 continue
             add(m.start(), m.end(), d.isoformat())
+    has_hq = has_digit and _HQ_RX.search(text) is not None
     for rx in _HALF_RXS if has_digit else ():
-        if "o" in rx.groupindex and not has_part:
+        if not (has_part if _needs_part(rx) else has_hq):
             continue
         for m in rx.finditer(text):
             n = int(m["n"]) if "n" in rx.groupindex else _ordinal(m["o"], ORD_HALF)
@@ -388,7 +441,7 @@ def find_times(text: str, ref: date | None, ref_year_only: bool = False) -> list
             y = int(m["y"]) if "y" in rx.groupindex else _yy(m["yy"])
             add(m.start(), m.end(), f"{y}-H{n}")
     for rx in _QUARTER_RXS if has_digit else ():
-        if "o" in rx.groupindex and not has_part:
+        if not (has_part if _needs_part(rx) else has_hq):
             continue
         for m in rx.finditer(text):
             n = int(m["n"]) if "n" in rx.groupindex else _ordinal(m["o"], ORD_Q)
@@ -411,7 +464,7 @@ def find_times(text: str, ref: date | None, ref_year_only: bool = False) -> list
                     d = None
                 if d is not None:
                     add(m.start(), m.end(), d.isoformat(), True)
-    for m in _DECADE_RX.finditer(text) if has_digit else ():
+    for m in _DECADE_RX.finditer(text) if has_digit and "0s" in text else ():
         add(m.start(), m.end(), f"{m['dec']}0s")
     if ref is not None:
         if not ref_year_only and has_month:
@@ -457,7 +510,22 @@ def find_times(text: str, ref: date | None, ref_year_only: bool = False) -> list
 
 
 def clock_spans(text: str) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for m in _CLOCK_RX.finditer(text)]
+    """Spans of clock times, tried only where a digit run starts (the patterns are costly)."""
+    out: list[tuple[int, int]] = []
+    end = -1
+    for d in _DIGITS_RX.finditer(text):
+        if d.start() < end or d.end() - d.start() > 2:
+            continue
+        m = _CLOCK_AT.match(text, d.start())
+        if m is None:
+            lead = _CLOCK_LEAD.search(text, max(0, d.start() - 14), d.start())
+            if lead and (m := _CLOCK_DOTTED.match(text, d.start())):
+                out.append((lead.start(), m.end()))
+                end = m.end()
+            continue
+        out.append((m.start(), m.end()))
+        end = m.end()
+    return out
 
 
 def infer_reference(text: str) -> date | None:
@@ -476,8 +544,9 @@ def _full_dates(text: str) -> list[date]:
     wins = _month_windows(text)
     out: list[date] = []
     taken: list[tuple[int, int]] = []
+    has_numdate = _NUMDATE_RX.search(text) is not None
     for rx in _DAY_RXS:
-        if "m" in rx.groupindex and not wins:
+        if not (wins if "m" in rx.groupindex else has_numdate):
             continue
         for m in _scan(rx, text, wins) if "m" in rx.groupindex else rx.finditer(text):
             try:
