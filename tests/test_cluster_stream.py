@@ -47,7 +47,7 @@ def test_restore_then_assign():
 
 
 def _seed(path) -> Article:
-    raw = path.read_text(encoding="utf-8")
+    raw = path.read_text(encoding="utf-8").lstrip("\ufeff \t\n")
     d = None
     if m := re.match(r"date (\d{4}-\d{2}-\d{2})\s", raw):
         d = date.fromisoformat(m[1])

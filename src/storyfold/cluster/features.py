@@ -17,6 +17,7 @@ from storyfold.textnorm import fold_name
 _WORD = re.compile(r"\w+", re.UNICODE)
 _NAME = re.compile(r"(?<![\w.])([A-ZÀ-ÖØ-ÞА-ЯЁ][\w'’-]{2,})")
 _NUM = re.compile(r"\d[\d.,  ]*\d|\d")
+_YEAR = re.compile(r"#(?:19\d\d|20[0-3]\d)")
 
 
 STOP = frozenset(
@@ -194,12 +195,11 @@ def fold(word: str) -> str:
 
 def terms(text: str) -> Counter[str]:
     """Word counts without stop words or very short tokens (digits kept: they are anchors)."""
-    out: Counter[str] = Counter()
-    for m in _WORD.finditer(text.casefold()):
-        w = m.group()
-        if len(w) > 2 and w not in STOP and not w.isdigit():
-            out[w[:7]] += 1  # crude stemming by truncation: cheap and language-agnostic
-    return out
+    return Counter(
+        w[:7]  # crude stemming by truncation: cheap and language-agnostic
+        for w in _WORD.findall(text.casefold())
+        if len(w) > 2 and w not in STOP and not w.isdigit()
+    )
 
 
 def names(text: str) -> set[str]:
@@ -234,8 +234,17 @@ class DocFeatures:
     body_terms: Counter[str]
     names: set[str]
     anchors: set[str]
+    years: frozenset[str] = frozenset()  # the anchors that read as years 1900-2039
 
 
 def extract(title: str, text: str) -> DocFeatures:
     body = f"{title}\n\n{text}"
-    return DocFeatures(terms(title), terms(body), names(body), anchors(body))
+    an = anchors(body)
+    return DocFeatures(terms(title), terms(body), names(body), an, years(an))
+
+
+def years(anchor_set: set[str]) -> frozenset[str]:
+    """Years written in the text: two reports of the 'same kind' of event (two rehab stays, two
+    earthquakes) are usually years apart, and say so."""
+    return frozenset(a for a in anchor_set if _YEAR.fullmatch(a))
+

