@@ -42,6 +42,7 @@ REL_TOLERANCE = 0.05  # 1.8e9 and 1.79e9 agree; 1.8e9 and 1.8e6 do not
 N_FALSE = 10  # how many wrong values a slot could take (Accu's n)
 PRIOR_ACCURACY, PRIOR_WEIGHT = 0.5, 1.0
 GROUP_WEIGHT = 10.0  # claims' worth of the global guess in each volume group's prior
+MIN_GROUP = 10  # sources a volume group needs before it has a prior of its own
 # Share of its vote a voice lends a value its own value is a part of (a list naming some of
 # the people of a longer one): AccuSim's rho, 0.5 in the paper. On Book's silver standard
 # (not the gold) 0.3 / 0.5 / 0.7 give 0.871 / 0.873 / 0.865, and 0 gives 0.824.
@@ -212,6 +213,25 @@ def _probs(s: _Slot, votes: list[float]) -> list[float]:
     return probs
 
 
+def _others_say(s: _Slot, votes: list[float], tau_v: float, v: str, tau_prior: float) -> float:
+    """Probability of voice v's value with v's own vote at its group's prior, not its estimate.
+
+    A prolific source that is part of most consensuses would otherwise confirm itself; taking
+    its vote out entirely instead lets every accuracy collapse together.
+    """
+    idx = s.stated[v]
+    own = [(tau_v - tau_prior) * max(s.link[j][i] for j in idx) for i in range(len(s.cands))]
+    rest = [x - o for x, o in zip(votes, own, strict=True)]
+    best = 0.0
+    for i in idx:
+        rivals = [rest[j] for j in range(len(rest)) if not s.compat[i][j]]
+        top = max([rest[i], 0.0, *rivals])
+        z = math.exp(rest[i] - top) + sum(math.exp(r - top) for r in rivals)
+        z += max(0, N_FALSE - len(rivals)) * math.exp(-top)
+        best = max(best, math.exp(rest[i] - top) / z)
+    return best
+
+
 def _score(s: _Slot, tau: Mapping[str, float]) -> tuple[list[float], list[float]]:
     votes = _votes(s, tau)
     return votes, _probs(s, votes)
@@ -315,6 +335,26 @@ def reconcile_story(
     return facts
 
 
+def _volume_groups(volume: Mapping[str, int]) -> dict[str, int]:
+    """source -> group of sources with a similar number of statements (log2 bins).
+
+    Bins with fewer than MIN_GROUP sources join the next lower bin, so a group's prior is
+    never just one prolific source's own record.
+    """
+    raw = {src: int(math.log2(n)) for src, n in volume.items()}
+    size: dict[int, int] = defaultdict(int)
+    for g in raw.values():
+        size[g] += 1
+    merged, carry, target = {}, 0, None
+    for g in sorted(size, reverse=True):
+        target = g if target is None or carry >= MIN_GROUP else target
+        if carry >= MIN_GROUP:
+            carry = 0
+        merged[g] = target
+        carry += size[g]
+    return {src: merged[g] for src, g in raw.items()}
+
+
 class _Reliability:
     """Source accuracies solved with the slots' truth probabilities (the Accu fixpoint).
 
@@ -334,7 +374,7 @@ class _Reliability:
         for s in self.slots:
             for v in s.stated:
                 volume[s.sources[v]] += 1
-        self.group = {src: min(int(math.log2(n)), 12) for src, n in volume.items()}
+        self.group = _volume_groups(volume)
         self.credit: list[dict[str, float]] = [{} for _ in self.slots]
         self.totals: dict[str, list[float]] = {}
         self.prior: dict[int, float] = {}
@@ -347,6 +387,9 @@ class _Reliability:
         prior = self.prior.get(self.group.get(source, 0), PRIOR_ACCURACY)
         return (p + PRIOR_WEIGHT * prior) / (n + PRIOR_WEIGHT)
 
+    def prior_tau(self, source: str) -> float:
+        return _log_odds(self.prior.get(self.group.get(source, 0), PRIOR_ACCURACY))
+
     def taus(self, k: int) -> dict[str, float]:
         s = self.slots[k]
         return {v: _log_odds(self.accuracy(s.sources[v], self.credit[k].get(v))) for v in s.stated}
@@ -358,8 +401,11 @@ class _Reliability:
             if len(s.stated) < 2:
                 credit.append({})
                 continue
-            _votes, probs = _score(s, self.taus(k))
-            credit.append({v: max(probs[i] for i in idx) for v, idx in s.stated.items()})
+            tau = self.taus(k)
+            votes = _votes(s, tau)
+            credit.append(
+                {v: _others_say(s, votes, tau[v], v, self.prior_tau(s.sources[v])) for v in s.stated}
+            )
         totals: dict[str, list[float]] = defaultdict(lambda: [0.0, 0])
         for cr, s in zip(credit, self.slots, strict=True):
             for v, p in cr.items():
