@@ -247,4 +247,3 @@ def years(anchor_set: set[str]) -> frozenset[str]:
     """Years written in the text: two reports of the 'same kind' of event (two rehab stays, two
     earthquakes) are usually years apart, and say so."""
     return frozenset(a for a in anchor_set if _YEAR.fullmatch(a))
-

@@ -28,8 +28,8 @@ class ClusterSettings:
     window_articles: int = 5000  # the same window, in arrival order, for undated articles
     max_query_terms: int = 40  # article terms looked up in the index (highest weight first)
     vector_terms: int = 60  # article terms compared with story profiles (the rest carry little weight)
-    max_candidates: int = 30  # stories given the cheap features per article
-    max_scored: int = 8  # of those, stories given the member-by-member (max) cosine too
+    max_candidates: int = 12  # stories given the cheap features per article (most shared keys)
+    max_scored: int = 4  # of those, stories given the member-by-member (max) cosine too
     max_df_share: float = 0.05  # index keys in more stories than this share are not looked up
     max_posting: int = 300  # ... nor in more stories than this (keeps latency flat at 100k stories)
     profile_terms: int = 300  # terms kept per story centroid
@@ -154,11 +154,11 @@ class StoryClusterer:
             if p > best_p:
                 best, best_p = sid, p
         if best is not None and best_p >= self.threshold:
-            self._add(best, article, feats, q.vec, q.emb)
+            self._add(best, article, feats, q.vec, q.emb, q.top)
             return Assignment(article.id, best, best_p, False)
         sid = "s" + article.id
         self._stories[sid] = _StoryState(sid, len(self._stories), article.title)
-        self._add(sid, article, feats, q.vec, q.emb)
+        self._add(sid, article, feats, q.vec, q.emb, q.top)
         return Assignment(article.id, sid, 1.0, True)
 
     def restore(self, article: Article, story_id: str) -> None:
@@ -300,6 +300,7 @@ class StoryClusterer:
         feats: DocFeatures,
         vec: dict[str, float] | None = None,
         emb: list[float] | None = None,
+        top: list[tuple[str, float]] | None = None,
     ) -> None:
         st = self._stories[sid]
         if vec is None:
@@ -310,14 +311,15 @@ class StoryClusterer:
         self._df.update("a:" + x for x in feats.anchors)
         st.article_ids.append(article.id)
         c = st.centroid
-        st.cnorm2 += 2 * sum(w * c.get(t, 0.0) for t, w in vec.items()) + sum(w * w for w in vec.values())
+        st.cnorm2 += 2 * _dot(vec, c) + sum(w * w for w in vec.values())
         for t, w in vec.items():
             c[t] = c.get(t, 0.0) + w
         if len(c) > self.settings.profile_terms * 2:
             keep = sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[: self.settings.profile_terms]
             st.centroid = dict(keep)
             st.cnorm2 = sum(w * w for _, w in keep)
-        top = sorted(vec.items(), key=lambda kv: (-kv[1], kv[0]))[: self.settings.vector_terms]
+        if top is None:
+            top = sorted(vec.items(), key=lambda kv: (-kv[1], kv[0]))[: self.settings.vector_terms]
         st.recent.append(dict(top))
         if len(st.recent) > self.settings.recent_vectors:
             st.recent.pop(0)
@@ -365,7 +367,9 @@ def _cos(a: Counter[str], b: Counter[str], b_norm: float) -> float:
     return dot / (math.sqrt(sum(v * v for v in a.values())) * b_norm)
 
 
-def _set_match(weights: dict[str, float], counts: Counter[str], n: int, stats: _SetStats) -> tuple[float, float]:
+def _set_match(
+    weights: dict[str, float], counts: Counter[str], n: int, stats: _SetStats
+) -> tuple[float, float]:
     """IDF-weighted cosine of an article's names (or anchors) with the story's, and the
     IDF-weighted share of the story's core items (those in most of its articles) the
     article has: a story about Tara Reid has 'reid' as a core name, a Lindsay Lohan
