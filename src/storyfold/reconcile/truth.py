@@ -115,7 +115,11 @@ def value_key(c: Claim) -> tuple:
     return (c.kind, c.value, c.value_high, c.bound, c.period)
 
 
-def _specificity(c: Claim) -> int:
+def _specificity(c: Claim) -> float:
+    """How much a value commits to: finer periods, fuller name lists, exact and precise figures.
+
+    600,000 is compatible with 596,638 and says less; "more than 300" says less than 320.
+    """
     if c.kind is ValueKind.TIME and c.period:
         try:
             return GRANULARITY_RANK[Period(c.period).granularity]
@@ -123,7 +127,10 @@ def _specificity(c: Claim) -> int:
             return 0
     if c.kind is ValueKind.NAMES:
         return names.completeness(names.parse_names(c.surface))
-    return 1 if c.bound is Bound.EQ else 0
+    if c.value is None:
+        return 0.0
+    precision = -math.log10(rounding_unit(c.value))  # 596638 -> 0, 600000 -> -4, 5.4 -> 1
+    return (100.0 if c.bound is Bound.EQ else 0.0) + precision
 
 
 @dataclass
@@ -313,7 +320,15 @@ def _slots_of(
     ids = sorted({c.article_id for c in claims} | set(articles), key=lambda a: (a not in articles, a))
     ordered = [a for a in articles if a in set(ids)] + [a for a in ids if a not in articles]
     root = voices(ordered, relations)
-    slots = [_prepare(story_id, k, m, root, articles) for k, m in group_slots(claims).items()]
+    # first seen means earliest article (the store passes articles in date/arrival order),
+    # which decides exact ties, not the order of article ids
+    rank = {a: i for i, a in enumerate(ordered)}
+    slots = [
+        _prepare(
+            story_id, k, sorted(m, key=lambda c: (rank.get(c.article_id, len(rank)), c.start)), root, articles
+        )
+        for k, m in group_slots(claims).items()
+    ]
     return [s for s in slots if s.cands], root
 
 
