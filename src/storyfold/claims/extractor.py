@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from datetime import date
+from functools import lru_cache
 
 from storyfold.claims import lexicon as lx
 from storyfold.claims.numparse import (
@@ -590,6 +591,16 @@ class GermanNouns:
         return False
 
 
+_LETTER_WORD = re.compile(r"[^\W\d_][\w’'-]*")
+
+
+@lru_cache(maxsize=1024)
+def _titled(sent: str) -> bool:
+    """A headline in Title Case: its capitals say nothing about names (asked once per claim)."""
+    words_all = _LETTER_WORD.findall(sent)
+    return len(words_all) >= 4 and sum(w[0].isupper() for w in words_all) >= 0.6 * len(words_all)
+
+
 def subject_of(
     sent: str,
     upto: int,
@@ -600,8 +611,7 @@ def subject_of(
     """Nearest organisation-like name before `upto` in the sentence; persons only as no-go."""
     groups: list[list[tuple[int, int, str]]] = []
     last_end = -10
-    words_all = re.findall(r"[^\W\d_][\w’'-]*", sent)
-    titled = len(words_all) >= 4 and sum(w[0].isupper() for w in words_all) >= 0.6 * len(words_all)
+    titled = _titled(sent)
     for m in _NAME_TOKEN.finditer(sent, 0, upto):
         tok = m.group(0)
         if re.match(r"[LlDd][’']", tok):
@@ -1078,10 +1088,12 @@ def extract_claims(article: Article) -> list[Claim]:
     """Every value stated in the article, as claims sorted by offset (deterministic)."""
     text = article.text
     lang = article.lang if article.lang in LANGS else "en"
+    low = text.lower()
+    words = set(_TOKEN.findall(low))
     ref: date | None = article.published
     year_only = False
     if ref is None:
-        ref = infer_reference(text)
+        ref = infer_reference(text, low, words)
         year_only = True
     known = MidsentenceNames(text)
     nouns: list[set[str] | GermanNouns] = []
@@ -1100,7 +1112,7 @@ def extract_claims(article: Article) -> list[Claim]:
     claims: list[Claim] = []
     # A sentence without a digit and without a month or year word states no value and no
     # time; most sentences are such, and skipping them is most of the extraction speed.
-    cues = time_cues(text)
+    cues = time_cues(text, low, words)
     for s0, s1 in sentences(text):
         if _DIGIT.search(text, s0, s1) is None and bisect_left(cues, s0) == bisect_left(cues, s1):
             continue

@@ -294,11 +294,12 @@ _CASED_MONTHS = frozenset(["march", "may", "june"])  # English words too: capita
 TIME_WORDS = (frozenset(_FULL) - _CASED_MONTHS) | _YEAR_WORDS | _PART_WORDS
 
 
-def time_cues(text: str) -> list[int]:
+def time_cues(text: str, low: str | None = None, words: set[str] | None = None) -> list[int]:
     """Offsets of the words that can start a time expression without a digit, in order."""
-    low = text.lower()
-    present = TIME_WORDS.intersection(_WORD_RX.findall(low))
-    out = [m.start() for m in _CASED_MONTH_RX.finditer(text)]
+    low = text.lower() if low is None else low
+    words = set(_WORD_RX.findall(low)) if words is None else words
+    present = TIME_WORDS.intersection(words)
+    out = _word_offsets(text, text, {w.title() for w in _CASED_MONTHS if w in words})  # "May", not "may"
     out += _word_offsets(text, low, present)
     if "l'an" in low or "l’an" in low:
         out += [m.start() for m in _L_AN_RX.finditer(text)]
@@ -331,13 +332,12 @@ def _word_offsets(text: str, low: str, words: set[str] | frozenset[str]) -> list
 
 
 _L_AN_RX = re.compile(r"(?<!\w)l['’]an(?!\w)", re.IGNORECASE)
-_CASED_MONTH_RX = re.compile(r"\b(?:March|May|June)\b")
 
 
-def _month_windows(text: str) -> list[tuple[int, int]]:
+def _month_windows(text: str, low: str | None = None, words: set[str] | None = None) -> list[tuple[int, int]]:
     """Stretches of `text` around month-name tokens, merged, wide enough for any month pattern."""
-    low = text.lower()
-    present = MONTHS.keys() & set(_WORD_RX.findall(low))
+    low = text.lower() if low is None else low
+    present = MONTHS.keys() & (set(_WORD_RX.findall(low)) if words is None else words)
     wins: list[tuple[int, int]] = []
     for pos in sorted(_word_offsets(text, low, present)):
         lo, hi = max(0, pos - 40), pos + 60
@@ -528,20 +528,21 @@ def clock_spans(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def infer_reference(text: str) -> date | None:
+def infer_reference(text: str, low: str | None = None, words: set[str] | None = None) -> date | None:
     """A guess of when an undated article was written: the latest full past date it states.
 
     Used only to place "this year" / "in August" in a year; never to resolve "last March".
+    `low` and `words` (the lower-cased text and its word set) save recomputing them.
     """
-    days = _full_dates(text)
+    days = _full_dates(text, low, words)
     return max(days) if days else None
 
 
-def _full_dates(text: str) -> list[date]:
+def _full_dates(text: str, low: str | None = None, words: set[str] | None = None) -> list[date]:
     """The full dates find_times would read (they are matched first, so nothing hides them)."""
     if _DIGIT_RX.search(text) is None:
         return []
-    wins = _month_windows(text)
+    wins = _month_windows(text, low, words)
     out: list[date] = []
     taken: list[tuple[int, int]] = []
     has_numdate = _NUMDATE_RX.search(text) is not None
