@@ -11,12 +11,14 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from storyfold.textnorm import fold_name
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _NAME = re.compile(r"(?<![\w.])([A-ZÀ-ÖØ-ÞА-ЯЁ][\w'’-]{2,})")
 _NUM = re.compile(r"\d[\d.,  ]*\d|\d")
+_NONDIGIT = re.compile(r"\D")
 _YEAR = re.compile(r"#(?:19\d\d|20[0-3]\d)")
 
 
@@ -188,8 +190,9 @@ STOP = frozenset(
 )
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(word: str) -> str:
-    """The shared name form (see storyfold.textnorm)."""
+    """The shared name form (see storyfold.textnorm), cached: names recur across a stream."""
     return fold_name(word)
 
 
@@ -220,7 +223,7 @@ def anchors(text: str) -> set[str]:
     """Numbers with their separators stripped ('10,000' == '10 000' == '10.000'); single digits dropped."""
     out: set[str] = set()
     for m in _NUM.finditer(text):
-        d = re.sub(r"\D", "", m.group())
+        d = _NONDIGIT.sub("", m.group())
         if len(d) >= 2 and d.strip("0"):
             out.add("#" + d.rstrip("0") if len(d) > 4 else "#" + d)
     return out
