@@ -37,3 +37,13 @@ def test_pair_labels():
     pred = {"a": "x", "b": "x", "c": "y"}
     m = pair_labels(pred, {("a", "b"): True, ("a", "c"): True, ("b", "c"): False})
     assert (m.precision, m.recall) == pytest.approx((1.0, 0.5))
+
+
+def test_bcubed_one_big_cluster_and_unscored_items():
+    gold = {"a": "1", "b": "1", "c": "2"}
+    pred = {"a": "x", "b": "x", "c": "x", "z": "x"}  # "z" has no gold label: not scored
+    # P: a,b 2/3; c 1/3 -> 5/9; R: 1 for all; F1 = 2*(5/9)/(5/9+1) = 5/7
+    m = bcubed(pred, gold)
+    assert (m.precision, m.recall, m.f1) == pytest.approx((5 / 9, 1.0, 5 / 7))
+    # pairwise: pred pairs ab ac bc (3), gold pairs ab (1), common ab -> P 1/3, R 1
+    assert (pairwise(pred, gold).precision, pairwise(pred, gold).recall) == pytest.approx((1 / 3, 1.0))

@@ -78,3 +78,22 @@ def test_determinism_and_two_events_not_merged(shared_data):
     reid = {pred[g.article.id] for g in docs if g.label == "1ecb"}
     lohan = {pred[g.article.id] for g in docs if g.label == "1ecbplus"}
     assert not reid & lohan
+
+
+def test_wmt_translation_joins_english_story_amid_ecb(shared_data):
+    from storyfold.cluster.data import wmt
+
+    docs = wmt(shared_data)
+    by_group: dict[str, dict[str, Article]] = {}
+    for g in docs:
+        by_group.setdefault(g.label, {})[g.article.lang] = g.article
+    group = next(v for _, v in sorted(by_group.items()) if "en" in v and len(v) > 1)
+    en = group["en"]
+    other = next(a for lang, a in sorted(group.items()) if lang != "en")
+    c = StoryClusterer()
+    for g in ecbplus(shared_data, {1, 3})[:20]:
+        c.assign(g.article)
+    home = c.assign(en).story_id
+    rel = Relation(en.id, other.id, RelationKind.TRANSLATION, 0.95)
+    assert c.assign(other, [rel]).story_id == home
+    assert other.lang in c.story(home).languages
