@@ -155,3 +155,16 @@ def test_book_gold_subset_beats_or_ties_majority_vote(shared_data):
     n_ours = sum(right(ours.get(k, ()), gold[k]) for k in gold)
     n_vote = sum(right(majority(listings[k]), gold[k]) for k in gold)
     assert n_ours >= n_vote >= 60
+
+
+def test_precise_figure_beats_the_rounded_one_it_fits_and_ties_go_to_the_earliest():
+    a, b, c = _art("a"), _art("b"), _art("c")
+    lookup = {x.id: x for x in (a, b, c)}
+    # 600,000 fits 596,638 (rounding to 10,000); the precise figure says more
+    rounded = [_count(a, 600000), _count(b, 596638), _count(c, 596638)]
+    assert reconcile_story("r", rounded, lookup, [], {})[0].value == 596638
+    # 33,998 and 33,999 are distinct census counts: one voice each, the earlier article wins
+    first, second = {b.id: b, a.id: a}, {a.id: a, b.id: b}
+    tie = [_count(a, 33999), _count(b, 33998)]
+    assert reconcile_story("t", tie, first, [], {})[0].value == 33998
+    assert reconcile_story("t", tie, second, [], {})[0].value == 33999
