@@ -50,9 +50,10 @@ LANGS = {"en", "fr", "es", "de", "it", "pt"}
 
 _BOUNDARY = re.compile(r"(?<=[.!?…])[\"”»’]?\s+(?=[\"“«¿¡‘]?[A-ZÀ-Ý0-9])|\n\s*\n?|(?<=[.!?])[\"”»]\s*(?=\S)")
 _ABBREV = re.compile(
-    r"(?:\b(?:Mr|Mrs|Ms|Dr|St|Inc|Corp|Co|Ltd|No|vs|etc|M|Mme|Sr|Sra|Hr|Fr|U\.S|e\.g|i\.e|Mrd|Mio|Mia|Bio|Tsd|ca|Nr|bzw|Mds|env|approx)\.)$"
+    r"(?:\b(?:Mr|Mrs|Ms|Dr|St|Inc|Corp|Co|Ltd|No|vs|etc|M|Mme|Sr|Sra|Hr|Fr|U\.S|e\.g|i\.e|Mrd|Mio|Mia|Bio|Tsd|ca|Nr|bzw|Mds|env|approx|Jan|Feb|Aug|Sept|Oct|Nov|Dec)\.)$"
 )
 _WORD = re.compile(r"\w+")
+_DE_ORDINAL_NOUNS = frozenset(["quartal", "halbjahr", "jahrhundert", "jahreshälfte", "semester", "platz"])
 _DE_ORDINAL_DATE = re.compile(r"(?<!\d)\d{1,2}\.$")
 
 
@@ -67,8 +68,8 @@ def sentences(text: str) -> list[tuple[int, int]]:
             continue
         if inline and _DE_ORDINAL_DATE.search(text, max(start, m.start() - 4), m.start()):
             nxt = _WORD.match(text, m.end())
-            if nxt and nxt.group(0).lower() in MONTHS:
-                continue
+            if nxt and (nxt.group(0).lower() in MONTHS or nxt.group(0).lower() in _DE_ORDINAL_NOUNS):
+                continue  # "am 11. Oktober", "im 1. Quartal": an ordinal, not the end of a sentence
         spans.append((start, m.start()))
         start = m.end()
     spans.append((start, len(text)))
@@ -379,6 +380,15 @@ _STOP_NAMES = set(
         "Janvier",
         "Enero",
         "Januar",
+        "Jan",
+        "Feb",
+        "Apr",
+        "Aug",
+        "Sep",
+        "Sept",
+        "Oct",
+        "Nov",
+        "Dec",
         "H1",
         "H2",
         "Q1",
