@@ -187,7 +187,7 @@ def fit(docs: list[dict], gold: set[frozenset[str]]) -> None:
     runs = {}
     for name, with_emb in (("", False), ("_with_embedding", True)):
         run = runs[with_emb] = run_pool(
-            docs, FoldSettings(use_embeddings=with_emb, translation_threshold=2.0)
+            docs, FoldSettings(use_embeddings=with_emb, translation_threshold=2.0, prune_candidates=False)
         )
         X = np.array([f.vector(with_emb) for _, _, f in run["cands"]])
         y = np.array([frozenset((a, b)) in gold for a, b, _ in run["cands"]])
@@ -255,7 +255,9 @@ def same_story_negatives(
     }
     out = []
     for arts in (seeds, demo):
-        index = FoldIndex(FoldSettings(translation_threshold=2.0, use_embeddings=embeddings), model)
+        index = FoldIndex(
+            FoldSettings(translation_threshold=2.0, use_embeddings=embeddings, prune_candidates=False), model
+        )
         short = {a.id: (a.source[:3] if arts is seeds else a.source.rsplit("/", 1)[-1]) for a in arts}
         for art in arts:
             index.add(art)

@@ -172,9 +172,7 @@ def anchor_spans(text: str, lang: str = "und") -> list[tuple[str, int]]:
     prev_end = 0
     for m in _TOKEN.finditer(text):
         tok = m.group()
-        gap = text[prev_end : m.start()]
-        sentence_start = prev_end == 0 or bool(_SENT_END.search(gap)) or "\n" in gap
-        prev_end = m.end()
+        gap_start, prev_end = prev_end, m.end()
         if tok[0].isdigit():
             if (r := _ROUND.fullmatch(tok)) is not None:
                 tok = r.group(1)
@@ -183,25 +181,27 @@ def anchor_spans(text: str, lang: str = "und") -> list[tuple[str, int]]:
             if (num := _number(tok)) is not None:
                 out.append((num, m.start()))
             continue
+        if not tok[0].isupper() and fold(tok[:2])[:2] not in _MONTH_HEADS:
+            continue  # a lower-case word is an anchor only if it is a month: most are not
         word = fold(tok.rstrip("'’").removesuffix("'s").removesuffix("’s"))
         month = _MONTHS.get(word)
-        if month is None and agglutinative:
+        if month is None and agglutinative and len(word) > 5:
             month = _hungarian_month(word)
         if month is not None and (word not in _AMBIGUOUS_MONTHS or _next_to_digit(text, m)):
             out.append((f"@m{month}", m.start()))
             continue
-        if (
-            tok[0].isupper()
-            and not sentence_start
-            and len(tok) > 1
-            and (tok.isupper() or word not in _NOT_NAMES)
-        ):
+        if tok[0].isupper() and len(tok) > 1 and (tok.isupper() or word not in _NOT_NAMES):
+            # only a capitalised word needs to know whether it starts a sentence
+            gap = text[gap_start : m.start()]
+            if gap_start == 0 or "\n" in gap or _SENT_END.search(gap):
+                continue
             # "Нью-Йорк" / "New York", "Rio-de-Janeiro" / "Rio de Janeiro": one anchor per part
             parts = zip(word.split("-"), tok.split("-"), strict=False)
             out.extend((w, m.start()) for w, part in parts if part[:1].isupper())
     return out
 
 
+_MONTH_HEADS = {w[:2] for w in _MONTHS}
 _HU_MONTHS = {w: n for w, n in _MONTHS.items() if len(w) >= 5}
 
 

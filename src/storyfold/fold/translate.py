@@ -20,9 +20,8 @@ import json
 import math
 import re
 from bisect import bisect_left, bisect_right
-from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
@@ -47,6 +46,13 @@ class TranslationProfile:
     embedding: np.ndarray | None = None  # unit vector, when an embedding model is in use
     # anchor key -> its relative positions, ascending: where to look for it in the other text
     where: dict[str, tuple[float, ...]] = field(default_factory=dict, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.keys and not self.where:  # made by hand: derive it from keys and positions
+            where: dict[str, list[float]] = {}
+            for key, pos in sorted(zip(self.keys, self.positions, strict=True), key=lambda kp: kp[1]):
+                where.setdefault(key, []).append(pos)
+            object.__setattr__(self, "where", {k: tuple(v) for k, v in where.items()})
 
 
 def profile(text: str, lang: str, embedding: np.ndarray | None = None) -> TranslationProfile:
@@ -129,35 +135,54 @@ FEATURES = [
 
 
 def pair_features(
-    a: TranslationProfile, b: TranslationProfile, weight: Callable[[str], float]
+    a: TranslationProfile,
+    b: TranslationProfile,
+    weight: Callable[[str], float],
+    sentences: bool = True,
 ) -> PairFeatures:
-    """Compare two profiles; `weight` gives an anchor key's rarity (an IDF)."""
-    ca, cb = Counter(a.keys), Counter(b.keys)
-    common = ca & cb
+    """Compare two profiles; `weight` gives an anchor key's rarity (an IDF).
+
+    `sentences=False` skips the sentence alignment (the costliest feature) and reports it as
+    1.0, its best value: FoldIndex uses that upper bound to drop hopeless candidates early.
+    """
+    ca = {k: len(v) for k, v in a.where.items()}
+    cb = {k: len(v) for k, v in b.where.items()}
+    common = {k: min(n, cb[k]) for k, n in ca.items() if k in cb}
     shared = sum(weight(k) * n for k, n in common.items())
     total = min(sum(weight(k) * n for k, n in ca.items()), sum(weight(k) * n for k, n in cb.items()))
-    na = Counter(k for k in a.keys if k[0] == "#")
-    nb = Counter(k for k in b.keys if k[0] == "#")
-    few = sum(na.values()) < 3 or sum(nb.values()) < 3
-    numbers = 0.5 if few else sum((na & nb).values()) / sum((na | nb).values())
+    na = {k: n for k, n in ca.items() if k[0] == "#"}
+    nb = {k: n for k, n in cb.items() if k[0] == "#"}
+    sa, sb = sum(na.values()), sum(nb.values())
+    few = sa < 3 or sb < 3
+    if few:
+        numbers = 0.5
+    else:
+        both = sum(min(n, nb[k]) for k, n in na.items() if k in nb)
+        numbers = both / (sa + sb - both)
     seq, drift = placement(a, b, weight)
     emb = None
     if a.embedding is not None and b.embedding is not None:
         emb = float(np.dot(a.embedding, b.embedding))
+    n_common = sum(common.values())
     return PairFeatures(
         bag=shared / total if total > 0 else 0.0,
         seq=seq,
         numbers=numbers,
         few_numbers=few,
-        sentences=sentence_alignment(a.sentences, b.sentences),
+        sentences=sentence_alignment(a.sentences, b.sentences) if sentences else 1.0,
         length_ratio=min(a.length, b.length) / max(a.length, b.length, 1),
         log_anchors=math.log1p(min(len(a.keys), len(b.keys))),
-        log_shared=math.log1p(sum(common.values())),
-        shared=sum(common.values()),
+        log_shared=math.log1p(n_common),
+        shared=n_common,
         drift=drift,
         paragraph_ratio=min(a.paragraphs, b.paragraphs) / max(a.paragraphs, b.paragraphs, 1),
         embedding=emb,
     )
+
+
+def with_sentences(f: PairFeatures, a: TranslationProfile, b: TranslationProfile) -> PairFeatures:
+    """Complete features made with `sentences=False`."""
+    return replace(f, sentences=sentence_alignment(a.sentences, b.sentences))
 
 
 def placement(
@@ -235,6 +260,11 @@ class TranslationModel:
         w, b = (self.weights_emb, self.bias_emb) if use_emb else (self.weights, self.bias)
         z = b + sum(wi * xi for wi, xi in zip(w, f.vector(use_emb), strict=True))
         return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
+    def monotone_in(self, feature: str) -> bool:
+        """True when a larger value of `feature` can only raise the probability."""
+        i = FEATURES.index(feature)
+        return self.weights[i] >= 0 and self.weights_emb[i] >= 0
 
     def to_json(self) -> dict:
         return {
