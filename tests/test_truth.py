@@ -168,3 +168,26 @@ def test_precise_figure_beats_the_rounded_one_it_fits_and_ties_go_to_the_earlies
     tie = [_count(a, 33999), _count(b, 33998)]
     assert reconcile_story("t", tie, first, [], {})[0].value == 33998
     assert reconcile_story("t", tie, second, [], {})[0].value == 33999
+
+
+def test_a_source_that_follows_every_change_is_an_echo_and_its_repeats_weigh_less():
+    """10 stories: a_i states 1, v_i changes it to 2, b keeps 1 (b never follows a change).
+    10 stories: c_i states 1, w_i changes it to 2, echo follows with 2 (always).
+    Base rate of following a change: 10 / 20 = 0.5. Echo's rate, shrunk with 10 chances'
+    worth of the base: (10 + 10·0.5) / (10 + 10) = 0.75, so it copies with q = (0.75 - 0.5) /
+    (1 - 0.5) = 0.5 and its repeated votes keep 1 - q = 0.5. b's rate 0.25 is below base: 1."""
+    from storyfold.reconcile.truth import _echo_discounts, _slots_of
+
+    b, echo = _art("b"), _art("echo")
+    slots = []
+    for i in range(10):
+        a, v = _art(f"a{i}"), _art(f"v{i}")
+        arts = {a.id: a, v.id: v, b.id: b}  # article order = date order
+        slots += _slots_of(f"A{i}", [_count(a, 1), _count(v, 2), _count(b, 1)], arts, [])[0]
+    for i in range(10):
+        c, w = _art(f"c{i}"), _art(f"w{i}")
+        arts = {c.id: c, w.id: w, echo.id: echo}
+        slots += _slots_of(f"B{i}", [_count(c, 1), _count(w, 2), _count(echo, 2)], arts, [])[0]
+    disc = _echo_discounts(slots)
+    assert disc[0] == {b.id: 1.0}  # b repeats a0's value but is no echo
+    assert disc[10] == {echo.id: 0.5}
