@@ -624,7 +624,7 @@ def subject_of(
     titled = _titled(sent)
     for m in _NAME_TOKEN.finditer(sent, 0, upto):
         tok = m.group(0)
-        if re.match(r"[LlDd][’']", tok):
+        if _ELIDED.match(tok):
             rest = tok[2:]
             if not rest[:1].isupper():
                 last_end = -10
@@ -690,6 +690,11 @@ def subject_of(
 
 
 _PREV_TOKEN = re.compile(r"(\S+)\s$")
+_ELIDED = re.compile(r"[LlDd][’']")
+_PRODUCT_NAME = re.compile(r"[A-Za-z]*[A-Z][\w-]*")
+_CLOCKISH = re.compile(r"[:h]\d")
+_GLUED_SCALE = re.compile(r"(?i)(bn|mn|m\b|k\b|mrd|mio|mil)")
+_FOUR_DIGITS = re.compile(r"\d{4}")
 _GROUPED = re.compile(r"\d{1,3}(?:[,. \u00a0\u202f\u2009]\d{3})+")
 # "7 millions et demi", "7 millones y medio", "7 milioni e mezzo", "7 milhões e meio"
 _AND_A_HALF = re.compile(r"\s+(?:et\s+demie?|y\s+medio|e\s+mezzo|e\s+meio|and\s+a\s+half)(?!\w)", re.I)
@@ -711,7 +716,7 @@ def _values(sent: str, lang: str, blocked: list[tuple[int, int]]) -> list[Value]
         if (
             prev
             and prev.start(1) > 0
-            and re.fullmatch(r"[A-Za-z]*[A-Z][\w-]*", prev[1])
+            and _PRODUCT_NAME.fullmatch(prev[1])
             and prev[1] not in _STOP_NAMES
             and prev[1].lower() not in MONTHS
             and bound_of(prev[1]) is Bound.EQ
@@ -719,9 +724,7 @@ def _values(sent: str, lang: str, blocked: list[tuple[int, int]]) -> list[Value]
         ):
             continue  # "iPhone 13", "Model 3", "Windows 11": part of a name
         nxt = sent[e : e + 2]
-        if re.match(r"[:h]\d", nxt) or (
-            nxt[:1].isalpha() and not re.match(r"(?i)(bn|mn|m\b|k\b|mrd|mio|mil)", sent[e:])
-        ):
+        if _CLOCKISH.match(nxt) or (nxt[:1].isalpha() and not _GLUED_SCALE.match(sent, e)):
             continue  # clock times, "5G", "1st"
         try:
             v = parse_number(m.group(0), lang)
@@ -928,7 +931,7 @@ def _counted_noun(rest: str, lang: str) -> tuple[ValueKind, str, int] | None:
 
 def _is_year_of_count(sent: str, t: TimeSpan, lang: str) -> bool:
     """'2000 employees', '2020 %': a bare year-looking number with a unit is a number."""
-    if not re.fullmatch(r"\d{4}", sent[t.start : t.end]):
+    if not _FOUR_DIGITS.fullmatch(sent, t.start, t.end):
         return False
     rest = sent[t.end :]
     wm = WORD_AFTER_RE.match(rest)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from storyfold.claims.timeparse import MONTHS
 from storyfold.model import Bound, ValueKind
@@ -69,6 +69,7 @@ def scale_regex(lang: str) -> re.Pattern[str]:
     return re.compile(rf"^[ \u00a0\u202f]?(?P<scale>{alts})(?![\w])", re.IGNORECASE)
 
 
+@lru_cache(maxsize=4096)
 def scale_value(word: str, lang: str) -> float:
     for p, v in _scale_table(lang):
         if re.fullmatch(p, word, re.IGNORECASE):
@@ -127,6 +128,7 @@ SUFFIX_CURRENCY_RE = re.compile(
 )
 
 
+@lru_cache(maxsize=4096)
 def currency_code(word: str, prefix: bool) -> str:
     table = _PREFIX_CURRENCY if prefix else _SUFFIX_CURRENCY
     for p, code in table:
@@ -168,6 +170,7 @@ BOUND_RE = re.compile(
 )
 
 
+@lru_cache(maxsize=4096)
 def bound_of(word: str) -> Bound:
     for p, b in _BOUNDS:
         if re.fullmatch(p, word, re.IGNORECASE):

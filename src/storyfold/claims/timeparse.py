@@ -240,6 +240,8 @@ _REL_YEAR = [
 ]
 _DECADE_RX = _rx(r"\b(?:the\s+)?(?P<dec>(?:19|20)\d)0s\b")
 _BARE_YEAR_RX = re.compile(r"(?<![\w.,:/\-$€£¥])(?P<y>(?:19|20)\d{2})(?![\w%]|[.,:/\-]\d)")
+_PREV_WORD_RX = re.compile(r"([^\s]+)\s+$")
+_CAPS_NAME_RX = re.compile(r"[A-Z]{2,}[\w-]*")
 _HQ_RX = re.compile(r"[HQT]\s?'?\d|\d\s?[HQT]")  # H1 2024, Q3'24, 2024-Q3, 3T 2024
 _NUMDATE_RX = re.compile(r"\d[-./]\d")
 _DIGITS_RX = re.compile(r"\d+")
@@ -247,7 +249,12 @@ _DIGITS_RX = re.compile(r"\d+")
 
 def _needs_part(rx: re.Pattern[str]) -> bool:
     """Half/quarter patterns spelled with a word ("first half", "2e semestre") need that word."""
-    return "o" in rx.groupindex or "semestre" in rx.pattern
+    return rx in _PART_PATTERNS
+
+
+_PART_PATTERNS = frozenset(
+    rx for rx in _HALF_RXS + _QUARTER_RXS if "o" in rx.groupindex or "semestre" in rx.pattern
+)
 
 
 # Clock times are not values: "17:30", "20h30", "9 h 15", "3 p.m.", "16:30 Uhr", "19.00 horas",
@@ -501,8 +508,8 @@ def find_times(text: str, ref: date | None, ref_year_only: bool = False) -> list
         s, e = m.start(), m.end()
         # "CES 2020", "iPhone 2020": a year right after an all-caps or product token is a name
         before = text[max(0, s - 20) : s]
-        prev = re.search(r"([^\s]+)\s+$", before)
-        if prev and re.fullmatch(r"[A-Z]{2,}[\w-]*", prev[1]) and prev[1] not in ("H1", "H2"):
+        prev = _PREV_WORD_RX.search(before)
+        if prev and _CAPS_NAME_RX.fullmatch(prev[1]) and prev[1] not in ("H1", "H2"):
             continue
         add(s, e, m["y"])
     found.sort(key=lambda t: (t.start, t.end))
