@@ -632,6 +632,13 @@ def subject_of(
             tok = rest
         poss = tok.endswith(("’s", "'s"))
         word = tok[:-2] if poss else tok
+        if (
+            (word in _STOP_NAMES or word in _DEMONYMS)
+            and word not in _JOINERS
+            and not _ORG_SUFFIX.fullmatch(word)
+        ):
+            last_end = -10  # rejected below whichever test came first: skip the costly ones
+            continue
         if lang == "de" and "-" in word and word.split("-")[0] in known:
             word = word.split("-")[0]  # "Corvane-Aktie"
         elif (
