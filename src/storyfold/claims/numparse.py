@@ -96,7 +96,9 @@ _PREFIX_CURRENCY = [
     (r"CHF", "CHF"),
 ]
 PREFIX_CURRENCY_RE = re.compile(
-    r"(?:^|(?<=[\s(\u00a0]))(?P<cur>" + "|".join(f"(?:{p})" for p, _ in _PREFIX_CURRENCY) + r")[ \u00a0]?$"
+    r"(?:^|(?<=[\s(\u00a0]))(?P<cur>"
+    + "|".join(f"(?:{p})" for p, _ in _PREFIX_CURRENCY)
+    + r")[ \u00a0\u202f\u2009]?$"
 )
 
 _SUFFIX_CURRENCY = [
@@ -165,7 +167,7 @@ _BOUNDS = [
     (r"less\s+than|fewer\s+than|under|below|moins\s+de|menos\s+de|weniger\s+als|unter|meno\s+di", Bound.LT),
 ]
 BOUND_RE = re.compile(
-    r"(?:^|(?<=[\s(]))(?P<bound>" + "|".join(f"(?:{p})" for p, _ in _BOUNDS) + r")[ \u00a0]+$",
+    r"(?:^|(?<=[\s(]))(?P<bound>" + "|".join(f"(?:{p})" for p, _ in _BOUNDS) + r")[ \u00a0\u202f\u2009]+$",
     re.IGNORECASE,
 )
 
@@ -371,7 +373,7 @@ STOP_NOUNS = set(
 
 STOP_NOUNS |= set(MONTHS)
 
-WORD_AFTER_RE = re.compile(r"^[ \u00a0]+(?P<w>[^\W\d_][\w\-’']*)")
+WORD_AFTER_RE = re.compile(r"^[ \u00a0\u202f\u2009]+(?P<w>[^\W\d_][\w\-’']*)")  # narrow spaces too
 
 PER_RE = re.compile(
     r"^[ \u00a0,]*(?:(?:a|per|each|every|an|par|por|al|pro|im|all['’]|ao|por)\s+"
