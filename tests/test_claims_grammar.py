@@ -160,3 +160,9 @@ def test_currency_prefix_is_not_a_name():
     money = [c for c in cs if c.kind is ValueKind.MONEY]
     assert [(c.value, c.unit) for c in money] == [(3.2e9, "BRL")]
     assert all(c.subject != "R" for c in cs)
+
+
+def test_french_typography_narrow_spaces():
+    text = "L'usine emploiera plus\u00a0de\u202f3\u202f200\u202fsalariés, soit 12\u202f% de plus."
+    cs = [c for c in claims(text, "fr") if c.kind is not ValueKind.TIME]
+    assert [(c.value, c.unit, c.bound) for c in cs] == [(3200, "employee", Bound.GT), (12, "%", Bound.EQ)]
