@@ -472,7 +472,12 @@ class _Reliability:
             tau = self.taus(k)
             votes = _votes(s, tau)
             credit.append(
-                {v: _others_say(s, votes, tau[v], v, self.prior_tau(s.sources[v])) for v in s.stated}
+                {
+                    v: _others_say(
+                        s, votes, tau[v], v, self.prior_tau(s.sources[v]) * self.echo[k].get(v, 1.0)
+                    )
+                    for v in s.stated
+                }
             )
         totals: dict[str, list[float]] = defaultdict(lambda: [0.0, 0])
         for cr, s in zip(credit, self.slots, strict=True):
