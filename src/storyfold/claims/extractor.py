@@ -650,7 +650,11 @@ def subject_of(
             continue
         lead = sent[max(0, m.start() - 30) : m.start()]
         pt_article = lang == "pt" and re.search(r"(?:^|\s)[ao]\s+$", lead) is not None  # "a Corvane"
-        if _PLACE_PREP.search(lead) and not _SHARES_BEFORE.search(lead) and not pt_article:
+        if (
+            _PLACE_PREP.search(lead, max(0, len(lead) - 20))
+            and not _SHARES_BEFORE.search(lead)
+            and not pt_article
+        ):
             last_end = -10
             continue
         gap = sent[last_end : m.start()] if last_end >= 0 else None
@@ -761,13 +765,13 @@ def _values(sent: str, lang: str, blocked: list[tuple[int, int]]) -> list[Value]
         has_scale = False
         # before: currency prefix, then bound
         before = sent[max(0, s - 40) : s]
-        pre_cur = PREFIX_CURRENCY_RE.search(before)
+        pre_cur = PREFIX_CURRENCY_RE.search(before, max(0, len(before) - 12))  # a symbol sits just before
         if pre_cur:
             kind, unit = ValueKind.MONEY, currency_code(pre_cur["cur"], prefix=True)
             start = s - (len(before) - pre_cur.start("cur"))
             before = sent[max(0, start - 40) : start]
         bound = Bound.EQ
-        bm = BOUND_RE.search(before)
+        bm = BOUND_RE.search(before, max(0, len(before) - 30))  # "in excess of", "alrededor de"
         if bm:
             bound = bound_of(bm["bound"].strip())
             start = start - (len(before) - bm.start("bound"))
