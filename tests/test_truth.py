@@ -67,7 +67,8 @@ def test_lone_claim_probability_and_reliability_by_hand():
     assert (N_FALSE, PRIOR_ACCURACY, PRIOR_WEIGHT) == (10, 0.5, 1.0)
     tau = math.log(N_FALSE * 0.5 / 0.5)
     assert facts[0].confidence == round(math.exp(tau) / (math.exp(tau) + N_FALSE), 3) == 0.5
-    assert rel["solo"].reliability == 0.5 and (rel["solo"].n_claims, rel["solo"].n_agree) == (1, 1)
+    # a lone claim is no evidence: the estimate rests on no claims and stays the prior
+    assert rel["solo"].reliability == 0.5 and (rel["solo"].n_claims, rel["solo"].n_agree) == (0, 0)
 
 
 def test_reliable_sources_outvote_a_larger_group_of_unproven_ones():

@@ -522,9 +522,10 @@ def reconcile_all(
         votes, probs = _score(s, tau)
         best = _choose(s, tau, votes)
         facts.append(_fact(s, best, root, probs[best]))
+        contested = len(s.stated) >= 2  # only these say anything about a source
         for v, idx in s.stated.items():
-            agreeing[s.sources[v]][0] += any(s.compat[best][i] for i in idx)
-            agreeing[s.sources[v]][1] += 1
+            agreeing[s.sources[v]][0] += contested and any(s.compat[best][i] for i in idx)
+            agreeing[s.sources[v]][1] += contested
     rel = {
         src: SourceReliability(src, round(est.accuracy(src), 4), n, a)
         for src, (a, n) in sorted(agreeing.items())
