@@ -1113,11 +1113,10 @@ def extract_claims(article: Article) -> list[Claim]:
     text = article.text
     lang = article.lang if article.lang in LANGS else "en"
     low = text.lower()
-    words = set(_TOKEN.findall(low))
     ref: date | None = article.published
     year_only = False
     if ref is None:
-        ref = infer_reference(text, low, words)
+        ref = infer_reference(text, low)
         year_only = True
     known = MidsentenceNames(text)
     nouns: list[set[str] | GermanNouns] = []
@@ -1136,7 +1135,7 @@ def extract_claims(article: Article) -> list[Claim]:
     claims: list[Claim] = []
     # A sentence without a digit and without a month or year word states no value and no
     # time; most sentences are such, and skipping them is most of the extraction speed.
-    cues = time_cues(text, low, words)
+    cues = time_cues(text, low)
     for s0, s1 in sentences(text):
         if _DIGIT.search(text, s0, s1) is None and bisect_left(cues, s0) == bisect_left(cues, s1):
             continue

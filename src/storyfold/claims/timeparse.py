@@ -248,13 +248,13 @@ _DIGITS_RX = re.compile(r"\d+")
 
 
 def _needs_part(rx: re.Pattern[str]) -> bool:
-    """Half/quarter patterns spelled with a word ("first half", "2e semestre") need that word."""
-    return rx in _PART_PATTERNS
+    """Half/quarter patterns spelled with a word ("first half", "2e semestre") need that word;
+    the others ("H1 2024", "Q3'24", "3T 2024") need an H, Q or T beside a digit."""
+    return "o" in rx.groupindex or "semestre" in rx.pattern
 
 
-_PART_PATTERNS = frozenset(
-    rx for rx in _HALF_RXS + _QUARTER_RXS if "o" in rx.groupindex or "semestre" in rx.pattern
-)
+_HALF_TAGGED = [(rx, _needs_part(rx)) for rx in _HALF_RXS]
+_QUARTER_TAGGED = [(rx, _needs_part(rx)) for rx in _QUARTER_RXS]
 
 
 # Clock times are not values: "17:30", "20h30", "9 h 15", "3 p.m.", "16:30 Uhr", "19.00 horas",
@@ -304,9 +304,13 @@ TIME_WORDS = (frozenset(_FULL) - _CASED_MONTHS) | _YEAR_WORDS | _PART_WORDS
 def time_cues(text: str, low: str | None = None, words: set[str] | None = None) -> list[int]:
     """Offsets of the words that can start a time expression without a digit, in order."""
     low = text.lower() if low is None else low
-    words = set(_WORD_RX.findall(low)) if words is None else words
-    present = TIME_WORDS.intersection(words)
-    out = _word_offsets(text, text, {w.title() for w in _CASED_MONTHS if w in words})  # "May", not "may"
+    if words is None:  # substring tests, then whole-word checks in _word_offsets: cheaper than tokenising
+        present = {w for w in TIME_WORDS if w in low}
+        cased = {w.title() for w in _CASED_MONTHS if w in low}
+    else:
+        present = TIME_WORDS.intersection(words)
+        cased = {w.title() for w in _CASED_MONTHS if w in words}
+    out = _word_offsets(text, text, cased)  # "May", not "may"
     out += _word_offsets(text, low, present)
     if "l'an" in low or "l’an" in low:
         out += [m.start() for m in _L_AN_RX.finditer(text)]
@@ -344,7 +348,8 @@ _L_AN_RX = re.compile(r"(?<!\w)l['’]an(?!\w)", re.IGNORECASE)
 def _month_windows(text: str, low: str | None = None, words: set[str] | None = None) -> list[tuple[int, int]]:
     """Stretches of `text` around month-name tokens, merged, wide enough for any month pattern."""
     low = text.lower() if low is None else low
-    present = MONTHS.keys() & (set(_WORD_RX.findall(low)) if words is None else words)
+    # substring tests, then whole-word checks in _word_offsets: cheaper than tokenising
+    present = {w for w in MONTHS if w in low} if words is None else MONTHS.keys() & words
     wins: list[tuple[int, int]] = []
     for pos in sorted(_word_offsets(text, low, present)):
         lo, hi = max(0, pos - 40), pos + 60
@@ -438,8 +443,8 @@ def find_times(text: str, ref: date | None, ref_year_only: bool = False) -> list
                 continue
             add(m.start(), m.end(), d.isoformat())
     has_hq = has_digit and _HQ_RX.search(text) is not None
-    for rx in _HALF_RXS if has_digit else ():
-        if not (has_part if _needs_part(rx) else has_hq):
+    for rx, part in _HALF_TAGGED if has_digit else ():
+        if not (has_part if part else has_hq):
             continue
         for m in rx.finditer(text):
             n = int(m["n"]) if "n" in rx.groupindex else _ordinal(m["o"], ORD_HALF)
@@ -447,8 +452,8 @@ def find_times(text: str, ref: date | None, ref_year_only: bool = False) -> list
                 continue
             y = int(m["y"]) if "y" in rx.groupindex else _yy(m["yy"])
             add(m.start(), m.end(), f"{y}-H{n}")
-    for rx in _QUARTER_RXS if has_digit else ():
-        if not (has_part if _needs_part(rx) else has_hq):
+    for rx, part in _QUARTER_TAGGED if has_digit else ():
+        if not (has_part if part else has_hq):
             continue
         for m in rx.finditer(text):
             n = int(m["n"]) if "n" in rx.groupindex else _ordinal(m["o"], ORD_Q)
