@@ -211,3 +211,19 @@ def test_missing_embedding_model_warns_and_falls_back_to_anchors(monkeypatch):
     index.add(Article(id="en", source="t", title="", text=_EN, lang="en"))
     (r,) = index.add(Article(id="fr", source="t", title="", text=_FR, lang="fr"))
     assert r.kind is RelationKind.TRANSLATION and "embedding" not in r.detail
+
+
+def test_pruning_candidates_early_changes_no_decision(wmt2014):
+    """Skipping the sentence alignment of candidates that cannot pass must be exact: the same
+    relations, with the same scores, as scoring every candidate in full."""
+    pool = sorted(wmt2014, key=lambda d: (d["docid"], d["lang"]))[:80]
+    arts = [
+        Article(id=article_id(_text(d), d["id"]), source=d["id"], title="", text=_text(d), lang=d["lang"])
+        for d in pool
+    ]
+    runs = []
+    for prune in (True, False):
+        index = FoldIndex(FoldSettings(prune_candidates=prune))
+        runs.append([r for a in arts for r in index.add(a)])
+    assert runs[0] == runs[1]
+    assert sum(r.kind is RelationKind.TRANSLATION for r in runs[0]) >= 40  # the test has teeth

