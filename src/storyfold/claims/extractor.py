@@ -3,7 +3,12 @@
 Per sentence: time expressions first (so years are not read as counts), then numbers with
 what is written around them (bound, currency, scale, percent, counted noun, rate), then the
 predicate from trigger words near the value, the subject (nearest preceding organisation
-name) and, for non-time values, the period stated in the same clause.
+name, or for "the company" / "l'entreprise" / "das Unternehmen" the organisation the article
+named last) and, for non-time values, the period stated in the same clause.
+
+Speed: a sentence with no digit and no month or year word cannot hold a value or a time and
+is skipped before any pattern runs; the costly patterns (case-insensitive alternations of
+month names, trigger words) run only where a cheap test says they can match.
 """
 
 from __future__ import annotations
