@@ -147,9 +147,13 @@ class StoryClusterer:
         self._arrivals += 1
         # A copy or translation joins its original's story; an article that quotes whole
         # paragraphs of an earlier one is a follow-up of the same story while it is live.
+        # An article with an empty body (a headline alone) gets no such shortcut: "same text"
+        # then means "no text", which says nothing about the event.
         joins = [r for r in relations if r.kind in _FOLDING] + [
             r for r in relations if r.kind is RelationKind.PARTIAL
         ]
+        if not article.text.strip():
+            joins = []
         for rel in joins:
             if rel.b != article.id or rel.a not in self._of:
                 continue
