@@ -17,6 +17,7 @@ import re
 from bisect import bisect_left
 from datetime import date
 from functools import lru_cache
+from typing import NamedTuple
 
 from storyfold.claims import lexicon as lx
 from storyfold.claims.numparse import (
@@ -624,51 +625,62 @@ def subject_of(
     lang: str = "en",
 ) -> str | None:
     """Nearest organisation-like name before `upto` in the sentence; persons only as no-go."""
-    groups: list[list[tuple[int, int, str]]] = []
-    last_end = -10
+    return subject_before(name_tokens(sent, known, common, lang), sent, upto)
+
+
+class _Tok(NamedTuple):
+    start: int
+    end: int
+    word: str
+    poss: bool  # "Xiaomi’s": the name ends here
+    skip: bool  # never part of a name here (stop word, German noun, place after "in")
+    joiner: bool  # may extend the name before it ("Xiaomi EV Inc")
+    stop: bool  # not a name start (sentence-initial unknown word, title case, unit...)
+
+
+def name_tokens(
+    sent: str,
+    known: set[str] | MidsentenceNames,
+    common: set[str] | GermanNouns | None = None,
+    lang: str = "en",
+) -> list[_Tok]:
+    """The capitalised tokens of a sentence with what each can be; computed once per sentence,
+    since every value of the sentence asks for its subject."""
+    out: list[_Tok] = []
     titled = _titled(sent)
-    for m in _NAME_TOKEN.finditer(sent, 0, upto):
+    for m in _NAME_TOKEN.finditer(sent):
         tok = m.group(0)
         if _ELIDED.match(tok):
             rest = tok[2:]
             if not rest[:1].isupper():
-                last_end = -10
+                out.append(_Tok(m.start(), m.end(), tok, False, True, False, True))
                 continue
             tok = rest
         poss = tok.endswith(("’s", "'s"))
         word = tok[:-2] if poss else tok
-        if (
-            (word in _STOP_NAMES or word in _DEMONYMS)
-            and word not in _JOINERS
-            and not _ORG_SUFFIX.fullmatch(word)
-        ):
-            last_end = -10  # rejected below whichever test came first: skip the costly ones
+        joiner = word in _JOINERS or _ORG_SUFFIX.fullmatch(word) is not None
+        if (word in _STOP_NAMES or word in _DEMONYMS) and not joiner:
+            out.append(_Tok(m.start(), m.end(), word, poss, True, False, True))
             continue
+        skip = False
         if lang == "de" and "-" in word and word.split("-")[0] in known:
             word = word.split("-")[0]  # "Corvane-Aktie"
+            joiner = word in _JOINERS or _ORG_SUFFIX.fullmatch(word) is not None
         elif (
             lang == "de"
             and (word in (common or ()) or _DE_NOUN_SUFFIX.search(word))
             and not _DE_ORG_NEXT.match(sent, m.end())  # "die Corvane AG" is a company
         ):
-            last_end = -10
-            continue
-        lead = sent[max(0, m.start() - 30) : m.start()]
-        pt_article = lang == "pt" and re.search(r"(?:^|\s)[ao]\s+$", lead) is not None  # "a Corvane"
-        if (
-            _PLACE_PREP.search(lead, max(0, len(lead) - 20))
-            and not _SHARES_BEFORE.search(lead)
-            and not pt_article
-        ):
-            last_end = -10
-            continue
-        gap = sent[last_end : m.start()] if last_end >= 0 else None
-        joins = groups and gap is not None and gap in (" ", " & ", " de ", " of ")
-        if joins and (word in _JOINERS or _ORG_SUFFIX.fullmatch(word)):
-            groups[-1].append((m.start(), m.end(), word))
-            last_end = m.end() if not poss else -10
-            continue
-        stop = (
+            skip = True
+        if not skip:
+            lead = sent[max(0, m.start() - 30) : m.start()]
+            pt_article = lang == "pt" and _PT_ARTICLE.search(lead) is not None  # "a Corvane"
+            skip = bool(
+                _PLACE_PREP.search(lead, max(0, len(lead) - 20))
+                and not _SHARES_BEFORE.search(lead)
+                and not pt_article
+            )
+        stop = skip or (
             word in _STOP_NAMES
             or word.lower() in QUANTITY_UNITS
             or word in _DEMONYMS
@@ -680,17 +692,37 @@ def subject_of(
                 and not (m.start() == 0 and _NAME_NEXT.match(sent, m.end()))
             )
         )
-        if stop:
+        out.append(_Tok(m.start(), m.end(), word, poss, skip, joiner, stop))
+    return out
+
+
+def subject_before(toks: list[_Tok], sent: str, upto: int) -> str | None:
+    """The nearest name made of `toks` that ends before `upto`, persons left out."""
+    groups: list[list[_Tok]] = []
+    last_end = -10
+    for t in toks:
+        if t.end > upto:
+            break
+        if t.skip:
+            last_end = -10
+            continue
+        gap = sent[last_end : t.start] if last_end >= 0 else None
+        joins = groups and gap is not None and gap in (" ", " & ", " de ", " of ")
+        if joins and t.joiner:
+            groups[-1].append(t)
+            last_end = t.end if not t.poss else -10
+            continue
+        if t.stop:
             last_end = -10
             continue
         if joins:
-            groups[-1].append((m.start(), m.end(), word))
+            groups[-1].append(t)
         else:
-            groups.append([(m.start(), m.end(), word)])
-        last_end = m.end() if not poss else -10
+            groups.append([t])
+        last_end = t.end if not t.poss else -10
     for g in reversed(groups):
-        name = " ".join(w for _, _, w in g)
-        words = [w for _, _, w in g]
+        words = [t.word for t in g]
+        name = " ".join(words)
         personish = (
             2 <= len(words) <= 3
             and all(w[:1].isupper() and w[1:].islower() for w in words)
@@ -700,6 +732,9 @@ def subject_of(
             continue
         return name.rstrip(".")
     return None
+
+
+_PT_ARTICLE = re.compile(r"(?:^|\s)[ao]\s+$")
 
 
 # --------------------------------------------------------------------------- values
@@ -1126,11 +1161,15 @@ def extract_claims(article: Article) -> list[Claim]:
     known = MidsentenceNames(text)
     nouns: list[set[str] | GermanNouns] = []
     last: list[str] = []  # the organisation named most recently, for "the company"
+    tokens: dict[str, list[_Tok]] = {}
 
     def subject(sent: str, upto: int) -> str | None:
         if not nouns:  # only articles that state a value pay for the noun scan
             nouns.append(GermanNouns(text) if lang == "de" else set())
-        found = subject_of(sent, upto, known, nouns[0], lang)
+        toks = tokens.get(sent)
+        if toks is None:
+            toks = tokens[sent] = name_tokens(sent, known, nouns[0], lang)
+        found = subject_before(toks, sent, upto)
         if found is not None:
             last[:] = [found]
         elif last and _ANAPHOR.search(sent):
