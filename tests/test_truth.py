@@ -177,18 +177,19 @@ def test_a_source_that_follows_every_change_is_an_echo_and_its_repeats_weigh_les
     Base rate of following a change: 10 / 20 = 0.5. Echo's rate, shrunk with 10 chances'
     worth of the base: (10 + 10·0.5) / (10 + 10) = 0.75, so it copies with q = (0.75 - 0.5) /
     (1 - 0.5) = 0.5 and its repeated votes keep 1 - q = 0.5. b's rate 0.25 is below base: 1."""
-    from storyfold.reconcile.truth import _echo_discounts, _slots_of
+    from storyfold.reconcile.reliability import echo_discounts
+    from storyfold.reconcile.truth import slots_of
 
     b, echo = _art("b"), _art("echo")
     slots = []
     for i in range(10):
         a, v = _art(f"a{i}"), _art(f"v{i}")
         arts = {a.id: a, v.id: v, b.id: b}  # article order = date order
-        slots += _slots_of(f"A{i}", [_count(a, 1), _count(v, 2), _count(b, 1)], arts, [])[0]
+        slots += slots_of(f"A{i}", [_count(a, 1), _count(v, 2), _count(b, 1)], arts, [])[0]
     for i in range(10):
         c, w = _art(f"c{i}"), _art(f"w{i}")
         arts = {c.id: c, w.id: w, echo.id: echo}
-        slots += _slots_of(f"B{i}", [_count(c, 1), _count(w, 2), _count(echo, 2)], arts, [])[0]
-    disc = _echo_discounts(slots)
+        slots += slots_of(f"B{i}", [_count(c, 1), _count(w, 2), _count(echo, 2)], arts, [])[0]
+    disc = echo_discounts(slots)
     assert disc[0] == {b.id: 1.0}  # b repeats a0's value but is no echo
     assert disc[10] == {echo.id: 0.5}
