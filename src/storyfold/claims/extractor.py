@@ -625,7 +625,7 @@ def subject_of(
     lang: str = "en",
 ) -> str | None:
     """Nearest organisation-like name before `upto` in the sentence; persons only as no-go."""
-    return subject_before(name_tokens(sent, known, common, lang), sent, upto)
+    return subject_before(name_tokens(sent, known, common, lang, upto), sent, upto)
 
 
 class _Tok(NamedTuple):
@@ -643,12 +643,13 @@ def name_tokens(
     known: set[str] | MidsentenceNames,
     common: set[str] | GermanNouns | None = None,
     lang: str = "en",
+    upto: int | None = None,
 ) -> list[_Tok]:
-    """The capitalised tokens of a sentence with what each can be; computed once per sentence,
-    since every value of the sentence asks for its subject."""
+    """The capitalised tokens of a sentence (before `upto`) with what each can be; computed
+    once per sentence, since every value of the sentence asks for its subject."""
     out: list[_Tok] = []
     titled = _titled(sent)
-    for m in _NAME_TOKEN.finditer(sent):
+    for m in _NAME_TOKEN.finditer(sent, 0, len(sent) if upto is None else upto):
         tok = m.group(0)
         if _ELIDED.match(tok):
             rest = tok[2:]
@@ -1163,12 +1164,13 @@ def extract_claims(article: Article) -> list[Claim]:
     last: list[str] = []  # the organisation named most recently, for "the company"
     tokens: dict[str, list[_Tok]] = {}
 
-    def subject(sent: str, upto: int) -> str | None:
+    def subject(sent: str, upto: int, limit: int) -> str | None:
+        """`limit`: the start of the sentence's last value; no name after it is ever asked for."""
         if not nouns:  # only articles that state a value pay for the noun scan
             nouns.append(GermanNouns(text) if lang == "de" else set())
         toks = tokens.get(sent)
         if toks is None:
-            toks = tokens[sent] = name_tokens(sent, known, nouns[0], lang)
+            toks = tokens[sent] = name_tokens(sent, known, nouns[0], lang, limit)
         found = subject_before(toks, sent, upto)
         if found is not None:
             last[:] = [found]
@@ -1188,6 +1190,7 @@ def extract_claims(article: Article) -> list[Claim]:
         times = [t for t in times if not _is_year_of_count(sent, t, lang)]
         blocked = [(t.start, t.end) for t in times] + clock_spans(sent)
         values = _values(sent, lang, blocked)
+        limit = max([t.start for t in times] + [v.start for v in values], default=0)
         for t in times:
             claims.append(
                 Claim(
@@ -1201,7 +1204,7 @@ def extract_claims(article: Article) -> list[Claim]:
                     end=s0 + t.end,
                     surface=sent[t.start : t.end],
                     lang=article.lang,
-                    subject=subject(sent, t.start),
+                    subject=subject(sent, t.start, limit),
                     period=t.label,
                 )
             )
@@ -1244,7 +1247,7 @@ def extract_claims(article: Article) -> list[Claim]:
                     end=s0 + v.end,
                     surface=sent[v.start : v.end],
                     lang=article.lang,
-                    subject=subject(sent, v.start),
+                    subject=subject(sent, v.start, limit),
                     bound=v.bound,
                     value_high=v.value_high,
                     period=period,

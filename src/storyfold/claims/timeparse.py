@@ -304,12 +304,9 @@ TIME_WORDS = (frozenset(_FULL) - _CASED_MONTHS) | _YEAR_WORDS | _PART_WORDS
 def time_cues(text: str, low: str | None = None, words: set[str] | None = None) -> list[int]:
     """Offsets of the words that can start a time expression without a digit, in order."""
     low = text.lower() if low is None else low
-    if words is None:  # substring tests, then whole-word checks in _word_offsets: cheaper than tokenising
-        present = {w for w in TIME_WORDS if w in low}
-        cased = {w.title() for w in _CASED_MONTHS if w in low}
-    else:
-        present = TIME_WORDS.intersection(words)
-        cased = {w.title() for w in _CASED_MONTHS if w in words}
+    words = set(_WORD_RX.findall(low)) if words is None else words
+    present = TIME_WORDS.intersection(words)
+    cased = {w.title() for w in _CASED_MONTHS if w in words}
     out = _word_offsets(text, text, cased)  # "May", not "may"
     out += _word_offsets(text, low, present)
     if "l'an" in low or "l’an" in low:
@@ -428,7 +425,7 @@ def find_times(text: str, ref: date | None, ref_year_only: bool = False) -> list
         return mo
 
     any_month = has_month or not words.isdisjoint(MONTHS)
-    wins = _month_windows(text) if any_month else []
+    wins = _month_windows(text, low, words) if any_month else []
     has_numdate = has_digit and _NUMDATE_RX.search(text) is not None
     for rx in _DAY_RXS if has_digit else ():
         if not (any_month if "m" in rx.groupindex else has_numdate):
