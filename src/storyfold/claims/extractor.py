@@ -1157,8 +1157,12 @@ def extract_claims(article: Article) -> list[Claim]:
     ref: date | None = article.published
     year_only = False
     if ref is None:
-        ref = infer_reference(text, low)
+        words = set(_TOKEN.findall(low))
+        ref = infer_reference(text, low, words)
         year_only = True
+        cues = time_cues(text, low, words)
+    else:
+        cues = time_cues(text, low)
     known = MidsentenceNames(text)
     nouns: list[set[str] | GermanNouns] = []
     last: list[str] = []  # the organisation named most recently, for "the company"
@@ -1181,7 +1185,6 @@ def extract_claims(article: Article) -> list[Claim]:
     claims: list[Claim] = []
     # A sentence without a digit and without a month or year word states no value and no
     # time; most sentences are such, and skipping them is most of the extraction speed.
-    cues = time_cues(text, low)
     for s0, s1 in sentences(text):
         if _DIGIT.search(text, s0, s1) is None and bisect_left(cues, s0) == bisect_left(cues, s1):
             continue

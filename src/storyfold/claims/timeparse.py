@@ -345,8 +345,7 @@ _L_AN_RX = re.compile(r"(?<!\w)l['’]an(?!\w)", re.IGNORECASE)
 def _month_windows(text: str, low: str | None = None, words: set[str] | None = None) -> list[tuple[int, int]]:
     """Stretches of `text` around month-name tokens, merged, wide enough for any month pattern."""
     low = text.lower() if low is None else low
-    # substring tests, then whole-word checks in _word_offsets: cheaper than tokenising
-    present = {w for w in MONTHS if w in low} if words is None else MONTHS.keys() & words
+    present = MONTHS.keys() & (set(_WORD_RX.findall(low)) if words is None else words)
     wins: list[tuple[int, int]] = []
     for pos in sorted(_word_offsets(text, low, present)):
         lo, hi = max(0, pos - 40), pos + 60
