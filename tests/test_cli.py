@@ -66,7 +66,13 @@ def test_export_jsonl_and_parquet(seeds_db, tmp_path):
     assert result.exit_code == 0, result.output
     records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     types = {r["type"] for r in records}
-    assert {"story", "article", "relation", "claim", "fact"} <= types
+    assert {"story", "article", "relation", "claim", "fact", "source"} <= types
+    sources = {r["source"]: r for r in records if r["type"] == "source"}
+    # no outlets, so each file is a voice; 002 (the translation of 000) speaks as 000's voice
+    assert sorted(s[:3] for s in sources) == ["000", "001", "003", "004"]
+    # 001 states the "US$ 10 million" outlier against everyone else: it ranks last
+    worst = min(sources.values(), key=lambda r: r["reliability"])
+    assert worst["source"].startswith("001_") and worst["n_claims"] >= 1
     story_ids = {r["id"] for r in records if r["type"] == "story"}
     assert all(r["story_id"] in story_ids for r in records if r["type"] == "article")
     pq_dir = tmp_path / "pq"
@@ -76,6 +82,7 @@ def test_export_jsonl_and_parquet(seeds_db, tmp_path):
     assert result.exit_code == 0, result.output
     n_rows = sum(pq.read_table(f).num_rows for f in pq_dir.glob("*.parquet"))
     assert n_rows == len(records)
+    assert pq.read_table(pq_dir / "source.parquet").num_rows == len(sources)
 
 
 def test_sources_shows_reliability(seeds_db):

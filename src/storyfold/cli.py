@@ -195,12 +195,12 @@ def export(
     ),
     format: Annotated[ExportFormat, typer.Option("--format", "-f")] = ExportFormat.jsonl,
 ) -> None:
-    """Everything as records: story, article (with its story id), relation, claim, fact."""
+    """Everything as records: story, article (with its story id), relation, claim, fact, source."""
     from storyfold.present.export import export_records, write_jsonl, write_parquet
 
     with _open(db, readonly=True) as lib:
         briefs = (lib.brief(sid) for sid in lib.store.story_ids())
-        records = export_records(b for b in briefs if b is not None)
+        records = export_records((b for b in briefs if b is not None), lib.reliability())
         n = (
             write_jsonl(records, out_path)
             if format is ExportFormat.jsonl

@@ -1,4 +1,4 @@
-"""Everything as flat records: story, article, relation, claim, fact (JSONL or Parquet)."""
+"""Everything as flat records: story, article, relation, claim, fact, source (JSONL or Parquet)."""
 
 from __future__ import annotations
 
@@ -7,14 +7,20 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from storyfold.model import StoryBrief
-from storyfold.present.report import article_dict, claim_dict, relation_dict
+from storyfold.model import SourceReliability, StoryBrief
+from storyfold.present.report import article_dict, claim_dict, relation_dict, reliability_dict
 
-RECORD_TYPES = ("story", "article", "relation", "claim", "fact")
+RECORD_TYPES = ("story", "article", "relation", "claim", "fact", "source")
 
 
-def export_records(briefs: Iterable[StoryBrief]) -> Iterator[dict[str, Any]]:
-    """One dict per record, each with "type"; articles, relations, claims, facts carry story_id."""
+def export_records(
+    briefs: Iterable[StoryBrief], sources: Iterable[SourceReliability] = ()
+) -> Iterator[dict[str, Any]]:
+    """One dict per record, each with "type"; articles, relations, claims, facts carry story_id.
+
+    `sources` (the store's per-source reliability) come last, one "source" record each, so a
+    dataset built from the export can weigh facts by who states them without the store.
+    """
     for brief in briefs:
         s = brief.story
         article_ids = list(s.article_ids) or [a.id for a in brief.articles]
@@ -56,6 +62,8 @@ def export_records(briefs: Iterable[StoryBrief]) -> Iterator[dict[str, Any]]:
                 "conflicting_article_ids": [a for v in f.conflicting for a in v.article_ids],
                 "conflicting_values": [v.display for v in f.conflicting],
             }
+    for r in sources:
+        yield {"type": "source", **reliability_dict(r)}
 
 
 def write_jsonl(records: Iterable[dict[str, Any]], path: str | Path) -> int:
