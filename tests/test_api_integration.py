@@ -61,3 +61,30 @@ def test_writes_need_the_token_and_hostile_text_is_escaped(client):
     new = next(s for s in items if "Harbour" in s["title"])
     page = client.get(f"/stories/{new['id']}").text
     assert "<script>alert" not in page and "<img src=x" not in page
+
+
+def test_an_oversized_post_is_refused_before_it_is_parsed(client, monkeypatch):
+    import storyfold.present.api as api
+
+    monkeypatch.setattr(api, "MAX_BODY", 1000)
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    big = [{"title": "Harbour strike", "text": "Dock workers struck. " * 100}]
+    r = client.post("/api/articles", json=big, headers=auth)
+    assert r.status_code == 413
+    # chunked, with no Content-Length to trust: the stream is still counted
+    r = client.post("/api/articles", content=iter([b"[", b" " * 2000, b"]"]), headers=auth)
+    assert r.status_code == 413
+    assert len(client.get("/api/stories").json()["stories"]) == 1  # nothing was stored
+
+
+def test_an_internal_error_keeps_the_security_headers():
+    class Broken:
+        def list_stories(self, **_kw):
+            raise RuntimeError("disk on fire at /secret/path")
+
+    with TestClient(create_app(Broken()), raise_server_exceptions=False) as c:
+        r = c.get("/api/stories")
+    assert r.status_code == 500
+    assert "/secret/path" not in r.text and "disk on fire" not in r.text
+    assert "default-src 'none'" in r.headers["content-security-policy"]
+    assert r.headers["x-content-type-options"] == "nosniff"

@@ -10,6 +10,7 @@ endpoints in a thread pool.
 from __future__ import annotations
 
 import hmac
+import json
 import threading
 from typing import Any
 
@@ -24,6 +25,7 @@ CSP = (
     "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
 MAX_LIMIT = 500
+MAX_BODY = 32 * 1024 * 1024  # a POST larger than this is refused (413) before it is parsed
 
 
 def create_app(library: Any, token: str | None = None) -> FastAPI:
@@ -36,7 +38,10 @@ def create_app(library: Any, token: str | None = None) -> FastAPI:
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):  # noqa: ANN001, ANN202
-        response = await call_next(request)
+        try:
+            response = await call_next(request)
+        except Exception:  # an unexpected error still answers with the headers, and no traceback
+            response = JSONResponse({"detail": "internal error"}, status_code=500)
         response.headers["Content-Security-Policy"] = CSP
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers.setdefault("Referrer-Policy", "no-referrer")
@@ -142,8 +147,16 @@ def create_app(library: Any, token: str | None = None) -> FastAPI:
                 status_code=401,
                 headers={"WWW-Authenticate": "Bearer"},
             )
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > MAX_BODY:
+            return JSONResponse({"detail": f"body over {MAX_BODY} bytes"}, status_code=413)
+        raw = bytearray()
+        async for chunk in request.stream():  # a missing or false Content-Length is no way around it
+            raw += chunk
+            if len(raw) > MAX_BODY:
+                return JSONResponse({"detail": f"body over {MAX_BODY} bytes"}, status_code=413)
         try:
-            body = await request.json()
+            body = json.loads(raw)
         except ValueError:
             return JSONResponse({"detail": "body must be JSON"}, status_code=400)
         docs = body.get("documents") if isinstance(body, dict) else body
