@@ -491,23 +491,11 @@ _ORG_SUFFIX = re.compile(
 )
 
 
-def _capitalised_midsentence(text: str) -> set[str]:
-    toks = text.split()
-    out: set[str] = set()
-    for prev, tok in zip(toks, toks[1:], strict=False):
-        if prev.endswith((".", "!", "?", ":", "»", '"', "”")):
-            continue
-        if (prev[:1].islower() or prev[:1].isdigit() or prev.endswith((",", ";"))) and tok[:1].isupper():
-            word = re.match(r"[\w\-&]+", tok)
-            if word:
-                out.add(word.group(0))
-    return out
-
-
 class MidsentenceNames:
-    """The words of `text` written capitalised in mid-sentence, as `_capitalised_midsentence`
-    would collect them, but answered per word on demand: an article asks about a handful of
-    words, and scanning every token of it up front cost more than the rest of the extraction.
+    """Is a word written capitalised in mid-sentence somewhere in `text` (after a lower-case or
+    digit-initial word, or after a comma)? Then it is a name even at a sentence start.
+    Answered per word on demand: an article asks about a handful of words, and scanning every
+    token of it up front cost more than the rest of the extraction.
     """
 
     def __init__(self, text: str) -> None:
@@ -542,10 +530,6 @@ class MidsentenceNames:
         return False
 
 
-_DE_DETERMINER = re.compile(
-    r"\b(?i:der|die|das|den|dem|des|ein|eine|einer|eines|einem|einen|kein\w*|dies\w*|sein\w*|ihr\w*|"
-    r"unser\w*|zur|zum|im|am|vom|beim|ins)\s+(?:[a-zäöüß][\w\-]*\s+){0,2}([A-ZÄÖÜ][\w\-]*)"
-)
 _DE_NOUN_SUFFIX = re.compile(
     r"(?:ung|heit|keit|tät|ion|schaft|ment|nis|tum|chen|jahr|hälfte|zellen|werk|börse|aktie|markt)$", re.I
 )
@@ -558,13 +542,6 @@ _SHARES_BEFORE = re.compile(
 )
 
 
-def _common_nouns(text: str, lang: str) -> set[str]:
-    """German capitalises every noun: words seen after a determiner are nouns, not names."""
-    if lang != "de":
-        return set()
-    return {m[1] for m in _DE_DETERMINER.finditer(text)}
-
-
 _DE_DET_BEFORE = re.compile(
     r"\b(?i:der|die|das|den|dem|des|ein|eine|einer|eines|einem|einen|kein\w*|dies\w*|sein\w*|ihr\w*|"
     r"unser\w*|zur|zum|im|am|vom|beim|ins)\s+(?:[a-zäöüß][\w\-]*\s+){0,2}$"
@@ -575,9 +552,9 @@ _DE_TOKEN = re.compile(r"[\w\-]+")
 
 
 class GermanNouns:
-    """`_common_nouns` answered per word on demand: is `word` seen right after a determiner
-    (up to two lower-case words between)? Scanning the whole article for every determiner
-    cost more than the handful of words a German article asks about."""
+    """German capitalises every noun: a word seen right after a determiner (up to two
+    lower-case words between) is a noun, not a name. Answered per word on demand: scanning the
+    whole article for every determiner cost more than the few words an article asks about."""
 
     def __init__(self, text: str) -> None:
         self.text = text
