@@ -1,4 +1,5 @@
-"""Refit the cluster link model on the ECB+ train topics: same as `python -m storyfold.cluster.fit`."""
+"""Refit the cluster link model (ECB+ train topics, NewsWCL50, Gedikli; never ECB+ dev):
+same as `python -m storyfold.cluster.fit`."""
 
 from storyfold.cluster.fit import main
 
