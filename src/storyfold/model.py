@@ -135,6 +135,7 @@ class Assignment:
     story_id: str
     score: float  # model probability of the join; 1.0 for a new story's founder
     new_story: bool
+    merged: tuple[str, ...] = ()  # stories folded into story_id by this article (their ids are gone)
 
 
 @dataclass(frozen=True)

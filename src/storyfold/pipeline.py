@@ -181,6 +181,9 @@ class Library:
                     claims = []
                 relations = fold.add(art)
                 assignment = cluster.assign(art, relations)
+                for gone in assignment.merged:  # two stories this article showed to be one
+                    self.store.merge_story(gone, assignment.story_id)
+                    report.stories_touched.discard(gone)
                 self.store.put_article(art, assignment.story_id, assignment.score)
                 self.store.put_relations(relations)
                 self.store.put_claims(claims)

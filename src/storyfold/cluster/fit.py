@@ -7,7 +7,8 @@ How: stream the train articles in benchmark order with the *gold* story assignme
 label a row 1 when the candidate is the article's gold story, and fit a logistic regression
 (scikit-learn, needed only here). Then two rounds of rows from the model's own greedy stream
 (DAgger-style: at run time stories are the model's fragments, not gold stories) and a refit.
-The join threshold is chosen by replaying the greedy stream. By default (the shipped model)
+The join threshold is chosen by replaying the greedy stream, then the merge threshold (an
+article this likely in a second story merges the two) the same way with the join threshold fixed. By default (the shipped model)
 NewsWCL50 and Gedikli join ECB+ train in the rows and in the threshold choice (see `fit`), so
 their benchmark figures are in-sample; ECB+ dev topics are never read. `--embed` fits the
 weights used when the optional encoder is active (link_model_embed.json).
@@ -121,19 +122,31 @@ def fit(
         base = LinkModel(tuple(float(w) for w in lr.coef_[0]), float(lr.intercept_[0]), 0.5)
     gold = {g.article.id: g.label for g in train}
     gold_wcl = {g.article.id: g.label for g in wcl}
+
+    def score(m: LinkModel) -> list[float]:
+        out = [bcubed(stream(train, m, settings), gold).f1]
+        if extra:
+            out.append(bcubed(stream(wcl, m, settings), gold_wcl).f1)
+            out.append(pair_labels(stream(ged, m, settings), ged_pairs).f1)
+        return [round(x, 4) for x in out]
+
     best = (-1.0, 0.5)
     table = {}
     for t in [i / 20 for i in range(18, 1, -1)]:  # from high to low: ties keep the stricter one
-        m = LinkModel(base.weights, base.bias, t)
-        scores = [bcubed(stream(train, m, settings), gold).f1]
-        if extra:
-            scores.append(bcubed(stream(wcl, m, settings), gold_wcl).f1)
-            scores.append(pair_labels(stream(ged, m, settings), ged_pairs).f1)
-        table[t] = [round(x, 4) for x in scores]
-        f = sum(scores) / len(scores)
+        table[t] = score(LinkModel(base.weights, base.bias, t))
+        f = sum(table[t]) / len(table[t])
         if f > best[0]:
             best = (f, t)
-    model = LinkModel(base.weights, base.bias, best[1])
+    # Then the merge threshold (see StoryClusterer.assign), on the same criterion, from "never"
+    # down: a merge is kept only when it beats the join threshold alone.
+    best_merge: tuple[float, float | None] = (best[0], None)
+    merge_table = {}
+    for mt in [i / 20 for i in range(19, 9, -1)]:
+        merge_table[mt] = score(LinkModel(base.weights, base.bias, best[1], mt))
+        f = sum(merge_table[mt]) / len(merge_table[mt])
+        if f > best_merge[0] + 1e-9:
+            best_merge = (f, mt)
+    model = LinkModel(base.weights, base.bias, best[1], best_merge[1])
     meta = {
         "train": "ECB+ topics 1-35 minus dev {2,5,12,18,21,23,34,35}"
         + (" + NewsWCL50 + Gedikli (rows and threshold)" if extra else ""),
@@ -145,7 +158,8 @@ def fit(
         if extra
         else "ECB+ train BCubed F1",
         "threshold_sweep": {str(k): v for k, v in table.items()},
-        "train_score": round(best[0], 4),
+        "merge_threshold_sweep": {str(k): v for k, v in merge_table.items()},
+        "train_score": round(best_merge[0], 4),
     }
     return model, meta
 
@@ -184,7 +198,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     a.out = a.out or (EMBED_MODEL_PATH if a.embed else MODEL_PATH)
     model, meta = fit(a.data, not a.ecb_only, settings, a.rounds)
     model.save(a.out, **meta)
-    print(f"wrote {a.out}: threshold {model.threshold}, {meta}")
+    print(f"wrote {a.out}: threshold {model.threshold}, merge {model.merge_threshold}, {meta}")
     for f, w in zip(FEATURES, model.weights, strict=True):
         print(f"  {f:10s} {w:+.3f}")
     print(f"  {'bias':10s} {model.bias:+.3f}")

@@ -35,6 +35,8 @@ class LinkModel:
     weights: tuple[float, ...]
     bias: float
     threshold: float
+    # an article at least this likely in a second live story too merges the two (None: never)
+    merge_threshold: float | None = None
 
     def prob(self, x: tuple[float, ...]) -> float:
         z = self.bias + sum(w * v for w, v in zip(self.weights, x, strict=True))
@@ -43,13 +45,20 @@ class LinkModel:
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> LinkModel:
         d = json.loads(path.read_text())
-        return cls(tuple(float(d["weights"][f]) for f in FEATURES), float(d["bias"]), float(d["threshold"]))
+        merge = d.get("merge_threshold")
+        return cls(
+            tuple(float(d["weights"][f]) for f in FEATURES),
+            float(d["bias"]),
+            float(d["threshold"]),
+            None if merge is None else float(merge),
+        )
 
     def save(self, path: Path = MODEL_PATH, **meta: object) -> None:
         d = {
             "weights": dict(zip(FEATURES, self.weights, strict=True)),
             "bias": self.bias,
             "threshold": self.threshold,
+            "merge_threshold": self.merge_threshold,
             **meta,
         }
         path.write_text(json.dumps(d, indent=2) + "\n")

@@ -289,6 +289,13 @@ class Store:
             ),
         )
 
+    def merge_story(self, old: str, into: str) -> None:
+        """Move a story's articles into another (the clusterer merged them); the old one is gone."""
+        self.db.execute("UPDATE articles SET story_id = ? WHERE story_id = ?", (into, old))
+        self.db.execute("DELETE FROM facts WHERE story_id = ?", (old,))
+        self.touch_story(old)
+        self.touch_story(into)
+
     def put_facts(self, story_id: str, facts: Sequence[Fact]) -> None:
         self.db.execute("DELETE FROM facts WHERE story_id = ?", (story_id,))
         self.db.executemany(
