@@ -54,7 +54,12 @@ LANGS = {"en", "fr", "es", "de", "it", "pt"}
 
 # --------------------------------------------------------------------------- sentences
 
-_BOUNDARY = re.compile(r"(?<=[.!?…])[\"”»’]?\s+(?=[\"“«¿¡‘]?[A-ZÀ-Ý0-9])|\n\s*\n?|(?<=[.!?])[\"”»]\s*(?=\S)")
+# The punctuation is matched (not looked behind at) so the pattern starts with a character set,
+# which lets the regex engine skip ahead to candidate positions instead of trying every one;
+# the boundary itself is group "b" or "c" (or the whole match for a blank line).
+_BOUNDARY = re.compile(
+    r"[.!?…](?P<b>[\"”»’]?\s+(?=[\"“«¿¡‘]?[A-ZÀ-Ý0-9]))|\n\s*\n?|[.!?](?P<c>[\"”»]\s*(?=\S))"
+)
 _ABBREV = re.compile(
     r"(?:\b(?:Mr|Mrs|Ms|Dr|St|Inc|Corp|Co|Ltd|No|vs|etc|M|Mme|Sr|Sra|Hr|Fr|U\.S|e\.g|i\.e|Mrd|Mio|Mia|Bio|Tsd|ca|Nr|bzw|Mds|env|approx|Jan|Feb|Aug|Sept|Oct|Nov|Dec)\.)$"
 )
@@ -68,15 +73,17 @@ def sentences(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = 0
     for m in _BOUNDARY.finditer(text):
-        inline = m.group(0).strip() == "" and "\n" not in m.group(0)
+        b0 = m.start("b") if m["b"] is not None else m.start("c") if m["c"] is not None else m.start()
+        gap = text[b0 : m.end()]
+        inline = gap.strip() == "" and "\n" not in gap
         # only the end of the sentence so far can hold the abbreviation (no quadratic rescans)
-        if inline and _ABBREV.search(text, max(start, m.start() - 12), m.start()):
+        if inline and _ABBREV.search(text, max(start, b0 - 12), b0):
             continue
-        if inline and _DE_ORDINAL_DATE.search(text, max(start, m.start() - 4), m.start()):
+        if inline and _DE_ORDINAL_DATE.search(text, max(start, b0 - 4), b0):
             nxt = _WORD.match(text, m.end())
             if nxt and (nxt.group(0).lower() in MONTHS or nxt.group(0).lower() in _DE_ORDINAL_NOUNS):
                 continue  # "am 11. Oktober", "im 1. Quartal": an ordinal, not the end of a sentence
-        spans.append((start, m.start()))
+        spans.append((start, b0))
         start = m.end()
     spans.append((start, len(text)))
     out = []
@@ -729,12 +736,18 @@ _GROUPED = re.compile(r"\d{1,3}(?:[,. \u00a0\u202f\u2009]\d{3})+")
 _AND_A_HALF = re.compile(r"\s+(?:et\s+demie?|y\s+medio|e\s+mezzo|e\s+meio|and\s+a\s+half)(?!\w)", re.I)
 
 
+@lru_cache(maxsize=16)
+def _second_number_regex(lang: str) -> re.Pattern[str]:
+    """The number pattern without its left guard, for the high end of "3-5 million"."""
+    return re.compile(number_regex(lang).pattern.replace(r"(?<![\w.,:/\-])", "", 1))
+
+
 def _values(sent: str, lang: str, blocked: list[tuple[int, int]]) -> list[Value]:
     num_rx = number_regex(lang)
     sc_rx = scale_regex(lang)
     out: list[Value] = []
     prev_count: Value | None = None
-    second_rx = re.compile(num_rx.pattern.replace(r"(?<![\w.,:/\-])", "", 1))
+    second_rx = _second_number_regex(lang)
     consumed = 0
     for m in num_rx.finditer(sent):
         s, e = m.start(), m.end()
@@ -979,11 +992,14 @@ def _nearest_trigger(sent: str, lo: int, hi: int, kinds: list[tuple[re.Pattern[s
         before: list[tuple[int, str]] = []
         after: list[tuple[int, str]] = []
         for rx, key in kinds:
-            for m in rx.finditer(sent, a, b):
-                if m.end() <= lo:
-                    before.append((lo - m.end(), key))
-                elif m.start() >= hi:
-                    after.append((m.start() - hi, key))
+            # the sentence's matches that lie in [a, b): no trigger spans a clause break
+            for ms, me in lx.spans(rx, sent):
+                if ms < a or me > b:
+                    continue
+                if me <= lo:
+                    before.append((lo - me, key))
+                elif ms >= hi:
+                    after.append((ms - hi, key))
                 else:
                     before.append((0, key))
         if before:

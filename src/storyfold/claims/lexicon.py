@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 
 def _rx(p: str) -> re.Pattern[str]:
@@ -79,14 +80,21 @@ EMPLOYEES_VERB = _rx(
 )
 
 
+@lru_cache(maxsize=8192)
+def spans(rx: re.Pattern[str], text: str) -> tuple[tuple[int, int], ...]:
+    """Where rx matches in text. Memoised: a sentence with several values asks about the same
+    trigger families once per value, and the case-insensitive alternations are costly to run."""
+    return tuple(m.span() for m in rx.finditer(text))
+
+
 def near(rx: re.Pattern[str], text: str, lo: int, hi: int) -> int | None:
     """Distance from [lo, hi) to the nearest match of rx in text (None when absent)."""
     best = None
-    for m in rx.finditer(text):
-        if m.end() <= lo:
-            d = lo - m.end()
-        elif m.start() >= hi:
-            d = m.start() - hi
+    for s, e in spans(rx, text):
+        if e <= lo:
+            d = lo - e
+        elif s >= hi:
+            d = s - hi
         else:
             d = 0
         if best is None or d < best:

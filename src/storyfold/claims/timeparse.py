@@ -370,6 +370,21 @@ def _scan(rx: re.Pattern[str], text: str, wins: list[tuple[int, int]]) -> list[r
     return out
 
 
+def _numdate_windows(text: str) -> list[tuple[int, int]]:
+    """Stretches of `text` around "3.5", "2021-10", "22/11": every numeric date (ISO, dotted,
+    slashed; ten characters at most) holds such a digit-separator-digit triple, so its match lies
+    in that triple's window. The numeric date patterns start with a look-behind and are costly
+    to try at every position of a long article."""
+    wins: list[tuple[int, int]] = []
+    for m in _NUMDATE_RX.finditer(text):
+        lo, hi = max(0, m.start() - 12), m.start() + 16
+        if wins and lo <= wins[-1][1]:
+            wins[-1] = (wins[-1][0], hi)
+        else:
+            wins.append((lo, hi))
+    return wins
+
+
 def _month(word: str) -> int | None:
     return MONTHS.get(word.lower().rstrip("."))
 
@@ -425,11 +440,11 @@ def find_times(text: str, ref: date | None, ref_year_only: bool = False) -> list
 
     any_month = has_month or not words.isdisjoint(MONTHS)
     wins = _month_windows(text, low, words) if any_month else []
-    has_numdate = has_digit and _NUMDATE_RX.search(text) is not None
+    num_wins = _numdate_windows(text) if has_digit else []
     for rx in _DAY_RXS if has_digit else ():
-        if not (any_month if "m" in rx.groupindex else has_numdate):
+        if not (any_month if "m" in rx.groupindex else num_wins):
             continue
-        for m in _scan(rx, text, wins) if "m" in rx.groupindex else rx.finditer(text):
+        for m in _scan(rx, text, wins if "m" in rx.groupindex else num_wins):
             try:
                 mo = int(m["mm"]) if "mm" in rx.groupindex and m["mm"] else month_ok(m)
                 if mo is None:
@@ -553,11 +568,11 @@ def _full_dates(text: str, low: str | None = None, words: set[str] | None = None
     wins = _month_windows(text, low, words)
     out: list[date] = []
     taken: list[tuple[int, int]] = []
-    has_numdate = _NUMDATE_RX.search(text) is not None
+    num_wins = _numdate_windows(text)
     for rx in _DAY_RXS:
-        if not (wins if "m" in rx.groupindex else has_numdate):
+        if not (wins if "m" in rx.groupindex else num_wins):
             continue
-        for m in _scan(rx, text, wins) if "m" in rx.groupindex else rx.finditer(text):
+        for m in _scan(rx, text, wins if "m" in rx.groupindex else num_wins):
             try:
                 mo = int(m["mm"]) if "mm" in rx.groupindex and m["mm"] else _month_checked(m["m"])
                 if mo is None:
