@@ -39,6 +39,7 @@ from storyfold.claims.numparse import (
     per_canon,
     scale_regex,
     scale_value,
+    second_number_regex,
 )
 from storyfold.claims.timeparse import (
     MONTHS,
@@ -736,10 +737,43 @@ _GROUPED = re.compile(r"\d{1,3}(?:[,. \u00a0\u202f\u2009]\d{3})+")
 _AND_A_HALF = re.compile(r"\s+(?:et\s+demie?|y\s+medio|e\s+mezzo|e\s+meio|and\s+a\s+half)(?!\w)", re.I)
 
 
-@lru_cache(maxsize=16)
-def _second_number_regex(lang: str) -> re.Pattern[str]:
-    """The number pattern without its left guard, for the high end of "3-5 million"."""
-    return re.compile(number_regex(lang).pattern.replace(r"(?<![\w.,:/\-])", "", 1))
+def _prev_token(sent: str, lead: int, s: int) -> tuple[int, str] | None:
+    """The token right before a number and one space: `(\\S+)\\s$` searched in sent[lead:s],
+    without trying that pattern at each of the 80 positions before every number."""
+    if s - lead < 2 or sent.find("\n", lead, s) >= 0:  # "$" may stop before a newline: the regex
+        m = _PREV_TOKEN.search(sent, lead, s)
+        return (m.start(1), m[1]) if m else None
+    if not sent[s - 1].isspace() or sent[s - 2].isspace():
+        return None
+    i = s - 2
+    while i > lead and not sent[i - 1].isspace():
+        i -= 1
+    return i, sent[i : s - 1]
+
+
+_BOUND_SPACES = " \u00a0\u202f\u2009"
+
+
+def _bound_before(before: str) -> re.Match[str] | None:
+    """`BOUND_RE.search(before, len(before) - 30)`, tried only where a word can start (after a
+    space or "(") and only when `before` ends in a space, as every match does."""
+    n = len(before)
+    if not n or (before[-1] not in _BOUND_SPACES and before[-1] != "\n"):
+        return None
+    lo = max(0, n - 30)
+    if before[-1] == "\n":
+        return BOUND_RE.search(before, lo)
+    for p in range(lo, n):
+        if p == 0 or before[p - 1].isspace() or before[p - 1] == "(":
+            m = BOUND_RE.match(before, p)
+            if m:
+                return m
+    return None
+
+
+_PAREN_NOTE = re.compile(r"^\s*\([^)]{1,12}\)")
+_GLUED_M = re.compile(r"(?i)m\b")
+_OF_NOUN = re.compile(r"^\s+(?:of|de|d['’]|von|di)\s+[^\W\d][^,;.()]{0,30}?(?=\s+\S+\s+\S+|\s+\S+)")
 
 
 def _values(sent: str, lang: str, blocked: list[tuple[int, int]]) -> list[Value]:
@@ -747,17 +781,17 @@ def _values(sent: str, lang: str, blocked: list[tuple[int, int]]) -> list[Value]
     sc_rx = scale_regex(lang)
     out: list[Value] = []
     prev_count: Value | None = None
-    second_rx = _second_number_regex(lang)
+    second_rx = second_number_regex(lang)
     consumed = 0
     for m in num_rx.finditer(sent):
         s, e = m.start(), m.end()
         if s < consumed or any(not (e <= a or s >= b) for a, b in blocked):
             continue
         lead = max(0, s - 80)
-        prev = _PREV_TOKEN.search(sent, lead, s)
+        prev = _prev_token(sent, lead, s)
         if (
             prev
-            and prev.start(1) > 0
+            and prev[0] > 0
             and _PRODUCT_NAME.fullmatch(prev[1])
             and prev[1] not in _STOP_NAMES
             and prev[1].lower() not in MONTHS
@@ -802,7 +836,7 @@ def _values(sent: str, lang: str, blocked: list[tuple[int, int]]) -> list[Value]
             start = s - (len(before) - pre_cur.start("cur"))
             before = sent[max(0, start - 40) : start]
         bound = Bound.EQ
-        bm = BOUND_RE.search(before, max(0, len(before) - 30))  # "in excess of", "alrededor de"
+        bm = _bound_before(before)  # "in excess of", "alrededor de"
         if bm:
             bound = bound_of(bm["bound"].strip())
             start = start - (len(before) - bm.start("bound"))
@@ -820,7 +854,7 @@ def _values(sent: str, lang: str, blocked: list[tuple[int, int]]) -> list[Value]
                 v += scale / 2
                 end = half.end()
             rest = sent[end:]
-        elif re.match(r"(?i)m\b", rest) and kind is ValueKind.MONEY:
+        elif kind is ValueKind.MONEY and _GLUED_M.match(rest):
             v *= 1e6
             low = low * 1e6 if low is not None else None
             end += 1
@@ -854,14 +888,14 @@ def _values(sent: str, lang: str, blocked: list[tuple[int, int]]) -> list[Value]
             noun_end = end
             rest = sent[end:]
         per = None
-        rest = re.sub(r"^\s*\([^)]{1,12}\)", lambda m: " " * len(m.group(0)), rest)
+        rest = _PAREN_NOTE.sub(lambda m: " " * len(m.group(0)), rest)
         pr = PER_RE.match(rest)
         if pr and kind is not ValueKind.PERCENT:
             per = per_canon(pr["u1"] or pr["u2"])
             end += pr.end()
         elif kind is not ValueKind.PERCENT:
             # "40 GWh of battery cells a year", "40 GWh de cellules de batterie par an"
-            om = re.match(r"^\s+(?:of|de|d['’]|von|di)\s+[^\W\d][^,;.()]{0,30}?(?=\s+\S+\s+\S+|\s+\S+)", rest)
+            om = _OF_NOUN.match(rest)
             if om:
                 for k in range(om.end(), min(len(rest), om.end() + 40)):
                     if rest[k] in ",;.(":

@@ -16,14 +16,36 @@ _GROUP_SEPS = {
 }
 
 
-@cache
-def number_regex(lang: str) -> re.Pattern[str]:
-    """A number token: grouped thousands first, then a plain decimal."""
-    seps = re.escape(_GROUP_SEPS["en"] if lang not in ROMANCE_GERMANIC else _GROUP_SEPS["default"])
-    return re.compile(
-        rf"(?<![\w.,:/\-])(?:\d{{1,3}}(?P<sep>[{seps}])\d{{3}}(?:(?P=sep)\d{{3}})*(?:[.,]\d+)?"
+def _number_body(seps: str) -> str:
+    return (
+        rf"(?:\d{{1,3}}(?P<sep>[{seps}])\d{{3}}(?:(?P=sep)\d{{3}})*(?:[.,]\d+)?"
         rf"|\d+(?:[.,]\d+)?)(?![\d])"
     )
+
+
+def _seps(lang: str) -> str:
+    return re.escape(_GROUP_SEPS["en"] if lang not in ROMANCE_GERMANIC else _GROUP_SEPS["default"])
+
+
+@cache
+def number_regex(lang: str) -> re.Pattern[str]:
+    """A number token: grouped thousands first, then a plain decimal, not glued to a word.
+
+    Written to start with a digit and test what precedes it right after (the same matches as a
+    look-behind first): a pattern that starts with a character class lets the regex engine jump
+    from digit to digit instead of trying every position of the sentence.
+    """
+    seps = _seps(lang)
+    return re.compile(
+        rf"\d(?<![\w.,:/\-]\d)(?:\d{{0,2}}(?P<sep>[{seps}])\d{{3}}(?:(?P=sep)\d{{3}})*(?:[.,]\d+)?"
+        rf"|\d*(?:[.,]\d+)?)(?![\d])"
+    )
+
+
+@cache
+def second_number_regex(lang: str) -> re.Pattern[str]:
+    """The number token anywhere (no left guard): the high end of "3-5 million", "$2m-$3m"."""
+    return re.compile(_number_body(_seps(lang)))
 
 
 def parse_number(token: str, lang: str) -> float:
