@@ -90,3 +90,27 @@ def test_pipeline_store_follows_a_merge(tmp_path, monkeypatch):
     with pipeline.Library(tmp_path / "m.db") as again:  # a restart rebuilds the merged story
         again.ingest_documents([{"text": long(W_B, 9), "lang": "en"}])
         assert again.store.story_ids() == ids and len(again.store.story_article_ids(ids[0])) == 4
+
+
+def test_merge_recovers_split_ecb_stories(shared_data):
+    """ECB+ topics 1, 4 and 9 (train topics): without merging, the Tara Reid rehab story (1ecb)
+    splits into fragments of 12, 5 and 1 articles; merging must join fragments (BCubed recall
+    up by a clear margin, F1 up) without joining Reid's story with Lindsay Lohan's (1ecbplus)."""
+    from storyfold.cluster import bcubed
+    from storyfold.cluster.data import ecbplus
+
+    docs = ecbplus(shared_data, {1, 4, 9})
+    gold = {g.article.id: g.label for g in docs}
+    got = {}
+    for merge in (1.01, None):  # 1.01: never (p <= 1); None: the fitted merge threshold
+        c = StoryClusterer(ClusterSettings(merge_threshold=merge))
+        for g in docs:
+            c.assign(g.article)
+        got[merge] = c.labels()
+    never, fitted = bcubed(got[1.01], gold), bcubed(got[None], gold)
+    assert fitted.recall >= never.recall + 0.1 and fitted.f1 > never.f1
+    pred = got[None]
+    reid = {pred[g.article.id] for g in docs if g.label == "1ecb"}
+    lohan = {pred[g.article.id] for g in docs if g.label == "1ecbplus"}
+    assert not reid & lohan
+    assert len(reid) < len({got[1.01][g.article.id] for g in docs if g.label == "1ecb"})
