@@ -545,6 +545,24 @@ _DE_ORG_NEXT = re.compile(r"\s+(?:AG|SE|GmbH|KGaA|Holding|Gruppe|Group)\b")
 _PLACE_PREP = re.compile(
     r"(?:^|\s)(?:in|at|near|from|à|au|aux|en|nach|aus|bei|a|em|na|no)\s+$", re.IGNORECASE
 )
+
+_SPACE = re.compile(r"\s")
+
+
+def _place_prep_before(lead: str) -> bool:
+    """`_PLACE_PREP.search(lead, len(lead) - 20)`: "in", "à", "nach"... then spaces to the end.
+    Tried only after a space (where the pattern can start), and only when `lead` ends in one."""
+    n = len(lead)
+    if not n or not lead[-1].isspace():
+        return False
+    lo = max(0, n - 20)
+    if "\n" in lead:  # "$" may stop before a final newline: leave that to the pattern itself
+        return _PLACE_PREP.search(lead, lo) is not None
+    if lo == 0 and _PLACE_PREP.match(lead, 0):
+        return True
+    return any(_PLACE_PREP.match(lead, w.start()) for w in _SPACE.finditer(lead, lo))
+
+
 _SHARES_BEFORE = re.compile(
     r"\b(?:shares?|stock|stake|actions?|acciones|aktien?)\s+(?:in|of|de|von)\s+$", re.I
 )
@@ -592,14 +610,14 @@ class GermanNouns:
         return False
 
 
-_LETTER_WORD = re.compile(r"[^\W\d_][\w’'-]*")
+_LETTER_INITIAL = re.compile(r"([^\W\d_])[\w’'-]*")
 
 
 @lru_cache(maxsize=1024)
 def _titled(sent: str) -> bool:
     """A headline in Title Case: its capitals say nothing about names (asked once per claim)."""
-    words_all = _LETTER_WORD.findall(sent)
-    return len(words_all) >= 4 and sum(w[0].isupper() for w in words_all) >= 0.6 * len(words_all)
+    initials = _LETTER_INITIAL.findall(sent)  # the first letter of each word
+    return len(initials) >= 4 and sum(map(str.isupper, initials)) >= 0.6 * len(initials)
 
 
 def subject_of(
@@ -644,14 +662,16 @@ def name_tokens(
             tok = rest
         poss = tok.endswith(("’s", "'s"))
         word = tok[:-2] if poss else tok
-        joiner = word in _JOINERS or _ORG_SUFFIX.fullmatch(word) is not None
+        org_suffix = _ORG_SUFFIX.fullmatch(word) is not None
+        joiner = word in _JOINERS or org_suffix
         if (word in _STOP_NAMES or word in _DEMONYMS) and not joiner:
             out.append(_Tok(m.start(), m.end(), word, poss, True, False, True))
             continue
         skip = False
         if lang == "de" and "-" in word and word.split("-")[0] in known:
             word = word.split("-")[0]  # "Corvane-Aktie"
-            joiner = word in _JOINERS or _ORG_SUFFIX.fullmatch(word) is not None
+            org_suffix = _ORG_SUFFIX.fullmatch(word) is not None
+            joiner = word in _JOINERS or org_suffix
         elif (
             lang == "de"
             and (word in (common or ()) or _DE_NOUN_SUFFIX.search(word))
@@ -662,7 +682,7 @@ def name_tokens(
             lead = sent[max(0, m.start() - 30) : m.start()]
             pt_article = lang == "pt" and _PT_ARTICLE.search(lead) is not None  # "a Corvane"
             skip = bool(
-                _PLACE_PREP.search(lead, max(0, len(lead) - 20))
+                _place_prep_before(lead)
                 and not _SHARES_BEFORE.search(lead)
                 and not pt_article
             )
@@ -670,7 +690,7 @@ def name_tokens(
             word in _STOP_NAMES
             or word.lower() in QUANTITY_UNITS
             or word in _DEMONYMS
-            or _ORG_SUFFIX.fullmatch(word) is not None
+            or org_suffix
             or (
                 (m.start() == 0 or titled)
                 and word not in known
@@ -763,12 +783,15 @@ def _bound_before(before: str) -> re.Match[str] | None:
     lo = max(0, n - 30)
     if before[-1] == "\n":
         return BOUND_RE.search(before, lo)
-    for p in range(lo, n):
-        if p == 0 or before[p - 1].isspace() or before[p - 1] == "(":
-            m = BOUND_RE.match(before, p)
-            if m:
-                return m
+    if lo == 0 and (m := BOUND_RE.match(before, 0)):
+        return m
+    for w in _SPACE_OR_PAREN.finditer(before, max(0, lo - 1), n - 1):
+        if m := BOUND_RE.match(before, w.end()):
+            return m
     return None
+
+
+_SPACE_OR_PAREN = re.compile(r"[\s(]")
 
 
 _PAREN_NOTE = re.compile(r"^\s*\([^)]{1,12}\)")
