@@ -4,9 +4,9 @@
 
 Peer: plain TF-IDF cosine single-link union at 0.25 over title + text (the events README
 baseline, 0.842 on the ECB+ shared file), run offline over all pairs with a global idf.
-Ours: the online StoryClusterer with the shipped link model (weights fitted on ECB+ train
-topics + NewsWCL50 + Gedikli; ECB+ dev topics never read by the fitter, so "ECB+ dev" is the
-clean figure; NewsWCL50 and Gedikli are in-sample).
+Ours: the online StoryClusterer with the shipped link model (weights, join threshold and
+story-merge threshold fitted on ECB+ train topics + NewsWCL50 + Gedikli; ECB+ dev topics never
+read by the fitter, so "ECB+ dev" is the clean figure; NewsWCL50 and Gedikli are in-sample).
 Speed: wall-clock and CPU (process) time per article, one process; the machine is shared.
 Mixed stream: the undated WMT documents dropped at random (seed 0) into the ECB+ stream,
 which keeps its date/file order, with (a) no fold
