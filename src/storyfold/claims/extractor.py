@@ -105,22 +105,30 @@ _CLAUSE = re.compile(
 )
 
 
+@lru_cache(maxsize=1024)
+def _clause_marks(sent: str) -> tuple[tuple[int, int], ...]:
+    """Where the clause breaks of a sentence are; every value of the sentence asks."""
+    return tuple(m.span() for m in _CLAUSE.finditer(sent))
+
+
 def clause_of(sent: str, lo: int, hi: int) -> tuple[int, int]:
     """The clause of `sent` around [lo, hi)."""
     a, b = 0, len(sent)
-    for m in _CLAUSE.finditer(sent):
-        if m.end() <= lo:
-            a = m.end()
-        elif m.start() >= hi:
-            b = m.start()
+    for ms, me in _clause_marks(sent):
+        if me <= lo:
+            a = me
+        elif ms >= hi:
+            b = ms
             break
     return a, b
 
 
 # --------------------------------------------------------------------------- subject
 
+# "(?<![\w’'])[A-ZÀ-Ý][\w\-&]*(?:[’']s)?(?![\w’'$])|(?<![\w])[LlDd][’'][A-ZÀ-Ýa-zà-ÿ]\w*" written
+# to start with one character class (guards tested after it), so the engine skips to capitals.
 _NAME_TOKEN = re.compile(
-    r"(?<![\w’'])[A-ZÀ-Ý][\w\-&]*(?:[’']s)?(?![\w’'$])|(?<![\w])[LlDd][’'][A-ZÀ-Ýa-zà-ÿ]\w*"
+    r"[A-ZÀ-Ýld](?:(?<=[A-ZÀ-Ý])(?<![\w’'].)[\w\-&]*(?:[’']s)?(?![\w’'$])|(?<=[LlDd])(?<!\w.)[’'][A-ZÀ-Ýa-zà-ÿ]\w*)"
 )
 _STOP_NAMES = set(
     [

@@ -239,10 +239,13 @@ _REL_YEAR = [
     ),
 ]
 _DECADE_RX = _rx(r"\b(?:the\s+)?(?P<dec>(?:19|20)\d)0s\b")
-_BARE_YEAR_RX = re.compile(r"(?<![\w.,:/\-$€£¥])(?P<y>(?:19|20)\d{2})(?![\w%]|[.,:/\-]\d)")
+# The guard on the preceding character is tested after "19"/"20" (the same matches as a
+# look-behind first), so the pattern starts with a literal the engine can skip to.
+_BARE_YEAR_RX = re.compile(r"(?P<y>(?:19|20)(?<![\w.,:/\-$€£¥]..)\d{2})(?![\w%]|[.,:/\-]\d)")
 _PREV_WORD_RX = re.compile(r"([^\s]+)\s+$")
 _CAPS_NAME_RX = re.compile(r"[A-Z]{2,}[\w-]*")
-_HQ_RX = re.compile(r"[HQT]\s?'?\d|\d\s?[HQT]")  # H1 2024, Q3'24, 2024-Q3, 3T 2024
+# H1 2024, Q3'24, 2024-Q3, 3T 2024 ("[HQT]\s?'?\d|\d\s?[HQT]", written to start with one class)
+_HQ_RX = re.compile(r"[HQT\d](?:(?<=[HQT])\s?'?\d|(?<=\d)\s?[HQT])")
 _NUMDATE_RX = re.compile(r"\d[-./]\d")
 _DIGITS_RX = re.compile(r"\d+")
 
