@@ -576,8 +576,8 @@ _SHARES_BEFORE = re.compile(
 )
 
 
-_DE_DET_BEFORE = re.compile(
-    r"\b(?i:der|die|das|den|dem|des|ein|eine|einer|eines|einem|einen|kein\w*|dies\w*|sein\w*|ihr\w*|"
+_DE_DET_BEFORE = re.compile(  # the look-ahead holds the determiners' first letters: a cheap test first
+    r"\b(?=(?i:[abdeiksuvz]))(?i:der|die|das|den|dem|des|ein|eine|einer|eines|einem|einen|kein\w*|dies\w*|sein\w*|ihr\w*|"
     r"unser\w*|zur|zum|im|am|vom|beim|ins)\s+(?:[a-zäöüß][\w\-]*\s+){0,2}$"
 )
 
