@@ -43,6 +43,7 @@ from storyfold.claims.numparse import (
 )
 from storyfold.claims.timeparse import (
     MONTHS,
+    TIME_VOCABULARY,
     TimeSpan,
     clock_spans,
     find_times,
@@ -1214,13 +1215,13 @@ def extract_claims(article: Article) -> list[Claim]:
     low = text.lower()
     ref: date | None = article.published
     year_only = False
+    words = set(_TOKEN.findall(low))
     if ref is None:
-        words = set(_TOKEN.findall(low))
         ref = infer_reference(text, low, words)
         year_only = True
-        cues = time_cues(text, low, words)
-    else:
-        cues = time_cues(text, low)
+    cues = time_cues(text, low, words)
+    # a sentence's time words are among the article's (sentences break at non-word characters)
+    vocab = TIME_VOCABULARY.intersection(words)
     known = MidsentenceNames(text)
     nouns: list[set[str] | GermanNouns] = []
     last: list[str] = []  # the organisation named most recently, for "the company"
@@ -1247,7 +1248,7 @@ def extract_claims(article: Article) -> list[Claim]:
         if _DIGIT.search(text, s0, s1) is None and bisect_left(cues, s0) == bisect_left(cues, s1):
             continue
         sent = text[s0:s1]
-        times = find_times(sent, ref, year_only)
+        times = find_times(sent, ref, year_only, vocab)
         times = [t for t in times if not _is_year_of_count(sent, t, lang)]
         blocked = [(t.start, t.end) for t in times] + clock_spans(sent)
         values = _values(sent, lang, blocked)

@@ -142,7 +142,7 @@ CONSTRUCTION = _rx(
     r"\b(?:construction|constructing|build\w*|groundbreaking|works|travaux|construire|chantier|"
     r"obras|construcción|construir|bau|baubeginn|bauarbeiten|spatenstich|costruzione|lavori|obra)\b"
 )
-VOM_BAND = _rx(r"\bvom\s+band\s+(?:laufen|rollen)|\bsalir\w*\s+de\s+la\s+línea|\bsortir\w*\s+des\s+chaînes")
+VOM_BAND = _rx(r"\b(?:vom\s+band\s+(?:laufen|rollen)|salir\w*\s+de\s+la\s+línea|sortir\w*\s+des\s+chaînes)")
 ORIGINAL_PLAN = _rx(
     r"\b(?:originally|initially|had\s+been\s+(?:due|planned|scheduled|expected)|as\s+planned|"
     r"instead\s+of|initialement|prévu\s+initialement|à\s+l['’]origine|inicialmente|originalmente|"
