@@ -143,3 +143,19 @@ def test_round_trip_of_claims_relations_facts_and_search(tmp_path):
         # accent-insensitive full-text search, and user text cannot inject FTS syntax
         assert [s.id for s in store.stories(q="usine a lyon")] == ["s1"]
         assert store.stories(q='"unbalanced OR (') == []
+
+
+def test_an_older_schema_is_read_as_it_is_and_migrated_on_the_next_write(tmp_path):
+    path = tmp_path / "old.db"
+    Store(path).close()
+    con = sqlite3.connect(path)  # what a version-1 storyfold left behind
+    con.execute("DROP TABLE story_aliases")
+    con.execute("PRAGMA user_version = 1")
+    con.commit()
+    con.close()
+    with Store(path, readonly=True) as ro:  # `storyfold stories` on it still works
+        assert ro.story_ids() == [] and ro.alias_of("s123") is None
+    with Store(path) as rw:
+        assert rw.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert rw.alias_of("s123") is None
+        assert rw.db.execute("SELECT count(*) FROM story_aliases").fetchone()[0] == 0

@@ -224,11 +224,13 @@ class Library:
         return self.store.stories(limit=limit, offset=offset, q=q)
 
     def resolve(self, story_ref: str) -> str | None:
-        """A full story id, or a unique prefix of one."""
+        """A full story id, a unique prefix of one, or the full id of a story since merged."""
         if self.store.story(story_ref):
             return story_ref
         hits = self.store.find_story(story_ref)
-        return hits[0] if len(hits) == 1 else None
+        if len(hits) == 1:
+            return hits[0]
+        return self.store.alias_of(story_ref) if not hits else None
 
     def brief(self, story_id: str) -> StoryBrief | None:
         story = self.store.story_full(story_id)

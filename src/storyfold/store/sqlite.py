@@ -130,6 +130,13 @@ MIGRATIONS: tuple[str, ...] = (
         VALUES ('delete', old.seq, old.title, old.text);
     END;
     """,
+    # 2: a merged story's id keeps answering, as the story it was merged into
+    """
+    CREATE TABLE story_aliases (
+        old_id TEXT PRIMARY KEY,
+        new_id TEXT NOT NULL
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -169,15 +176,19 @@ class Store:
             raise StoreError(
                 f"{self.path}: schema version {version} is newer than this storyfold ({SCHEMA_VERSION})"
             )
+        self.version = version
         if version == SCHEMA_VERSION:
             return
         if self.readonly:
-            raise StoreError(f"{self.path}: schema version {version} needs a migration; open it read-write")
+            # every migration so far only adds; a reader of an older file sees what it holds
+            # (no aliases before 2) rather than an error, and the next write brings it up to date
+            return
         for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
             with self.transaction():
                 for statement in _statements(script):
                     self.db.execute(statement)
                 self.db.execute(f"PRAGMA user_version = {number}")
+            self.version = number
 
     def close(self) -> None:
         self.db.close()
@@ -293,8 +304,18 @@ class Store:
         """Move a story's articles into another (the clusterer merged them); the old one is gone."""
         self.db.execute("UPDATE articles SET story_id = ? WHERE story_id = ?", (into, old))
         self.db.execute("DELETE FROM facts WHERE story_id = ?", (old,))
+        # links, bookmarks and API clients hold story ids: the old one now names the merged story
+        self.db.execute("UPDATE story_aliases SET new_id = ? WHERE new_id = ?", (into, old))
+        self.db.execute("INSERT OR REPLACE INTO story_aliases(old_id, new_id) VALUES (?, ?)", (old, into))
         self.touch_story(old)
         self.touch_story(into)
+
+    def alias_of(self, story_id: str) -> str | None:
+        """The live story a merged-away story id now stands for, if any."""
+        if self.version < 2:
+            return None
+        row = self.db.execute("SELECT new_id FROM story_aliases WHERE old_id = ?", (story_id,)).fetchone()
+        return row[0] if row else None
 
     def put_facts(self, story_id: str, facts: Sequence[Fact]) -> None:
         self.db.execute("DELETE FROM facts WHERE story_id = ?", (story_id,))
