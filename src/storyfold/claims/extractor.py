@@ -75,7 +75,8 @@ def sentences(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = 0
     for m in _BOUNDARY.finditer(text):
-        b0 = m.start("b") if m["b"] is not None else m.start("c") if m["c"] is not None else m.start()
+        li = m.lastindex  # group "b" (1) or "c" (2) marks the boundary; a blank line has none
+        b0 = m.start(li) if li else m.start()
         gap = text[b0 : m.end()]
         inline = gap.strip() == "" and "\n" not in gap
         # only the end of the sentence so far can hold the abbreviation (no quadratic rescans)
@@ -99,9 +100,11 @@ def sentences(text: str) -> list[tuple[int, int]]:
     return out
 
 
+# ",\s|;\s|:\s|\s[–—-]\s|\s(?:although|...)\s" with the two space-led branches joined and the
+# conjunctions' first letters tested before the alternation: the same matches, fewer attempts.
 _CLAUSE = re.compile(
-    r",\s|;\s|:\s|\s[–—-]\s|\s(?:although|though|while|whereas|but|mais|alors\s+que|tandis\s+que|aunque|"
-    r"pero|mientras|aber|während|obwohl|ma|mentre|enquanto|embora)\s",
+    r",\s|;\s|:\s|\s(?:[–—-]\s|(?=[abemoptw])(?:although|though|while|whereas|but|mais|alors\s+que|"
+    r"tandis\s+que|aunque|pero|mientras|aber|während|obwohl|ma|mentre|enquanto|embora)\s)",
     re.IGNORECASE,
 )
 

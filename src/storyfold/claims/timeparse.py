@@ -274,7 +274,9 @@ _CLOCK_AT = re.compile(
     r"|(?<![\d.,])\d{1,2}\s?(?:Uhr|GMT|UTC|CET|CEST)\b",
     re.IGNORECASE,
 )
-_CLOCK_LEAD = re.compile(r"\b(?:alle|ore|verso\s+le|las|às|à|um|gegen|at|around|vers)\s+$", re.IGNORECASE)
+_CLOCK_LEAD = re.compile(  # the look-ahead holds the words' first letters: a cheap test first
+    r"\b(?=[agloruvà])(?:alle|ore|verso\s+le|las|às|à|um|gegen|at|around|vers)\s+$", re.IGNORECASE
+)
 _CLOCK_DOTTED = re.compile(r"\d{1,2}(?:[.:]\d{2}(?!\d)|\s?(?:horas|heures)\b)", re.IGNORECASE)
 
 
