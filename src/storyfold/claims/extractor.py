@@ -43,12 +43,12 @@ from storyfold.claims.numparse import (
 )
 from storyfold.claims.timeparse import (
     MONTHS,
-    TIME_VOCABULARY,
     TimeSpan,
     clock_spans,
     find_times,
     infer_reference,
     time_cues,
+    time_words,
 )
 from storyfold.model import Article, Bound, Claim, ValueKind
 
@@ -1193,7 +1193,6 @@ _PERIOD_PREP = re.compile(
 )
 
 
-_TOKEN = re.compile(r"\w+")
 _DIGIT = re.compile(r"\d")
 # "The company has hired more than 300 employees": a definite description of an organisation
 # stands for the organisation the article named last.
@@ -1218,13 +1217,13 @@ def extract_claims(article: Article) -> list[Claim]:
     low = text.lower()
     ref: date | None = article.published
     year_only = False
-    words = set(_TOKEN.findall(low))
+    # the article's time words (all the time functions ask about); a sentence's time words are
+    # among them, since sentences break at non-word characters
+    vocab = time_words(low)
     if ref is None:
-        ref = infer_reference(text, low, words)
+        ref = infer_reference(text, low, vocab)
         year_only = True
-    cues = time_cues(text, low, words)
-    # a sentence's time words are among the article's (sentences break at non-word characters)
-    vocab = TIME_VOCABULARY.intersection(words)
+    cues = time_cues(text, low, vocab)
     known = MidsentenceNames(text)
     nouns: list[set[str] | GermanNouns] = []
     last: list[str] = []  # the organisation named most recently, for "the company"

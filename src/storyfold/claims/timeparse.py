@@ -420,6 +420,36 @@ def _yy(s: str) -> int:
 TIME_VOCABULARY = frozenset(MONTHS) | _YEAR_WORDS | _PART_WORDS
 
 
+def _trie_pattern(words: frozenset[str]) -> str:
+    """An alternation of `words` written as a trie ("jan(?:uary|v(?:ier)?)?"), so the engine
+    follows one path per character instead of trying a hundred words one by one."""
+    trie: dict[str, dict] = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, dict]) -> str:
+        alts = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return "(?:" + body + ")?" if "" in node else body
+
+    return emit(trie)
+
+
+_TIME_WORD_RX = re.compile(r"\b(?:" + _trie_pattern(TIME_VOCABULARY) + r")\b")
+
+
+def time_words(low: str) -> set[str]:
+    """The words of TIME_VOCABULARY that stand whole in the lower-cased `low`: the same as
+    `set(re.findall(r"\\w+", low)) & TIME_VOCABULARY`, without building the set of every word
+    of an article (the only words the time functions ever ask about are these)."""
+    return set(_TIME_WORD_RX.findall(low))
+
+
 def find_times(
     text: str, ref: date | None, ref_year_only: bool = False, vocab: set[str] | frozenset[str] | None = None
 ) -> list[TimeSpan]:
@@ -590,7 +620,8 @@ def infer_reference(text: str, low: str | None = None, words: set[str] | None = 
     """A guess of when an undated article was written: the latest full past date it states.
 
     Used only to place "this year" / "in August" in a year; never to resolve "last March".
-    `low` and `words` (the lower-cased text and its word set) save recomputing them.
+    `low` and `words` (the lower-cased text and its word set, or just its `time_words`) save
+    recomputing them.
     """
     days = _full_dates(text, low, words)
     return max(days) if days else None
