@@ -59,7 +59,9 @@ def _synthetic(n_stories: int = 3000, n_new: int = 300) -> Iterator[dict]:
     def doc(i: int) -> Article:
         words = [vocab[min(k, 4_999)] for k in rng.zipf(1.3, 60)]
         ns = [names[min(k, 1_999)] for k in rng.zipf(1.5, 4)]
-        return Article(f"d{i}", "syn", " ".join(words[:6]), " ".join(words) + " and " + " and ".join(ns), "en")
+        return Article(
+            f"d{i}", "syn", " ".join(words[:6]), " ".join(words) + " and " + " and ".join(ns), "en"
+        )
 
     c = StoryClusterer()
     for i in range(n_stories):

@@ -196,26 +196,59 @@ def fold(word: str) -> str:
     return fold_name(word)
 
 
+# word -> its term ('' when dropped), and capitalised word -> its name form ('' when dropped):
+# the same few thousand words recur across a stream, so each is filtered and folded once.
+_TERM: dict[str, str] = {}
+_NAME_FORM: dict[str, str] = {}
+_MEMO_MAX = 1 << 18  # cleared when full: a memo, never a leak
+
+
+def _term_of(w: str) -> str:
+    return w[:7] if len(w) > 2 and w not in STOP and not w.isdigit() else ""
+
+
 def terms(text: str) -> Counter[str]:
-    """Word counts without stop words or very short tokens (digits kept: they are anchors)."""
-    return Counter(
-        w[:7]  # crude stemming by truncation: cheap and language-agnostic
-        for w in _WORD.findall(text.casefold())
-        if len(w) > 2 and w not in STOP and not w.isdigit()
-    )
+    """Word counts without stop words or very short tokens (digits kept: they are anchors).
+
+    Crude stemming by truncation to 7 characters: cheap and language-agnostic."""
+    words = _WORD.findall(text.casefold())
+    memo = _TERM
+    missing = set(words).difference(memo)
+    if missing:
+        if len(memo) > _MEMO_MAX:
+            memo.clear()
+            missing = set(words)
+        for w in missing:
+            memo[w] = _term_of(w)
+    return Counter(filter(None, map(memo.__getitem__, words)))
+
+
+def _name_of(word: str) -> str:
+    w = fold(word.strip("'’-"))
+    return w[:7] if len(w) > 2 and w not in STOP else ""
+
+
+_SENTENCE_END = frozenset(".!?\n:")
 
 
 def names(text: str) -> set[str]:
     """Capitalised words not opening a sentence: a cheap, multilingual stand-in for NER."""
     out: set[str] = set()
+    memo = _NAME_FORM
+    if len(memo) > _MEMO_MAX:
+        memo.clear()
+    ends = _SENTENCE_END
     for m in _NAME.finditer(text):
         start = m.start()
         before = text[max(0, start - 3) : start].rstrip(" \"'“«(")
-        if not before or before[-1] in ".!?\n:":
+        if not before or before[-1] in ends:
             continue
-        w = fold(m.group(1).strip("'’-"))
-        if len(w) > 2 and w not in STOP:
-            out.add(w[:7])
+        word = m.group(1)
+        w = memo.get(word)
+        if w is None:
+            w = memo[word] = _name_of(word)
+        if w:
+            out.add(w)
     return out
 
 

@@ -13,6 +13,8 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import chain
+from operator import mul
 
 from storyfold.cluster.features import DocFeatures, extract
 from storyfold.cluster.model import LinkModel, default_model
@@ -79,6 +81,24 @@ class _StoryState:
 
 
 @dataclass
+class _ItemWeights:
+    """An article's names (or anchors), sorted, with what `_set_match` needs of them computed once
+    per article rather than once per candidate story."""
+
+    sq: dict[str, float]  # item -> idf squared, in sorted item order (sums run in that order)
+    pos: dict[str, int]  # item -> its rank in that order
+    norm: float  # sqrt of the sum of the squares (0.0 when there are none)
+
+    @classmethod
+    def of(cls, weights: dict[str, float]) -> _ItemWeights:
+        sq = {x: w * w for x, w in weights.items()}
+        na = 0.0
+        for v in sq.values():
+            na += v
+        return cls(sq, {x: i for i, x in enumerate(sq)}, math.sqrt(na) if na else 0.0)
+
+
+@dataclass
 class _Query:
     """One article, ready to be compared with stories: computed once, used for every candidate."""
 
@@ -86,8 +106,8 @@ class _Query:
     vec: dict[str, float]  # full unit tf-idf vector (goes into the story profile)
     top: list[tuple[str, float]]  # its heaviest terms, the ones compared
     topd: dict[str, float]  # the same as a dict (key-set intersections run in C)
-    name_w: dict[str, float]  # name -> idf
-    anchor_w: dict[str, float]
+    name_w: _ItemWeights  # names with their idf
+    anchor_w: _ItemWeights
     years: frozenset[str]
     when: date | None
     emb: list[float] | None
@@ -212,11 +232,12 @@ class StoryClusterer:
 
     # ------------------------------------------------------------------ internals
     def _idf(self, t: str) -> float:
-        return math.log((self._n_docs + self.settings.idf_prior_docs + 1) / (self._df[t] + 1)) + 1.0
+        return math.log((self._n_docs + self.settings.idf_prior_docs + 1) / (self._df.get(t, 0) + 1)) + 1.0
 
     def _vector(self, tf: Counter[str]) -> dict[str, float]:
-        df, lg, base = self._df, math.log, math.log(self._n_docs + self.settings.idf_prior_docs + 1) + 1.0
-        v = {t: (1 + lg(c)) * (base - lg(df[t] + 1)) for t, c in tf.items()}
+        dget, lg = self._df.get, math.log
+        base = lg(self._n_docs + self.settings.idf_prior_docs + 1) + 1.0
+        v = {t: (1 + lg(c)) * (base - lg(dget(t, 0) + 1)) for t, c in tf.items()}
         n = math.sqrt(sum(x * x for x in v.values())) or 1.0
         return {t: x / n for t, x in v.items()}
 
@@ -231,8 +252,8 @@ class StoryClusterer:
             vec,
             top,
             dict(top),
-            {x: self._idf("n:" + x) for x in sorted(feats.names)},
-            {x: self._idf("a:" + x) for x in sorted(feats.anchors)},
+            _ItemWeights.of({x: self._idf("n:" + x) for x in sorted(feats.names)}),
+            _ItemWeights.of({x: self._idf("a:" + x) for x in sorted(feats.anchors)}),
             yrs,
             article.published,
             self._embed(article) if self._embedder else None,
@@ -250,10 +271,12 @@ class StoryClusterer:
         limit = min(s.max_posting, max(20, int(s.max_df_share * len(self._stories))))
         hits: Counter[str] = Counter()
         index = self._index
+        posts = []
         for k in self._keys(q.top, q.feats):
             post = index.get(k)
             if post and len(post) <= limit:
-                hits.update(post.keys())
+                posts.append(post)
+        hits.update(chain.from_iterable(posts))  # one C-level count, in the same order
         # the best-connected stories first; insertion-ordered postings keep ties deterministic
         pool = hits.most_common(4 * s.max_candidates) if len(hits) > 4 * s.max_candidates else hits.items()
         stories = self._stories
@@ -321,8 +344,9 @@ class StoryClusterer:
         """See `_set_match`: the story side, with the idf of the moment."""
         norm2, core, total = 0.0, {}, 0.0
         share = self.settings.core_share
+        big, dget, lg = self._n_docs + self.settings.idf_prior_docs + 1, self._df.get, math.log
         for x, k in counts.items():
-            w = self._idf(prefix + x)
+            w = lg(big / (dget(prefix + x, 0) + 1)) + 1.0  # `_idf`, inlined: runs per story item
             f = k / n
             norm2 += (f * w) ** 2
             if f >= share:
@@ -443,8 +467,10 @@ class StoryClusterer:
 
 
 def _dot(a: dict[str, float], b: dict[str, float]) -> float:
-    """Sparse dot product over the shared keys only (few, found by a C-level set intersection)."""
-    return math.fsum(a[t] * b[t] for t in a.keys() & b.keys())  # exact sum: set order never matters
+    """Sparse dot product over the shared keys only (few, found by a C-level set intersection);
+    the products and the exact sum run in C too (map), so no Python frame per shared term."""
+    ks = a.keys() & b.keys()
+    return math.fsum(map(mul, map(a.__getitem__, ks), map(b.__getitem__, ks)))  # exact: order-free
 
 
 def _cos(a: Counter[str], b: Counter[str], b_norm: float) -> float:
@@ -454,24 +480,26 @@ def _cos(a: Counter[str], b: Counter[str], b_norm: float) -> float:
     return dot / (math.sqrt(sum(v * v for v in a.values())) * b_norm)
 
 
-def _set_match(
-    weights: dict[str, float], counts: Counter[str], n: int, stats: _SetStats
-) -> tuple[float, float]:
+def _set_match(weights: _ItemWeights, counts: Counter[str], n: int, stats: _SetStats) -> tuple[float, float]:
     """IDF-weighted cosine of an article's names (or anchors) with the story's, and the
     IDF-weighted share of the story's core items (those in most of its articles) the
     article has: a story about Tara Reid has 'reid' as a core name, a Lindsay Lohan
-    rehab article lacks it however similar the rest of its words are."""
-    if not weights or not stats.norm:
+    rehab article lacks it however similar the rest of its words are.
+
+    Only the shared items are visited (found by a C-level set intersection), in the article's
+    sorted order, so the float sums are the same whatever the hash seed."""
+    if not weights.norm or not stats.norm:
         return 0.0, 0.0
-    dot = na = hit = 0.0
+    sq = weights.sq
+    shared = sq.keys() & counts.keys()
+    if not shared:
+        return 0.0, 0.0
+    dot = hit = 0.0
     core = stats.core
-    for x, w in weights.items():
-        na += w * w
-        k = counts.get(x)
-        if k:
-            dot += w * w * k / n
-            hit += core.get(x, 0.0)
-    cos = dot / (math.sqrt(na) * stats.norm) if na else 0.0
+    for x in sorted(shared, key=weights.pos.__getitem__):
+        dot += sq[x] * counts[x] / n
+        hit += core.get(x, 0.0)
+    cos = dot / (weights.norm * stats.norm)
     return cos, (hit / stats.core_total if stats.core_total else 0.0)
 
 
