@@ -48,7 +48,9 @@ def articles(data: Path) -> Iterator[Article]:
     with gzip.open(data / "events" / "newswcl50_docs.jsonl.gz", "rt", encoding="utf-8") as f:
         for line in f:
             d = json.loads(line)
-            yield Article(id="wcl:" + d["id"], source="wcl", title="", text=d["text"], lang=d.get("lang") or "en")
+            yield Article(
+                id="wcl:" + d["id"], source="wcl", title="", text=d["text"], lang=d.get("lang") or "en"
+            )
 
 
 def _plain(x: object) -> object:
@@ -68,7 +70,9 @@ def snapshot(data: Path) -> Iterator[str]:
         for variant, published in (("dated", PUBLISHED), ("undated", None)):
             a = dataclasses.replace(art, published=published)
             claims = [_plain(dataclasses.asdict(c)) for c in extract_claims(a)]
-            yield json.dumps({"id": art.id, "variant": variant, "claims": claims}, ensure_ascii=False, sort_keys=True)
+            yield json.dumps(
+                {"id": art.id, "variant": variant, "claims": claims}, ensure_ascii=False, sort_keys=True
+            )
 
 
 def main() -> int:
@@ -94,7 +98,9 @@ def main() -> int:
         print(f"article count differs: {len(before)} before, {len(now)} now")
     for b, a in diff[:5]:
         bj, aj = json.loads(b), json.loads(a)
-        print(f"DIFF {bj['id']} ({bj['variant']}): {len(bj['claims'])} claims before, {len(aj['claims'])} now")
+        print(
+            f"DIFF {bj['id']} ({bj['variant']}): {len(bj['claims'])} claims before, {len(aj['claims'])} now"
+        )
         for cb, ca in zip(bj["claims"], aj["claims"], strict=False):
             if cb != ca:
                 print("  before:", json.dumps(cb, ensure_ascii=False)[:400])

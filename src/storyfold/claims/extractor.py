@@ -693,11 +693,7 @@ def name_tokens(
         if not skip:
             lead = sent[max(0, m.start() - 30) : m.start()]
             pt_article = lang == "pt" and _PT_ARTICLE.search(lead) is not None  # "a Corvane"
-            skip = bool(
-                _place_prep_before(lead)
-                and not _SHARES_BEFORE.search(lead)
-                and not pt_article
-            )
+            skip = bool(_place_prep_before(lead) and not _SHARES_BEFORE.search(lead) and not pt_article)
         stop = skip or (
             word in _STOP_NAMES
             or word.lower() in QUANTITY_UNITS

@@ -1,0 +1,157 @@
+"""The speed rewrites of the claims stage match the plain patterns they replace.
+
+Each fast path (a pattern rewritten to start with a character class, a search tried only where
+a match can start, a trie of time words) is compared with the original, slower formulation,
+written out here, on real multilingual news text (WMT, every shared language) and on
+hand-made edge cases. A difference would change extracted claims.
+"""
+
+from __future__ import annotations
+
+import gzip
+import itertools
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from storyfold.claims import extractor as ex
+from storyfold.claims import timeparse as tp
+from storyfold.claims.numparse import BOUND_RE, number_regex
+
+# The patterns as they were before the speed work (look-behind first, plain alternations).
+OLD_NUMBER = {
+    "en": r"(?<![\w.,:/\-])(?:\d{1,3}(?P<sep>[, \u00a0\u202f\u2009])\d{3}(?:(?P=sep)\d{3})*(?:[.,]\d+)?"
+    r"|\d+(?:[.,]\d+)?)(?![\d])",
+    "de": r"(?<![\w.,:/\-])(?:\d{1,3}(?P<sep>[. \u00a0\u202f\u2009])\d{3}(?:(?P=sep)\d{3})*(?:[.,]\d+)?"
+    r"|\d+(?:[.,]\d+)?)(?![\d])",
+}
+OLD_NAME_TOKEN = re.compile(
+    r"(?<![\w’'])[A-ZÀ-Ý][\w\-&]*(?:[’']s)?(?![\w’'$])|(?<![\w])[LlDd][’'][A-ZÀ-Ýa-zà-ÿ]\w*"
+)
+OLD_BARE_YEAR = re.compile(r"(?<![\w.,:/\-$€£¥])(?P<y>(?:19|20)\d{2})(?![\w%]|[.,:/\-]\d)")
+OLD_HQ = re.compile(r"[HQT]\s?'?\d|\d\s?[HQT]")
+OLD_CLAUSE = re.compile(
+    r",\s|;\s|:\s|\s[–—-]\s|\s(?:although|though|while|whereas|but|mais|alors\s+que|tandis\s+que|aunque|"
+    r"pero|mientras|aber|während|obwohl|ma|mentre|enquanto|embora)\s",
+    re.IGNORECASE,
+)
+PREV_TOKEN = re.compile(r"(\S+)\s$")
+
+EDGE = [
+    "Sales rose 3.5% to $1,200,000 in Q3 2024 (H1'24: 2.1bn), up from 1.000.000 in 2019.",
+    "L'Oréal et d'Amazon: 12 000 salariés, 5,6 milliards d'euros; à 17h30, 22.11.2020.",
+    "Die Corvane AG investiert im 1. Quartal 2,5 Mrd. Euro in das Werk, laut McKinsey's Bericht.",
+    "Model 3 and iPhone 13 cost more than 40,000 - but some 3-5 million units shipped in the 1990s.",
+    "In excess of  200 workers (about 15) joined around\u00a0300 others, although 2020-01-15 was cold.",
+    "T 2024 H 1 Q4 2023 3T 2024 T5 4Q x1990 1990x 2021.5 $2019 2019% -1999 -",
+]
+
+
+@pytest.fixture(scope="module")
+def wmt_texts(shared_data: Path) -> list[tuple[str, str]]:
+    """(lang, text) of the first 12 documents of each shared WMT language."""
+    out: list[tuple[str, str]] = []
+    with gzip.open(shared_data / "translations" / "wmt_docs.jsonl.gz", "rt", encoding="utf-8") as f:
+        rows = (json.loads(line) for line in f)
+        by_lang: dict[str, int] = {}
+        for d in rows:
+            if by_lang.get(d["lang"], 0) < 12:
+                by_lang[d["lang"]] = by_lang.get(d["lang"], 0) + 1
+                out.append((d["lang"], d["text"]))
+    assert len({lang for lang, _ in out}) >= 5
+    return out
+
+
+def _spans(rx: re.Pattern[str], text: str, pos: int = 0, endpos: int | None = None) -> list[tuple[int, int]]:
+    return [m.span() for m in rx.finditer(text, pos, len(text) if endpos is None else endpos)]
+
+
+def _all_texts(wmt: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    return [("en", t) for t in EDGE] + [("de", t) for t in EDGE] + wmt
+
+
+def test_rewritten_patterns_find_what_the_originals_found(wmt_texts: list[tuple[str, str]]) -> None:
+    for lang, text in _all_texts(wmt_texts):
+        key = "en" if lang not in ("fr", "es", "de", "it", "pt") else "de"
+        new_num = number_regex(lang)
+        assert [m.group(0) for m in new_num.finditer(text)] == [
+            m.group(0) for m in re.finditer(OLD_NUMBER[key], text)
+        ]
+        assert _spans(ex._NAME_TOKEN, text) == _spans(OLD_NAME_TOKEN, text)
+        assert _spans(ex._NAME_TOKEN, text, 0, len(text) // 2) == _spans(
+            OLD_NAME_TOKEN, text, 0, len(text) // 2
+        )
+        assert _spans(tp._BARE_YEAR_RX, text) == _spans(OLD_BARE_YEAR, text)
+        assert _spans(ex._CLAUSE, text) == _spans(OLD_CLAUSE, text)
+        assert (tp._HQ_RX.search(text) is None) == (OLD_HQ.search(text) is None)
+
+
+def test_searches_tried_only_where_a_match_can_start(wmt_texts: list[tuple[str, str]]) -> None:
+    n_prev = n_bound = 0
+    for _, text in _all_texts(wmt_texts):
+        for s in range(len(text) + 1):
+            if s % 5 and not (s < len(text) and text[s].isdigit()):
+                continue  # numbers, where the extractor asks, and a sample of other places
+            for lead in {max(0, s - 80), max(0, s - 3)}:
+                m = PREV_TOKEN.search(text, lead, s)
+                got = ex._prev_token(text, lead, s)
+                assert got == ((m.start(1), m[1]) if m else None), (text[lead:s], got)
+                n_prev += m is not None
+            before = text[max(0, s - 40) : s]
+            old = BOUND_RE.search(before, max(0, len(before) - 30))
+            new = ex._bound_before(before)
+            assert (old and old.span("bound")) == (new and new.span("bound")), before
+            n_bound += old is not None
+            lead = text[max(0, s - 30) : s]
+            assert ex._place_prep_before(lead) == (
+                ex._PLACE_PREP.search(lead, max(0, len(lead) - 20)) is not None
+            )
+    assert n_prev > 1000 and n_bound > 10  # the cases that match were exercised, not only misses
+
+
+def test_time_words_are_the_time_vocabulary_among_the_tokens(wmt_texts: list[tuple[str, str]]) -> None:
+    hits = 0
+    for _, text in _all_texts(wmt_texts):
+        low = text.lower()
+        expected = set(re.findall(r"\w+", low)) & tp.TIME_VOCABULARY
+        assert tp.time_words(low) == expected
+        hits += len(expected)
+    assert hits > 50
+    # prefixes and extensions of vocabulary words are not words of it
+    assert tp.time_words("janv. janvier jan january janua mayor may mai maio_ 2020year year") == {
+        "janv",
+        "janvier",
+        "jan",
+        "january",
+        "may",
+        "mai",
+        "year",
+    }
+
+
+def test_numeric_dates_are_all_found_in_their_windows(wmt_texts: list[tuple[str, str]]) -> None:
+    for _, text in itertools.chain(
+        _all_texts(wmt_texts), [("en", "x 2021-10-19, 1.2.2020 and 13/12/2019 y")]
+    ):
+        wins = tp._numdate_windows(text)
+        for rx in tp._DAY_RXS[2:]:
+            assert [m.span() for m in tp._scan(rx, text, wins)] == _spans(rx, text)
+    assert [
+        m.group(0) for m in tp._scan(tp._DAY_RXS[2], "on 2021-10-19.", tp._numdate_windows("on 2021-10-19."))
+    ] == ["2021-10-19"]
+
+
+def test_sentence_boundaries_by_hand() -> None:
+    text = 'He said: "It works." Then he left. Mr. Smith stayed!\n\nAm 11. Oktober kam er. Ende…Fin. Oui."Non'
+    got = [text[s:e] for s, e in ex.sentences(text)]
+    assert got == [
+        'He said: "It works.',
+        "Then he left.",
+        "Mr. Smith stayed!",
+        "Am 11. Oktober kam er.",
+        "Ende…Fin.",
+        "Oui.",
+        "Non",
+    ]
