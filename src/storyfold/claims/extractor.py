@@ -947,7 +947,9 @@ def _values(sent: str, lang: str, blocked: list[tuple[int, int]]) -> list[Value]
     return out
 
 
-_RANGE_OPEN = re.compile(r"(?P<o>between|entre|zwischen|tra|from|de|von|desde|du)\s+\S{0,4}$", re.IGNORECASE)
+_RANGE_OPEN = re.compile(  # the look-ahead holds the words' first letters: a cheap test first
+    r"(?=[bdeftvz])(?P<o>between|entre|zwischen|tra|from|de|von|desde|du)\s+\S{0,4}$", re.IGNORECASE
+)
 _FROM = {"from", "de", "von", "desde", "du"}
 _RANGE_JOIN = re.compile(r"\s*(?P<w>[-–—]|to|and|et|y|und|à|a|bis|e)\s*(?=[\d$€£¥])")
 _RANGE_NEEDS_OPEN = {"and", "et", "y", "und", "e", "a"}
@@ -1183,7 +1185,7 @@ def _value_predicate(sent: str, v: Value) -> tuple[str, float]:
 # --------------------------------------------------------------------------- main
 
 _PERIOD_PREP = re.compile(
-    r"(?:^|\b)(?:in|en|im|for|für|during|au|pour|durante|del|de|of|el|le|dans|nel|no|em|im\s+jahr)\s+"
+    r"(?:^|\b)(?=[adefilnop])(?:in|en|im|for|für|during|au|pour|durante|del|de|of|el|le|dans|nel|no|em|im\s+jahr)\s+"
     r"(?:the\s+|l['’]|el\s+|fiscal\s+|(?:the\s+)?year\s+|(?:l['’])?année\s+|el\s+año\s+|)?$",
     re.IGNORECASE,
 )
@@ -1193,15 +1195,15 @@ _DIGIT = re.compile(r"\d")
 # "The company has hired more than 300 employees": a definite description of an organisation
 # stands for the organisation the article named last.
 _ANAPHOR = re.compile(
-    r"\bthe\s+(?:[\w-]+\s+){0,2}?(?:company|firm|group|carmaker|automaker|manufacturer|maker|brand|"
+    r"\b(?=[adeilot])(?:the\s+(?:[\w-]+\s+){0,2}?(?:company|firm|group|carmaker|automaker|manufacturer|maker|brand|"
     r"business|giant|start-?up|bank|lender|retailer|airline|insurer|conglomerate)\b"
-    r"|\b(?:l['’]|la\s+|le\s+)(?:entreprise|société|firme|groupe|constructeur|fabricant|marque|"
+    r"|(?:l['’]|la\s+|le\s+)(?:entreprise|société|firme|groupe|constructeur|fabricant|marque|"
     r"compagnie|banque|géant)\b"
-    r"|\b(?:la|el)\s+(?:empresa|compañía|compañia|firma|grupo|fabricante|marca|banco|gigante)\b"
-    r"|\b(?:das|dem|des|der|die)\s+(?:Unternehmens?|Konzerns?|Firma|Herstellers?|Gruppe|Autobauers?|"
+    r"|(?:la|el)\s+(?:empresa|compañía|compañia|firma|grupo|fabricante|marca|banco|gigante)\b"
+    r"|(?:das|dem|des|der|die)\s+(?:Unternehmens?|Konzerns?|Firma|Herstellers?|Gruppe|Autobauers?|"
     r"Bank|Marke)\b"
-    r"|\b(?:l['’]|la\s+|il\s+)(?:azienda|società|gruppo|compagnia|produttore|marchio|banca|colosso)\b"
-    r"|\b(?:a|o)\s+(?:empresa|companhia|grupo|fabricante|marca|montadora|banco)\b",
+    r"|(?:l['’]|la\s+|il\s+)(?:azienda|società|gruppo|compagnia|produttore|marchio|banca|colosso)\b"
+    r"|(?:a|o)\s+(?:empresa|companhia|grupo|fabricante|marca|montadora|banco)\b)",
     re.IGNORECASE,
 )
 
