@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import chain
-from operator import mul
+from operator import itemgetter, mul
 
 from storyfold.cluster.features import DocFeatures, extract
 from storyfold.cluster.model import LinkModel, default_model
@@ -66,6 +66,7 @@ class _StoryState:
     recent: list[dict[str, float]] = field(default_factory=list)  # last few article vectors (top terms)
     title_terms: Counter[str] = field(default_factory=Counter)
     title_norm: float = 0.0
+    title_sq: int = 0  # sum of squared title-term counts (ints: kept exactly, incrementally)
     names: Counter[str] = field(default_factory=Counter)
     anchors: Counter[str] = field(default_factory=Counter)
     years: Counter[str] = field(default_factory=Counter)  # years written or published, per article
@@ -110,6 +111,7 @@ class _Query:
     anchor_w: _ItemWeights
     years: frozenset[str]
     when: date | None
+    title_norm: float  # of feats.title_terms
     emb: list[float] | None
 
 
@@ -138,7 +140,11 @@ class StoryClusterer:
         )
         self._stories: dict[str, _StoryState] = {}
         self._of: dict[str, str] = {}
+        # document frequencies: of body terms, of names, of anchors (three tables, so no key
+        # is ever built by prefixing; a body term is \w+ and never met the 'n:'/'a:' keys anyway)
         self._df: Counter[str] = Counter()
+        self._df_n: Counter[str] = Counter()
+        self._df_a: Counter[str] = Counter()
         self._n_docs = 0
         # key -> story ids, as an insertion-ordered dict (a set's order varies with the hash seed)
         self._index: dict[str, dict[str, None]] = defaultdict(dict)
@@ -231,8 +237,10 @@ class StoryClusterer:
         return self._scored(self._query(article, extract(article.title, article.text)))
 
     # ------------------------------------------------------------------ internals
-    def _idf(self, t: str) -> float:
-        return math.log((self._n_docs + self.settings.idf_prior_docs + 1) / (self._df.get(t, 0) + 1)) + 1.0
+    def _idfs(self, items: set[str], df: Counter[str]) -> dict[str, float]:
+        """item -> idf, in sorted item order (the order every float sum over them runs in)."""
+        big, dget, lg = self._n_docs + self.settings.idf_prior_docs + 1, df.get, math.log
+        return {x: lg(big / (dget(x, 0) + 1)) + 1.0 for x in sorted(items)}
 
     def _vector(self, tf: Counter[str]) -> dict[str, float]:
         dget, lg = self._df.get, math.log
@@ -243,7 +251,7 @@ class StoryClusterer:
 
     def _query(self, article: Article, feats: DocFeatures) -> _Query:
         vec = self._vector(feats.body_terms)
-        top = sorted(vec.items(), key=lambda kv: (-kv[1], kv[0]))[: self.settings.vector_terms]
+        top = _heaviest(vec, self.settings.vector_terms)
         yrs = feats.years
         if article.published is not None:
             yrs = yrs | {f"#{article.published.year}"}
@@ -252,10 +260,11 @@ class StoryClusterer:
             vec,
             top,
             dict(top),
-            _ItemWeights.of({x: self._idf("n:" + x) for x in sorted(feats.names)}),
-            _ItemWeights.of({x: self._idf("a:" + x) for x in sorted(feats.anchors)}),
+            _ItemWeights.of(self._idfs(feats.names, self._df_n)),
+            _ItemWeights.of(self._idfs(feats.anchors, self._df_a)),
             yrs,
             article.published,
+            math.sqrt(sum(v * v for v in feats.title_terms.values())),
             self._embed(article) if self._embedder else None,
         )
 
@@ -307,7 +316,7 @@ class StoryClusterer:
         self, st: _StoryState, q: _Query, body: float, nm: float, nm_core: float
     ) -> tuple[float, ...]:
         mx = max((_dot(q.topd, r) for r in st.recent), default=0.0)
-        title = _cos(q.feats.title_terms, st.title_terms, st.title_norm)
+        title = _cos(q.feats.title_terms, q.title_norm, st.title_terms, st.title_norm)
         n = len(st.article_ids)
         an, an_core = _set_match(q.anchor_w, st.anchors, n, st.anchor_stats)
         year_same = year_clash = 0.0
@@ -340,13 +349,13 @@ class StoryClusterer:
             e,
         )
 
-    def _set_stats(self, counts: Counter[str], n: int, prefix: str) -> _SetStats:
+    def _set_stats(self, counts: Counter[str], n: int, df: Counter[str]) -> _SetStats:
         """See `_set_match`: the story side, with the idf of the moment."""
         norm2, core, total = 0.0, {}, 0.0
         share = self.settings.core_share
-        big, dget, lg = self._n_docs + self.settings.idf_prior_docs + 1, self._df.get, math.log
+        big, dget, lg = self._n_docs + self.settings.idf_prior_docs + 1, df.get, math.log
         for x, k in counts.items():
-            w = lg(big / (dget(prefix + x, 0) + 1)) + 1.0  # `_idf`, inlined: runs per story item
+            w = lg(big / (dget(x, 0) + 1)) + 1.0  # `_idfs`, inlined: runs per story item
             f = k / n
             norm2 += (f * w) ** 2
             if f >= share:
@@ -368,8 +377,8 @@ class StoryClusterer:
             vec = self._vector(feats.body_terms)
         self._n_docs += 1
         self._df.update(feats.body_terms.keys())
-        self._df.update("n:" + x for x in feats.names)
-        self._df.update("a:" + x for x in feats.anchors)
+        self._df_n.update(feats.names)
+        self._df_a.update(feats.anchors)
         st.article_ids.append(article.id)
         c = st.centroid
         st.cnorm2 += 2 * _dot(vec, c) + sum(w * w for w in vec.values())
@@ -380,19 +389,24 @@ class StoryClusterer:
             st.centroid = dict(keep)
             st.cnorm2 = sum(w * w for _, w in keep)
         if top is None:
-            top = sorted(vec.items(), key=lambda kv: (-kv[1], kv[0]))[: self.settings.vector_terms]
+            top = _heaviest(vec, self.settings.vector_terms)
         st.recent.append(dict(top))
         st.recent_at.append(self._arrivals)
         if len(st.recent) > self.settings.recent_vectors:
             st.recent.pop(0)
             st.recent_at.pop(0)
-        st.title_terms.update(feats.title_terms)
-        st.title_norm = math.sqrt(sum(v * v for v in st.title_terms.values()))
+        tt, sq = st.title_terms, st.title_sq
+        for t, k in feats.title_terms.items():
+            old = tt.get(t, 0)
+            tt[t] = old + k
+            sq += 2 * old * k + k * k
+        st.title_sq = sq
+        st.title_norm = math.sqrt(sq)
         n = len(st.article_ids)
         st.names.update(sorted(feats.names))  # sorted: float sums over them never depend on hashing
         st.anchors.update(sorted(feats.anchors))
-        st.name_stats = self._set_stats(st.names, n, "n:")
-        st.anchor_stats = self._set_stats(st.anchors, n, "a:")
+        st.name_stats = self._set_stats(st.names, n, self._df_n)
+        st.anchor_stats = self._set_stats(st.anchors, n, self._df_a)
         yrs = set(feats.years)
         if article.published is not None:
             yrs.add(f"#{article.published.year}")
@@ -451,10 +465,11 @@ class StoryClusterer:
                 del post[sid]
                 post[keep.id] = None
                 keep.keys[k] = None
-        keep.title_norm = math.sqrt(sum(v * v for v in keep.title_terms.values()))
+        keep.title_sq = sum(v * v for v in keep.title_terms.values())
+        keep.title_norm = math.sqrt(keep.title_sq)
         n = len(keep.article_ids)
-        keep.name_stats = self._set_stats(keep.names, n, "n:")
-        keep.anchor_stats = self._set_stats(keep.anchors, n, "a:")
+        keep.name_stats = self._set_stats(keep.names, n, self._df_n)
+        keep.anchor_stats = self._set_stats(keep.anchors, n, self._df_a)
         return keep.id
 
     def _embed(self, article: Article) -> list[float] | None:
@@ -466,6 +481,12 @@ class StoryClusterer:
         return [x / n for x in v]
 
 
+def _heaviest(vec: dict[str, float], k: int) -> list[tuple[str, float]]:
+    """The k heaviest (term, weight) pairs, ties by term: a stable sort by weight (descending;
+    `reverse` keeps ties in order) of the term-sorted items, both sorts keyed in C."""
+    return sorted(sorted(vec.items()), key=itemgetter(1), reverse=True)[:k]
+
+
 def _dot(a: dict[str, float], b: dict[str, float]) -> float:
     """Sparse dot product over the shared keys only (few, found by a C-level set intersection);
     the products and the exact sum run in C too (map), so no Python frame per shared term."""
@@ -473,11 +494,13 @@ def _dot(a: dict[str, float], b: dict[str, float]) -> float:
     return math.fsum(map(mul, map(a.__getitem__, ks), map(b.__getitem__, ks)))  # exact: order-free
 
 
-def _cos(a: Counter[str], b: Counter[str], b_norm: float) -> float:
+def _cos(a: Counter[str], a_norm: float, b: Counter[str], b_norm: float) -> float:
+    """Cosine of two count vectors; the sums are of ints, so exact in any order."""
     if not a or not b_norm:
         return 0.0
-    dot = sum(v * b.get(t, 0) for t, v in a.items())
-    return dot / (math.sqrt(sum(v * v for v in a.values())) * b_norm)
+    ks = a.keys() & b.keys()
+    dot = sum(map(mul, map(a.__getitem__, ks), map(b.__getitem__, ks)))
+    return dot / (a_norm * b_norm)
 
 
 def _set_match(weights: _ItemWeights, counts: Counter[str], n: int, stats: _SetStats) -> tuple[float, float]:
