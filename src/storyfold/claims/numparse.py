@@ -48,6 +48,9 @@ def second_number_regex(lang: str) -> re.Pattern[str]:
     return re.compile(_number_body(_seps(lang)))
 
 
+_GROUPED_NUMBER = re.compile(r"(\d{1,3})([ .,])(\d{3}(?:\2\d{3})*)(?:([.,])(\d+))?")
+
+
 def parse_number(token: str, lang: str) -> float:
     """'300,000' (en) / '300 000' / '1.500' (de) / '3,2' (fr) / '3.2' -> float."""
     t = token.replace("\u00a0", " ").replace("\u202f", " ").replace("\u2009", " ")
@@ -56,7 +59,7 @@ def parse_number(token: str, lang: str) -> float:
     else:
         group, dec = ",", "."
     # a grouped number: every separator but a final decimal one is a thousands separator
-    m = re.fullmatch(r"(\d{1,3})([ .,])(\d{3}(?:\2\d{3})*)(?:([.,])(\d+))?", t)
+    m = _GROUPED_NUMBER.fullmatch(t)
     if m and (m[2] == " " or m[2] == group):
         whole = m[1] + m[3].replace(m[2], "")
         frac = m[5] or ""
@@ -188,8 +191,15 @@ _BOUNDS = [
     (r"up\s+to|at\s+most|jusqu['’]à|hasta|bis\s+zu|fino\s+a|até", Bound.LE),
     (r"less\s+than|fewer\s+than|under|below|moins\s+de|menos\s+de|weniger\s+als|unter|meno\s+di", Bound.LT),
 ]
+# the look-ahead holds the bound words' first letters: one cheap test before sixty alternatives
+_BOUND_INITIALS = sorted({alt[0] for p, _ in _BOUNDS for alt in p.split("|")})
+assert all(c.isalpha() for c in _BOUND_INITIALS)
 BOUND_RE = re.compile(
-    r"(?:^|(?<=[\s(]))(?P<bound>" + "|".join(f"(?:{p})" for p, _ in _BOUNDS) + r")[ \u00a0\u202f\u2009]+$",
+    r"(?:^|(?<=[\s(]))(?=["
+    + "".join(_BOUND_INITIALS)
+    + r"])(?P<bound>"
+    + "|".join(f"(?:{p})" for p, _ in _BOUNDS)
+    + r")[ \u00a0\u202f\u2009]+$",
     re.IGNORECASE,
 )
 
