@@ -198,7 +198,8 @@ class StoryClusterer:
         q = self._query(article, feats)
         best, best_p = None, 0.0
         probs = []
-        for sid, x in self._scored(q):
+        floor = self.threshold if self.merge_threshold is None else min(self.threshold, self.merge_threshold)
+        for sid, x in self._scored(q, floor):
             p = self.model.prob(x)
             probs.append((sid, p))
             if p > best_p:
@@ -293,8 +294,13 @@ class StoryClusterer:
         live.sort(key=lambda sid: (-hits[sid], stories[sid].order))
         return live[: s.max_candidates]
 
-    def _scored(self, q: _Query) -> list[tuple[str, tuple[float, ...]]]:
-        """Cheap features for every candidate, the member-by-member cosine for the best few."""
+    def _scored(self, q: _Query, floor: float | None = None) -> list[tuple[str, tuple[float, ...]]]:
+        """Cheap features for every candidate, the member-by-member cosine for the best few.
+
+        With a `floor`, a story that could not reach that probability even at the best possible
+        member cosine is dropped before the member-by-member pass: it could neither be joined nor
+        merged, so leaving it out changes no decision (`candidate_features`, for fitting, passes
+        no floor and gets every row)."""
         cheap = []
         for sid in self._candidates(q):
             st = self._stories[sid]
@@ -304,7 +310,9 @@ class StoryClusterer:
         cheap.sort(key=lambda r: (-r[0], r[1]))
         out = []
         for _, _, sid, body, nm, nm_core in cheap[: self.settings.max_scored]:
-            out.append((sid, self._features(self._stories[sid], q, body, nm, nm_core)))
+            x = self._features(self._stories[sid], q, body, nm, nm_core, floor)
+            if x is not None:
+                out.append((sid, x))
         return out
 
     def _live(self, st: _StoryState, when: date | None) -> bool:
@@ -313,9 +321,9 @@ class StoryClusterer:
         return self._arrivals - st.last_seen <= self.settings.window_articles
 
     def _features(
-        self, st: _StoryState, q: _Query, body: float, nm: float, nm_core: float
-    ) -> tuple[float, ...]:
-        mx = max((_dot(q.topd, r) for r in st.recent), default=0.0)
+        self, st: _StoryState, q: _Query, body: float, nm: float, nm_core: float, floor: float | None = None
+    ) -> tuple[float, ...] | None:
+        """The feature row (see model.FEATURES); None when `floor` is given and out of reach."""
         title = _cos(q.feats.title_terms, q.title_norm, st.title_terms, st.title_norm)
         n = len(st.article_ids)
         an, an_core = _set_match(q.anchor_w, st.anchors, n, st.anchor_stats)
@@ -334,6 +342,23 @@ class StoryClusterer:
         if q.emb is not None and st.emb is not None:
             en = math.sqrt(sum(x * x for x in st.emb)) or 1.0
             e = sum(a * b for a, b in zip(q.emb, st.emb, strict=True)) / en
+        row = [body, 0.0, title, nm, nm_core, an, an_core, year_same, year_clash, math.log(n), days, e]
+        if floor is not None:
+            # the member cosine lies in [0, 1] (unit vectors, positive weights; a hair of slack for
+            # rounding); prob is monotone in each feature, so this is an upper bound on the row's
+            row[1] = _MAX_COS_BOUND if self.model.weights[1] > 0 else 0.0
+            if self.model.prob(tuple(row)) < floor:
+                return None
+        topd = q.topd
+        tk = topd.keys()
+        tg = topd.__getitem__
+        fsum = math.fsum
+        mx = 0.0
+        for r in st.recent:
+            ks = tk & r.keys()
+            d = fsum(map(mul, map(tg, ks), map(r.__getitem__, ks)))  # `_dot`, inlined
+            if d > mx:
+                mx = d
         return (
             body,
             mx,
@@ -479,6 +504,9 @@ class StoryClusterer:
             return None
         n = math.sqrt(sum(x * x for x in v)) or 1.0
         return [x / n for x in v]
+
+
+_MAX_COS_BOUND = 1.0 + 1e-9
 
 
 def _heaviest(vec: dict[str, float], k: int) -> list[tuple[str, float]]:
