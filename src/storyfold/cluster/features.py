@@ -239,16 +239,17 @@ def names(text: str) -> set[str]:
         memo.clear()
     ends = _SENTENCE_END
     for m in _NAME.finditer(text):
-        start = m.start()
-        before = text[max(0, start - 3) : start].rstrip(" \"'“«(")
-        if not before or before[-1] in ends:
-            continue
         word = m.group(1)
         w = memo.get(word)
         if w is None:
             w = memo[word] = _name_of(word)
-        if w:
-            out.add(w)
+        if not w or w in out:  # nothing to add: the position need not be looked at
+            continue
+        start = m.start()
+        before = text[max(0, start - 3) : start].rstrip(" \"'“«(")
+        if not before or before[-1] in ends:
+            continue
+        out.add(w)
     return out
 
 

@@ -13,8 +13,8 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import chain
-from operator import itemgetter, mul
+from itertools import chain, repeat
+from operator import add, itemgetter, mul
 
 from storyfold.cluster.features import DocFeatures, extract
 from storyfold.cluster.model import LinkModel, default_model
@@ -112,6 +112,7 @@ class _Query:
     years: frozenset[str]
     when: date | None
     title_norm: float  # of feats.title_terms
+    keys: list[str]  # its index keys (looked up for candidates, then filed under its story)
     emb: list[float] | None
 
 
@@ -216,11 +217,11 @@ class StoryClusterer:
                 if len(both) > 1:
                     best = self._merge(both)
                     merged = tuple(s for s in both if s != best)
-            self._add(best, article, feats, q.vec, q.emb, q.top)
+            self._add(best, article, feats, q.vec, q.emb, q.top, q.keys)
             return Assignment(article.id, best, best_p, False, merged)
         sid = "s" + article.id
         self._stories[sid] = _StoryState(sid, len(self._stories), article.title)
-        self._add(sid, article, feats, q.vec, q.emb, q.top)
+        self._add(sid, article, feats, q.vec, q.emb, q.top, q.keys)
         return Assignment(article.id, sid, 1.0, True)
 
     def restore(self, article: Article, story_id: str) -> None:
@@ -266,6 +267,7 @@ class StoryClusterer:
             yrs,
             article.published,
             math.sqrt(sum(v * v for v in feats.title_terms.values())),
+            self._keys(top, feats),
             self._embed(article) if self._embedder else None,
         )
 
@@ -282,7 +284,7 @@ class StoryClusterer:
         hits: Counter[str] = Counter()
         index = self._index
         posts = []
-        for k in self._keys(q.top, q.feats):
+        for k in q.keys:
             post = index.get(k)
             if post and len(post) <= limit:
                 posts.append(post)
@@ -290,7 +292,15 @@ class StoryClusterer:
         # the best-connected stories first; insertion-ordered postings keep ties deterministic
         pool = hits.most_common(4 * s.max_candidates) if len(hits) > 4 * s.max_candidates else hits.items()
         stories = self._stories
-        live = [sid for sid, _ in pool if self._live(stories[sid], q.when)]
+        when, days, arrivals, span = q.when, s.window_days, self._arrivals, s.window_articles
+        live = []
+        for sid, _ in pool:  # `_live`, inlined: it runs for up to 4 * max_candidates stories
+            st = stories[sid]
+            if when is not None and st.last_date is not None:
+                if (when - st.last_date).days <= days:
+                    live.append(sid)
+            elif arrivals - st.last_seen <= span:
+                live.append(sid)
         live.sort(key=lambda sid: (-hits[sid], stories[sid].order))
         return live[: s.max_candidates]
 
@@ -396,6 +406,7 @@ class StoryClusterer:
         vec: dict[str, float] | None = None,
         emb: list[float] | None = None,
         top: list[tuple[str, float]] | None = None,
+        keys: list[str] | None = None,
     ) -> None:
         st = self._stories[sid]
         if vec is None:
@@ -406,11 +417,12 @@ class StoryClusterer:
         self._df_a.update(feats.anchors)
         st.article_ids.append(article.id)
         c = st.centroid
-        st.cnorm2 += 2 * _dot(vec, c) + sum(w * w for w in vec.values())
-        for t, w in vec.items():
-            c[t] = c.get(t, 0.0) + w
+        vals = vec.values()
+        st.cnorm2 += 2 * _dot(vec, c) + sum(map(mul, vals, vals))
+        # c[t] += w for every term, in C (vec's keys are distinct: each read precedes its write)
+        c.update(zip(vec, map(add, map(c.get, vec, repeat(0.0)), vals), strict=True))
         if len(c) > self.settings.profile_terms * 2:
-            keep = sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[: self.settings.profile_terms]
+            keep = _heaviest(c, self.settings.profile_terms)
             st.centroid = dict(keep)
             st.cnorm2 = sum(w * w for _, w in keep)
         if top is None:
@@ -445,9 +457,12 @@ class StoryClusterer:
         if emb is not None:
             st.emb = emb if st.emb is None else [a + b for a, b in zip(st.emb, emb, strict=True)]
         self._of[article.id] = sid
-        for k in self._keys(top, feats):
-            self._index[k][sid] = None
-            st.keys[k] = None
+        if keys is None:
+            keys = self._keys(top, feats)
+        index = self._index
+        for k in keys:
+            index[k][sid] = None
+        st.keys.update(dict.fromkeys(keys))
 
     def _merge(self, sids: list[str]) -> str:
         """Fold the given stories into the oldest of them (its id survives); returns its id."""
@@ -463,7 +478,7 @@ class StoryClusterer:
             for t, w in st.centroid.items():
                 c[t] = c.get(t, 0.0) + w
             if len(c) > self.settings.profile_terms * 2:
-                c = dict(sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[: self.settings.profile_terms])
+                c = dict(_heaviest(c, self.settings.profile_terms))
                 keep.centroid = c
             keep.cnorm2 = math.fsum(w * w for w in c.values())
             at = sorted(
