@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import chain, repeat
-from operator import add, itemgetter, mul
+from operator import add, itemgetter, mul, sub, truediv
 
 from storyfold.cluster.features import DocFeatures, extract
 from storyfold.cluster.model import LinkModel, default_model
@@ -146,6 +146,7 @@ class StoryClusterer:
         self._df: Counter[str] = Counter()
         self._df_n: Counter[str] = Counter()
         self._df_a: Counter[str] = Counter()
+        self._ldf: dict[str, float] = {}  # body term -> log(df + 1), kept with `_df`
         self._n_docs = 0
         # key -> story ids, as an insertion-ordered dict (a set's order varies with the hash seed)
         self._index: dict[str, dict[str, None]] = defaultdict(dict)
@@ -245,11 +246,19 @@ class StoryClusterer:
         return {x: lg(big / (dget(x, 0) + 1)) + 1.0 for x in sorted(items)}
 
     def _vector(self, tf: Counter[str]) -> dict[str, float]:
-        dget, lg = self._df.get, math.log
-        base = lg(self._n_docs + self.settings.idf_prior_docs + 1) + 1.0
-        v = {t: (1 + lg(c)) * (base - lg(dget(t, 0) + 1)) for t, c in tf.items()}
-        n = math.sqrt(sum(x * x for x in v.values())) or 1.0
-        return {t: x / n for t, x in v.items()}
+        """Unit tf-idf vector: (1 + log tf) * (log(N + prior + 1) + 1 - log(df + 1)), all in C
+        (logs of counts from a table, logs of document frequencies from `_ldf`)."""
+        base = math.log(self._n_docs + self.settings.idf_prior_docs + 1) + 1.0
+        counts = tf.values()
+        if max(counts, default=0) < len(_TF_WEIGHT):
+            tfw = map(_TF_WEIGHT.__getitem__, counts)
+        else:
+            tfw = map(_tf_weight, counts)
+        idf = map(sub, repeat(base), map(self._ldf.get, tf, repeat(0.0)))  # log(0 + 1) == 0.0
+        v = dict(zip(tf, map(mul, tfw, idf), strict=True))
+        vals = v.values()
+        n = math.sqrt(sum(map(mul, vals, vals))) or 1.0
+        return dict(zip(v, map(truediv, vals, repeat(n)), strict=True))
 
     def _query(self, article: Article, feats: DocFeatures) -> _Query:
         vec = self._vector(feats.body_terms)
@@ -412,7 +421,11 @@ class StoryClusterer:
         if vec is None:
             vec = self._vector(feats.body_terms)
         self._n_docs += 1
-        self._df.update(feats.body_terms.keys())
+        df, terms = self._df, feats.body_terms.keys()
+        df.update(terms)
+        self._ldf.update(
+            zip(terms, map(math.log, map(add, map(df.__getitem__, terms), repeat(1))), strict=True)
+        )
         self._df_n.update(feats.names)
         self._df_a.update(feats.anchors)
         st.article_ids.append(article.id)
@@ -524,6 +537,13 @@ class StoryClusterer:
 _MAX_COS_BOUND = 1.0 + 1e-9
 
 
+def _tf_weight(c: int) -> float:
+    return 1 + math.log(c)
+
+
+_TF_WEIGHT = (0.0, *(_tf_weight(c) for c in range(1, 4096)))  # count -> 1 + log(count)
+
+
 def _heaviest(vec: dict[str, float], k: int) -> list[tuple[str, float]]:
     """The k heaviest (term, weight) pairs, ties by term: a stable sort by weight (descending;
     `reverse` keeps ties in order) of the term-sorted items, both sorts keyed in C."""
@@ -562,7 +582,7 @@ def _set_match(weights: _ItemWeights, counts: Counter[str], n: int, stats: _SetS
         return 0.0, 0.0
     dot = hit = 0.0
     core = stats.core
-    for x in sorted(shared, key=weights.pos.__getitem__):
+    for x in sorted(shared, key=weights.pos.__getitem__) if len(shared) > 1 else shared:
         dot += sq[x] * counts[x] / n
         hit += core.get(x, 0.0)
     cos = dot / (weights.norm * stats.norm)
