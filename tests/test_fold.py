@@ -34,6 +34,21 @@ def test_exact_copy_from_another_outlet_is_a_duplicate():
     assert _kinds(idx.add(copy), first) == {RelationKind.DUPLICATE}
 
 
+def test_headline_only_items_are_not_all_one_duplicate():
+    """Feed items and wire flashes can carry a headline and no body: different headlines are
+    different articles, the same headline twice is a duplicate."""
+    idx = FoldIndex()
+    flashes = [
+        Article(id=f"h{i}", source="wire", title=t, text="", lang="en")
+        for i, t in enumerate(
+            ["Tram line to Lorvane airport approved", "Harbour strike ends after eight days"]
+        )
+    ]
+    assert idx.add(flashes[0]) == [] and idx.add(flashes[1]) == []
+    again = Article(id="h9", source="mirror", title="Tram line to Lorvane airport approved", text="", lang="en")
+    assert [(r.a, r.kind) for r in idx.add(again)] == [("h0", RelationKind.DUPLICATE)]
+
+
 def test_lightly_edited_republication_is_a_near_duplicate_not_a_new_article():
     idx = FoldIndex()
     first = _art(BASE)

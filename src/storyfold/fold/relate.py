@@ -149,8 +149,11 @@ class FoldIndex:
         folded: set[str] = set()
 
         toks = words(article.text)
-        exact_key = hashlib.sha1(" ".join(toks).encode()).hexdigest()
-        if (twin := self._exact.get(exact_key)) is not None:
+        # a headline-only item (feeds, wire flashes) is keyed by its headline: every empty body
+        # is the same text, and folding them all together would be the worst false duplicate
+        key_toks = toks or words(article.title)
+        exact_key = hashlib.sha1(" ".join(key_toks).encode()).hexdigest() if key_toks else ""
+        if exact_key and (twin := self._exact.get(exact_key)) is not None:
             relations.append(Relation(twin, article.id, RelationKind.DUPLICATE, 1.0, "same text"))
             folded.add(twin)
 
@@ -308,7 +311,8 @@ class FoldIndex:
     ) -> None:
         self._seen[article.id] = _Seen(len(self._seen), article.lang, arr, prof)
         self._rarity.clear()
-        self._exact.setdefault(exact_key, article.id)
+        if exact_key:
+            self._exact.setdefault(exact_key, article.id)
         self._docs.add(article.id, sig)
         for i, sh in enumerate(paragraphs):
             key = f"{article.id}:{i}"
