@@ -143,3 +143,15 @@ def test_documents_posted_like_jsonl_go_through_the_same_flow(tmp_path):
             ]
         )
         assert again["added"] == 0
+
+
+def test_the_brief_puts_disputed_facts_first_then_the_best_supported(tmp_path, seeds_dir):
+    with Library(tmp_path / "seeds.db") as lib:
+        lib.ingest([seeds_dir])
+        (sid,) = lib.store.story_ids()
+        facts = lib.brief(sid).facts
+    disputed = [f for f in facts if f.disputed]
+    assert sorted(f.predicate for f in disputed) == ["invest", "production_start"]  # seeds README
+    assert list(facts[: len(disputed)]) == disputed  # a reader sees the contradictions first
+    rest = [len(f.supporting) for f in facts[len(disputed) :]]
+    assert rest == sorted(rest, reverse=True) and rest[0] >= 2  # then what most voices say

@@ -26,6 +26,7 @@ from storyfold.fold import FoldIndex
 from storyfold.ingest import Ingestor, read_inputs
 from storyfold.model import (
     Article,
+    Fact,
     IngestError,
     RawDocument,
     Relation,
@@ -42,6 +43,11 @@ log = logging.getLogger(__name__)
 # Past this many stories a batch recomputes only the stories it touched, with the
 # reliabilities it has; below it, the global fixpoint is cheap enough to run every batch.
 FULL_RECONCILE_MAX_STORIES = 20_000
+
+
+def _reading_order(f: Fact) -> tuple[bool, int, str]:
+    """What a reader checks first: disputed facts, then the ones most voices stand behind."""
+    return (not f.disputed, -len(f.supporting), f.slot)
 
 
 @dataclass
@@ -247,7 +253,7 @@ class Library:
             story=story,
             articles=tuple(articles),
             relations=tuple(relations),
-            facts=tuple(self.store.facts_of(story_id)),
+            facts=tuple(sorted(self.store.facts_of(story_id), key=_reading_order)),
             claims=tuple(claims),
             timeline=tuple(build_timeline(claims, by_id, relations)),
             reliability=tuple(r for r in self.store.reliability() if r.source in voices),
