@@ -82,7 +82,9 @@ def main() -> None:
         rows += more
     n_rel = sum(len(r["relations"]) for r in rows)
     if args.write:
-        args.write.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+        args.write.write_text(
+            "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8"
+        )
         print(f"wrote {len(rows)} articles, {n_rel} relations to {args.write}")
         return
     before = [json.loads(line) for line in args.check.read_text(encoding="utf-8").splitlines()]

@@ -178,7 +178,7 @@ class FoldIndex:
                 folded.add(other)
 
         paragraphs = self._paragraphs(article)
-        for other, n, best in self._shared_paragraphs(paragraphs):
+        for other, n, best in self._shared_paragraphs(*paragraphs):
             if other not in folded:
                 relations.append(
                     Relation(
@@ -274,20 +274,23 @@ class FoldIndex:
 
     # ------------------------------------------------------------------ shared paragraphs
 
-    def _paragraphs(self, article: Article) -> list[set[int]]:
-        out = []
+    def _paragraphs(self, article: Article) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """Shingle arrays and MinHash signatures of the long paragraphs, made once: the
+        lookup and the indexing both use them (signatures in one numpy pass per article)."""
+        sets = []
         for p in article.paragraphs:
             toks = words(p)
             if len(toks) >= self.settings.paragraph_min_words:
-                out.append(shingles(toks, 3))
-        return out
+                sets.append(shingles(toks, 3))
+        return [shingle_array(sh) for sh in sets], self._par_hasher.signatures(sets)
 
-    def _shared_paragraphs(self, paragraphs: list[set[int]]) -> list[tuple[str, int, float]]:
+    def _shared_paragraphs(
+        self, arrays: list[np.ndarray], sigs: list[np.ndarray]
+    ) -> list[tuple[str, int, float]]:
         hits: dict[str, list[float]] = defaultdict(list)
-        for sh in paragraphs:
-            arr = shingle_array(sh)
+        for arr, sig in zip(arrays, sigs, strict=True):
             best: dict[str, float] = {}
-            for key in self._pars.query(self._par_hasher.signature(sh))[:50]:
+            for key in self._pars.query(sig)[:50]:
                 other, other_sh = self._par_shingles[key]
                 c = array_containment(arr, other_sh)
                 if c >= self.settings.paragraph_containment:
@@ -307,17 +310,17 @@ class FoldIndex:
         sig: np.ndarray,
         arr: np.ndarray,
         prof: TranslationProfile,
-        paragraphs: list[set[int]],
+        paragraphs: tuple[list[np.ndarray], list[np.ndarray]],
     ) -> None:
         self._seen[article.id] = _Seen(len(self._seen), article.lang, arr, prof)
         self._rarity.clear()
         if exact_key:
             self._exact.setdefault(exact_key, article.id)
         self._docs.add(article.id, sig)
-        for i, sh in enumerate(paragraphs):
+        for i, (par_arr, par_sig) in enumerate(zip(*paragraphs, strict=True)):
             key = f"{article.id}:{i}"
-            self._par_shingles[key] = (article.id, shingle_array(sh))
-            self._pars.add(key, self._par_hasher.signature(sh))
+            self._par_shingles[key] = (article.id, par_arr)
+            self._pars.add(key, par_sig)
         for key in set(prof.keys):
             self._df[key] += 1
             if key not in self._postings:

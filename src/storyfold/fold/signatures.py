@@ -41,7 +41,11 @@ def shingles(tokens: list[str], k: int = 3) -> set[int]:
         return set()
     if len(tokens) < k:
         return {_h(" ".join(tokens))}
-    return {_h(" ".join(tokens[i : i + k])) for i in range(len(tokens) - k + 1)}
+    if k == 3:  # the windows FoldIndex uses, joined without slicing: ~2x cheaper, same strings
+        windows = map(" ".join, zip(tokens, tokens[1:], tokens[2:], strict=False))
+    else:
+        windows = (" ".join(tokens[i : i + k]) for i in range(len(tokens) - k + 1))
+    return set(map(zlib.crc32, map(str.encode, windows)))
 
 
 def shingle_array(hashes: set[int]) -> np.ndarray:
@@ -71,6 +75,20 @@ class MinHasher:
         with np.errstate(over="ignore"):
             hv = (np.outer(x, self.a) + self.b) % _PRIME
         return (hv & _MAX).min(axis=0)
+
+    def signatures(self, sets: list[set[int]]) -> list[np.ndarray]:
+        """`signature` of each set, with one numpy pass over all of them: an article's
+        paragraphs cost one outer product, not one each (the same values, per-call overhead
+        was most of the time)."""
+        sizes = [len(h) for h in sets]
+        if not sets or not all(sizes):
+            return [self.signature(h) for h in sets]
+        x = np.fromiter((v for h in sets for v in h), dtype=np.uint64, count=sum(sizes))
+        with np.errstate(over="ignore"):
+            hv = (np.outer(x, self.a) + self.b) % _PRIME
+        hv &= _MAX
+        starts = np.cumsum([0, *sizes[:-1]])
+        return list(np.minimum.reduceat(hv, starts, axis=0))
 
 
 _DEFAULT = MinHasher(64, seed=7)
