@@ -168,6 +168,9 @@ def anchor_spans(text: str, lang: str = "und") -> list[tuple[str, int]]:
     one: Hungarian glues case endings to month names ("októberben", "májusi", "decemberében").
     """
     agglutinative = lang == "hu"
+    classes = _CLASSES[agglutinative]
+    if len(classes) > _MAX_CLASSES:  # a bounded memo: news repeats its words, not forever
+        classes.clear()
     out: list[tuple[str, int]] = []
     prev_end = 0
     for m in _TOKEN.finditer(text):
@@ -181,24 +184,49 @@ def anchor_spans(text: str, lang: str = "und") -> list[tuple[str, int]]:
             if (num := _number(tok)) is not None:
                 out.append((num, m.start()))
             continue
-        if not tok[0].isupper() and fold(tok[:2])[:2] not in _MONTH_HEADS:
-            continue  # a lower-case word is an anchor only if it is a month: most are not
-        word = fold(tok.rstrip("'’").removesuffix("'s").removesuffix("’s"))
-        month = _MONTHS.get(word)
-        if month is None and agglutinative and len(word) > 5:
-            month = _hungarian_month(word)
-        if month is not None and (word not in _AMBIGUOUS_MONTHS or _next_to_digit(text, m)):
-            out.append((f"@m{month}", m.start()))
+        c = classes.get(tok)
+        if c is None:
+            c = classes[tok] = _classify(tok, agglutinative)
+        if c is _SKIP:
             continue
-        if tok[0].isupper() and len(tok) > 1 and (tok.isupper() or word not in _NOT_NAMES):
+        month, ambiguous, parts = c
+        if month is not None and (not ambiguous or _next_to_digit(text, m)):
+            out.append((month, m.start()))
+            continue
+        if parts is not None:
             # only a capitalised word needs to know whether it starts a sentence
             gap = text[gap_start : m.start()]
             if gap_start == 0 or "\n" in gap or _SENT_END.search(gap):
                 continue
-            # "Нью-Йорк" / "New York", "Rio-de-Janeiro" / "Rio de Janeiro": one anchor per part
-            parts = zip(word.split("-"), tok.split("-"), strict=False)
-            out.extend((w, m.start()) for w, part in parts if part[:1].isupper())
+            start = m.start()
+            out.extend((w, start) for w in parts)
     return out
+
+
+# What a word token is, whatever its place: the word-level half of `anchor_spans`, memoised
+# per distinct token (most tokens are lower-case words looked up again and again). A class is
+# (month anchor or None, whether the month word is ambiguous, name anchors or None if the
+# token cannot be a name); _SKIP for a token that is neither.
+_SKIP: tuple = ()
+_CLASSES: dict[bool, dict[str, tuple]] = {False: {}, True: {}}
+_MAX_CLASSES = 1 << 18
+
+
+def _classify(tok: str, agglutinative: bool) -> tuple:
+    if not tok[0].isupper() and fold(tok[:2])[:2] not in _MONTH_HEADS:
+        return _SKIP  # a lower-case word is an anchor only if it is a month: most are not
+    word = fold(tok.rstrip("'’").removesuffix("'s").removesuffix("’s"))
+    month = _MONTHS.get(word)
+    if month is None and agglutinative and len(word) > 5:
+        month = _hungarian_month(word)
+    parts = None
+    if tok[0].isupper() and len(tok) > 1 and (tok.isupper() or word not in _NOT_NAMES):
+        # "Нью-Йорк" / "New York", "Rio-de-Janeiro" / "Rio de Janeiro": one anchor per part
+        pairs = zip(word.split("-"), tok.split("-"), strict=False)
+        parts = tuple(w for w, part in pairs if part[:1].isupper())
+    if month is None and parts is None:
+        return _SKIP
+    return (None if month is None else f"@m{month}", word in _AMBIGUOUS_MONTHS, parts)
 
 
 _MONTH_HEADS = {w[:2] for w in _MONTHS}

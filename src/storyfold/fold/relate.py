@@ -125,6 +125,9 @@ class FoldIndex:
         self._postings: dict[str, deque[str]] = {}
         self._df: Counter[str] = Counter()
         self._seen: dict[str, _Seen] = {}
+        # order and language of each seen article, as plain dicts for the candidate vote loop
+        self._order: dict[str, int] = {}
+        self._lang: dict[str, str] = {}
         self._rarity = _Rarity(self)
         # the translation candidates of the last `add`, with their features and probability:
         # for fitting the model (bench/fold_bench.py --fit) and for explaining a decision
@@ -228,13 +231,19 @@ class FoldIndex:
         language and in all), so the cost per article does not grow with the index.
         """
         s = self.settings
-        votes: Counter[str] = Counter()
+        # `_same_language` inlined: "und" is never the same language, so it matches no article
+        same = prof.lang if prof.lang != "und" else None
+        lang_of = self._lang
+        weight = self._rarity.__getitem__
+        votes: dict[str, float] = {}
+        get = votes.get
         for key in sorted(set(prof.keys)):
-            w = self._weight(key)
+            w = weight(key)
             for other in self._postings.get(key, ()):
-                if not _same_language(self._seen[other].lang, prof.lang):
-                    votes[other] += w
-        ranked = sorted(votes.items(), key=lambda kv: (-kv[1], self._seen[kv[0]].order))
+                if lang_of[other] != same:
+                    votes[other] = get(other, 0) + w
+        order = self._order
+        ranked = sorted(votes.items(), key=lambda kv: (-kv[1], order[kv[0]]))
         per_language: Counter[str] = Counter()
         chosen = []
         for other, _ in ranked:
@@ -244,7 +253,6 @@ class FoldIndex:
                 chosen.append(other)
                 if len(chosen) == s.max_candidates:
                     break
-        weight = self._rarity.__getitem__
         return [(o, pair_features(self._seen[o].translation, prof, weight, complete)) for o in chosen]
 
     def _translations(self, prof: TranslationProfile) -> list[tuple[str, float, PairFeatures]]:
@@ -312,6 +320,8 @@ class FoldIndex:
         prof: TranslationProfile,
         paragraphs: tuple[list[np.ndarray], list[np.ndarray]],
     ) -> None:
+        self._order[article.id] = len(self._seen)
+        self._lang[article.id] = article.lang
         self._seen[article.id] = _Seen(len(self._seen), article.lang, arr, prof)
         self._rarity.clear()
         if exact_key:

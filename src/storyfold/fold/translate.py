@@ -23,6 +23,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
+from operator import mul
 from pathlib import Path
 
 import numpy as np
@@ -167,8 +168,9 @@ def pair_features(
     """
     ca, cb = a.counts, b.counts
     common = {k: min(n, cb[k]) for k, n in ca.items() if k in cb}
-    shared = sum(weight(k) * n for k, n in common.items())
-    total = min(sum(weight(k) * n for k, n in ca.items()), sum(weight(k) * n for k, n in cb.items()))
+    # sum(weight(k) * n for ...) with map: the same products added in the same order
+    shared = sum(map(mul, map(weight, common), common.values()))
+    total = min(sum(map(mul, map(weight, ca), ca.values())), sum(map(mul, map(weight, cb), cb.values())))
     na, nb = a.number_counts, b.number_counts
     sa, sb = a.number_total, b.number_total
     few = sa < 3 or sb < 3
@@ -228,7 +230,13 @@ def placement(
         if not others:
             continue
         i = bisect_left(others, pos)
-        d = min(abs(others[j] - pos) for j in (i - 1, i) if 0 <= j < len(others))
+        # the nearer of the neighbours around pos (the same value min() over both gave)
+        if i == 0:
+            d = abs(others[0] - pos)
+        elif i == len(others):
+            d = abs(others[-1] - pos)
+        else:
+            d = min(abs(others[i] - pos), abs(others[i - 1] - pos))
         in_place += d <= tolerance
         w = weight(key)
         dist += w * d
