@@ -91,6 +91,8 @@ def fold(word: str) -> str:
     """Accent-folded, transliterated, lower-cased form of a word (memoised: news repeats
     its words, and this runs on every token)."""
     w = word.casefold()
+    if w.isascii():  # nothing to transliterate, decompose or strip (most words of most texts)
+        return w
     if any("\u0400" <= c <= "\u04ff" for c in w):
         w = "".join(_CYR.get(c, c) for c in w)
     w = unicodedata.normalize("NFKD", w)
