@@ -27,8 +27,9 @@ import json
 import math
 import warnings
 from collections import Counter, defaultdict, deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from operator import mul
 
 import numpy as np
 
@@ -231,29 +232,43 @@ class FoldIndex:
         language and in all), so the cost per article does not grow with the index.
         """
         s = self.settings
-        # `_same_language` inlined: "und" is never the same language, so it matches no article
-        same = prof.lang if prof.lang != "und" else None
-        lang_of = self._lang
+        keys = sorted(set(prof.keys))
+        self._rarity.fill(keys)
         weight = self._rarity.__getitem__
         votes: dict[str, float] = {}
         get = votes.get
-        for key in sorted(set(prof.keys)):
+        for key in keys:
             w = weight(key)
             for other in self._postings.get(key, ()):
-                if lang_of[other] != same:
-                    votes[other] = get(other, 0) + w
+                votes[other] = get(other, 0) + w
+        # other languages only, filtered once per article rather than once per vote;
+        # `_same_language` inlined: "und" is never the same language, so it matches no article
+        same = prof.lang if prof.lang != "und" else None
+        lang_of = self._lang
+        ids = [o for o in votes if lang_of[o] != same]
+        # ranked by (-votes, arrival order), sorted in numpy: arrival orders are unique, so
+        # this is the order the (score, order) tuples give
         order = self._order
-        ranked = sorted(votes.items(), key=lambda kv: (-kv[1], order[kv[0]]))
+        scores = np.fromiter(map(votes.__getitem__, ids), dtype=np.float64, count=len(ids))
+        orders = np.fromiter(map(order.__getitem__, ids), dtype=np.int64, count=len(ids))
         per_language: Counter[str] = Counter()
         chosen = []
-        for other, _ in ranked:
-            lang = self._seen[other].lang
+        for i in np.lexsort((orders, -scores)).tolist():
+            other = ids[i]
+            lang = lang_of[other]
             if per_language[lang] < s.max_candidates_per_language:
                 per_language[lang] += 1
                 chosen.append(other)
                 if len(chosen) == s.max_candidates:
                     break
-        return [(o, pair_features(self._seen[o].translation, prof, weight, complete)) for o in chosen]
+        profiles = [self._seen[o].translation for o in chosen]
+        self._rarity.fill(k for p in profiles for k in p.counts)
+        # the new article's weighted bag is the same for every pair: summed once
+        b_total = sum(map(mul, map(weight, prof.counts), prof.counts.values()))
+        return [
+            (o, pair_features(p, prof, weight, complete, b_total=b_total))
+            for o, p in zip(chosen, profiles, strict=True)
+        ]
 
     def _translations(self, prof: TranslationProfile) -> list[tuple[str, float, PairFeatures]]:
         s = self.settings
@@ -350,6 +365,16 @@ class _Rarity(dict[str, float]):
     def __missing__(self, key: str) -> float:
         w = self[key] = math.log((len(self._index._seen) + 2) / (self._index._df[key] + 1))
         return w
+
+    def fill(self, keys: Iterable[str]) -> None:
+        """`__missing__` for many keys in one loop (the same formula, so the same floats):
+        an `add` needs a few hundred new keys, and a method call each cost more than the log."""
+        n = len(self._index._seen) + 2
+        df = self._index._df.get
+        log = math.log
+        for k in keys:
+            if k not in self:
+                self[k] = log(n / (df(k, 0) + 1))
 
 
 def plausible(f: PairFeatures, s: FoldSettings) -> bool:

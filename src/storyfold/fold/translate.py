@@ -160,17 +160,21 @@ def pair_features(
     b: TranslationProfile,
     weight: Callable[[str], float],
     sentences: bool = True,
+    b_total: float | None = None,
 ) -> PairFeatures:
     """Compare two profiles; `weight` gives an anchor key's rarity (an IDF).
 
     `sentences=False` skips the sentence alignment (the costliest feature) and reports it as
     1.0, its best value: FoldIndex uses that upper bound to drop hopeless candidates early.
+    `b_total`: b's weighted bag (the sum below), when the caller compares b with many profiles.
     """
     ca, cb = a.counts, b.counts
     common = {k: min(n, cb[k]) for k, n in ca.items() if k in cb}
     # sum(weight(k) * n for ...) with map: the same products added in the same order
     shared = sum(map(mul, map(weight, common), common.values()))
-    total = min(sum(map(mul, map(weight, ca), ca.values())), sum(map(mul, map(weight, cb), cb.values())))
+    if b_total is None:
+        b_total = sum(map(mul, map(weight, cb), cb.values()))
+    total = min(sum(map(mul, map(weight, ca), ca.values())), b_total)
     na, nb = a.number_counts, b.number_counts
     sa, sb = a.number_total, b.number_total
     few = sa < 3 or sb < 3
