@@ -123,12 +123,12 @@ class FoldIndex:
         # paragraph key -> (article, sorted shingle array): 4 bytes a shingle, not a set's ~60
         self._par_shingles: dict[str, tuple[str, np.ndarray]] = {}
         self._exact: dict[str, str] = {}
-        self._postings: dict[str, deque[str]] = {}
+        self._postings: dict[str, deque[int]] = {}  # anchor key -> arrival orders
         self._df: Counter[str] = Counter()
         self._seen: dict[str, _Seen] = {}
-        # order and language of each seen article, as plain dicts for the candidate vote loop
-        self._order: dict[str, int] = {}
-        self._lang: dict[str, str] = {}
+        # id and language of each seen article by arrival order, for the candidate vote loop
+        self._ids: list[str] = []
+        self._langs: list[str] = []
         self._rarity = _Rarity(self)
         # the translation candidates of the last `add`, with their features and probability:
         # for fitting the model (bench/fold_bench.py --fit) and for explaining a decision
@@ -235,30 +235,30 @@ class FoldIndex:
         keys = sorted(set(prof.keys))
         self._rarity.fill(keys)
         weight = self._rarity.__getitem__
-        votes: dict[str, float] = {}
+        votes: dict[int, float] = {}  # arrival order -> summed rarity
         get = votes.get
         for key in keys:
             w = weight(key)
             for other in self._postings.get(key, ()):
                 votes[other] = get(other, 0) + w
-        # other languages only, filtered once per article rather than once per vote;
-        # `_same_language` inlined: "und" is never the same language, so it matches no article
-        same = prof.lang if prof.lang != "und" else None
-        lang_of = self._lang
-        ids = [o for o in votes if lang_of[o] != same]
         # ranked by (-votes, arrival order), sorted in numpy: arrival orders are unique, so
         # this is the order the (score, order) tuples give
-        order = self._order
-        scores = np.fromiter(map(votes.__getitem__, ids), dtype=np.float64, count=len(ids))
-        orders = np.fromiter(map(order.__getitem__, ids), dtype=np.int64, count=len(ids))
+        voters = list(votes)
+        orders = np.fromiter(voters, dtype=np.int64, count=len(voters))
+        scores = np.fromiter(votes.values(), dtype=np.float64, count=len(voters))
+        # other languages only, tested on the ranked voters until enough are chosen;
+        # `_same_language` inlined: "und" is never the same language, so it matches no article
+        same = prof.lang if prof.lang != "und" else None
+        langs, ids = self._langs, self._ids
         per_language: Counter[str] = Counter()
         chosen = []
         for i in np.lexsort((orders, -scores)).tolist():
-            other = ids[i]
-            lang = lang_of[other]
+            lang = langs[voters[i]]
+            if lang == same:
+                continue
             if per_language[lang] < s.max_candidates_per_language:
                 per_language[lang] += 1
-                chosen.append(other)
+                chosen.append(ids[voters[i]])
                 if len(chosen) == s.max_candidates:
                     break
         profiles = [self._seen[o].translation for o in chosen]
@@ -335,8 +335,8 @@ class FoldIndex:
         prof: TranslationProfile,
         paragraphs: tuple[list[np.ndarray], list[np.ndarray]],
     ) -> None:
-        self._order[article.id] = len(self._seen)
-        self._lang[article.id] = article.lang
+        self._ids.append(article.id)
+        self._langs.append(article.lang)
         self._seen[article.id] = _Seen(len(self._seen), article.lang, arr, prof)
         self._rarity.clear()
         if exact_key:
@@ -350,7 +350,7 @@ class FoldIndex:
             self._df[key] += 1
             if key not in self._postings:
                 self._postings[key] = deque(maxlen=self.settings.posting_window)
-            self._postings[key].append(article.id)
+            self._postings[key].append(len(self._seen) - 1)
 
 
 class _Rarity(dict[str, float]):
