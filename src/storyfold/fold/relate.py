@@ -130,6 +130,10 @@ class FoldIndex:
         self._ids: list[str] = []
         self._langs: list[str] = []
         self._rarity = _Rarity(self)
+        # placement may be skipped on its best case only if that case is the model's best:
+        # more anchors in place and less drift can only raise the probability (and `plausible`
+        # asks for at least seq 0.5 and at most a drift bound)
+        self._placement_bound = self.model.monotone_in("log_seq") and self.model.antitone_in("log_drift")
         # the translation candidates of the last `add`, with their features and probability:
         # for fitting the model (bench/fold_bench.py --fit) and for explaining a decision
         self.last_candidates: list[tuple[str, PairFeatures, float]] = []
@@ -263,12 +267,22 @@ class FoldIndex:
                     break
         profiles = [self._seen[o].translation for o in chosen]
         self._rarity.fill(k for p in profiles for k in p.counts)
+        # without the sentence alignment, a candidate that fails even with its anchors placed
+        # perfectly is not placed either (`_translations` drops it all the same)
+        hopeless = None if complete or not self._placement_bound else self._hopeless
         # the new article's weighted bag is the same for every pair: summed once
         b_total = sum(map(mul, map(weight, prof.counts), prof.counts.values()))
         return [
-            (o, pair_features(p, prof, weight, complete, b_total=b_total))
+            (o, pair_features(p, prof, weight, complete, b_total=b_total, hopeless=hopeless))
             for o, p in zip(chosen, profiles, strict=True)
         ]
+
+    def _hopeless(self, f: PairFeatures) -> bool:
+        """No better sentence alignment (nor, given optimistic features, placement) could
+        make this candidate a translation: the pruning test of `_translations`."""
+        s = self.settings
+        th = s.translation_threshold if f.embedding is None else s.translation_threshold_with_embedding
+        return not plausible(f, s) or self.model.probability(f) < th
 
     def _translations(self, prof: TranslationProfile) -> list[tuple[str, float, PairFeatures]]:
         s = self.settings
@@ -279,7 +293,7 @@ class FoldIndex:
         for other, f in self.translation_candidates(prof, complete=not prune):
             th = s.translation_threshold if f.embedding is None else s.translation_threshold_with_embedding
             if prune:
-                if not plausible(f, s) or self.model.probability(f) < th:
+                if self._hopeless(f):
                     continue  # even a perfect sentence alignment would not lift it
                 f = with_sentences(f, self._seen[other].translation, prof)
             p = self.model.probability(f)

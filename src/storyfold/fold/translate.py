@@ -161,12 +161,16 @@ def pair_features(
     weight: Callable[[str], float],
     sentences: bool = True,
     b_total: float | None = None,
+    hopeless: Callable[[PairFeatures], bool] | None = None,
 ) -> PairFeatures:
     """Compare two profiles; `weight` gives an anchor key's rarity (an IDF).
 
     `sentences=False` skips the sentence alignment (the costliest feature) and reports it as
     1.0, its best value: FoldIndex uses that upper bound to drop hopeless candidates early.
     `b_total`: b's weighted bag (the sum below), when the caller compares b with many profiles.
+    `hopeless`: given, and true of the features with placement at its best too (seq 1, drift
+    0), those optimistic features are returned without placing the anchors: FoldIndex drops
+    them unseen either way, and placement is the costliest step left.
     """
     ca, cb = a.counts, b.counts
     common = {k: min(n, cb[k]) for k, n in ca.items() if k in cb}
@@ -183,14 +187,13 @@ def pair_features(
     else:
         both = sum(min(n, nb[k]) for k, n in na.items() if k in nb)
         numbers = both / (sa + sb - both)
-    seq, drift = placement(a, b, weight)
     emb = None
     if a.embedding is not None and b.embedding is not None:
         emb = float(np.dot(a.embedding, b.embedding))
     n_common = sum(common.values())
-    return PairFeatures(
+    f = PairFeatures(
         bag=shared / total if total > 0 else 0.0,
-        seq=seq,
+        seq=1.0,
         numbers=numbers,
         few_numbers=few,
         sentences=sentence_alignment(a.sentences, b.sentences) if sentences else 1.0,
@@ -198,10 +201,14 @@ def pair_features(
         log_anchors=math.log1p(min(len(a.keys), len(b.keys))),
         log_shared=math.log1p(n_common),
         shared=n_common,
-        drift=drift,
+        drift=0.0,
         paragraph_ratio=min(a.paragraphs, b.paragraphs) / max(a.paragraphs, b.paragraphs, 1),
         embedding=emb,
     )
+    if hopeless is not None and hopeless(f):
+        return f
+    seq, drift = placement(a, b, weight)
+    return replace(f, seq=seq, drift=drift)
 
 
 def with_sentences(f: PairFeatures, a: TranslationProfile, b: TranslationProfile) -> PairFeatures:
@@ -306,6 +313,11 @@ class TranslationModel:
         """True when a larger value of `feature` can only raise the probability."""
         i = FEATURES.index(feature)
         return self.weights[i] >= 0 and self.weights_emb[i] >= 0
+
+    def antitone_in(self, feature: str) -> bool:
+        """True when a larger value of `feature` can only lower the probability."""
+        i = FEATURES.index(feature)
+        return self.weights[i] <= 0 and self.weights_emb[i] <= 0
 
     def to_json(self) -> dict:
         return {
