@@ -80,3 +80,34 @@ def test_same_input_order_gives_the_same_relations(seeds_dir: Path, seed_relatio
     again = FoldIndex()
     assert [r for a in [read_seed(p) for p in sorted(seeds_dir.glob("0*.txt"))] for r in again.add(a)] == rels
     assert again.add(arts[0]) == []  # an article already seen is not related to itself
+
+
+def test_the_encoder_is_extra_evidence_not_a_veto(seeds_dir: Path):
+    """With an embedding, a pair the anchors alone accept stays a translation even when the
+    encoder disagrees (it is weak on some language pairs); and a weak-anchor pair needs the
+    encoder's model to clear its own, higher threshold."""
+    from dataclasses import replace
+
+    arts = {p.name[:3]: read_seed(p) for p in sorted(seeds_dir.glob("0*.txt"))}
+    index = FoldIndex()
+    index.add(arts["000"])
+    index.add(arts["002"])
+    (f, _) = next((f, p) for o, f, p in index.last_candidates if o == arts["000"].id)
+    s = index.settings
+    # a borderline pair: the same anchors, but fewer of them in place (a looser translation)
+    loose = replace(f, seq=0.3, sentences=0.3)
+    p_anchor = index.model.probability(loose)
+    assert p_anchor >= s.translation_threshold
+    for cosine in (0.0, 0.9):  # the encoder disagreeing, or even agreeing, must not veto it
+        doubted = replace(loose, embedding=cosine)
+        assert index.model.probability(doubted) < s.translation_threshold_with_embedding
+        assert index._judge(doubted) == (pytest.approx(p_anchor), True)
+    # with few anchors in place, the anchors alone reject; the encoder's model decides
+    weak = replace(f, seq=0.2, sentences=0.2)
+    assert index.model.probability(weak) < s.translation_threshold
+    assert not index._judge(replace(weak, embedding=0.0))[1]
+    # 001 is an independent report of the same story: neither model may accept it, even with
+    # the encoder calling the two texts fairly close
+    index.add(arts["001"])
+    for other, g, _ in index.last_candidates:
+        assert not index._judge(replace(g, embedding=0.5))[1], other

@@ -14,9 +14,11 @@ guards -> TRANSLATION, the best earlier article per language.
 
 Each translation threshold (anchors alone; anchors + embedding) is the one that maximises
 pair F1 on the shared WMT + MEANTIME pool, but never below what the independent same-story
-reports of the seeds and the demo corpus reach with that model (plus a margin): WMT has almost no "same event, other article" pairs across
-languages, and a false translation link merges two independent voices, which can hide a
-conflict. The guards in `plausible` are deliberately loose backstops (thin evidence, most
+reports of the seeds and the demo corpus reach with that model (plus a margin): WMT has
+almost no "same event, other article" pairs across languages, and a false translation link
+merges two independent voices, which can hide a conflict. With embeddings a pair is a
+translation when either model accepts it: the encoder adds evidence but cannot veto what the
+anchors alone accept (its model rejected borderline fr-ru pairs the anchors got right). The guards in `plausible` are deliberately loose backstops (thin evidence, most
 numbers disagreeing, facts told in another order); the model does the weighing.
 """
 
@@ -28,7 +30,7 @@ import math
 import warnings
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from operator import mul
 
 import numpy as np
@@ -280,9 +282,24 @@ class FoldIndex:
     def _hopeless(self, f: PairFeatures) -> bool:
         """No better sentence alignment (nor, given optimistic features, placement) could
         make this candidate a translation: the pruning test of `_translations`."""
+        return not plausible(f, self.settings) or not self._judge(f)[1]
+
+    def _judge(self, f: PairFeatures) -> tuple[float, bool]:
+        """The pair's probability and whether it is a translation.
+
+        With an embedding, either model may accept: the encoder is extra evidence, not a veto
+        over what the anchors alone accept (it is weaker on some pairs, e.g. fr-ru). Each
+        threshold sits above the same-story pairs of its own model, so an independent report
+        has to pass neither. The score shown is the accepting model's.
+        """
         s = self.settings
-        th = s.translation_threshold if f.embedding is None else s.translation_threshold_with_embedding
-        return not plausible(f, s) or self.model.probability(f) < th
+        p = self.model.probability(f)
+        if f.embedding is None:
+            return p, p >= s.translation_threshold
+        if p >= s.translation_threshold_with_embedding:
+            return p, True
+        pa = self.model.probability(replace(f, embedding=None))
+        return (pa, True) if pa >= s.translation_threshold else (p, False)
 
     def _translations(self, prof: TranslationProfile) -> list[tuple[str, float, PairFeatures]]:
         s = self.settings
@@ -291,14 +308,13 @@ class FoldIndex:
         scored = []
         self.last_candidates = []
         for other, f in self.translation_candidates(prof, complete=not prune):
-            th = s.translation_threshold if f.embedding is None else s.translation_threshold_with_embedding
             if prune:
                 if self._hopeless(f):
                     continue  # even a perfect sentence alignment would not lift it
                 f = with_sentences(f, self._seen[other].translation, prof)
-            p = self.model.probability(f)
+            p, accepted = self._judge(f)
             self.last_candidates.append((other, f, p))
-            if p >= th and plausible(f, s):
+            if accepted and plausible(f, s):
                 scored.append((other, p, f))
         if s.best_per_language:
             best: dict[str, tuple[str, float, PairFeatures]] = {}
