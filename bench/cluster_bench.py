@@ -24,6 +24,7 @@ import argparse
 import random
 import statistics
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -113,19 +114,25 @@ def fmt(m) -> str:
     return f"{m.precision:.3f}/{m.recall:.3f}/{m.f1:.3f}"
 
 
-def synthetic_latency(n_stories: int, seed: int = 0) -> tuple[float, float, float]:
-    """Zipf-vocabulary documents: n_stories restored as singleton stories, then timed assigns."""
-    rng = np.random.default_rng(seed)
-    vocab = [f"w{i}x" for i in range(50_000)]
-    names = [f"Name{i}" for i in range(20_000)]
+def zipf_documents(rng: np.random.Generator, n_words: int, n_names: int) -> Callable[[int], Article]:
+    """A maker of synthetic articles: 60 words drawn Zipf(1.3) from `n_words`, 4 names Zipf(1.5)
+    from `n_names`, so a few terms are everywhere and most are rare, as in news."""
+    vocab = [f"w{i}x" for i in range(n_words)]
+    names = [f"Name{i}" for i in range(n_names)]
 
     def doc(i: int) -> Article:
-        words = [vocab[min(k, 49_999)] for k in rng.zipf(1.3, 60)]
-        ns = [names[min(k, 19_999)] for k in rng.zipf(1.5, 4)]
+        words = [vocab[min(k, n_words - 1)] for k in rng.zipf(1.3, 60)]
+        ns = [names[min(k, n_names - 1)] for k in rng.zipf(1.5, 4)]
         return Article(
             f"d{i}", "syn", " ".join(words[:6]), " ".join(words) + " and " + " and ".join(ns), "en"
         )
 
+    return doc
+
+
+def synthetic_latency(n_stories: int, seed: int = 0) -> tuple[float, float, float]:
+    """Zipf-vocabulary documents: n_stories restored as singleton stories, then timed assigns."""
+    doc = zipf_documents(np.random.default_rng(seed), 50_000, 20_000)
     c = StoryClusterer()
     t = time.perf_counter()
     for i in range(n_stories):

@@ -29,11 +29,11 @@ import numpy as np
 
 from storyfold.cluster import StoryClusterer
 from storyfold.cluster import data as D
-from storyfold.model import Article, Relation, RelationKind
+from storyfold.model import Relation, RelationKind
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from cluster_bench import interleave  # noqa: E402 - same stream as the benchmark
+from cluster_bench import interleave, zipf_documents  # noqa: E402 - same streams as the benchmark
 
 
 def _stream(name: str, golds, relations=None) -> Iterator[dict]:
@@ -52,17 +52,7 @@ def _stream(name: str, golds, relations=None) -> Iterator[dict]:
 
 
 def _synthetic(n_stories: int = 3000, n_new: int = 300) -> Iterator[dict]:
-    rng = np.random.default_rng(1)
-    vocab = [f"w{i}x" for i in range(5_000)]
-    names = [f"Name{i}" for i in range(2_000)]
-
-    def doc(i: int) -> Article:
-        words = [vocab[min(k, 4_999)] for k in rng.zipf(1.3, 60)]
-        ns = [names[min(k, 1_999)] for k in rng.zipf(1.5, 4)]
-        return Article(
-            f"d{i}", "syn", " ".join(words[:6]), " ".join(words) + " and " + " and ".join(ns), "en"
-        )
-
+    doc = zipf_documents(np.random.default_rng(1), 5_000, 2_000)
     c = StoryClusterer()
     for i in range(n_stories):
         c.restore(doc(i), f"s{i % (n_stories // 3)}")

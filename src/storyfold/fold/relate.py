@@ -224,10 +224,6 @@ class FoldIndex:
         emb = self._embed(article.text) if embed else None
         return profile(article.text, article.lang, emb)
 
-    def _weight(self, key: str) -> float:
-        """Rarity of an anchor key among the articles seen so far (a smoothed IDF)."""
-        return self._rarity[key]
-
     def translation_candidates(
         self, prof: TranslationProfile, complete: bool = True
     ) -> list[tuple[str, PairFeatures]]:
@@ -253,7 +249,7 @@ class FoldIndex:
         orders = np.fromiter(voters, dtype=np.int64, count=len(voters))
         scores = np.fromiter(votes.values(), dtype=np.float64, count=len(voters))
         # other languages only, tested on the ranked voters until enough are chosen;
-        # `_same_language` inlined: "und" is never the same language, so it matches no article
+        # "und" (unknown) is never the same language, so it matches no article
         same = prof.lang if prof.lang != "und" else None
         langs, ids = self._langs, self._ids
         per_language: Counter[str] = Counter()
@@ -413,10 +409,6 @@ def plausible(f: PairFeatures, s: FoldSettings) -> bool:
     numbers_agree = f.few_numbers or f.numbers >= s.translation_min_numbers
     evidence = f.shared >= s.translation_min_shared or (f.bag >= 0.5 and f.seq >= 0.5)
     return numbers_agree and evidence and f.drift <= s.translation_max_drift
-
-
-def _same_language(a: str, b: str) -> bool:
-    return a == b and a != "und"
 
 
 # the 16 languages multilingual USE v3 was trained on; Czech and Hungarian are not among them
