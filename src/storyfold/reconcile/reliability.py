@@ -58,24 +58,37 @@ def echo_discounts(slots: Sequence[Slot]) -> list[dict[str, float]]:
     return [{v: 1.0 - copy_share(s.sources[v]) for v in rep} for s, rep in zip(slots, repeats, strict=True)]
 
 
-def volume_groups(volume: Mapping[str, int]) -> dict[str, int]:
-    """source -> group of sources with a similar number of statements (log2 bins).
+Group = tuple[str, int]  # (source kind, log2 volume bin)
 
-    Bins with fewer than MIN_GROUP sources join the next lower bin, so a group's prior is
-    never just one prolific source's own record.
+
+def volume_groups(volume: Mapping[str, int], kinds: Mapping[str, str] | None = None) -> dict[str, Group]:
+    """source -> group of sources of one kind with a similar number of statements (log2 bins).
+
+    The kind is what is known of a source before any of its claims is judged: a named outlet,
+    an unattributed report, a wire service (the caller says; sources it does not name share
+    one kind, ""). Sources of different kinds can differ in accuracy at the same volume, and
+    a new source should inherit the record of its own kind, not of everyone its size.
+    Bins with fewer than MIN_GROUP sources join the next lower bin of the same kind, so a
+    group's prior is never just one prolific source's own record.
     """
-    raw = {src: int(math.log2(n)) for src, n in volume.items()}
-    size: dict[int, int] = defaultdict(int)
-    for g in raw.values():
-        size[g] += 1
-    merged, carry, target = {}, 0, None
-    for g in sorted(size, reverse=True):
-        target = g if target is None or carry >= MIN_GROUP else target
-        if carry >= MIN_GROUP:
-            carry = 0
-        merged[g] = target
-        carry += size[g]
-    return {src: merged[g] for src, g in raw.items()}
+    kinds = kinds or {}
+    out: dict[str, Group] = {}
+    by_kind: dict[str, dict[str, int]] = defaultdict(dict)
+    for src, n in volume.items():
+        by_kind[kinds.get(src, "")][src] = int(math.log2(n))
+    for kind, raw in by_kind.items():
+        size: dict[int, int] = defaultdict(int)
+        for g in raw.values():
+            size[g] += 1
+        merged, carry, target = {}, 0, None
+        for g in sorted(size, reverse=True):
+            target = g if target is None or carry >= MIN_GROUP else target
+            if carry >= MIN_GROUP:
+                carry = 0
+            merged[g] = target
+            carry += size[g]
+        out.update({src: (kind, merged[g]) for src, g in raw.items()})
+    return out
 
 
 class Reliability:
@@ -91,28 +104,30 @@ class Reliability:
     source's own accuracy back.
     """
 
-    def __init__(self, prepared: Sequence[tuple[Slot, Mapping[str, str]]]) -> None:
+    def __init__(
+        self, prepared: Sequence[tuple[Slot, Mapping[str, str]]], kinds: Mapping[str, str] | None = None
+    ) -> None:
         self.slots = [s for s, _ in prepared]
         volume: dict[str, int] = defaultdict(int)
         for s in self.slots:
             for v in s.stated:
                 volume[s.sources[v]] += 1
-        self.group = volume_groups(volume)
+        self.group = volume_groups(volume, kinds)
         self.echo = echo_discounts(self.slots)
         self.credit: list[dict[str, float]] = [{} for _ in self.slots]
         self.totals: dict[str, list[float]] = {}
-        self.prior: dict[int, float] = {}
+        self.prior: dict[Group, float] = {}
         self.current: dict[str, float] = {}
 
     def accuracy(self, source: str, own: float | None = None) -> float:
         p, n = self.totals.get(source, (0.0, 0))
         if own is not None and n:
             p, n = p - own, n - 1
-        prior = self.prior.get(self.group.get(source, 0), PRIOR_ACCURACY)
+        prior = self.prior.get(self.group.get(source, ("", 0)), PRIOR_ACCURACY)
         return (p + PRIOR_WEIGHT * prior) / (n + PRIOR_WEIGHT)
 
     def prior_tau(self, source: str) -> float:
-        return log_odds(self.prior.get(self.group.get(source, 0), PRIOR_ACCURACY))
+        return log_odds(self.prior.get(self.group.get(source, ("", 0)), PRIOR_ACCURACY))
 
     def taus(self, k: int) -> dict[str, float]:
         s = self.slots[k]
@@ -144,7 +159,7 @@ class Reliability:
             for v, p in cr.items():
                 totals[s.sources[v]][0] += p
                 totals[s.sources[v]][1] += 1
-        grouped: dict[int, list[float]] = defaultdict(lambda: [0.0, 0])
+        grouped: dict[Group, list[float]] = defaultdict(lambda: [0.0, 0])
         for src, (p, n) in totals.items():
             grouped[self.group[src]][0] += p
             grouped[self.group[src]][1] += n

@@ -146,15 +146,20 @@ def reconcile_all(
     articles: Mapping[str, Article | None],
     relations: Sequence[Relation],
     iterations: int = MAX_ITERATIONS,
+    kinds: Mapping[str, str] | None = None,
 ) -> tuple[list[Fact], dict[str, SourceReliability]]:
-    """Facts of every story and the reliability of every source, solved together."""
+    """Facts of every story and the reliability of every source, solved together.
+
+    `kinds` (source -> kind, e.g. "anonymous") is what is known of a source without judging
+    its claims; a source's prior is learned from sources of its kind and volume.
+    """
     prepared: list[tuple[Slot, dict[str, str]]] = []
     for sid in sorted(story_claims):
         claims = story_claims[sid]
         arts = {c.article_id: articles.get(c.article_id) for c in claims}
         slots, root = slots_of(sid, claims, arts, relations)
         prepared.extend((s, root) for s in slots)
-    est = Reliability(prepared)
+    est = Reliability(prepared, kinds)
     for _ in range(max(1, iterations)):
         if est.update() < TOLERANCE:
             break
