@@ -12,7 +12,7 @@ import re
 from storyfold.cluster import StoryClusterer
 from storyfold.cluster import features as F
 from storyfold.cluster.data import ecbplus
-from storyfold.cluster.features import extract
+from storyfold.cluster.stories import _prepare
 
 # the pattern as first written: look-behind, then the capital
 _PLAIN_NAME = re.compile(r"(?<![\w.])([A-ZÀ-ÖØ-ÞА-ЯЁ][\w'’-]{2,})")
@@ -53,7 +53,7 @@ def test_pruning_keeps_every_row_that_could_decide(shared_data):
     floor = min(c.threshold, c.merge_threshold)
     kept = total = 0
     for g in ecbplus(shared_data):
-        q = c._query(g.article, extract(g.article.title, g.article.text))
+        q = c._query(g.article, _prepare(g.article))
         full, fast = c._scored(q, None), c._scored(q, floor)
         assert set(fast) <= set(full)
         assert {r for r in full if c.model.prob(r[1]) >= floor} <= set(fast)

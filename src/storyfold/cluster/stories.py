@@ -7,16 +7,19 @@ of all stories) and deterministic (ties broken by story creation order).
 
 from __future__ import annotations
 
+import gc
 import math
+import multiprocessing as mp
 import warnings
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import chain, repeat
 from operator import add, itemgetter, mul, sub, truediv
+from typing import NamedTuple
 
-from storyfold.cluster.features import DocFeatures, extract
+from storyfold.cluster.features import extract
 from storyfold.cluster.model import LinkModel, default_model
 from storyfold.model import Article, Assignment, Relation, RelationKind, Story
 
@@ -99,21 +102,77 @@ class _ItemWeights:
         return cls(sq, {x: i for i, x in enumerate(sq)}, math.sqrt(na) if na else 0.0)
 
 
+class _Prepared(NamedTuple):
+    """What an article alone determines (no story state): computed ahead, possibly in a helper
+    process (`assign_many`), so the serial decision does only what needs the live state.
+
+    Plain dicts, tuples and floats: they pickle and unpickle in C. Every order is fixed here
+    (sorted names, anchors, years and terms) so the float sums downstream never depend on hashing."""
+
+    title_terms: dict[str, int]
+    body_terms: dict[str, int]  # in first-occurrence order (the order `_vector` sums in)
+    by_term: tuple[str, ...]  # the body terms sorted (ties in `_heaviest` go by term)
+    tfw: tuple[float, ...]  # 1 + log(count), aligned with body_terms
+    names: tuple[str, ...]  # sorted
+    anchors: tuple[str, ...]  # sorted
+    name_keys: tuple[str, ...]  # "n:" + each name, sorted
+    anchor_keys: tuple[str, ...]  # "a:" + each anchor, sorted
+    years: tuple[str, ...]  # years written, and the year published, sorted
+    title_norm: float
+    empty: bool  # no body text (a headline alone)
+    emb: list[float] | None
+
+
+def _prepare(article: Article, embedder: Callable[[str], list[float]] | None = None) -> _Prepared:
+    """The stateless part of assigning `article` (see `_Prepared`)."""
+    feats = extract(article.title, article.text)
+    body = dict(feats.body_terms)
+    counts = body.values()
+    if max(counts, default=0) < len(_TF_WEIGHT):
+        tfw = tuple(map(_TF_WEIGHT.__getitem__, counts))
+    else:
+        tfw = tuple(map(_tf_weight, counts))
+    names, anchors = tuple(sorted(feats.names)), tuple(sorted(feats.anchors))
+    yrs = set(feats.years)
+    if article.published is not None:
+        yrs.add(f"#{article.published.year}")
+    emb = None
+    if embedder is not None:
+        try:
+            v = embedder(f"{article.title}\n\n{article.text}"[:2000])
+        except Exception:  # noqa: BLE001 - the embedding is an optional extra signal
+            v = None
+        if v is not None:
+            n = math.sqrt(sum(x * x for x in v)) or 1.0
+            emb = [x / n for x in v]
+    return _Prepared(
+        dict(feats.title_terms),
+        body,
+        tuple(sorted(body)),
+        tfw,
+        names,
+        anchors,
+        tuple(["n:" + n for n in names]),
+        tuple(["a:" + a for a in anchors]),
+        tuple(sorted(yrs)),
+        math.sqrt(sum(v * v for v in feats.title_terms.values())),
+        not article.text.strip(),
+        emb,
+    )
+
+
 @dataclass
 class _Query:
     """One article, ready to be compared with stories: computed once, used for every candidate."""
 
-    feats: DocFeatures
+    prep: _Prepared
     vec: dict[str, float]  # full unit tf-idf vector (goes into the story profile)
     top: list[tuple[str, float]]  # its heaviest terms, the ones compared
     topd: dict[str, float]  # the same as a dict (key-set intersections run in C)
     name_w: _ItemWeights  # names with their idf
     anchor_w: _ItemWeights
-    years: frozenset[str]
     when: date | None
-    title_norm: float  # of feats.title_terms
     keys: list[str]  # its index keys (looked up for candidates, then filed under its story)
-    emb: list[float] | None
 
 
 class StoryClusterer:
@@ -179,25 +238,80 @@ class StoryClusterer:
         """Put the article in a story, once; a fold relation to an earlier article decides it."""
         if article.id in self._of:
             return Assignment(article.id, self._of[article.id], 1.0, False)
-        feats = extract(article.title, article.text)
+        return self._decide(article, _prepare(article, self._embedder), relations)
+
+    def assign_many(
+        self,
+        articles: Iterable[Article],
+        relations: Mapping[str, Sequence[Relation]] | None = None,
+        workers: int = 1,
+    ) -> list[Assignment]:
+        """`assign` over a batch, in order, with the same decisions; see `iter_assign`."""
+        return list(self.iter_assign(articles, relations, workers))
+
+    def iter_assign(
+        self,
+        articles: Iterable[Article],
+        relations: Mapping[str, Sequence[Relation]] | None = None,
+        workers: int = 1,
+        chunk: int = 32,
+    ) -> Iterator[Assignment]:
+        """`assign` each article in order (relations: article id -> its fold relations), yielding
+        each Assignment as it is decided; the decisions are exactly those of `assign` one by one.
+
+        Why: deciding needs the live story state and is serial, but most of the work per article
+        (tokens, names, anchors, their sorted orders, the embedding) depends on the article alone.
+        With `workers` >= 2 on a system that can fork, `workers - 1` helper processes compute that
+        part ahead, `chunk` articles at a time, while this process decides; a stream of one story
+        store then uses two cores. Small batches (under two chunks), `workers` <= 1 and systems
+        without fork prepare in this process. Forking a process that runs threads is unsafe in
+        general (a server calls this from a worker thread at its own risk)."""
+        arts = articles if isinstance(articles, list) else list(articles)
+        rel = relations or {}
+        of = self._of
+        preps = self._prepared(arts, workers, chunk)
+        try:
+            for art, prep in zip(arts, preps, strict=True):
+                if art.id in of:
+                    yield Assignment(art.id, of[art.id], 1.0, False)
+                else:
+                    yield self._decide(art, prep, rel.get(art.id, ()))
+        finally:
+            preps.close()
+
+    def restore(self, article: Article, story_id: str) -> None:
+        """Re-add a stored article to its known story (pipeline restart), without deciding."""
+        if article.id in self._of:
+            return
+        self._arrivals += 1
+        if story_id not in self._stories:
+            self._stories[story_id] = _StoryState(story_id, len(self._stories), article.title)
+        self._add(story_id, article, _prepare(article, self._embedder))
+
+    def candidate_features(self, article: Article) -> list[tuple[str, tuple[float, ...]]]:
+        """The candidate stories for an article with their feature rows (also used to fit)."""
+        return self._scored(self._query(article, _prepare(article, self._embedder)))
+
+    # ------------------------------------------------------------------ internals
+    def _decide(self, article: Article, prep: _Prepared, relations: Sequence[Relation]) -> Assignment:
+        """`assign` for an article not seen yet, its stateless part already prepared."""
         self._arrivals += 1
         # A copy or translation joins its original's story; an article that quotes whole
         # paragraphs of an earlier one is a follow-up of the same story while it is live.
         # An article with an empty body (a headline alone) gets no such shortcut: "same text"
         # then means "no text", which says nothing about the event.
-        joins = [r for r in relations if r.kind in _FOLDING] + [
-            r for r in relations if r.kind is RelationKind.PARTIAL
-        ]
-        if not article.text.strip():
-            joins = []
-        for rel in joins:
-            if rel.b != article.id or rel.a not in self._of:
-                continue
-            sid = self._of[rel.a]
-            if rel.kind in _FOLDING or self._live(self._stories[sid], article.published):
-                self._add(sid, article, feats, emb=self._embed(article) if self._embedder else None)
-                return Assignment(article.id, sid, rel.score, False)
-        q = self._query(article, feats)
+        if relations and not prep.empty:
+            joins = [r for r in relations if r.kind in _FOLDING] + [
+                r for r in relations if r.kind is RelationKind.PARTIAL
+            ]
+            for rel in joins:
+                if rel.b != article.id or rel.a not in self._of:
+                    continue
+                sid = self._of[rel.a]
+                if rel.kind in _FOLDING or self._live(self._stories[sid], article.published):
+                    self._add(sid, article, prep)
+                    return Assignment(article.id, sid, rel.score, False)
+        q = self._query(article, prep)
         best, best_p = None, 0.0
         probs = []
         floor = self.threshold if self.merge_threshold is None else min(self.threshold, self.merge_threshold)
@@ -218,74 +332,84 @@ class StoryClusterer:
                 if len(both) > 1:
                     best = self._merge(both)
                     merged = tuple(s for s in both if s != best)
-            self._add(best, article, feats, q.vec, q.emb, q.top, q.keys)
+            self._add(best, article, prep, q.vec, q.top, q.keys)
             return Assignment(article.id, best, best_p, False, merged)
         sid = "s" + article.id
         self._stories[sid] = _StoryState(sid, len(self._stories), article.title)
-        self._add(sid, article, feats, q.vec, q.emb, q.top, q.keys)
+        self._add(sid, article, prep, q.vec, q.top, q.keys)
         return Assignment(article.id, sid, 1.0, True)
 
-    def restore(self, article: Article, story_id: str) -> None:
-        """Re-add a stored article to its known story (pipeline restart), without deciding."""
-        if article.id in self._of:
+    def _prepared(self, arts: list[Article], workers: int, chunk: int) -> Iterator[_Prepared]:
+        """`_prepare` for each article in order: in helper processes when asked and worth it."""
+        helpers = min(workers - 1, max(0, len(arts) // chunk - 1))
+        if helpers < 1 or "fork" not in mp.get_all_start_methods():
+            for art in arts:
+                yield _prepare(art, self._embedder)
             return
-        self._arrivals += 1
-        if story_id not in self._stories:
-            self._stories[story_id] = _StoryState(story_id, len(self._stories), article.title)
-        emb = self._embed(article) if self._embedder else None
-        self._add(story_id, article, extract(article.title, article.text), emb=emb)
+        ctx = mp.get_context("fork")
+        n_chunks = -(-len(arts) // chunk)
+        procs, conns = [], []
+        gc.freeze()  # the children never collect the parent's objects (no copy-on-write storm)
+        try:
+            for i in range(helpers):
+                recv, send = ctx.Pipe(duplex=False)
+                p = ctx.Process(
+                    target=_helper, args=(arts, self._embedder, i, helpers, chunk, send), daemon=True
+                )
+                p.start()
+                send.close()
+                procs.append(p)
+                conns.append(recv)
+        finally:
+            gc.unfreeze()
+        try:
+            for j in range(n_chunks):
+                try:
+                    got = conns[j % helpers].recv()
+                except (EOFError, OSError):
+                    got = None
+                if got is None:  # the helper failed: prepare here (an error then surfaces as in `assign`)
+                    got = [_prepare(a, self._embedder) for a in arts[j * chunk : (j + 1) * chunk]]
+                yield from got
+        finally:
+            for c in conns:
+                c.close()
+            for p in procs:
+                if p.is_alive():
+                    p.terminate()
+                p.join()
 
-    def candidate_features(self, article: Article) -> list[tuple[str, tuple[float, ...]]]:
-        """The candidate stories for an article with their feature rows (also used to fit)."""
-        return self._scored(self._query(article, extract(article.title, article.text)))
-
-    # ------------------------------------------------------------------ internals
-    def _idfs(self, items: set[str], df: Counter[str]) -> dict[str, float]:
-        """item -> idf, in sorted item order (the order every float sum over them runs in)."""
+    def _idfs(self, items: tuple[str, ...], df: Counter[str]) -> dict[str, float]:
+        """item -> idf, in the items' (sorted) order, the order every float sum over them runs in."""
         big, dget, lg = self._n_docs + self.settings.idf_prior_docs + 1, df.get, math.log
-        return {x: lg(big / (dget(x, 0) + 1)) + 1.0 for x in sorted(items)}
+        return {x: lg(big / (dget(x, 0) + 1)) + 1.0 for x in items}
 
-    def _vector(self, tf: Counter[str]) -> dict[str, float]:
+    def _vector(self, prep: _Prepared) -> dict[str, float]:
         """Unit tf-idf vector: (1 + log tf) * (log(N + prior + 1) + 1 - log(df + 1)), all in C
         (logs of counts from a table, logs of document frequencies from `_ldf`)."""
         base = math.log(self._n_docs + self.settings.idf_prior_docs + 1) + 1.0
-        counts = tf.values()
-        if max(counts, default=0) < len(_TF_WEIGHT):
-            tfw = map(_TF_WEIGHT.__getitem__, counts)
-        else:
-            tfw = map(_tf_weight, counts)
+        tf = prep.body_terms
         idf = map(sub, repeat(base), map(self._ldf.get, tf, repeat(0.0)))  # log(0 + 1) == 0.0
-        v = dict(zip(tf, map(mul, tfw, idf), strict=True))
-        vals = v.values()
-        n = math.sqrt(sum(map(mul, vals, vals))) or 1.0
-        return dict(zip(v, map(truediv, vals, repeat(n)), strict=True))
+        v = list(map(mul, prep.tfw, idf))
+        n = math.sqrt(sum(map(mul, v, v))) or 1.0
+        return dict(zip(tf, map(truediv, v, repeat(n)), strict=True))
 
-    def _query(self, article: Article, feats: DocFeatures) -> _Query:
-        vec = self._vector(feats.body_terms)
-        top = _heaviest(vec, self.settings.vector_terms)
-        yrs = feats.years
-        if article.published is not None:
-            yrs = yrs | {f"#{article.published.year}"}
+    def _query(self, article: Article, prep: _Prepared) -> _Query:
+        vec = self._vector(prep)
+        top = _heaviest_sorted(vec, prep.by_term, self.settings.vector_terms)
         return _Query(
-            feats,
+            prep,
             vec,
             top,
             dict(top),
-            _ItemWeights.of(self._idfs(feats.names, self._df_n)),
-            _ItemWeights.of(self._idfs(feats.anchors, self._df_a)),
-            yrs,
+            _ItemWeights.of(self._idfs(prep.names, self._df_n)),
+            _ItemWeights.of(self._idfs(prep.anchors, self._df_a)),
             article.published,
-            math.sqrt(sum(v * v for v in feats.title_terms.values())),
-            self._keys(top, feats),
-            self._embed(article) if self._embedder else None,
+            self._keys(top, prep),
         )
 
-    def _keys(self, top: list[tuple[str, float]], feats: DocFeatures) -> list[str]:
-        return [
-            *(t for t, _ in top[: self.settings.max_query_terms]),
-            *sorted("n:" + n for n in feats.names),
-            *sorted("a:" + a for a in feats.anchors),
-        ]
+    def _keys(self, top: list[tuple[str, float]], prep: _Prepared) -> list[str]:
+        return [*(t for t, _ in top[: self.settings.max_query_terms]), *prep.name_keys, *prep.anchor_keys]
 
     def _candidates(self, q: _Query) -> list[str]:
         s = self.settings
@@ -343,12 +467,13 @@ class StoryClusterer:
         self, st: _StoryState, q: _Query, body: float, nm: float, nm_core: float, floor: float | None = None
     ) -> tuple[float, ...] | None:
         """The feature row (see model.FEATURES); None when `floor` is given and out of reach."""
-        title = _cos(q.feats.title_terms, q.title_norm, st.title_terms, st.title_norm)
+        prep = q.prep
+        title = _cos(prep.title_terms, prep.title_norm, st.title_terms, st.title_norm)
         n = len(st.article_ids)
         an, an_core = _set_match(q.anchor_w, st.anchors, n, st.anchor_stats)
         year_same = year_clash = 0.0
-        if q.years and st.years:
-            shared = [st.years[y] for y in q.years if y in st.years]
+        if prep.years and st.years:
+            shared = [st.years[y] for y in prep.years if y in st.years]
             year_same = max(shared) / n if shared else 0.0
             year_clash = 0.0 if shared else 1.0
         when = q.when
@@ -358,9 +483,9 @@ class StoryClusterer:
         else:
             days = 0.0  # unknown; no "undated" indicator: its weight learnt ECB+'s dating habits
         e = 0.0
-        if q.emb is not None and st.emb is not None:
+        if prep.emb is not None and st.emb is not None:
             en = math.sqrt(sum(x * x for x in st.emb)) or 1.0
-            e = sum(a * b for a, b in zip(q.emb, st.emb, strict=True)) / en
+            e = sum(a * b for a, b in zip(prep.emb, st.emb, strict=True)) / en
         row = [body, 0.0, title, nm, nm_core, an, an_core, year_same, year_clash, math.log(n), days, e]
         if floor is not None:
             # the member cosine lies in [0, 1] (unit vectors, positive weights; a hair of slack for
@@ -411,23 +536,22 @@ class StoryClusterer:
         self,
         sid: str,
         article: Article,
-        feats: DocFeatures,
+        prep: _Prepared,
         vec: dict[str, float] | None = None,
-        emb: list[float] | None = None,
         top: list[tuple[str, float]] | None = None,
         keys: list[str] | None = None,
     ) -> None:
         st = self._stories[sid]
         if vec is None:
-            vec = self._vector(feats.body_terms)
+            vec = self._vector(prep)
         self._n_docs += 1
-        df, terms = self._df, feats.body_terms.keys()
+        df, terms = self._df, prep.body_terms.keys()
         df.update(terms)
         self._ldf.update(
             zip(terms, map(math.log, map(add, map(df.__getitem__, terms), repeat(1))), strict=True)
         )
-        self._df_n.update(feats.names)
-        self._df_a.update(feats.anchors)
+        self._df_n.update(prep.names)
+        self._df_a.update(prep.anchors)
         st.article_ids.append(article.id)
         c = st.centroid
         vals = vec.values()
@@ -439,39 +563,37 @@ class StoryClusterer:
             st.centroid = dict(keep)
             st.cnorm2 = sum(w * w for _, w in keep)
         if top is None:
-            top = _heaviest(vec, self.settings.vector_terms)
+            top = _heaviest_sorted(vec, prep.by_term, self.settings.vector_terms)
         st.recent.append(dict(top))
         st.recent_at.append(self._arrivals)
         if len(st.recent) > self.settings.recent_vectors:
             st.recent.pop(0)
             st.recent_at.pop(0)
         tt, sq = st.title_terms, st.title_sq
-        for t, k in feats.title_terms.items():
+        for t, k in prep.title_terms.items():
             old = tt.get(t, 0)
             tt[t] = old + k
             sq += 2 * old * k + k * k
         st.title_sq = sq
         st.title_norm = math.sqrt(sq)
         n = len(st.article_ids)
-        st.names.update(sorted(feats.names))  # sorted: float sums over them never depend on hashing
-        st.anchors.update(sorted(feats.anchors))
+        st.names.update(prep.names)  # sorted: float sums over them never depend on hashing
+        st.anchors.update(prep.anchors)
         st.name_stats = self._set_stats(st.names, n, self._df_n)
         st.anchor_stats = self._set_stats(st.anchors, n, self._df_a)
-        yrs = set(feats.years)
-        if article.published is not None:
-            yrs.add(f"#{article.published.year}")
-        st.years.update(sorted(yrs))
+        st.years.update(prep.years)
         st.languages.add(article.lang)
         st.last_seen = self._arrivals
         if article.published is not None:
             d = article.published
             st.first_date = d if st.first_date is None else min(st.first_date, d)
             st.last_date = d if st.last_date is None else max(st.last_date, d)
+        emb = prep.emb
         if emb is not None:
             st.emb = emb if st.emb is None else [a + b for a, b in zip(st.emb, emb, strict=True)]
         self._of[article.id] = sid
         if keys is None:
-            keys = self._keys(top, feats)
+            keys = self._keys(top, prep)
         index = self._index
         for k in keys:
             index[k][sid] = None
@@ -525,14 +647,6 @@ class StoryClusterer:
         keep.anchor_stats = self._set_stats(keep.anchors, n, self._df_a)
         return keep.id
 
-    def _embed(self, article: Article) -> list[float] | None:
-        try:
-            v = self._embedder(f"{article.title}\n\n{article.text}"[:2000])  # type: ignore[misc]
-        except Exception:  # noqa: BLE001 - the embedding is an optional extra signal
-            return None
-        n = math.sqrt(sum(x * x for x in v)) or 1.0
-        return [x / n for x in v]
-
 
 _MAX_COS_BOUND = 1.0 + 1e-9
 
@@ -548,6 +662,39 @@ def _heaviest(vec: dict[str, float], k: int) -> list[tuple[str, float]]:
     """The k heaviest (term, weight) pairs, ties by term: a stable sort by weight (descending;
     `reverse` keeps ties in order) of the term-sorted items, both sorts keyed in C."""
     return sorted(sorted(vec.items()), key=itemgetter(1), reverse=True)[:k]
+
+
+def _heaviest_sorted(vec: dict[str, float], by_term: Sequence[str], k: int) -> list[tuple[str, float]]:
+    """`_heaviest(vec, k)` given vec's keys already sorted (done ahead, in `_prepare`): one
+    stable sort by weight, keyed in C, and no string comparisons."""
+    return sorted(zip(by_term, map(vec.__getitem__, by_term), strict=True), key=itemgetter(1), reverse=True)[
+        :k
+    ]
+
+
+def _helper(
+    arts: list[Article],
+    embedder: Callable[[str], list[float]] | None,
+    first: int,
+    step: int,
+    chunk: int,
+    conn,  # noqa: ANN001 - a multiprocessing Connection
+) -> None:
+    """A helper process of `iter_assign`: prepares chunks first, first + step, ... in order and
+    sends each as a list (None when preparing failed: the parent then prepares it itself)."""
+    try:
+        for j in range(first, -(-len(arts) // chunk), step):
+            try:
+                out: list[_Prepared] | None = [
+                    _prepare(a, embedder) for a in arts[j * chunk : (j + 1) * chunk]
+                ]
+            except Exception:  # noqa: BLE001 - reported by the parent, which redoes the chunk
+                out = None
+            conn.send(out)
+    except (BrokenPipeError, OSError):  # the parent stopped early
+        pass
+    finally:
+        conn.close()
 
 
 def _dot(a: dict[str, float], b: dict[str, float]) -> float:
