@@ -26,6 +26,7 @@ from typing import NamedTuple
 
 from storyfold.claims import lexicon as lx
 from storyfold.claims.numparse import (
+    BOUND_LAST_WORD_RE,
     BOUND_RE,
     DURATION_UNITS,
     NOUNS,
@@ -61,11 +62,14 @@ LANGS = {"en", "fr", "es", "de", "it", "pt"}
 
 # --------------------------------------------------------------------------- sentences
 
-# The punctuation is matched (not looked behind at) so the pattern starts with a character set,
-# which lets the regex engine skip ahead to candidate positions instead of trying every one;
-# the boundary itself is group "b" or "c" (or the whole match for a blank line).
+# The pattern starts with one character set (the punctuation or a newline), which lets the
+# regex engine skip ahead to candidate positions instead of trying every one (an alternation of
+# sets does not: the engine then enters the matcher at every character); a look-behind on the
+# character just read then picks the branch. The boundary itself is group "b" or "c" (or the
+# whole match for a blank line).
 _BOUNDARY = re.compile(
-    r"[.!?…](?P<b>[\"”»’]?\s+(?=[\"“«¿¡‘]?[A-ZÀ-Ý0-9]))|\n\s*\n?|[.!?](?P<c>[\"”»]\s*(?=\S))"
+    r"[.!?…\n](?:(?<=[.!?…])(?P<b>[\"”»’]?\s+(?=[\"“«¿¡‘]?[A-ZÀ-Ý0-9]))|(?<=\n)\s*\n?"
+    r"|(?<=[.!?])(?P<c>[\"”»]\s*(?=\S)))"
 )
 _ABBREV = re.compile(
     r"(?:\b(?:Mr|Mrs|Ms|Dr|St|Inc|Corp|Co|Ltd|No|vs|etc|M|Mme|Sr|Sra|Hr|Fr|U\.S|e\.g|i\.e|Mrd|Mio|Mia|Bio|Tsd|ca|Nr|bzw|Mds|env|approx|Jan|Feb|Aug|Sept|Oct|Nov|Dec)\.)$"
@@ -618,9 +622,9 @@ class GermanNouns:
         i = text.find(word)
         while i >= 0:
             j = i + len(word)
-            whole = (i == 0 or not (text[i - 1].isalnum() or text[i - 1] in "_-")) and (
-                j >= n or not (text[j].isalnum() or text[j] in "_-")
-            )
+            # the determiner pattern ends in spaces: a word not after a space cannot match, so
+            # the (costly) search runs only where it can
+            whole = (i > 0 and text[i - 1].isspace()) and (j >= n or not (text[j].isalnum() or text[j] in "_-"))
             if whole and _DE_DET_BEFORE.search(text, max(0, i - 80), i):
                 return True
             i = text.find(word, i + 1)
@@ -691,7 +695,7 @@ def name_tokens(
             joiner = word in _JOINERS or org_suffix
         elif (
             lang == "de"
-            and (word in (common or ()) or _DE_NOUN_SUFFIX.search(word))
+            and (_DE_NOUN_SUFFIX.search(word) or word in (common or ()))  # the cheap test first
             and not _DE_ORG_NEXT.match(sent, m.end())  # "die Corvane AG" is a company
         ):
             skip = True
@@ -796,6 +800,10 @@ def _bound_before(before: str) -> re.Match[str] | None:
     lo = max(0, n - 30)
     if before[-1] == "\n":
         return BOUND_RE.search(before, lo)
+    # the word before the final spaces (after a space or "(") must end a bound phrase
+    word = before.rstrip(_BOUND_SPACES).rsplit(None, 1)
+    if not word or not BOUND_LAST_WORD_RE.fullmatch(word[-1].rpartition("(")[2]):
+        return None
     if lo == 0 and (m := BOUND_RE.match(before, 0)):
         return m
     for w in _SPACE_OR_PAREN.finditer(before, max(0, lo - 1), n - 1):

@@ -204,6 +204,22 @@ BOUND_RE = re.compile(
 )
 
 
+def _last_pieces() -> list[str]:
+    """The last word of every bound phrase ("than" of "more than", "à" of "jusqu'à")."""
+    out = []
+    for p, _ in _BOUNDS:
+        for alt in p.split("|"):
+            last = alt.split(r"\s+")[-1]
+            assert not re.search(r"\\s|[()|\s]", last), last  # one word, no space inside
+            out.append(last)
+    return out
+
+
+# A match of BOUND_RE ends in its phrase's last word, then spaces: when the word before the
+# spaces is no phrase's last word, no bound stands there (a test far cheaper than the search).
+BOUND_LAST_WORD_RE = re.compile("(?:" + "|".join(f"(?:{w})" for w in _last_pieces()) + ")", re.IGNORECASE)
+
+
 @lru_cache(maxsize=4096)
 def bound_of(word: str) -> Bound:
     for p, b in _BOUNDS:

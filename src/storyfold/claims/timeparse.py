@@ -450,6 +450,11 @@ def time_words(low: str) -> set[str]:
     return set(_TIME_WORD_RX.findall(low))
 
 
+_CASED_INITIAL = re.compile(r"[A-ZÀ-Ý]")  # English/German month names are capitalised
+# (pattern, has a month-name group, has a month-number group): asked of every match otherwise
+_DAY_TAGGED = [(rx, "m" in rx.groupindex, "mm" in rx.groupindex) for rx in _DAY_RXS]
+
+
 def find_times(
     text: str, ref: date | None, ref_year_only: bool = False, vocab: set[str] | frozenset[str] | None = None
 ) -> list[TimeSpan]:
@@ -483,8 +488,6 @@ def find_times(
             found.append(TimeSpan(s, e, label, relative))
             taken.append((s, e))
 
-    case_sensitive_month = re.compile(r"[A-ZÀ-Ý]")
-
     def month_ok(m: re.Match[str], group: str = "m") -> int | None:
         word = m[group]
         if word is None:
@@ -499,19 +502,19 @@ def find_times(
             "mar",
             "jun",
             "june",
-        ) and not case_sensitive_month.match(word):
+        ) and not _CASED_INITIAL.match(word):
             return None
         return mo
 
     any_month = has_month or not words.isdisjoint(MONTHS)
     wins = _month_windows(text, low, words) if any_month else []
     num_wins = _numdate_windows(text) if has_digit else []
-    for rx in _DAY_RXS if has_digit else ():
-        if not (any_month if "m" in rx.groupindex else num_wins):
+    for rx, named, numeric in _DAY_TAGGED if has_digit else ():
+        if not (any_month if named else num_wins):
             continue
-        for m in _scan(rx, text, wins if "m" in rx.groupindex else num_wins):
+        for m in _scan(rx, text, wins if named else num_wins):
             try:
-                mo = int(m["mm"]) if "mm" in rx.groupindex and m["mm"] else month_ok(m)
+                mo = int(m["mm"]) if numeric and m["mm"] else month_ok(m)
                 if mo is None:
                     continue
                 d = date(int(m["y"]), mo, int(m["d"]))
