@@ -15,8 +15,8 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import chain, repeat
-from operator import add, itemgetter, mul, sub, truediv
+from itertools import chain, compress, repeat
+from operator import add, ge, itemgetter, mul, sub, truediv
 from typing import NamedTuple
 
 from storyfold.cluster.features import extract
@@ -519,18 +519,24 @@ class StoryClusterer:
         )
 
     def _set_stats(self, counts: Counter[str], n: int, df: Counter[str]) -> _SetStats:
-        """See `_set_match`: the story side, with the idf of the moment."""
-        norm2, core, total = 0.0, {}, 0.0
-        share = self.settings.core_share
-        big, dget, lg = self._n_docs + self.settings.idf_prior_docs + 1, df.get, math.log
-        for x, k in counts.items():
-            w = lg(big / (dget(x, 0) + 1)) + 1.0  # `_idfs`, inlined: runs per story item
-            f = k / n
-            norm2 += (f * w) ** 2
-            if f >= share:
-                core[x] = w
-                total += w
-        return _SetStats(math.sqrt(norm2), core, total)
+        """See `_set_match`: the story side, with the idf of the moment. Per story item (in the
+        story's order): w = log(big / (df + 1)) + 1 (`_idfs`), f = count / n; norm = sqrt of the
+        sequential sum of (f * w) ** 2; core = items with f >= core_share. All in C maps (this
+        runs over every item of the story on each add); the same operations, in the same order,
+        as the plain loop."""
+        big = self._n_docs + self.settings.idf_prior_docs + 1
+        keys = counts.keys()
+        ws = list(
+            map(
+                add,
+                map(math.log, map(truediv, repeat(big), map(add, map(df.get, keys, repeat(0)), repeat(1)))),
+                repeat(1.0),
+            )
+        )
+        fs = list(map(truediv, counts.values(), repeat(n)))
+        norm2 = sum(map(pow, map(mul, fs, ws), repeat(2)), 0.0)
+        core = dict(compress(zip(keys, ws, strict=True), map(ge, fs, repeat(self.settings.core_share))))
+        return _SetStats(math.sqrt(norm2), core, sum(core.values(), 0.0))
 
     def _add(
         self,
