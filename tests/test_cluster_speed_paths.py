@@ -53,7 +53,8 @@ def test_pruning_keeps_every_row_that_could_decide(shared_data):
     floor = min(c.threshold, c.merge_threshold)
     kept = total = 0
     for g in ecbplus(shared_data):
-        q = c._query(g.article, _prepare(g.article))
+        prep = _prepare(g.article)
+        q = c._query(g.article, prep, c._freqs.weigh(prep))
         full, fast = c._scored(q, None), c._scored(q, floor)
         assert set(fast) <= set(full)
         assert {r for r in full if c.model.prob(r[1]) >= floor} <= set(fast)

@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import chain, compress, repeat
+from itertools import chain, compress, islice, repeat
 from operator import add, ge, itemgetter, mul, sub, truediv
 from typing import NamedTuple
 
@@ -84,24 +84,6 @@ class _StoryState:
     recent_at: list[int] = field(default_factory=list)  # arrival number of each `recent` vector
 
 
-@dataclass
-class _ItemWeights:
-    """An article's names (or anchors), sorted, with what `_set_match` needs of them computed once
-    per article rather than once per candidate story."""
-
-    sq: dict[str, float]  # item -> idf squared, in sorted item order (sums run in that order)
-    pos: dict[str, int]  # item -> its rank in that order
-    norm: float  # sqrt of the sum of the squares (0.0 when there are none)
-
-    @classmethod
-    def of(cls, weights: dict[str, float]) -> _ItemWeights:
-        sq = {x: w * w for x, w in weights.items()}
-        na = 0.0
-        for v in sq.values():
-            na += v
-        return cls(sq, {x: i for i, x in enumerate(sq)}, math.sqrt(na) if na else 0.0)
-
-
 class _Prepared(NamedTuple):
     """What an article alone determines (no story state): computed ahead, possibly in a helper
     process (`assign_many`), so the serial decision does only what needs the live state.
@@ -161,16 +143,86 @@ def _prepare(article: Article, embedder: Callable[[str], list[float]] | None = N
     )
 
 
+class _Weighed(NamedTuple):
+    """What comparing an article needs of the document frequencies at its turn in the stream."""
+
+    n_docs: int  # documents counted when it was weighed (a check that the turn is right)
+    vec: dict[str, float]  # full unit tf-idf vector (goes into the story profile)
+    topd: dict[str, float]  # its heaviest terms, heaviest first: the ones compared
+    name_sq: dict[str, float]  # name -> idf squared, in sorted name order (sums run in that order)
+    name_norm: float  # sqrt of the sum of the squares (0.0 when there are none)
+    anchor_sq: dict[str, float]
+    anchor_norm: float
+
+
+class _DocFreqs:
+    """Document frequencies of body terms, names and anchors, and the article-side weights taken
+    from them.
+
+    Kept apart from the stories on purpose: they depend only on which articles were added, in
+    order (every article assigned is added once, whatever story it joins), so a helper process
+    holding a copy can weigh the coming articles exactly as this process would at their turn
+    (see `StoryClusterer.iter_assign`). Three tables, so no key is ever built by prefixing."""
+
+    def __init__(self, prior_docs: int, vector_terms: int):
+        self.df: Counter[str] = Counter()
+        self.df_n: Counter[str] = Counter()
+        self.df_a: Counter[str] = Counter()
+        self.ldf: dict[str, float] = {}  # body term -> log(df + 1), kept with `df`
+        self.n_docs = 0
+        self.prior = prior_docs  # background documents assumed (see ClusterSettings)
+        self.vector_terms = vector_terms
+
+    def weigh(self, prep: _Prepared) -> _Weighed:
+        """Unit tf-idf vector: (1 + log tf) * (log(N + prior + 1) + 1 - log(df + 1)), all in C
+        (logs of counts from a table, logs of document frequencies from `ldf`); names and
+        anchors weighted by idf = log((N + prior + 1) / (df + 1)) + 1."""
+        big = self.n_docs + self.prior + 1
+        base = math.log(big) + 1.0
+        tf = prep.body_terms
+        idf = map(sub, repeat(base), map(self.ldf.get, tf, repeat(0.0)))  # log(0 + 1) == 0.0
+        v = list(map(mul, prep.tfw, idf))
+        n = math.sqrt(sum(map(mul, v, v))) or 1.0
+        vec = dict(zip(tf, map(truediv, v, repeat(n)), strict=True))
+        topd = dict(_heaviest_sorted(vec, prep.by_term, self.vector_terms))
+        nsq, nn = _idf_squares(prep.names, self.df_n, big)
+        asq, an = _idf_squares(prep.anchors, self.df_a, big)
+        return _Weighed(self.n_docs, vec, topd, nsq, nn, asq, an)
+
+    def add(self, terms: Iterable[str], names: Sequence[str], anchors: Sequence[str]) -> None:
+        """Count one more article (its distinct body terms, names and anchors)."""
+        self.n_docs += 1
+        df = self.df
+        terms = list(terms)
+        df.update(terms)
+        self.ldf.update(
+            zip(terms, map(math.log, map(add, map(df.__getitem__, terms), repeat(1))), strict=True)
+        )
+        self.df_n.update(names)
+        self.df_a.update(anchors)
+
+
+def _idf_squares(items: Sequence[str], df: Counter[str], big: int) -> tuple[dict[str, float], float]:
+    """item -> idf squared, in the items' (sorted) order, and the root of their sequential sum."""
+    ws = list(
+        map(
+            add,
+            map(math.log, map(truediv, repeat(big), map(add, map(df.get, items, repeat(0)), repeat(1)))),
+            repeat(1.0),
+        )
+    )
+    sqv = list(map(mul, ws, ws))
+    na = sum(sqv, 0.0)
+    return dict(zip(items, sqv, strict=True)), math.sqrt(na) if na else 0.0
+
+
 @dataclass
 class _Query:
     """One article, ready to be compared with stories: computed once, used for every candidate."""
 
     prep: _Prepared
-    vec: dict[str, float]  # full unit tf-idf vector (goes into the story profile)
-    top: list[tuple[str, float]]  # its heaviest terms, the ones compared
-    topd: dict[str, float]  # the same as a dict (key-set intersections run in C)
-    name_w: _ItemWeights  # names with their idf
-    anchor_w: _ItemWeights
+    w: _Weighed
+    topd: dict[str, float]  # w.topd (read on every candidate)
     when: date | None
     keys: list[str]  # its index keys (looked up for candidates, then filed under its story)
 
@@ -200,13 +252,7 @@ class StoryClusterer:
         )
         self._stories: dict[str, _StoryState] = {}
         self._of: dict[str, str] = {}
-        # document frequencies: of body terms, of names, of anchors (three tables, so no key
-        # is ever built by prefixing; a body term is \w+ and never met the 'n:'/'a:' keys anyway)
-        self._df: Counter[str] = Counter()
-        self._df_n: Counter[str] = Counter()
-        self._df_a: Counter[str] = Counter()
-        self._ldf: dict[str, float] = {}  # body term -> log(df + 1), kept with `_df`
-        self._n_docs = 0
+        self._freqs = _DocFreqs(self.settings.idf_prior_docs, self.settings.vector_terms)
         # key -> story ids, as an insertion-ordered dict (a set's order varies with the hash seed)
         self._index: dict[str, dict[str, None]] = defaultdict(dict)
         self._arrivals = 0
@@ -238,7 +284,7 @@ class StoryClusterer:
         """Put the article in a story, once; a fold relation to an earlier article decides it."""
         if article.id in self._of:
             return Assignment(article.id, self._of[article.id], 1.0, False)
-        return self._decide(article, _prepare(article, self._embedder), relations)
+        return self._decide(article, _prepare(article, self._embedder), None, relations)
 
     def assign_many(
         self,
@@ -259,25 +305,29 @@ class StoryClusterer:
         """`assign` each article in order (relations: article id -> its fold relations), yielding
         each Assignment as it is decided; the decisions are exactly those of `assign` one by one.
 
-        Why: deciding needs the live story state and is serial, but most of the work per article
-        (tokens, names, anchors, their sorted orders, the embedding) depends on the article alone.
-        With `workers` >= 2 on a system that can fork, `workers - 1` helper processes compute that
-        part ahead, `chunk` articles at a time, while this process decides; a stream of one story
-        store then uses two cores. Small batches (under two chunks), `workers` <= 1 and systems
-        without fork prepare in this process. Forking a process that runs threads is unsafe in
-        general (a server calls this from a worker thread at its own risk)."""
+        Why: deciding needs the live story state and is serial, but much of the work per article
+        does not: tokens, names, anchors and their sorted orders depend on the article alone, and
+        its tf-idf vector and name/anchor weights only on the articles before it (`_DocFreqs`).
+        With `workers` >= 2 on a system that can fork, one helper process (holding a copy of the
+        document frequencies) computes all that ahead, `chunk` articles at a time, while this
+        process decides: one stream then uses two cores. (More workers add nothing yet: the
+        helper's part is already the smaller.) Small batches (under two chunks), `workers` <= 1
+        and systems without fork do everything here. Forking a process that runs threads is
+        unsafe in general: call this from the main thread of a process that starts none."""
         arts = articles if isinstance(articles, list) else list(articles)
         rel = relations or {}
         of = self._of
-        preps = self._prepared(arts, workers, chunk)
+        ahead = self._ahead(arts, workers, chunk)
         try:
-            for art, prep in zip(arts, preps, strict=True):
+            for art, got in zip(arts, ahead, strict=True):
                 if art.id in of:
                     yield Assignment(art.id, of[art.id], 1.0, False)
+                elif got is None or got[1].n_docs != self._freqs.n_docs:  # the latter never happens
+                    yield self._decide(art, _prepare(art, self._embedder), None, rel.get(art.id, ()))
                 else:
-                    yield self._decide(art, prep, rel.get(art.id, ()))
+                    yield self._decide(art, got[0], got[1], rel.get(art.id, ()))
         finally:
-            preps.close()
+            ahead.close()
 
     def restore(self, article: Article, story_id: str) -> None:
         """Re-add a stored article to its known story (pipeline restart), without deciding."""
@@ -286,16 +336,24 @@ class StoryClusterer:
         self._arrivals += 1
         if story_id not in self._stories:
             self._stories[story_id] = _StoryState(story_id, len(self._stories), article.title)
-        self._add(story_id, article, _prepare(article, self._embedder))
+        prep = _prepare(article, self._embedder)
+        w = self._freqs.weigh(prep)
+        self._add(story_id, article, prep, w, self._keys(w.topd, prep))
 
     def candidate_features(self, article: Article) -> list[tuple[str, tuple[float, ...]]]:
         """The candidate stories for an article with their feature rows (also used to fit)."""
-        return self._scored(self._query(article, _prepare(article, self._embedder)))
+        prep = _prepare(article, self._embedder)
+        return self._scored(self._query(article, prep, self._freqs.weigh(prep)))
 
     # ------------------------------------------------------------------ internals
-    def _decide(self, article: Article, prep: _Prepared, relations: Sequence[Relation]) -> Assignment:
-        """`assign` for an article not seen yet, its stateless part already prepared."""
+    def _decide(
+        self, article: Article, prep: _Prepared, w: _Weighed | None, relations: Sequence[Relation]
+    ) -> Assignment:
+        """`assign` for an article not seen yet, its stateless part prepared (and, when `w` is
+        given, weighed at this very turn by a helper)."""
         self._arrivals += 1
+        if w is None:
+            w = self._freqs.weigh(prep)
         # A copy or translation joins its original's story; an article that quotes whole
         # paragraphs of an earlier one is a follow-up of the same story while it is live.
         # An article with an empty body (a headline alone) gets no such shortcut: "same text"
@@ -309,9 +367,9 @@ class StoryClusterer:
                     continue
                 sid = self._of[rel.a]
                 if rel.kind in _FOLDING or self._live(self._stories[sid], article.published):
-                    self._add(sid, article, prep)
+                    self._add(sid, article, prep, w, self._keys(w.topd, prep))
                     return Assignment(article.id, sid, rel.score, False)
-        q = self._query(article, prep)
+        q = self._query(article, prep, w)
         best, best_p = None, 0.0
         probs = []
         floor = self.threshold if self.merge_threshold is None else min(self.threshold, self.merge_threshold)
@@ -332,84 +390,55 @@ class StoryClusterer:
                 if len(both) > 1:
                     best = self._merge(both)
                     merged = tuple(s for s in both if s != best)
-            self._add(best, article, prep, q.vec, q.top, q.keys)
+            self._add(best, article, prep, w, q.keys)
             return Assignment(article.id, best, best_p, False, merged)
         sid = "s" + article.id
         self._stories[sid] = _StoryState(sid, len(self._stories), article.title)
-        self._add(sid, article, prep, q.vec, q.top, q.keys)
+        self._add(sid, article, prep, w, q.keys)
         return Assignment(article.id, sid, 1.0, True)
 
-    def _prepared(self, arts: list[Article], workers: int, chunk: int) -> Iterator[_Prepared]:
-        """`_prepare` for each article in order: in helper processes when asked and worth it."""
-        helpers = min(workers - 1, max(0, len(arts) // chunk - 1))
-        if helpers < 1 or "fork" not in mp.get_all_start_methods():
-            for art in arts:
-                yield _prepare(art, self._embedder)
+    def _ahead(
+        self, arts: list[Article], workers: int, chunk: int
+    ) -> Iterator[tuple[_Prepared, _Weighed] | None]:
+        """For each article in order, its prepared and weighed parts from a helper process, or
+        None where this process must do it (no helper, an article already seen, a helper error)."""
+        if workers < 2 or len(arts) < 2 * chunk or "fork" not in mp.get_all_start_methods():
+            yield from repeat(None, len(arts))
             return
         ctx = mp.get_context("fork")
-        n_chunks = -(-len(arts) // chunk)
-        procs, conns = [], []
-        gc.freeze()  # the children never collect the parent's objects (no copy-on-write storm)
+        recv, send = ctx.Pipe(duplex=False)
+        gc.freeze()  # the child never collects the parent's objects (no copy-on-write storm)
         try:
-            for i in range(helpers):
-                recv, send = ctx.Pipe(duplex=False)
-                p = ctx.Process(
-                    target=_helper, args=(arts, self._embedder, i, helpers, chunk, send), daemon=True
-                )
-                p.start()
-                send.close()
-                procs.append(p)
-                conns.append(recv)
+            proc = ctx.Process(
+                target=_helper, args=(arts, self._embedder, self._freqs, self._of, chunk, send), daemon=True
+            )
+            proc.start()
         finally:
             gc.unfreeze()
+        send.close()
+        done = 0
         try:
-            for j in range(n_chunks):
+            while done < len(arts):
                 try:
-                    got = conns[j % helpers].recv()
+                    got = recv.recv()
                 except (EOFError, OSError):
                     got = None
-                if got is None:  # the helper failed: prepare here (an error then surfaces as in `assign`)
-                    got = [_prepare(a, self._embedder) for a in arts[j * chunk : (j + 1) * chunk]]
+                if got is None:  # the helper failed: this process does the rest
+                    break
+                done += len(got)
                 yield from got
+            yield from repeat(None, len(arts) - done)
         finally:
-            for c in conns:
-                c.close()
-            for p in procs:
-                if p.is_alive():
-                    p.terminate()
-                p.join()
+            recv.close()
+            if proc.is_alive():
+                proc.terminate()
+            proc.join()
 
-    def _idfs(self, items: tuple[str, ...], df: Counter[str]) -> dict[str, float]:
-        """item -> idf, in the items' (sorted) order, the order every float sum over them runs in."""
-        big, dget, lg = self._n_docs + self.settings.idf_prior_docs + 1, df.get, math.log
-        return {x: lg(big / (dget(x, 0) + 1)) + 1.0 for x in items}
+    def _query(self, article: Article, prep: _Prepared, w: _Weighed) -> _Query:
+        return _Query(prep, w, w.topd, article.published, self._keys(w.topd, prep))
 
-    def _vector(self, prep: _Prepared) -> dict[str, float]:
-        """Unit tf-idf vector: (1 + log tf) * (log(N + prior + 1) + 1 - log(df + 1)), all in C
-        (logs of counts from a table, logs of document frequencies from `_ldf`)."""
-        base = math.log(self._n_docs + self.settings.idf_prior_docs + 1) + 1.0
-        tf = prep.body_terms
-        idf = map(sub, repeat(base), map(self._ldf.get, tf, repeat(0.0)))  # log(0 + 1) == 0.0
-        v = list(map(mul, prep.tfw, idf))
-        n = math.sqrt(sum(map(mul, v, v))) or 1.0
-        return dict(zip(tf, map(truediv, v, repeat(n)), strict=True))
-
-    def _query(self, article: Article, prep: _Prepared) -> _Query:
-        vec = self._vector(prep)
-        top = _heaviest_sorted(vec, prep.by_term, self.settings.vector_terms)
-        return _Query(
-            prep,
-            vec,
-            top,
-            dict(top),
-            _ItemWeights.of(self._idfs(prep.names, self._df_n)),
-            _ItemWeights.of(self._idfs(prep.anchors, self._df_a)),
-            article.published,
-            self._keys(top, prep),
-        )
-
-    def _keys(self, top: list[tuple[str, float]], prep: _Prepared) -> list[str]:
-        return [*(t for t, _ in top[: self.settings.max_query_terms]), *prep.name_keys, *prep.anchor_keys]
+    def _keys(self, topd: dict[str, float], prep: _Prepared) -> list[str]:
+        return [*islice(topd, self.settings.max_query_terms), *prep.name_keys, *prep.anchor_keys]
 
     def _candidates(self, q: _Query) -> list[str]:
         s = self.settings
@@ -445,10 +474,11 @@ class StoryClusterer:
         merged, so leaving it out changes no decision (`candidate_features`, for fitting, passes
         no floor and gets every row)."""
         cheap = []
+        name_sq, name_norm = q.w.name_sq, q.w.name_norm
         for sid in self._candidates(q):
             st = self._stories[sid]
             body = _dot(q.topd, st.centroid) / (math.sqrt(st.cnorm2) or 1.0)
-            nm, nm_core = _set_match(q.name_w, st.names, len(st.article_ids), st.name_stats)
+            nm, nm_core = _set_match(name_sq, name_norm, st.names, len(st.article_ids), st.name_stats)
             cheap.append((body + nm, st.order, sid, body, nm, nm_core))
         cheap.sort(key=lambda r: (-r[0], r[1]))
         out = []
@@ -470,7 +500,7 @@ class StoryClusterer:
         prep = q.prep
         title = _cos(prep.title_terms, prep.title_norm, st.title_terms, st.title_norm)
         n = len(st.article_ids)
-        an, an_core = _set_match(q.anchor_w, st.anchors, n, st.anchor_stats)
+        an, an_core = _set_match(q.w.anchor_sq, q.w.anchor_norm, st.anchors, n, st.anchor_stats)
         year_same = year_clash = 0.0
         if prep.years and st.years:
             shared = [st.years[y] for y in prep.years if y in st.years]
@@ -524,7 +554,7 @@ class StoryClusterer:
         sequential sum of (f * w) ** 2; core = items with f >= core_share. All in C maps (this
         runs over every item of the story on each add); the same operations, in the same order,
         as the plain loop."""
-        big = self._n_docs + self.settings.idf_prior_docs + 1
+        big = self._freqs.n_docs + self.settings.idf_prior_docs + 1
         keys = counts.keys()
         ws = list(
             map(
@@ -543,34 +573,24 @@ class StoryClusterer:
         sid: str,
         article: Article,
         prep: _Prepared,
-        vec: dict[str, float] | None = None,
-        top: list[tuple[str, float]] | None = None,
-        keys: list[str] | None = None,
+        w: _Weighed,
+        keys: list[str],
     ) -> None:
         st = self._stories[sid]
-        if vec is None:
-            vec = self._vector(prep)
-        self._n_docs += 1
-        df, terms = self._df, prep.body_terms.keys()
-        df.update(terms)
-        self._ldf.update(
-            zip(terms, map(math.log, map(add, map(df.__getitem__, terms), repeat(1))), strict=True)
-        )
-        self._df_n.update(prep.names)
-        self._df_a.update(prep.anchors)
+        vec = w.vec
+        freqs = self._freqs
+        freqs.add(vec.keys(), prep.names, prep.anchors)
         st.article_ids.append(article.id)
         c = st.centroid
         vals = vec.values()
         st.cnorm2 += 2 * _dot(vec, c) + sum(map(mul, vals, vals))
-        for t, w in vec.items():  # a plain loop: faster here than dict.update over zipped maps
-            c[t] = c.get(t, 0.0) + w
+        for t, x in vec.items():  # a plain loop: faster here than dict.update over zipped maps
+            c[t] = c.get(t, 0.0) + x
         if len(c) > self.settings.profile_terms * 2:
             keep = _heaviest(c, self.settings.profile_terms)
             st.centroid = dict(keep)
-            st.cnorm2 = sum(w * w for _, w in keep)
-        if top is None:
-            top = _heaviest_sorted(vec, prep.by_term, self.settings.vector_terms)
-        st.recent.append(dict(top))
+            st.cnorm2 = sum(x * x for _, x in keep)
+        st.recent.append(w.topd)  # never changed, so shared
         st.recent_at.append(self._arrivals)
         if len(st.recent) > self.settings.recent_vectors:
             st.recent.pop(0)
@@ -585,8 +605,8 @@ class StoryClusterer:
         n = len(st.article_ids)
         st.names.update(prep.names)  # sorted: float sums over them never depend on hashing
         st.anchors.update(prep.anchors)
-        st.name_stats = self._set_stats(st.names, n, self._df_n)
-        st.anchor_stats = self._set_stats(st.anchors, n, self._df_a)
+        st.name_stats = self._set_stats(st.names, n, freqs.df_n)
+        st.anchor_stats = self._set_stats(st.anchors, n, freqs.df_a)
         st.years.update(prep.years)
         st.languages.add(article.lang)
         st.last_seen = self._arrivals
@@ -598,8 +618,6 @@ class StoryClusterer:
         if emb is not None:
             st.emb = emb if st.emb is None else [a + b for a, b in zip(st.emb, emb, strict=True)]
         self._of[article.id] = sid
-        if keys is None:
-            keys = self._keys(top, prep)
         index = self._index
         for k in keys:
             index[k][sid] = None
@@ -649,8 +667,8 @@ class StoryClusterer:
         keep.title_sq = sum(v * v for v in keep.title_terms.values())
         keep.title_norm = math.sqrt(keep.title_sq)
         n = len(keep.article_ids)
-        keep.name_stats = self._set_stats(keep.names, n, self._df_n)
-        keep.anchor_stats = self._set_stats(keep.anchors, n, self._df_a)
+        keep.name_stats = self._set_stats(keep.names, n, self._freqs.df_n)
+        keep.anchor_stats = self._set_stats(keep.anchors, n, self._freqs.df_a)
         return keep.id
 
 
@@ -681,22 +699,37 @@ def _heaviest_sorted(vec: dict[str, float], by_term: Sequence[str], k: int) -> l
 def _helper(
     arts: list[Article],
     embedder: Callable[[str], list[float]] | None,
-    first: int,
-    step: int,
+    freqs: _DocFreqs,
+    seen: Mapping[str, str],
     chunk: int,
     conn,  # noqa: ANN001 - a multiprocessing Connection
 ) -> None:
-    """A helper process of `iter_assign`: prepares chunks first, first + step, ... in order and
-    sends each as a list (None when preparing failed: the parent then prepares it itself)."""
+    """The helper process of `iter_assign` (forked: `freqs` and `seen` are copies of the parent's
+    at the start of the batch). For each article, as the parent will meet it: None if the parent
+    will find it already assigned, else its prepared and weighed parts; then its frequencies are
+    counted, as the parent's `_add` will count them. Sends a list per `chunk` articles; on an
+    error, sends None and stops (the parent then does the rest itself, raising where `assign`
+    would)."""
+    batch: set[str] = set()
     try:
-        for j in range(first, -(-len(arts) // chunk), step):
+        for lo in range(0, len(arts), chunk):
+            out: list[tuple[_Prepared, _Weighed] | None] | None = []
             try:
-                out: list[_Prepared] | None = [
-                    _prepare(a, embedder) for a in arts[j * chunk : (j + 1) * chunk]
-                ]
-            except Exception:  # noqa: BLE001 - reported by the parent, which redoes the chunk
+                for a in arts[lo : lo + chunk]:
+                    if a.id in seen or a.id in batch:
+                        out.append(None)
+                        continue
+                    batch.add(a.id)
+                    prep = _prepare(a, embedder)
+                    w = freqs.weigh(prep)
+                    freqs.add(w.vec.keys(), prep.names, prep.anchors)
+                    # the parent needs nothing more of the body terms than `w.vec` holds
+                    out.append((prep._replace(body_terms={}, by_term=(), tfw=()), w))
+            except Exception:  # noqa: BLE001 - the parent redoes this article and meets the error
                 out = None
             conn.send(out)
+            if out is None:
+                return
     except (BrokenPipeError, OSError):  # the parent stopped early
         pass
     finally:
@@ -719,26 +752,28 @@ def _cos(a: Counter[str], a_norm: float, b: Counter[str], b_norm: float) -> floa
     return dot / (a_norm * b_norm)
 
 
-def _set_match(weights: _ItemWeights, counts: Counter[str], n: int, stats: _SetStats) -> tuple[float, float]:
+def _set_match(
+    sq: dict[str, float], norm: float, counts: Counter[str], n: int, stats: _SetStats
+) -> tuple[float, float]:
     """IDF-weighted cosine of an article's names (or anchors) with the story's, and the
     IDF-weighted share of the story's core items (those in most of its articles) the
     article has: a story about Tara Reid has 'reid' as a core name, a Lindsay Lohan
     rehab article lacks it however similar the rest of its words are.
 
-    Only the shared items are visited (found by a C-level set intersection), in the article's
-    sorted order, so the float sums are the same whatever the hash seed."""
-    if not weights.norm or not stats.norm:
+    `sq`: the article's items -> idf squared, `norm` the root of their sum. Only the shared items
+    are visited (found by a C-level set intersection), in sorted order (the article's order),
+    so the float sums are the same whatever the hash seed."""
+    if not norm or not stats.norm:
         return 0.0, 0.0
-    sq = weights.sq
     shared = sq.keys() & counts.keys()
     if not shared:
         return 0.0, 0.0
     dot = hit = 0.0
     core = stats.core
-    for x in sorted(shared, key=weights.pos.__getitem__) if len(shared) > 1 else shared:
+    for x in sorted(shared) if len(shared) > 1 else shared:
         dot += sq[x] * counts[x] / n
         hit += core.get(x, 0.0)
-    cos = dot / (weights.norm * stats.norm)
+    cos = dot / (norm * stats.norm)
     return cos, (hit / stats.core_total if stats.core_total else 0.0)
 
 
