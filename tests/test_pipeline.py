@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from storyfold import pipeline as pipeline_mod
+from storyfold.claims import pool as claims_pool
 from storyfold.pipeline import Library
 
 GOOD = [
@@ -97,7 +97,7 @@ def test_crash_mid_ingest_keeps_committed_batches_and_resumes(tmp_path, monkeypa
             encoding="utf-8",
         )
     db = tmp_path / "t.db"
-    real_extract = pipeline_mod.extract_claims
+    real_extract = claims_pool.extract_claims  # what the batch path calls in-process
     calls = {"n": 0}
 
     def failing(article):
@@ -106,10 +106,10 @@ def test_crash_mid_ingest_keeps_committed_batches_and_resumes(tmp_path, monkeypa
             raise KeyboardInterrupt("power cut")
         return real_extract(article)
 
-    monkeypatch.setattr(pipeline_mod, "extract_claims", failing)
+    monkeypatch.setattr(claims_pool, "extract_claims", failing)
     with Library(db, batch_size=3) as lib, pytest.raises(KeyboardInterrupt):
         lib.ingest([corpus])
-    monkeypatch.setattr(pipeline_mod, "extract_claims", real_extract)
+    monkeypatch.setattr(claims_pool, "extract_claims", real_extract)
     with Library(db) as lib:
         assert lib.store.count("articles") == 6  # two whole batches of three; the third rolled back
         assert lib.store.count("raw") == 6

@@ -20,12 +20,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from storyfold.claims import extract_claims
+from storyfold.claims import ClaimPool, ExtractionFailure
 from storyfold.cluster import StoryClusterer
 from storyfold.fold import FoldIndex
 from storyfold.ingest import Ingestor, read_inputs
 from storyfold.model import (
     Article,
+    Claim,
     Fact,
     IngestError,
     RawDocument,
@@ -74,14 +75,25 @@ Progress = Callable[[RawDocument | IngestError, IngestReport], None]
 class Library:
     """A storyfold database and the stages that fill it."""
 
-    def __init__(self, db_path: str | Path, *, readonly: bool = False, batch_size: int = 64) -> None:
+    def __init__(
+        self,
+        db_path: str | Path,
+        *,
+        readonly: bool = False,
+        batch_size: int = 64,
+        workers: int | None = None,
+    ) -> None:
+        """`workers`: processes for claim extraction on large batches (None: the CPUs, up to 4;
+        1: always in-process). Started on the first large batch, stopped by `close()`."""
         self.store = Store(db_path, readonly=readonly)
         self.batch_size = batch_size
+        self.claim_pool = ClaimPool(workers)
         self._ingestor: Ingestor | None = None
         self._fold: FoldIndex | None = None
         self._cluster: StoryClusterer | None = None
 
     def close(self) -> None:
+        self.claim_pool.close()
         self.store.close()
 
     def __enter__(self) -> Library:
@@ -165,7 +177,18 @@ class Library:
         cluster: StoryClusterer,
         report: IngestReport,
     ) -> None:
-        """Run fold/cluster/claims on a batch and write it in one transaction."""
+        """Run fold/cluster/claims on a batch and write it in one transaction.
+
+        Claims of the batch's new articles are extracted up front (on the worker processes when
+        the batch is large) and taken, in order, as the loop reaches each article; fold and
+        cluster meanwhile run here. Extraction is pure, so a failure changes nothing else.
+        """
+        todo: dict[str, Article] = {}
+        for _raw, _key, art in pending:
+            if art is not None and art.id not in todo and not self.store.has_article(art.id):
+                todo[art.id] = art
+        extracted = zip(todo, self.claim_pool.map(list(todo.values())), strict=True)
+        ready: dict[str, list[Claim] | ExtractionFailure] = {}
         with self.store.transaction():
             for raw, sha1_or_msg, art in pending:
                 if art is None:
@@ -176,12 +199,13 @@ class Library:
                 if self.store.has_article(art.id):
                     report.skipped += 1
                     continue
-                try:
-                    # claims first: it is pure, so a failure leaves the indexes untouched
-                    claims = extract_claims(art)
-                except Exception as exc:  # one odd article must not sink the batch
-                    log.exception("claim extraction failed on %s", raw.source)
-                    error = IngestError(raw.source, f"claim extraction failed: {type(exc).__name__}: {exc}")
+                while art.id not in ready:
+                    key, result = next(extracted)
+                    ready[key] = result
+                claims = ready.pop(art.id)
+                if isinstance(claims, ExtractionFailure):  # one odd article must not sink the batch
+                    log.error("claim extraction failed on %s\n%s", raw.source, claims.traceback)
+                    error = IngestError(raw.source, f"claim extraction failed: {claims}")
                     report.errors.append(error)
                     self.store.put_error(error)
                     claims = []

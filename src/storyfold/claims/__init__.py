@@ -3,5 +3,6 @@
 from __future__ import annotations
 
 from storyfold.claims.extractor import extract_claims
+from storyfold.claims.pool import ClaimPool, ExtractionFailure
 
-__all__ = ["extract_claims"]
+__all__ = ["ClaimPool", "ExtractionFailure", "extract_claims"]

@@ -624,7 +624,9 @@ class GermanNouns:
             j = i + len(word)
             # the determiner pattern ends in spaces: a word not after a space cannot match, so
             # the (costly) search runs only where it can
-            whole = (i > 0 and text[i - 1].isspace()) and (j >= n or not (text[j].isalnum() or text[j] in "_-"))
+            whole = (i > 0 and text[i - 1].isspace()) and (
+                j >= n or not (text[j].isalnum() or text[j] in "_-")
+            )
             if whole and _DE_DET_BEFORE.search(text, max(0, i - 80), i):
                 return True
             i = text.find(word, i + 1)
