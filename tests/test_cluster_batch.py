@@ -43,6 +43,12 @@ def test_assign_many_matches_assign_one_by_one(shared_data, monkeypatch):
     assert calls == []  # every article was prepared in the helper process, none here
     assert got == want
     assert many.labels() == one.labels()
+    # the body-term counts this process deferred to the helper came back whole
+    assert (many._freqs.df, many._freqs.ldf, many._freqs.df_n) == (
+        one._freqs.df,
+        one._freqs.ldf,
+        one._freqs.df_n,
+    )
     assert [s.article_ids for s in many.stories] == [s.article_ids for s in one.stories]
     # the fold relations did decide some joins (score = the relation's), and merges happened
     assert any(a.score == 0.95 for a in got) and any(a.score == 0.6 for a in got)
@@ -56,3 +62,16 @@ def test_assign_many_matches_assign_one_by_one(shared_data, monkeypatch):
     calls.clear()
     assert many.assign_many(tail, workers=2) == want
     assert calls == [a.id for a in tail]
+
+
+def test_a_batch_stopped_early_leaves_the_state_whole(shared_data):
+    arts = [g.article for g in ecbplus(shared_data) if int(g.topic) in (1, 2, 3)]
+    one = StoryClusterer()
+    want = [one.assign(a) for a in arts]
+    many = StoryClusterer()
+    it = many.iter_assign(arts, workers=2)
+    got = [next(it) for _ in range(70)]
+    it.close()  # the helper is stopped; the counts it would have returned are made here
+    got += [many.assign(a) for a in arts[70:]]
+    assert got == want
+    assert many._freqs.df == one._freqs.df and many._freqs.ldf == one._freqs.ldf

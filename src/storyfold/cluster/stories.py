@@ -7,6 +7,7 @@ of all stories) and deterministic (ties broken by story creation order).
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import math
 import multiprocessing as mp
@@ -16,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import chain, compress, islice, repeat
-from operator import add, ge, itemgetter, mul, sub, truediv
+from operator import add, ge, itemgetter, le, mul, sub, truediv
 from typing import NamedTuple
 
 from storyfold.cluster.features import extract
@@ -171,12 +172,14 @@ class _DocFreqs:
         self.ldf: dict[str, float] = {}  # body term -> log(df + 1), kept with `df`
         self.n_docs = 0
         self.prior = prior_docs  # background documents assumed (see ClusterSettings)
+        self.deferred: list[Iterable[str]] | None = None  # body terms of articles not yet counted
         self.vector_terms = vector_terms
 
     def weigh(self, prep: _Prepared) -> _Weighed:
         """Unit tf-idf vector: (1 + log tf) * (log(N + prior + 1) + 1 - log(df + 1)), all in C
         (logs of counts from a table, logs of document frequencies from `ldf`); names and
         anchors weighted by idf = log((N + prior + 1) / (df + 1)) + 1."""
+        self.catch_up()  # never weigh on counts still owed (a batch left open, then `assign`)
         big = self.n_docs + self.prior + 1
         base = math.log(big) + 1.0
         tf = prep.body_terms
@@ -190,16 +193,47 @@ class _DocFreqs:
         return _Weighed(self.n_docs, vec, topd, nsq, nn, asq, an)
 
     def add(self, terms: Iterable[str], names: Sequence[str], anchors: Sequence[str]) -> None:
-        """Count one more article (its distinct body terms, names and anchors)."""
+        """Count one more article (its distinct body terms, names and anchors). While `deferred`
+        is a list, the body terms are only noted there (see `catch_up`)."""
         self.n_docs += 1
+        if self.deferred is not None:
+            self.deferred.append(terms)
+        else:
+            self._count(terms)
+        self.df_n.update(names)
+        self.df_a.update(anchors)
+
+    def _count(self, terms: Iterable[str]) -> None:
         df = self.df
         terms = list(terms)
         df.update(terms)
         self.ldf.update(
             zip(terms, map(math.log, map(add, map(df.__getitem__, terms), repeat(1))), strict=True)
         )
-        self.df_n.update(names)
-        self.df_a.update(anchors)
+
+    def catch_up(self, counted: tuple[int, dict[str, int], dict[str, float]] | None = None) -> None:
+        """Stop deferring. `counted`, from a helper that counted the same articles (the same
+        n_docs), gives the final counts of every term it touched, in first-touch order; else the
+        deferred terms are counted here, in order. Either way the tables end as if counted one
+        article at a time (a deferring process never weighs: its helper does)."""
+        if self.deferred is None:
+            return
+        if counted is not None and counted[0] == self.n_docs:
+            dict.update(self.df, counted[1])
+            self.ldf.update(counted[2])
+        else:
+            for terms in self.deferred:
+                self._count(terms)
+        self.deferred = None
+
+    def touched(self, terms: Iterable[Iterable[str]]) -> tuple[int, dict[str, int], dict[str, float]]:
+        """`counted` for `catch_up`: the current counts of the given articles' terms."""
+        ts = dict.fromkeys(chain.from_iterable(terms))
+        return (
+            self.n_docs,
+            dict(zip(ts, map(self.df.__getitem__, ts), strict=True)),
+            dict(zip(ts, map(self.ldf.__getitem__, ts), strict=True)),
+        )
 
 
 def _idf_squares(items: Sequence[str], df: Counter[str], big: int) -> tuple[dict[str, float], float]:
@@ -252,6 +286,7 @@ class StoryClusterer:
         )
         self._stories: dict[str, _StoryState] = {}
         self._of: dict[str, str] = {}
+        self._order: dict[str, int] = {}  # story id -> its creation order (kept after a merge)
         self._freqs = _DocFreqs(self.settings.idf_prior_docs, self.settings.vector_terms)
         # key -> story ids, as an insertion-ordered dict (a set's order varies with the hash seed)
         self._index: dict[str, dict[str, None]] = defaultdict(dict)
@@ -316,18 +351,27 @@ class StoryClusterer:
         unsafe in general: call this from the main thread of a process that starts none."""
         arts = articles if isinstance(articles, list) else list(articles)
         rel = relations or {}
-        of = self._of
-        ahead = self._ahead(arts, workers, chunk)
+        of, freqs = self._of, self._freqs
+        freqs.catch_up()  # a batch left unfinished owes counts: settle them before a helper copies
+        counted: list[tuple[int, dict[str, int], dict[str, float]]] = []
+        ahead = self._ahead(arts, workers, chunk, counted)
+        trusted = True
         try:
             for art, got in zip(arts, ahead, strict=True):
                 if art.id in of:
                     yield Assignment(art.id, of[art.id], 1.0, False)
-                elif got is None or got[1].n_docs != self._freqs.n_docs:  # the latter never happens
-                    yield self._decide(art, _prepare(art, self._embedder), None, rel.get(art.id, ()))
-                else:
+                elif got is not None and trusted and got[1].n_docs == freqs.n_docs:
+                    # weighed by the helper: this process needs no body-term counts until the end
+                    if freqs.deferred is None:
+                        freqs.deferred = []
                     yield self._decide(art, got[0], got[1], rel.get(art.id, ()))
+                else:  # no helper, or it failed (or, never seen, it lost count: then trust it no more)
+                    trusted = trusted and got is None
+                    freqs.catch_up()
+                    yield self._decide(art, _prepare(art, self._embedder), None, rel.get(art.id, ()))
         finally:
             ahead.close()
+            freqs.catch_up(counted[0] if counted and trusted else None)
 
     def restore(self, article: Article, story_id: str) -> None:
         """Re-add a stored article to its known story (pipeline restart), without deciding."""
@@ -335,7 +379,7 @@ class StoryClusterer:
             return
         self._arrivals += 1
         if story_id not in self._stories:
-            self._stories[story_id] = _StoryState(story_id, len(self._stories), article.title)
+            self._new_story(story_id, article.title)
         prep = _prepare(article, self._embedder)
         w = self._freqs.weigh(prep)
         self._add(story_id, article, prep, w, self._keys(w.topd, prep))
@@ -393,15 +437,16 @@ class StoryClusterer:
             self._add(best, article, prep, w, q.keys)
             return Assignment(article.id, best, best_p, False, merged)
         sid = "s" + article.id
-        self._stories[sid] = _StoryState(sid, len(self._stories), article.title)
+        self._new_story(sid, article.title)
         self._add(sid, article, prep, w, q.keys)
         return Assignment(article.id, sid, 1.0, True)
 
     def _ahead(
-        self, arts: list[Article], workers: int, chunk: int
+        self, arts: list[Article], workers: int, chunk: int, counted: list
     ) -> Iterator[tuple[_Prepared, _Weighed] | None]:
         """For each article in order, its prepared and weighed parts from a helper process, or
-        None where this process must do it (no helper, an article already seen, a helper error)."""
+        None where this process must do it (no helper, an article already seen, a helper error);
+        at the end, the helper's final term counts (`_DocFreqs.touched`) go into `counted`."""
         if workers < 2 or len(arts) < 2 * chunk or "fork" not in mp.get_all_start_methods():
             yield from repeat(None, len(arts))
             return
@@ -428,11 +473,18 @@ class StoryClusterer:
                 done += len(got)
                 yield from got
             yield from repeat(None, len(arts) - done)
+            if done == len(arts):
+                with contextlib.suppress(EOFError, OSError):
+                    counted.append(recv.recv())
         finally:
             recv.close()
             if proc.is_alive():
                 proc.terminate()
             proc.join()
+
+    def _new_story(self, sid: str, title: str) -> None:
+        order = self._order[sid] = len(self._stories)
+        self._stories[sid] = _StoryState(sid, order, title)
 
     def _query(self, article: Article, prep: _Prepared, w: _Weighed) -> _Query:
         return _Query(prep, w, w.topd, article.published, self._keys(w.topd, prep))
@@ -444,12 +496,8 @@ class StoryClusterer:
         s = self.settings
         limit = min(s.max_posting, max(20, int(s.max_df_share * len(self._stories))))
         hits: Counter[str] = Counter()
-        index = self._index
-        posts = []
-        for k in q.keys:
-            post = index.get(k)
-            if post and len(post) <= limit:
-                posts.append(post)
+        found = list(filter(None, map(self._index.get, q.keys)))  # the keys' postings, in key order
+        posts = compress(found, map(le, map(len, found), repeat(limit)))  # ... short enough to read
         hits.update(chain.from_iterable(posts))  # one C-level count, in the same order
         # the best-connected stories first; insertion-ordered postings keep ties deterministic
         pool = hits.most_common(4 * s.max_candidates) if len(hits) > 4 * s.max_candidates else hits.items()
@@ -463,7 +511,9 @@ class StoryClusterer:
                     live.append(sid)
             elif arrivals - st.last_seen <= span:
                 live.append(sid)
-        live.sort(key=lambda sid: (-hits[sid], stories[sid].order))
+        # most hits first, then the oldest story: two stable sorts keyed in C
+        live.sort(key=self._order.__getitem__)
+        live.sort(key=hits.__getitem__, reverse=True)
         return live[: s.max_candidates]
 
     def _scored(self, q: _Query, floor: float | None = None) -> list[tuple[str, tuple[float, ...]]]:
@@ -711,6 +761,7 @@ def _helper(
     error, sends None and stops (the parent then does the rest itself, raising where `assign`
     would)."""
     batch: set[str] = set()
+    terms = []
     try:
         for lo in range(0, len(arts), chunk):
             out: list[tuple[_Prepared, _Weighed] | None] | None = []
@@ -723,6 +774,7 @@ def _helper(
                     prep = _prepare(a, embedder)
                     w = freqs.weigh(prep)
                     freqs.add(w.vec.keys(), prep.names, prep.anchors)
+                    terms.append(w.vec.keys())
                     # the parent needs nothing more of the body terms than `w.vec` holds
                     out.append((prep._replace(body_terms={}, by_term=(), tfw=()), w))
             except Exception:  # noqa: BLE001 - the parent redoes this article and meets the error
@@ -730,6 +782,7 @@ def _helper(
             conn.send(out)
             if out is None:
                 return
+        conn.send(freqs.touched(terms))
     except (BrokenPipeError, OSError):  # the parent stopped early
         pass
     finally:
