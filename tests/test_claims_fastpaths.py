@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from storyfold.claims import extractor as ex
+from storyfold.claims import lexicon as lx
 from storyfold.claims import timeparse as tp
 from storyfold.claims.numparse import BOUND_RE, number_regex
 
@@ -38,6 +39,9 @@ OLD_CLAUSE = re.compile(
     re.IGNORECASE,
 )
 PREV_TOKEN = re.compile(r"(\S+)\s$")
+OLD_BOUNDARY = re.compile(
+    r"[.!?…](?P<b>[\"”»’]?\s+(?=[\"“«¿¡‘]?[A-ZÀ-Ý0-9]))|\n\s*\n?|[.!?](?P<c>[\"”»]\s*(?=\S))"
+)
 
 EDGE = [
     "Sales rose 3.5% to $1,200,000 in Q3 2024 (H1'24: 2.1bn), up from 1.000.000 in 2019.",
@@ -155,3 +159,54 @@ def test_sentence_boundaries_by_hand() -> None:
         "Oui.",
         "Non",
     ]
+
+
+def test_sentence_boundary_pattern_finds_what_the_alternation_found(wmt_texts: list[tuple[str, str]]) -> None:
+    n = 0
+    for _, text in _all_texts(wmt_texts) + [("en", 'A.\n\n B! "C" D?» E… F.\nG."H')]:
+        old = [
+            (m.span(), m.lastindex, m.lastindex and m.span(m.lastindex)) for m in OLD_BOUNDARY.finditer(text)
+        ]
+        new = [
+            (m.span(), m.lastindex, m.lastindex and m.span(m.lastindex)) for m in ex._BOUNDARY.finditer(text)
+        ]
+        assert new == old
+        n += len(old)
+    assert n > 500
+
+
+def test_trigger_families_skip_sentences_without_their_stems(wmt_texts: list[tuple[str, str]]) -> None:
+    # the stems are what every alternative starts with; short ones mean no gate
+    assert lx._stems(r"\b(?:invest\w*|pledg\w*|investir|inversi[oó]n\w*)") == ["inversi", "invest", "pledg"]
+    assert lx._stems(r"\b(?:shares?|stocks?|share\s+price)\b") == ["share", "stock"]
+    assert lx._stems(r"\b(?:start\w*|by|from)\b") is None
+    assert lx._stems(r"(?:start)") is None
+    assert lx.INVEST in lx._GATES and lx.START not in lx._GATES
+    sentences = [text[a:b] for _, text in _all_texts(wmt_texts) for a, b in ex.sentences(text)]
+    sentences += [
+        "Die İNVESTITION von 3 Mrd.",  # İ lower-cases to two characters
+        "ınvestment of $5bn",  # dotless ı matches i case-insensitively
+        "Inveſtitionen von 2 Mio.",  # long s matches s
+        "Le PRIX a baissé de 5 %, les VENTES aussi.",
+    ]
+    run = skipped = 0
+    for rx in lx._GATES:
+        for sent in sentences:
+            got = lx.spans(rx, sent)
+            assert got == tuple(m.span() for m in rx.finditer(sent)), (rx.pattern[:40], sent)
+            low = sent.lower()
+            if not any(s in low for s in lx._GATES[rx]):
+                skipped += 1
+            run += 1
+    assert lx.spans(lx.INVEST, "Die İNVESTITION von 3 Mrd.") == ((4, 15),)
+    assert lx.spans(lx.INVEST, "Inveſtitionen von 2 Mio.") == ((0, 13),)
+    assert skipped > run // 2  # the test does skip most sentences
+
+
+def test_the_characters_lower_case_keeps_apart_from_the_stems_are_known() -> None:
+    """Every character a case-insensitive pattern matches to a stem letter lower-cases to that
+    letter, except the few the gate checks for (found by trying every code point)."""
+    letters = sorted({c for stems in lx._GATES.values() for s in stems for c in s})
+    rx = re.compile("(?i)[" + re.escape("".join(letters)) + "]")
+    odd = {c for c in map(chr, range(0x110000)) if rx.fullmatch(c) and c.lower() not in letters}
+    assert odd <= set(lx._FOLD_ODD)
