@@ -566,13 +566,16 @@ _DE_ORG_NEXT = re.compile(r"\s+(?:AG|SE|GmbH|KGaA|Holding|Gruppe|Group)\b")
 _PLACE_PREP = re.compile(
     r"(?:^|\s)(?:in|at|near|from|à|au|aux|en|nach|aus|bei|a|em|na|no)\s+$", re.IGNORECASE
 )
-
-_SPACE = re.compile(r"\s")
+# the same after a space: a pattern that starts with one character set, so the engine jumps
+# from space to space instead of entering the matcher at every character
+_PLACE_PREP_AFTER_SPACE = re.compile(
+    r"\s(?:in|at|near|from|à|au|aux|en|nach|aus|bei|a|em|na|no)\s+$", re.IGNORECASE
+)
 
 
 def _place_prep_before(lead: str) -> bool:
     """`_PLACE_PREP.search(lead, len(lead) - 20)`: "in", "à", "nach"... then spaces to the end.
-    Tried only after a space (where the pattern can start), and only when `lead` ends in one."""
+    Tried only when `lead` ends in a space, and past its start only after a space."""
     n = len(lead)
     if not n or not lead[-1].isspace():
         return False
@@ -581,7 +584,7 @@ def _place_prep_before(lead: str) -> bool:
         return _PLACE_PREP.search(lead, lo) is not None
     if lo == 0 and _PLACE_PREP.match(lead, 0):
         return True
-    return any(_PLACE_PREP.match(lead, w.start()) for w in _SPACE.finditer(lead, lo))
+    return _PLACE_PREP_AFTER_SPACE.search(lead, lo) is not None
 
 
 _SHARES_BEFORE = re.compile(
