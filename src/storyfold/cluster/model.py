@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import mul
 from pathlib import Path
 
 FEATURES = (
@@ -38,8 +40,10 @@ class LinkModel:
     # an article at least this likely in a second live story too merges the two (None: never)
     merge_threshold: float | None = None
 
-    def prob(self, x: tuple[float, ...]) -> float:
-        z = self.bias + sum(w * v for w, v in zip(self.weights, x, strict=True))
+    def prob(self, x: Sequence[float]) -> float:
+        if len(x) != len(self.weights):
+            raise ValueError(f"{len(x)} features for {len(self.weights)} weights")
+        z = self.bias + sum(map(mul, self.weights, x))  # products summed in order, in C
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
     @classmethod

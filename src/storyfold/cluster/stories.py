@@ -528,7 +528,10 @@ class StoryClusterer:
         for sid in self._candidates(q):
             st = self._stories[sid]
             body = _dot(q.topd, st.centroid) / (math.sqrt(st.cnorm2) or 1.0)
-            nm, nm_core = _set_match(name_sq, name_norm, st.names, len(st.article_ids), st.name_stats)
+            if name_norm:
+                nm, nm_core = _set_match(name_sq, name_norm, st.names, len(st.article_ids), st.name_stats)
+            else:  # what _set_match says for an article without names
+                nm = nm_core = 0.0
             cheap.append((body + nm, st.order, sid, body, nm, nm_core))
         cheap.sort(key=lambda r: (-r[0], r[1]))
         out = []
@@ -571,7 +574,7 @@ class StoryClusterer:
             # the member cosine lies in [0, 1] (unit vectors, positive weights; a hair of slack for
             # rounding); prob is monotone in each feature, so this is an upper bound on the row's
             row[1] = _MAX_COS_BOUND if self.model.weights[1] > 0 else 0.0
-            if self.model.prob(tuple(row)) < floor:
+            if self.model.prob(row) < floor:
                 return None
         topd = q.topd
         tk = topd.keys()
@@ -583,20 +586,8 @@ class StoryClusterer:
             d = fsum(map(mul, map(tg, ks), map(r.__getitem__, ks)))  # `_dot`, inlined
             if d > mx:
                 mx = d
-        return (
-            body,
-            mx,
-            title,
-            nm,
-            nm_core,
-            an,
-            an_core,
-            year_same,
-            year_clash,
-            math.log(n),
-            days,
-            e,
-        )
+        row[1] = mx
+        return tuple(row)
 
     def _set_stats(self, counts: Counter[str], n: int, df: Counter[str]) -> _SetStats:
         """See `_set_match`: the story side, with the idf of the moment. Per story item (in the
@@ -668,9 +659,9 @@ class StoryClusterer:
         if emb is not None:
             st.emb = emb if st.emb is None else [a + b for a, b in zip(st.emb, emb, strict=True)]
         self._of[article.id] = sid
-        index = self._index
-        for k in keys:
-            index[k][sid] = None
+        # index[k][sid] = None for every key, in order, in C (a defaultdict: new keys get a posting)
+        for _ in map(dict.__setitem__, map(self._index.__getitem__, keys), repeat(sid), repeat(None)):
+            pass
         st.keys.update(dict.fromkeys(keys))
 
     def _merge(self, sids: list[str]) -> str:
