@@ -210,3 +210,27 @@ def test_the_characters_lower_case_keeps_apart_from_the_stems_are_known() -> Non
     rx = re.compile("(?i)[" + re.escape("".join(letters)) + "]")
     odd = {c for c in map(chr, range(0x110000)) if rx.fullmatch(c) and c.lower() not in letters}
     assert odd <= set(lx._FOLD_ODD)
+
+
+def test_word_tests_that_replaced_patterns(wmt_texts: list[tuple[str, str]]) -> None:
+    words = {w for _, text in _all_texts(wmt_texts) for w in re.findall(r"[\w\-&’']+", text)}
+    words |= {
+        "Motor",
+        "Motors",
+        "Motorss",
+        "Labs",
+        "Lab",
+        "Co",
+        "Com",
+        "Holding",
+        "Inc.",
+        "l'État",
+        "D’Artagnan",
+    }
+    for w in words:
+        assert (w in ex._ORG_SUFFIX_WORDS) == (ex._ORG_SUFFIX.fullmatch(w) is not None), w
+        tail = max(0, len(w) - ex._DE_NOUN_SUFFIX_MAX)
+        assert (ex._DE_NOUN_SUFFIX.search(w, tail) is None) == (ex._DE_NOUN_SUFFIX.search(w) is None), w
+        assert (w[1:2] in ex._APOSTROPHES and w[0] in "LlDd") == (re.match(r"[LlDd][’']", w) is not None), w
+    assert {"Motor", "Motors", "Lab", "Labs", "Inc"} <= ex._ORG_SUFFIX_WORDS
+    assert "Motorss" not in ex._ORG_SUFFIX_WORDS

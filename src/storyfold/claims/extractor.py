@@ -514,9 +514,15 @@ _DEMONYMS = set(
         "Federal",
     ]
 )
-_ORG_SUFFIX = re.compile(
-    r"\b(?:Inc|Corp|Co|Ltd|LLC|Group|Motors?|Holdings?|AG|SA|SE|GmbH|Bank|Company|Technologies|Automotive|Auto|"
-    r"Airlines|Groupe|Grupo|Systems|Industries|Electric|Energy|Labs?|Partners|Capital)\b"
+_ORG_SUFFIX_ALTS = (
+    "Inc|Corp|Co|Ltd|LLC|Group|Motors?|Holdings?|AG|SA|SE|GmbH|Bank|Company|Technologies|Automotive|Auto|"
+    "Airlines|Groupe|Grupo|Systems|Industries|Electric|Energy|Labs?|Partners|Capital"
+)
+_ORG_SUFFIX = re.compile(rf"\b(?:{_ORG_SUFFIX_ALTS})\b")
+# the words `_ORG_SUFFIX.fullmatch` accepts ("Motors?" is "Motor" and "Motors"): a set lookup
+# for every capitalised token instead of a pattern
+_ORG_SUFFIX_WORDS = frozenset(
+    w for alt in _ORG_SUFFIX_ALTS.split("|") for w in ((alt[:-2], alt[:-1]) if alt.endswith("s?") else (alt,))
 )
 
 
@@ -562,6 +568,7 @@ class MidsentenceNames:
 _DE_NOUN_SUFFIX = re.compile(
     r"(?:ung|heit|keit|tät|ion|schaft|ment|nis|tum|chen|jahr|hälfte|zellen|werk|börse|aktie|markt)$", re.I
 )
+_DE_NOUN_SUFFIX_MAX = 6  # the longest suffix: a match starts this close to the end of a word
 _DE_ORG_NEXT = re.compile(r"\s+(?:AG|SE|GmbH|KGaA|Holding|Gruppe|Group)\b")
 _PLACE_PREP = re.compile(
     r"(?:^|\s)(?:in|at|near|from|à|au|aux|en|nach|aus|bei|a|em|na|no)\s+$", re.IGNORECASE
@@ -680,7 +687,7 @@ def name_tokens(
     titled = _titled(sent)
     for m in _NAME_TOKEN.finditer(sent, 0, len(sent) if upto is None else upto):
         tok = m.group(0)
-        if _ELIDED.match(tok):
+        if tok[1:2] in _APOSTROPHES and tok[0] in "LlDd":  # elided "l'", "d’" ([LlDd][’'])
             rest = tok[2:]
             if not rest[:1].isupper():
                 out.append(_Tok(m.start(), m.end(), tok, False, True, False, True))
@@ -688,7 +695,7 @@ def name_tokens(
             tok = rest
         poss = tok.endswith(("’s", "'s"))
         word = tok[:-2] if poss else tok
-        org_suffix = _ORG_SUFFIX.fullmatch(word) is not None
+        org_suffix = word in _ORG_SUFFIX_WORDS
         joiner = word in _JOINERS or org_suffix
         if (word in _STOP_NAMES or word in _DEMONYMS) and not joiner:
             out.append(_Tok(m.start(), m.end(), word, poss, True, False, True))
@@ -696,11 +703,14 @@ def name_tokens(
         skip = False
         if lang == "de" and "-" in word and word.split("-")[0] in known:
             word = word.split("-")[0]  # "Corvane-Aktie"
-            org_suffix = _ORG_SUFFIX.fullmatch(word) is not None
+            org_suffix = word in _ORG_SUFFIX_WORDS
             joiner = word in _JOINERS or org_suffix
         elif (
             lang == "de"
-            and (_DE_NOUN_SUFFIX.search(word) or word in (common or ()))  # the cheap test first
+            and (
+                _DE_NOUN_SUFFIX.search(word, max(0, len(word) - _DE_NOUN_SUFFIX_MAX))
+                or word in (common or ())  # the cheap test first
+            )
             and not _DE_ORG_NEXT.match(sent, m.end())  # "die Corvane AG" is a company
         ):
             skip = True
@@ -769,7 +779,7 @@ _PT_ARTICLE = re.compile(r"(?:^|\s)[ao]\s+$")
 
 
 _PREV_TOKEN = re.compile(r"(\S+)\s$")
-_ELIDED = re.compile(r"[LlDd][’']")
+_APOSTROPHES = ("’", "'")
 _PRODUCT_NAME = re.compile(r"[A-Za-z]*[A-Z][\w-]*")
 _CLOCKISH = re.compile(r"[:h]\d")
 _GLUED_SCALE = re.compile(r"(?i)(bn|mn|m\b|k\b|mrd|mio|mil)")
