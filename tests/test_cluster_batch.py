@@ -8,6 +8,7 @@ article sent twice; the helper process must really have done the preparing.
 from __future__ import annotations
 
 import dataclasses
+import os
 
 from storyfold.cluster import StoryClusterer
 from storyfold.cluster import stories as S
@@ -74,4 +75,28 @@ def test_a_batch_stopped_early_leaves_the_state_whole(shared_data):
     it.close()  # the helper is stopped; the counts it would have returned are made here
     got += [many.assign(a) for a in arts[70:]]
     assert got == want
+    assert many._freqs.df == one._freqs.df and many._freqs.ldf == one._freqs.ldf
+
+
+def test_a_failing_helper_hands_the_rest_back(shared_data, monkeypatch):
+    """An error in the helper (here: only there, halfway) costs nothing but speed:
+    this process prepares and weighs from that chunk on, on counts it first catches up."""
+    arts = [g.article for g in ecbplus(shared_data) if int(g.topic) in (1, 2, 3)]
+    one = StoryClusterer()
+    want = [one.assign(a) for a in arts]
+    half = len(arts) // 2
+    parent, real, here = os.getpid(), S._prepare, []
+
+    def flaky(a, e=None):
+        if os.getpid() == parent:
+            here.append(a.id)
+        elif a.id == arts[half].id:
+            raise RuntimeError("helper-only failure")
+        return real(a, e)
+
+    monkeypatch.setattr(S, "_prepare", flaky)
+    many = StoryClusterer()
+    assert many.assign_many(arts, workers=2, chunk=32) == want
+    # the helper's chunk with the failure is dropped whole: this process did it and all after
+    assert here == [a.id for a in arts[half // 32 * 32 :]]
     assert many._freqs.df == one._freqs.df and many._freqs.ldf == one._freqs.ldf

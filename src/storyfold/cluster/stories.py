@@ -326,9 +326,10 @@ class StoryClusterer:
         articles: Iterable[Article],
         relations: Mapping[str, Sequence[Relation]] | None = None,
         workers: int = 1,
+        chunk: int = 32,
     ) -> list[Assignment]:
         """`assign` over a batch, in order, with the same decisions; see `iter_assign`."""
-        return list(self.iter_assign(articles, relations, workers))
+        return list(self.iter_assign(articles, relations, workers, chunk))
 
     def iter_assign(
         self,
