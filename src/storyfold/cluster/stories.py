@@ -187,7 +187,7 @@ class _DocFreqs:
         v = list(map(mul, prep.tfw, idf))
         n = math.sqrt(sum(map(mul, v, v))) or 1.0
         vec = dict(zip(tf, map(truediv, v, repeat(n)), strict=True))
-        topd = dict(_heaviest_sorted(vec, prep.by_term, self.vector_terms))
+        topd = _heaviest_sorted(vec, prep.by_term, self.vector_terms)
         nsq, nn = _idf_squares(prep.names, self.df_n, big)
         asq, an = _idf_squares(prep.anchors, self.df_a, big)
         return _Weighed(self.n_docs, vec, topd, nsq, nn, asq, an)
@@ -730,12 +730,12 @@ def _heaviest(vec: dict[str, float], k: int) -> list[tuple[str, float]]:
     return sorted(sorted(vec.items()), key=itemgetter(1), reverse=True)[:k]
 
 
-def _heaviest_sorted(vec: dict[str, float], by_term: Sequence[str], k: int) -> list[tuple[str, float]]:
-    """`_heaviest(vec, k)` given vec's keys already sorted (done ahead, in `_prepare`): one
-    stable sort by weight, keyed in C, and no string comparisons."""
-    return sorted(zip(by_term, map(vec.__getitem__, by_term), strict=True), key=itemgetter(1), reverse=True)[
-        :k
-    ]
+def _heaviest_sorted(vec: dict[str, float], by_term: Sequence[str], k: int) -> dict[str, float]:
+    """`dict(_heaviest(vec, k))` given vec's keys already sorted (done ahead, in `_prepare`): one
+    stable sort of the terms by weight (descending; `reverse` keeps ties in term order), keyed
+    in C, with no string comparisons and no pairs built."""
+    top = sorted(by_term, key=vec.__getitem__, reverse=True)[:k]
+    return dict(zip(top, map(vec.__getitem__, top), strict=True))
 
 
 def _helper(
