@@ -120,7 +120,7 @@ def editor_kind(source: str) -> str:
     return "anonymous" if source.split(" ", 1)[0] == "0" else "registered"
 
 
-def ours(items: dict, kinds: bool = True) -> dict:
+def ours(items: dict, kinds: bool = False) -> dict:
     story_claims: dict[str, list[Claim]] = {}
     articles: dict[str, Article] = {}
     for key, claims in items.items():
@@ -322,10 +322,8 @@ def sweep(data: Path) -> None:
             for pw in (1.0, 3.0):
                 for gw in (3.0, 10.0, 30.0):
                     voting.N_FALSE, reliability.PRIOR_WEIGHT, reliability.GROUP_WEIGHT = n, pw, gw
-                    pop = [
-                        sum(ours(items, k).get(x) == gold[x] for x in scored) / len(scored)
-                        for k in (False, True)
-                    ]
+                    runs = [ours(items, k) for k in (False, True)]
+                    pop = [sum(r.get(x) == gold[x] for x in scored) / len(scored) for r in runs]
                     chosen = book_ours(b_items)
                     pg = sum(book_correct(chosen.get(k), b_gold[k]) for k in g) / len(g)
                     ps = sum(book_correct(chosen.get(k), b_silver[k]) for k in sv) / len(sv)

@@ -60,11 +60,11 @@ def test_author_lists_compatible_only_with_same_people_in_same_order():
 
 
 def test_lone_claim_probability_and_reliability_by_hand():
-    """One source, one claim: the vote is ln(n·A/(1-A)) = ln(10) at A = 0.5, against n unseen
-    values, so P = 10 / (10 + 10) = 0.5 and the Beta prior keeps A at (0.5 + 1·0.5) / 2 = 0.5."""
+    """One source, one claim: the vote is ln(n·A/(1-A)) = ln(3) at A = 0.5, against n unseen
+    values, so P = 3 / (3 + 3) = 0.5 and the Beta prior keeps A at (0.5 + 1·0.5) / 2 = 0.5."""
     a = _art("solo")
     facts, rel = reconcile_all({"s": [_count(a, 478403)]}, {a.id: a}, [])
-    assert (N_FALSE, PRIOR_ACCURACY, PRIOR_WEIGHT) == (10, 0.5, 1.0)
+    assert (N_FALSE, PRIOR_ACCURACY, PRIOR_WEIGHT) == (3, 0.5, 1.0)
     tau = math.log(N_FALSE * 0.5 / 0.5)
     assert facts[0].confidence == round(math.exp(tau) / (math.exp(tau) + N_FALSE), 3) == 0.5
     # a lone claim is no evidence: the estimate rests on no claims and stays the prior
