@@ -85,6 +85,21 @@ class _StoryState:
     recent_at: list[int] = field(default_factory=list)  # arrival number of each `recent` vector
 
 
+class _Memo(dict):
+    """x -> fn(x), each computed once: look-ups run in C (map over `__getitem__`), a miss calls
+    `fn`. `arg` records what `fn` was made for."""
+
+    __slots__ = ("fn", "arg")
+
+    def __init__(self, fn: Callable[[int], float], arg: int | None = None):
+        super().__init__()
+        self.fn, self.arg = fn, arg
+
+    def __missing__(self, x: int) -> float:
+        v = self[x] = self.fn(x)
+        return v
+
+
 class _Prepared(NamedTuple):
     """What an article alone determines (no story state): computed ahead, possibly in a helper
     process (`assign_many`), so the serial decision does only what needs the live state.
@@ -207,9 +222,14 @@ class _DocFreqs:
         df = self.df
         terms = list(terms)
         df.update(terms)
-        self.ldf.update(
-            zip(terms, map(math.log, map(add, map(df.__getitem__, terms), repeat(1))), strict=True)
-        )
+        counts = list(map(df.__getitem__, terms))
+        top = max(counts, default=0)
+        if top >= len(_LOG1) and top < _LOG1_MAX:  # grow the table to the highest count met
+            _LOG1.extend(map(math.log, range(len(_LOG1) + 1, top + 2)))
+        if top < len(_LOG1):  # log(df + 1) from the table: the same values, no call per term
+            self.ldf.update(zip(terms, map(_LOG1.__getitem__, counts), strict=True))
+        else:
+            self.ldf.update(zip(terms, map(math.log, map(add, counts, repeat(1))), strict=True))
 
     def catch_up(self, counted: tuple[int, dict[str, int], dict[str, float]] | None = None) -> None:
         """Stop deferring. `counted`, from a helper that counted the same articles (the same
@@ -287,6 +307,7 @@ class StoryClusterer:
         self._stories: dict[str, _StoryState] = {}
         self._of: dict[str, str] = {}
         self._order: dict[str, int] = {}  # story id -> its creation order (kept after a merge)
+        self._idf: _Memo = _Memo(float, -1)  # df -> name/anchor idf, for `arg` = N + prior + 1
         self._freqs = _DocFreqs(self.settings.idf_prior_docs, self.settings.vector_terms)
         # key -> story ids, as an insertion-ordered dict (a set's order varies with the hash seed)
         self._index: dict[str, dict[str, None]] = defaultdict(dict)
@@ -604,15 +625,17 @@ class StoryClusterer:
         runs over every item of the story on each add); the same operations, in the same order,
         as the plain loop."""
         big = self._freqs.n_docs + self.settings.idf_prior_docs + 1
+        idf = self._idf
+        if idf.arg != big:  # an article was counted since: new weights
+
+            def w_of(d: int, big: int = big) -> float:
+                return math.log(big / (d + 1)) + 1.0
+
+            idf = self._idf = _Memo(w_of, big)
         keys = counts.keys()
-        ws = list(
-            map(
-                add,
-                map(math.log, map(truediv, repeat(big), map(add, map(df.get, keys, repeat(0)), repeat(1)))),
-                repeat(1.0),
-            )
-        )
-        fs = list(map(truediv, counts.values(), repeat(n)))
+        # the same value for the same df (and share for the same count): each computed once
+        ws = list(map(idf.__getitem__, map(df.get, keys, repeat(0))))
+        fs = list(map(_Memo(lambda k: k / n).__getitem__, counts.values()))
         norm2 = sum(map(pow, map(mul, fs, ws), repeat(2)), 0.0)
         core = dict(compress(zip(keys, ws, strict=True), map(ge, fs, repeat(self.settings.core_share))))
         return _SetStats(math.sqrt(norm2), core, sum(core.values(), 0.0))
@@ -720,6 +743,9 @@ class StoryClusterer:
         keep.anchor_stats = self._set_stats(keep.anchors, n, self._freqs.df_a)
         return keep.id
 
+
+_LOG1: list[float] = [0.0]  # d -> math.log(d + 1), grown on demand (see `_DocFreqs._count`)
+_LOG1_MAX = 1 << 20
 
 _MAX_COS_BOUND = 1.0 + 1e-9
 
