@@ -3,6 +3,12 @@
 Why this shape: a stream never sees the future, so the decision is greedy, but it is
 cheap (an inverted index over story terms, names and anchors gives candidates, never a scan
 of all stories) and deterministic (ties broken by story creation order).
+
+The work per article comes in three parts: what the article alone determines (`_prepare`:
+tokens, names, anchors, their sorted orders, the embedding), what only the articles before it
+determine (`_DocFreqs.weigh`: its tf-idf vector and name/anchor idf), and the decision against
+the live stories (`_decide`). Only the last is serial; `iter_assign`/`assign_many` run the first
+two ahead in a helper process, with the same results as `assign` one by one.
 """
 
 from __future__ import annotations
@@ -481,6 +487,10 @@ class StoryClusterer:
             return
         ctx = mp.get_context("fork")
         recv, send = ctx.Pipe(duplex=False)
+        with contextlib.suppress(ImportError, AttributeError, OSError):  # Linux: a deeper pipe lets the
+            import fcntl  # helper run several chunks ahead, smoothing out slow and fast articles
+
+            fcntl.fcntl(send.fileno(), fcntl.F_SETPIPE_SZ, 1 << 20)
         gc.freeze()  # the child never collects the parent's objects (no copy-on-write storm)
         try:
             proc = ctx.Process(
