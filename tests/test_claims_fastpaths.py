@@ -234,3 +234,19 @@ def test_word_tests_that_replaced_patterns(wmt_texts: list[tuple[str, str]]) -> 
         assert (w[1:2] in ex._APOSTROPHES and w[0] in "LlDd") == (re.match(r"[LlDd][’']", w) is not None), w
     assert {"Motor", "Motors", "Lab", "Labs", "Inc"} <= ex._ORG_SUFFIX_WORDS
     assert "Motorss" not in ex._ORG_SUFFIX_WORDS
+
+
+def test_numeric_date_windows_only_when_a_year_stands_by_a_separator() -> None:
+    year_by_separator = re.compile(r"(?:19|20)\d\d-|[./](?:19|20)\d\d")  # what the gate spells out
+    for text in (
+        "on 2021-10-19.",
+        "1.2.2020",
+        "13/12/2019",
+        "3.5 and 1.000",
+        "x19999-",
+        "a2021-b",
+        "7/8 20.11",
+    ):
+        assert (tp._NUMDATE_YEAR_RX.search(text) is None) == (year_by_separator.search(text) is None), text
+    assert tp._numdate_windows("3.5 and 1.000 and 2/3") == []  # triples, but no date can hold them
+    assert tp._numdate_windows("on 2021-10-19.") == [(0, 25)]  # "1-1" at 6 and "0-1" at 9, merged

@@ -251,6 +251,8 @@ _CAPS_NAME_RX = re.compile(r"[A-Z]{2,}[\w-]*")
 # H1 2024, Q3'24, 2024-Q3, 3T 2024 ("[HQT]\s?'?\d|\d\s?[HQT]", written to start with one class)
 _HQ_RX = re.compile(r"[HQT\d](?:(?<=[HQT])\s?'?\d|(?<=\d)\s?[HQT])")
 _NUMDATE_RX = re.compile(r"\d[-./]\d")
+# "(?:19|20)\d\d-|[./](?:19|20)\d\d" written to start with one character set
+_NUMDATE_YEAR_RX = re.compile(r"[12./](?:(?<=1)9\d\d-|(?<=2)0\d\d-|(?<=[./])(?:19|20)\d\d)")
 _DIGITS_RX = re.compile(r"\d+")
 
 
@@ -397,7 +399,14 @@ def _numdate_windows(text: str) -> list[tuple[int, int]]:
     """Stretches of `text` around "3.5", "2021-10", "22/11": every numeric date (ISO, dotted,
     slashed; ten characters at most) holds such a digit-separator-digit triple, so its match lies
     in that triple's window. The numeric date patterns start with a look-behind and are costly
-    to try at every position of a long article."""
+    to try at every position of a long article.
+
+    No windows when the text has no "2021-" or ".2020" or "/2019": every numeric date holds one
+    (a year before a hyphen, or after a dot or a slash), and most texts with decimals, thousands
+    separators and ranges ("3.5", "1.000", "2010-11") have none.
+    """
+    if _NUMDATE_YEAR_RX.search(text) is None:
+        return []
     wins: list[tuple[int, int]] = []
     for m in _NUMDATE_RX.finditer(text):
         lo, hi = max(0, m.start() - 12), m.start() + 16
