@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import chain, compress, islice, repeat
-from operator import add, ge, itemgetter, le, mul, sub, truediv
+from operator import add, ge, le, mul, sub, truediv
 from typing import NamedTuple
 
 from storyfold.cluster.features import extract
@@ -170,6 +170,7 @@ class _Weighed(NamedTuple):
 
     n_docs: int  # documents counted when it was weighed (a check that the turn is right)
     vec: dict[str, float]  # full unit tf-idf vector (goes into the story profile)
+    vsq: float  # the sum of its squared weights, in its order (a hair off 1.0)
     topd: dict[str, float]  # its heaviest terms, heaviest first: the ones compared
     name_sq: dict[str, float]  # name -> idf squared, in sorted name order (sums run in that order)
     name_norm: float  # sqrt of the sum of the squares (0.0 when there are none)
@@ -208,10 +209,12 @@ class _DocFreqs:
         v = list(map(mul, prep.tfw, idf))
         n = math.sqrt(sum(map(mul, v, v))) or 1.0
         vec = dict(zip(tf, map(truediv, v, repeat(n)), strict=True))
+        vals = vec.values()
+        vsq = sum(map(mul, vals, vals))
         topd = _heaviest_sorted(vec, prep.by_term, self.vector_terms)
         nsq, nn = _idf_squares(prep.names, self.df_n, big)
         asq, an = _idf_squares(prep.anchors, self.df_a, big)
-        return _Weighed(self.n_docs, vec, topd, nsq, nn, asq, an)
+        return _Weighed(self.n_docs, vec, vsq, topd, nsq, nn, asq, an)
 
     def add(self, terms: Iterable[str], names: Sequence[str], anchors: Sequence[str]) -> None:
         """Count one more article (its distinct body terms, names and anchors). While `deferred`
@@ -664,8 +667,7 @@ class StoryClusterer:
         freqs.add(vec.keys(), prep.names, prep.anchors)
         st.article_ids.append(article.id)
         c = st.centroid
-        vals = vec.values()
-        st.cnorm2 += 2 * _dot(vec, c) + sum(map(mul, vals, vals))
+        st.cnorm2 += 2 * _dot(vec, c) + w.vsq
         for t, x in vec.items():  # a plain loop: faster here than dict.update over zipped maps
             c[t] = c.get(t, 0.0) + x
         if len(c) > self.settings.profile_terms * 2:
@@ -769,8 +771,9 @@ _TF_WEIGHT = (0.0, *(_tf_weight(c) for c in range(1, 4096)))  # count -> 1 + log
 
 def _heaviest(vec: dict[str, float], k: int) -> list[tuple[str, float]]:
     """The k heaviest (term, weight) pairs, ties by term: a stable sort by weight (descending;
-    `reverse` keeps ties in order) of the term-sorted items, both sorts keyed in C."""
-    return sorted(sorted(vec.items()), key=itemgetter(1), reverse=True)[:k]
+    `reverse` keeps ties in order) of the sorted terms, keyed in C (no pairs compared)."""
+    top = sorted(sorted(vec), key=vec.__getitem__, reverse=True)[:k]
+    return list(zip(top, map(vec.__getitem__, top), strict=True))
 
 
 def _heaviest_sorted(vec: dict[str, float], by_term: Sequence[str], k: int) -> dict[str, float]:
