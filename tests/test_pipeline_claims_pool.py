@@ -44,11 +44,12 @@ def test_pooled_extraction_equals_in_process_and_isolates_a_failure(shared_data,
     batch = arts[:10] + [broken] + arts[10:]
     expected = [extract_claims(a) for a in arts]
     assert sum(map(len, expected)) > 50  # a batch that really states values
+    before = set(multiprocessing.active_children())
     with ClaimPool(2, min_batch=1, mp_context=method) as pool:
         assert pool.pooled(len(batch))
         got = list(pool.map(batch))
-        assert multiprocessing.active_children()  # the work did go to worker processes
-    assert not multiprocessing.active_children()  # and close() stopped them
+        assert set(multiprocessing.active_children()) - before  # the work went to worker processes
+    assert not set(multiprocessing.active_children()) - before  # and close() stopped them
     failure = got.pop(10)
     assert isinstance(failure, ExtractionFailure)
     assert failure.error_type == "AttributeError" and "lower" in failure.message
