@@ -100,3 +100,22 @@ def test_demo_runs_on_the_built_in_corpus(tmp_path):
     assert result.exit_code == 0, result.output
     assert "stories in" in result.output
     assert result.output.count("\n") > 20
+
+
+def test_ingest_workers_option(tmp_path, monkeypatch):
+    from storyfold import pipeline
+
+    seen: list[int | None] = []
+    real = pipeline.ClaimPool
+
+    def spy(workers=None, *a, **k):
+        seen.append(workers)
+        return real(workers, *a, **k)
+
+    monkeypatch.setattr(pipeline, "ClaimPool", spy)
+    demo = pipeline.Path(__file__).resolve().parents[1] / "src" / "storyfold" / "demo" / "corpus"
+    result = runner.invoke(app, ["ingest", str(demo), "--db", str(tmp_path / "w.db"), "--workers", "1", "-q"])
+    assert result.exit_code == 0, result.output
+    assert "12 articles added" in result.output and seen == [1]
+    refused = runner.invoke(app, ["ingest", str(demo), "--db", str(tmp_path / "w.db"), "--workers", "0"])
+    assert refused.exit_code == 2 and seen == [1]

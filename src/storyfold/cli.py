@@ -54,7 +54,7 @@ class ExportFormat(StrEnum):
     parquet = "parquet"
 
 
-def _open(db: Path, *, readonly: bool = False) -> Library:
+def _open(db: Path, *, readonly: bool = False, workers: int | None = None) -> Library:
     if readonly and not db.exists():
         err.print(
             f"[red]error:[/] {escape(str(db))}: no such database (run `storyfold ingest PATH --db {escape(str(db))}` first)",
@@ -62,7 +62,7 @@ def _open(db: Path, *, readonly: bool = False) -> Library:
         )
         raise typer.Exit(1)
     try:
-        return Library(db, readonly=readonly)
+        return Library(db, readonly=readonly, workers=workers)
     except StoreError as exc:
         err.print(f"[red]error:[/] {escape(str(exc))}", soft_wrap=True)
         raise typer.Exit(1) from exc
@@ -112,12 +112,16 @@ def ingest(
     ],
     db: DbOption = Path(DEFAULT_DB),
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", min=1, help="Processes for claim extraction (default: the CPUs, up to 4)."),
+    ] = None,
 ) -> None:
     """Read articles and fold them into stories (re-running adds nothing new)."""
     missing = [p for p in paths if not p.exists()]
     for p in missing:
         err.print(f"bad input: {p}: no such file or folder", markup=False, highlight=False)
-    with _open(db) as lib:
+    with _open(db, workers=workers) as lib:
         report = run_ingest(lib, [p for p in paths if p.exists()], quiet)
         n_stories = lib.store.count("stories")
     out.print(
