@@ -21,7 +21,7 @@ import warnings
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from itertools import chain, compress, islice, repeat
 from operator import add, ge, itemgetter, le, mul, sub, truediv
 from typing import NamedTuple
@@ -547,15 +547,32 @@ class StoryClusterer:
         k = 4 * s.max_candidates
         pool = sorted(hits.items(), key=itemgetter(1), reverse=True)[:k] if len(hits) > k else hits.items()
         stories = self._stories
-        when, days, arrivals, span = q.when, s.window_days, self._arrivals, s.window_articles
-        live = []
-        for sid, _ in pool:  # `_live`, inlined: it runs for up to 4 * max_candidates stories
-            st = stories[sid]
-            if when is not None and st.last_date is not None:
-                if (when - st.last_date).days <= days:
-                    live.append(sid)
-            elif arrivals - st.last_seen <= span:
-                live.append(sid)
+        # `_live`, inlined (it runs for up to 4 * max_candidates stories), its tests turned around:
+        # (when - last).days <= days  <=>  last >= when - days; arrivals - seen <= span  <=>
+        # seen >= arrivals - span
+        seen = self._arrivals - s.window_articles
+        when = q.when
+        if when is None:
+            live = [sid for sid, _ in pool if stories[sid].last_seen >= seen]
+        else:
+            live = None
+            if type(when) is date:  # (a datetime: .days drops the hours; test as `_live` does)
+                try:
+                    cutoff = when - timedelta(days=s.window_days)
+                except OverflowError:  # before year 1: every date is recent enough
+                    cutoff = date.min
+                with contextlib.suppress(TypeError):  # a story dated by a datetime: as `_live`
+                    live = [
+                        sid
+                        for sid, _ in pool
+                        if (
+                            st.last_date >= cutoff
+                            if (st := stories[sid]).last_date is not None
+                            else st.last_seen >= seen
+                        )
+                    ]
+            if live is None:
+                live = [sid for sid, _ in pool if self._live(stories[sid], when)]
         # most hits first, then the oldest story: two stable sorts keyed in C
         live.sort(key=self._order.__getitem__)
         live.sort(key=hits.__getitem__, reverse=True)
