@@ -35,6 +35,18 @@ def test_undated_window_counts_arrivals():
     assert late.new_story and late.story_id == "sx3"
 
 
+def test_dated_window_edges_in_whole_days():
+    """window_days=90: 90 days after the story's last article still joins, 91 does not; an
+    article dated before the story joins too (the gap is not negative-capped)."""
+    d0 = date(2021, 1, 10)
+    c = StoryClusterer()
+    assert c.assign(art("a", XIAOMI, d0)).new_story
+    assert c.assign(art("b", XIAOMI, date(2021, 4, 10))).story_id == "sa"  # +90 days
+    assert c.assign(art("c", XIAOMI, date(2020, 12, 1))).story_id == "sa"  # earlier
+    late = c.assign(art("d", XIAOMI, date(2021, 7, 10)))  # +91 days after b
+    assert late.new_story and late.story_id == "sd"
+
+
 def test_keys_shared_by_too_many_stories_are_not_looked_up():
     c = StoryClusterer(ClusterSettings(max_posting=50, max_df_share=0.05))
     for i in range(200):  # 200 stories all holding the words "common" and "shared"
