@@ -693,7 +693,8 @@ class StoryClusterer:
         if len(c) > self.settings.profile_terms * 2:
             keep = _heaviest(c, self.settings.profile_terms)
             st.centroid = dict(keep)
-            st.cnorm2 = sum(x * x for _, x in keep)
+            vals = st.centroid.values()  # in `keep` order: the same sequential sum of squares
+            st.cnorm2 = sum(map(mul, vals, vals))
         st.recent.append(w.topd)  # never changed, so shared
         st.recent_at.append(self._arrivals)
         if len(st.recent) > self.settings.recent_vectors:
