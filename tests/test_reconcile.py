@@ -124,3 +124,54 @@ def test_timeline_is_chronological_and_includes_publication_dates():
     ]
     periods = [t.period for t in build_timeline(claims, {"a1": a})]
     assert periods == ["2013", "2021-03", "2021-10-19", "2024-H1"]
+
+
+def test_timeline_text_keeps_the_date_of_a_long_sentence_in_view():
+    lead = (
+        "MUNICH, March 10 (Meridian Wire) - German battery maker Corvane Batteries will invest 3.2 billion "
+        "euros in a cell factory in Velsburg, Lower Saxony, the company said on Tuesday, its largest "
+        "project since it was founded in 2019."
+    )
+    a = Article("a1", "a.txt", "Corvane", lead, "en")
+
+    def said(surface: str, period: str) -> Claim:
+        at = lead.index(surface)
+        return Claim(
+            "a1",
+            ValueKind.TIME,
+            None,
+            "",
+            "mention",
+            lead,
+            at,
+            at + len(surface),
+            surface,
+            "en",
+            period=period,
+        )
+
+    entries = {
+        t.period: t.text
+        for t in build_timeline([said("2019", "2019"), said("March 10", "2026-03-10")], {"a1": a})
+    }
+    late, early = entries["2019"], entries["2026-03-10"]
+    assert len(lead) > 160 and len(late) <= 160 and len(early) <= 160
+    assert late.startswith("…") and late.endswith("founded in 2019.")  # cut at the front, not the date
+    assert early.startswith("MUNICH, March 10") and early.endswith(
+        "…"
+    )  # a date near the start: cut at the end
+    short = "Production starts in the second half of 2027."
+    claim = Claim(
+        "a1",
+        ValueKind.TIME,
+        None,
+        "",
+        "production_start",
+        short,
+        0,
+        5,
+        "second half of 2027",
+        "en",
+        period="2027-H2",
+    )
+    assert build_timeline([claim], {"a1": a})[0].text == short

@@ -7,9 +7,22 @@ from collections.abc import Mapping, Sequence
 from storyfold.model import Article, Claim, Period, Relation, TimelineEntry, ValueKind
 
 
-def _trim(sentence: str, limit: int = 160) -> str:
+def _trim(sentence: str, limit: int = 160, around: str = "") -> str:
+    """The sentence, or a window of it that keeps `around` (the dated words) in view: a long
+    lead sentence cut at its 160th character would drop the very date it is listed under."""
     s = " ".join(sentence.split())
-    return s if len(s) <= limit else s[: limit - 1].rsplit(" ", 1)[0] + "…"
+    if len(s) <= limit:
+        return s
+    at = s.find(" ".join(around.split())) if around.strip() else -1
+    if at < 0 or at + len(around) < limit - 2:
+        return s[: limit - 1].rsplit(" ", 1)[0] + "…"
+    lo = max(0, min(at - (limit - len(around)) // 2, len(s) - (limit - 2)))
+    window = s[lo : lo + limit - 2]
+    if lo > 0:
+        window = window.split(" ", 1)[-1]  # start on a whole word
+    if lo + limit - 2 < len(s):
+        window = window.rsplit(" ", 1)[0]
+    return ("…" if lo > 0 else "") + window + ("…" if lo + limit - 2 < len(s) else "")
 
 
 def build_timeline(
@@ -26,7 +39,7 @@ def build_timeline(
             Period(c.period).bounds()
         except ValueError:
             continue
-        text, ids = entries.setdefault(c.period, (_trim(c.sentence), []))
+        text, ids = entries.setdefault(c.period, (_trim(c.sentence, around=c.surface), []))
         if c.article_id not in ids:
             ids.append(c.article_id)
     for a in articles.values():
