@@ -450,13 +450,22 @@ def _trie_pattern(words: frozenset[str]) -> str:
 
 
 _TIME_WORD_RX = re.compile(r"\b(?:" + _trie_pattern(TIME_VOCABULARY) + r")\b")
+# The same words after a non-word character: a pattern that starts with one character set, so
+# the engine jumps from space to space (about one position in six) instead of trying the trie
+# at every letter. The vocabulary is all letters, so a non-word character before one is what
+# `\b` asks; only a word at the very start of the text has none, and `match` reads that one.
+_TIME_WORD_AFTER_NONWORD_RX = re.compile(r"\W(" + _trie_pattern(TIME_VOCABULARY) + r")\b")
 
 
 def time_words(low: str) -> set[str]:
     """The words of TIME_VOCABULARY that stand whole in the lower-cased `low`: the same as
     `set(re.findall(r"\\w+", low)) & TIME_VOCABULARY`, without building the set of every word
     of an article (the only words the time functions ever ask about are these)."""
-    return set(_TIME_WORD_RX.findall(low))
+    found = set(_TIME_WORD_AFTER_NONWORD_RX.findall(low))
+    first = _TIME_WORD_RX.match(low)
+    if first is not None:
+        found.add(first.group(0))
+    return found
 
 
 _CASED_INITIAL = re.compile(r"[A-ZÀ-Ý]")  # English/German month names are capitalised
