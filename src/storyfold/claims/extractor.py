@@ -653,11 +653,19 @@ class GermanNouns:
 
 
 _LETTER_INITIAL = re.compile(r"([^\W\d_])[\w’'-]*")
+# A cheap bound first: every upper-case initial is an ASCII capital or a non-ASCII character,
+# and every a-z after a space is a lower-case initial. Title Case needs upper >= 0.6 * all
+# initials, so upper >= 1.5 * lower; when even the bound on capitals falls short of that, the
+# sentence is not a headline and its words need not be read one by one.
+_UPPER_OR_NON_ASCII = re.compile(r"[A-Z\x80-\U0010ffff]")
+_LOWER_AFTER_SPACE = re.compile(r"\s[a-z]")
 
 
 @lru_cache(maxsize=1024)
 def _titled(sent: str) -> bool:
     """A headline in Title Case: its capitals say nothing about names (asked once per claim)."""
+    if 3 * len(_LOWER_AFTER_SPACE.findall(sent)) > 2 * len(_UPPER_OR_NON_ASCII.findall(sent)):
+        return False
     initials = _LETTER_INITIAL.findall(sent)  # the first letter of each word
     return len(initials) >= 4 and sum(map(str.isupper, initials)) >= 0.6 * len(initials)
 
@@ -693,7 +701,7 @@ def name_tokens(
     """The capitalised tokens of a sentence (before `upto`) with what each can be; computed
     once per sentence, since every value of the sentence asks for its subject."""
     out: list[_Tok] = []
-    titled = _titled(sent)
+    titled: bool | None = None  # read only when a token asks (many sentences never do)
     for m in _NAME_TOKEN.finditer(sent, 0, len(sent) if upto is None else upto):
         tok = m.group(0)
         if tok[1:2] in _APOSTROPHES and tok[0] in "LlDd":  # elided "l'", "d’" ([LlDd][’'])
@@ -733,7 +741,7 @@ def name_tokens(
             or word in _DEMONYMS
             or org_suffix
             or (
-                (m.start() == 0 or titled)
+                (m.start() == 0 or (titled if titled is not None else (titled := _titled(sent))))
                 and word not in known
                 and not _ORG_CUE.match(sent, m.end())
                 and not (m.start() == 0 and _NAME_NEXT.match(sent, m.end()))

@@ -149,7 +149,7 @@ _HALF_RXS = [
     _rx(rf"(?<![\w-])H(?P<n>[12])[\s/-]?{YEAR}", 0),
     _rx(r"(?<![\w-])H(?P<n>[12])[\s/-]?'?(?P<yy>\d{2})(?![\w])", 0),
     _rx(rf"{YEAR}[\s/-]?H(?P<n>[12])(?![\w])", 0),
-    _rx(rf"\b(?P<n>[12])(?:er|e|st|nd)?\s+(?:semestre|semester|halbjahr)\s+{YEAR}"),
+    _rx(rf"(?P<n>[12](?<!\w.))(?:er|e|st|nd)?\s+(?:semestre|semester|halbjahr)\s+{YEAR}"),
 ]
 _QUARTER_RXS = [
     _rx(rf"\b(?P<o>{_ORD_RX})\s+(?:quarter|trimestre|quartal|trimestre){_YEAR_OF}{YEAR}"),
@@ -173,10 +173,13 @@ _REL_PART_RXS = [
         "H",
     ),
 ]
+# Patterns that open on a day or half-year number start with the digit itself, its word
+# boundary tested right after it (`\b\d` is a digit after no word character): a pattern that
+# starts with a character class lets the engine jump to digits instead of trying each position.
 _DAY_RXS = [
     # 19 October 2021, 19 octobre 2021, 19 de octubre de 2021, 19. Oktober 2021, 1er mars 2021
     _rx(
-        rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th|er|\.|º)?\s+(?:de\s+)?(?P<m>{MONTH_ANY})\s+(?:de\s+|del\s+)?{YEAR}"
+        rf"(?P<d>\d(?<!\w.)\d?)(?:st|nd|rd|th|er|\.|º)?\s+(?:de\s+)?(?P<m>{MONTH_ANY})\s+(?:de\s+|del\s+)?{YEAR}"
     ),
     # October 19, 2021 / Oct. 19 2021
     _rx(rf"\b(?P<m>{MONTH_ANY})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+{YEAR}"),
@@ -187,7 +190,7 @@ _DAY_RXS = [
     _rx(r"(?<![\d/])(?P<d>1[3-9]|2\d|3[01])/(?P<mm>0?[1-9]|1[0-2])/(?P<y>(?:19|20)\d{2})(?![\d/])"),
 ]
 _DAY_MONTH_RXS = [
-    _rx(rf"\b(?P<d>\d{{1,2}})(?:er|\.|º)?\s+(?:de\s+)?(?P<m>{MONTH_FULL})\b(?!\s+(?:de\s+|del\s+)?\d)"),
+    _rx(rf"(?P<d>\d(?<!\w.)\d?)(?:er|\.|º)?\s+(?:de\s+)?(?P<m>{MONTH_FULL})\b(?!\s+(?:de\s+|del\s+)?\d)"),
     _rx(rf"\b(?P<m>{MONTH_FULL})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?![\d.,:%]|\s*,?\s*\d)"),
 ]
 _MONTH_YEAR_RX = _rx(rf"\b(?P<m>{MONTH_FULL}|{MONTH_ANY})\s+(?:of\s+|de\s+|del\s+)?{YEAR}")
