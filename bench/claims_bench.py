@@ -46,7 +46,8 @@ Speed: `extract_claims` over every shared WMT document in en/fr/es/de/it (1,664 
 3,100 characters each), in one process (wall clock and per CPU-second), and through
 `ClaimPool` with `--workers` processes (2 by default): the helper the pipeline's batch path
 uses, so the figure includes sending articles to the workers and claims back, as a user gets
-it. On a machine shared with other jobs the wall figures and the pooled gain drop (the table
+it. Each wall and per-CPU figure is the median of three runs (one-process and pooled runs
+alternating), printed with the range of the three; worker start-up is not timed. On a machine shared with other jobs the wall figures and the pooled gain drop (the table
 notes the load average); the per-CPU-second figure drops less (but still does, under
 hyper-threading contention).
 """
@@ -60,6 +61,7 @@ import json
 import os
 import re
 import resource
+import statistics
 import subprocess
 import sys
 import time
@@ -369,36 +371,65 @@ def _count_claims(arts: list[Article]) -> int:
     return sum(len(extract_claims(a)) for a in arts)
 
 
-def speed(data: Path, workers: int) -> dict[str, float]:
+RUNS = 3  # each speed row: the median of this many runs, single and pooled alternating
+
+
+def speed(data: Path, workers: int) -> dict[str, object]:
     """Articles/s in one process (wall clock and per CPU-second) and on `workers` processes
     through `ClaimPool`, the helper the pipeline's batch path uses (articles sent to the
-    workers and claims sent back included), after its workers have started."""
+    workers and claims sent back included), after its workers have started.
+
+    Each figure is measured RUNS times, the one-process and the pooled runs alternating (so a
+    burst of other work on the shared machine depresses both alike, not one), and reported as
+    the median with the range: a single run on this VM varied by a third from one to the next.
+    """
     arts = _wmt_articles(data)
     load = os.getloadavg()[0]
-    t0, c0 = time.perf_counter(), time.process_time()
-    n_claims = _count_claims(arts)
-    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    wall: list[float] = []
+    cpu: list[float] = []
+    pool_wall: list[float] = []
+    n_claims: int | None = None
+    single_cpu = 0.0  # the main process's CPU in the one-process runs, taken out of the pooled
     kids0 = resource.getrusage(resource.RUSAGE_CHILDREN)
-    c0 = time.process_time()
+    c_start = time.process_time()
     with ClaimPool(workers, min_batch=1) as pool:
-        list(pool.map(arts[: 4 * workers]))  # start-up and imports
-        t0 = time.perf_counter()
-        pooled = list(pool.map(arts))
-        wall2 = time.perf_counter() - t0
+        list(pool.map(arts[: 4 * workers]))  # start-up and imports (not timed, in the CPU row)
+        for _ in range(RUNS):
+            t0, c0 = time.perf_counter(), time.process_time()
+            n = _count_claims(arts)
+            wall.append(len(arts) / (time.perf_counter() - t0))
+            cpu.append(len(arts) / (time.process_time() - c0))
+            single_cpu += time.process_time() - c0
+            assert n_claims is None or n == n_claims
+            n_claims = n
+            t0 = time.perf_counter()
+            pooled = list(pool.map(arts))
+            pool_wall.append(len(arts) / (time.perf_counter() - t0))
+            assert sum(len(r) for r in pooled if not isinstance(r, ExtractionFailure)) == n_claims
     # the workers' CPU time is known once they have exited (the pool is closed)
     kids1 = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu2 = time.process_time() - c0
-    cpu2 += (kids1.ru_utime + kids1.ru_stime) - (kids0.ru_utime + kids0.ru_stime)
-    assert sum(len(r) for r in pooled if not isinstance(r, ExtractionFailure)) == n_claims
+    cpu2 = (
+        time.process_time()
+        - c_start
+        - single_cpu
+        + (kids1.ru_utime + kids1.ru_stime)
+        - (kids0.ru_utime + kids0.ru_stime)
+    )
     return {
         "n": len(arts),
-        "wall": len(arts) / wall,
-        "cpu": len(arts) / cpu,
-        "pool": len(arts) / wall2,
-        "pool_cpu": len(arts) / cpu2,
+        "wall": wall,
+        "cpu": cpu,
+        "pool": pool_wall,
+        "pool_cpu": RUNS * len(arts) / cpu2,
         "load": load,
         "load_after": os.getloadavg()[0],
     }
+
+
+def _median_range(xs: object) -> str:
+    """ "812 articles/s (790-845)": the median of the runs and their range."""
+    assert isinstance(xs, list)
+    return f"{statistics.median(xs):,.0f} articles/s ({min(xs):,.0f}-{max(xs):,.0f})"
 
 
 SPLITS = (
@@ -485,9 +516,13 @@ def main() -> None:
     peer_rate = f"{n_peer / peer_secs:,.0f} sentences/s (5 models, warm)" if theirs else "n/a"
     print(f"| gold sentences/s, 1 process | {len(rows) / my_secs:,.0f} | {peer_rate} |")
     n = int(sp["n"])
-    print(f"| {n} WMT articles (en fr es de it), 1 process, wall | {sp['wall']:,.0f} articles/s | |")
-    print(f"| same, per CPU-second of the process (less load-sensitive) | {sp['cpu']:,.0f} articles/s | |")
-    print(f"| same, ClaimPool of {args.workers} worker processes, wall | {sp['pool']:,.0f} articles/s | |")
+    print(
+        f"| {n} WMT articles (en fr es de it), 1 process, wall: median of {RUNS} (range) | {_median_range(sp['wall'])} | |"
+    )
+    print(f"| same, per CPU-second of the process (less load-sensitive) | {_median_range(sp['cpu'])} | |")
+    print(
+        f"| same, ClaimPool of {args.workers} worker processes, wall: median of {RUNS} (range) | {_median_range(sp['pool'])} | |"
+    )
     print(
         f"| same, per CPU-second of the main process and the workers (start-up included) "
         f"| {sp['pool_cpu']:,.0f} articles/s | |"
