@@ -7,11 +7,21 @@ from functools import lru_cache
 
 
 def _rx(p: str) -> re.Pattern[str]:
-    rx = re.compile(_first_letter_guard(p), re.IGNORECASE)
+    guarded = _first_letter_guard(p)
+    rx = re.compile(guarded, re.IGNORECASE)
     stems = _stems(p)
     if stems is not None:
         _GATES[rx] = tuple(stems)
+    if guarded != p:  # "\b(?=[letters])(?:...)": every alternative opens on a letter
+        _AFTER_NONWORD[rx] = re.compile(r"\W" + guarded[2:], re.IGNORECASE)
     return rx
+
+
+# A family whose alternatives all open on a letter, written after a non-word character instead
+# of after `\b`: a pattern that starts with one character set, so the engine jumps from space
+# to space instead of testing a word boundary at every position of the sentence. `_spans`
+# reads the matches back (one character later) and the one at the very start separately.
+_AFTER_NONWORD: dict[re.Pattern[str], re.Pattern[str]] = {}
 
 
 # A family whose every word begins with a literal stem of three letters or more ("invest",
@@ -190,7 +200,27 @@ def spans(rx: re.Pattern[str], text: str) -> tuple[tuple[int, int], ...]:
         low = _lower(text)
         if not any(s in low for s in stems) and not any(c in text for c in _FOLD_ODD):
             return ()
-    return tuple(m.span() for m in rx.finditer(text))
+    return _spans(rx, text)
+
+
+def _spans(rx: re.Pattern[str], text: str) -> tuple[tuple[int, int], ...]:
+    """`tuple(m.span() for m in rx.finditer(text))`. With the after-non-word form: a match of
+    rx at p > 0 is one of it at p - 1 (a letter after a non-word character is what `\b` asks
+    there), and after a match ending at e finditer resumes at e, which the other form reaches
+    from e - 1 (the character before e may be the non-word one it needs)."""
+    after = _AFTER_NONWORD.get(rx)
+    if after is None:
+        return tuple(m.span() for m in rx.finditer(text))
+    out: list[tuple[int, int]] = []
+    pos = 0
+    m = rx.match(text)
+    if m is not None:
+        out.append(m.span())
+        pos = m.end() - 1
+    while (m := after.search(text, pos)) is not None:
+        out.append((m.start() + 1, m.end()))
+        pos = m.end() - 1
+    return tuple(out)
 
 
 @lru_cache(maxsize=64)
