@@ -347,3 +347,24 @@ def test_digit_first_day_patterns_match_the_word_boundary_forms(wmt_texts: list[
             ]
             for lo in range(0, len(text), 37):  # inside a window: the look-behind sees before it
                 assert _spans(new, text, lo, lo + 100) == _spans(old, text, lo, lo + 100)
+
+
+def test_ordinal_trie_matches_the_alternation_sorted_longest_first(wmt_texts: list[tuple[str, str]]) -> None:
+    old_ord = "(?:" + "|".join(re.escape(k) for k in sorted(tp._ORD_WORDS, key=len, reverse=True)) + ")"
+    texts = [t for _, t in _all_texts(wmt_texts)] + [
+        "the first half 2024, second  quarter of 2023, 3rd quarter 2021, 2e trimestre 2022, 1. Quartal 2020",
+        "zweiten Halbjahr 2019, primera mitad de 2020, terzo trimestre 2018, primeiro semestre de 2017",
+        "FIRST HALF, Second Quarter, premiers quarter, 1st half '24, the 4th quarter, erstes halbjahr",
+    ]
+    rxs = [rx for rx, _ in tp._HALF_TAGGED + tp._QUARTER_TAGGED if "o" in rx.groupindex]
+    rxs += [rx for rx, _ in tp._REL_PART_RXS]
+    assert len(rxs) == 6
+    hits = 0
+    for rx in rxs:
+        assert tp._ORD_RX in rx.pattern
+        old = re.compile(rx.pattern.replace(tp._ORD_RX, old_ord), rx.flags)
+        for text in texts:
+            got = [(m.span(), m.groupdict()) for m in rx.finditer(text)]
+            assert got == [(m.span(), m.groupdict()) for m in old.finditer(text)], (rx.pattern[:60], text)
+            hits += len(got)
+    assert hits >= 10

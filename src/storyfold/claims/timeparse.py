@@ -115,8 +115,39 @@ ORD_Q = {
     "primeiro": 1,
     "terceiro": 3,
 }
+def _trie_pattern(words: frozenset[str]) -> str:
+    """An alternation of `words` written as a trie ("jan(?:uary|v(?:ier)?)?"), so the engine
+    follows one path per character instead of trying a hundred words one by one."""
+    trie: dict[str, dict] = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, dict]) -> str:
+        alts = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return "(?:" + body + ")?" if "" in node else body
+
+    return emit(trie)
+
+
+# The ordinals as a trie behind a test of their first characters: the half/quarter patterns
+# open on them after `\b`, so they are tried at every word start of a sentence that names a
+# half or a quarter; sixty case-insensitive alternatives tried one by one there cost more than
+# the rest of the sentence's time patterns. At one position the ordinals that match are
+# prefixes of one another, and the trie tries the longer first, as the alternation sorted
+# longest first did: the same matches.
+_ORD_WORDS = frozenset(ORD_Q) | frozenset(ORD_HALF)
 _ORD_RX = (
-    "(?:" + "|".join(re.escape(k) for k in sorted(set(ORD_Q) | set(ORD_HALF), key=len, reverse=True)) + ")"
+    "(?=["
+    + "".join(re.escape(c) for c in sorted({k[0] for k in _ORD_WORDS}))
+    + "])(?:"
+    + _trie_pattern(_ORD_WORDS)
+    + ")"
 )
 YEAR = r"(?P<y>(?:19|20)\d{2})(?![\d])"
 _YEAR_OF = r"(?:\s+(?:of|de|del|des|di|do|da|von)(?:\s+l['’]année)?)?\s+(?:the\s+year\s+|l['’]année\s+|el\s+año\s+|des\s+jahres\s+)?"
@@ -432,26 +463,6 @@ def _yy(s: str) -> int:
 TIME_VOCABULARY = frozenset(MONTHS) | _YEAR_WORDS | _PART_WORDS
 
 
-def _trie_pattern(words: frozenset[str]) -> str:
-    """An alternation of `words` written as a trie ("jan(?:uary|v(?:ier)?)?"), so the engine
-    follows one path per character instead of trying a hundred words one by one."""
-    trie: dict[str, dict] = {}
-    for w in words:
-        node = trie
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def emit(node: dict[str, dict]) -> str:
-        alts = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        return "(?:" + body + ")?" if "" in node else body
-
-    return emit(trie)
-
-
 _TIME_WORD_RX = re.compile(r"\b(?:" + _trie_pattern(TIME_VOCABULARY) + r")\b")
 # The same words after a non-word character: a pattern that starts with one character set, so
 # the engine jumps from space to space (about one position in six) instead of trying the trie
@@ -530,7 +541,7 @@ def find_times(
     any_month = has_month or not words.isdisjoint(MONTHS)
     wins = _month_windows(text, low, words) if any_month else []
     num_wins = _numdate_windows(text) if has_digit else []
-    for rx, named, numeric in _DAY_TAGGED if has_digit else ():
+    for rx, named, numeric in _DAY_TAGGED if has_digit and (any_month or num_wins) else ():
         if not (any_month if named else num_wins):
             continue
         for m in _scan(rx, text, wins if named else num_wins):
@@ -543,7 +554,8 @@ def find_times(
                 continue
             add(m.start(), m.end(), d.isoformat())
     has_hq = has_digit and _HQ_RX.search(text) is not None
-    for rx, part in _HALF_TAGGED if has_digit else ():
+    # (most sentences have neither a half/quarter word nor an H/Q/T by a digit: no loop then)
+    for rx, part in _HALF_TAGGED if has_digit and (has_part or has_hq) else ():
         if not (has_part if part else has_hq):
             continue
         for m in rx.finditer(text):
@@ -552,7 +564,7 @@ def find_times(
                 continue
             y = int(m["y"]) if "y" in rx.groupindex else _yy(m["yy"])
             add(m.start(), m.end(), f"{y}-H{n}")
-    for rx, part in _QUARTER_TAGGED if has_digit else ():
+    for rx, part in _QUARTER_TAGGED if has_digit and (has_part or has_hq) else ():
         if not (has_part if part else has_hq):
             continue
         for m in rx.finditer(text):
@@ -561,7 +573,7 @@ def find_times(
                 continue
             y = int(m["y"]) if "y" in rx.groupindex else _yy(m["yy"])
             add(m.start(), m.end(), f"{y}-Q{n}")
-    for m in _scan(_MONTH_YEAR_RX, text, wins) if has_digit else ():
+    for m in _scan(_MONTH_YEAR_RX, text, wins) if has_digit and wins else ():
         mo = month_ok(m)
         if mo is None:
             continue
