@@ -368,3 +368,20 @@ def test_ordinal_trie_matches_the_alternation_sorted_longest_first(wmt_texts: li
             assert got == [(m.span(), m.groupdict()) for m in old.finditer(text)], (rx.pattern[:60], text)
             hits += len(got)
     assert hits >= 10
+
+
+def test_relative_year_patterns_guarded_at_word_starts(wmt_texts: list[tuple[str, str]]) -> None:
+    texts = [t for _, t in _all_texts(wmt_texts)] + [
+        "This year, last  year and next year; l’année dernière, l'an prochain, el año pasado, este año",
+        "dieses Jahr, letzten Jahres, nächstes Jahr, quest'anno, l'anno scorso, ano passado, ano que vem",
+        "xthis year, Current Year, LAST YEAR, próximo ano, prossimo anno, vorigen Jahres, passato anno",
+    ]
+    hits = 0
+    for (rx, delta), (plain, plain_delta) in zip(tp._REL_YEAR, tp._REL_YEAR_PATTERNS, strict=True):
+        assert delta == plain_delta
+        old = re.compile(plain, re.IGNORECASE)
+        for text in texts:
+            got = _spans(rx, text)
+            assert got == _spans(old, text), text
+            hits += len(got)
+    assert hits >= 15

@@ -115,6 +115,8 @@ ORD_Q = {
     "primeiro": 1,
     "terceiro": 3,
 }
+
+
 def _trie_pattern(words: frozenset[str]) -> str:
     """An alternation of `words` written as a trie ("jan(?:uary|v(?:ier)?)?"), so the engine
     follows one path per character instead of trying a hundred words one by one."""
@@ -251,31 +253,55 @@ _THIS_MONTH_RXS = [
         rf"|nel\s+mese\s+di|en\s+el\s+mes\s+de|no\s+mês\s+de)\s+(?P<m>{MONTH_FULL})\b"
     ),
 ]
-_REL_YEAR = [
+_REL_YEAR_PATTERNS = (
     (
-        _rx(
-            r"\b(?:this|current)\s+year\b|\bcette\s+année\b|\bl['’]année\s+en\s+cours\b|\beste\s+año\b"
-            r"|\bdiese[sm]?\s+jahr(?:es)?\b|\bquest['’]anno\b|\beste\s+ano\b"
-        ),
+        r"\b(?:this|current)\s+year\b|\bcette\s+année\b|\bl['’]année\s+en\s+cours\b|\beste\s+año\b"
+        r"|\bdiese[sm]?\s+jahr(?:es)?\b|\bquest['’]anno\b|\beste\s+ano\b",
         0,
     ),
     (
-        _rx(
-            r"\bnext\s+year\b|\bl['’]an(?:née)?\s+prochaine?\b|\bel\s+(?:próximo\s+año|año\s+que\s+viene)\b"
-            r"|\bnächste[sn]?\s+jahr(?:es)?\b|\bkommende[sn]?\s+jahr(?:es)?\b|\bl['’]anno\s+prossimo\b"
-            r"|\bpróximo\s+an?o\b|\bprossimo\s+anno\b|\bano\s+que\s+vem\b"
-        ),
+        r"\bnext\s+year\b|\bl['’]an(?:née)?\s+prochaine?\b|\bel\s+(?:próximo\s+año|año\s+que\s+viene)\b"
+        r"|\bnächste[sn]?\s+jahr(?:es)?\b|\bkommende[sn]?\s+jahr(?:es)?\b|\bl['’]anno\s+prossimo\b"
+        r"|\bpróximo\s+an?o\b|\bprossimo\s+anno\b|\bano\s+que\s+vem\b",
         1,
     ),
     (
-        _rx(
-            r"\blast\s+year\b|\bl['’]an(?:née)?\s+(?:derni(?:er|ère)|passée?)\b|\bel\s+año\s+pasado\b"
-            r"|\bpasado\s+año\b|\b(?:letzte[sn]?|vergangene[sn]?|vorige[sn]?)\s+jahr(?:es)?\b"
-            r"|\bl['’]anno\s+scorso\b|\b(?:scorso|passato)\s+anno\b|\bano\s+passado\b"
-        ),
+        r"\blast\s+year\b|\bl['’]an(?:née)?\s+(?:derni(?:er|ère)|passée?)\b|\bel\s+año\s+pasado\b"
+        r"|\bpasado\s+año\b|\b(?:letzte[sn]?|vergangene[sn]?|vorige[sn]?)\s+jahr(?:es)?\b"
+        r"|\bl['’]anno\s+scorso\b|\b(?:scorso|passato)\s+anno\b|\bano\s+passado\b",
         -1,
     ),
-]
+)
+
+
+def _word_start_alternation(p: str) -> str:
+    r"""`\bA|\bB|\b(?:C|D)` -> `\b(?=[abcd])(?:A|B|(?:C|D))`: the same matches (each branch
+    opened on `\b`), but at a word start the engine tests one class of first letters instead
+    of trying every branch, and inside a word it fails at the one `\b`."""
+    branches, depth, start = [], 0, 0
+    for k, c in enumerate(p):
+        if c == "(" and p[k - 1 : k] != "\\":
+            depth += 1
+        elif c == ")" and p[k - 1 : k] != "\\":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            branches.append(p[start:k])
+            start = k + 1
+    branches.append(p[start:])
+    firsts: set[str] = set()
+    for b in branches:
+        assert b.startswith("\\b"), b
+        body = b[2:]
+        if body.startswith("(?:"):
+            inner = body[3 : body.index(")")]
+            firsts |= {alt[0] for alt in inner.split("|")}
+        else:
+            firsts.add(body[0])
+    assert all(c.isalpha() for c in firsts), firsts
+    return "\\b(?=[" + "".join(sorted(firsts)) + "])(?:" + "|".join(b[2:] for b in branches) + ")"
+
+
+_REL_YEAR = [(_rx(_word_start_alternation(p)), delta) for p, delta in _REL_YEAR_PATTERNS]
 _DECADE_RX = _rx(r"\b(?:the\s+)?(?P<dec>(?:19|20)\d)0s\b")
 # The guard on the preceding character is tested after "19"/"20" (the same matches as a
 # look-behind first), so the pattern starts with a literal the engine can skip to.
