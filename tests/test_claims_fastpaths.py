@@ -385,3 +385,16 @@ def test_relative_year_patterns_guarded_at_word_starts(wmt_texts: list[tuple[str
             assert got == _spans(old, text), text
             hits += len(got)
     assert hits >= 15
+
+
+def test_month_preposition_guard_is_the_prepositions_first_letters() -> None:
+    rx = tp._THIS_MONTH_RXS[-1]
+    old = re.compile(rx.pattern.replace("(?=[abefinsu])", "", 1), rx.flags)
+    assert old.pattern != rx.pattern
+    text = (
+        "In August, since March 2020, au mois de juin, BY October, nel mese di luglio, em maio, "
+        "until december, in early May, xin July, from Juni, no mês de março, en el mes de enero"
+    )
+    got = _spans(rx, text)
+    assert got == _spans(old, text)
+    assert len(got) >= 9

@@ -248,8 +248,8 @@ _THIS_MONTH_RXS = [
     _rx(rf"\b(?P<m>{MONTH_FULL})\s+(?:de\s+)?cette\s+année\b"),
     _rx(rf"\b(?P<m>{MONTH_FULL})\s+(?:de\s+)?(?:este|este\s+mismo)\s+año\b"),
     _rx(rf"\b(?P<m>{MONTH_FULL})\s+dieses\s+jahres\b"),
-    _rx(
-        rf"\b(?:in|en|im|a|em|au\s+mois\s+de|in\s+early|in\s+late|in\s+mid|since|until|by|from"
+    _rx(  # the prepositions' first letters tested before their alternation
+        rf"\b(?=[abefinsu])(?:in|en|im|a|em|au\s+mois\s+de|in\s+early|in\s+late|in\s+mid|since|until|by|from"
         rf"|nel\s+mese\s+di|en\s+el\s+mes\s+de|no\s+mês\s+de)\s+(?P<m>{MONTH_FULL})\b"
     ),
 ]
