@@ -19,7 +19,6 @@ claim on the shared data.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from datetime import date
 from functools import lru_cache
 from typing import NamedTuple
@@ -967,7 +966,8 @@ def _values(sent: str, lang: str, blocked: list[tuple[int, int]]) -> list[Value]
             noun_end = end
             rest = sent[end:]
         per = None
-        rest = _PAREN_NOTE.sub(lambda m: " " * len(m.group(0)), rest)
+        if "(" in rest:  # the note opens on a parenthesis: no search without one
+            rest = _PAREN_NOTE.sub(lambda m: " " * len(m.group(0)), rest)
         pr = PER_RE.match(rest)
         if pr and kind is not ValueKind.PERCENT:
             per = per_canon(pr["u1"] or pr["u2"])
@@ -1274,6 +1274,7 @@ def extract_claims(article: Article) -> list[Claim]:
     nouns: list[set[str] | GermanNouns] = []
     last: list[str] = []  # the organisation named most recently, for "the company"
     tokens: dict[str, list[_Tok]] = {}
+    anaphors: dict[str, bool] = {}
 
     def subject(sent: str, upto: int, limit: int) -> str | None:
         """`limit`: the start of the sentence's last value; no name after it is ever asked for."""
@@ -1285,15 +1286,30 @@ def extract_claims(article: Article) -> list[Claim]:
         found = subject_before(toks, sent, upto)
         if found is not None:
             last[:] = [found]
-        elif last and _ANAPHOR.search(sent):
-            found = last[0]
+        elif last:
+            # every value of a sentence may ask: the anaphor search runs once per sentence
+            ana = anaphors.get(sent)
+            if ana is None:
+                ana = anaphors[sent] = _ANAPHOR.search(sent) is not None
+            if ana:
+                found = last[0]
         return found
 
     claims: list[Claim] = []
     # A sentence without a digit and without a month or year word states no value and no
     # time; most sentences are such, and skipping them is most of the extraction speed.
+    # The next digit and the next cue at or after a sentence's start, kept while the sentences
+    # before them are skipped: one search per digit-bearing stretch, not one per sentence.
+    next_digit = -1
+    n_cues = len(cues)
+    ci = 0
     for s0, s1 in sentences(text):
-        if _DIGIT.search(text, s0, s1) is None and bisect_left(cues, s0) == bisect_left(cues, s1):
+        if next_digit < s0:
+            dm = _DIGIT.search(text, s0)
+            next_digit = dm.start() if dm is not None else len(text)
+        while ci < n_cues and cues[ci] < s0:
+            ci += 1
+        if next_digit >= s1 and (ci == n_cues or cues[ci] >= s1):
             continue
         sent = text[s0:s1]
         times = find_times(sent, ref, year_only, vocab)
