@@ -12,6 +12,7 @@ import gzip
 import itertools
 import json
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -398,3 +399,29 @@ def test_month_preposition_guard_is_the_prepositions_first_letters() -> None:
     got = _spans(rx, text)
     assert got == _spans(old, text)
     assert len(got) >= 9
+
+
+def test_year_patterns_need_the_year_digits(wmt_texts: list[tuple[str, str]]) -> None:
+    """find_times skips the four-digit-year patterns on a sentence without "19xx"/"20xx", and
+    reads bare years from the first one on: every match of them holds such a run, and starting
+    the bare-year scan there finds what a scan from the start finds."""
+    with_year = [*tp._DAY_RXS, tp._MONTH_YEAR_RX, tp._DECADE_RX, tp._BARE_YEAR_RX]
+    extra = ["the 1990s and the 2000s", "3 mai 20２１ (full-width digits)", "x2021 1,2019 CES 2020 ok"]
+    n_matches = 0
+    for _, text in _all_texts(wmt_texts) + [("en", t) for t in extra]:
+        for s0, s1 in ex.sentences(text):
+            sent = text[s0:s1]
+            first = tp._YEAR_DIGITS_RX.search(sent)
+            for rx in with_year:
+                for m in rx.finditer(sent):
+                    n_matches += 1
+                    assert tp._YEAR_DIGITS_RX.search(m.group(0)), (rx.pattern, m.group(0))
+            if first is None:
+                assert not tp._BARE_YEAR_RX.search(sent)
+            else:
+                assert _spans(tp._BARE_YEAR_RX, sent, first.start()) == _spans(tp._BARE_YEAR_RX, sent)
+    assert n_matches > 100
+    # by hand: a full-width year is still a year; a sentence without one keeps its day-month dates
+    assert [t.label for t in tp.find_times("Le 3 mai 20２１ déjà.", None)] == ["2021-05-03"]
+    ref = date(2012, 6, 15)
+    assert [t.label for t in tp.find_times("Sales rose 12% on 19 May.", ref)] == ["2012-05-19"]

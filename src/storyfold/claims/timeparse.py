@@ -314,6 +314,10 @@ _NUMDATE_RX = re.compile(r"\d[-./]\d")
 # "(?:19|20)\d\d-|[./](?:19|20)\d\d" written to start with one character set
 _NUMDATE_YEAR_RX = re.compile(r"[12./](?:(?<=1)9\d\d-|(?<=2)0\d\d-|(?<=[./])(?:19|20)\d\d)")
 _DIGITS_RX = re.compile(r"\d+")
+# Every pattern with a four-digit year (YEAR, the numeric dates, decades, bare years) holds
+# "19" or "20" and two digits (`\d` as those patterns read it, any Unicode digit): a sentence
+# without one skips them all, and a bare year can start no earlier than the first one.
+_YEAR_DIGITS_RX = re.compile(r"(?:19|20)\d\d")
 
 
 def _needs_part(rx: re.Pattern[str]) -> bool:
@@ -566,8 +570,12 @@ def find_times(
 
     any_month = has_month or not words.isdisjoint(MONTHS)
     wins = _month_windows(text, low, words) if any_month else []
-    num_wins = _numdate_windows(text) if has_digit else []
-    for rx, named, numeric in _DAY_TAGGED if has_digit and (any_month or num_wins) else ():
+    year_at = -1  # where the first "19xx"/"20xx" stands; -1 when none
+    if has_digit and (ym := _YEAR_DIGITS_RX.search(text)) is not None:
+        year_at = ym.start()
+    has_year = year_at >= 0
+    num_wins = _numdate_windows(text) if has_year else []
+    for rx, named, numeric in _DAY_TAGGED if has_year and (any_month or num_wins) else ():
         if not (any_month if named else num_wins):
             continue
         for m in _scan(rx, text, wins if named else num_wins):
@@ -599,7 +607,7 @@ def find_times(
                 continue
             y = int(m["y"]) if "y" in rx.groupindex else _yy(m["yy"])
             add(m.start(), m.end(), f"{y}-Q{n}")
-    for m in _scan(_MONTH_YEAR_RX, text, wins) if has_digit and wins else ():
+    for m in _scan(_MONTH_YEAR_RX, text, wins) if has_year and wins else ():
         mo = month_ok(m)
         if mo is None:
             continue
@@ -614,7 +622,7 @@ def find_times(
                     d = None
                 if d is not None:
                     add(m.start(), m.end(), d.isoformat(), True)
-    for m in _DECADE_RX.finditer(text) if has_digit and "0s" in text else ():
+    for m in _DECADE_RX.finditer(text) if has_year and "0s" in text else ():
         add(m.start(), m.end(), f"{m['dec']}0s")
     if ref is not None:
         if not ref_year_only and has_month:
@@ -647,7 +655,7 @@ def find_times(
                 if n is None or (part == "H" and n > 2):
                     continue
                 add(m.start(), m.end(), f"{ref.year}-{part}{n}", True)
-    for m in _BARE_YEAR_RX.finditer(text) if has_digit else ():
+    for m in _BARE_YEAR_RX.finditer(text, year_at) if has_year else ():
         s, e = m.start(), m.end()
         # "CES 2020", "iPhone 2020": a year right after an all-caps or product token is a name
         before = text[max(0, s - 20) : s]
