@@ -676,8 +676,10 @@ def clock_spans(text: str) -> list[tuple[int, int]]:
             continue
         m = _CLOCK_AT.match(text, d.start())
         if m is None:
-            lead = _CLOCK_LEAD.search(text, max(0, d.start() - 14), d.start())
-            if lead and (m := _CLOCK_DOTTED.match(text, d.start())):
+            # the dotted form first: one match at the digit, where the lead word is a search
+            # over the 14 characters before it (both must hold; the order changes nothing)
+            m = _CLOCK_DOTTED.match(text, d.start())
+            if m is not None and (lead := _CLOCK_LEAD.search(text, max(0, d.start() - 14), d.start())):
                 out.append((lead.start(), m.end()))
                 end = m.end()
             continue
