@@ -123,7 +123,7 @@ _CLAUSE = re.compile(
 @lru_cache(maxsize=1024)
 def _clause_marks(sent: str) -> tuple[tuple[int, int], ...]:
     """Where the clause breaks of a sentence are; every value of the sentence asks."""
-    return tuple(m.span() for m in _CLAUSE.finditer(sent))
+    return tuple(map(re.Match.span, _CLAUSE.finditer(sent)))
 
 
 def clause_of(sent: str, lo: int, hi: int) -> tuple[int, int]:
@@ -863,7 +863,7 @@ def _values(sent: str, lang: str, blocked: list[tuple[int, int]]) -> list[Value]
     consumed = 0
     for m in num_rx.finditer(sent):
         s, e = m.start(), m.end()
-        if s < consumed or any(not (e <= a or s >= b) for a, b in blocked):
+        if s < consumed or (blocked and any(not (e <= a or s >= b) for a, b in blocked)):
             continue
         lead = max(0, s - 80)
         prev = _prev_token(sent, lead, s)
