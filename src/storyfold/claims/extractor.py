@@ -885,8 +885,10 @@ def _values(sent: str, lang: str, blocked: list[tuple[int, int]]) -> list[Value]
         except ValueError:
             continue
         low: float | None = None
-        between = _RANGE_OPEN.search(sent[max(0, s - 20) : s])
+        between = None  # "between 3 and 5": read only when a range joiner follows the number
         jm = _RANGE_JOIN.match(sent, e)
+        if jm:
+            between = _RANGE_OPEN.search(sent[max(0, s - 20) : s])
         if (
             jm
             and (between or jm["w"] not in _RANGE_NEEDS_OPEN)
