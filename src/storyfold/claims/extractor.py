@@ -915,11 +915,6 @@ def _values(sent: str, lang: str, blocked: list[tuple[int, int]]) -> list[Value]
             kind, unit = ValueKind.MONEY, currency_code(pre_cur["cur"], prefix=True)
             start = s - (len(before) - pre_cur.start("cur"))
             before = sent[max(0, start - 40) : start]
-        bound = Bound.EQ
-        bm = _bound_before(before)  # "in excess of", "alrededor de"
-        if bm:
-            bound = bound_of(bm["bound"].strip())
-            start = start - (len(before) - bm.start("bound"))
         # after: scale word, currency, percent, noun, rate
         rest = sent[end:]
         sm = sc_rx.match(rest)
@@ -967,6 +962,13 @@ def _values(sent: str, lang: str, blocked: list[tuple[int, int]]) -> list[Value]
                 continue
             noun_end = end
             rest = sent[end:]
+        # the bound changes only the start and the bound, not the kind: read once the number is
+        # known to be a value ("in excess of", "alrededor de")
+        bound = Bound.EQ
+        bm = _bound_before(before)
+        if bm:
+            bound = bound_of(bm["bound"].strip())
+            start = start - (len(before) - bm.start("bound"))
         per = None
         if "(" in rest:  # the note opens on a parenthesis: no search without one
             rest = _PAREN_NOTE.sub(lambda m: " " * len(m.group(0)), rest)
