@@ -425,3 +425,29 @@ def test_year_patterns_need_the_year_digits(wmt_texts: list[tuple[str, str]]) ->
     assert [t.label for t in tp.find_times("Le 3 mai 20２１ déjà.", None)] == ["2021-05-03"]
     ref = date(2012, 6, 15)
     assert [t.label for t in tp.find_times("Sales rose 12% on 19 May.", ref)] == ["2012-05-19"]
+
+
+def test_month_windows_without_a_year_hold_no_full_date(wmt_texts: list[tuple[str, str]]) -> None:
+    """Full dates and month-years are scanned only in the month windows holding a "19xx"/"20xx":
+    the same matches as in all the windows, on whole articles (as the reference guess reads
+    them) and on hand-made text where a window with a year sits beside ones without."""
+    named = [rx for rx in tp._DAY_RXS if "m" in rx.groupindex] + [tp._MONTH_YEAR_RX]
+    hand = (
+        "In March the plant opened. "
+        + "x" * 80
+        + " On 3 May 2021 it grew; by June 2022 more. "
+        + "y" * 80
+        + " Ende Oktober kam nichts, im Oktober 2019 schon."
+    )
+    found = 0
+    for _, text in _all_texts(wmt_texts) + [("en", hand)]:
+        low = text.lower()
+        wins = tp._month_windows(text, low)
+        kept = tp._with_year(text, wins)
+        for rx in named:
+            got = [m.span() for m in tp._scan(rx, text, kept)]
+            assert got == [m.span() for m in tp._scan(rx, text, wins)]
+            found += len(got)
+    assert found >= 10
+    hw = tp._month_windows(hand, hand.lower())
+    assert tp._with_year(hand, hw) == hw[1:] and len(hw) == 3  # "In March": no year by it

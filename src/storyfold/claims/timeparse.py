@@ -445,6 +445,12 @@ def _month_windows(text: str, low: str | None = None, words: set[str] | None = N
     return wins
 
 
+def _with_year(text: str, wins: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The month windows holding a "19xx"/"20xx": a full date or a month-year lies inside one
+    window and holds its year, so the other windows cannot have one."""
+    return [w for w in wins if _YEAR_DIGITS_RX.search(text, w[0], w[1]) is not None]
+
+
 def _scan(rx: re.Pattern[str], text: str, wins: list[tuple[int, int]]) -> list[re.Match[str]]:
     """`rx.finditer(text)` restricted to the windows: every match of a month pattern contains a
     month token, so it lies in that token's window. Scanning only there is what makes a
@@ -575,10 +581,11 @@ def find_times(
         year_at = ym.start()
     has_year = year_at >= 0
     num_wins = _numdate_windows(text) if has_year else []
-    for rx, named, numeric in _DAY_TAGGED if has_year and (any_month or num_wins) else ():
-        if not (any_month if named else num_wins):
+    year_wins = _with_year(text, wins) if has_year and wins else []
+    for rx, named, numeric in _DAY_TAGGED if year_wins or num_wins else ():
+        if not (year_wins if named else num_wins):
             continue
-        for m in _scan(rx, text, wins if named else num_wins):
+        for m in _scan(rx, text, year_wins if named else num_wins):
             try:
                 mo = int(m["mm"]) if numeric and m["mm"] else month_ok(m)
                 if mo is None:
@@ -607,7 +614,7 @@ def find_times(
                 continue
             y = int(m["y"]) if "y" in rx.groupindex else _yy(m["yy"])
             add(m.start(), m.end(), f"{y}-Q{n}")
-    for m in _scan(_MONTH_YEAR_RX, text, wins) if has_year and wins else ():
+    for m in _scan(_MONTH_YEAR_RX, text, year_wins) if year_wins else ():
         mo = month_ok(m)
         if mo is None:
             continue
@@ -701,9 +708,9 @@ def infer_reference(text: str, low: str | None = None, words: set[str] | None = 
 
 def _full_dates(text: str, low: str | None = None, words: set[str] | None = None) -> list[date]:
     """The full dates find_times would read (they are matched first, so nothing hides them)."""
-    if _DIGIT_RX.search(text) is None:
+    if _YEAR_DIGITS_RX.search(text) is None:  # every full date has a four-digit year
         return []
-    wins = _month_windows(text, low, words)
+    wins = _with_year(text, _month_windows(text, low, words))
     out: list[date] = []
     taken: list[tuple[int, int]] = []
     num_wins = _numdate_windows(text)
