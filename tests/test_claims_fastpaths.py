@@ -451,3 +451,36 @@ def test_month_windows_without_a_year_hold_no_full_date(wmt_texts: list[tuple[st
     assert found >= 10
     hw = tp._month_windows(hand, hand.lower())
     assert tp._with_year(hand, hw) == hw[1:] and len(hw) == 3  # "In March": no year by it
+
+
+def test_abbreviation_and_ordinal_searches_need_their_last_characters(
+    wmt_texts: list[tuple[str, str]],
+) -> None:
+    """sentences() runs the abbreviation and German-ordinal searches only after a "." that
+    follows a final letter of an abbreviation or a digit: wherever either pattern matches
+    before an inline boundary (which opens right after its punctuation mark), those
+    character tests hold."""
+    assert {"r", "s", "S", "M", "c", "g", "x"} <= ex._ABBREV_LAST  # Mr, Ms, U.S, M, etc, e.g, approx
+    hand = "He met Mr. Li in the U.S. on 3. Oktober, approx. at noon. Did he? Yes. Sales grew 2.5 pct."
+    hits = 0
+    for _, text in _all_texts(wmt_texts) + [("en", hand)]:
+        for b0 in range(1, len(text) + 1):
+            if text[b0 - 1] not in ".!?…":  # an inline boundary starts right after one of these
+                continue
+            abbrev = ex._ABBREV.search(text, max(0, b0 - 12), b0) is not None
+            ordinal = ex._DE_ORDINAL_DATE.search(text, max(0, b0 - 4), b0) is not None
+            if abbrev or ordinal:
+                hits += 1
+                assert text[b0 - 1] == "." and b0 >= 2
+            if abbrev:
+                assert text[b0 - 2] in ex._ABBREV_LAST
+            if ordinal:
+                assert text[b0 - 2].isdecimal()
+    assert hits >= 5
+    got = [hand[s:e] for s, e in ex.sentences(hand)]
+    assert got == [
+        "He met Mr. Li in the U.S. on 3. Oktober, approx. at noon.",
+        "Did he?",
+        "Yes.",
+        "Sales grew 2.5 pct.",
+    ]

@@ -73,6 +73,11 @@ _BOUNDARY = re.compile(
 _ABBREV = re.compile(
     r"(?:\b(?:Mr|Mrs|Ms|Dr|St|Inc|Corp|Co|Ltd|No|vs|etc|M|Mme|Sr|Sra|Hr|Fr|U\.S|e\.g|i\.e|Mrd|Mio|Mia|Bio|Tsd|ca|Nr|bzw|Mds|env|approx|Jan|Feb|Aug|Sept|Oct|Nov|Dec)\.)$"
 )
+# The last character of each abbreviation: a boundary after "." whose character before it is
+# none of these cannot end one, and the abbreviation search is not run there.
+_ABBREV_LAST = frozenset(
+    alt.replace("\\.", ".")[-1] for alt in _ABBREV.pattern.split(r"\b(?:", 1)[1].split(r")\.)$")[0].split("|")
+)
 _WORD = re.compile(r"\w+")
 _DE_ORDINAL_NOUNS = frozenset(["quartal", "halbjahr", "jahrhundert", "jahreshälfte", "semester", "platz"])
 _DE_ORDINAL_DATE = re.compile(r"(?<!\d)\d{1,2}\.$")
@@ -88,9 +93,12 @@ def sentences(text: str) -> list[tuple[int, int]]:
         gap = text[b0 : m.end()]
         inline = gap.strip() == "" and "\n" not in gap
         # only the end of the sentence so far can hold the abbreviation (no quadratic rescans)
-        if inline and _ABBREV.search(text, max(start, b0 - 12), b0):
+        # both patterns end in "." right before the boundary, after a letter of an
+        # abbreviation or a digit: the character tests first, the searches only then
+        dot = inline and text[b0 - 1] == "." and b0 - 2 >= start
+        if dot and text[b0 - 2] in _ABBREV_LAST and _ABBREV.search(text, max(start, b0 - 12), b0):
             continue
-        if inline and _DE_ORDINAL_DATE.search(text, max(start, b0 - 4), b0):
+        if dot and text[b0 - 2].isdecimal() and _DE_ORDINAL_DATE.search(text, max(start, b0 - 4), b0):
             nxt = _WORD.match(text, m.end())
             if nxt and (nxt.group(0).lower() in MONTHS or nxt.group(0).lower() in _DE_ORDINAL_NOUNS):
                 continue  # "am 11. Oktober", "im 1. Quartal": an ordinal, not the end of a sentence
