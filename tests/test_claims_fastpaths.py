@@ -484,3 +484,18 @@ def test_abbreviation_and_ordinal_searches_need_their_last_characters(
         "Yes.",
         "Sales grew 2.5 pct.",
     ]
+
+
+def test_range_joiner_first_character_test(wmt_texts: list[tuple[str, str]]) -> None:
+    """_values tries the range joiner only when the character after the number (or after one
+    space) can open it: wherever the pattern matches, that test holds."""
+    hand = "3-5 million, 3 - 5, 2 to 4, 3 bis 5, 4 y 6, 4  and 6, 7 à 9, 1 e 2, 8\u00a0à 9, 10 ab 3"
+    hits = 0
+    for _, text in _all_texts(wmt_texts) + [("en", hand)]:
+        for e in range(len(text) + 1):
+            nxt = text[e : e + 2]
+            first = nxt[1:2] if nxt[:1].isspace() else nxt[:1]
+            if ex._RANGE_JOIN.match(text, e):
+                hits += 1
+                assert first in ex._RANGE_FIRST or first.isspace(), text[e : e + 10]
+    assert hits >= 10

@@ -894,7 +894,9 @@ def _values(sent: str, lang: str, blocked: list[tuple[int, int]]) -> list[Value]
             continue
         low: float | None = None
         between = None  # "between 3 and 5": read only when a range joiner follows the number
-        jm = _RANGE_JOIN.match(sent, e)
+        # a joiner opens (after spaces) on one of its first characters: tested before the pattern
+        first = nxt[1:2] if nxt[:1].isspace() else nxt[:1]
+        jm = _RANGE_JOIN.match(sent, e) if first in _RANGE_FIRST or first.isspace() else None
         if jm:
             between = _RANGE_OPEN.search(sent[max(0, s - 20) : s])
         if (
@@ -1013,6 +1015,7 @@ _RANGE_OPEN = re.compile(  # the look-ahead holds the words' first letters: a ch
 _FROM = {"from", "de", "von", "desde", "du"}
 _RANGE_JOIN = re.compile(r"\s*(?P<w>[-–—]|to|and|et|y|und|à|a|bis|e)\s*(?=[\d$€£¥])")
 _RANGE_NEEDS_OPEN = {"and", "et", "y", "und", "e", "a"}
+_RANGE_FIRST = frozenset("-–—taeyuàb")  # the first characters of _RANGE_JOIN's joiners
 
 
 _DE_FUNCTION_WORDS = frozenset(
