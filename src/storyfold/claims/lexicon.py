@@ -90,34 +90,10 @@ def _first_letter_guard(p: str) -> str:
     boundary the engine now tests one character class before trying each of the thirty
     alternatives (case-insensitive literals, which it cannot skip cheaply). Patterns of another
     shape are left as they are."""
-    if not p.startswith(r"\b(?:"):
+    alts = _alternatives(p)
+    if alts is None or any(not a[:1].isalpha() or a[1:2] in ("?", "*", "{") for a in alts):
         return p
-    firsts: set[str] = set()
-    depth, alt_start, i = 0, True, 5
-    while i < len(p):
-        c = p[i]
-        if alt_start:
-            if not c.isalpha() or p[i + 1 : i + 2] in ("?", "*", "{"):
-                return p
-            firsts.add(c)
-            alt_start = False
-        if c == "\\":
-            i += 2
-            continue
-        if c == "[":  # a class never holds a top-level "|" or ")"
-            i = p.index("]", i + 1) + 1
-            continue
-        if c == "(":
-            depth += 1
-        elif c == ")":
-            if depth == 0:
-                break
-            depth -= 1
-        elif c == "|" and depth == 0:
-            alt_start = True
-        i += 1
-    else:
-        return p
+    firsts = {a[0] for a in alts}
     return r"\b(?=[" + "".join(sorted(firsts)) + "])" + p[2:]
 
 
