@@ -108,6 +108,20 @@ def interleave(timed: list, undated: list, seed: int = 0) -> list:
     return out
 
 
+def perfect_translation_relations(golds) -> dict[str, list[Relation]]:
+    """What a perfect fold stage would say of the stream: each WMT document after the first of
+    its group is a translation of that first one (ECB+ articles get no relation)."""
+    sim: dict[str, list[Relation]] = {}
+    first: dict[str, str] = {}
+    for g in golds:
+        if g.label.startswith("wmt:"):
+            if g.label in first:
+                sim[g.article.id] = [Relation(first[g.label], g.article.id, RelationKind.TRANSLATION, 0.9)]
+            else:
+                first[g.label] = g.article.id
+    return sim
+
+
 def fold_relations(golds) -> dict[str, list[Relation]]:
     """The fold stage's relations over the stream, as the pipeline would pass them."""
     from storyfold.fold import FoldIndex  # the bench may use both stages; cluster never imports fold
@@ -227,14 +241,7 @@ def main() -> None:
     wmt = D.wmt(P)
     mixed = interleave(ecb, wmt)
     gold_ecb = {g.article.id: g.label for g in ecb}
-    sim: dict[str, list[Relation]] = {}
-    first: dict[str, str] = {}
-    for g in mixed:
-        if g.label.startswith("wmt:"):
-            if g.label in first:
-                sim[g.article.id] = [Relation(first[g.label], g.article.id, RelationKind.TRANSLATION, 0.9)]
-            else:
-                first[g.label] = g.article.id
+    sim = perfect_translation_relations(mixed)
     variants: list[tuple[str, dict | None]] = [("no fold relations", None)]
     if not a.no_fold:
         variants.append(("fold stage relations", fold_relations(mixed)))

@@ -33,11 +33,10 @@ import numpy as np
 
 from storyfold.cluster import StoryClusterer
 from storyfold.cluster import data as D
-from storyfold.model import Relation, RelationKind
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from cluster_bench import interleave, zipf_documents  # noqa: E402 - same streams as the benchmark
+from cluster_bench import interleave, perfect_translation_relations, zipf_documents  # noqa: E402 - same streams as the benchmark
 
 WORKERS = 0  # 0: `assign` one by one; N >= 1: `assign_many(workers=N)`
 
@@ -87,14 +86,7 @@ def records(data: Path) -> Iterator[dict]:
     yield from _stream("gedikli", D.gedikli(data)[0])
     mixed = interleave(ecb, D.wmt(data))
     yield from _stream("mixed", mixed)
-    sim: dict[str, list[Relation]] = {}
-    first: dict[str, str] = {}
-    for g in mixed:
-        if g.label.startswith("wmt:"):
-            if g.label in first:
-                sim[g.article.id] = [Relation(first[g.label], g.article.id, RelationKind.TRANSLATION, 0.9)]
-            else:
-                first[g.label] = g.article.id
+    sim = perfect_translation_relations(mixed)
     yield from _stream("mixed_sim", mixed, sim)
     yield from _synthetic()
 
