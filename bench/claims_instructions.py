@@ -20,8 +20,6 @@ shuffled list, never among the N. Without valgrind it says so and exits 0.
 from __future__ import annotations
 
 import argparse
-import gzip
-import json
 import os
 import random
 import shutil
@@ -31,19 +29,16 @@ import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-LANGS = ("en", "fr", "es", "de", "it", "pt")  # as claims_bench.py's speed rows
 SEED = 4
 
 
 def _articles(data: Path, n: int, seed: int) -> tuple[list, object]:
-    from storyfold.model import Article
+    """The speed rows' WMT articles (claims_bench.py reads them), shuffled: N of them and a
+    warm-up article that is never one of the N."""
+    sys.path.insert(0, str(HERE))
+    from claims_bench import _wmt_articles
 
-    arts = []
-    with gzip.open(data / "translations" / "wmt_docs.jsonl.gz", "rt", encoding="utf-8") as f:
-        for line in f:
-            d = json.loads(line)
-            if d["lang"] in LANGS and d["set"] != "newstest2014":
-                arts.append(Article(id=d["id"], source="wmt", title="", text=d["text"], lang=d["lang"]))
+    arts = _wmt_articles(data)
     random.Random(seed).shuffle(arts)
     return arts[:n], arts[-1]
 
