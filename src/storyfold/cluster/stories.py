@@ -591,7 +591,10 @@ class StoryClusterer:
             st = self._stories[sid]
             body = _dot(q.topd, st.centroid) / (math.sqrt(st.cnorm2) or 1.0)
             if name_norm:
-                nm, nm_core = _set_match(name_sq, name_norm, st.names, len(st.article_ids), st.name_stats)
+                ns = st.name_stats
+                nm, nm_core = _set_match(
+                    name_sq, name_norm, st.names, len(st.article_ids), ns.core, ns.norm, ns.core_total
+                )
             else:  # what _set_match says for an article without names
                 nm = nm_core = 0.0
             cheap.append((body + nm, st.order, sid, body, nm, nm_core))
@@ -615,7 +618,10 @@ class StoryClusterer:
         prep = q.prep
         title = _cos(prep.title_terms, prep.title_norm, st.title_terms, st.title_norm)
         n = len(st.article_ids)
-        an, an_core = _set_match(q.w.anchor_sq, q.w.anchor_norm, st.anchors, n, st.anchor_stats)
+        ast = st.anchor_stats
+        an, an_core = _set_match(
+            q.w.anchor_sq, q.w.anchor_norm, st.anchors, n, ast.core, ast.norm, ast.core_total
+        )
         year_same = year_clash = 0.0
         if prep.years and st.years:
             shared = [st.years[y] for y in prep.years if y in st.years]
@@ -638,17 +644,7 @@ class StoryClusterer:
             row[1] = _MAX_COS_BOUND if self.model.weights[1] > 0 else 0.0
             if self.model.prob(row) < floor:
                 return None
-        topd = q.topd
-        tk = topd.keys()
-        tg = topd.__getitem__
-        fsum = math.fsum
-        mx = 0.0
-        for r in st.recent:
-            ks = tk & r.keys()
-            d = fsum(map(mul, map(tg, ks), map(r.__getitem__, ks)))  # `_dot`, inlined
-            if d > mx:
-                mx = d
-        row[1] = mx
+        row[1] = _max_dot(q.topd, st.recent)
         return tuple(row)
 
     def _set_stats(self, counts: Counter[str], n: int, df: Counter[str]) -> _SetStats:
@@ -658,6 +654,8 @@ class StoryClusterer:
         runs over every item of the story on each add); the same operations, in the same order,
         as the plain loop."""
         big = self._freqs.n_docs + self.settings.idf_prior_docs + 1
+        if _scoring is not None:
+            return _SetStats(*_scoring.set_stats(counts, n, df, big, self.settings.core_share))
         idf = self._idf
         if idf.arg != big:  # an article was counted since: new weights
 
@@ -688,8 +686,7 @@ class StoryClusterer:
         st.article_ids.append(article.id)
         c = st.centroid
         st.cnorm2 += 2 * _dot(vec, c) + w.vsq
-        for t, x in vec.items():  # a plain loop: faster here than dict.update over zipped maps
-            c[t] = c.get(t, 0.0) + x
+        _add_into(c, vec)
         if len(c) > self.settings.profile_terms * 2:
             keep = _heaviest(c, self.settings.profile_terms)
             st.centroid = dict(keep)
@@ -848,11 +845,27 @@ def _helper(
         conn.close()
 
 
-def _dot(a: dict[str, float], b: dict[str, float]) -> float:
+def _dot_py(a: dict[str, float], b: dict[str, float]) -> float:
     """Sparse dot product over the shared keys only (few, found by a C-level set intersection);
     the products and the exact sum run in C too (map), so no Python frame per shared term."""
     ks = a.keys() & b.keys()
     return math.fsum(map(mul, map(a.__getitem__, ks), map(b.__getitem__, ks)))  # exact: order-free
+
+
+def _max_dot_py(a: dict[str, float], vectors: list[dict[str, float]]) -> float:
+    """The best `_dot` of `a` with any of the vectors (0.0 when none is positive)."""
+    mx = 0.0
+    for r in vectors:
+        d = _dot_py(a, r)
+        if d > mx:
+            mx = d
+    return mx
+
+
+def _add_into_py(c: dict[str, float], vec: dict[str, float]) -> None:
+    """c += vec, new terms appended in vec's order."""
+    for t, x in vec.items():  # a plain loop: faster here than dict.update over zipped maps
+        c[t] = c.get(t, 0.0) + x
 
 
 def _cos(a: Counter[str], a_norm: float, b: Counter[str], b_norm: float) -> float:
@@ -864,29 +877,53 @@ def _cos(a: Counter[str], a_norm: float, b: Counter[str], b_norm: float) -> floa
     return dot / (a_norm * b_norm)
 
 
-def _set_match(
-    sq: dict[str, float], norm: float, counts: Counter[str], n: int, stats: _SetStats
+def _set_match_py(
+    sq: dict[str, float],
+    norm: float,
+    counts: Counter[str],
+    n: int,
+    core: dict[str, float],
+    story_norm: float,
+    core_total: float,
 ) -> tuple[float, float]:
     """IDF-weighted cosine of an article's names (or anchors) with the story's, and the
     IDF-weighted share of the story's core items (those in most of its articles) the
     article has: a story about Tara Reid has 'reid' as a core name, a Lindsay Lohan
     rehab article lacks it however similar the rest of its words are.
 
-    `sq`: the article's items -> idf squared, `norm` the root of their sum. Only the shared items
-    are visited (found by a C-level set intersection), in sorted order (the article's order),
-    so the float sums are the same whatever the hash seed."""
-    if not norm or not stats.norm:
+    `sq`: the article's items -> idf squared, `norm` the root of their sum; `core`, `story_norm`
+    and `core_total` the story's `_SetStats`. Only the shared items are visited (found by a
+    C-level set intersection), in sorted order (the article's order), so the float sums are the
+    same whatever the hash seed."""
+    if not norm or not story_norm:
         return 0.0, 0.0
     shared = sq.keys() & counts.keys()
     if not shared:
         return 0.0, 0.0
     dot = hit = 0.0
-    core = stats.core
     for x in sorted(shared) if len(shared) > 1 else shared:
         dot += sq[x] * counts[x] / n
         hit += core.get(x, 0.0)
-    cos = dot / (norm * stats.norm)
-    return cos, (hit / stats.core_total if stats.core_total else 0.0)
+    cos = dot / (norm * story_norm)
+    return cos, (hit / core_total if core_total else 0.0)
+
+
+# The same functions in C (`_scoring.c`: the same float operations in the same order, so the
+# same bits) when the optional extension was built; else the Python reference above.
+try:
+    from storyfold.cluster import _scoring
+except ImportError:  # no C compiler at install time: the pure-Python path, a little slower
+    _scoring = None
+
+if _scoring is not None:
+    _dot, _max_dot, _add_into, _set_match = (
+        _scoring.dot,
+        _scoring.max_dot,
+        _scoring.add_into,
+        _scoring.set_match,
+    )
+else:
+    _dot, _max_dot, _add_into, _set_match = _dot_py, _max_dot_py, _add_into_py, _set_match_py
 
 
 def _load_embedder():  # noqa: ANN202 - optional dependency

@@ -1,0 +1,442 @@
+/* The inner loops of story scoring (storyfold.cluster.stories), in C.
+
+   Why: they run a dozen times per article over dicts of terms, names and anchors, and in
+   Python each pass pays for building key sets, iterators and float objects. Every function
+   here performs the same floating-point operations, in the same order, as the Python code it
+   replaces (built with -ffp-contract=off, libm's own log, pow and sqrt), so the scores are
+   bit-identical and the Python path stays the reference (tests compare the two on real
+   articles). Sums that Python takes with math.fsum are correctly rounded, so any order gives
+   the same result here too. */
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <math.h>
+
+/* ------------------------------------------------------------------ exact sum */
+
+/* Correctly rounded sum of n finite doubles (Shewchuk's partials, with the half-even fix-up
+   across partials that math.fsum applies): the same value math.fsum returns. Returns 0 and
+   sets *out, or -1 when a partial overflows or a value is not finite (the caller then asks
+   math.fsum itself, for its exact error or special value). */
+static int
+exact_sum(const double *v, Py_ssize_t n, double *out)
+{
+    double small[32];
+    double *p = small;
+    Py_ssize_t cap = 32, m = 0;
+    int rc = 0;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        double x = v[k];
+        if (!isfinite(x)) {
+            rc = -1;
+            goto done;
+        }
+        Py_ssize_t i = 0;
+        for (Py_ssize_t j = 0; j < m; j++) {
+            double y = p[j];
+            if (fabs(x) < fabs(y)) {
+                double t = x;
+                x = y;
+                y = t;
+            }
+            double hi = x + y;
+            double lo = y - (hi - x);
+            if (lo != 0.0)
+                p[i++] = lo;
+            x = hi;
+        }
+        m = i;
+        if (x != 0.0) {
+            if (!isfinite(x)) {
+                rc = -1;
+                goto done;
+            }
+            if (m >= cap) {
+                Py_ssize_t ncap = cap * 2;
+                double *np = PyMem_Malloc(ncap * sizeof(double));
+                if (np == NULL) {
+                    rc = -1;
+                    goto done;
+                }
+                memcpy(np, p, m * sizeof(double));
+                if (p != small)
+                    PyMem_Free(p);
+                p = np;
+                cap = ncap;
+            }
+            p[m++] = x;
+        }
+    }
+    double hi = 0.0;
+    if (m > 0) {
+        double lo = 0.0;
+        hi = p[--m];
+        while (m > 0) {
+            double x = hi;
+            double y = p[--m];
+            hi = x + y;
+            double yr = hi - x;
+            lo = y - yr;
+            if (lo != 0.0)
+                break;
+        }
+        if (m > 0 && ((lo < 0.0 && p[m - 1] < 0.0) || (lo > 0.0 && p[m - 1] > 0.0))) {
+            double y = lo * 2.0;
+            double x = hi + y;
+            double yr = x - hi;
+            if (y == yr)
+                hi = x;
+        }
+    }
+    *out = hi;
+done:
+    if (p != small)
+        PyMem_Free(p);
+    return rc;
+}
+
+/* math.fsum over the doubles, for the cases exact_sum leaves to it. */
+static PyObject *
+python_fsum(const double *v, Py_ssize_t n)
+{
+    PyObject *list = PyList_New(n);
+    if (list == NULL)
+        return NULL;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *f = PyFloat_FromDouble(v[i]);
+        if (f == NULL) {
+            Py_DECREF(list);
+            return NULL;
+        }
+        PyList_SET_ITEM(list, i, f);
+    }
+    PyObject *math = PyImport_ImportModule("math");
+    PyObject *res = NULL;
+    if (math != NULL) {
+        res = PyObject_CallMethod(math, "fsum", "O", list);
+        Py_DECREF(math);
+    }
+    Py_DECREF(list);
+    return res;
+}
+
+static inline int
+as_double(PyObject *o, double *out)
+{
+    if (PyFloat_CheckExact(o)) {
+        *out = PyFloat_AS_DOUBLE(o);
+        return 0;
+    }
+    double d = PyFloat_AsDouble(o);
+    if (d == -1.0 && PyErr_Occurred())
+        return -1;
+    *out = d;
+    return 0;
+}
+
+static int
+check_dict(PyObject *o, const char *what)
+{
+    if (!PyDict_Check(o)) {
+        PyErr_Format(PyExc_TypeError, "%s must be a dict, not %.100s", what, Py_TYPE(o)->tp_name);
+        return -1;
+    }
+    return 0;
+}
+
+/* The products a[k] * b[k] over the keys both hold, into a buffer (grown as needed). */
+static Py_ssize_t
+shared_products(PyObject *a, PyObject *b, double **buf, double *small, Py_ssize_t small_cap)
+{
+    if (PyDict_GET_SIZE(a) > PyDict_GET_SIZE(b)) {
+        PyObject *t = a;
+        a = b;
+        b = t;
+    }
+    Py_ssize_t cap = small_cap, n = 0, pos = 0;
+    double *p = small;
+    PyObject *key, *va;
+    while (PyDict_Next(a, &pos, &key, &va)) {
+        PyObject *vb = PyDict_GetItemWithError(b, key);
+        if (vb == NULL) {
+            if (PyErr_Occurred())
+                goto fail;
+            continue;
+        }
+        double x, y;
+        if (as_double(va, &x) < 0 || as_double(vb, &y) < 0)
+            goto fail;
+        if (n >= cap) {
+            Py_ssize_t ncap = cap * 2;
+            double *np = PyMem_Malloc(ncap * sizeof(double));
+            if (np == NULL) {
+                PyErr_NoMemory();
+                goto fail;
+            }
+            memcpy(np, p, n * sizeof(double));
+            if (p != small)
+                PyMem_Free(p);
+            p = np;
+            cap = ncap;
+        }
+        p[n++] = x * y;
+    }
+    *buf = p;
+    return n;
+fail:
+    if (p != small)
+        PyMem_Free(p);
+    *buf = NULL;
+    return -1;
+}
+
+/* dot(a, b) as a Python float object, NULL on error. */
+static PyObject *
+dot_object(PyObject *a, PyObject *b)
+{
+    double small[64];
+    double *buf;
+    Py_ssize_t n = shared_products(a, b, &buf, small, 64);
+    if (n < 0)
+        return NULL;
+    double s;
+    PyObject *res;
+    if (exact_sum(buf, n, &s) == 0)
+        res = PyFloat_FromDouble(s);
+    else
+        res = python_fsum(buf, n);
+    if (buf != small)
+        PyMem_Free(buf);
+    return res;
+}
+
+PyDoc_STRVAR(dot_doc,
+"dot(a, b) -> float\n\n"
+"math.fsum of a[k] * b[k] over the keys both dicts hold (exact, so in any order).");
+
+static PyObject *
+scoring_dot(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 2) {
+        PyErr_SetString(PyExc_TypeError, "dot(a, b) takes two dicts");
+        return NULL;
+    }
+    if (check_dict(args[0], "a") < 0 || check_dict(args[1], "b") < 0)
+        return NULL;
+    return dot_object(args[0], args[1]);
+}
+
+PyDoc_STRVAR(max_dot_doc,
+"max_dot(a, vectors) -> float\n\n"
+"The largest dot(a, v) over the dicts in the list `vectors`, and 0.0 when none is above it.");
+
+static PyObject *
+scoring_max_dot(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 2 || !PyList_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "max_dot(a, vectors) takes a dict and a list of dicts");
+        return NULL;
+    }
+    PyObject *a = args[0], *vs = args[1];
+    if (check_dict(a, "a") < 0)
+        return NULL;
+    double mx = 0.0;
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(vs); i++) {
+        PyObject *v = PyList_GET_ITEM(vs, i);
+        if (check_dict(v, "each vector") < 0)
+            return NULL;
+        PyObject *d = dot_object(a, v);
+        if (d == NULL)
+            return NULL;
+        double x = PyFloat_AS_DOUBLE(d);
+        Py_DECREF(d);
+        if (x > mx)
+            mx = x;
+    }
+    return PyFloat_FromDouble(mx);
+}
+
+PyDoc_STRVAR(add_into_doc,
+"add_into(c, v) -> None\n\n"
+"c[k] = c.get(k, 0.0) + x for each (k, x) of v, in v's order.");
+
+static PyObject *
+scoring_add_into(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 2) {
+        PyErr_SetString(PyExc_TypeError, "add_into(c, v) takes two dicts");
+        return NULL;
+    }
+    PyObject *c = args[0], *v = args[1];
+    if (check_dict(c, "c") < 0 || check_dict(v, "v") < 0)
+        return NULL;
+    Py_ssize_t pos = 0;
+    PyObject *key, *vx;
+    while (PyDict_Next(v, &pos, &key, &vx)) {
+        double x, old = 0.0;
+        if (as_double(vx, &x) < 0)
+            return NULL;
+        PyObject *co = PyDict_GetItemWithError(c, key);
+        if (co == NULL) {
+            if (PyErr_Occurred())
+                return NULL;
+        }
+        else if (as_double(co, &old) < 0)
+            return NULL;
+        PyObject *f = PyFloat_FromDouble(old + x);
+        if (f == NULL)
+            return NULL;
+        int rc = PyDict_SetItem(c, key, f);
+        Py_DECREF(f);
+        if (rc < 0)
+            return NULL;
+    }
+    Py_RETURN_NONE;
+}
+
+static inline int
+as_count(PyObject *o, double *out)
+{
+    /* a count (an int) as Python converts it for float arithmetic */
+    if (PyLong_CheckExact(o)) {
+        double d = PyLong_AsDouble(o);
+        if (d == -1.0 && PyErr_Occurred())
+            return -1;
+        *out = d;
+        return 0;
+    }
+    return as_double(o, out);
+}
+
+PyDoc_STRVAR(set_match_doc,
+"set_match(sq, norm, counts, n, core, story_norm, core_total) -> (cos, core_share)\n\n"
+"stories._set_match: sq's keys must be in sorted order (the order the sums run in).");
+
+static PyObject *
+scoring_set_match(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 7) {
+        PyErr_SetString(PyExc_TypeError, "set_match takes 7 arguments");
+        return NULL;
+    }
+    PyObject *sq = args[0], *counts = args[2], *core = args[4];
+    double norm, n, snorm, core_total;
+    if (check_dict(sq, "sq") < 0 || check_dict(counts, "counts") < 0 || check_dict(core, "core") < 0)
+        return NULL;
+    if (as_double(args[1], &norm) < 0 || as_count(args[3], &n) < 0 || as_double(args[5], &snorm) < 0
+        || as_double(args[6], &core_total) < 0)
+        return NULL;
+    if (norm == 0.0 || snorm == 0.0)
+        return Py_BuildValue("(dd)", 0.0, 0.0);
+    double dot = 0.0, hit = 0.0;
+    int any = 0;
+    Py_ssize_t pos = 0;
+    PyObject *key, *vq;
+    while (PyDict_Next(sq, &pos, &key, &vq)) {
+        PyObject *vc = PyDict_GetItemWithError(counts, key);
+        if (vc == NULL) {
+            if (PyErr_Occurred())
+                return NULL;
+            continue;
+        }
+        double q, c, h = 0.0;
+        if (as_double(vq, &q) < 0 || as_count(vc, &c) < 0)
+            return NULL;
+        PyObject *ho = PyDict_GetItemWithError(core, key);
+        if (ho == NULL) {
+            if (PyErr_Occurred())
+                return NULL;
+        }
+        else if (as_double(ho, &h) < 0)
+            return NULL;
+        dot += q * c / n;
+        hit += h;
+        any = 1;
+    }
+    if (!any)
+        return Py_BuildValue("(dd)", 0.0, 0.0);
+    double cos = dot / (norm * snorm);
+    return Py_BuildValue("(dd)", cos, core_total != 0.0 ? hit / core_total : 0.0);
+}
+
+/* libm's pow, never folded into x * x by the compiler (Python's float ** 2 calls pow). */
+static volatile double TWO = 2.0;
+
+PyDoc_STRVAR(set_stats_doc,
+"set_stats(counts, n, df, big, core_share) -> (norm, core, core_total)\n\n"
+"StoryClusterer._set_stats: per item of counts (in its order) w = log(big / (df + 1)) + 1,\n"
+"f = count / n; norm = sqrt of the sequential sum of (f * w) ** 2; core = {item: w} for\n"
+"f >= core_share, and the sequential sum of its values.");
+
+static PyObject *
+scoring_set_stats(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 5) {
+        PyErr_SetString(PyExc_TypeError, "set_stats takes 5 arguments");
+        return NULL;
+    }
+    PyObject *counts = args[0], *df = args[2];
+    double n, big, share;
+    if (check_dict(counts, "counts") < 0 || check_dict(df, "df") < 0)
+        return NULL;
+    if (as_count(args[1], &n) < 0 || as_count(args[3], &big) < 0 || as_double(args[4], &share) < 0)
+        return NULL;
+    PyObject *core = PyDict_New();
+    if (core == NULL)
+        return NULL;
+    double norm2 = 0.0, total = 0.0;
+    Py_ssize_t pos = 0;
+    PyObject *key, *vc;
+    while (PyDict_Next(counts, &pos, &key, &vc)) {
+        double c, d = 0.0;
+        if (as_count(vc, &c) < 0)
+            goto fail;
+        PyObject *dv = PyDict_GetItemWithError(df, key);
+        if (dv == NULL) {
+            if (PyErr_Occurred())
+                goto fail;
+        }
+        else if (as_count(dv, &d) < 0)
+            goto fail;
+        double w = log(big / (d + 1.0)) + 1.0;
+        double f = c / n;
+        norm2 += pow(f * w, TWO);
+        if (f >= share) {
+            PyObject *wo = PyFloat_FromDouble(w);
+            if (wo == NULL)
+                goto fail;
+            int rc = PyDict_SetItem(core, key, wo);
+            Py_DECREF(wo);
+            if (rc < 0)
+                goto fail;
+            total += w;
+        }
+    }
+    return Py_BuildValue("(dNd)", sqrt(norm2), core, total);
+fail:
+    Py_DECREF(core);
+    return NULL;
+}
+
+static PyMethodDef scoring_methods[] = {
+    {"dot", (PyCFunction)(void (*)(void))scoring_dot, METH_FASTCALL, dot_doc},
+    {"max_dot", (PyCFunction)(void (*)(void))scoring_max_dot, METH_FASTCALL, max_dot_doc},
+    {"add_into", (PyCFunction)(void (*)(void))scoring_add_into, METH_FASTCALL, add_into_doc},
+    {"set_match", (PyCFunction)(void (*)(void))scoring_set_match, METH_FASTCALL, set_match_doc},
+    {"set_stats", (PyCFunction)(void (*)(void))scoring_set_stats, METH_FASTCALL, set_stats_doc},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef scoring_module = {
+    PyModuleDef_HEAD_INIT,
+    "_scoring",
+    "The inner loops of story scoring in C, bit-identical to the Python reference.",
+    -1,
+    scoring_methods,
+};
+
+PyMODINIT_FUNC
+PyInit__scoring(void)
+{
+    return PyModule_Create(&scoring_module);
+}

@@ -1,0 +1,148 @@
+"""The C scoring loops (`storyfold.cluster._scoring`) give the very bits the Python reference
+gives: function by function on the vectors of a real stream, and as whole decisions (labels and
+every candidate's feature row) on ECB+ topics, with the extension and without it."""
+
+from __future__ import annotations
+
+import math
+import os
+from collections import Counter
+
+import pytest
+
+from storyfold.cluster import StoryClusterer
+from storyfold.cluster import stories as S
+from storyfold.cluster.data import ecbplus
+
+_C = S._scoring
+
+
+@pytest.fixture
+def scoring():
+    """The C module; a missing build skips here, and fails under CI (which always builds it)."""
+    if _C is None:
+        if os.environ.get("CI"):
+            pytest.fail("storyfold.cluster._scoring was not built: CI has a C compiler")
+        pytest.skip("the optional C extension storyfold.cluster._scoring is not built")
+    return _C
+
+
+@pytest.fixture
+def python_only(monkeypatch):
+    """Every scoring loop on its pure-Python path, as on a machine without a C compiler."""
+    monkeypatch.setattr(S, "_scoring", None)
+    monkeypatch.setattr(S, "_dot", S._dot_py)
+    monkeypatch.setattr(S, "_max_dot", S._max_dot_py)
+    monkeypatch.setattr(S, "_add_into", S._add_into_py)
+    monkeypatch.setattr(S, "_set_match", S._set_match_py)
+
+
+def _stream(shared_data, topics=range(1, 9)):
+    return [g.article for g in ecbplus(shared_data) if int(g.topic) in set(topics)]
+
+
+def _same(a: float, b: float) -> bool:
+    return math.copysign(1.0, a) == math.copysign(1.0, b) and (a == b or (a != a and b != b))
+
+
+def test_functions_match_python_on_a_real_stream(shared_data, scoring):
+    """Every dot, set match and set summary met while clustering ECB+ topics 1-8, both ways."""
+    c = StoryClusterer()
+    checked = Counter()
+    for art in _stream(shared_data):
+        prep = S._prepare(art)
+        w = c._freqs.weigh(prep)
+        for st in list(c._stories.values()):
+            assert _same(scoring.dot(w.topd, st.centroid), S._dot_py(w.topd, st.centroid))
+            assert _same(scoring.dot(st.centroid, w.vec), S._dot_py(w.vec, st.centroid))
+            assert _same(scoring.max_dot(w.topd, st.recent), S._max_dot_py(w.topd, st.recent))
+            for sq, norm, counts, stats in (
+                (w.name_sq, w.name_norm, st.names, st.name_stats),
+                (w.anchor_sq, w.anchor_norm, st.anchors, st.anchor_stats),
+            ):
+                args = (sq, norm, counts, len(st.article_ids), stats.core, stats.norm, stats.core_total)
+                assert scoring.set_match(*args) == S._set_match_py(*args)
+            big = c._freqs.n_docs + c.settings.idf_prior_docs + 1
+            for counts, df in ((st.names, c._freqs.df_n), (st.anchors, c._freqs.df_a)):
+                got = scoring.set_stats(counts, len(st.article_ids), df, big, c.settings.core_share)
+                want = _python_set_stats(c, counts, len(st.article_ids), df)
+                assert got[0] == want.norm and got[2] == want.core_total
+                assert list(got[1].items()) == list(want.core.items())
+            checked["stories"] += 1
+        centroid = dict(next(iter(c._stories.values())).centroid) if c._stories else {}
+        by_c, by_py = dict(centroid), dict(centroid)
+        scoring.add_into(by_c, w.vec)
+        S._add_into_py(by_py, w.vec)
+        assert list(by_c.items()) == list(by_py.items())  # same values, same key order
+        c.assign(art)
+    assert checked["stories"] > 1000
+
+
+def _python_set_stats(c: StoryClusterer, counts, n, df):
+    saved = S._scoring
+    S._scoring = None
+    try:
+        return c._set_stats(counts, n, df)
+    finally:
+        S._scoring = saved
+
+
+def test_exact_sum_is_math_fsum(scoring):
+    """The dot's sum is correctly rounded, as math.fsum's: the classic cancellation and
+    half-even cases, long sums, and the non-finite cases handed to math.fsum itself."""
+    cases = [
+        [1e-16, 1.0, 1e16],
+        [1e100, 1.0, -1e100, 1e-100, 1e50, -1.0, -1e50],
+        [0.1] * 10,
+        [2.0**53, 1.0, 1.0],
+        [1.0 / k for k in range(1, 500)],
+        [],
+    ]
+    for values in cases:
+        a = {str(i): v for i, v in enumerate(values)}
+        ones = dict.fromkeys(a, 1.0)
+        assert _same(scoring.dot(a, ones), math.fsum(values))
+    assert scoring.dot({"x": math.inf}, {"x": 1.0}) == math.inf
+    with pytest.raises(ValueError):
+        scoring.dot({"x": math.inf, "y": -math.inf}, {"x": 1.0, "y": 1.0})
+    with pytest.raises(TypeError):
+        scoring.dot({"x": "1"}, {"x": 1.0})
+    with pytest.raises(TypeError):
+        scoring.dot([], {})
+    assert scoring.dot({}, {"x": 1.0}) == 0.0
+
+
+def test_set_match_without_names_or_shared_items(scoring):
+    assert scoring.set_match({}, 0.0, Counter(a=1), 1, {}, 1.0, 0.0) == (0.0, 0.0)
+    assert scoring.set_match({"a": 4.0}, 2.0, Counter(b=1), 1, {"b": 2.0}, 1.0, 2.0) == (0.0, 0.0)
+    args = ({"a": 4.0, "b": 1.0}, math.sqrt(17), Counter(a=2, c=1), 2, {"a": 3.0}, 5.0, 3.0)
+    assert scoring.set_match(*args) == S._set_match_py(*args)
+
+
+def test_decisions_and_rows_identical_with_and_without_c(shared_data, scoring, monkeypatch):
+    """Labels, probabilities and every candidate's feature row on ECB+ topics 1-8."""
+    arts = _stream(shared_data)
+
+    def run():
+        c = StoryClusterer()
+        out = []
+        for a in arts:
+            out.append((tuple(c.candidate_features(a)), c.assign(a)))
+        return out, c.labels()
+
+    with_c = run()
+    monkeypatch.setattr(S, "_scoring", None)
+    monkeypatch.setattr(S, "_dot", S._dot_py)
+    monkeypatch.setattr(S, "_max_dot", S._max_dot_py)
+    monkeypatch.setattr(S, "_add_into", S._add_into_py)
+    monkeypatch.setattr(S, "_set_match", S._set_match_py)
+    assert run() == with_c
+
+
+def test_python_path_still_clusters(shared_data, python_only):
+    """Without the extension the clusterer runs on the Python loops alone (no C function met)."""
+    assert S._dot is S._dot_py
+    c = StoryClusterer()
+    for a in _stream(shared_data, range(1, 3)):
+        c.assign(a)
+    assert 2 <= len(c.stories) < 40
