@@ -146,3 +146,24 @@ def test_python_path_still_clusters(shared_data, python_only):
     for a in _stream(shared_data, range(1, 3)):
         c.assign(a)
     assert 2 <= len(c.stories) < 40
+
+
+def test_weighing_and_counting_match_python(shared_data, scoring, monkeypatch):
+    """Each article's tf-idf vector, its heaviest terms and name/anchor weights, and the document
+    frequency tables after counting, over ECB+ topics 1-8: the same items, values and order."""
+    preps = [S._prepare(a) for a in _stream(shared_data)]
+
+    def run(c_on: bool):
+        monkeypatch.setattr(S, "_scoring", scoring if c_on else None)
+        f = S._DocFreqs(200, 60)
+        out = []
+        for p in preps:
+            w = f.weigh(p)
+            out.append((w.n_docs, list(w.vec.items()), w.vsq, list(w.topd.items()), list(w.name_sq.items())))
+            out[-1] += (w.name_norm, list(w.anchor_sq.items()), w.anchor_norm)
+            f.add(w.vec.keys(), p.names, p.anchors)
+        return out, list(f.df.items()), list(f.ldf.items())
+
+    with_c = run(True)
+    assert run(False) == with_c
+    assert len(with_c[1]) > 1000

@@ -418,12 +418,192 @@ fail:
     return NULL;
 }
 
+PyDoc_STRVAR(unit_vector_doc,
+"unit_vector(tf, tfw, ldf, base) -> (vec, vsq)\n\n"
+"_DocFreqs.weigh's tf-idf vector: v = tfw[i] * (base - ldf.get(term, 0.0)) per term of tf (in\n"
+"its order), n = sqrt of their sequential sum of squares (1.0 when 0.0), vec = {term: v / n},\n"
+"and vsq the sequential sum of vec's squares.");
+
+static PyObject *
+scoring_unit_vector(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 4 || !PyTuple_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "unit_vector(tf, tfw, ldf, base): tfw must be a tuple");
+        return NULL;
+    }
+    PyObject *tf = args[0], *tfw = args[1], *ldf = args[2];
+    double base;
+    if (check_dict(tf, "tf") < 0 || check_dict(ldf, "ldf") < 0 || as_double(args[3], &base) < 0)
+        return NULL;
+    Py_ssize_t len = PyDict_GET_SIZE(tf);
+    if (PyTuple_GET_SIZE(tfw) != len) {
+        PyErr_SetString(PyExc_ValueError, "tf and tfw differ in length");
+        return NULL;
+    }
+    double small[256];
+    double *v = len <= 256 ? small : PyMem_Malloc(len * sizeof(double));
+    if (v == NULL)
+        return PyErr_NoMemory();
+    PyObject *vec = NULL;
+    Py_ssize_t pos = 0, i = 0;
+    PyObject *key, *val;
+    double ss = 0.0;
+    while (PyDict_Next(tf, &pos, &key, &val)) {
+        double w, l = 0.0;
+        if (as_double(PyTuple_GET_ITEM(tfw, i), &w) < 0)
+            goto done;
+        PyObject *lo = PyDict_GetItemWithError(ldf, key);
+        if (lo == NULL) {
+            if (PyErr_Occurred())
+                goto done;
+        }
+        else if (as_double(lo, &l) < 0)
+            goto done;
+        v[i] = w * (base - l);
+        ss += v[i] * v[i];
+        i++;
+    }
+    double n = sqrt(ss);
+    if (n == 0.0)
+        n = 1.0;
+    vec = _PyDict_NewPresized(len);
+    if (vec == NULL)
+        goto done;
+    double vsq = 0.0;
+    pos = 0;
+    i = 0;
+    while (PyDict_Next(tf, &pos, &key, &val)) {
+        double x = v[i++] / n;
+        vsq += x * x;
+        PyObject *f = PyFloat_FromDouble(x);
+        if (f == NULL || PyDict_SetItem(vec, key, f) < 0) {
+            Py_XDECREF(f);
+            Py_CLEAR(vec);
+            goto done;
+        }
+        Py_DECREF(f);
+    }
+    if (v != small)
+        PyMem_Free(v);
+    return Py_BuildValue("(Nd)", vec, vsq);
+done:
+    if (v != small)
+        PyMem_Free(v);
+    return NULL;
+}
+
+PyDoc_STRVAR(idf_squares_doc,
+"idf_squares(items, df, big) -> (sq, norm)\n\n"
+"stories._idf_squares: w = log(big / (df.get(item, 0) + 1)) + 1.0 per item (in order),\n"
+"sq = {item: w * w}, norm = sqrt of their sequential sum (0.0 when it is 0.0).");
+
+static PyObject *
+scoring_idf_squares(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 3 || !PyTuple_Check(args[0])) {
+        PyErr_SetString(PyExc_TypeError, "idf_squares(items, df, big): items must be a tuple");
+        return NULL;
+    }
+    PyObject *items = args[0], *df = args[1];
+    double big;
+    if (check_dict(df, "df") < 0 || as_count(args[2], &big) < 0)
+        return NULL;
+    Py_ssize_t len = PyTuple_GET_SIZE(items);
+    PyObject *sq = _PyDict_NewPresized(len);
+    if (sq == NULL)
+        return NULL;
+    double na = 0.0;
+    for (Py_ssize_t i = 0; i < len; i++) {
+        PyObject *key = PyTuple_GET_ITEM(items, i);
+        double d = 0.0;
+        PyObject *dv = PyDict_GetItemWithError(df, key);
+        if (dv == NULL) {
+            if (PyErr_Occurred())
+                goto fail;
+        }
+        else if (as_count(dv, &d) < 0)
+            goto fail;
+        double w = log(big / (d + 1.0)) + 1.0;
+        double s = w * w;
+        na += s;
+        PyObject *f = PyFloat_FromDouble(s);
+        if (f == NULL)
+            goto fail;
+        int rc = PyDict_SetItem(sq, key, f);
+        Py_DECREF(f);
+        if (rc < 0)
+            goto fail;
+    }
+    return Py_BuildValue("(Nd)", sq, na != 0.0 ? sqrt(na) : 0.0);
+fail:
+    Py_DECREF(sq);
+    return NULL;
+}
+
+PyDoc_STRVAR(count_terms_doc,
+"count_terms(df, ldf, terms) -> None\n\n"
+"_DocFreqs._count: df[t] += 1 and ldf[t] = log(df[t] + 1) for each term, in order.");
+
+static PyObject *
+scoring_count_terms(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 3) {
+        PyErr_SetString(PyExc_TypeError, "count_terms(df, ldf, terms) takes 3 arguments");
+        return NULL;
+    }
+    PyObject *df = args[0], *ldf = args[1];
+    if (check_dict(df, "df") < 0 || check_dict(ldf, "ldf") < 0)
+        return NULL;
+    PyObject *it = PyObject_GetIter(args[2]);
+    if (it == NULL)
+        return NULL;
+    PyObject *key;
+    while ((key = PyIter_Next(it)) != NULL) {
+        long d = 0;
+        PyObject *dv = PyDict_GetItemWithError(df, key);
+        if (dv == NULL && PyErr_Occurred())
+            goto fail;
+        if (dv != NULL) {
+            d = PyLong_AsLong(dv);
+            if (d == -1 && PyErr_Occurred())
+                goto fail;
+        }
+        d += 1;
+        PyObject *c = PyLong_FromLong(d);
+        if (c == NULL)
+            goto fail;
+        int rc = PyDict_SetItem(df, key, c);
+        Py_DECREF(c);
+        if (rc < 0)
+            goto fail;
+        PyObject *l = PyFloat_FromDouble(log((double)d + 1.0));
+        if (l == NULL)
+            goto fail;
+        rc = PyDict_SetItem(ldf, key, l);
+        Py_DECREF(l);
+        if (rc < 0)
+            goto fail;
+        Py_DECREF(key);
+    }
+    Py_DECREF(it);
+    if (PyErr_Occurred())
+        return NULL;
+    Py_RETURN_NONE;
+fail:
+    Py_DECREF(key);
+    Py_DECREF(it);
+    return NULL;
+}
+
 static PyMethodDef scoring_methods[] = {
     {"dot", (PyCFunction)(void (*)(void))scoring_dot, METH_FASTCALL, dot_doc},
     {"max_dot", (PyCFunction)(void (*)(void))scoring_max_dot, METH_FASTCALL, max_dot_doc},
     {"add_into", (PyCFunction)(void (*)(void))scoring_add_into, METH_FASTCALL, add_into_doc},
     {"set_match", (PyCFunction)(void (*)(void))scoring_set_match, METH_FASTCALL, set_match_doc},
     {"set_stats", (PyCFunction)(void (*)(void))scoring_set_stats, METH_FASTCALL, set_stats_doc},
+    {"unit_vector", (PyCFunction)(void (*)(void))scoring_unit_vector, METH_FASTCALL, unit_vector_doc},
+    {"idf_squares", (PyCFunction)(void (*)(void))scoring_idf_squares, METH_FASTCALL, idf_squares_doc},
+    {"count_terms", (PyCFunction)(void (*)(void))scoring_count_terms, METH_FASTCALL, count_terms_doc},
     {NULL, NULL, 0, NULL},
 };
 

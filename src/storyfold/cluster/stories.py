@@ -205,12 +205,15 @@ class _DocFreqs:
         big = self.n_docs + self.prior + 1
         base = math.log(big) + 1.0
         tf = prep.body_terms
-        idf = map(sub, repeat(base), map(self.ldf.get, tf, repeat(0.0)))  # log(0 + 1) == 0.0
-        v = list(map(mul, prep.tfw, idf))
-        n = math.sqrt(sum(map(mul, v, v))) or 1.0
-        vec = dict(zip(tf, map(truediv, v, repeat(n)), strict=True))
-        vals = vec.values()
-        vsq = sum(map(mul, vals, vals))
+        if _scoring is not None:
+            vec, vsq = _scoring.unit_vector(tf, prep.tfw, self.ldf, base)
+        else:
+            idf = map(sub, repeat(base), map(self.ldf.get, tf, repeat(0.0)))  # log(0 + 1) == 0.0
+            v = list(map(mul, prep.tfw, idf))
+            n = math.sqrt(sum(map(mul, v, v))) or 1.0
+            vec = dict(zip(tf, map(truediv, v, repeat(n)), strict=True))
+            vals = vec.values()
+            vsq = sum(map(mul, vals, vals))
         topd = _heaviest_sorted(vec, prep.by_term, self.vector_terms)
         nsq, nn = _idf_squares(prep.names, self.df_n, big)
         asq, an = _idf_squares(prep.anchors, self.df_a, big)
@@ -228,6 +231,9 @@ class _DocFreqs:
         self.df_a.update(anchors)
 
     def _count(self, terms: Iterable[str]) -> None:
+        if _scoring is not None:
+            _scoring.count_terms(self.df, self.ldf, terms)
+            return
         df = self.df
         terms = list(terms)
         df.update(terms)
@@ -265,8 +271,10 @@ class _DocFreqs:
         )
 
 
-def _idf_squares(items: Sequence[str], df: Counter[str], big: int) -> tuple[dict[str, float], float]:
+def _idf_squares(items: tuple[str, ...], df: Counter[str], big: int) -> tuple[dict[str, float], float]:
     """item -> idf squared, in the items' (sorted) order, and the root of their sequential sum."""
+    if _scoring is not None:
+        return _scoring.idf_squares(items, df, big)
     ws = list(
         map(
             add,
