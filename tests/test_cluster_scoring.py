@@ -35,6 +35,7 @@ def python_only(monkeypatch):
     monkeypatch.setattr(S, "_max_dot", S._max_dot_py)
     monkeypatch.setattr(S, "_add_into", S._add_into_py)
     monkeypatch.setattr(S, "_set_match", S._set_match_py)
+    monkeypatch.setattr(S, "_count_into", Counter.update)
 
 
 def _stream(shared_data, topics=range(1, 9)):
@@ -136,6 +137,7 @@ def test_decisions_and_rows_identical_with_and_without_c(shared_data, scoring, m
     monkeypatch.setattr(S, "_max_dot", S._max_dot_py)
     monkeypatch.setattr(S, "_add_into", S._add_into_py)
     monkeypatch.setattr(S, "_set_match", S._set_match_py)
+    monkeypatch.setattr(S, "_count_into", Counter.update)
     assert run() == with_c
 
 
@@ -167,3 +169,34 @@ def test_weighing_and_counting_match_python(shared_data, scoring, monkeypatch):
     with_c = run(True)
     assert run(False) == with_c
     assert len(with_c[1]) > 1000
+
+
+def test_index_counting_and_filing_match_python(shared_data, scoring):
+    """Candidate hit counts (values and first-hit order) against the live index of a real
+    stream, an empty posting left by a merge, and filing keys under a story, both ways."""
+    c = StoryClusterer()
+    arts = _stream(shared_data)
+    for a in arts[:150]:
+        c.assign(a)
+    c._index["n:ghost"] = {}  # what a merge can leave behind: an empty posting
+    for a in arts[150:]:
+        prep = S._prepare(a)
+        keys = c._keys(c._freqs.weigh(prep).topd, prep) + ["n:ghost", "a:never-seen"]
+        for limit in (1, 3, 20):
+            want = Counter()
+            want.update(s for k in keys if (p := c._index.get(k)) and len(p) <= limit for s in p)
+            got = scoring.count_hits(c._index, keys, limit)
+            assert list(got.items()) == list(want.items())
+        names = Counter(c._freqs.df_n)
+        want_names = Counter(names)
+        scoring.count_into(names, list(prep.names))
+        want_names.update(prep.names)
+        assert list(names.items()) == list(want_names.items())
+    index_c, index_py = {"x": {"s0": None}}, {"x": {"s0": None}}
+    mine_c, mine_py = {}, {}
+    scoring.post_keys(index_c, ["x", "y", "x"], "s1", mine_c)
+    for k in ["x", "y", "x"]:
+        index_py.setdefault(k, {})["s1"] = None
+        mine_py[k] = None
+    assert index_c == index_py and list(mine_c) == list(mine_py) == ["x", "y"]
+    assert list(index_c["x"]) == ["s0", "s1"]

@@ -595,6 +595,160 @@ fail:
     return NULL;
 }
 
+/* counts[item] += 1, with a count of 0 for an item not there yet */
+static int
+bump(PyObject *counts, PyObject *item)
+{
+    PyObject *old = PyDict_GetItemWithError(counts, item);
+    PyObject *nw;
+    if (old == NULL) {
+        if (PyErr_Occurred())
+            return -1;
+        nw = PyLong_FromLong(1);
+    }
+    else {
+        long c = PyLong_AsLong(old);
+        if (c == -1 && PyErr_Occurred())
+            return -1;
+        nw = PyLong_FromLong(c + 1);
+    }
+    if (nw == NULL)
+        return -1;
+    int rc = PyDict_SetItem(counts, item, nw);
+    Py_DECREF(nw);
+    return rc;
+}
+
+PyDoc_STRVAR(count_into_doc,
+"count_into(counts, items) -> None\n\n"
+"Counter.update(items) for a Counter (or dict) of int counts, without its Python frame.");
+
+static PyObject *
+scoring_count_into(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 2) {
+        PyErr_SetString(PyExc_TypeError, "count_into(counts, items) takes 2 arguments");
+        return NULL;
+    }
+    if (check_dict(args[0], "counts") < 0)
+        return NULL;
+    PyObject *seq = PySequence_Fast(args[1], "items must be iterable");
+    if (seq == NULL)
+        return NULL;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    PyObject **items = PySequence_Fast_ITEMS(seq);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (bump(args[0], items[i]) < 0) {
+            Py_DECREF(seq);
+            return NULL;
+        }
+    }
+    Py_DECREF(seq);
+    Py_RETURN_NONE;
+}
+
+PyDoc_STRVAR(count_hits_doc,
+"count_hits(index, keys, limit) -> dict\n\n"
+"story id -> how many of the keys' postings (index[key], a dict of story ids) hold it, over\n"
+"the keys whose posting has at most `limit` stories; in first-hit order (keys in order,\n"
+"each posting in its order), as Counter.update over the chained postings counts them.");
+
+static PyObject *
+scoring_count_hits(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 3) {
+        PyErr_SetString(PyExc_TypeError, "count_hits(index, keys, limit) takes 3 arguments");
+        return NULL;
+    }
+    PyObject *index = args[0];
+    if (check_dict(index, "index") < 0)
+        return NULL;
+    Py_ssize_t limit = PyLong_AsSsize_t(args[2]);
+    if (limit == -1 && PyErr_Occurred())
+        return NULL;
+    PyObject *keys = PySequence_Fast(args[1], "keys must be iterable");
+    if (keys == NULL)
+        return NULL;
+    PyObject *hits = PyDict_New();
+    if (hits == NULL)
+        goto fail;
+    Py_ssize_t nk = PySequence_Fast_GET_SIZE(keys);
+    PyObject **ks = PySequence_Fast_ITEMS(keys);
+    for (Py_ssize_t i = 0; i < nk; i++) {
+        PyObject *post = PyDict_GetItemWithError(index, ks[i]);
+        if (post == NULL) {
+            if (PyErr_Occurred())
+                goto fail;
+            continue;
+        }
+        if (check_dict(post, "a posting") < 0)
+            goto fail;
+        if (PyDict_GET_SIZE(post) == 0 || PyDict_GET_SIZE(post) > limit)
+            continue;
+        Py_ssize_t pos = 0;
+        PyObject *sid, *unused;
+        while (PyDict_Next(post, &pos, &sid, &unused)) {
+            if (bump(hits, sid) < 0)
+                goto fail;
+        }
+    }
+    Py_DECREF(keys);
+    return hits;
+fail:
+    Py_XDECREF(hits);
+    Py_DECREF(keys);
+    return NULL;
+}
+
+PyDoc_STRVAR(post_keys_doc,
+"post_keys(index, keys, sid, story_keys) -> None\n\n"
+"File story `sid` under each key: index[key][sid] = None (a new posting dict for a new key)\n"
+"and story_keys[key] = None, keys in order.");
+
+static PyObject *
+scoring_post_keys(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 4) {
+        PyErr_SetString(PyExc_TypeError, "post_keys(index, keys, sid, story_keys) takes 4 arguments");
+        return NULL;
+    }
+    PyObject *index = args[0], *sid = args[2], *mine = args[3];
+    if (check_dict(index, "index") < 0 || check_dict(mine, "story_keys") < 0)
+        return NULL;
+    PyObject *keys = PySequence_Fast(args[1], "keys must be iterable");
+    if (keys == NULL)
+        return NULL;
+    Py_ssize_t nk = PySequence_Fast_GET_SIZE(keys);
+    PyObject **ks = PySequence_Fast_ITEMS(keys);
+    for (Py_ssize_t i = 0; i < nk; i++) {
+        PyObject *post = PyDict_GetItemWithError(index, ks[i]);
+        if (post == NULL) {
+            if (PyErr_Occurred())
+                goto fail;
+            post = PyDict_New();
+            if (post == NULL)
+                goto fail;
+            int rc = PyDict_SetItem(index, ks[i], post);
+            Py_DECREF(post); /* the index holds it */
+            if (rc < 0)
+                goto fail;
+        }
+        else if (check_dict(post, "a posting") < 0)
+            goto fail;
+        if (PyDict_SetItem(post, sid, Py_None) < 0)
+            goto fail;
+    }
+    for (Py_ssize_t i = 0; i < nk; i++) {
+        if (PyDict_SetItem(mine, ks[i], Py_None) < 0)
+            goto fail;
+    }
+    Py_DECREF(keys);
+    Py_RETURN_NONE;
+fail:
+    Py_DECREF(keys);
+    return NULL;
+}
+
 static PyMethodDef scoring_methods[] = {
     {"dot", (PyCFunction)(void (*)(void))scoring_dot, METH_FASTCALL, dot_doc},
     {"max_dot", (PyCFunction)(void (*)(void))scoring_max_dot, METH_FASTCALL, max_dot_doc},
@@ -604,6 +758,9 @@ static PyMethodDef scoring_methods[] = {
     {"unit_vector", (PyCFunction)(void (*)(void))scoring_unit_vector, METH_FASTCALL, unit_vector_doc},
     {"idf_squares", (PyCFunction)(void (*)(void))scoring_idf_squares, METH_FASTCALL, idf_squares_doc},
     {"count_terms", (PyCFunction)(void (*)(void))scoring_count_terms, METH_FASTCALL, count_terms_doc},
+    {"count_into", (PyCFunction)(void (*)(void))scoring_count_into, METH_FASTCALL, count_into_doc},
+    {"count_hits", (PyCFunction)(void (*)(void))scoring_count_hits, METH_FASTCALL, count_hits_doc},
+    {"post_keys", (PyCFunction)(void (*)(void))scoring_post_keys, METH_FASTCALL, post_keys_doc},
     {NULL, NULL, 0, NULL},
 };
 

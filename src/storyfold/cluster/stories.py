@@ -227,8 +227,8 @@ class _DocFreqs:
             self.deferred.append(terms)
         else:
             self._count(terms)
-        self.df_n.update(names)
-        self.df_a.update(anchors)
+        _count_into(self.df_n, names)
+        _count_into(self.df_a, anchors)
 
     def _count(self, terms: Iterable[str]) -> None:
         if _scoring is not None:
@@ -545,10 +545,13 @@ class StoryClusterer:
     def _candidates(self, q: _Query) -> list[str]:
         s = self.settings
         limit = min(s.max_posting, max(20, int(s.max_df_share * len(self._stories))))
-        hits: Counter[str] = Counter()
-        found = list(filter(None, map(self._index.get, q.keys)))  # the keys' postings, in key order
-        posts = compress(found, map(le, map(len, found), repeat(limit)))  # ... short enough to read
-        hits.update(chain.from_iterable(posts))  # one C-level count, in the same order
+        if _scoring is not None:
+            hits = _scoring.count_hits(self._index, q.keys, limit)
+        else:
+            hits = Counter()
+            found = list(filter(None, map(self._index.get, q.keys)))  # the keys' postings, in key order
+            posts = compress(found, map(le, map(len, found), repeat(limit)))  # ... short enough to read
+            hits.update(chain.from_iterable(posts))  # one C-level count, in the same order
         # the best-connected stories first; insertion-ordered postings keep ties deterministic
         # = hits.most_common(k) (documented as this very sort: stable, ties in insertion order),
         # but sorted in C rather than by heapq's Python loop over every story hit
@@ -713,11 +716,11 @@ class StoryClusterer:
         st.title_sq = sq
         st.title_norm = math.sqrt(sq)
         n = len(st.article_ids)
-        st.names.update(prep.names)  # sorted: float sums over them never depend on hashing
-        st.anchors.update(prep.anchors)
+        _count_into(st.names, prep.names)  # sorted: float sums over them never depend on hashing
+        _count_into(st.anchors, prep.anchors)
         st.name_stats = self._set_stats(st.names, n, freqs.df_n)
         st.anchor_stats = self._set_stats(st.anchors, n, freqs.df_a)
-        st.years.update(prep.years)
+        _count_into(st.years, prep.years)
         st.languages.add(article.lang)
         st.last_seen = self._arrivals
         if article.published is not None:
@@ -728,10 +731,13 @@ class StoryClusterer:
         if emb is not None:
             st.emb = emb if st.emb is None else [a + b for a, b in zip(st.emb, emb, strict=True)]
         self._of[article.id] = sid
-        # index[k][sid] = None for every key, in order, in C (a defaultdict: new keys get a posting)
-        for _ in map(dict.__setitem__, map(self._index.__getitem__, keys), repeat(sid), repeat(None)):
-            pass
-        st.keys.update(dict.fromkeys(keys))
+        if _scoring is not None:
+            _scoring.post_keys(self._index, keys, sid, st.keys)
+        else:
+            # index[k][sid] = None for every key, in order, in C (a defaultdict: new keys get a posting)
+            for _ in map(dict.__setitem__, map(self._index.__getitem__, keys), repeat(sid), repeat(None)):
+                pass
+            st.keys.update(dict.fromkeys(keys))
 
     def _merge(self, sids: list[str]) -> str:
         """Fold the given stories into the oldest of them (its id survives); returns its id."""
@@ -924,14 +930,21 @@ except ImportError:  # no C compiler at install time: the pure-Python path, a li
     _scoring = None
 
 if _scoring is not None:
-    _dot, _max_dot, _add_into, _set_match = (
+    _dot, _max_dot, _add_into, _set_match, _count_into = (
         _scoring.dot,
         _scoring.max_dot,
         _scoring.add_into,
         _scoring.set_match,
+        _scoring.count_into,
     )
 else:
-    _dot, _max_dot, _add_into, _set_match = _dot_py, _max_dot_py, _add_into_py, _set_match_py
+    _dot, _max_dot, _add_into, _set_match, _count_into = (
+        _dot_py,
+        _max_dot_py,
+        _add_into_py,
+        _set_match_py,
+        Counter.update,
+    )
 
 
 def _load_embedder():  # noqa: ANN202 - optional dependency
