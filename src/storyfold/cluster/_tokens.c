@@ -1,0 +1,299 @@
+/* The word scans of storyfold.cluster.features in C: `terms` and `names` without the regex
+ * engine, the list of matches and the per-word Python calls.
+ *
+ * Optional (see setup.py): features.py falls back to its pure-Python functions, which are the
+ * reference; tests/test_cluster_tokens.py checks that both give the same items in the same
+ * order on every ECB+ and WMT article. The memos stay Python dicts owned by features.py (and
+ * cleared there), misses call back into its Python `_term_of` / `_name_of`, so the rules for
+ * what a term or a name is live in one place.
+ *
+ * Character classes are those of Python's `re` on str patterns: a character is `\w` iff
+ * Py_UNICODE_ISALNUM(ch) || ch == '_' (what sre's SRE_UNI_IS_WORD tests).
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+static inline int
+is_word(Py_UCS4 ch)
+{
+    if (ch < 128) {
+        return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+               ch == '_';
+    }
+    return Py_UNICODE_ISALNUM(ch);
+}
+
+/* [A-ZÀ-ÖØ-ÞА-ЯЁ]: the capital that opens a name (`_NAME` in features.py) */
+static inline int
+is_capital(Py_UCS4 ch)
+{
+    return (ch >= 'A' && ch <= 'Z') || (ch >= 0xC0 && ch <= 0xD6) || (ch >= 0xD8 && ch <= 0xDE) ||
+           (ch >= 0x410 && ch <= 0x42F) || ch == 0x401;
+}
+
+/* [\w'’-]: what follows the capital in a name */
+static inline int
+is_name_char(Py_UCS4 ch)
+{
+    return is_word(ch) || ch == '\'' || ch == 0x2019 || ch == '-';
+}
+
+/* " \"'“«(": stripped from the right of the three characters before a name */
+static inline int
+is_opener(Py_UCS4 ch)
+{
+    return ch == ' ' || ch == '"' || ch == '\'' || ch == 0x201C || ch == 0xAB || ch == '(';
+}
+
+/* ".!?\n:": a name right after one of these (openers skipped) opens a sentence */
+static inline int
+is_sentence_end(Py_UCS4 ch)
+{
+    return ch == '.' || ch == '!' || ch == '?' || ch == '\n' || ch == ':';
+}
+
+/* memo[key], calling fallback(key) and storing the result on a miss. New reference or NULL.
+ * `none_misses`: a stored None counts as a miss (names() reads the memo with memo.get). */
+static PyObject *
+memo_lookup(PyObject *memo, PyObject *key, PyObject *fallback, int none_misses)
+{
+    PyObject *value = PyDict_GetItemWithError(memo, key);
+    if (value != NULL && !(none_misses && value == Py_None)) {
+        Py_INCREF(value);
+        return value;
+    }
+    if (PyErr_Occurred()) {
+        return NULL;
+    }
+    value = PyObject_CallOneArg(fallback, key);
+    if (value == NULL) {
+        return NULL;
+    }
+    if (PyDict_SetItem(memo, key, value) < 0) {
+        Py_DECREF(value);
+        return NULL;
+    }
+    return value;
+}
+
+/* truth value, with the common case (a str) answered without a call: 1, 0 or -1 */
+static inline int
+truthy(PyObject *v)
+{
+    if (PyUnicode_CheckExact(v)) {
+        return PyUnicode_GET_LENGTH(v) != 0;
+    }
+    return PyObject_IsTrue(v);
+}
+
+/* counts[term] += 1 (counts a dict, possibly a Counter: its storage is a dict's) */
+static int
+count_one(PyObject *counts, PyObject *term)
+{
+    PyObject *old = PyDict_GetItemWithError(counts, term); /* borrowed */
+    PyObject *nv;
+    if (old == NULL) {
+        if (PyErr_Occurred()) {
+            return -1;
+        }
+        nv = PyLong_FromLong(1);
+    }
+    else if (PyLong_CheckExact(old)) {
+        long v = PyLong_AsLong(old);
+        if (v == -1 && PyErr_Occurred()) {
+            return -1;
+        }
+        nv = v < LONG_MAX ? PyLong_FromLong(v + 1) : NULL;
+        if (nv == NULL && !PyErr_Occurred()) {
+            PyErr_SetString(PyExc_OverflowError, "terms(): count too large");
+        }
+    }
+    else { /* a value put there by the caller: whatever its + does */
+        PyObject *one = PyLong_FromLong(1);
+        if (one == NULL) {
+            return -1;
+        }
+        nv = PyNumber_Add(old, one);
+        Py_DECREF(one);
+    }
+    if (nv == NULL) {
+        return -1;
+    }
+    int rc = PyDict_SetItem(counts, term, nv);
+    Py_DECREF(nv);
+    return rc;
+}
+
+PyDoc_STRVAR(terms_doc,
+             "terms(folded, memo, fallback, counts)\n--\n\n"
+             "For each maximal run of regex \\w characters in the (casefolded) text, in order: look\n"
+             "the word up in the dict `memo` (on a miss store fallback(word)) and, when the result\n"
+             "is true, add 1 to counts[result]. `counts` (a dict or Counter) is filled in place, so\n"
+             "its keys come in first-occurrence order; returns None.");
+
+static PyObject *
+tokens_terms(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 4) {
+        PyErr_SetString(PyExc_TypeError, "terms() takes 4 arguments (folded, memo, fallback, counts)");
+        return NULL;
+    }
+    PyObject *text = args[0], *memo = args[1], *fallback = args[2], *counts = args[3];
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "terms(): text must be a str");
+        return NULL;
+    }
+    if (!PyDict_Check(memo) || !PyDict_Check(counts)) {
+        PyErr_SetString(PyExc_TypeError, "terms(): memo and counts must be dicts");
+        return NULL;
+    }
+    if (PyUnicode_READY(text) < 0) {
+        return NULL;
+    }
+    const int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    const Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    Py_ssize_t i = 0;
+    while (i < n) {
+        if (!is_word(PyUnicode_READ(kind, data, i))) {
+            i++;
+            continue;
+        }
+        Py_ssize_t start = i++;
+        while (i < n && is_word(PyUnicode_READ(kind, data, i))) {
+            i++;
+        }
+        PyObject *word = PyUnicode_Substring(text, start, i);
+        if (word == NULL) {
+            return NULL;
+        }
+        PyObject *term = memo_lookup(memo, word, fallback, 0);
+        Py_DECREF(word);
+        if (term == NULL) {
+            return NULL;
+        }
+        int t = truthy(term);
+        if (t > 0) {
+            t = count_one(counts, term) < 0 ? -1 : 1;
+        }
+        Py_DECREF(term);
+        if (t < 0) {
+            return NULL;
+        }
+    }
+    Py_RETURN_NONE;
+}
+
+PyDoc_STRVAR(names_doc,
+             "names(text, memo, fallback)\n--\n\n"
+             "The set of name forms: for each match of features._NAME, in order (re.finditer's\n"
+             "matches), its form memo[word] (on a miss or None, store fallback(word)); an empty or\n"
+             "already-present form is skipped, and so is a word opening a sentence (see\n"
+             "features._names_py, the reference).");
+
+static PyObject *
+tokens_names(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 3) {
+        PyErr_SetString(PyExc_TypeError, "names() takes 3 arguments (text, memo, fallback)");
+        return NULL;
+    }
+    PyObject *text = args[0], *memo = args[1], *fallback = args[2];
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "names(): text must be a str");
+        return NULL;
+    }
+    if (!PyDict_Check(memo)) {
+        PyErr_SetString(PyExc_TypeError, "names(): memo must be a dict");
+        return NULL;
+    }
+    if (PyUnicode_READY(text) < 0) {
+        return NULL;
+    }
+    const int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    const Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    PyObject *out = PySet_New(NULL);
+    if (out == NULL) {
+        return NULL;
+    }
+    Py_ssize_t i = 0;
+    while (i < n) {
+        Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+        if (!is_capital(ch)) {
+            i++;
+            continue;
+        }
+        if (i > 0) {
+            Py_UCS4 prev = PyUnicode_READ(kind, data, i - 1);
+            if (prev == '.' || is_word(prev)) {
+                i++;
+                continue;
+            }
+        }
+        Py_ssize_t start = i, end = i + 1;
+        while (end < n && is_name_char(PyUnicode_READ(kind, data, end))) {
+            end++;
+        }
+        if (end - start < 3) { /* the capital and fewer than 2 more: no match here */
+            i++;
+            continue;
+        }
+        i = end; /* re.finditer goes on after the match */
+        PyObject *word = PyUnicode_Substring(text, start, end);
+        if (word == NULL) {
+            goto error;
+        }
+        PyObject *form = memo_lookup(memo, word, fallback, 1);
+        Py_DECREF(word);
+        if (form == NULL) {
+            goto error;
+        }
+        int t = truthy(form);
+        if (t > 0) {
+            t = PySet_Contains(out, form);
+            if (t >= 0) {
+                t = !t;
+            }
+        }
+        if (t > 0) {
+            /* text[max(0, start - 3):start].rstrip(" \"'“«(") must be non-empty and not end in
+             * a sentence end */
+            Py_ssize_t lo = start >= 3 ? start - 3 : 0, j = start;
+            while (j > lo && is_opener(PyUnicode_READ(kind, data, j - 1))) {
+                j--;
+            }
+            if (j > lo && !is_sentence_end(PyUnicode_READ(kind, data, j - 1))) {
+                t = PySet_Add(out, form) < 0 ? -1 : 1;
+            }
+        }
+        Py_DECREF(form);
+        if (t < 0) {
+            goto error;
+        }
+    }
+    return out;
+error:
+    Py_DECREF(out);
+    return NULL;
+}
+
+static PyMethodDef tokens_methods[] = {
+    {"terms", (PyCFunction)(void (*)(void))tokens_terms, METH_FASTCALL, terms_doc},
+    {"names", (PyCFunction)(void (*)(void))tokens_names, METH_FASTCALL, names_doc},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef tokens_module = {
+    PyModuleDef_HEAD_INIT,
+    "storyfold.cluster._tokens",
+    "C word scans for storyfold.cluster.features (terms, names); same results as its Python code.",
+    0,
+    tokens_methods,
+};
+
+PyMODINIT_FUNC
+PyInit__tokens(void)
+{
+    return PyModuleDef_Init(&tokens_module);
+}

@@ -1,0 +1,271 @@
+"""The C word scans (`storyfold.cluster._tokens`) give what the Python reference in features.py
+gives: the same term counts in the same order and the same name sets, on every ECB+ and WMT
+article (eight languages, Cyrillic included), on every code point, on random strings of the
+characters the rules care about and on hand-made edge cases; and without the extension,
+features.terms/names still run on the pure-Python path."""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import subprocess
+import sys
+from collections import Counter
+
+import pytest
+
+from storyfold.cluster import features as F
+from storyfold.cluster.data import ecbplus, wmt
+
+_C = F._tokens
+
+
+@pytest.fixture
+def tokens():
+    """The C module; a missing build skips here, and fails under CI (which always builds it)."""
+    if _C is None:
+        if os.environ.get("CI"):
+            pytest.fail("storyfold.cluster._tokens was not built: CI has a C compiler")
+        pytest.skip("the optional C extension storyfold.cluster._tokens is not built")
+    return _C
+
+
+@pytest.fixture
+def fresh_memos(monkeypatch):
+    """Empty memos, so that the C side meets every word as a miss first."""
+    monkeypatch.setattr(F, "_TERM", {})
+    monkeypatch.setattr(F, "_NAME_FORM", {})
+
+
+def _both(text: str, monkeypatch) -> tuple[tuple, tuple, dict, dict]:
+    """(C terms items, C names) and (Python ...), each side from its own empty memos; the
+    memos they leave behind too (they must hold the same words and forms)."""
+    out, memos = [], []
+    for use_c in (True, False):
+        monkeypatch.setattr(F, "_TERM", {})
+        monkeypatch.setattr(F, "_NAME_FORM", {})
+        monkeypatch.setattr(F, "_tokens", _C if use_c else None)
+        t, n = F.terms(text), F.names(text)
+        assert type(t) is Counter and type(n) is set
+        out.append((list(t.items()), n))
+        memos.append((F._TERM, F._NAME_FORM))
+    return out[0], out[1], memos[0], memos[1]
+
+
+def _same(text: str, monkeypatch) -> None:
+    c, py, cm, pym = _both(text, monkeypatch)
+    assert c[0] == py[0]  # the same (term, count) items in the same order
+    assert c[1] == py[1]
+    assert cm[0] == pym[0] and cm[1] == pym[1]
+
+
+def _texts(shared_data) -> list[str]:
+    arts = [g.article for g in ecbplus(shared_data)] + [g.article for g in wmt(shared_data)]
+    return [a.title for a in arts] + [f"{a.title}\n\n{a.text}" for a in arts]
+
+
+def test_real_articles_give_the_same_terms_and_names(tokens, shared_data, monkeypatch):
+    texts = _texts(shared_data)
+    assert any(re.search("[А-Яа-яЁё]", t) for t in texts)  # Cyrillic is in there
+    c_terms, c_names, py_terms, py_names = [], [], [], []
+    for side, terms, names in ((tokens, c_terms, c_names), (None, py_terms, py_names)):
+        monkeypatch.setattr(F, "_tokens", side)
+        monkeypatch.setattr(F, "_TERM", {})
+        monkeypatch.setattr(F, "_NAME_FORM", {})
+        for t in texts:
+            terms.append(list(F.terms(t).items()))
+            names.append(F.names(t))
+    for i, t in enumerate(texts):
+        assert c_terms[i] == py_terms[i], t[:200]
+        assert c_names[i] == py_names[i], t[:200]
+    assert sum(map(len, c_names)) > 10_000 and sum(map(len, c_terms)) > 100_000
+
+
+def test_the_memos_are_read_and_filled_as_before(tokens, shared_data, monkeypatch):
+    """A warm memo gives what a cold one does, and both sides leave the same memo behind."""
+    texts = _texts(shared_data)[-300:]
+    runs = []
+    for side in (tokens, None):
+        monkeypatch.setattr(F, "_tokens", side)
+        monkeypatch.setattr(F, "_TERM", {})
+        monkeypatch.setattr(F, "_NAME_FORM", {})
+        cold = [(list(F.terms(t).items()), F.names(t)) for t in texts]
+        assert [(list(F.terms(t).items()), F.names(t)) for t in texts] == cold
+        runs.append((cold, F._TERM, F._NAME_FORM))
+    assert runs[0] == runs[1]
+
+
+EDGE_CASES = [
+    "",
+    " ",
+    "a",
+    "Abc",  # a name at the very start of the text
+    "x Abc",  # ... and at its very end
+    "x Ab",  # the capital and only one more: not a name
+    "x Abc.Def Ghi",  # a capital right after '.'
+    "x.Abc y",
+    'he said "Berlin" and \'Paris\' and “Wien” and «Москва» and (Roma) and ("Madrid")',
+    'x "Berlin',  # a quote, then the text start: nothing left before it
+    ' "Berlin',
+    "End. Berlin! Paris? Wien: Rom\nMadrid",  # sentence ends before each
+    "End.  Berlin",  # two spaces: still the '.' once they are stripped
+    "x ..Berlin a. Berlin ab. Berlin abc. Berlin",
+    "O'Neil met d'Artagnan-Smith and O’Brien and Jean-Pierre and Ab'' and Ab-’-",
+    "x A'b x Ab'c x A''",
+    "x ABC ABCD Abc1 A1b A_b A__ x_Abc _Abc 1Abc",  # digits and '_' are word characters
+    "2019 10,000 1st 3rd _ __ ___ a_b_c 123_456 ٣٤٥ ²³⁴ ½½½ ⅫⅫⅫ",  # all kinds of digits
+    "Straße STRASSE straße Größe ﬁnance ﬂoß İstanbul ǅemal",  # casefold changes the words
+    "x ÀÖØÞ ×Abc ÷Abc Ödön Þór Øre Ïle ßab",
+    "«Ёлка» и Ёж, Путин сказал: Москва; Жизнь — ЁЁЁ ёёё",
+    "x 𝐀bc 𝐀𝐁𝐂 a\U0001f600b emoji\U0001f600 text",  # 4-byte characters
+    "café\u0301 cafe\u0301s x E\u0301mile",  # a combining mark is not a word character
+    "the and was The And Was x The",  # stop words
+    "tab\tAbc\rDef\x0bGhi\x0cJkl\u2028Mno\u00a0Pqr",
+    "\n\n\nAbc\n\nx Def\n",
+    "x Abcdefghijklmnopqrstuvwxyz Abcdefg Abcdefgh",  # cut to 7
+    "x Ab'’-'’ x Abc''''",  # forms stripped of quotes and dashes
+]
+
+
+@pytest.mark.parametrize("text", EDGE_CASES)
+def test_edge_cases(tokens, text, monkeypatch):
+    _same(text, monkeypatch)
+
+
+def test_a_megabyte(tokens, monkeypatch):
+    rng = random.Random(7)
+    words = [
+        "Berlin",
+        "said",
+        "the",
+        ".",
+        "Москва:",
+        "«Ёж»",
+        "O’Neil",
+        "10,000",
+        "straße",
+        "_x_",
+        "A1",
+        "\n",
+        "Jean-Pierre",
+    ]
+    text = " ".join(rng.choice(words) for _ in range(200_000))
+    assert len(text) > 1_000_000
+    _same(text, monkeypatch)
+    _same("x" * 1_000_000, monkeypatch)
+    _same("x " + "A" * 1_000_000, monkeypatch)
+
+
+def _ident(w: str) -> str:
+    return w
+
+
+def _words_c(text: str) -> list[str]:
+    memo: dict[str, str] = {}
+    _C.terms(text, memo, _ident, {})
+    return list(memo)
+
+
+def test_every_code_point_splits_as_re_does(tokens):
+    """The word class is Python re's on every code point (the memo keys are the words met, in
+    order): one text of all code points, and each code point between two letters."""
+    every = "".join(map(chr, range(0x110000)))
+    assert _words_c(every) == list(dict.fromkeys(F._WORD.findall(every)))
+    between = "".join(f"a{chr(c)}b " for c in range(0x110000))
+    assert _words_c(between) == list(dict.fromkeys(F._WORD.findall(between)))
+
+
+def test_every_code_point_as_a_name_start_and_tail(tokens):
+    """Each code point as the capital, after it, and before the capital, against F._NAME."""
+    for fmt in (" {}bc", " A{}c", "x{}Abc ", "x.{}Abc "):
+        text = "".join(fmt.format(chr(c)) for c in range(0x110000))
+        memo: dict[str, str] = {}
+        tokens.names(text, memo, _ident)
+        assert list(memo) == list(dict.fromkeys(m.group(1) for m in F._NAME.finditer(text))), fmt
+
+
+def test_random_strings_of_the_characters_that_matter(tokens, monkeypatch):
+    rng = random.Random(2024)
+    alphabet = list("AaBbÉéЁёЖж.  \"'’-“«(\n:!?1_ßx×Ø") + ["the ", "Berlin", "Ab"]
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 40)))
+        _same(text, monkeypatch)
+
+
+def test_names_by_hand_on_the_c_path(tokens):
+    text = 'Police said. "Berlin officials met Müller: Today in Moskau Москва, said Jean-Pierre Dupont.'
+    assert F.names(text) == {"muller", "moskau", "moskva", "jean-pi", "dupont"}
+    assert F.names("U.S.Army and the Navy") == {"navy"}
+    assert list(F.terms("Floods closed the harbour; the harbour reopened, floods").items()) == [
+        ("floods", 2),
+        ("closed", 1),
+        ("harbour", 2),
+        ("reopene", 1),
+    ]
+
+
+def test_memo_values_and_fallback_results_as_python_treats_them(tokens):
+    """Falsy values are dropped; names() reads a stored None as a miss (memo.get), terms() as a
+    dropped word (memo[word]); a non-str term is counted like any key."""
+    memo = {"abc": None, "xyz": 0, "pqr": ("t",)}
+    counts: dict = {}
+    tokens.terms("abc xyz pqr pqr new", memo, lambda w: w.upper(), counts)
+    assert list(counts.items()) == [(("t",), 2), ("NEW", 1)]
+    assert memo == {"abc": None, "xyz": 0, "pqr": ("t",), "new": "NEW"}
+    nm = {"Abc": None, "Def": ""}
+    assert tokens.names("x Abc Def Ghi", nm, str.lower) == {"abc", "ghi"}
+    assert nm == {"Abc": "abc", "Def": "", "Ghi": "ghi"}
+    counts = {"abc": 5}
+    tokens.terms("abc", {}, _ident, counts)
+    assert counts == {"abc": 6}
+
+
+def test_errors_propagate(tokens):
+    def boom(w):
+        raise ValueError(w)
+
+    with pytest.raises(ValueError, match="abc"):
+        tokens.terms("abc", {}, boom, {})
+    with pytest.raises(ValueError, match="Abc"):
+        tokens.names("x Abc", {}, boom)
+    with pytest.raises(TypeError):
+        tokens.names("x Abc Def", {}, lambda w: [w])  # an unhashable form: `w in out` raises
+    with pytest.raises(TypeError):
+        tokens.terms("abc", {}, lambda w: [w], {})
+    with pytest.raises(TypeError):
+        tokens.terms(b"abc", {}, _ident, {})
+    with pytest.raises(TypeError):
+        tokens.terms("abc", [], _ident, {})
+    with pytest.raises(TypeError):
+        tokens.names("abc", {})
+
+
+def test_a_full_memo_is_cleared_on_the_c_path(tokens, monkeypatch):
+    monkeypatch.setattr(F, "_MEMO_MAX", 2)
+    monkeypatch.setattr(F, "_TERM", {"a1": "", "b2": "", "c3": ""})
+    monkeypatch.setattr(F, "_NAME_FORM", {"A1": "", "B2": "", "C3": ""})
+    assert F.terms("harbour") == {"harbour": 1} and F._TERM == {"harbour": "harbour"}
+    assert F.names("x Berlin") == {"berlin"} and F._NAME_FORM == {"Berlin": "berlin"}
+
+
+def test_without_the_extension_the_python_path_runs(fresh_memos, monkeypatch):
+    monkeypatch.setattr(F, "_tokens", None)
+    text = 'Police said. "Berlin officials met Müller: Today in Москва, said Jean-Pierre Dupont.'
+    assert F.names(text) == F._names_py(text) == {"muller", "moskva", "jean-pi", "dupont"}
+    assert list(F.terms(text).items()) == list(F._terms_py(text).items())
+    assert F.terms("Floods closed, floods") == Counter({"floods": 2, "closed": 1})
+
+
+def test_a_failed_import_falls_back_to_python():
+    """As on a machine without a compiler: the import of _tokens fails, features still works."""
+    code = (
+        "import sys; sys.modules['storyfold.cluster._tokens'] = None\n"
+        "from storyfold.cluster import features as F\n"
+        "assert F._tokens is None\n"
+        "assert F.names('x Berlin und Wien') == {'berlin', 'wien'}\n"
+        "assert list(F.terms('Floods closed, floods').items()) == [('floods', 2), ('closed', 1)]\n"
+        "print('ok')\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert r.returncode == 0 and r.stdout == "ok\n", r.stderr
