@@ -27,8 +27,7 @@ def scoring():
     return _C
 
 
-@pytest.fixture
-def python_only(monkeypatch):
+def _python_paths(monkeypatch) -> None:
     """Every scoring loop on its pure-Python path, as on a machine without a C compiler."""
     monkeypatch.setattr(S, "_scoring", None)
     monkeypatch.setattr(S, "_dot", S._dot_py)
@@ -36,6 +35,12 @@ def python_only(monkeypatch):
     monkeypatch.setattr(S, "_add_into", S._add_into_py)
     monkeypatch.setattr(S, "_set_match", S._set_match_py)
     monkeypatch.setattr(S, "_count_into", Counter.update)
+    monkeypatch.setattr(S, "_top", S._top_py)
+
+
+@pytest.fixture
+def python_only(monkeypatch):
+    _python_paths(monkeypatch)
 
 
 def _stream(shared_data, topics=range(1, 9)):
@@ -132,12 +137,7 @@ def test_decisions_and_rows_identical_with_and_without_c(shared_data, scoring, m
         return out, c.labels()
 
     with_c = run()
-    monkeypatch.setattr(S, "_scoring", None)
-    monkeypatch.setattr(S, "_dot", S._dot_py)
-    monkeypatch.setattr(S, "_max_dot", S._max_dot_py)
-    monkeypatch.setattr(S, "_add_into", S._add_into_py)
-    monkeypatch.setattr(S, "_set_match", S._set_match_py)
-    monkeypatch.setattr(S, "_count_into", Counter.update)
+    _python_paths(monkeypatch)
     assert run() == with_c
 
 
@@ -153,10 +153,11 @@ def test_python_path_still_clusters(shared_data, python_only):
 def test_weighing_and_counting_match_python(shared_data, scoring, monkeypatch):
     """Each article's tf-idf vector, its heaviest terms and name/anchor weights, and the document
     frequency tables after counting, over ECB+ topics 1-8: the same items, values and order."""
-    preps = [S._prepare(a) for a in _stream(shared_data)]
+    arts = _stream(shared_data)
 
     def run(c_on: bool):
         monkeypatch.setattr(S, "_scoring", scoring if c_on else None)
+        preps = [S._prepare(a) for a in arts]
         f = S._DocFreqs(200, 60)
         out = []
         for p in preps:
@@ -200,3 +201,14 @@ def test_index_counting_and_filing_match_python(shared_data, scoring):
         mine_py[k] = None
     assert index_c == index_py and list(mine_c) == list(mine_py) == ["x", "y"]
     assert list(index_c["x"]) == ["s0", "s1"]
+
+
+def test_heaviest_is_the_stable_sort(scoring):
+    """Heaviest first, equal weights in term order (real vectors: the weighing test above)."""
+    vec = {"b": 1.0, "a": 1.0, "c": 2.0, "d": 0.5, "ä": 1.0, "Z": 1.0}
+    for k in (0, 1, 3, 6, 10):
+        assert list(scoring.heaviest(vec, k).items()) == S._heaviest(vec, k)
+    with pytest.raises(TypeError):
+        scoring.heaviest({1: 1.0}, 1)
+    with pytest.raises(ValueError):
+        scoring.heaviest({"x": math.nan}, 1)

@@ -749,6 +749,86 @@ fail:
     return NULL;
 }
 
+typedef struct {
+    double w;
+    PyObject *key; /* borrowed from the dict */
+    PyObject *val;
+} Weighted;
+
+/* heaviest first; equal weights by key, ascending (str order, as sorted() compares). The keys
+   are exact str (checked before sorting), whose comparison runs no Python code and cannot fail. */
+static int
+heavier_first(const void *pa, const void *pb)
+{
+    const Weighted *a = pa, *b = pb;
+    if (a->w > b->w)
+        return -1;
+    if (a->w < b->w)
+        return 1;
+    return PyUnicode_Compare(a->key, b->key);
+}
+
+PyDoc_STRVAR(heaviest_doc,
+"heaviest(vec, k) -> dict\n\n"
+"The k heaviest items of vec, heaviest first, equal weights in key order: what\n"
+"dict(sorted(sorted(vec), key=vec.__getitem__, reverse=True)[:k]) gives (a stable sort).");
+
+static PyObject *
+scoring_heaviest(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 2) {
+        PyErr_SetString(PyExc_TypeError, "heaviest(vec, k) takes 2 arguments");
+        return NULL;
+    }
+    PyObject *vec = args[0];
+    if (check_dict(vec, "vec") < 0)
+        return NULL;
+    Py_ssize_t k = PyLong_AsSsize_t(args[1]);
+    if (k == -1 && PyErr_Occurred())
+        return NULL;
+    Py_ssize_t n = PyDict_GET_SIZE(vec);
+    Weighted *items = PyMem_Malloc((n ? n : 1) * sizeof(Weighted));
+    if (items == NULL)
+        return PyErr_NoMemory();
+    PyObject *out = NULL;
+    Py_ssize_t pos = 0, i = 0;
+    PyObject *key, *val;
+    while (PyDict_Next(vec, &pos, &key, &val)) {
+        double w;
+        if (as_double(val, &w) < 0)
+            goto done;
+        if (w != w) {
+            PyErr_SetString(PyExc_ValueError, "heaviest: a NaN weight has no order");
+            goto done;
+        }
+        if (!PyUnicode_CheckExact(key)) {
+            PyErr_SetString(PyExc_TypeError, "heaviest: keys must be str");
+            goto done;
+        }
+        items[i].w = w;
+        items[i].key = key;
+        items[i].val = val;
+        i++;
+    }
+    qsort(items, n, sizeof(Weighted), heavier_first);
+    if (k > n)
+        k = n;
+    if (k < 0)
+        k = 0;
+    out = _PyDict_NewPresized(k);
+    if (out == NULL)
+        goto done;
+    for (i = 0; i < k; i++) {
+        if (PyDict_SetItem(out, items[i].key, items[i].val) < 0) {
+            Py_CLEAR(out);
+            goto done;
+        }
+    }
+done:
+    PyMem_Free(items);
+    return out;
+}
+
 static PyMethodDef scoring_methods[] = {
     {"dot", (PyCFunction)(void (*)(void))scoring_dot, METH_FASTCALL, dot_doc},
     {"max_dot", (PyCFunction)(void (*)(void))scoring_max_dot, METH_FASTCALL, max_dot_doc},
@@ -761,6 +841,7 @@ static PyMethodDef scoring_methods[] = {
     {"count_into", (PyCFunction)(void (*)(void))scoring_count_into, METH_FASTCALL, count_into_doc},
     {"count_hits", (PyCFunction)(void (*)(void))scoring_count_hits, METH_FASTCALL, count_hits_doc},
     {"post_keys", (PyCFunction)(void (*)(void))scoring_post_keys, METH_FASTCALL, post_keys_doc},
+    {"heaviest", (PyCFunction)(void (*)(void))scoring_heaviest, METH_FASTCALL, heaviest_doc},
     {NULL, NULL, 0, NULL},
 };
 

@@ -115,7 +115,7 @@ class _Prepared(NamedTuple):
 
     title_terms: dict[str, int]
     body_terms: dict[str, int]  # in first-occurrence order (the order `_vector` sums in)
-    by_term: tuple[str, ...]  # the body terms sorted (ties in `_heaviest` go by term)
+    by_term: tuple[str, ...]  # the body terms sorted, for the Python `weigh` (empty when C weighs)
     tfw: tuple[float, ...]  # 1 + log(count), aligned with body_terms
     names: tuple[str, ...]  # sorted
     anchors: tuple[str, ...]  # sorted
@@ -152,7 +152,7 @@ def _prepare(article: Article, embedder: Callable[[str], list[float]] | None = N
     return _Prepared(
         dict(feats.title_terms),
         body,
-        tuple(sorted(body)),
+        () if _scoring is not None else tuple(sorted(body)),  # only the Python `weigh` reads it
         tfw,
         names,
         anchors,
@@ -214,7 +214,10 @@ class _DocFreqs:
             vec = dict(zip(tf, map(truediv, v, repeat(n)), strict=True))
             vals = vec.values()
             vsq = sum(map(mul, vals, vals))
-        topd = _heaviest_sorted(vec, prep.by_term, self.vector_terms)
+        if _scoring is not None:
+            topd = _scoring.heaviest(vec, self.vector_terms)
+        else:
+            topd = _heaviest_sorted(vec, prep.by_term, self.vector_terms)
         nsq, nn = _idf_squares(prep.names, self.df_n, big)
         asq, an = _idf_squares(prep.anchors, self.df_a, big)
         return _Weighed(self.n_docs, vec, vsq, topd, nsq, nn, asq, an)
@@ -699,9 +702,8 @@ class StoryClusterer:
         st.cnorm2 += 2 * _dot(vec, c) + w.vsq
         _add_into(c, vec)
         if len(c) > self.settings.profile_terms * 2:
-            keep = _heaviest(c, self.settings.profile_terms)
-            st.centroid = dict(keep)
-            vals = st.centroid.values()  # in `keep` order: the same sequential sum of squares
+            st.centroid = _top(c, self.settings.profile_terms)
+            vals = st.centroid.values()  # heaviest first: the same sequential sum of squares
             st.cnorm2 = sum(map(mul, vals, vals))
         st.recent.append(w.topd)  # never changed, so shared
         st.recent_at.append(self._arrivals)
@@ -753,7 +755,7 @@ class StoryClusterer:
             for t, w in st.centroid.items():
                 c[t] = c.get(t, 0.0) + w
             if len(c) > self.settings.profile_terms * 2:
-                c = dict(_heaviest(c, self.settings.profile_terms))
+                c = _top(c, self.settings.profile_terms)
                 keep.centroid = c
             keep.cnorm2 = math.fsum(w * w for w in c.values())
             at = sorted(
@@ -806,6 +808,11 @@ def _heaviest(vec: dict[str, float], k: int) -> list[tuple[str, float]]:
     `reverse` keeps ties in order) of the sorted terms, keyed in C (no pairs compared)."""
     top = sorted(sorted(vec), key=vec.__getitem__, reverse=True)[:k]
     return list(zip(top, map(vec.__getitem__, top), strict=True))
+
+
+def _top_py(vec: dict[str, float], k: int) -> dict[str, float]:
+    """`_heaviest` as a dict, heaviest first."""
+    return dict(_heaviest(vec, k))
 
 
 def _heaviest_sorted(vec: dict[str, float], by_term: Sequence[str], k: int) -> dict[str, float]:
@@ -930,20 +937,22 @@ except ImportError:  # no C compiler at install time: the pure-Python path, a li
     _scoring = None
 
 if _scoring is not None:
-    _dot, _max_dot, _add_into, _set_match, _count_into = (
+    _dot, _max_dot, _add_into, _set_match, _count_into, _top = (
         _scoring.dot,
         _scoring.max_dot,
         _scoring.add_into,
         _scoring.set_match,
         _scoring.count_into,
+        _scoring.heaviest,
     )
 else:
-    _dot, _max_dot, _add_into, _set_match, _count_into = (
+    _dot, _max_dot, _add_into, _set_match, _count_into, _top = (
         _dot_py,
         _max_dot_py,
         _add_into_py,
         _set_match_py,
         Counter.update,
+        _top_py,
     )
 
 
