@@ -205,8 +205,10 @@ def test_index_counting_and_filing_match_python(shared_data, scoring):
 
 def test_heaviest_is_the_stable_sort(scoring):
     """Heaviest first, equal weights in term order (real vectors: the weighing test above)."""
-    vec = {"b": 1.0, "a": 1.0, "c": 2.0, "d": 0.5, "ä": 1.0, "Z": 1.0}
-    for k in (0, 1, 3, 6, 10):
+    # ties across one-byte keys (packed), long keys, wider kinds, a NUL and a prefix
+    vec = {"b": 1.0, "a": 1.0, "c": 2.0, "d": 0.5, "ä": 1.0, "Z": 1.0, "abcdefghij": 1.0}
+    vec |= {"abcdefgh": 1.0, "москва": 1.0, "a\x00": 1.0, "": 1.0, "ÿ": 1.0, "Ā": 1.0, "ab": 2.0}
+    for k in (0, 1, 3, 6, 10, 20):
         assert list(scoring.heaviest(vec, k).items()) == S._heaviest(vec, k)
     with pytest.raises(TypeError):
         scoring.heaviest({1: 1.0}, 1)

@@ -11,6 +11,7 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <math.h>
+#include <stdint.h>
 
 /* ------------------------------------------------------------------ exact sum */
 
@@ -751,12 +752,17 @@ fail:
 
 typedef struct {
     double w;
+    uint64_t pre; /* a one-byte key of up to 8 characters, packed big-endian (else 0) */
+    Py_ssize_t len; /* its length, or -1 for any other key */
     PyObject *key; /* borrowed from the dict */
     PyObject *val;
 } Weighted;
 
-/* heaviest first; equal weights by key, ascending (str order, as sorted() compares). The keys
-   are exact str (checked before sorting), whose comparison runs no Python code and cannot fail. */
+/* heaviest first; equal weights by key, ascending (str order, as sorted() compares). Equal
+   weights are common (the terms of one article with the same counts), and terms and names are
+   at most 7 characters: those compare packed, without touching the string objects (code points
+   below 256: byte order is code point order). The keys are exact str (checked before sorting),
+   whose comparison runs no Python code and cannot fail. */
 static int
 heavier_first(const void *pa, const void *pb)
 {
@@ -765,7 +771,28 @@ heavier_first(const void *pa, const void *pb)
         return -1;
     if (a->w < b->w)
         return 1;
+    if (a->len >= 0 && b->len >= 0) {
+        if (a->pre != b->pre)
+            return a->pre < b->pre ? -1 : 1;
+        return a->len < b->len ? -1 : (a->len > b->len ? 1 : 0);
+    }
     return PyUnicode_Compare(a->key, b->key);
+}
+
+static void
+pack_key(Weighted *it)
+{
+    it->pre = 0;
+    it->len = -1;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(it->key);
+    if (PyUnicode_KIND(it->key) != PyUnicode_1BYTE_KIND || n > 8)
+        return;
+    const Py_UCS1 *d = PyUnicode_1BYTE_DATA(it->key);
+    uint64_t v = 0;
+    for (Py_ssize_t i = 0; i < 8; i++)
+        v = (v << 8) | (i < n ? d[i] : 0);
+    it->pre = v;
+    it->len = n;
 }
 
 PyDoc_STRVAR(heaviest_doc,
@@ -808,6 +835,7 @@ scoring_heaviest(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         items[i].w = w;
         items[i].key = key;
         items[i].val = val;
+        pack_key(&items[i]);
         i++;
     }
     qsort(items, n, sizeof(Weighted), heavier_first);
