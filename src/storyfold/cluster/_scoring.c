@@ -857,6 +857,64 @@ done:
     return out;
 }
 
+PyDoc_STRVAR(ids_of_doc,
+"ids_of(vocab, new, items) -> bytes\n\n"
+"Each item's number in vocab (a dict item -> int), as native unsigned 32-bit ints; an item\n"
+"not there yet gets the next number (len(vocab)) and is appended to the list `new`.");
+
+static PyObject *
+scoring_ids_of(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 3 || !PyList_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "ids_of(vocab, new, items): new must be a list");
+        return NULL;
+    }
+    PyObject *vocab = args[0], *new = args[1];
+    if (check_dict(vocab, "vocab") < 0)
+        return NULL;
+    PyObject *seq = PySequence_Fast(args[2], "items must be iterable");
+    if (seq == NULL)
+        return NULL;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    PyObject **items = PySequence_Fast_ITEMS(seq);
+    PyObject *out = PyBytes_FromStringAndSize(NULL, n * (Py_ssize_t)sizeof(uint32_t));
+    if (out == NULL)
+        goto fail;
+    uint32_t *ids = (uint32_t *)PyBytes_AS_STRING(out);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *v = PyDict_GetItemWithError(vocab, items[i]);
+        long id;
+        if (v == NULL) {
+            if (PyErr_Occurred())
+                goto fail;
+            id = (long)PyDict_GET_SIZE(vocab);
+            if (id > (long)UINT32_MAX) {
+                PyErr_SetString(PyExc_OverflowError, "ids_of: vocabulary over 2**32 items");
+                goto fail;
+            }
+            PyObject *io = PyLong_FromLong(id);
+            if (io == NULL)
+                goto fail;
+            int rc = PyDict_SetItem(vocab, items[i], io);
+            Py_DECREF(io);
+            if (rc < 0 || PyList_Append(new, items[i]) < 0)
+                goto fail;
+        }
+        else {
+            id = PyLong_AsLong(v);
+            if (id == -1 && PyErr_Occurred())
+                goto fail;
+        }
+        ids[i] = (uint32_t)id;
+    }
+    Py_DECREF(seq);
+    return out;
+fail:
+    Py_XDECREF(out);
+    Py_DECREF(seq);
+    return NULL;
+}
+
 static PyMethodDef scoring_methods[] = {
     {"dot", (PyCFunction)(void (*)(void))scoring_dot, METH_FASTCALL, dot_doc},
     {"max_dot", (PyCFunction)(void (*)(void))scoring_max_dot, METH_FASTCALL, max_dot_doc},
@@ -870,6 +928,7 @@ static PyMethodDef scoring_methods[] = {
     {"count_hits", (PyCFunction)(void (*)(void))scoring_count_hits, METH_FASTCALL, count_hits_doc},
     {"post_keys", (PyCFunction)(void (*)(void))scoring_post_keys, METH_FASTCALL, post_keys_doc},
     {"heaviest", (PyCFunction)(void (*)(void))scoring_heaviest, METH_FASTCALL, heaviest_doc},
+    {"ids_of", (PyCFunction)(void (*)(void))scoring_ids_of, METH_FASTCALL, ids_of_doc},
     {NULL, NULL, 0, NULL},
 };
 

@@ -27,6 +27,7 @@ from operator import add, ge, itemgetter, le, mul, sub, truediv
 from typing import NamedTuple
 
 from storyfold.cluster.features import extract
+from storyfold.cluster.handoff import Receiver, Sender
 from storyfold.cluster.model import LinkModel, default_model
 from storyfold.model import Article, Assignment, Relation, RelationKind, Story
 
@@ -515,6 +516,7 @@ class StoryClusterer:
             gc.unfreeze()
         send.close()
         done = 0
+        receiver = Receiver()
         try:
             while done < len(arts):
                 try:
@@ -523,8 +525,11 @@ class StoryClusterer:
                     got = None
                 if got is None:  # the helper failed: this process does the rest
                     break
-                done += len(got)
-                yield from got
+                new, recs = got
+                receiver.add(new)
+                done += len(recs)
+                for r in recs:
+                    yield None if r is None else receiver.decode(r, _Prepared, _Weighed)
             yield from repeat(None, len(arts) - done)
             if done == len(arts):
                 with contextlib.suppress(EOFError, OSError):
@@ -834,14 +839,15 @@ def _helper(
     """The helper process of `iter_assign` (forked: `freqs` and `seen` are copies of the parent's
     at the start of the batch). For each article, as the parent will meet it: None if the parent
     will find it already assigned, else its prepared and weighed parts; then its frequencies are
-    counted, as the parent's `_add` will count them. Sends a list per `chunk` articles; on an
-    error, sends None and stops (the parent then does the rest itself, raising where `assign`
-    would)."""
+    counted, as the parent's `_add` will count them. Sends, per `chunk` articles, the strings
+    new to the batch and the articles as numbers (see `handoff`); on an error, sends None and
+    stops (the parent then does the rest itself, raising where `assign` would)."""
     batch: set[str] = set()
     terms = []
+    sender = Sender()
     try:
         for lo in range(0, len(arts), chunk):
-            out: list[tuple[_Prepared, _Weighed] | None] | None = []
+            out: list[tuple | None] | None = []
             try:
                 for a in arts[lo : lo + chunk]:
                     if a.id in seen or a.id in batch:
@@ -852,11 +858,10 @@ def _helper(
                     w = freqs.weigh(prep)
                     freqs.add(w.vec.keys(), prep.names, prep.anchors)
                     terms.append(w.vec.keys())
-                    # the parent needs nothing more of the body terms than `w.vec` holds
-                    out.append((prep._replace(body_terms={}, by_term=(), tfw=()), w))
+                    out.append(sender.encode(prep, w))  # (not the body-term fields: `w.vec` has them)
             except Exception:  # noqa: BLE001 - the parent redoes this article and meets the error
                 out = None
-            conn.send(out)
+            conn.send(None if out is None else (sender.pop_new(), out))
             if out is None:
                 return
         conn.send(freqs.touched(terms))

@@ -1,0 +1,127 @@
+"""How a prepared, weighed article crosses from the helper process to the deciding one.
+
+Why not plain pickling: an article is ~250 short strings (its terms, names, anchors and their
+index keys) and ~150 floats, and unpickling made each string a new object, every batch of
+articles over again: about a sixth of the deciding process's work, and every later dict look-up
+with those keys compared characters instead of identities. Here each distinct string crosses
+once per batch (a vocabulary grown on both sides in the same order), an article is a few
+arrays of numbers, and the deciding process rebuilds its dicts from one shared object per
+string. Floats travel as their 8 bytes, so every value arrives bit for bit.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Callable, Iterable
+from itertools import chain
+from typing import Any
+
+
+def _ids_of_py(vocab: dict[str, int], new: list[str], items: Iterable[str]) -> bytes:
+    """Each item's number in `vocab` (native unsigned 32-bit ints); an item not there yet gets
+    the next number and is appended to `new`. (`_scoring.ids_of` in C, when built.)"""
+    out = array("I")
+    for x in items:
+        i = vocab.get(x)
+        if i is None:
+            i = vocab[x] = len(vocab)
+            new.append(x)
+        out.append(i)
+    return out.tobytes()
+
+
+try:
+    from storyfold.cluster._scoring import ids_of as _ids_of
+except ImportError:  # no C extension: the same numbers from Python
+    _ids_of = _ids_of_py
+
+
+class Sender:
+    """The helper's side: strings numbered as first met; `pop_new` hands over the ones to send."""
+
+    def __init__(self) -> None:
+        self.vocab: dict[str, int] = {}
+        self.new: list[str] = []
+
+    def pop_new(self) -> list[str]:
+        new, self.new = self.new, []
+        return new
+
+    def encode(self, prep: Any, w: Any) -> tuple:
+        """One article (a stories._Prepared and its _Weighed) as numbers: every string by its
+        vocabulary number, in a fixed order of fields; the floats packed."""
+        vec, top = w.vec, w.topd
+        ids = _ids_of(
+            self.vocab,
+            self.new,
+            chain(
+                vec,
+                top,
+                prep.names,
+                prep.anchors,
+                prep.name_keys,
+                prep.anchor_keys,
+                prep.title_terms,
+                prep.years,
+            ),
+        )
+        floats = array("d", vec.values())
+        floats.extend(w.name_sq.values())
+        floats.extend(w.anchor_sq.values())
+        sizes = (
+            len(vec),
+            len(top),
+            len(prep.names),
+            len(prep.anchors),
+            len(prep.title_terms),
+            len(prep.years),
+        )
+        return (
+            ids,
+            floats.tobytes(),
+            sizes,
+            tuple(prep.title_terms.values()),
+            (w.n_docs, w.vsq, w.name_norm, w.anchor_norm, prep.title_norm, prep.empty),
+            prep.emb,
+        )
+
+
+class Receiver:
+    """The deciding side: the same vocabulary, grown from what the sender reports new."""
+
+    def __init__(self) -> None:
+        self.words: list[str] = []
+
+    def add(self, new: list[str]) -> None:
+        self.words.extend(new)
+
+    def decode(
+        self, rec: tuple, prepared: Callable[..., Any], weighed: Callable[..., Any]
+    ) -> tuple[Any, Any]:
+        """`Sender.encode` undone: (prepared(...), weighed(...)) with the fields stories needs
+        (the body-term fields the helper keeps to itself come back empty)."""
+        ids, packed, sizes, title_counts, (n_docs, vsq, name_norm, anchor_norm, title_norm, empty), emb = rec
+        nv, nt, nn, na, nti, ny = sizes
+        ws = list(map(self.words.__getitem__, memoryview(ids).cast("I")))
+        fl = memoryview(packed).cast("d")
+        vec = dict(zip(ws[:nv], fl[:nv], strict=True))
+        at = nv + nt
+        top = ws[nv:at]
+        topd = dict(zip(top, map(vec.__getitem__, top), strict=True))
+        names = tuple(ws[at : at + nn])
+        at += nn
+        anchors = tuple(ws[at : at + na])
+        at += na
+        name_keys = tuple(ws[at : at + nn])
+        at += nn
+        anchor_keys = tuple(ws[at : at + na])
+        at += na
+        title_terms = dict(zip(ws[at : at + nti], title_counts, strict=True))
+        at += nti
+        years = tuple(ws[at : at + ny])
+        name_sq = dict(zip(names, fl[nv : nv + nn], strict=True))
+        anchor_sq = dict(zip(anchors, fl[nv + nn : nv + nn + na], strict=True))
+        prep = prepared(
+            title_terms, {}, (), (), names, anchors, name_keys, anchor_keys, years, title_norm, empty, emb
+        )
+        return prep, weighed(n_docs, vec, vsq, topd, name_sq, name_norm, anchor_sq, anchor_norm)

@@ -1,0 +1,85 @@
+"""The helper-to-decider handoff gives back every field the decision reads, bit for bit, with one
+shared object per distinct string; and the batch path that uses it decides as `assign` does."""
+
+from __future__ import annotations
+
+import struct
+
+import pytest
+
+from storyfold.cluster import StoryClusterer
+from storyfold.cluster import handoff as H
+from storyfold.cluster import stories as S
+from storyfold.cluster.data import ecbplus, wmt
+
+
+def _bits(x: float) -> bytes:
+    return struct.pack("<d", x)
+
+
+def _weighed_stream(arts):
+    freqs = S._DocFreqs(200, 60)
+    for a in arts:
+        prep = S._prepare(a)
+        w = freqs.weigh(prep)
+        freqs.add(w.vec.keys(), prep.names, prep.anchors)
+        yield prep, w
+
+
+def test_round_trip_on_real_articles_in_chunks(shared_data):
+    """ECB+ and WMT (Cyrillic included) in chunks of 32: every field equal, floats to the bit,
+    dict orders kept, and a string met in two articles is one object after decoding."""
+    arts = [g.article for g in ecbplus(shared_data)][:300] + [g.article for g in wmt(shared_data)][:200]
+    sender, receiver = H.Sender(), H.Receiver()
+    pairs = list(_weighed_stream(arts))
+    seen: dict[str, str] = {}
+    for lo in range(0, len(pairs), 32):
+        recs = [sender.encode(p, w) for p, w in pairs[lo : lo + 32]]
+        receiver.add(sender.pop_new())
+        for (prep, w), rec in zip(pairs[lo : lo + 32], recs, strict=True):
+            p2, w2 = receiver.decode(rec, S._Prepared, S._Weighed)
+            assert p2 == prep._replace(body_terms={}, by_term=(), tfw=())
+            assert w2 == w
+            for a, b in (
+                (w.vec, w2.vec),
+                (w.topd, w2.topd),
+                (w.name_sq, w2.name_sq),
+                (w.anchor_sq, w2.anchor_sq),
+            ):
+                assert list(a) == list(b)
+                assert list(map(_bits, a.values())) == list(map(_bits, b.values()))
+            assert _bits(w.vsq) == _bits(w2.vsq) and _bits(p2.title_norm) == _bits(prep.title_norm)
+            for t in chain_keys(w2):
+                assert seen.setdefault(t, t) is t  # one object per distinct string
+    assert len(receiver.words) == len(sender.vocab) > 5000
+
+
+def chain_keys(w):
+    yield from w.vec
+    yield from w.topd
+    yield from w.name_sq
+
+
+def test_python_numbering_matches_c(shared_data):
+    """The pure-Python numbering (no C compiler) gives the same bytes and new strings as C."""
+    if S._scoring is None:
+        pytest.skip("the optional C extension is not built: only the Python numbering exists")
+    vocab_c: dict[str, int] = {}
+    new_c: list[str] = []
+    vocab_py: dict[str, int] = {}
+    new_py: list[str] = []
+    for prep, w in _weighed_stream([g.article for g in ecbplus(shared_data)][:100]):
+        items = [*w.vec, *prep.names, *prep.anchor_keys, "x", "x"]
+        assert S._scoring.ids_of(vocab_c, new_c, items) == H._ids_of_py(vocab_py, new_py, items)
+    assert new_c == new_py and vocab_c == vocab_py
+
+
+def test_batch_path_decides_as_one_by_one(shared_data):
+    """The whole path: a helper process sends numbers, this one decodes and decides."""
+    arts = [g.article for g in ecbplus(shared_data) if int(g.topic) <= 6]
+    one = StoryClusterer()
+    for a in arts:
+        one.assign(a)
+    two = StoryClusterer()
+    got = two.assign_many(arts, workers=2, chunk=16)
+    assert len(got) == len(arts) and two.labels() == one.labels()
