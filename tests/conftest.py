@@ -24,3 +24,24 @@ def shared_data() -> Path:
 @pytest.fixture(scope="session")
 def seeds_dir(shared_data: Path) -> Path:
     return shared_data / "seeds"
+
+
+@pytest.fixture
+def cluster_without_c(monkeypatch):
+    """The cluster stage on its pure-Python paths only, as on a machine without a C compiler
+    (the optional extensions `_scoring` and `_tokens` not built)."""
+    from collections import Counter
+
+    from storyfold.cluster import features as F
+    from storyfold.cluster import handoff as H
+    from storyfold.cluster import stories as S
+
+    monkeypatch.setattr(S, "_scoring", None)
+    monkeypatch.setattr(S, "_dot", S._dot_py)
+    monkeypatch.setattr(S, "_max_dot", S._max_dot_py)
+    monkeypatch.setattr(S, "_add_into", S._add_into_py)
+    monkeypatch.setattr(S, "_set_match", S._set_match_py)
+    monkeypatch.setattr(S, "_count_into", Counter.update)
+    monkeypatch.setattr(S, "_top", S._top_py)
+    monkeypatch.setattr(H, "_ids_of", H._ids_of_py)
+    monkeypatch.setattr(F, "_tokens", None)

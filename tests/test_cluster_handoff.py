@@ -83,3 +83,15 @@ def test_batch_path_decides_as_one_by_one(shared_data):
     two = StoryClusterer()
     got = two.assign_many(arts, workers=2, chunk=16)
     assert len(got) == len(arts) and two.labels() == one.labels()
+
+
+def test_batch_path_without_c(shared_data, request):
+    """As on a machine without a C compiler: Python numbering, Python scoring, same stories."""
+    arts = [g.article for g in ecbplus(shared_data) if int(g.topic) <= 4]
+    one = StoryClusterer()
+    for a in arts:
+        one.assign(a)
+    request.getfixturevalue("cluster_without_c")
+    two = StoryClusterer()
+    two.assign_many(arts, workers=2, chunk=16)
+    assert two.labels() == one.labels()

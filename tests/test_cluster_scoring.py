@@ -27,22 +27,6 @@ def scoring():
     return _C
 
 
-def _python_paths(monkeypatch) -> None:
-    """Every scoring loop on its pure-Python path, as on a machine without a C compiler."""
-    monkeypatch.setattr(S, "_scoring", None)
-    monkeypatch.setattr(S, "_dot", S._dot_py)
-    monkeypatch.setattr(S, "_max_dot", S._max_dot_py)
-    monkeypatch.setattr(S, "_add_into", S._add_into_py)
-    monkeypatch.setattr(S, "_set_match", S._set_match_py)
-    monkeypatch.setattr(S, "_count_into", Counter.update)
-    monkeypatch.setattr(S, "_top", S._top_py)
-
-
-@pytest.fixture
-def python_only(monkeypatch):
-    _python_paths(monkeypatch)
-
-
 def _stream(shared_data, topics=range(1, 9)):
     return [g.article for g in ecbplus(shared_data) if int(g.topic) in set(topics)]
 
@@ -125,7 +109,7 @@ def test_set_match_without_names_or_shared_items(scoring):
     assert scoring.set_match(*args) == S._set_match_py(*args)
 
 
-def test_decisions_and_rows_identical_with_and_without_c(shared_data, scoring, monkeypatch):
+def test_decisions_and_rows_identical_with_and_without_c(shared_data, scoring, request):
     """Labels, probabilities and every candidate's feature row on ECB+ topics 1-8."""
     arts = _stream(shared_data)
 
@@ -137,11 +121,11 @@ def test_decisions_and_rows_identical_with_and_without_c(shared_data, scoring, m
         return out, c.labels()
 
     with_c = run()
-    _python_paths(monkeypatch)
+    request.getfixturevalue("cluster_without_c")
     assert run() == with_c
 
 
-def test_python_path_still_clusters(shared_data, python_only):
+def test_python_path_still_clusters(shared_data, cluster_without_c):
     """Without the extension the clusterer runs on the Python loops alone (no C function met)."""
     assert S._dot is S._dot_py
     c = StoryClusterer()
