@@ -1,8 +1,8 @@
-"""The C word scans (`storyfold.cluster._tokens`) give what the Python reference in features.py
-gives: the same term counts in the same order and the same name sets, on every ECB+ and WMT
-article (eight languages, Cyrillic included), on every code point, on random strings of the
-characters the rules care about and on hand-made edge cases; and without the extension,
-features.terms/names still run on the pure-Python path."""
+"""The C scans (`storyfold.cluster._tokens`) give what the Python reference in features.py
+gives: the same term counts in the same order, the same name sets and the same anchor and year
+sets, on every ECB+ and WMT article (eight languages, Cyrillic included), on every code point, on
+random strings of the characters the rules care about and on hand-made edge cases; and without
+the extension, features.terms/names/anchors/extract still run on the pure-Python path."""
 
 from __future__ import annotations
 
@@ -265,7 +265,148 @@ def test_a_failed_import_falls_back_to_python():
         "assert F._tokens is None\n"
         "assert F.names('x Berlin und Wien') == {'berlin', 'wien'}\n"
         "assert list(F.terms('Floods closed, floods').items()) == [('floods', 2), ('closed', 1)]\n"
+        "assert F.anchors('In 2019 fled 10,000') == {'#2019', '#1'}\n"
+        "assert F.extract('x', 'In 2019 fled 10,000').years == frozenset({'#2019'})\n"
         "print('ok')\n"
     )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert r.returncode == 0 and r.stdout == "ok\n", r.stderr
+
+
+# --- anchors: numbers with their separators stripped, and the years among them ---------------
+
+
+def _anchors_both(text: str) -> tuple[set, frozenset]:
+    """(C anchors, C years), checked against (F._anchors_py, F.years of it) on the spot."""
+    an, yr = _C.anchors(text)
+    assert type(an) is set and type(yr) is frozenset
+    py = F._anchors_py(text)
+    assert an == py, text[:200]
+    assert yr == F.years(py), text[:200]
+    return an, yr
+
+
+def test_real_articles_give_the_same_anchors_and_years(tokens, shared_data):
+    texts = _texts(shared_data)
+    got = [_anchors_both(t) for t in texts]
+    assert sum(len(a) for a, _ in got) > 20_000 and sum(len(y) for _, y in got) > 2_000
+
+
+def test_extract_gives_the_same_features_with_and_without_c(tokens, shared_data, monkeypatch):
+    arts = [g.article for g in ecbplus(shared_data)] + [g.article for g in wmt(shared_data)][::7]
+    runs = []
+    for side in (tokens, None):
+        monkeypatch.setattr(F, "_tokens", side)
+        monkeypatch.setattr(F, "_TERM", {})
+        monkeypatch.setattr(F, "_NAME_FORM", {})
+        runs.append([F.extract(a.title, a.text) for a in arts])
+    assert runs[0] == runs[1]
+    assert all(type(d.anchors) is set and type(d.years) is frozenset for d in runs[0])
+    assert F.anchors("in 1999 and 10 000") == F._anchors_py("in 1999 and 10 000") == {"#1999", "#1"}
+
+
+ANCHOR_CASES = [
+    "",
+    "1",
+    "12",
+    "0",
+    "00",
+    "0000",
+    "00000",
+    "0.0,0 0",  # only zeros: dropped however they are separated
+    "007 0070 00700 007000",  # leading zeros kept, trailing cut only past 4 digits
+    "10 100 1000 10000 100000 12340 123400",
+    "10,000 10.000 10 000 10\u00a0000 10\u202f000 10\u2009000",  # only '.', ',' and ' ' join
+    "1.000.000 1,000,000.50 3.14 3,14",
+    "2024- -2024 2024. 2024, .2024 ,2024 2024..",  # trailing and leading separators
+    "1 2 1, 2, 1. 2. 1 . 2 1  2 1,,..  2",  # a separator run between digits joins them
+    "1 a 2 1a2 1-2 1/2 1:2 1_2 1#2",
+    "12 ",
+    " 12",
+    "9 ",
+    "1999 2000 2039 2040 1899 1900 2100 199 19999 199900 20300 2039000",  # years, and near misses
+    "19٩٩ 20٣٩ 20٤٠ ١٩٩٩ ٢٠٢٠ 2٠2٠ 19９９ ２０２０ 19𝟗𝟗 19०१",  # Unicode digits in a year
+    "٠٠ ٠٠٠٠٠ 1٠٠٠٠ 10000٠ ٠1 ١٢٣٤٥٠٠",  # a non-ASCII zero is not '0': never stripped
+    "²³ ¹² ½ Ⅻ ①② ⁰⁰ 𝟘𝟙",  # digits that are not decimal digits, and some that are
+    "#12 ##1999 #",
+    "x" * 50 + "1",
+    "1" + "x" * 50,
+    "1 " * 40,
+    "0 " * 40 + "1",
+    "1" + " ." * 30,
+]
+
+
+@pytest.mark.parametrize("text", ANCHOR_CASES)
+def test_anchor_edge_cases(tokens, text):
+    _anchors_both(text)
+
+
+def test_anchors_by_hand(tokens):
+    assert _anchors_both("In 2019, 10,000 (10.000) fled 3 towns; 1.5% said 007.") == (
+        {"#20191", "#1", "#15", "#007"},  # '2019, 10,000': ', ' joins them, as in the regex
+        frozenset(),
+    )
+    assert _anchors_both("In 2019 there were 10,000 (10.000); 3 towns; 1.5% said 007.") == (
+        {"#2019", "#1", "#15", "#007"},
+        frozenset({"#2019"}),
+    )
+    assert _anchors_both("1999 2039 2040 19٩٩ 20٣٩ ١٩٩٩ 199900")[0] == {
+        "#19992039204019٩٩20٣٩١٩٩٩1999"  # spaces join numbers, as the regex does
+    }
+    assert _anchors_both("1999; 2039; 2040; 19٩٩; 20٣٩; ١٩٩٩; 199900") == (
+        {"#1999", "#2039", "#2040", "#19٩٩", "#20٣٩", "#١٩٩٩"},
+        frozenset({"#1999", "#2039", "#19٩٩"}),
+    )
+
+
+def test_anchors_of_a_megabyte(tokens):
+    rng = random.Random(11)
+    parts = ["1999", "10,000", " ", ".", "x", "0", "٣", "2024-", "\n", "007", "1.000.000", "a b"]
+    text = "".join(rng.choice(parts) for _ in range(350_000))
+    assert len(text) > 1_000_000
+    _anchors_both(text)
+    for big in ("1 " * 500_000, "1" * 1_000_000, "0" * 1_000_000 + "1", "1" + "0" * 1_000_000, "١" * 1_000_000):
+        an, _ = _anchors_both(big)
+        assert len(an) == 1
+    _anchors_both("x" * 1_000_000)
+    _anchors_both("9 " * 500_000 + "x")
+
+
+def test_every_code_point_as_digit_separator_and_neighbour(tokens):
+    """Each code point in each place the rules look at, one text per place: the anchor sets
+    name the code point (a digit shows in its anchor), so a wrong class shows as a wrong set."""
+    every = [chr(c) for c in range(0x110000)]
+    digits = [c for c in every if F._NUM.match(c)]
+    assert len(digits) > 600 and "²" not in digits and "٣" in digits
+    for fmt, chars in (
+        ("{0}{0}x", every),  # a digit? (two of them make an anchor)
+        ("1{0}2x", every),  # a separator ('#12' for '.', ',', ' ') or a digit ('#1c2')?
+        ("19{0}{0}x", every),  # a year digit: 19\d\d
+        ("20{0}9x", every),  # 20[0-3]\d: only the ASCII 0-3
+        ("{0}1x", digits),  # and the decimal digits alone, each anchor its own
+        ("1{0}x", digits),
+        ("1{0}{0}{0}{0}x", digits),  # five digits: trailing '0's cut, and only the ASCII '0'
+        ("{0}0000x", digits),
+        ("{0}", digits),  # one run of every digit
+    ):
+        _anchors_both("".join(fmt.format(c) for c in chars))
+
+
+def test_random_strings_of_digits_and_separators(tokens):
+    rng = random.Random(2026)
+    alphabet = list("0123456789" "0000" "٠١٢٣٤٥٦٧٨٩" "०१९" "０９" "𝟎𝟗" ".,  " "\u00a0\u202f\u2009" "ab-#²½\n")
+    for _ in range(20_000):
+        _anchors_both("".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 30))))
+    ascii_only = list("0123456789000., ax")
+    for _ in range(20_000):
+        _anchors_both("".join(rng.choice(ascii_only) for _ in range(rng.randrange(0, 12))))
+
+
+def test_anchors_errors(tokens):
+    with pytest.raises(TypeError):
+        tokens.anchors(b"1999")
+    with pytest.raises(TypeError):
+        tokens.anchors(None)
+    with pytest.raises(TypeError):
+        tokens.anchors()

@@ -1,4 +1,4 @@
-/* The word scans of storyfold.cluster.features in C: `terms` and `names` without the regex
+/* The scans of storyfold.cluster.features in C: `terms`, `names` and `anchors` without the regex
  * engine, the list of matches and the per-word Python calls.
  *
  * Optional (see setup.py): features.py falls back to its pure-Python functions, which are the
@@ -278,16 +278,136 @@ error:
     return NULL;
 }
 
+/* \d of Python's `re` on str patterns: sre's SRE_UNI_IS_DIGIT is Py_UNICODE_ISDECIMAL */
+static inline int
+is_decimal(Py_UCS4 ch)
+{
+    if (ch < 128) {
+        return ch >= '0' && ch <= '9';
+    }
+    return Py_UNICODE_ISDECIMAL(ch);
+}
+
+/* The separators of `_NUM`'s class [\d.,  ]: '.', ',' and a plain space (the class in
+ * features.py holds U+0020 twice and no no-break space). */
+static inline int
+is_num_sep(Py_UCS4 ch)
+{
+    return ch == '.' || ch == ',' || ch == ' ';
+}
+
+PyDoc_STRVAR(anchors_doc,
+             "anchors(text)\n--\n\n"
+             "(anchors, years): the set features._anchors_py(text) gives (for each match of\n"
+             "features._NUM, in re.finditer's order, its decimal digits d; kept when len(d) >= 2 and\n"
+             "d.strip('0'), as '#' + d.rstrip('0') when len(d) > 4 else '#' + d) and the frozenset\n"
+             "features.years() gives of it (the anchors that fullmatch features._YEAR).");
+
+static PyObject *
+tokens_anchors(PyObject *self, PyObject *text)
+{
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "anchors(): text must be a str");
+        return NULL;
+    }
+    if (PyUnicode_READY(text) < 0) {
+        return NULL;
+    }
+    const int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    const Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    PyObject *out = PySet_New(NULL);
+    PyObject *years = PyFrozenSet_New(NULL); /* filled while no one else holds it */
+    if (out == NULL || years == NULL) {
+        goto error;
+    }
+    Py_ssize_t i = 0;
+    while (i < n) {
+        Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+        if (!is_decimal(ch)) {
+            i++;
+            continue;
+        }
+        /* _NUM at i: the greedy run of [\d.,  ] after the digit, backtracked to its last digit.
+         * The match's digits are all the run's digits; the characters after the last one are
+         * separators (no match starts there) and the run ends on a character outside the class
+         * (no digit): the scan goes on after the run. */
+        const Py_ssize_t start = i;
+        Py_ssize_t len = 1;                   /* digits in the match */
+        Py_ssize_t zeros = ch == '0';         /* trailing ASCII '0' among them */
+        Py_UCS4 maxchar = ch;
+        for (i++; i < n; i++) {
+            Py_UCS4 c = PyUnicode_READ(kind, data, i);
+            if (is_num_sep(c)) {
+                continue;
+            }
+            if (!is_decimal(c)) {
+                break;
+            }
+            len++;
+            zeros = c == '0' ? zeros + 1 : 0;
+            if (c > maxchar) {
+                maxchar = c;
+            }
+        }
+        if (len < 2 || zeros == len) { /* a single digit, or only '0's: d.strip("0") is empty */
+            continue;
+        }
+        /* '#' + d.rstrip('0') when len(d) > 4, else '#' + d. The stripped '0's are ASCII like '#',
+         * so the kept digits' widest character is maxchar's kind. */
+        const Py_ssize_t keep = len > 4 ? len - zeros : len;
+        PyObject *a = PyUnicode_New(keep + 1, maxchar > '#' ? maxchar : '#');
+        if (a == NULL) {
+            goto error;
+        }
+        const int akind = PyUnicode_KIND(a);
+        void *adata = PyUnicode_DATA(a);
+        PyUnicode_WRITE(akind, adata, 0, '#');
+        Py_ssize_t k = 1;
+        for (Py_ssize_t j = start; k <= keep; j++) {
+            Py_UCS4 c = PyUnicode_READ(kind, data, j);
+            if (!is_num_sep(c)) {
+                PyUnicode_WRITE(akind, adata, k, c);
+                k++;
+            }
+        }
+        /* #(?:19\d\d|20[0-3]\d) in full: every character after '#' is a \d already */
+        int year = 0;
+        if (keep == 4) {
+            Py_UCS4 c0 = PyUnicode_READ(akind, adata, 1), c1 = PyUnicode_READ(akind, adata, 2);
+            Py_UCS4 c2 = PyUnicode_READ(akind, adata, 3);
+            year = (c0 == '1' && c1 == '9') || (c0 == '2' && c1 == '0' && c2 >= '0' && c2 <= '3');
+        }
+        int rc = PySet_Add(out, a);
+        if (rc == 0 && year) {
+            rc = PySet_Add(years, a);
+        }
+        Py_DECREF(a);
+        if (rc < 0) {
+            goto error;
+        }
+    }
+    PyObject *pair = PyTuple_Pack(2, out, years);
+    Py_DECREF(out);
+    Py_DECREF(years);
+    return pair;
+error:
+    Py_XDECREF(out);
+    Py_XDECREF(years);
+    return NULL;
+}
+
 static PyMethodDef tokens_methods[] = {
     {"terms", (PyCFunction)(void (*)(void))tokens_terms, METH_FASTCALL, terms_doc},
     {"names", (PyCFunction)(void (*)(void))tokens_names, METH_FASTCALL, names_doc},
+    {"anchors", tokens_anchors, METH_O, anchors_doc},
     {NULL, NULL, 0, NULL},
 };
 
 static struct PyModuleDef tokens_module = {
     PyModuleDef_HEAD_INIT,
     "storyfold.cluster._tokens",
-    "C word scans for storyfold.cluster.features (terms, names); same results as its Python code.",
+    "C scans for storyfold.cluster.features (terms, names, anchors); same results as its Python code.",
     0,
     tokens_methods,
 };

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from storyfold.textnorm import fold_name
 
-try:  # optional C scans for terms() and names() (setup.py builds them): same results, 3-5x faster
+try:  # optional C scans for terms(), names(), anchors() (setup.py builds them): same results, faster
     from storyfold.cluster import _tokens
 except ImportError:  # no compiler at install time: the pure-Python functions below
     _tokens = None
@@ -288,7 +288,17 @@ def _names_py(text: str) -> set[str]:
 
 
 def anchors(text: str) -> set[str]:
-    """Numbers with their separators stripped ('10,000' == '10 000' == '10.000'); single digits dropped."""
+    """Numbers with their separators stripped ('10,000' == '10 000' == '10.000'); single digits dropped.
+
+    Runs the C scan of `_tokens` when it is built, else `_anchors_py` (the same set)."""
+    if _tokens is None:
+        return _anchors_py(text)
+    return _tokens.anchors(text)[0]
+
+
+def _anchors_py(text: str) -> set[str]:
+    """`anchors` in pure Python: the reference the C scan is tested against, and the path taken
+    when the extension is not built."""
     out: set[str] = set()
     for m in _NUM.finditer(text):
         d = _NONDIGIT.sub("", m.group())
@@ -310,8 +320,12 @@ class DocFeatures:
 
 def extract(title: str, text: str) -> DocFeatures:
     body = f"{title}\n\n{text}"
-    an = anchors(body)
-    return DocFeatures(terms(title), terms(body), names(body), an, years(an))
+    if _tokens is None:
+        an = _anchors_py(body)
+        yr = years(an)
+    else:  # the C scan gives the years with the anchors: the same frozenset as years(an)
+        an, yr = _tokens.anchors(body)
+    return DocFeatures(terms(title), terms(body), names(body), an, yr)
 
 
 def years(anchor_set: set[str]) -> frozenset[str]:
