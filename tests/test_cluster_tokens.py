@@ -185,7 +185,7 @@ def test_every_code_point_as_a_name_start_and_tail(tokens):
         assert list(memo) == list(dict.fromkeys(m.group(1) for m in F._NAME.finditer(text))), fmt
 
 
-def test_random_strings_of_the_characters_that_matter(tokens, monkeypatch):
+def test_random_strings_of_the_characters_that_matter(tokens, word_hash, monkeypatch):
     rng = random.Random(2024)
     alphabet = list("AaBbÉéЁёЖж.  \"'’-“«(\n:!?1_ßx×Ø") + ["the ", "Berlin", "Ab"]
     for _ in range(3000):
@@ -271,6 +271,76 @@ def test_a_failed_import_falls_back_to_python():
     )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert r.returncode == 0 and r.stdout == "ok\n", r.stderr
+
+
+# --- the table of words met before (C only: it hands back an equal str, never a different result)
+
+
+@pytest.fixture(params=["full hash", "2-bit hash"])
+def word_hash(request, tokens):
+    """The table as it runs, and with 2-bit hashes: then unequal words collide all the time, and
+    only their code points (length, width, each character) tell them apart."""
+    old = tokens._hash_mask((1 << 64) - 1 if request.param == "full hash" else 3)
+    yield request.param
+    tokens._hash_mask(old)
+
+
+def test_words_met_before_in_texts_of_every_width(tokens, word_hash, monkeypatch):
+    """The same word in texts stored 1, 2 and 4 bytes a character (the table keeps the word in
+    its own narrowest form): each text alone, after the others, and after a cleared table."""
+    widths = ["", "é ", "ж ", "\U0001f600 ", "ё\U0001f600 "]
+    words = ["Berlin", "Café", "Žižek", "Москва", "O’Neil", "Ab\U0001d400c", "Straße", "ﬁnance", "İstanbul"]
+    texts = [f"{w}x said {' '.join(words)} and {w}x {' '.join(words)}." for w in widths]
+    texts += [f"x {a} {b}" for a in words for b in words]
+    for order in (texts, texts[::-1], texts):
+        tokens._clear_words()
+        for t in order:
+            _same(t, monkeypatch)
+    for t in texts:  # a warm table, and a cold one before each text
+        _same(t, monkeypatch)
+        tokens._clear_words()
+        _same(t, monkeypatch)
+
+
+def test_more_words_than_the_table_holds(tokens, monkeypatch):
+    """Past its size the table is emptied and filled again: the results do not change."""
+    rng = random.Random(5)
+    tokens._clear_words()
+    words = [f"W{i}x{rng.choice('abcdé')}" for i in range(45_000)]  # each one name, one term
+    text = " ".join(words) + " " + " ".join(rng.sample(words, 20_000))
+    _same(text, monkeypatch)
+    _same(text, monkeypatch)
+    assert 0 < tokens._clear_words() < 45_000  # 90,000 words went in: it was emptied once
+    assert tokens._clear_words() == 0
+
+
+def test_words_alike_but_not_equal(tokens, word_hash, monkeypatch):
+    """Same length, same letters in another order, a prefix, one code point apart, in another
+    width: each its own word."""
+    tokens._clear_words()
+    base = ["Abcd", "Abdc", "Abc", "Abcde", "Abce", "Àbcd", "Ábcd", "Аbcd", "Ab\u0441d", "Ab\U00010400d"]
+    base += ["Ab\u0163d", "\u0141bcd", "Ab\U00010063d"]  # 'ţ', 'Ł', U+10063: a letter's low byte
+    for _ in range(3):
+        for text in ("x " + " x ".join(base), "x " + " x ".join(reversed(base)), "ж " + " x ".join(base)):
+            _same(text, monkeypatch)
+            c = dict(_C_terms(text))
+            assert c == dict(F._terms_py(text))
+    rng = random.Random(9)
+    for _ in range(3000):
+        text = " ".join(
+            "A"
+            + "".join(
+                rng.choice("abc\u00e9\u0431\u0163\U00010400\U00010063") for _ in range(rng.randrange(2, 5))
+            )
+            for _ in range(6)
+        )
+        _same(text, monkeypatch)
+
+
+def _C_terms(text: str) -> Counter:
+    out: Counter = Counter()
+    _C.terms(text.casefold(), {}, F._term_of, out)
+    return out
 
 
 # --- anchors: numbers with their separators stripped, and the years among them ---------------
@@ -366,7 +436,13 @@ def test_anchors_of_a_megabyte(tokens):
     text = "".join(rng.choice(parts) for _ in range(350_000))
     assert len(text) > 1_000_000
     _anchors_both(text)
-    for big in ("1 " * 500_000, "1" * 1_000_000, "0" * 1_000_000 + "1", "1" + "0" * 1_000_000, "١" * 1_000_000):
+    for big in (
+        "1 " * 500_000,
+        "1" * 1_000_000,
+        "0" * 1_000_000 + "1",
+        "1" + "0" * 1_000_000,
+        "١" * 1_000_000,
+    ):
         an, _ = _anchors_both(big)
         assert len(an) == 1
     _anchors_both("x" * 1_000_000)
@@ -395,7 +471,7 @@ def test_every_code_point_as_digit_separator_and_neighbour(tokens):
 
 def test_random_strings_of_digits_and_separators(tokens):
     rng = random.Random(2026)
-    alphabet = list("0123456789" "0000" "٠١٢٣٤٥٦٧٨٩" "०१९" "０９" "𝟎𝟗" ".,  " "\u00a0\u202f\u2009" "ab-#²½\n")
+    alphabet = list("01234567890000٠١٢٣٤٥٦٧٨٩०१९０９𝟎𝟗.,  \u00a0\u202f\u2009ab-#²½\n")
     for _ in range(20_000):
         _anchors_both("".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 30))))
     ascii_only = list("0123456789000., ax")

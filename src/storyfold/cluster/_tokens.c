@@ -52,6 +52,99 @@ is_sentence_end(Py_UCS4 ch)
     return ch == '.' || ch == '!' || ch == '?' || ch == '\n' || ch == ':';
 }
 
+/* Words met before, as str objects: a table keyed by the word's code points (a cheap FNV-1a
+ * hash computed during the scan) that hands back an equal str object made once. The memo look-up
+ * then needs neither a new substring nor its SipHash (a str caches its hash), which were most of
+ * the scans' cost. Every look-up still goes to the Python memo, so what the memo holds, when it
+ * is cleared and what the fallbacks return count exactly as before: an equal str is the same
+ * dict key, set member and fallback argument. Bounded: emptied when half full, like the memos. */
+#define WORDS_BITS 17
+#define WORDS_SIZE ((Py_ssize_t)1 << WORDS_BITS)
+#define WORDS_MAX (WORDS_SIZE / 2)
+#define FNV_START 0xcbf29ce484222325ULL
+#define FNV_STEP(h, ch) (((h) ^ (uint64_t)(ch)) * 0x100000001b3ULL)
+
+typedef struct {
+    uint64_t hash;
+    PyObject *word; /* strong reference; NULL: an empty slot */
+} word_slot;
+
+static word_slot *words_table = NULL;
+static Py_ssize_t words_used = 0;
+/* all ones; the tests narrow it (`_hash_mask`) so that unequal words share hashes and slots */
+static uint64_t words_hash_mask = UINT64_MAX;
+
+static void
+words_clear(void)
+{
+    if (words_table == NULL) {
+        return;
+    }
+    for (Py_ssize_t k = 0; k < WORDS_SIZE; k++) {
+        Py_CLEAR(words_table[k].word);
+    }
+    words_used = 0;
+}
+
+/* the str text[start:end] (code points read as `kind`/`data`, hashed to `hash` by FNV_STEP from
+ * FNV_START): the one made before when the table holds it, else a new substring, kept. New
+ * reference or NULL. */
+static PyObject *
+word_object(PyObject *text, int kind, const void *data, Py_ssize_t start, Py_ssize_t end,
+            uint64_t hash)
+{
+    if (words_table == NULL) {
+        words_table = PyMem_Calloc(WORDS_SIZE, sizeof(word_slot));
+        if (words_table == NULL) {
+            return PyErr_NoMemory();
+        }
+    }
+    const Py_ssize_t len = end - start;
+    hash = (hash ^ (hash >> 29)) & words_hash_mask;
+    Py_ssize_t k = (Py_ssize_t)((hash ^ (hash >> 32)) & (WORDS_SIZE - 1));
+    for (;;) {
+        word_slot *slot = &words_table[k];
+        PyObject *w = slot->word;
+        if (w == NULL) {
+            break;
+        }
+        if (slot->hash == hash && PyUnicode_GET_LENGTH(w) == len) {
+            const int wkind = PyUnicode_KIND(w);
+            const void *wdata = PyUnicode_DATA(w);
+            int same;
+            if (wkind == kind) {
+                same = memcmp(wdata, (const char *)data + start * kind, (size_t)(len * kind)) == 0;
+            }
+            else { /* an ASCII word in a wider text is stored narrower: compare code points */
+                same = 1;
+                for (Py_ssize_t j = 0; j < len; j++) {
+                    if (PyUnicode_READ(wkind, wdata, j) != PyUnicode_READ(kind, data, start + j)) {
+                        same = 0;
+                        break;
+                    }
+                }
+            }
+            if (same) {
+                Py_INCREF(w);
+                return w;
+            }
+        }
+        k = (k + 1) & (WORDS_SIZE - 1);
+    }
+    PyObject *w = PyUnicode_Substring(text, start, end);
+    if (w == NULL) {
+        return NULL;
+    }
+    if (words_used >= WORDS_MAX) { /* full: start again (k stays an empty slot) */
+        words_clear();
+    }
+    Py_INCREF(w);
+    words_table[k].hash = hash;
+    words_table[k].word = w;
+    words_used++;
+    return w;
+}
+
 /* memo[key], calling fallback(key) and storing the result on a miss. New reference or NULL.
  * `none_misses`: a stored None counts as a miss (names() reads the memo with memo.get). */
 static PyObject *
@@ -159,11 +252,16 @@ tokens_terms(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
             i++;
             continue;
         }
-        Py_ssize_t start = i++;
-        while (i < n && is_word(PyUnicode_READ(kind, data, i))) {
-            i++;
+        Py_ssize_t start = i;
+        uint64_t h = FNV_START;
+        for (; i < n; i++) {
+            Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+            if (!is_word(ch)) {
+                break;
+            }
+            h = FNV_STEP(h, ch);
         }
-        PyObject *word = PyUnicode_Substring(text, start, i);
+        PyObject *word = word_object(text, kind, data, start, i, h);
         if (word == NULL) {
             return NULL;
         }
@@ -232,15 +330,20 @@ tokens_names(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
             }
         }
         Py_ssize_t start = i, end = i + 1;
-        while (end < n && is_name_char(PyUnicode_READ(kind, data, end))) {
-            end++;
+        uint64_t h = FNV_STEP(FNV_START, ch);
+        for (; end < n; end++) {
+            Py_UCS4 c = PyUnicode_READ(kind, data, end);
+            if (!is_name_char(c)) {
+                break;
+            }
+            h = FNV_STEP(h, c);
         }
         if (end - start < 3) { /* the capital and fewer than 2 more: no match here */
             i++;
             continue;
         }
         i = end; /* re.finditer goes on after the match */
-        PyObject *word = PyUnicode_Substring(text, start, end);
+        PyObject *word = word_object(text, kind, data, start, end, h);
         if (word == NULL) {
             goto error;
         }
@@ -397,10 +500,44 @@ error:
     return NULL;
 }
 
+PyDoc_STRVAR(clear_words_doc,
+             "_clear_words()\n--\n\n"
+             "Empty the table of words met before (it only saves work: results never depend on it).\n"
+             "Returns how many words it held.");
+
+static PyObject *
+tokens_clear_words(PyObject *self, PyObject *unused)
+{
+    Py_ssize_t used = words_used;
+    words_clear();
+    return PyLong_FromSsize_t(used);
+}
+
+PyDoc_STRVAR(hash_mask_doc,
+             "_hash_mask(mask)\n--\n\n"
+             "For tests: keep only these bits of each word's hash in the table (so that unequal\n"
+             "words collide and are told apart by their code points); empties the table and returns\n"
+             "the previous mask. The default, all ones: 2**64 - 1.");
+
+static PyObject *
+tokens_hash_mask(PyObject *self, PyObject *arg)
+{
+    unsigned long long mask = PyLong_AsUnsignedLongLong(arg);
+    if (mask == (unsigned long long)-1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    uint64_t old = words_hash_mask;
+    words_clear();
+    words_hash_mask = (uint64_t)mask;
+    return PyLong_FromUnsignedLongLong(old);
+}
+
 static PyMethodDef tokens_methods[] = {
     {"terms", (PyCFunction)(void (*)(void))tokens_terms, METH_FASTCALL, terms_doc},
     {"names", (PyCFunction)(void (*)(void))tokens_names, METH_FASTCALL, names_doc},
     {"anchors", tokens_anchors, METH_O, anchors_doc},
+    {"_clear_words", tokens_clear_words, METH_NOARGS, clear_words_doc},
+    {"_hash_mask", tokens_hash_mask, METH_O, hash_mask_doc},
     {NULL, NULL, 0, NULL},
 };
 
