@@ -34,14 +34,14 @@ def cluster_without_c(monkeypatch):
 
     from storyfold.cluster import features as F
     from storyfold.cluster import handoff as H
-    from storyfold.cluster import stories as S
+    from storyfold.cluster import kernels as K
 
-    monkeypatch.setattr(S, "_scoring", None)
-    monkeypatch.setattr(S, "_dot", S._dot_py)
-    monkeypatch.setattr(S, "_max_dot", S._max_dot_py)
-    monkeypatch.setattr(S, "_add_into", S._add_into_py)
-    monkeypatch.setattr(S, "_set_match", S._set_match_py)
-    monkeypatch.setattr(S, "_count_into", Counter.update)
-    monkeypatch.setattr(S, "_top", S._top_py)
+    monkeypatch.setattr(K, "C", None)
+    monkeypatch.setattr(K, "dot", K.dot_py)
+    monkeypatch.setattr(K, "max_dot", K.max_dot_py)
+    monkeypatch.setattr(K, "add_into", K.add_into_py)
+    monkeypatch.setattr(K, "set_match", K.set_match_py)
+    monkeypatch.setattr(K, "count_into", Counter.update)
+    monkeypatch.setattr(K, "top", K.top_py)
     monkeypatch.setattr(H, "_ids_of", H._ids_of_py)
     monkeypatch.setattr(F, "_tokens", None)

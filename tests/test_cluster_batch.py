@@ -37,8 +37,8 @@ def test_assign_many_matches_assign_one_by_one(shared_data, monkeypatch):
     want = [one.assign(a, rel.get(a.id, ())) for a in arts]
 
     calls = []
-    real = S._prepare
-    monkeypatch.setattr(S, "_prepare", lambda a, e=None: calls.append(a.id) or real(a, e))
+    real = S.prepare
+    monkeypatch.setattr(S, "prepare", lambda a, e=None: calls.append(a.id) or real(a, e))
     many = StoryClusterer()
     got = many.assign_many(arts, rel, workers=2)
     assert calls == []  # every article was prepared in the helper process, none here
@@ -85,7 +85,7 @@ def test_a_failing_helper_hands_the_rest_back(shared_data, monkeypatch):
     one = StoryClusterer()
     want = [one.assign(a) for a in arts]
     half = len(arts) // 2
-    parent, real, here = os.getpid(), S._prepare, []
+    parent, real, here = os.getpid(), S.prepare, []
 
     def flaky(a, e=None):
         if os.getpid() == parent:
@@ -94,7 +94,7 @@ def test_a_failing_helper_hands_the_rest_back(shared_data, monkeypatch):
             raise RuntimeError("helper-only failure")
         return real(a, e)
 
-    monkeypatch.setattr(S, "_prepare", flaky)
+    monkeypatch.setattr(S, "prepare", flaky)
     many = StoryClusterer()
     assert many.assign_many(arts, workers=2, chunk=32) == want
     # the helper's chunk with the failure is dropped whole: this process did it and all after

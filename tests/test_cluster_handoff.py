@@ -9,7 +9,8 @@ import pytest
 
 from storyfold.cluster import StoryClusterer
 from storyfold.cluster import handoff as H
-from storyfold.cluster import stories as S
+from storyfold.cluster import kernels as K
+from storyfold.cluster import weigh as W
 from storyfold.cluster.data import ecbplus, wmt
 
 
@@ -18,9 +19,9 @@ def _bits(x: float) -> bytes:
 
 
 def _weighed_stream(arts):
-    freqs = S._DocFreqs(200, 60)
+    freqs = W.DocFreqs(200, 60)
     for a in arts:
-        prep = S._prepare(a)
+        prep = W.prepare(a)
         w = freqs.weigh(prep)
         freqs.add(w.vec.keys(), prep.names, prep.anchors)
         yield prep, w
@@ -37,7 +38,7 @@ def test_round_trip_on_real_articles_in_chunks(shared_data):
         recs = [sender.encode(p, w) for p, w in pairs[lo : lo + 32]]
         receiver.add(sender.pop_new())
         for (prep, w), rec in zip(pairs[lo : lo + 32], recs, strict=True):
-            p2, w2 = receiver.decode(rec, S._Prepared, S._Weighed)
+            p2, w2 = receiver.decode(rec, W.Prepared, W.Weighed)
             assert p2 == prep._replace(body_terms={}, by_term=(), tfw=())
             assert w2 == w
             for a, b in (
@@ -62,7 +63,7 @@ def chain_keys(w):
 
 def test_python_numbering_matches_c(shared_data):
     """The pure-Python numbering (no C compiler) gives the same bytes and new strings as C."""
-    if S._scoring is None:
+    if K.C is None:
         pytest.skip("the optional C extension is not built: only the Python numbering exists")
     vocab_c: dict[str, int] = {}
     new_c: list[str] = []
@@ -70,7 +71,7 @@ def test_python_numbering_matches_c(shared_data):
     new_py: list[str] = []
     for prep, w in _weighed_stream([g.article for g in ecbplus(shared_data)][:100]):
         items = [*w.vec, *prep.names, *prep.anchor_keys, "x", "x"]
-        assert S._scoring.ids_of(vocab_c, new_c, items) == H._ids_of_py(vocab_py, new_py, items)
+        assert K.C.ids_of(vocab_c, new_c, items) == H._ids_of_py(vocab_py, new_py, items)
     assert new_c == new_py and vocab_c == vocab_py
 
 

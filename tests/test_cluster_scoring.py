@@ -1,4 +1,4 @@
-"""The C scoring loops (`storyfold.cluster._scoring`) give the very bits the Python reference
+"""The C scoring loops (`storyfold.cluster._scoring`, selected in `kernels`) give the very bits the Python reference
 gives: function by function on the vectors of a real stream, and as whole decisions (labels and
 every candidate's feature row) on ECB+ topics, with the extension and without it."""
 
@@ -11,10 +11,11 @@ from collections import Counter
 import pytest
 
 from storyfold.cluster import StoryClusterer
-from storyfold.cluster import stories as S
+from storyfold.cluster import kernels as K
+from storyfold.cluster import weigh as W
 from storyfold.cluster.data import ecbplus
 
-_C = S._scoring
+_C = K.C
 
 
 @pytest.fixture
@@ -40,18 +41,18 @@ def test_functions_match_python_on_a_real_stream(shared_data, scoring):
     c = StoryClusterer()
     checked = Counter()
     for art in _stream(shared_data):
-        prep = S._prepare(art)
+        prep = W.prepare(art)
         w = c._freqs.weigh(prep)
         for st in list(c._stories.values()):
-            assert _same(scoring.dot(w.topd, st.centroid), S._dot_py(w.topd, st.centroid))
-            assert _same(scoring.dot(st.centroid, w.vec), S._dot_py(w.vec, st.centroid))
-            assert _same(scoring.max_dot(w.topd, st.recent), S._max_dot_py(w.topd, st.recent))
+            assert _same(scoring.dot(w.topd, st.centroid), K.dot_py(w.topd, st.centroid))
+            assert _same(scoring.dot(st.centroid, w.vec), K.dot_py(w.vec, st.centroid))
+            assert _same(scoring.max_dot(w.topd, st.recent), K.max_dot_py(w.topd, st.recent))
             for sq, norm, counts, stats in (
                 (w.name_sq, w.name_norm, st.names, st.name_stats),
                 (w.anchor_sq, w.anchor_norm, st.anchors, st.anchor_stats),
             ):
                 args = (sq, norm, counts, len(st.article_ids), stats.core, stats.norm, stats.core_total)
-                assert scoring.set_match(*args) == S._set_match_py(*args)
+                assert scoring.set_match(*args) == K.set_match_py(*args)
             big = c._freqs.n_docs + c.settings.idf_prior_docs + 1
             for counts, df in ((st.names, c._freqs.df_n), (st.anchors, c._freqs.df_a)):
                 got = scoring.set_stats(counts, len(st.article_ids), df, big, c.settings.core_share)
@@ -62,19 +63,19 @@ def test_functions_match_python_on_a_real_stream(shared_data, scoring):
         centroid = dict(next(iter(c._stories.values())).centroid) if c._stories else {}
         by_c, by_py = dict(centroid), dict(centroid)
         scoring.add_into(by_c, w.vec)
-        S._add_into_py(by_py, w.vec)
+        K.add_into_py(by_py, w.vec)
         assert list(by_c.items()) == list(by_py.items())  # same values, same key order
         c.assign(art)
     assert checked["stories"] > 1000
 
 
 def _python_set_stats(c: StoryClusterer, counts, n, df):
-    saved = S._scoring
-    S._scoring = None
+    saved = K.C
+    K.C = None
     try:
         return c._set_stats(counts, n, df)
     finally:
-        S._scoring = saved
+        K.C = saved
 
 
 def test_exact_sum_is_math_fsum(scoring):
@@ -106,7 +107,7 @@ def test_set_match_without_names_or_shared_items(scoring):
     assert scoring.set_match({}, 0.0, Counter(a=1), 1, {}, 1.0, 0.0) == (0.0, 0.0)
     assert scoring.set_match({"a": 4.0}, 2.0, Counter(b=1), 1, {"b": 2.0}, 1.0, 2.0) == (0.0, 0.0)
     args = ({"a": 4.0, "b": 1.0}, math.sqrt(17), Counter(a=2, c=1), 2, {"a": 3.0}, 5.0, 3.0)
-    assert scoring.set_match(*args) == S._set_match_py(*args)
+    assert scoring.set_match(*args) == K.set_match_py(*args)
 
 
 def test_decisions_and_rows_identical_with_and_without_c(shared_data, scoring, request):
@@ -127,7 +128,7 @@ def test_decisions_and_rows_identical_with_and_without_c(shared_data, scoring, r
 
 def test_python_path_still_clusters(shared_data, cluster_without_c):
     """Without the extension the clusterer runs on the Python loops alone (no C function met)."""
-    assert S._dot is S._dot_py
+    assert K.dot is K.dot_py
     c = StoryClusterer()
     for a in _stream(shared_data, range(1, 3)):
         c.assign(a)
@@ -140,9 +141,9 @@ def test_weighing_and_counting_match_python(shared_data, scoring, monkeypatch):
     arts = _stream(shared_data)
 
     def run(c_on: bool):
-        monkeypatch.setattr(S, "_scoring", scoring if c_on else None)
-        preps = [S._prepare(a) for a in arts]
-        f = S._DocFreqs(200, 60)
+        monkeypatch.setattr(K, "C", scoring if c_on else None)
+        preps = [W.prepare(a) for a in arts]
+        f = W.DocFreqs(200, 60)
         out = []
         for p in preps:
             w = f.weigh(p)
@@ -165,7 +166,7 @@ def test_index_counting_and_filing_match_python(shared_data, scoring):
         c.assign(a)
     c._index["n:ghost"] = {}  # what a merge can leave behind: an empty posting
     for a in arts[150:]:
-        prep = S._prepare(a)
+        prep = W.prepare(a)
         keys = c._keys(c._freqs.weigh(prep).topd, prep) + ["n:ghost", "a:never-seen"]
         for limit in (1, 3, 20):
             want = Counter()
@@ -193,7 +194,7 @@ def test_heaviest_is_the_stable_sort(scoring):
     vec = {"b": 1.0, "a": 1.0, "c": 2.0, "d": 0.5, "ä": 1.0, "Z": 1.0, "abcdefghij": 1.0}
     vec |= {"abcdefgh": 1.0, "москва": 1.0, "a\x00": 1.0, "": 1.0, "ÿ": 1.0, "Ā": 1.0, "ab": 2.0}
     for k in (0, 1, 3, 6, 10, 20):
-        assert list(scoring.heaviest(vec, k).items()) == S._heaviest(vec, k)
+        assert list(scoring.heaviest(vec, k).items()) == K.heaviest(vec, k)
     with pytest.raises(TypeError):
         scoring.heaviest({1: 1.0}, 1)
     with pytest.raises(ValueError):

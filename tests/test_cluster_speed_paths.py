@@ -12,7 +12,7 @@ import re
 from storyfold.cluster import StoryClusterer
 from storyfold.cluster import features as F
 from storyfold.cluster.data import ecbplus
-from storyfold.cluster.stories import _prepare
+from storyfold.cluster.weigh import prepare
 
 # the pattern as first written: look-behind, then the capital
 _PLAIN_NAME = re.compile(r"(?<![\w.])([A-ZÀ-ÖØ-ÞА-ЯЁ][\w'’-]{2,})")
@@ -53,7 +53,7 @@ def test_pruning_keeps_every_row_that_could_decide(shared_data):
     floor = min(c.threshold, c.merge_threshold)
     kept = total = 0
     for g in ecbplus(shared_data):
-        prep = _prepare(g.article)
+        prep = prepare(g.article)
         q = c._query(g.article, prep, c._freqs.weigh(prep))
         full, fast = c._scored(q, None), c._scored(q, floor)
         assert set(fast) <= set(full)

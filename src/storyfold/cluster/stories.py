@@ -4,11 +4,12 @@ Why this shape: a stream never sees the future, so the decision is greedy, but i
 cheap (an inverted index over story terms, names and anchors gives candidates, never a scan
 of all stories) and deterministic (ties broken by story creation order).
 
-The work per article comes in three parts: what the article alone determines (`_prepare`:
+The work per article comes in three parts: what the article alone determines (`prepare`:
 tokens, names, anchors, their sorted orders, the embedding), what only the articles before it
-determine (`_DocFreqs.weigh`: its tf-idf vector and name/anchor idf), and the decision against
-the live stories (`_decide`). Only the last is serial; `iter_assign`/`assign_many` run the first
-two ahead in a helper process, with the same results as `assign` one by one.
+determine (`DocFreqs.weigh`: its tf-idf vector and name/anchor idf), both in `weigh.py`, and
+the decision against the live stories (`_decide`, here, with the inner loops in `kernels.py`).
+Only the last is serial; `iter_assign`/`assign_many` run the first two ahead in a helper
+process, with the same results as `assign` one by one.
 """
 
 from __future__ import annotations
@@ -23,15 +24,16 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import chain, compress, islice, repeat
-from operator import add, ge, itemgetter, le, mul, sub, truediv
-from typing import NamedTuple
+from operator import ge, itemgetter, le, mul
 
-from storyfold.cluster.features import extract
+from storyfold.cluster import kernels as K
 from storyfold.cluster.handoff import Receiver, Sender
 from storyfold.cluster.model import LinkModel, default_model
+from storyfold.cluster.weigh import DocFreqs, Prepared, Weighed, prepare
 from storyfold.model import Article, Assignment, Relation, RelationKind, Story
 
 _FOLDING = (RelationKind.DUPLICATE, RelationKind.NEAR_DUPLICATE, RelationKind.TRANSLATION)
+_MAX_COS_BOUND = 1.0 + 1e-9
 
 
 @dataclass(frozen=True)
@@ -107,196 +109,12 @@ class _Memo(dict):
         return v
 
 
-class _Prepared(NamedTuple):
-    """What an article alone determines (no story state): computed ahead, possibly in a helper
-    process (`assign_many`), so the serial decision does only what needs the live state.
-
-    Plain dicts, tuples and floats: they pickle and unpickle in C. Every order is fixed here
-    (sorted names, anchors, years and terms) so the float sums downstream never depend on hashing."""
-
-    title_terms: dict[str, int]
-    body_terms: dict[str, int]  # in first-occurrence order (the order `_vector` sums in)
-    by_term: tuple[str, ...]  # the body terms sorted, for the Python `weigh` (empty when C weighs)
-    tfw: tuple[float, ...]  # 1 + log(count), aligned with body_terms
-    names: tuple[str, ...]  # sorted
-    anchors: tuple[str, ...]  # sorted
-    name_keys: tuple[str, ...]  # "n:" + each name, sorted
-    anchor_keys: tuple[str, ...]  # "a:" + each anchor, sorted
-    years: tuple[str, ...]  # years written, and the year published, sorted
-    title_norm: float
-    empty: bool  # no body text (a headline alone)
-    emb: list[float] | None
-
-
-def _prepare(article: Article, embedder: Callable[[str], list[float]] | None = None) -> _Prepared:
-    """The stateless part of assigning `article` (see `_Prepared`)."""
-    feats = extract(article.title, article.text)
-    body = dict(feats.body_terms)
-    counts = body.values()
-    if max(counts, default=0) < len(_TF_WEIGHT):
-        tfw = tuple(map(_TF_WEIGHT.__getitem__, counts))
-    else:
-        tfw = tuple(map(_tf_weight, counts))
-    names, anchors = tuple(sorted(feats.names)), tuple(sorted(feats.anchors))
-    yrs = set(feats.years)
-    if article.published is not None:
-        yrs.add(f"#{article.published.year}")
-    emb = None
-    if embedder is not None:
-        try:
-            v = embedder(f"{article.title}\n\n{article.text}"[:2000])
-        except Exception:  # noqa: BLE001 - the embedding is an optional extra signal
-            v = None
-        if v is not None:
-            n = math.sqrt(sum(x * x for x in v)) or 1.0
-            emb = [x / n for x in v]
-    return _Prepared(
-        dict(feats.title_terms),
-        body,
-        () if _scoring is not None else tuple(sorted(body)),  # only the Python `weigh` reads it
-        tfw,
-        names,
-        anchors,
-        tuple(["n:" + n for n in names]),
-        tuple(["a:" + a for a in anchors]),
-        tuple(sorted(yrs)),
-        math.sqrt(sum(v * v for v in feats.title_terms.values())),
-        not article.text.strip(),
-        emb,
-    )
-
-
-class _Weighed(NamedTuple):
-    """What comparing an article needs of the document frequencies at its turn in the stream."""
-
-    n_docs: int  # documents counted when it was weighed (a check that the turn is right)
-    vec: dict[str, float]  # full unit tf-idf vector (goes into the story profile)
-    vsq: float  # the sum of its squared weights, in its order (a hair off 1.0)
-    topd: dict[str, float]  # its heaviest terms, heaviest first: the ones compared
-    name_sq: dict[str, float]  # name -> idf squared, in sorted name order (sums run in that order)
-    name_norm: float  # sqrt of the sum of the squares (0.0 when there are none)
-    anchor_sq: dict[str, float]
-    anchor_norm: float
-
-
-class _DocFreqs:
-    """Document frequencies of body terms, names and anchors, and the article-side weights taken
-    from them.
-
-    Kept apart from the stories on purpose: they depend only on which articles were added, in
-    order (every article assigned is added once, whatever story it joins), so a helper process
-    holding a copy can weigh the coming articles exactly as this process would at their turn
-    (see `StoryClusterer.iter_assign`). Three tables, so no key is ever built by prefixing."""
-
-    def __init__(self, prior_docs: int, vector_terms: int):
-        self.df: Counter[str] = Counter()
-        self.df_n: Counter[str] = Counter()
-        self.df_a: Counter[str] = Counter()
-        self.ldf: dict[str, float] = {}  # body term -> log(df + 1), kept with `df`
-        self.n_docs = 0
-        self.prior = prior_docs  # background documents assumed (see ClusterSettings)
-        self.deferred: list[Iterable[str]] | None = None  # body terms of articles not yet counted
-        self.vector_terms = vector_terms
-
-    def weigh(self, prep: _Prepared) -> _Weighed:
-        """Unit tf-idf vector: (1 + log tf) * (log(N + prior + 1) + 1 - log(df + 1)), all in C
-        (logs of counts from a table, logs of document frequencies from `ldf`); names and
-        anchors weighted by idf = log((N + prior + 1) / (df + 1)) + 1."""
-        self.catch_up()  # never weigh on counts still owed (a batch left open, then `assign`)
-        big = self.n_docs + self.prior + 1
-        base = math.log(big) + 1.0
-        tf = prep.body_terms
-        if _scoring is not None:
-            vec, vsq = _scoring.unit_vector(tf, prep.tfw, self.ldf, base)
-        else:
-            idf = map(sub, repeat(base), map(self.ldf.get, tf, repeat(0.0)))  # log(0 + 1) == 0.0
-            v = list(map(mul, prep.tfw, idf))
-            n = math.sqrt(sum(map(mul, v, v))) or 1.0
-            vec = dict(zip(tf, map(truediv, v, repeat(n)), strict=True))
-            vals = vec.values()
-            vsq = sum(map(mul, vals, vals))
-        if _scoring is not None:
-            topd = _scoring.heaviest(vec, self.vector_terms)
-        else:
-            topd = _heaviest_sorted(vec, prep.by_term, self.vector_terms)
-        nsq, nn = _idf_squares(prep.names, self.df_n, big)
-        asq, an = _idf_squares(prep.anchors, self.df_a, big)
-        return _Weighed(self.n_docs, vec, vsq, topd, nsq, nn, asq, an)
-
-    def add(self, terms: Iterable[str], names: Sequence[str], anchors: Sequence[str]) -> None:
-        """Count one more article (its distinct body terms, names and anchors). While `deferred`
-        is a list, the body terms are only noted there (see `catch_up`)."""
-        self.n_docs += 1
-        if self.deferred is not None:
-            self.deferred.append(terms)
-        else:
-            self._count(terms)
-        _count_into(self.df_n, names)
-        _count_into(self.df_a, anchors)
-
-    def _count(self, terms: Iterable[str]) -> None:
-        if _scoring is not None:
-            _scoring.count_terms(self.df, self.ldf, terms)
-            return
-        df = self.df
-        terms = list(terms)
-        df.update(terms)
-        counts = list(map(df.__getitem__, terms))
-        top = max(counts, default=0)
-        if top >= len(_LOG1) and top < _LOG1_MAX:  # grow the table to the highest count met
-            _LOG1.extend(map(math.log, range(len(_LOG1) + 1, top + 2)))
-        if top < len(_LOG1):  # log(df + 1) from the table: the same values, no call per term
-            self.ldf.update(zip(terms, map(_LOG1.__getitem__, counts), strict=True))
-        else:
-            self.ldf.update(zip(terms, map(math.log, map(add, counts, repeat(1))), strict=True))
-
-    def catch_up(self, counted: tuple[int, dict[str, int], dict[str, float]] | None = None) -> None:
-        """Stop deferring. `counted`, from a helper that counted the same articles (the same
-        n_docs), gives the final counts of every term it touched, in first-touch order; else the
-        deferred terms are counted here, in order. Either way the tables end as if counted one
-        article at a time (a deferring process never weighs: its helper does)."""
-        if self.deferred is None:
-            return
-        if counted is not None and counted[0] == self.n_docs:
-            dict.update(self.df, counted[1])
-            self.ldf.update(counted[2])
-        else:
-            for terms in self.deferred:
-                self._count(terms)
-        self.deferred = None
-
-    def touched(self, terms: Iterable[Iterable[str]]) -> tuple[int, dict[str, int], dict[str, float]]:
-        """`counted` for `catch_up`: the current counts of the given articles' terms."""
-        ts = dict.fromkeys(chain.from_iterable(terms))
-        return (
-            self.n_docs,
-            dict(zip(ts, map(self.df.__getitem__, ts), strict=True)),
-            dict(zip(ts, map(self.ldf.__getitem__, ts), strict=True)),
-        )
-
-
-def _idf_squares(items: tuple[str, ...], df: Counter[str], big: int) -> tuple[dict[str, float], float]:
-    """item -> idf squared, in the items' (sorted) order, and the root of their sequential sum."""
-    if _scoring is not None:
-        return _scoring.idf_squares(items, df, big)
-    ws = list(
-        map(
-            add,
-            map(math.log, map(truediv, repeat(big), map(add, map(df.get, items, repeat(0)), repeat(1)))),
-            repeat(1.0),
-        )
-    )
-    sqv = list(map(mul, ws, ws))
-    na = sum(sqv, 0.0)
-    return dict(zip(items, sqv, strict=True)), math.sqrt(na) if na else 0.0
-
-
 @dataclass
 class _Query:
     """One article, ready to be compared with stories: computed once, used for every candidate."""
 
-    prep: _Prepared
-    w: _Weighed
+    prep: Prepared
+    w: Weighed
     topd: dict[str, float]  # w.topd (read on every candidate)
     when: date | None
     keys: list[str]  # its index keys (looked up for candidates, then filed under its story)
@@ -329,7 +147,7 @@ class StoryClusterer:
         self._of: dict[str, str] = {}
         self._order: dict[str, int] = {}  # story id -> its creation order (kept after a merge)
         self._idf: _Memo = _Memo(float, -1)  # df -> name/anchor idf, for `arg` = N + prior + 1
-        self._freqs = _DocFreqs(self.settings.idf_prior_docs, self.settings.vector_terms)
+        self._freqs = DocFreqs(self.settings.idf_prior_docs, self.settings.vector_terms)
         # key -> story ids, as an insertion-ordered dict (a set's order varies with the hash seed)
         self._index: dict[str, dict[str, None]] = defaultdict(dict)
         self._arrivals = 0
@@ -361,7 +179,7 @@ class StoryClusterer:
         """Put the article in a story, once; a fold relation to an earlier article decides it."""
         if article.id in self._of:
             return Assignment(article.id, self._of[article.id], 1.0, False)
-        return self._decide(article, _prepare(article, self._embedder), None, relations)
+        return self._decide(article, prepare(article, self._embedder), None, relations)
 
     def assign_many(
         self,
@@ -385,7 +203,7 @@ class StoryClusterer:
 
         Why: deciding needs the live story state and is serial, but much of the work per article
         does not: tokens, names, anchors and their sorted orders depend on the article alone, and
-        its tf-idf vector and name/anchor weights only on the articles before it (`_DocFreqs`).
+        its tf-idf vector and name/anchor weights only on the articles before it (`DocFreqs`).
         With `workers` >= 2 on a system that can fork, one helper process (holding a copy of the
         document frequencies) computes all that ahead, `chunk` articles at a time, while this
         process decides: one stream then uses two cores. (More workers add nothing yet: the
@@ -413,7 +231,7 @@ class StoryClusterer:
                 else:  # no helper, or it failed (or, never seen, it lost count: then trust it no more)
                     trusted = trusted and got is None
                     freqs.catch_up()
-                    yield self._decide(art, _prepare(art, self._embedder), None, rel.get(art.id, ()))
+                    yield self._decide(art, prepare(art, self._embedder), None, rel.get(art.id, ()))
         finally:
             ahead.close()
             freqs.catch_up(counted[0] if counted and trusted else None)
@@ -425,18 +243,18 @@ class StoryClusterer:
         self._arrivals += 1
         if story_id not in self._stories:
             self._new_story(story_id, article.title)
-        prep = _prepare(article, self._embedder)
+        prep = prepare(article, self._embedder)
         w = self._freqs.weigh(prep)
         self._add(story_id, article, prep, w, self._keys(w.topd, prep))
 
     def candidate_features(self, article: Article) -> list[tuple[str, tuple[float, ...]]]:
         """The candidate stories for an article with their feature rows (also used to fit)."""
-        prep = _prepare(article, self._embedder)
+        prep = prepare(article, self._embedder)
         return self._scored(self._query(article, prep, self._freqs.weigh(prep)))
 
     # ------------------------------------------------------------------ internals
     def _decide(
-        self, article: Article, prep: _Prepared, w: _Weighed | None, relations: Sequence[Relation]
+        self, article: Article, prep: Prepared, w: Weighed | None, relations: Sequence[Relation]
     ) -> Assignment:
         """`assign` for an article not seen yet, its stateless part prepared (and, when `w` is
         given, weighed at this very turn by a helper)."""
@@ -488,10 +306,10 @@ class StoryClusterer:
 
     def _ahead(
         self, arts: list[Article], workers: int, chunk: int, counted: list
-    ) -> Iterator[tuple[_Prepared, _Weighed] | None]:
+    ) -> Iterator[tuple[Prepared, Weighed] | None]:
         """For each article in order, its prepared and weighed parts from a helper process, or
         None where this process must do it (no helper, an article already seen, a helper error);
-        at the end, the helper's final term counts (`_DocFreqs.touched`) go into `counted`."""
+        at the end, the helper's final term counts (`DocFreqs.touched`) go into `counted`."""
         if (
             workers < 2
             or len(arts) < 2 * chunk
@@ -529,7 +347,7 @@ class StoryClusterer:
                 receiver.add(new)
                 done += len(recs)
                 for r in recs:
-                    yield None if r is None else receiver.decode(r, _Prepared, _Weighed)
+                    yield None if r is None else receiver.decode(r, Prepared, Weighed)
             yield from repeat(None, len(arts) - done)
             if done == len(arts):
                 with contextlib.suppress(EOFError, OSError):
@@ -544,17 +362,17 @@ class StoryClusterer:
         order = self._order[sid] = len(self._stories)
         self._stories[sid] = _StoryState(sid, order, title)
 
-    def _query(self, article: Article, prep: _Prepared, w: _Weighed) -> _Query:
+    def _query(self, article: Article, prep: Prepared, w: Weighed) -> _Query:
         return _Query(prep, w, w.topd, article.published, self._keys(w.topd, prep))
 
-    def _keys(self, topd: dict[str, float], prep: _Prepared) -> list[str]:
+    def _keys(self, topd: dict[str, float], prep: Prepared) -> list[str]:
         return [*islice(topd, self.settings.max_query_terms), *prep.name_keys, *prep.anchor_keys]
 
     def _candidates(self, q: _Query) -> list[str]:
         s = self.settings
         limit = min(s.max_posting, max(20, int(s.max_df_share * len(self._stories))))
-        if _scoring is not None:
-            hits = _scoring.count_hits(self._index, q.keys, limit)
+        if K.C is not None:
+            hits = K.C.count_hits(self._index, q.keys, limit)
         else:
             hits = Counter()
             found = list(filter(None, map(self._index.get, q.keys)))  # the keys' postings, in key order
@@ -608,10 +426,10 @@ class StoryClusterer:
         name_sq, name_norm = q.w.name_sq, q.w.name_norm
         for sid in self._candidates(q):
             st = self._stories[sid]
-            body = _dot(q.topd, st.centroid) / (math.sqrt(st.cnorm2) or 1.0)
+            body = K.dot(q.topd, st.centroid) / (math.sqrt(st.cnorm2) or 1.0)
             if name_norm:
                 ns = st.name_stats
-                nm, nm_core = _set_match(
+                nm, nm_core = K.set_match(
                     name_sq, name_norm, st.names, len(st.article_ids), ns.core, ns.norm, ns.core_total
                 )
             else:  # what _set_match says for an article without names
@@ -635,10 +453,10 @@ class StoryClusterer:
     ) -> tuple[float, ...] | None:
         """The feature row (see model.FEATURES); None when `floor` is given and out of reach."""
         prep = q.prep
-        title = _cos(prep.title_terms, prep.title_norm, st.title_terms, st.title_norm)
+        title = K.cos(prep.title_terms, prep.title_norm, st.title_terms, st.title_norm)
         n = len(st.article_ids)
         ast = st.anchor_stats
-        an, an_core = _set_match(
+        an, an_core = K.set_match(
             q.w.anchor_sq, q.w.anchor_norm, st.anchors, n, ast.core, ast.norm, ast.core_total
         )
         year_same = year_clash = 0.0
@@ -663,7 +481,7 @@ class StoryClusterer:
             row[1] = _MAX_COS_BOUND if self.model.weights[1] > 0 else 0.0
             if self.model.prob(row) < floor:
                 return None
-        row[1] = _max_dot(q.topd, st.recent)
+        row[1] = K.max_dot(q.topd, st.recent)
         return tuple(row)
 
     def _set_stats(self, counts: Counter[str], n: int, df: Counter[str]) -> _SetStats:
@@ -673,8 +491,8 @@ class StoryClusterer:
         runs over every item of the story on each add); the same operations, in the same order,
         as the plain loop."""
         big = self._freqs.n_docs + self.settings.idf_prior_docs + 1
-        if _scoring is not None:
-            return _SetStats(*_scoring.set_stats(counts, n, df, big, self.settings.core_share))
+        if K.C is not None:
+            return _SetStats(*K.C.set_stats(counts, n, df, big, self.settings.core_share))
         idf = self._idf
         if idf.arg != big:  # an article was counted since: new weights
 
@@ -694,8 +512,8 @@ class StoryClusterer:
         self,
         sid: str,
         article: Article,
-        prep: _Prepared,
-        w: _Weighed,
+        prep: Prepared,
+        w: Weighed,
         keys: list[str],
     ) -> None:
         st = self._stories[sid]
@@ -704,10 +522,10 @@ class StoryClusterer:
         freqs.add(vec.keys(), prep.names, prep.anchors)
         st.article_ids.append(article.id)
         c = st.centroid
-        st.cnorm2 += 2 * _dot(vec, c) + w.vsq
-        _add_into(c, vec)
+        st.cnorm2 += 2 * K.dot(vec, c) + w.vsq
+        K.add_into(c, vec)
         if len(c) > self.settings.profile_terms * 2:
-            st.centroid = _top(c, self.settings.profile_terms)
+            st.centroid = K.top(c, self.settings.profile_terms)
             vals = st.centroid.values()  # heaviest first: the same sequential sum of squares
             st.cnorm2 = sum(map(mul, vals, vals))
         st.recent.append(w.topd)  # never changed, so shared
@@ -723,11 +541,11 @@ class StoryClusterer:
         st.title_sq = sq
         st.title_norm = math.sqrt(sq)
         n = len(st.article_ids)
-        _count_into(st.names, prep.names)  # sorted: float sums over them never depend on hashing
-        _count_into(st.anchors, prep.anchors)
+        K.count_into(st.names, prep.names)  # sorted: float sums over them never depend on hashing
+        K.count_into(st.anchors, prep.anchors)
         st.name_stats = self._set_stats(st.names, n, freqs.df_n)
         st.anchor_stats = self._set_stats(st.anchors, n, freqs.df_a)
-        _count_into(st.years, prep.years)
+        K.count_into(st.years, prep.years)
         st.languages.add(article.lang)
         st.last_seen = self._arrivals
         if article.published is not None:
@@ -738,8 +556,8 @@ class StoryClusterer:
         if emb is not None:
             st.emb = emb if st.emb is None else [a + b for a, b in zip(st.emb, emb, strict=True)]
         self._of[article.id] = sid
-        if _scoring is not None:
-            _scoring.post_keys(self._index, keys, sid, st.keys)
+        if K.C is not None:
+            K.C.post_keys(self._index, keys, sid, st.keys)
         else:
             # index[k][sid] = None for every key, in order, in C (a defaultdict: new keys get a posting)
             for _ in map(dict.__setitem__, map(self._index.__getitem__, keys), repeat(sid), repeat(None)):
@@ -760,7 +578,7 @@ class StoryClusterer:
             for t, w in st.centroid.items():
                 c[t] = c.get(t, 0.0) + w
             if len(c) > self.settings.profile_terms * 2:
-                c = _top(c, self.settings.profile_terms)
+                c = K.top(c, self.settings.profile_terms)
                 keep.centroid = c
             keep.cnorm2 = math.fsum(w * w for w in c.values())
             at = sorted(
@@ -795,43 +613,10 @@ class StoryClusterer:
         return keep.id
 
 
-_LOG1: list[float] = [0.0]  # d -> math.log(d + 1), grown on demand (see `_DocFreqs._count`)
-_LOG1_MAX = 1 << 20
-
-_MAX_COS_BOUND = 1.0 + 1e-9
-
-
-def _tf_weight(c: int) -> float:
-    return 1 + math.log(c)
-
-
-_TF_WEIGHT = (0.0, *(_tf_weight(c) for c in range(1, 4096)))  # count -> 1 + log(count)
-
-
-def _heaviest(vec: dict[str, float], k: int) -> list[tuple[str, float]]:
-    """The k heaviest (term, weight) pairs, ties by term: a stable sort by weight (descending;
-    `reverse` keeps ties in order) of the sorted terms, keyed in C (no pairs compared)."""
-    top = sorted(sorted(vec), key=vec.__getitem__, reverse=True)[:k]
-    return list(zip(top, map(vec.__getitem__, top), strict=True))
-
-
-def _top_py(vec: dict[str, float], k: int) -> dict[str, float]:
-    """`_heaviest` as a dict, heaviest first."""
-    return dict(_heaviest(vec, k))
-
-
-def _heaviest_sorted(vec: dict[str, float], by_term: Sequence[str], k: int) -> dict[str, float]:
-    """`dict(_heaviest(vec, k))` given vec's keys already sorted (done ahead, in `_prepare`): one
-    stable sort of the terms by weight (descending; `reverse` keeps ties in term order), keyed
-    in C, with no string comparisons and no pairs built."""
-    top = sorted(by_term, key=vec.__getitem__, reverse=True)[:k]
-    return dict(zip(top, map(vec.__getitem__, top), strict=True))
-
-
 def _helper(
     arts: list[Article],
     embedder: Callable[[str], list[float]] | None,
-    freqs: _DocFreqs,
+    freqs: DocFreqs,
     seen: Mapping[str, str],
     chunk: int,
     conn,  # noqa: ANN001 - a multiprocessing Connection
@@ -854,7 +639,7 @@ def _helper(
                         out.append(None)
                         continue
                     batch.add(a.id)
-                    prep = _prepare(a, embedder)
+                    prep = prepare(a, embedder)
                     w = freqs.weigh(prep)
                     freqs.add(w.vec.keys(), prep.names, prep.anchors)
                     terms.append(w.vec.keys())
@@ -869,96 +654,6 @@ def _helper(
         pass
     finally:
         conn.close()
-
-
-def _dot_py(a: dict[str, float], b: dict[str, float]) -> float:
-    """Sparse dot product over the shared keys only (few, found by a C-level set intersection);
-    the products and the exact sum run in C too (map), so no Python frame per shared term."""
-    ks = a.keys() & b.keys()
-    return math.fsum(map(mul, map(a.__getitem__, ks), map(b.__getitem__, ks)))  # exact: order-free
-
-
-def _max_dot_py(a: dict[str, float], vectors: list[dict[str, float]]) -> float:
-    """The best `_dot` of `a` with any of the vectors (0.0 when none is positive)."""
-    mx = 0.0
-    for r in vectors:
-        d = _dot_py(a, r)
-        if d > mx:
-            mx = d
-    return mx
-
-
-def _add_into_py(c: dict[str, float], vec: dict[str, float]) -> None:
-    """c += vec, new terms appended in vec's order."""
-    for t, x in vec.items():  # a plain loop: faster here than dict.update over zipped maps
-        c[t] = c.get(t, 0.0) + x
-
-
-def _cos(a: Counter[str], a_norm: float, b: Counter[str], b_norm: float) -> float:
-    """Cosine of two count vectors; the sums are of ints, so exact in any order."""
-    if not a or not b_norm:
-        return 0.0
-    ks = a.keys() & b.keys()
-    dot = sum(map(mul, map(a.__getitem__, ks), map(b.__getitem__, ks)))
-    return dot / (a_norm * b_norm)
-
-
-def _set_match_py(
-    sq: dict[str, float],
-    norm: float,
-    counts: Counter[str],
-    n: int,
-    core: dict[str, float],
-    story_norm: float,
-    core_total: float,
-) -> tuple[float, float]:
-    """IDF-weighted cosine of an article's names (or anchors) with the story's, and the
-    IDF-weighted share of the story's core items (those in most of its articles) the
-    article has: a story about Tara Reid has 'reid' as a core name, a Lindsay Lohan
-    rehab article lacks it however similar the rest of its words are.
-
-    `sq`: the article's items -> idf squared, `norm` the root of their sum; `core`, `story_norm`
-    and `core_total` the story's `_SetStats`. Only the shared items are visited (found by a
-    C-level set intersection), in sorted order (the article's order), so the float sums are the
-    same whatever the hash seed."""
-    if not norm or not story_norm:
-        return 0.0, 0.0
-    shared = sq.keys() & counts.keys()
-    if not shared:
-        return 0.0, 0.0
-    dot = hit = 0.0
-    for x in sorted(shared) if len(shared) > 1 else shared:
-        dot += sq[x] * counts[x] / n
-        hit += core.get(x, 0.0)
-    cos = dot / (norm * story_norm)
-    return cos, (hit / core_total if core_total else 0.0)
-
-
-# The same functions in C (`_scoring.c`: the same float operations in the same order, so the
-# same bits) when the optional extension was built; else the Python reference above.
-try:
-    from storyfold.cluster import _scoring
-except ImportError:  # no C compiler at install time: the pure-Python path, a little slower
-    _scoring = None
-
-if _scoring is not None:
-    _dot, _max_dot, _add_into, _set_match, _count_into, _top = (
-        _scoring.dot,
-        _scoring.max_dot,
-        _scoring.add_into,
-        _scoring.set_match,
-        _scoring.count_into,
-        _scoring.heaviest,
-    )
-else:
-    _dot, _max_dot, _add_into, _set_match, _count_into, _top = (
-        _dot_py,
-        _max_dot_py,
-        _add_into_py,
-        _set_match_py,
-        Counter.update,
-        _top_py,
-    )
 
 
 def _load_embedder():  # noqa: ANN202 - optional dependency

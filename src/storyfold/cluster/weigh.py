@@ -1,0 +1,216 @@
+"""What an article alone determines, and what the articles before it add: the article side of
+story clustering.
+
+Why a module of its own: this part needs no story state, so it can run ahead of the decision,
+in a helper process (`StoryClusterer.assign_many`). `prepare` depends on the article only
+(tokens, names, anchors and their fixed orders); `DocFreqs.weigh` on the document frequencies
+of the articles before it (its tf-idf vector and name/anchor weights), which a helper holding a
+copy of the counts can compute exactly as the deciding process would at the article's turn.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from itertools import chain, repeat
+from operator import add, mul, sub, truediv
+from typing import NamedTuple
+
+from storyfold.cluster import kernels as K
+from storyfold.cluster.features import extract
+from storyfold.model import Article
+
+_LOG1: list[float] = [0.0]  # d -> math.log(d + 1), grown on demand (see `DocFreqs._count`)
+_LOG1_MAX = 1 << 20
+
+
+def _tf_weight(c: int) -> float:
+    return 1 + math.log(c)
+
+
+_TF_WEIGHT = (0.0, *(_tf_weight(c) for c in range(1, 4096)))  # count -> 1 + log(count)
+
+
+class Prepared(NamedTuple):
+    """What an article alone determines (no story state): computed ahead, possibly in a helper
+    process (`assign_many`), so the serial decision does only what needs the live state.
+
+    Plain dicts, tuples and floats: they pickle and unpickle in C. Every order is fixed here
+    (sorted names, anchors, years and terms) so the float sums downstream never depend on hashing."""
+
+    title_terms: dict[str, int]
+    body_terms: dict[str, int]  # in first-occurrence order (the order `_vector` sums in)
+    by_term: tuple[str, ...]  # the body terms sorted, for the Python `weigh` (empty when C weighs)
+    tfw: tuple[float, ...]  # 1 + log(count), aligned with body_terms
+    names: tuple[str, ...]  # sorted
+    anchors: tuple[str, ...]  # sorted
+    name_keys: tuple[str, ...]  # "n:" + each name, sorted
+    anchor_keys: tuple[str, ...]  # "a:" + each anchor, sorted
+    years: tuple[str, ...]  # years written, and the year published, sorted
+    title_norm: float
+    empty: bool  # no body text (a headline alone)
+    emb: list[float] | None
+
+
+def prepare(article: Article, embedder: Callable[[str], list[float]] | None = None) -> Prepared:
+    """The stateless part of assigning `article` (see `Prepared`)."""
+    feats = extract(article.title, article.text)
+    body = dict(feats.body_terms)
+    counts = body.values()
+    if max(counts, default=0) < len(_TF_WEIGHT):
+        tfw = tuple(map(_TF_WEIGHT.__getitem__, counts))
+    else:
+        tfw = tuple(map(_tf_weight, counts))
+    names, anchors = tuple(sorted(feats.names)), tuple(sorted(feats.anchors))
+    yrs = set(feats.years)
+    if article.published is not None:
+        yrs.add(f"#{article.published.year}")
+    emb = None
+    if embedder is not None:
+        try:
+            v = embedder(f"{article.title}\n\n{article.text}"[:2000])
+        except Exception:  # noqa: BLE001 - the embedding is an optional extra signal
+            v = None
+        if v is not None:
+            n = math.sqrt(sum(x * x for x in v)) or 1.0
+            emb = [x / n for x in v]
+    return Prepared(
+        dict(feats.title_terms),
+        body,
+        () if K.C is not None else tuple(sorted(body)),  # only the Python `weigh` reads it
+        tfw,
+        names,
+        anchors,
+        tuple(["n:" + n for n in names]),
+        tuple(["a:" + a for a in anchors]),
+        tuple(sorted(yrs)),
+        math.sqrt(sum(v * v for v in feats.title_terms.values())),
+        not article.text.strip(),
+        emb,
+    )
+
+
+class Weighed(NamedTuple):
+    """What comparing an article needs of the document frequencies at its turn in the stream."""
+
+    n_docs: int  # documents counted when it was weighed (a check that the turn is right)
+    vec: dict[str, float]  # full unit tf-idf vector (goes into the story profile)
+    vsq: float  # the sum of its squared weights, in its order (a hair off 1.0)
+    topd: dict[str, float]  # its heaviest terms, heaviest first: the ones compared
+    name_sq: dict[str, float]  # name -> idf squared, in sorted name order (sums run in that order)
+    name_norm: float  # sqrt of the sum of the squares (0.0 when there are none)
+    anchor_sq: dict[str, float]
+    anchor_norm: float
+
+
+class DocFreqs:
+    """Document frequencies of body terms, names and anchors, and the article-side weights taken
+    from them.
+
+    Kept apart from the stories on purpose: they depend only on which articles were added, in
+    order (every article assigned is added once, whatever story it joins), so a helper process
+    holding a copy can weigh the coming articles exactly as this process would at their turn
+    (see `StoryClusterer.iter_assign`). Three tables, so no key is ever built by prefixing."""
+
+    def __init__(self, prior_docs: int, vector_terms: int):
+        self.df: Counter[str] = Counter()
+        self.df_n: Counter[str] = Counter()
+        self.df_a: Counter[str] = Counter()
+        self.ldf: dict[str, float] = {}  # body term -> log(df + 1), kept with `df`
+        self.n_docs = 0
+        self.prior = prior_docs  # background documents assumed (see ClusterSettings)
+        self.deferred: list[Iterable[str]] | None = None  # body terms of articles not yet counted
+        self.vector_terms = vector_terms
+
+    def weigh(self, prep: Prepared) -> Weighed:
+        """Unit tf-idf vector: (1 + log tf) * (log(N + prior + 1) + 1 - log(df + 1)), all in C
+        (logs of counts from a table, logs of document frequencies from `ldf`); names and
+        anchors weighted by idf = log((N + prior + 1) / (df + 1)) + 1."""
+        self.catch_up()  # never weigh on counts still owed (a batch left open, then `assign`)
+        big = self.n_docs + self.prior + 1
+        base = math.log(big) + 1.0
+        tf = prep.body_terms
+        if K.C is not None:
+            vec, vsq = K.C.unit_vector(tf, prep.tfw, self.ldf, base)
+        else:
+            idf = map(sub, repeat(base), map(self.ldf.get, tf, repeat(0.0)))  # log(0 + 1) == 0.0
+            v = list(map(mul, prep.tfw, idf))
+            n = math.sqrt(sum(map(mul, v, v))) or 1.0
+            vec = dict(zip(tf, map(truediv, v, repeat(n)), strict=True))
+            vals = vec.values()
+            vsq = sum(map(mul, vals, vals))
+        if K.C is not None:
+            topd = K.C.heaviest(vec, self.vector_terms)
+        else:
+            topd = K.heaviest_sorted(vec, prep.by_term, self.vector_terms)
+        nsq, nn = idf_squares(prep.names, self.df_n, big)
+        asq, an = idf_squares(prep.anchors, self.df_a, big)
+        return Weighed(self.n_docs, vec, vsq, topd, nsq, nn, asq, an)
+
+    def add(self, terms: Iterable[str], names: Sequence[str], anchors: Sequence[str]) -> None:
+        """Count one more article (its distinct body terms, names and anchors). While `deferred`
+        is a list, the body terms are only noted there (see `catch_up`)."""
+        self.n_docs += 1
+        if self.deferred is not None:
+            self.deferred.append(terms)
+        else:
+            self._count(terms)
+        K.count_into(self.df_n, names)
+        K.count_into(self.df_a, anchors)
+
+    def _count(self, terms: Iterable[str]) -> None:
+        if K.C is not None:
+            K.C.count_terms(self.df, self.ldf, terms)
+            return
+        df = self.df
+        terms = list(terms)
+        df.update(terms)
+        counts = list(map(df.__getitem__, terms))
+        top = max(counts, default=0)
+        if top >= len(_LOG1) and top < _LOG1_MAX:  # grow the table to the highest count met
+            _LOG1.extend(map(math.log, range(len(_LOG1) + 1, top + 2)))
+        if top < len(_LOG1):  # log(df + 1) from the table: the same values, no call per term
+            self.ldf.update(zip(terms, map(_LOG1.__getitem__, counts), strict=True))
+        else:
+            self.ldf.update(zip(terms, map(math.log, map(add, counts, repeat(1))), strict=True))
+
+    def catch_up(self, counted: tuple[int, dict[str, int], dict[str, float]] | None = None) -> None:
+        """Stop deferring. `counted`, from a helper that counted the same articles (the same
+        n_docs), gives the final counts of every term it touched, in first-touch order; else the
+        deferred terms are counted here, in order. Either way the tables end as if counted one
+        article at a time (a deferring process never weighs: its helper does)."""
+        if self.deferred is None:
+            return
+        if counted is not None and counted[0] == self.n_docs:
+            dict.update(self.df, counted[1])
+            self.ldf.update(counted[2])
+        else:
+            for terms in self.deferred:
+                self._count(terms)
+        self.deferred = None
+
+    def touched(self, terms: Iterable[Iterable[str]]) -> tuple[int, dict[str, int], dict[str, float]]:
+        """`counted` for `catch_up`: the current counts of the given articles' terms."""
+        ts = dict.fromkeys(chain.from_iterable(terms))
+        return (
+            self.n_docs,
+            dict(zip(ts, map(self.df.__getitem__, ts), strict=True)),
+            dict(zip(ts, map(self.ldf.__getitem__, ts), strict=True)),
+        )
+
+
+def idf_squares(items: tuple[str, ...], df: Counter[str], big: int) -> tuple[dict[str, float], float]:
+    """item -> idf squared, in the items' (sorted) order, and the root of their sequential sum."""
+    if K.C is not None:
+        return K.C.idf_squares(items, df, big)
+    ws = list(
+        map(
+            add,
+            map(math.log, map(truediv, repeat(big), map(add, map(df.get, items, repeat(0)), repeat(1)))),
+            repeat(1.0),
+        )
+    )
+    sqv = list(map(mul, ws, ws))
+    na = sum(sqv, 0.0)
+    return dict(zip(items, sqv, strict=True)), math.sqrt(na) if na else 0.0
