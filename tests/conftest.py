@@ -44,4 +44,5 @@ def cluster_without_c(monkeypatch):
     monkeypatch.setattr(K, "count_into", Counter.update)
     monkeypatch.setattr(K, "top", K.top_py)
     monkeypatch.setattr(H, "_ids_of", H._ids_of_py)
+    monkeypatch.setattr(H, "_unpack", H._unpack_py)
     monkeypatch.setattr(F, "_tokens", None)

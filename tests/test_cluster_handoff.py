@@ -96,3 +96,35 @@ def test_batch_path_without_c(shared_data, request):
     two = StoryClusterer()
     two.assign_many(arts, workers=2, chunk=16)
     assert two.labels() == one.labels()
+
+
+def test_c_unpack_matches_python_and_refuses_bad_arrays(shared_data):
+    """The C field builder gives the Python one's fields (orders and float bits included) on
+    real records, and refuses arrays that do not match their sizes or the vocabulary."""
+    if K.C is None:
+        pytest.skip("the optional C extension is not built: only the Python unpacking exists")
+    sender, receiver = H.Sender(), H.Receiver()
+    pairs = list(_weighed_stream([g.article for g in wmt(shared_data)][:120]))
+    recs = [sender.encode(p, w) for p, w in pairs]
+    receiver.add(sender.pop_new())
+    for ids, packed, sizes, counts, _, _ in recs:
+        got = K.C.unpack(receiver.words, ids, packed, sizes, counts)
+        want = H._unpack_py(receiver.words, ids, packed, sizes, counts)
+        assert got == want
+        for a, b in zip(got, want, strict=True):
+            if isinstance(a, dict):
+                assert list(a.items()) == list(b.items())
+                assert all(
+                    _bits(x) == _bits(y)
+                    for x, y in zip(a.values(), b.values(), strict=True)
+                    if isinstance(x, float)
+                )
+    ids, packed, sizes, counts, _, _ = recs[0]
+    with pytest.raises(ValueError):
+        K.C.unpack(receiver.words, ids[:-4], packed, sizes, counts)
+    with pytest.raises(ValueError):
+        K.C.unpack(receiver.words, ids, packed, (sizes[0] + 1, *sizes[1:]), counts)
+    with pytest.raises(IndexError):
+        K.C.unpack(receiver.words[:3], ids, packed, sizes, counts)
+    with pytest.raises(TypeError):
+        K.C.unpack(tuple(receiver.words), ids, packed, sizes, counts)

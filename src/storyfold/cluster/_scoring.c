@@ -915,6 +915,156 @@ fail:
     return NULL;
 }
 
+/* words[ids[i]] for i in [lo, hi), as a new tuple (borrowed words get a reference each) */
+static PyObject *
+words_tuple(PyObject *words, const uint32_t *ids, Py_ssize_t lo, Py_ssize_t hi)
+{
+    PyObject *t = PyTuple_New(hi - lo);
+    if (t == NULL)
+        return NULL;
+    for (Py_ssize_t i = lo; i < hi; i++) {
+        PyObject *w = PyList_GET_ITEM(words, ids[i]);
+        Py_INCREF(w);
+        PyTuple_SET_ITEM(t, i - lo, w);
+    }
+    return t;
+}
+
+/* {words[ids[lo + i]]: floats[f0 + i]} for i in [0, hi - lo), in that order */
+static PyObject *
+float_dict(PyObject *words, const uint32_t *ids, Py_ssize_t lo, Py_ssize_t hi, const double *fl, Py_ssize_t f0)
+{
+    PyObject *d = _PyDict_NewPresized(hi - lo);
+    if (d == NULL)
+        return NULL;
+    for (Py_ssize_t i = lo; i < hi; i++) {
+        PyObject *f = PyFloat_FromDouble(fl[f0 + i - lo]);
+        if (f == NULL || PyDict_SetItem(d, PyList_GET_ITEM(words, ids[i]), f) < 0) {
+            Py_XDECREF(f);
+            Py_DECREF(d);
+            return NULL;
+        }
+        Py_DECREF(f);
+    }
+    return d;
+}
+
+PyDoc_STRVAR(unpack_doc,
+"unpack(words, ids, packed, sizes, title_counts) -> (vec, topd, names, anchors, name_keys,\n"
+"anchor_keys, title_terms, years, name_sq, anchor_sq)\n\n"
+"handoff.Receiver.decode's fields from handoff.Sender.encode's arrays: ids (native uint32)\n"
+"index `words`, laid out as vec, topd, names, anchors, name keys, anchor keys, title terms,\n"
+"years (sizes gives each count; the keys follow names and anchors); packed (native doubles)\n"
+"holds vec's values, then name_sq's, then anchor_sq's. topd's values are vec's.");
+
+static PyObject *
+scoring_unpack(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 5 || !PyList_Check(args[0]) || !PyBytes_Check(args[1]) || !PyBytes_Check(args[2])
+        || !PyTuple_Check(args[3]) || !PyTuple_Check(args[4]) || PyTuple_GET_SIZE(args[3]) != 6) {
+        PyErr_SetString(PyExc_TypeError, "unpack(words: list, ids: bytes, packed: bytes, sizes: 6-tuple, "
+                                         "title_counts: tuple)");
+        return NULL;
+    }
+    PyObject *words = args[0], *title_counts = args[4];
+    Py_ssize_t sz[6];
+    for (int i = 0; i < 6; i++) {
+        sz[i] = PyLong_AsSsize_t(PyTuple_GET_ITEM(args[3], i));
+        if (sz[i] < 0) {
+            if (!PyErr_Occurred())
+                PyErr_SetString(PyExc_ValueError, "unpack: a negative size");
+            return NULL;
+        }
+    }
+    Py_ssize_t nv = sz[0], nt = sz[1], nn = sz[2], na = sz[3], nti = sz[4], ny = sz[5];
+    Py_ssize_t n_ids = nv + nt + 2 * nn + 2 * na + nti + ny;
+    if (PyBytes_GET_SIZE(args[1]) != n_ids * (Py_ssize_t)sizeof(uint32_t)
+        || PyBytes_GET_SIZE(args[2]) != (nv + nn + na) * (Py_ssize_t)sizeof(double)
+        || PyTuple_GET_SIZE(title_counts) != nti) {
+        PyErr_SetString(PyExc_ValueError, "unpack: the arrays do not match the sizes");
+        return NULL;
+    }
+    const uint32_t *ids = (const uint32_t *)PyBytes_AS_STRING(args[1]);
+    Py_ssize_t nw = PyList_GET_SIZE(words);
+    for (Py_ssize_t i = 0; i < n_ids; i++) {
+        if ((Py_ssize_t)ids[i] >= nw) {
+            PyErr_SetString(PyExc_IndexError, "unpack: a word number beyond the vocabulary");
+            return NULL;
+        }
+    }
+    double small[512];
+    Py_ssize_t nf = nv + nn + na;
+    double *fl = nf <= 512 ? small : PyMem_Malloc(nf * sizeof(double));
+    if (fl == NULL)
+        return PyErr_NoMemory();
+    memcpy(fl, PyBytes_AS_STRING(args[2]), nf * sizeof(double)); /* aligned copies */
+    PyObject *vec = NULL, *topd = NULL, *names = NULL, *anchors = NULL, *nkeys = NULL, *akeys = NULL;
+    PyObject *title = NULL, *years = NULL, *nsq = NULL, *asq = NULL, *out = NULL;
+    Py_ssize_t at = 0;
+    vec = float_dict(words, ids, at, at + nv, fl, 0);
+    if (vec == NULL)
+        goto done;
+    at += nv;
+    topd = _PyDict_NewPresized(nt);
+    if (topd == NULL)
+        goto done;
+    for (Py_ssize_t i = at; i < at + nt; i++) {
+        PyObject *w = PyList_GET_ITEM(words, ids[i]);
+        PyObject *v = PyDict_GetItemWithError(vec, w);
+        if (v == NULL) {
+            if (!PyErr_Occurred())
+                PyErr_SetObject(PyExc_KeyError, w);
+            goto done;
+        }
+        if (PyDict_SetItem(topd, w, v) < 0)
+            goto done;
+    }
+    at += nt;
+    if ((names = words_tuple(words, ids, at, at + nn)) == NULL)
+        goto done;
+    nsq = float_dict(words, ids, at, at + nn, fl, nv);
+    if (nsq == NULL)
+        goto done;
+    at += nn;
+    if ((anchors = words_tuple(words, ids, at, at + na)) == NULL)
+        goto done;
+    asq = float_dict(words, ids, at, at + na, fl, nv + nn);
+    if (asq == NULL)
+        goto done;
+    at += na;
+    if ((nkeys = words_tuple(words, ids, at, at + nn)) == NULL)
+        goto done;
+    at += nn;
+    if ((akeys = words_tuple(words, ids, at, at + na)) == NULL)
+        goto done;
+    at += na;
+    title = _PyDict_NewPresized(nti);
+    if (title == NULL)
+        goto done;
+    for (Py_ssize_t i = 0; i < nti; i++) {
+        if (PyDict_SetItem(title, PyList_GET_ITEM(words, ids[at + i]), PyTuple_GET_ITEM(title_counts, i)) < 0)
+            goto done;
+    }
+    at += nti;
+    if ((years = words_tuple(words, ids, at, at + ny)) == NULL)
+        goto done;
+    out = PyTuple_Pack(10, vec, topd, names, anchors, nkeys, akeys, title, years, nsq, asq);
+done:
+    if (fl != small)
+        PyMem_Free(fl);
+    Py_XDECREF(vec);
+    Py_XDECREF(topd);
+    Py_XDECREF(names);
+    Py_XDECREF(anchors);
+    Py_XDECREF(nkeys);
+    Py_XDECREF(akeys);
+    Py_XDECREF(title);
+    Py_XDECREF(years);
+    Py_XDECREF(nsq);
+    Py_XDECREF(asq);
+    return out;
+}
+
 static PyMethodDef scoring_methods[] = {
     {"dot", (PyCFunction)(void (*)(void))scoring_dot, METH_FASTCALL, dot_doc},
     {"max_dot", (PyCFunction)(void (*)(void))scoring_max_dot, METH_FASTCALL, max_dot_doc},
@@ -929,6 +1079,7 @@ static PyMethodDef scoring_methods[] = {
     {"post_keys", (PyCFunction)(void (*)(void))scoring_post_keys, METH_FASTCALL, post_keys_doc},
     {"heaviest", (PyCFunction)(void (*)(void))scoring_heaviest, METH_FASTCALL, heaviest_doc},
     {"ids_of", (PyCFunction)(void (*)(void))scoring_ids_of, METH_FASTCALL, ids_of_doc},
+    {"unpack", (PyCFunction)(void (*)(void))scoring_unpack, METH_FASTCALL, unpack_doc},
     {NULL, NULL, 0, NULL},
 };
 

@@ -30,10 +30,40 @@ def _ids_of_py(vocab: dict[str, int], new: list[str], items: Iterable[str]) -> b
     return out.tobytes()
 
 
+def _unpack_py(words: list[str], ids: bytes, packed: bytes, sizes: tuple, title_counts: tuple) -> tuple:
+    """The fields `Sender.encode` laid out: (vec, topd, names, anchors, name_keys, anchor_keys,
+    title_terms, years, name_sq, anchor_sq). (`_scoring.unpack` in C, when built.)"""
+    nv, nt, nn, na, nti, ny = sizes
+    ws = list(map(words.__getitem__, memoryview(ids).cast("I")))
+    fl = memoryview(packed).cast("d")
+    vec = dict(zip(ws[:nv], fl[:nv], strict=True))
+    at = nv + nt
+    top = ws[nv:at]
+    names = tuple(ws[at : at + nn])
+    anchors = tuple(ws[at + nn : at + nn + na])
+    at += nn + na
+    name_keys = tuple(ws[at : at + nn])
+    anchor_keys = tuple(ws[at + nn : at + nn + na])
+    at += nn + na
+    return (
+        vec,
+        dict(zip(top, map(vec.__getitem__, top), strict=True)),
+        names,
+        anchors,
+        name_keys,
+        anchor_keys,
+        dict(zip(ws[at : at + nti], title_counts, strict=True)),
+        tuple(ws[at + nti : at + nti + ny]),
+        dict(zip(names, fl[nv : nv + nn], strict=True)),
+        dict(zip(anchors, fl[nv + nn : nv + nn + na], strict=True)),
+    )
+
+
 try:
     from storyfold.cluster._scoring import ids_of as _ids_of
-except ImportError:  # no C extension: the same numbers from Python
-    _ids_of = _ids_of_py
+    from storyfold.cluster._scoring import unpack as _unpack
+except ImportError:  # no C extension: the same numbers and fields from Python
+    _ids_of, _unpack = _ids_of_py, _unpack_py
 
 
 class Sender:
@@ -101,26 +131,9 @@ class Receiver:
         """`Sender.encode` undone: (prepared(...), weighed(...)) with the fields stories needs
         (the body-term fields the helper keeps to itself come back empty)."""
         ids, packed, sizes, title_counts, (n_docs, vsq, name_norm, anchor_norm, title_norm, empty), emb = rec
-        nv, nt, nn, na, nti, ny = sizes
-        ws = list(map(self.words.__getitem__, memoryview(ids).cast("I")))
-        fl = memoryview(packed).cast("d")
-        vec = dict(zip(ws[:nv], fl[:nv], strict=True))
-        at = nv + nt
-        top = ws[nv:at]
-        topd = dict(zip(top, map(vec.__getitem__, top), strict=True))
-        names = tuple(ws[at : at + nn])
-        at += nn
-        anchors = tuple(ws[at : at + na])
-        at += na
-        name_keys = tuple(ws[at : at + nn])
-        at += nn
-        anchor_keys = tuple(ws[at : at + na])
-        at += na
-        title_terms = dict(zip(ws[at : at + nti], title_counts, strict=True))
-        at += nti
-        years = tuple(ws[at : at + ny])
-        name_sq = dict(zip(names, fl[nv : nv + nn], strict=True))
-        anchor_sq = dict(zip(anchors, fl[nv + nn : nv + nn + na], strict=True))
+        vec, topd, names, anchors, name_keys, anchor_keys, title_terms, years, name_sq, anchor_sq = _unpack(
+            self.words, ids, packed, sizes, title_counts
+        )
         prep = prepared(
             title_terms, {}, (), (), names, anchors, name_keys, anchor_keys, years, title_norm, empty, emb
         )
