@@ -43,6 +43,8 @@ def cluster_without_c(monkeypatch):
     monkeypatch.setattr(K, "set_match", K.set_match_py)
     monkeypatch.setattr(K, "count_into", Counter.update)
     monkeypatch.setattr(K, "top", K.top_py)
+    monkeypatch.setattr(K, "cos", K.cos_py)
+    monkeypatch.setattr(K, "add_counts", K.add_counts_py)
     monkeypatch.setattr(H, "_ids_of", H._ids_of_py)
     monkeypatch.setattr(H, "_unpack", H._unpack_py)
     monkeypatch.setattr(F, "_tokens", None)

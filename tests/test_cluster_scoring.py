@@ -59,6 +59,13 @@ def test_functions_match_python_on_a_real_stream(shared_data, scoring):
                 want = _python_set_stats(c, counts, len(st.article_ids), df)
                 assert got[0] == want.norm and got[2] == want.core_total
                 assert list(got[1].items()) == list(want.core.items())
+            tt = (prep.title_terms, prep.title_norm, st.title_terms, st.title_norm)
+            if st.title_norm and prep.title_norm:
+                assert _same(scoring.count_cos(*tt), K.cos_py(*tt))
+            by_c, by_py = Counter(st.title_terms), Counter(st.title_terms)
+            sq = scoring.add_counts(by_c, prep.title_terms, st.title_sq)
+            assert sq == K.add_counts_py(by_py, prep.title_terms, st.title_sq)
+            assert list(by_c.items()) == list(by_py.items())
             checked["stories"] += 1
         centroid = dict(next(iter(c._stories.values())).centroid) if c._stories else {}
         by_c, by_py = dict(centroid), dict(centroid)
@@ -199,3 +206,22 @@ def test_heaviest_is_the_stable_sort(scoring):
         scoring.heaviest({1: 1.0}, 1)
     with pytest.raises(ValueError):
         scoring.heaviest({"x": math.nan}, 1)
+
+
+def test_title_counts_stay_exact(scoring):
+    """The title-term sum of squares is an exact int however large it grows; counts must be
+    ints, and a refused call leaves the story's counts as they were."""
+    counts = Counter(a=3, b=1)
+    big = 2**70 + 1
+    add = {"a": 2, "c": 5}
+    want_counts = Counter(counts)
+    want = K.add_counts_py(want_counts, add, big)
+    assert scoring.add_counts(counts, add, big) == want and counts == want_counts
+    before = Counter(counts)
+    with pytest.raises(TypeError):
+        scoring.add_counts(counts, {"a": 1, "z": 1.5}, 0)
+    with pytest.raises(OverflowError):
+        scoring.add_counts(counts, {"a": 2**40}, 0)
+    assert counts == before
+    assert scoring.count_cos({}, 0.0, counts, 1.0) == 0.0 == K.cos_py({}, 0.0, counts, 1.0)
+    assert scoring.count_cos(Counter(x=2), 2.0, counts, 0.0) == 0.0

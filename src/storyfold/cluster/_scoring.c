@@ -1065,6 +1065,151 @@ done:
     return out;
 }
 
+/* a count as a C long long, for exact integer sums; counts of title words stay far below 2**30
+   (a title would need a billion words), so a larger or non-int value is refused, not wrapped */
+static int
+small_count(PyObject *o, long long *out)
+{
+    if (!PyLong_CheckExact(o)) {
+        PyErr_Format(PyExc_TypeError, "a count must be an int, not %.100s", Py_TYPE(o)->tp_name);
+        return -1;
+    }
+    long long v = PyLong_AsLongLong(o);
+    if (v == -1 && PyErr_Occurred())
+        return -1;
+    if (v > (1LL << 30) || v < -(1LL << 30)) {
+        PyErr_SetString(PyExc_OverflowError, "a count over 2**30");
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+PyDoc_STRVAR(count_cos_doc,
+"count_cos(a, a_norm, b, b_norm) -> float or None\n\n"
+"kernels.cos_py: the cosine of two count vectors (int sums, exact).");
+
+static PyObject *
+scoring_count_cos(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 4) {
+        PyErr_SetString(PyExc_TypeError, "count_cos(a, a_norm, b, b_norm) takes 4 arguments");
+        return NULL;
+    }
+    PyObject *a = args[0], *b = args[2];
+    double an, bn;
+    if (check_dict(a, "a") < 0 || check_dict(b, "b") < 0 || as_double(args[1], &an) < 0
+        || as_double(args[3], &bn) < 0)
+        return NULL;
+    if (PyDict_GET_SIZE(a) == 0 || bn == 0.0)
+        return PyFloat_FromDouble(0.0);
+    PyObject *small = a, *big = b;
+    if (PyDict_GET_SIZE(a) > PyDict_GET_SIZE(b)) {
+        small = b;
+        big = a;
+    }
+    long long dot = 0;
+    Py_ssize_t pos = 0;
+    PyObject *key, *va;
+    while (PyDict_Next(small, &pos, &key, &va)) {
+        PyObject *vb = PyDict_GetItemWithError(big, key);
+        if (vb == NULL) {
+            if (PyErr_Occurred())
+                return NULL;
+            continue;
+        }
+        long long x, y;
+        if (small_count(va, &x) < 0 || small_count(vb, &y) < 0)
+            return NULL;
+        dot += x * y;
+    }
+    if (an * bn == 0.0) {
+        PyErr_SetString(PyExc_ZeroDivisionError, "count_cos: a zero norm");
+        return NULL;
+    }
+    return PyFloat_FromDouble((double)dot / (an * bn));
+}
+
+PyDoc_STRVAR(add_counts_doc,
+"add_counts(counts, add, sq) -> int\n\n"
+"counts[t] += k for each (t, k) of add, in order, and sq + the sum of 2 * old * k + k * k:\n"
+"the story's title-term counts and their sum of squares, kept exactly (counts checked\n"
+"first: on an error they are left as they were).");
+
+static PyObject *
+scoring_add_counts(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 3) {
+        PyErr_SetString(PyExc_TypeError, "add_counts(counts, add, sq) takes 3 arguments");
+        return NULL;
+    }
+    PyObject *counts = args[0], *add = args[1];
+    if (check_dict(counts, "counts") < 0 || check_dict(add, "add") < 0)
+        return NULL;
+    if (!PyLong_CheckExact(args[2])) {
+        PyErr_SetString(PyExc_TypeError, "add_counts: sq must be an int");
+        return NULL;
+    }
+    /* check first, so that an error leaves counts as they were */
+    Py_ssize_t pos = 0;
+    PyObject *key, *vk;
+    while (PyDict_Next(add, &pos, &key, &vk)) {
+        long long k, old = 0;
+        if (small_count(vk, &k) < 0)
+            return NULL;
+        PyObject *o = PyDict_GetItemWithError(counts, key);
+        if (o == NULL && PyErr_Occurred())
+            return NULL;
+        if (o != NULL && small_count(o, &old) < 0)
+            return NULL;
+    }
+    /* each term adds at most 3 * 2**60; the sum goes into a Python int (no overflow, sq grows
+       with the story) every time it nears the long long's range */
+    long long inc = 0;
+    PyObject *sq = args[2];
+    Py_INCREF(sq);
+    pos = 0;
+    while (PyDict_Next(add, &pos, &key, &vk)) {
+        long long k, old = 0;
+        small_count(vk, &k);
+        PyObject *o = PyDict_GetItemWithError(counts, key);
+        if (o != NULL)
+            small_count(o, &old);
+        else if (PyErr_Occurred())
+            goto fail;
+        PyObject *nv = PyLong_FromLongLong(old + k);
+        if (nv == NULL)
+            goto fail;
+        int rc = PyDict_SetItem(counts, key, nv);
+        Py_DECREF(nv);
+        if (rc < 0)
+            goto fail;
+        long long d = 2 * old * k + k * k;
+        if (inc > (1LL << 62) || inc < -(1LL << 62)) {
+            PyObject *io = PyLong_FromLongLong(inc), *t;
+            if (io == NULL)
+                goto fail;
+            t = PyNumber_Add(sq, io);
+            Py_DECREF(io);
+            if (t == NULL)
+                goto fail;
+            Py_SETREF(sq, t);
+            inc = 0;
+        }
+        inc += d;
+    }
+    PyObject *io = PyLong_FromLongLong(inc);
+    if (io == NULL)
+        goto fail;
+    PyObject *t = PyNumber_Add(sq, io);
+    Py_DECREF(io);
+    Py_DECREF(sq);
+    return t;
+fail:
+    Py_DECREF(sq);
+    return NULL;
+}
+
 static PyMethodDef scoring_methods[] = {
     {"dot", (PyCFunction)(void (*)(void))scoring_dot, METH_FASTCALL, dot_doc},
     {"max_dot", (PyCFunction)(void (*)(void))scoring_max_dot, METH_FASTCALL, max_dot_doc},
@@ -1080,6 +1225,8 @@ static PyMethodDef scoring_methods[] = {
     {"heaviest", (PyCFunction)(void (*)(void))scoring_heaviest, METH_FASTCALL, heaviest_doc},
     {"ids_of", (PyCFunction)(void (*)(void))scoring_ids_of, METH_FASTCALL, ids_of_doc},
     {"unpack", (PyCFunction)(void (*)(void))scoring_unpack, METH_FASTCALL, unpack_doc},
+    {"count_cos", (PyCFunction)(void (*)(void))scoring_count_cos, METH_FASTCALL, count_cos_doc},
+    {"add_counts", (PyCFunction)(void (*)(void))scoring_add_counts, METH_FASTCALL, add_counts_doc},
     {NULL, NULL, 0, NULL},
 };
 

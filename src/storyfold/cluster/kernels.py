@@ -66,7 +66,17 @@ def add_into_py(c: dict[str, float], vec: dict[str, float]) -> None:
         c[t] = c.get(t, 0.0) + x
 
 
-def cos(a: Counter[str], a_norm: float, b: Counter[str], b_norm: float) -> float:
+def add_counts_py(counts: Counter[str], add: dict[str, int], sq: int) -> int:
+    """counts += add (new terms appended in add's order), and `sq`, their sum of squared counts,
+    updated exactly: each term adds 2 * old * k + k * k."""
+    for t, k in add.items():
+        old = counts.get(t, 0)
+        counts[t] = old + k
+        sq += 2 * old * k + k * k
+    return sq
+
+
+def cos_py(a: Counter[str], a_norm: float, b: Counter[str], b_norm: float) -> float:
     """Cosine of two count vectors; the sums are of ints, so exact in any order."""
     if not a or not b_norm:
         return 0.0
@@ -107,20 +117,24 @@ def set_match_py(
 
 
 if C is not None:
-    dot, max_dot, add_into, set_match, count_into, top = (
+    dot, max_dot, add_into, set_match, count_into, top, cos, add_counts = (
         C.dot,
         C.max_dot,
         C.add_into,
         C.set_match,
         C.count_into,
         C.heaviest,
+        C.count_cos,
+        C.add_counts,
     )
 else:
-    dot, max_dot, add_into, set_match, count_into, top = (
+    dot, max_dot, add_into, set_match, count_into, top, cos, add_counts = (
         dot_py,
         max_dot_py,
         add_into_py,
         set_match_py,
         Counter.update,
         top_py,
+        cos_py,
+        add_counts_py,
     )

@@ -533,12 +533,7 @@ class StoryClusterer:
         if len(st.recent) > self.settings.recent_vectors:
             st.recent.pop(0)
             st.recent_at.pop(0)
-        tt, sq = st.title_terms, st.title_sq
-        for t, k in prep.title_terms.items():
-            old = tt.get(t, 0)
-            tt[t] = old + k
-            sq += 2 * old * k + k * k
-        st.title_sq = sq
+        st.title_sq = sq = K.add_counts(st.title_terms, prep.title_terms, st.title_sq)
         st.title_norm = math.sqrt(sq)
         n = len(st.article_ids)
         K.count_into(st.names, prep.names)  # sorted: float sums over them never depend on hashing
