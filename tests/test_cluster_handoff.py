@@ -128,3 +128,22 @@ def test_c_unpack_matches_python_and_refuses_bad_arrays(shared_data):
         K.C.unpack(receiver.words[:3], ids, packed, sizes, counts)
     with pytest.raises(TypeError):
         K.C.unpack(tuple(receiver.words), ids, packed, sizes, counts)
+
+
+def test_heaviest_terms_sorted_on_the_receiving_side(shared_data):
+    """An article weighed without its heaviest terms (what the helper sends) gets the very same
+    ones, in the same order, from the receiver."""
+    arts = [g.article for g in wmt(shared_data)][:150]
+    full, lean = W.DocFreqs(200, 60), W.DocFreqs(200, 60)
+    sender, receiver = H.Sender(), H.Receiver(60)
+    for a in arts:
+        prep = W.prepare(a)
+        want = full.weigh(prep)
+        w = lean.weigh(prep, top=False)
+        assert w.topd == {} and w.vec == want.vec
+        full.add(want.vec.keys(), prep.names, prep.anchors)
+        lean.add(w.vec.keys(), prep.names, prep.anchors)
+        rec = sender.encode(prep, w)
+        receiver.add(sender.pop_new())
+        got = receiver.decode(rec, W.Prepared, W.Weighed)[1]
+        assert list(got.topd.items()) == list(want.topd.items())

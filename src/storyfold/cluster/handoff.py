@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterable
 from itertools import chain
 from typing import Any
 
+from storyfold.cluster import kernels as K
+
 
 def _ids_of_py(vocab: dict[str, int], new: list[str], items: Iterable[str]) -> bytes:
     """Each item's number in `vocab` (native unsigned 32-bit ints); an item not there yet gets
@@ -117,10 +119,15 @@ class Sender:
 
 
 class Receiver:
-    """The deciding side: the same vocabulary, grown from what the sender reports new."""
+    """The deciding side: the same vocabulary, grown from what the sender reports new.
 
-    def __init__(self) -> None:
+    An article weighed without its heaviest terms (`DocFreqs.weigh(top=False)`: they depend on
+    its vector alone) gets them here, the `vector_terms` heaviest, so that sorting runs on the
+    side with time to spare."""
+
+    def __init__(self, vector_terms: int = 60) -> None:
         self.words: list[str] = []
+        self.vector_terms = vector_terms
 
     def add(self, new: list[str]) -> None:
         self.words.extend(new)
@@ -137,4 +144,6 @@ class Receiver:
         prep = prepared(
             title_terms, {}, (), (), names, anchors, name_keys, anchor_keys, years, title_norm, empty, emb
         )
+        if not topd:
+            topd = K.top(vec, self.vector_terms)
         return prep, weighed(n_docs, vec, vsq, topd, name_sq, name_norm, anchor_sq, anchor_norm)

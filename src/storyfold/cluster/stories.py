@@ -334,7 +334,7 @@ class StoryClusterer:
             gc.unfreeze()
         send.close()
         done = 0
-        receiver = Receiver()
+        receiver = Receiver(self.settings.vector_terms)
         try:
             while done < len(arts):
                 try:
@@ -635,7 +635,7 @@ def _helper(
                         continue
                     batch.add(a.id)
                     prep = prepare(a, embedder)
-                    w = freqs.weigh(prep)
+                    w = freqs.weigh(prep, top=False)  # the parent sorts out the heaviest terms
                     freqs.add(w.vec.keys(), prep.names, prep.anchors)
                     terms.append(w.vec.keys())
                     out.append(sender.encode(prep, w))  # (not the body-term fields: `w.vec` has them)

@@ -123,7 +123,7 @@ class DocFreqs:
         self.deferred: list[Iterable[str]] | None = None  # body terms of articles not yet counted
         self.vector_terms = vector_terms
 
-    def weigh(self, prep: Prepared) -> Weighed:
+    def weigh(self, prep: Prepared, top: bool = True) -> Weighed:
         """Unit tf-idf vector: (1 + log tf) * (log(N + prior + 1) + 1 - log(df + 1)), all in C
         (logs of counts from a table, logs of document frequencies from `ldf`); names and
         anchors weighted by idf = log((N + prior + 1) / (df + 1)) + 1."""
@@ -140,7 +140,9 @@ class DocFreqs:
             vec = dict(zip(tf, map(truediv, v, repeat(n)), strict=True))
             vals = vec.values()
             vsq = sum(map(mul, vals, vals))
-        if K.C is not None:
+        if not top:  # left to the process that reads it (`handoff.Receiver`): depends on vec alone
+            topd = {}
+        elif K.C is not None:
             topd = K.C.heaviest(vec, self.vector_terms)
         else:
             topd = K.heaviest_sorted(vec, prep.by_term, self.vector_terms)
