@@ -53,6 +53,27 @@ class Prepared(NamedTuple):
     emb: list[float] | None
 
 
+class _Keys(dict):
+    """item -> prefix + item, each built once: an article's index keys are then the same string
+    objects from one article to the next, which the handoff's vocabulary look-ups (and the
+    index's) compare by identity. Cleared when full: a memo, never a leak."""
+
+    __slots__ = ("prefix",)
+
+    def __init__(self, prefix: str):
+        super().__init__()
+        self.prefix = prefix
+
+    def __missing__(self, item: str) -> str:
+        if len(self) > 1 << 18:
+            self.clear()
+        key = self[item] = self.prefix + item
+        return key
+
+
+_NAME_KEY, _ANCHOR_KEY = _Keys("n:"), _Keys("a:")
+
+
 def prepare(article: Article, embedder: Callable[[str], list[float]] | None = None) -> Prepared:
     """The stateless part of assigning `article` (see `Prepared`)."""
     feats = extract(article.title, article.text)
@@ -82,8 +103,8 @@ def prepare(article: Article, embedder: Callable[[str], list[float]] | None = No
         tfw,
         names,
         anchors,
-        tuple(["n:" + n for n in names]),
-        tuple(["a:" + a for a in anchors]),
+        tuple(map(_NAME_KEY.__getitem__, names)),
+        tuple(map(_ANCHOR_KEY.__getitem__, anchors)),
         tuple(sorted(yrs)),
         math.sqrt(sum(v * v for v in feats.title_terms.values())),
         not article.text.strip(),
