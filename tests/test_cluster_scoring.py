@@ -5,7 +5,6 @@ every candidate's feature row) on ECB+ topics, with the extension and without it
 from __future__ import annotations
 
 import math
-import os
 from collections import Counter
 
 import pytest
@@ -14,18 +13,6 @@ from storyfold.cluster import StoryClusterer
 from storyfold.cluster import kernels as K
 from storyfold.cluster import weigh as W
 from storyfold.cluster.data import ecbplus
-
-_C = K.C
-
-
-@pytest.fixture
-def scoring():
-    """The C module; a missing build skips here, and fails under CI (which always builds it)."""
-    if _C is None:
-        if os.environ.get("CI"):
-            pytest.fail("storyfold.cluster._scoring was not built: CI has a C compiler")
-        pytest.skip("the optional C extension storyfold.cluster._scoring is not built")
-    return _C
 
 
 def _stream(shared_data, topics=range(1, 9)):

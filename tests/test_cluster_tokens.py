@@ -6,7 +6,6 @@ the extension, features.terms/names/anchors/extract still run on the pure-Python
 
 from __future__ import annotations
 
-import os
 import random
 import re
 import subprocess
@@ -19,16 +18,6 @@ from storyfold.cluster import features as F
 from storyfold.cluster.data import ecbplus, wmt
 
 _C = F._tokens
-
-
-@pytest.fixture
-def tokens():
-    """The C module; a missing build skips here, and fails under CI (which always builds it)."""
-    if _C is None:
-        if os.environ.get("CI"):
-            pytest.fail("storyfold.cluster._tokens was not built: CI has a C compiler")
-        pytest.skip("the optional C extension storyfold.cluster._tokens is not built")
-    return _C
 
 
 @pytest.fixture
