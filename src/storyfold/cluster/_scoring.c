@@ -670,35 +670,86 @@ scoring_count_hits(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     PyObject *keys = PySequence_Fast(args[1], "keys must be iterable");
     if (keys == NULL)
         return NULL;
-    PyObject *hits = PyDict_New();
-    if (hits == NULL)
-        goto fail;
+    /* each story's number in first-hit order (a dict: ids compare by value), its count in a C
+       array: one look-up per posting entry and no int object churn; the dict is built last */
+    PyObject *slot = PyDict_New(), *hits = NULL;
+    PyObject **sids = NULL;
+    long *counts = NULL;
+    Py_ssize_t n = 0, cap = 0;
+    if (slot == NULL)
+        goto done;
     Py_ssize_t nk = PySequence_Fast_GET_SIZE(keys);
     PyObject **ks = PySequence_Fast_ITEMS(keys);
     for (Py_ssize_t i = 0; i < nk; i++) {
         PyObject *post = PyDict_GetItemWithError(index, ks[i]);
         if (post == NULL) {
             if (PyErr_Occurred())
-                goto fail;
+                goto done;
             continue;
         }
         if (check_dict(post, "a posting") < 0)
-            goto fail;
+            goto done;
         if (PyDict_GET_SIZE(post) == 0 || PyDict_GET_SIZE(post) > limit)
             continue;
         Py_ssize_t pos = 0;
         PyObject *sid, *unused;
         while (PyDict_Next(post, &pos, &sid, &unused)) {
-            if (bump(hits, sid) < 0)
-                goto fail;
+            PyObject *at = PyDict_GetItemWithError(slot, sid);
+            if (at != NULL) {
+                counts[PyLong_AsSsize_t(at)] += 1;
+                continue;
+            }
+            if (PyErr_Occurred())
+                goto done;
+            if (n == cap) {
+                Py_ssize_t ncap = cap ? 2 * cap : 64;
+                PyObject **ns = PyMem_Realloc(sids, ncap * sizeof(PyObject *));
+                if (ns == NULL) {
+                    PyErr_NoMemory();
+                    goto done;
+                }
+                sids = ns;
+                long *nc = PyMem_Realloc(counts, ncap * sizeof(long));
+                if (nc == NULL) {
+                    PyErr_NoMemory();
+                    goto done;
+                }
+                counts = nc;
+                cap = ncap;
+            }
+            PyObject *io = PyLong_FromSsize_t(n);
+            if (io == NULL)
+                goto done;
+            int rc = PyDict_SetItem(slot, sid, io);
+            Py_DECREF(io);
+            if (rc < 0)
+                goto done;
+            Py_INCREF(sid);
+            sids[n] = sid;
+            counts[n] = 1;
+            n++;
         }
     }
+    hits = _PyDict_NewPresized(n);
+    if (hits == NULL)
+        goto done;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *c = PyLong_FromLong(counts[i]);
+        if (c == NULL || PyDict_SetItem(hits, sids[i], c) < 0) {
+            Py_XDECREF(c);
+            Py_CLEAR(hits);
+            goto done;
+        }
+        Py_DECREF(c);
+    }
+done:
+    for (Py_ssize_t i = 0; i < n; i++)
+        Py_DECREF(sids[i]);
+    PyMem_Free(sids);
+    PyMem_Free(counts);
+    Py_XDECREF(slot);
     Py_DECREF(keys);
     return hits;
-fail:
-    Py_XDECREF(hits);
-    Py_DECREF(keys);
-    return NULL;
 }
 
 PyDoc_STRVAR(post_keys_doc,
