@@ -475,3 +475,13 @@ def test_anchors_errors(tokens):
         tokens.anchors(None)
     with pytest.raises(TypeError):
         tokens.anchors()
+
+
+def test_thousands_written_every_way_meet():
+    """A figure reads the same whatever the language puts between its thousands: a comma, a
+    dot, a space, or the no-break, narrow no-break and thin spaces of French, Czech or Russian
+    text (so a translation shares the anchor with its original), on both paths."""
+    for sep in (",", ".", " ", "\u00a0", "\u202f", "\u2009"):
+        text = f"un budget de 3{sep}200{sep}000 euros"
+        assert F.anchors(text) == F._anchors_py(text) == {"#32"}
+        assert F.extract("", text).anchors == {"#32"}

@@ -391,12 +391,12 @@ is_decimal(Py_UCS4 ch)
     return Py_UNICODE_ISDECIMAL(ch);
 }
 
-/* The separators of `_NUM`'s class [\d.,  ]: '.', ',' and a plain space (the class in
- * features.py holds U+0020 twice and no no-break space). */
+/* The separators of `_NUM`'s class: '.', ',', a space, and the no-break, narrow no-break and
+ * thin spaces that French, Czech or Russian text puts between thousands ("3 200 000"). */
 static inline int
 is_num_sep(Py_UCS4 ch)
 {
-    return ch == '.' || ch == ',' || ch == ' ';
+    return ch == '.' || ch == ',' || ch == ' ' || ch == 0x00A0 || ch == 0x202F || ch == 0x2009;
 }
 
 PyDoc_STRVAR(anchors_doc,

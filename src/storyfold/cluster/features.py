@@ -25,7 +25,7 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 # comes after the capital (it spans the capital itself) so the engine can scan for the capital
 # first: the same matches as `(?<![\w.])([A-ZÀ-ÖØ-ÞА-ЯЁ][\w'’-]{2,})`, twice as fast.
 _NAME = re.compile(r"([A-ZÀ-ÖØ-ÞА-ЯЁ](?<![\w.]\w)[\w'’-]{2,})")
-_NUM = re.compile(r"\d[\d.,  ]*\d|\d")
+_NUM = re.compile(r"\d[\d.,\u00a0\u202f\u2009 ]*\d|\d")  # thousands: comma, dot, spaces incl. no-break
 _NONDIGIT = re.compile(r"\D")
 _YEAR = re.compile(r"#(?:19\d\d|20[0-3]\d)")
 
