@@ -20,15 +20,14 @@ shuffled list, never among the N. Without valgrind it says so and exits 0.
 from __future__ import annotations
 
 import argparse
-import os
 import random
-import shutil
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+import cachegrind  # noqa: E402 - the bench folder's own helper
+
 SEED = 4
 
 
@@ -56,29 +55,8 @@ def _inner(data: Path, n: int, seed: int) -> None:
 
 
 def _count(data: Path, n: int, seed: int) -> int:
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "cg.out"
-        cmd = [
-            "valgrind",
-            "--tool=cachegrind",
-            "--cache-sim=no",
-            f"--cachegrind-out-file={out}",
-            sys.executable,
-            str(Path(__file__).resolve()),
-            "--inner",
-            "--n",
-            str(n),
-            "--seed",
-            str(seed),
-            "--data",
-            str(data),
-        ]
-        env = dict(os.environ, PYTHONHASHSEED="0")
-        subprocess.run(cmd, env=env, check=True, capture_output=True)
-        for line in out.read_text().splitlines():
-            if line.startswith("summary:"):
-                return int(line.split()[1])
-    raise RuntimeError("cachegrind wrote no summary line")
+    here = Path(__file__).resolve()
+    return cachegrind.instructions(here, "--inner", "--n", str(n), "--seed", str(seed), "--data", str(data))
 
 
 def main() -> int:
@@ -91,7 +69,7 @@ def main() -> int:
     if args.inner:
         _inner(args.data, args.n, args.seed)
         return 0
-    if shutil.which("valgrind") is None:
+    if not cachegrind.available():
         print("valgrind is not installed: no instruction count (apt-get install valgrind)")
         return 0
     full = _count(args.data, args.n, args.seed)

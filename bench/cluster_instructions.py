@@ -24,15 +24,14 @@ Without valgrind it says so and exits 0.
 from __future__ import annotations
 
 import argparse
-import os
 import pickle
-import shutil
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+import cachegrind  # noqa: E402 - the bench folder's own helper
+
 CHUNK = 32
 
 
@@ -86,28 +85,8 @@ def _inner(data: Path, part: str, n: int, no_c: bool) -> None:
 
 
 def _count(data: Path, part: str, n: int, no_c: bool) -> int:
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "cg.out"
-        cmd = [
-            "valgrind",
-            "--tool=cachegrind",
-            "--cache-sim=no",
-            f"--cachegrind-out-file={out}",
-            sys.executable,
-            str(Path(__file__).resolve()),
-            "--inner",
-            part,
-            "--n",
-            str(n),
-            "--data",
-            str(data),
-        ] + (["--no-c"] if no_c else [])
-        env = dict(os.environ, PYTHONHASHSEED="0")
-        subprocess.run(cmd, env=env, check=True, capture_output=True)
-        for line in out.read_text().splitlines():
-            if line.startswith("summary:"):
-                return int(line.split()[1])
-    raise RuntimeError("cachegrind wrote no summary line")
+    args = ["--inner", part, "--n", str(n), "--data", str(data)] + (["--no-c"] if no_c else [])
+    return cachegrind.instructions(Path(__file__).resolve(), *args)
 
 
 def main() -> int:
@@ -120,7 +99,7 @@ def main() -> int:
     if args.inner:
         _inner(args.data, args.inner, args.n, args.no_c)
         return 0
-    if shutil.which("valgrind") is None:
+    if not cachegrind.available():
         print("valgrind is not installed: no instruction count (apt-get install valgrind)")
         return 0
     paths = "pure Python (extensions blocked)" if args.no_c else "C extensions as installed"

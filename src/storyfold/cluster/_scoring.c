@@ -135,6 +135,16 @@ as_double(PyObject *o, double *out)
     return 0;
 }
 
+/* a call with the wrong number of arguments: the TypeError Python's own functions raise */
+static int
+arity(Py_ssize_t nargs, Py_ssize_t want, const char *name)
+{
+    if (nargs == want)
+        return 0;
+    PyErr_Format(PyExc_TypeError, "%s takes %zd arguments (%zd given)", name, want, nargs);
+    return -1;
+}
+
 static int
 check_dict(PyObject *o, const char *what)
 {
@@ -218,10 +228,8 @@ PyDoc_STRVAR(dot_doc,
 static PyObject *
 scoring_dot(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 2) {
-        PyErr_SetString(PyExc_TypeError, "dot(a, b) takes two dicts");
+    if (arity(nargs, 2, "dot(a, b)") < 0)
         return NULL;
-    }
     if (check_dict(args[0], "a") < 0 || check_dict(args[1], "b") < 0)
         return NULL;
     return dot_object(args[0], args[1]);
@@ -264,10 +272,8 @@ PyDoc_STRVAR(add_into_doc,
 static PyObject *
 scoring_add_into(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 2) {
-        PyErr_SetString(PyExc_TypeError, "add_into(c, v) takes two dicts");
+    if (arity(nargs, 2, "add_into(c, v)") < 0)
         return NULL;
-    }
     PyObject *c = args[0], *v = args[1];
     if (check_dict(c, "c") < 0 || check_dict(v, "v") < 0)
         return NULL;
@@ -316,10 +322,8 @@ PyDoc_STRVAR(set_match_doc,
 static PyObject *
 scoring_set_match(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 7) {
-        PyErr_SetString(PyExc_TypeError, "set_match takes 7 arguments");
+    if (arity(nargs, 7, "set_match") < 0)
         return NULL;
-    }
     PyObject *sq = args[0], *counts = args[2], *core = args[4];
     double norm, n, snorm, core_total;
     if (check_dict(sq, "sq") < 0 || check_dict(counts, "counts") < 0 || check_dict(core, "core") < 0)
@@ -372,10 +376,8 @@ PyDoc_STRVAR(set_stats_doc,
 static PyObject *
 scoring_set_stats(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 5) {
-        PyErr_SetString(PyExc_TypeError, "set_stats takes 5 arguments");
+    if (arity(nargs, 5, "set_stats") < 0)
         return NULL;
-    }
     PyObject *counts = args[0], *df = args[2];
     double n, big, share;
     if (check_dict(counts, "counts") < 0 || check_dict(df, "df") < 0)
@@ -548,10 +550,8 @@ PyDoc_STRVAR(count_terms_doc,
 static PyObject *
 scoring_count_terms(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 3) {
-        PyErr_SetString(PyExc_TypeError, "count_terms(df, ldf, terms) takes 3 arguments");
+    if (arity(nargs, 3, "count_terms(df, ldf, terms)") < 0)
         return NULL;
-    }
     PyObject *df = args[0], *ldf = args[1];
     if (check_dict(df, "df") < 0 || check_dict(ldf, "ldf") < 0)
         return NULL;
@@ -627,10 +627,8 @@ PyDoc_STRVAR(count_into_doc,
 static PyObject *
 scoring_count_into(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 2) {
-        PyErr_SetString(PyExc_TypeError, "count_into(counts, items) takes 2 arguments");
+    if (arity(nargs, 2, "count_into(counts, items)") < 0)
         return NULL;
-    }
     if (check_dict(args[0], "counts") < 0)
         return NULL;
     PyObject *seq = PySequence_Fast(args[1], "items must be iterable");
@@ -657,10 +655,8 @@ PyDoc_STRVAR(count_hits_doc,
 static PyObject *
 scoring_count_hits(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 3) {
-        PyErr_SetString(PyExc_TypeError, "count_hits(index, keys, limit) takes 3 arguments");
+    if (arity(nargs, 3, "count_hits(index, keys, limit)") < 0)
         return NULL;
-    }
     PyObject *index = args[0];
     if (check_dict(index, "index") < 0)
         return NULL;
@@ -760,10 +756,8 @@ PyDoc_STRVAR(post_keys_doc,
 static PyObject *
 scoring_post_keys(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 4) {
-        PyErr_SetString(PyExc_TypeError, "post_keys(index, keys, sid, story_keys) takes 4 arguments");
+    if (arity(nargs, 4, "post_keys(index, keys, sid, story_keys)") < 0)
         return NULL;
-    }
     PyObject *index = args[0], *sid = args[2], *mine = args[3];
     if (check_dict(index, "index") < 0 || check_dict(mine, "story_keys") < 0)
         return NULL;
@@ -854,10 +848,8 @@ PyDoc_STRVAR(heaviest_doc,
 static PyObject *
 scoring_heaviest(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 2) {
-        PyErr_SetString(PyExc_TypeError, "heaviest(vec, k) takes 2 arguments");
+    if (arity(nargs, 2, "heaviest(vec, k)") < 0)
         return NULL;
-    }
     PyObject *vec = args[0];
     if (check_dict(vec, "vec") < 0)
         return NULL;
@@ -1143,10 +1135,8 @@ PyDoc_STRVAR(count_cos_doc,
 static PyObject *
 scoring_count_cos(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 4) {
-        PyErr_SetString(PyExc_TypeError, "count_cos(a, a_norm, b, b_norm) takes 4 arguments");
+    if (arity(nargs, 4, "count_cos(a, a_norm, b, b_norm)") < 0)
         return NULL;
-    }
     PyObject *a = args[0], *b = args[2];
     double an, bn;
     if (check_dict(a, "a") < 0 || check_dict(b, "b") < 0 || as_double(args[1], &an) < 0
@@ -1190,10 +1180,8 @@ PyDoc_STRVAR(add_counts_doc,
 static PyObject *
 scoring_add_counts(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 3) {
-        PyErr_SetString(PyExc_TypeError, "add_counts(counts, add, sq) takes 3 arguments");
+    if (arity(nargs, 3, "add_counts(counts, add, sq)") < 0)
         return NULL;
-    }
     PyObject *counts = args[0], *add = args[1];
     if (check_dict(counts, "counts") < 0 || check_dict(add, "add") < 0)
         return NULL;
