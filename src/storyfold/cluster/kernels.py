@@ -14,13 +14,20 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Sequence
-from operator import mul
+from collections.abc import Iterable, Sequence
+from functools import reduce
+from operator import add, mul
 
 try:
     from storyfold.cluster import _scoring as C
 except ImportError:  # no C compiler at install time: the Python path, the same results
     C = None
+
+
+def seq_sum(values: Iterable[float]) -> float:
+    """Floats added left to right from 0.0, as the C loops add them: the reference sums of the
+    Python twins. (Python 3.12's sum() of floats compensates, so its last bits would differ.)"""
+    return reduce(add, values, 0.0)
 
 
 def heaviest(vec: dict[str, float], k: int) -> list[tuple[str, float]]:

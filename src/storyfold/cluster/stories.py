@@ -504,9 +504,9 @@ class StoryClusterer:
         # the same value for the same df (and share for the same count): each computed once
         ws = list(map(idf.__getitem__, map(df.get, keys, repeat(0))))
         fs = list(map(_Memo(lambda k: k / n).__getitem__, counts.values()))
-        norm2 = sum(map(pow, map(mul, fs, ws), repeat(2)), 0.0)
+        norm2 = K.seq_sum(map(pow, map(mul, fs, ws), repeat(2)))
         core = dict(compress(zip(keys, ws, strict=True), map(ge, fs, repeat(self.settings.core_share))))
-        return _SetStats(math.sqrt(norm2), core, sum(core.values(), 0.0))
+        return _SetStats(math.sqrt(norm2), core, K.seq_sum(core.values()))
 
     def _add(
         self,

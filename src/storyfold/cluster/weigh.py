@@ -157,10 +157,10 @@ class DocFreqs:
         else:
             idf = map(sub, repeat(base), map(self.ldf.get, tf, repeat(0.0)))  # log(0 + 1) == 0.0
             v = list(map(mul, prep.tfw, idf))
-            n = math.sqrt(sum(map(mul, v, v))) or 1.0
+            n = math.sqrt(K.seq_sum(map(mul, v, v))) or 1.0
             vec = dict(zip(tf, map(truediv, v, repeat(n)), strict=True))
             vals = vec.values()
-            vsq = sum(map(mul, vals, vals))
+            vsq = K.seq_sum(map(mul, vals, vals))
         if not top:  # left to the process that reads it (`handoff.Receiver`): depends on vec alone
             topd = {}
         elif K.C is not None:
@@ -235,5 +235,5 @@ def idf_squares(items: tuple[str, ...], df: Counter[str], big: int) -> tuple[dic
         )
     )
     sqv = list(map(mul, ws, ws))
-    na = sum(sqv, 0.0)
+    na = K.seq_sum(sqv)
     return dict(zip(items, sqv, strict=True)), math.sqrt(na) if na else 0.0
