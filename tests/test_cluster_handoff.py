@@ -9,7 +9,6 @@ import pytest
 
 from storyfold.cluster import StoryClusterer
 from storyfold.cluster import handoff as H
-from storyfold.cluster import kernels as K
 from storyfold.cluster import weigh as W
 from storyfold.cluster.data import ecbplus, wmt
 
@@ -61,17 +60,15 @@ def chain_keys(w):
     yield from w.name_sq
 
 
-def test_python_numbering_matches_c(shared_data):
+def test_python_numbering_matches_c(shared_data, scoring):
     """The pure-Python numbering (no C compiler) gives the same bytes and new strings as C."""
-    if K.C is None:
-        pytest.skip("the optional C extension is not built: only the Python numbering exists")
     vocab_c: dict[str, int] = {}
     new_c: list[str] = []
     vocab_py: dict[str, int] = {}
     new_py: list[str] = []
     for prep, w in _weighed_stream([g.article for g in ecbplus(shared_data)][:100]):
         items = [*w.vec, *prep.names, *prep.anchor_keys, "x", "x"]
-        assert K.C.ids_of(vocab_c, new_c, items) == H._ids_of_py(vocab_py, new_py, items)
+        assert scoring.ids_of(vocab_c, new_c, items) == H._ids_of_py(vocab_py, new_py, items)
     assert new_c == new_py and vocab_c == vocab_py
 
 
@@ -98,17 +95,15 @@ def test_batch_path_without_c(shared_data, request):
     assert two.labels() == one.labels()
 
 
-def test_c_unpack_matches_python_and_refuses_bad_arrays(shared_data):
+def test_c_unpack_matches_python_and_refuses_bad_arrays(shared_data, scoring):
     """The C field builder gives the Python one's fields (orders and float bits included) on
     real records, and refuses arrays that do not match their sizes or the vocabulary."""
-    if K.C is None:
-        pytest.skip("the optional C extension is not built: only the Python unpacking exists")
     sender, receiver = H.Sender(), H.Receiver()
     pairs = list(_weighed_stream([g.article for g in wmt(shared_data)][:120]))
     recs = [sender.encode(p, w) for p, w in pairs]
     receiver.add(sender.pop_new())
     for ids, packed, sizes, counts, _, _ in recs:
-        got = K.C.unpack(receiver.words, ids, packed, sizes, counts)
+        got = scoring.unpack(receiver.words, ids, packed, sizes, counts)
         want = H._unpack_py(receiver.words, ids, packed, sizes, counts)
         assert got == want
         for a, b in zip(got, want, strict=True):
@@ -121,13 +116,13 @@ def test_c_unpack_matches_python_and_refuses_bad_arrays(shared_data):
                 )
     ids, packed, sizes, counts, _, _ = recs[0]
     with pytest.raises(ValueError):
-        K.C.unpack(receiver.words, ids[:-4], packed, sizes, counts)
+        scoring.unpack(receiver.words, ids[:-4], packed, sizes, counts)
     with pytest.raises(ValueError):
-        K.C.unpack(receiver.words, ids, packed, (sizes[0] + 1, *sizes[1:]), counts)
+        scoring.unpack(receiver.words, ids, packed, (sizes[0] + 1, *sizes[1:]), counts)
     with pytest.raises(IndexError):
-        K.C.unpack(receiver.words[:3], ids, packed, sizes, counts)
+        scoring.unpack(receiver.words[:3], ids, packed, sizes, counts)
     with pytest.raises(TypeError):
-        K.C.unpack(tuple(receiver.words), ids, packed, sizes, counts)
+        scoring.unpack(tuple(receiver.words), ids, packed, sizes, counts)
 
 
 def test_heaviest_terms_sorted_on_the_receiving_side(shared_data):

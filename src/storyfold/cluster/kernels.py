@@ -14,14 +14,32 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import reduce
 from operator import add, mul
+from typing import Any
 
 try:
     from storyfold.cluster import _scoring as C
 except ImportError:  # no C compiler at install time: the Python path, the same results
     C = None
+
+
+class Memo(dict):
+    """x -> fn(x), each computed once: look-ups run in C (map over `__getitem__`), a miss calls
+    `fn`. `arg` records what `fn` was made for. Cleared when full: a memo, never a leak."""
+
+    __slots__ = ("fn", "arg")
+
+    def __init__(self, fn: Callable[[Any], Any], arg: int | None = None):
+        super().__init__()
+        self.fn, self.arg = fn, arg
+
+    def __missing__(self, x: Any) -> Any:
+        if len(self) > 1 << 18:
+            self.clear()
+        v = self[x] = self.fn(x)
+        return v
 
 
 def seq_sum(values: Iterable[float]) -> float:

@@ -94,21 +94,6 @@ class _StoryState:
     recent_at: list[int] = field(default_factory=list)  # arrival number of each `recent` vector
 
 
-class _Memo(dict):
-    """x -> fn(x), each computed once: look-ups run in C (map over `__getitem__`), a miss calls
-    `fn`. `arg` records what `fn` was made for."""
-
-    __slots__ = ("fn", "arg")
-
-    def __init__(self, fn: Callable[[int], float], arg: int | None = None):
-        super().__init__()
-        self.fn, self.arg = fn, arg
-
-    def __missing__(self, x: int) -> float:
-        v = self[x] = self.fn(x)
-        return v
-
-
 @dataclass
 class _Query:
     """One article, ready to be compared with stories: computed once, used for every candidate."""
@@ -146,7 +131,7 @@ class StoryClusterer:
         self._stories: dict[str, _StoryState] = {}
         self._of: dict[str, str] = {}
         self._order: dict[str, int] = {}  # story id -> its creation order (kept after a merge)
-        self._idf: _Memo = _Memo(float, -1)  # df -> name/anchor idf, for `arg` = N + prior + 1
+        self._idf: K.Memo = K.Memo(float, -1)  # df -> name/anchor idf, for `arg` = N + prior + 1
         self._freqs = DocFreqs(self.settings.idf_prior_docs, self.settings.vector_terms)
         # key -> story ids, as an insertion-ordered dict (a set's order varies with the hash seed)
         self._index: dict[str, dict[str, None]] = defaultdict(dict)
@@ -499,11 +484,11 @@ class StoryClusterer:
             def w_of(d: int, big: int = big) -> float:
                 return math.log(big / (d + 1)) + 1.0
 
-            idf = self._idf = _Memo(w_of, big)
+            idf = self._idf = K.Memo(w_of, big)
         keys = counts.keys()
         # the same value for the same df (and share for the same count): each computed once
         ws = list(map(idf.__getitem__, map(df.get, keys, repeat(0))))
-        fs = list(map(_Memo(lambda k: k / n).__getitem__, counts.values()))
+        fs = list(map(K.Memo(lambda k: k / n).__getitem__, counts.values()))
         norm2 = K.seq_sum(map(pow, map(mul, fs, ws), repeat(2)))
         core = dict(compress(zip(keys, ws, strict=True), map(ge, fs, repeat(self.settings.core_share))))
         return _SetStats(math.sqrt(norm2), core, K.seq_sum(core.values()))

@@ -53,25 +53,10 @@ class Prepared(NamedTuple):
     emb: list[float] | None
 
 
-class _Keys(dict):
-    """item -> prefix + item, each built once: an article's index keys are then the same string
-    objects from one article to the next, which the handoff's vocabulary look-ups (and the
-    index's) compare by identity. Cleared when full: a memo, never a leak."""
-
-    __slots__ = ("prefix",)
-
-    def __init__(self, prefix: str):
-        super().__init__()
-        self.prefix = prefix
-
-    def __missing__(self, item: str) -> str:
-        if len(self) > 1 << 18:
-            self.clear()
-        key = self[item] = self.prefix + item
-        return key
-
-
-_NAME_KEY, _ANCHOR_KEY = _Keys("n:"), _Keys("a:")
+# name/anchor -> its index key, each built once: an article's keys are then the same string
+# objects from one article to the next, which the handoff's vocabulary look-ups (and the
+# index's) compare by identity
+_NAME_KEY, _ANCHOR_KEY = K.Memo("n:".__add__), K.Memo("a:".__add__)
 
 
 def prepare(article: Article, embedder: Callable[[str], list[float]] | None = None) -> Prepared:
