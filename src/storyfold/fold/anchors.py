@@ -139,7 +139,9 @@ def name_key(name: str, length: int = 4) -> str:
     w = re.sub(r"(.)\1+", r"\1", w)
     w = re.sub(r"^([ae])v", r"\1u", w)  # Avstraliia/Australia, Evropa/Europe
     w = _EXONYMS.get(w[:length], w)
-    return w[:length]
+    # a script the phonetic folding does not read (Greek, Armenian...) leaves nothing: the name
+    # itself then is the key, so it still meets its own repetitions and never an empty key
+    return w[:length] or "~" + name.casefold()[:length]
 
 
 def _number(tok: str) -> str | None:
