@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
@@ -103,17 +104,17 @@ def test_demo_runs_on_the_built_in_corpus(tmp_path):
 
 
 def test_ingest_workers_option(tmp_path, monkeypatch):
-    from storyfold import pipeline
+    from storyfold.pipeline import library
 
     seen: list[int | None] = []
-    real = pipeline.ClaimPool
+    real = library.LocalExecutor
 
     def spy(workers=None, *a, **k):
         seen.append(workers)
         return real(workers, *a, **k)
 
-    monkeypatch.setattr(pipeline, "ClaimPool", spy)
-    demo = pipeline.Path(__file__).resolve().parents[1] / "src" / "storyfold" / "demo" / "corpus"
+    monkeypatch.setattr(library, "LocalExecutor", spy)
+    demo = Path(__file__).resolve().parents[1] / "src" / "storyfold" / "demo" / "corpus"
     result = runner.invoke(app, ["ingest", str(demo), "--db", str(tmp_path / "w.db"), "--workers", "1", "-q"])
     assert result.exit_code == 0, result.output
     assert "12 articles added" in result.output and seen == [1]

@@ -74,10 +74,11 @@ def test_merged_story_restores_to_the_same_state():
 
 
 def test_pipeline_store_follows_a_merge(tmp_path, monkeypatch):
-    import storyfold.pipeline as pipeline
+    import storyfold.pipeline.writer as writer
+    from storyfold.pipeline import Library
 
-    monkeypatch.setattr(pipeline, "StoryClusterer", lambda: StoryClusterer(ClusterSettings(), model(0.9)))
-    with pipeline.Library(tmp_path / "m.db") as lib:
+    monkeypatch.setattr(writer, "StoryClusterer", lambda: StoryClusterer(ClusterSettings(), model(0.9)))
+    with Library(tmp_path / "m.db") as lib:
         # long enough to pass ingest's minimum; repetition keeps every term's tf equal
         added = [
             lib.ingest_documents([{"text": long(words), "lang": "en"}])["added"] for words in (W_A, W_B, W_C)
@@ -87,7 +88,7 @@ def test_pipeline_store_follows_a_merge(tmp_path, monkeypatch):
         assert len(ids) == 1 and lib.store.count("stories") == 1
         assert len(lib.store.story_article_ids(ids[0])) == 3
         assert ids[0] == "s" + lib.store.story_article_ids(ids[0])[0]  # the first article's story survives
-    with pipeline.Library(tmp_path / "m.db") as again:  # a restart rebuilds the merged story
+    with Library(tmp_path / "m.db") as again:  # a restart rebuilds the merged story
         again.ingest_documents([{"text": long(W_B, 9), "lang": "en"}])
         assert again.store.story_ids() == ids and len(again.store.story_article_ids(ids[0])) == 4
 

@@ -107,7 +107,7 @@ def test_crash_mid_ingest_keeps_committed_batches_and_resumes(tmp_path, monkeypa
         return real_extract(article)
 
     monkeypatch.setattr(claims_pool, "extract_claims", failing)
-    with Library(db, batch_size=3) as lib, pytest.raises(KeyboardInterrupt):
+    with Library(db, batch_size=3, workers=1) as lib, pytest.raises(KeyboardInterrupt):
         lib.ingest([corpus])
     monkeypatch.setattr(claims_pool, "extract_claims", real_extract)
     with Library(db) as lib:

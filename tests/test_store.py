@@ -19,7 +19,7 @@ from storyfold.model import (
     Voice,
     article_id,
 )
-from storyfold.store.sqlite import SCHEMA_VERSION, Store, StoreError
+from storyfold.store.sqlite import MIGRATIONS, SCHEMA_VERSION, Store, StoreError
 
 
 def _article(text: str, outlet: str = "Daily Example") -> Article:
@@ -147,9 +147,8 @@ def test_round_trip_of_claims_relations_facts_and_search(tmp_path):
 
 def test_an_older_schema_is_read_as_it_is_and_migrated_on_the_next_write(tmp_path):
     path = tmp_path / "old.db"
-    Store(path).close()
     con = sqlite3.connect(path)  # what a version-1 storyfold left behind
-    con.execute("DROP TABLE story_aliases")
+    con.executescript(MIGRATIONS[0])
     con.execute("PRAGMA user_version = 1")
     con.commit()
     con.close()

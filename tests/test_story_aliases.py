@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-import storyfold.pipeline as pipeline
+import storyfold.pipeline.writer as writer
 from storyfold.cluster import ClusterSettings, StoryClusterer
 from storyfold.cluster.model import FEATURES, LinkModel
+from storyfold.pipeline import Library
 from storyfold.present.api import create_app
 
 W_A = "glacier harbour lantern meadow"
@@ -30,8 +31,8 @@ def _doc(words: str) -> dict:
 
 
 def test_a_merged_story_id_resolves_to_the_story_it_joined(tmp_path, monkeypatch):
-    monkeypatch.setattr(pipeline, "StoryClusterer", _clusterer)
-    with pipeline.Library(tmp_path / "m.db") as lib:
+    monkeypatch.setattr(writer, "StoryClusterer", _clusterer)
+    with Library(tmp_path / "m.db") as lib:
         lib.ingest_documents([_doc(W_A)])
         lib.ingest_documents([_doc(W_B)])
         before = lib.store.story_ids()
@@ -47,5 +48,5 @@ def test_a_merged_story_id_resolves_to_the_story_it_joined(tmp_path, monkeypatch
             r = c.get(f"/api/stories/{gone}")
             assert r.status_code == 200 and r.json()["story"]["id"] == after[0]
             assert len(r.json()["articles"]) == 3
-    with pipeline.Library(tmp_path / "m.db", readonly=True) as ro:  # kept in the file
+    with Library(tmp_path / "m.db", readonly=True) as ro:  # kept in the file
         assert ro.resolve(gone) == after[0]

@@ -82,7 +82,7 @@ def run_ingest(lib: Library, paths: list[Path], quiet: bool = False) -> IngestRe
         task = progress.add_task("ingest", total=None, status="")
         shown = 0
 
-        def tick(item: object, report: IngestReport) -> None:
+        def tick(batch: object, report: IngestReport) -> None:
             nonlocal shown
             for e in report.errors[shown:]:  # reader errors and extraction errors alike, as they come
                 progress.console.print(f"bad input: {e}", markup=False, highlight=False, soft_wrap=True)
@@ -114,7 +114,9 @@ def ingest(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     workers: Annotated[
         int | None,
-        typer.Option("--workers", min=1, help="Processes for claim extraction (default: the CPUs, up to 4)."),
+        typer.Option(
+            "--workers", min=1, help="Processes for the per-article work (default: the CPUs, up to 4)."
+        ),
     ] = None,
 ) -> None:
     """Read articles and fold them into stories (re-running adds nothing new)."""

@@ -166,6 +166,15 @@ class StoryClusterer:
             return Assignment(article.id, self._of[article.id], 1.0, False)
         return self._decide(article, prepare(article, self._embedder), None, relations)
 
+    def assign_prepared(
+        self, article: Article, prep: Prepared, relations: Sequence[Relation] = ()
+    ) -> Assignment:
+        """`assign` with the article's stateless part (`prepare`) computed beforehand, on a worker
+        process say: the same decision."""
+        if article.id in self._of:
+            return Assignment(article.id, self._of[article.id], 1.0, False)
+        return self._decide(article, prep, None, relations)
+
     def assign_many(
         self,
         articles: Iterable[Article],

@@ -1,6 +1,11 @@
-"""Batch jobs on a distributed engine: not built yet.
+"""Where the flow's steps run: the step shape, and the executors that run steps.
 
-The stage functions are plain functions over model records so that a batch job (Dask, the
-`dask` extra in pyproject.toml) can run them unchanged over partitions of a large corpus; the
-job itself comes with the issue that asks for it.
+`Step` is one stage over a batch, parallel (pure per record) or serial (ordered, stateful).
+`LocalExecutor` runs parallel steps on worker processes of this machine and serial steps in
+the writing process; the batch job on a cluster runs the same parallel steps on Dask.
 """
+
+from storyfold.engine.local import LocalExecutor, default_workers
+from storyfold.engine.step import Step, run_steps, segments
+
+__all__ = ["LocalExecutor", "Step", "default_workers", "run_steps", "segments"]

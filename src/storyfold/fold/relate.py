@@ -24,7 +24,6 @@ numbers disagreeing, facts told in another order); the model does the weighing.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import warnings
@@ -37,12 +36,10 @@ import numpy as np
 
 from storyfold.fold.index import LSHIndex
 from storyfold.fold.signatures import (
-    MinHasher,
+    Fingerprints,
     array_containment,
     array_jaccard,
-    shingle_array,
-    shingles,
-    words,
+    fingerprints,
 )
 from storyfold.fold.translate import (
     MODEL_PATH,
@@ -104,6 +101,30 @@ class FoldSettings:
     prune_candidates: bool = True
 
 
+@dataclass(frozen=True)
+class FoldFeatures:
+    """What the fold compares of one article: a pure function of it (`fold_features`), so it is
+    computed wherever articles are prepared and only the comparison runs where the index is."""
+
+    prints: Fingerprints
+    profile: TranslationProfile
+
+
+def fold_features(
+    article: Article,
+    settings: FoldSettings | None = None,
+    embed: Callable[[str], np.ndarray] | None = None,
+) -> FoldFeatures:
+    """Fingerprints and translation profile of an article. Outside the encoder's languages its
+    cosine is noise: those articles carry no embedding and pair on the anchor model alone."""
+    s = settings or FoldSettings()
+    emb = embed(article.text) if embed is not None and article.lang in EMBEDDING_LANGUAGES else None
+    return FoldFeatures(
+        fingerprints(article.text, article.title, s.paragraph_min_words),
+        profile(article.text, article.lang, emb),
+    )
+
+
 @dataclass
 class _Seen:
     order: int
@@ -118,8 +139,6 @@ class FoldIndex:
     def __init__(self, settings: FoldSettings | None = None, model: TranslationModel | None = None) -> None:
         self.settings = settings or FoldSettings()
         self.model = model or default_model()
-        self._doc_hasher = MinHasher(64, seed=7)
-        self._par_hasher = MinHasher(32, seed=11)
         self._docs = LSHIndex(bands=16, rows=4)
         self._pars = LSHIndex(bands=8, rows=4)
         # paragraph key -> (article, sorted shingle array): 4 bytes a shingle, not a set's ~60
@@ -150,26 +169,28 @@ class FoldIndex:
     def embeddings_active(self) -> bool:
         return self._embed is not None
 
+    def features(self, article: Article) -> FoldFeatures:
+        """What this index compares of an article (`fold_features` with these settings)."""
+        return fold_features(article, self.settings, self._embed)
+
     def add(self, article: Article) -> list[Relation]:
         """Relations from earlier articles (a) to this one (b); the article is then indexed."""
+        return self.relate(article, self.features(article))
+
+    def relate(self, article: Article, feats: FoldFeatures) -> list[Relation]:
+        """`add` with the article's features computed beforehand (on another process, say)."""
         if article.id in self._seen:
             return []
         s = self.settings
         relations: list[Relation] = []
         folded: set[str] = set()
-
-        toks = words(article.text)
-        # a headline-only item (feeds, wire flashes) is keyed by its headline: every empty body
-        # is the same text, and folding them all together would be the worst false duplicate
-        key_toks = toks or words(article.title)
-        exact_key = hashlib.sha1(" ".join(key_toks).encode()).hexdigest() if key_toks else ""
+        prints = feats.prints
+        exact_key = prints.exact_key
         if exact_key and (twin := self._exact.get(exact_key)) is not None:
             relations.append(Relation(twin, article.id, RelationKind.DUPLICATE, 1.0, "same text"))
             folded.add(twin)
 
-        doc_shingles = shingles(toks, 3)
-        sig = self._doc_hasher.signature(doc_shingles)
-        arr = shingle_array(doc_shingles)
+        sig, arr = prints.doc_sig, prints.doc
         for other in self._docs.query(sig)[: 4 * s.max_candidates]:
             seen = self._seen[other]
             if other in folded or seen.lang != article.lang:
@@ -187,7 +208,7 @@ class FoldIndex:
                 )
                 folded.add(other)
 
-        paragraphs = self._paragraphs(article)
+        paragraphs = (list(prints.paragraphs), list(prints.paragraph_sigs))
         for other, n, best in self._shared_paragraphs(*paragraphs):
             if other not in folded:
                 relations.append(
@@ -200,7 +221,7 @@ class FoldIndex:
                     )
                 )
 
-        prof = self._profile(article)
+        prof = feats.profile
         for other, p, f in self._translations(prof):
             if other not in folded:
                 detail = f"anchors {f.bag:.2f}, in place {f.seq:.2f}, sentences {f.sentences:.2f}"
@@ -217,12 +238,6 @@ class FoldIndex:
         return seen.translation if seen is not None else None
 
     # ------------------------------------------------------------------ translations
-
-    def _profile(self, article: Article) -> TranslationProfile:
-        # outside the encoder's languages its cosine is noise: those pairs use the anchor model
-        embed = self._embed is not None and article.lang in EMBEDDING_LANGUAGES
-        emb = self._embed(article.text) if embed else None
-        return profile(article.text, article.lang, emb)
 
     def translation_candidates(
         self, prof: TranslationProfile, complete: bool = True
@@ -322,16 +337,6 @@ class FoldIndex:
         return scored
 
     # ------------------------------------------------------------------ shared paragraphs
-
-    def _paragraphs(self, article: Article) -> tuple[list[np.ndarray], list[np.ndarray]]:
-        """Shingle arrays and MinHash signatures of the long paragraphs, made once: the
-        lookup and the indexing both use them (signatures in one numpy pass per article)."""
-        sets = []
-        for p in article.paragraphs:
-            toks = words(p)
-            if len(toks) >= self.settings.paragraph_min_words:
-                sets.append(shingles(toks, 3))
-        return [shingle_array(sh) for sh in sets], self._par_hasher.signatures(sets)
 
     def _shared_paragraphs(
         self, arrays: list[np.ndarray], sigs: list[np.ndarray]

@@ -11,9 +11,11 @@ the universal hashing on top spreads it well enough for MinHash.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 import zlib
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -140,3 +142,49 @@ def paragraph_similarity(a: str, b: str, k: int = 3) -> float:
     that span them.
     """
     return containment(shingles(words(a), k), shingles(words(b), k))
+
+
+# --------------------------------------------------------------------------- per article
+
+DOC_PERMUTATIONS, DOC_SEED = 64, 7
+PARAGRAPH_PERMUTATIONS, PARAGRAPH_SEED = 32, 11
+_DOC_HASHER = _DEFAULT
+_PARAGRAPH_HASHER = MinHasher(PARAGRAPH_PERMUTATIONS, seed=PARAGRAPH_SEED)
+
+
+@dataclass(frozen=True)
+class Fingerprints:
+    """Everything near-duplicate and partial-copy detection compare of one article.
+
+    A pure function of the article (`fingerprints`), so it is computed wherever articles are
+    prepared (a worker process, a Dask partition) and only the comparison runs where the index is.
+    """
+
+    exact_key: str  # sha1 of the normalised words ("" when there are none)
+    doc: np.ndarray  # sorted uint32 hashes of the text's word 3-shingles
+    doc_sig: np.ndarray  # 64-permutation MinHash of `doc`
+    paragraphs: tuple[np.ndarray, ...]  # the same, per paragraph of at least `min_words` words
+    paragraph_sigs: tuple[np.ndarray, ...]  # 32-permutation MinHash of each
+
+
+def fingerprints(text: str, title: str = "", min_words: int = 15) -> Fingerprints:
+    """The article's fingerprints. A headline-only item (feeds, wire flashes) is keyed by its
+    headline: every empty body is the same text, and folding them all together would be the
+    worst false duplicate."""
+    toks = words(text)
+    key_toks = toks or words(title)
+    exact_key = hashlib.sha1(" ".join(key_toks).encode()).hexdigest() if key_toks else ""
+    doc = shingles(toks, 3)
+    sets = []
+    for p in (s.strip() for s in text.split("\n\n")):
+        if p:
+            ptoks = words(p)
+            if len(ptoks) >= min_words:
+                sets.append(shingles(ptoks, 3))
+    return Fingerprints(
+        exact_key,
+        shingle_array(doc),
+        _DOC_HASHER.signature(doc),
+        tuple(shingle_array(sh) for sh in sets),
+        tuple(_PARAGRAPH_HASHER.signatures(sets)),
+    )

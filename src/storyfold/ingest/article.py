@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass, replace
 from datetime import date
 
 from storyfold.ingest.clean import OutletLines, clean_text
@@ -21,29 +22,54 @@ from storyfold.ingest.settings import IngestSettings
 from storyfold.model import Article, IngestError, RawDocument, article_id
 
 
+@dataclass(frozen=True)
+class Draft:
+    """A document cleaned on its own, before the outlet pass (`Ingestor.finish`) that needs the
+    outlet's earlier articles: what a worker process can compute without any shared state."""
+
+    source: str
+    text: str
+    title: str | None
+    published: date | None
+    url: str | None
+    outlet: str | None
+    lang: str | None  # what the container said; None: detect it from the final text
+    id: str  # taken here, so it depends on this document alone
+    raw_sha1: str
+
+
 class Ingestor:
-    """Turns raw documents into Articles; keeps per-outlet line counts across a batch.
+    """Turns raw documents into Articles in two halves: `draft` (one document alone: extraction,
+    cleaning, metadata) and `finish` (an outlet's own repeated lines, counted across articles).
 
     Hints the container knew (JSONL fields, feed entries, WARC target URI) win over what is
     guessed from the content: a publisher's own date beats a date found in the page.
     """
 
-    def __init__(self, settings: IngestSettings | None = None) -> None:
+    def __init__(self, settings: IngestSettings | None = None, outlet_lines: OutletLines | None = None) -> None:
         self.settings = settings or IngestSettings()
-        self.outlet_lines = OutletLines(
+        self.outlet_lines = outlet_lines or OutletLines(
             self.settings.outlet_chrome_min_articles, self.settings.outlet_chrome_max_chars
         )
 
     def article(self, raw: RawDocument) -> Article | IngestError:
         """One Article, or an IngestError saying in one line why there is none."""
+        draft = self.draft(raw)
+        if isinstance(draft, IngestError):
+            return draft
+        done = self.finish(draft)
+        return done if isinstance(done, IngestError) else self.complete(done)
+
+    def draft(self, raw: RawDocument) -> Draft | IngestError:
+        """The document cleaned on its own (pure: may run on any process)."""
         try:
-            return self._article(raw)
+            return self._draft(raw)
         except NotText as exc:
             return IngestError(raw.source, one_line(str(exc)))
         except Exception as exc:  # a parser crash on one document must not stop the batch
             return IngestError(raw.source, one_line(f"cannot process: {type(exc).__name__}: {exc}"))
 
-    def _article(self, raw: RawDocument) -> Article | IngestError:
+    def _draft(self, raw: RawDocument) -> Draft | IngestError:
         s = self.settings
         hints = raw.hints or {}
         url = str(hints["url"]) if hints.get("url") else None
@@ -78,24 +104,44 @@ class Ingestor:
             cleaned = clean_text(body, headline=title, shapes=True)
         outlet = outlet or url_host(url)
         text = cleaned.text
-        # The id is taken before the batch-dependent outlet pass, so it depends on this document
-        # alone: the same input gets the same id whatever was ingested before it.
-        doc_id = article_id(text, outlet, url)
-        if outlet:
-            text = self._drop_outlet_template(outlet, text, doc_id)
-        if len(text) < s.min_text_chars:
-            return IngestError(raw.source, f"no article text ({len(text)} characters after cleaning)")
-        title = title or derive_title(text, s.title_max_chars)
-        return Article(
-            id=doc_id,
+        return Draft(
             source=raw.source,
-            title=" ".join(title.split()),
             text=text,
-            lang=lang or detect_lang(text, s.min_lang_chars),
+            title=title,
             published=published if isinstance(published, date) else None,
             url=url,
             outlet=outlet,
+            lang=lang,
+            id=article_id(text, outlet, url),
             raw_sha1=hashlib.sha1(raw.raw).hexdigest(),
+        )
+
+    def finish(self, draft: Draft) -> Draft | IngestError:
+        """The outlet pass: lines this outlet prints in many articles go (its template). Ordered:
+        what an article loses depends on the outlet's articles before it."""
+        text = draft.text
+        if draft.outlet:
+            text = self._drop_outlet_template(draft.outlet, text, draft.id)
+        if len(text) < self.settings.min_text_chars:
+            return IngestError(draft.source, f"no article text ({len(text)} characters after cleaning)")
+        return replace(draft, text=text)
+
+    def complete(self, draft: Draft) -> Article:
+        """The Article of a finished draft: its language detected when the container gave none,
+        a title derived when there was none (pure)."""
+        s = self.settings
+        text = draft.text
+        title = draft.title or derive_title(text, s.title_max_chars)
+        return Article(
+            id=draft.id,
+            source=draft.source,
+            title=" ".join(title.split()),
+            text=text,
+            lang=draft.lang or detect_lang(text, s.min_lang_chars),
+            published=draft.published,
+            url=draft.url,
+            outlet=draft.outlet,
+            raw_sha1=draft.raw_sha1,
         )
 
     def _drop_outlet_template(self, outlet: str, text: str, doc_id: str) -> str:

@@ -216,12 +216,16 @@ def clean_text(text: str, headline: str | None = None, shapes: bool = True) -> C
 
 
 class OutletLines:
-    """Per-outlet counts of short lines across a batch, to catch an outlet's own chrome.
+    """Per-outlet counts of short lines across articles, to catch an outlet's own chrome.
 
     A short line (at most `max_chars`) that has appeared in `min_articles` or more articles of
     the same outlet is template text ("Follow our live coverage", a slogan), whatever its wording
     or language. Counting is incremental, so the first articles of an outlet keep such a line
-    until the threshold is reached; re-processing the batch removes it everywhere.
+    until the threshold is reached.
+
+    The counts outlive a process: the store keeps them. `wanted` names the counts a batch needs,
+    `prime` gives those the store holds, and `take_changes` hands back what was counted since, for
+    the store to add in the batch's transaction.
     """
 
     def __init__(self, min_articles: int = 3, max_chars: int = 120) -> None:
@@ -229,15 +233,52 @@ class OutletLines:
         self.max_chars = max_chars
         self._counts: dict[str, Counter[str]] = defaultdict(Counter)
         self._seen: set[tuple[str, str]] = set()
+        self._known: set[tuple[str, str]] = set()  # (outlet, key) whose stored count is in _counts
+        self._changes: Counter[tuple[str, str]] = Counter()
+
+    def keys(self, paragraphs: list[str]) -> set[str]:
+        return {k for k in (line_key(p) for p in paragraphs if len(p) <= self.max_chars) if k}
+
+    def wanted(self, outlet: str, paragraphs: list[str]) -> list[tuple[str, str]]:
+        """The (outlet, line key) counts this article needs that are not loaded yet."""
+        o = outlet.casefold()
+        return [(o, k) for k in self.keys(paragraphs) if (o, k) not in self._known]
+
+    def prime(self, stored: dict[tuple[str, str], int], asked: list[tuple[str, str]]) -> None:
+        """Counts from the store for keys asked with `wanted` (absent: never seen)."""
+        for o, k in asked:
+            if (o, k) not in self._known:
+                self._known.add((o, k))
+                if n := stored.get((o, k), 0):
+                    self._counts[o][k] += n
+
+    def take_changes(self) -> dict[tuple[str, str], int]:
+        """What was counted since the last call, to be written with the batch."""
+        out, self._changes = dict(self._changes), Counter()
+        return out
+
+    def __len__(self) -> int:
+        return len(self._known)
+
+    def forget(self) -> None:
+        """Drop what was loaded (bounded memory); only once every change was taken and stored."""
+        if self._changes:
+            raise RuntimeError("outlet line counts not yet stored")
+        self._counts.clear()
+        self._known.clear()
+        self._seen.clear()
 
     def observe(self, outlet: str, paragraphs: list[str], doc_key: str | None = None) -> None:
         """Count the short lines of one article; an article seen before (same `doc_key`) counts once."""
+        o = outlet.casefold()
         if doc_key is not None:
-            if (outlet.casefold(), doc_key) in self._seen:
+            if (o, doc_key) in self._seen:
                 return
-            self._seen.add((outlet.casefold(), doc_key))
-        keys = {line_key(p) for p in paragraphs if len(p) <= self.max_chars}
-        self._counts[outlet.casefold()].update(k for k in keys if k)
+            self._seen.add((o, doc_key))
+        keys = self.keys(paragraphs)
+        self._counts[o].update(keys)
+        self._changes.update((o, k) for k in keys)
+        self._known.update((o, k) for k in keys)
 
     def is_template(self, outlet: str, paragraph: str) -> bool:
         if len(paragraph) > self.max_chars:

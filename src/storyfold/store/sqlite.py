@@ -137,9 +137,19 @@ MIGRATIONS: tuple[str, ...] = (
         new_id TEXT NOT NULL
     );
     """,
+    # 3: per-outlet counts of short lines (an outlet's template), kept across runs
+    """
+    CREATE TABLE outlet_lines (
+        outlet TEXT NOT NULL,
+        line TEXT NOT NULL,
+        n INTEGER NOT NULL,
+        PRIMARY KEY (outlet, line)
+    ) WITHOUT ROWID;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
+_CHUNK = 900  # values bound in one IN (...): SQLite's default limit is well above
 
 
 class StoreError(RuntimeError):
@@ -336,7 +346,43 @@ class Store:
             "INSERT OR REPLACE INTO ingest_errors(source, message) VALUES (?,?)", (err.source, err.message)
         )
 
+    def add_outlet_counts(self, changes: dict[tuple[str, str], int]) -> None:
+        self.db.executemany(
+            "INSERT INTO outlet_lines(outlet, line, n) VALUES (?,?,?)"
+            " ON CONFLICT(outlet, line) DO UPDATE SET n = n + excluded.n",
+            [(o, k, n) for (o, k), n in changes.items()],
+        )
+
     # ------------------------------------------------------------------ reads
+
+    def stored_raw(self, sha1s: Sequence[str]) -> set[str]:
+        """Which of these raw inputs are stored."""
+        return set(self._in("SELECT sha1 FROM raw WHERE sha1 IN ({})", sha1s))
+
+    def stored_articles(self, ids: Sequence[str]) -> set[str]:
+        """Which of these articles are stored."""
+        return set(self._in("SELECT id FROM articles WHERE id IN ({})", ids))
+
+    def outlet_counts(self, pairs: Sequence[tuple[str, str]]) -> dict[tuple[str, str], int]:
+        out: dict[tuple[str, str], int] = {}
+        if self.version < 3:
+            return out
+        for i in range(0, len(pairs), _CHUNK // 2):
+            part = pairs[i : i + _CHUNK // 2]
+            marks = ",".join("(?,?)" for _ in part)
+            rows = self.db.execute(
+                f"SELECT outlet, line, n FROM outlet_lines WHERE (outlet, line) IN (VALUES {marks})",
+                [x for pair in part for x in pair],
+            )
+            out.update(((r[0], r[1]), r[2]) for r in rows)
+        return out
+
+    def _in(self, sql: str, values: Sequence[str]) -> Iterator[str]:
+        """The first column of `sql` (with one IN ({}) placeholder) over `values`, in chunks."""
+        for i in range(0, len(values), _CHUNK):
+            part = values[i : i + _CHUNK]
+            for row in self.db.execute(sql.format(",".join("?" * len(part))), part):
+                yield row[0]
 
     def has_raw(self, sha1: str) -> bool:
         return self.db.execute("SELECT 1 FROM raw WHERE sha1 = ?", (sha1,)).fetchone() is not None

@@ -1,0 +1,203 @@
+"""The local executor: parallel steps on worker processes, serial steps here, batches pipelined.
+
+Why one executor owns the workers: every parallel stage (extraction, claims, fingerprints, the
+article side of clustering) runs in the same pool, so an ingest or a server has one set of worker
+processes, started once, instead of one pool per stage. While this process runs the serial steps
+of one batch (deciding and writing), the workers already prepare the next ones (`ahead`).
+
+Order is kept: a serial step sees the batches in the order they came, each after the previous
+batch went through that step; results come out in input order. Workers die with this process
+(Linux: the parent-death signal), so a killed ingest leaves no orphans.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import multiprocessing
+import os
+import signal
+import threading
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+from storyfold.engine.step import Step, run_steps, segments
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+MAX_DEFAULT_WORKERS = 4
+
+
+def default_workers() -> int:
+    """The CPUs this process may run on, capped."""
+    try:
+        n = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not on Linux
+        n = os.cpu_count() or 1
+    return max(1, min(n, MAX_DEFAULT_WORKERS))
+
+
+def _die_with_parent() -> None:
+    """Worker initializer: on Linux, ask the kernel to end this worker when its parent ends
+    (kill -9 included), so no worker outlives an interrupted ingest."""
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGTERM)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+
+
+@dataclass
+class _Job(Generic[T]):
+    data: list[T]
+    pos: int = 0  # the next segment to run
+    futures: list[Future] = field(default_factory=list)
+
+
+class LocalExecutor:
+    """Runs a list of steps over a stream of batches on this machine.
+
+    `workers`: processes for the parallel steps (None: the CPUs, up to 4; 1: everything in this
+    process). The pool starts on the first parallel batch and lives until `close()`.
+    `ahead`: batches in flight at once (one being written, the others being prepared).
+    """
+
+    def __init__(self, workers: int | None = None, *, ahead: int = 3, mp_context: str | None = None) -> None:
+        self.workers = default_workers() if workers is None else max(1, int(workers))
+        self.ahead = max(1, ahead)
+        self.mp_context = mp_context
+        self._pool: ProcessPoolExecutor | None = None
+        self._broken = False
+
+    # ------------------------------------------------------------------ pool
+
+    @property
+    def pooled(self) -> bool:
+        return self.workers > 1 and not self._broken
+
+    def _get_pool(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            ctx = multiprocessing.get_context(self.mp_context)
+            if self.mp_context is None and ctx.get_start_method() == "fork" and threading.active_count() > 1:
+                # a forked child of a threaded process (the HTTP server) can hang on a lock another
+                # thread held at the fork: start clean interpreters instead
+                ctx = multiprocessing.get_context("spawn")
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_die_with_parent)
+        return self._pool
+
+    def close(self) -> None:
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    def __enter__(self) -> LocalExecutor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ running
+
+    def run(self, steps: Sequence[Step[T]], batches: Iterable[list[T]]) -> Iterator[list[T]]:
+        """Each batch after every step, in input order."""
+        segs = segments(list(steps))
+        jobs: deque[_Job[T]] = deque()
+        source = iter(batches)
+        exhausted = False
+        try:
+            while True:
+                while not exhausted and len(jobs) < self.ahead:
+                    batch = next(source, None)
+                    if batch is None:
+                        exhausted = True
+                        break
+                    job = _Job(list(batch))
+                    jobs.append(job)
+                    self._advance(job, segs)
+                while jobs and jobs[0].pos == len(segs) and not jobs[0].futures:
+                    yield jobs.popleft().data
+                if not jobs:
+                    if exhausted:
+                        return
+                    continue
+                if not self._run_serial(jobs, segs):
+                    pending = [f for j in jobs for f in j.futures]
+                    if pending:
+                        wait(pending, return_when=FIRST_COMPLETED)
+                    for j in jobs:
+                        if j.futures and all(f.done() for f in j.futures):
+                            self._collect(j, segs)
+        finally:
+            for j in jobs:
+                for f in j.futures:
+                    f.cancel()
+
+    def _advance(self, job: _Job[T], segs: list[tuple[bool, list[Step[T]]]]) -> None:
+        """Start the job's parallel segment if that is what comes next."""
+        while job.pos < len(segs) and segs[job.pos][0] and not job.futures:
+            group = segs[job.pos][1]
+            if not self.pooled or len(job.data) < 2:
+                job.data = run_steps(group, job.data)
+                job.pos += 1
+                continue
+            try:
+                pool = self._get_pool()
+                job.futures = [pool.submit(run_steps, group, chunk) for chunk in self._chunks(job.data)]
+            except (BrokenProcessPool, RuntimeError) as exc:
+                self._give_up_pool(exc)
+                continue
+            return
+
+    def _chunks(self, data: list[T]) -> list[list[T]]:
+        n = min(len(data), 2 * self.workers)  # two chunks a worker: the last ones even out the load
+        size = -(-len(data) // n)
+        return [data[i : i + size] for i in range(0, len(data), size)]
+
+    def _collect(self, job: _Job[T], segs: list[tuple[bool, list[Step[T]]]]) -> None:
+        group = segs[job.pos][1]
+        futures, job.futures = job.futures, []
+        out: list[T] = []
+        chunks = self._chunks(job.data)
+        for fut, chunk in zip(futures, chunks, strict=True):
+            try:
+                out.extend(fut.result())
+            except BrokenProcessPool as exc:  # a worker was killed: this chunk is done here
+                self._give_up_pool(exc)
+                out.extend(run_steps(group, chunk))
+        job.data = out
+        job.pos += 1
+        self._advance(job, segs)
+
+    def _run_serial(self, jobs: deque[_Job[T]], segs: list[tuple[bool, list[Step[T]]]]) -> bool:
+        """Run one serial segment that may run now (its batch is ready and every earlier batch
+        has passed that segment); False when none may."""
+        lowest = len(segs)
+        for job in jobs:
+            if not job.futures and job.pos < len(segs) and not segs[job.pos][0] and lowest > job.pos:
+                job.data = run_steps(segs[job.pos][1], job.data)
+                job.pos += 1
+                self._advance(job, segs)
+                return True
+            lowest = min(lowest, job.pos)
+        return False
+
+    def _give_up_pool(self, exc: BaseException) -> None:
+        if not self._broken:
+            log.warning("worker processes stopped (%s); running in this process from now on", exc)
+        self._broken = True
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            with contextlib.suppress(Exception):
+                pool.shutdown(wait=False, cancel_futures=True)
+
+
+def run_local(steps: Sequence[Step[Any]], batch: list[Any]) -> list[Any]:
+    """All steps over one batch in this process (tests, small writes)."""
+    return run_steps(list(steps), batch)

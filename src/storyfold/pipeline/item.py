@@ -1,0 +1,57 @@
+"""The envelope one input travels in through the steps of an ingest.
+
+Each step fills the fields it is responsible for; the stage records themselves (Article, Claim,
+Relation, Assignment, the fold and cluster features) stay the plain model and stage types.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from storyfold.claims import ExtractionFailure
+from storyfold.cluster.weigh import Prepared
+from storyfold.fold import FoldFeatures
+from storyfold.ingest.article import Draft
+from storyfold.model import Article, Assignment, Claim, IngestError, RawDocument, Relation
+
+
+class Status(StrEnum):
+    PENDING = "pending"  # still on its way
+    NEW = "new"  # became an article, stored by this run
+    KNOWN = "known"  # already stored: the same raw bytes, or the same article from another input
+    REJECTED = "rejected"  # could not become an article; `error` says why
+
+
+@dataclass
+class Item:
+    """One input of a run, and what the steps made of it so far."""
+
+    raw: RawDocument | None  # None for an input a reader could not read at all
+    error: IngestError | None = None
+    status: Status = Status.PENDING
+    sha1: str | None = None  # of the raw bytes
+    store_raw: bool = False  # known as an article, but these raw bytes are new: keep them
+    draft: Draft | None = None
+    article: Article | None = None
+    claims: list[Claim] | ExtractionFailure | None = None
+    fold: FoldFeatures | None = None
+    prep: Prepared | None = None
+    relations: list[Relation] = field(default_factory=list)
+    assignment: Assignment | None = None
+
+    @property
+    def source(self) -> str:
+        if self.raw is not None:
+            return self.raw.source
+        return self.error.source if self.error is not None else "?"
+
+    @property
+    def pending(self) -> bool:
+        return self.status is Status.PENDING
+
+    def reject(self, message: str) -> None:
+        self.status = Status.REJECTED
+        self.error = IngestError(self.source, message)
+        # what was prepared is of no use now: do not carry it between processes
+        self.draft = self.article = self.claims = self.fold = self.prep = None

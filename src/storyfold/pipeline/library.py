@@ -1,0 +1,215 @@
+"""The flow, end to end: ingest -> fold -> cluster -> claims -> reconcile, persisted as it goes.
+
+`Library` is the one object the CLI and the HTTP API hold. An ingest is a list of steps
+(`steps.py`) that the local executor runs over batches of inputs: the work that depends on one
+article alone on worker processes, the decisions and the write here, one transaction a batch. A
+crash loses at most the batches not yet committed, and because ids are content-derived,
+re-running the ingest picks up exactly what is missing.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from storyfold.engine import LocalExecutor, Step
+from storyfold.fold import FoldSettings
+from storyfold.ingest import IngestSettings, read_inputs
+from storyfold.model import (
+    Article,
+    Fact,
+    IngestError,
+    RawDocument,
+    Relation,
+    SourceReliability,
+    Story,
+    StoryBrief,
+)
+from storyfold.pipeline.item import Item, Status
+from storyfold.pipeline.steps import Commit, Extract, KnownInputs, Outlets, Prepare
+from storyfold.pipeline.writer import IngestReport, Writer
+from storyfold.reconcile import reconcile_all, reconcile_story
+from storyfold.reconcile.timeline import build_timeline
+from storyfold.store.sqlite import Store
+
+log = logging.getLogger(__name__)
+
+# Past this many stories a batch recomputes only the stories it touched, with the
+# reliabilities it has; below it, the global fixpoint is cheap enough to run every batch.
+FULL_RECONCILE_MAX_STORIES = 20_000
+
+Progress = Callable[[list[Item], IngestReport], None]
+
+
+def _reading_order(f: Fact) -> tuple[bool, int, str]:
+    """What a reader checks first: disputed facts, then the ones most voices stand behind."""
+    return (not f.disputed, -len(f.supporting), f.slot)
+
+
+class Library:
+    """A storyfold database and the stages that fill it."""
+
+    def __init__(
+        self,
+        db_path: str | Path,
+        *,
+        readonly: bool = False,
+        batch_size: int = 256,
+        workers: int | None = None,
+    ) -> None:
+        """`workers`: processes for the per-article work (None: the CPUs, up to 4; 1: all in
+        this process). Started on the first large batch, stopped by `close()`."""
+        self.store = Store(db_path, readonly=readonly)
+        self.batch_size = batch_size
+        self.executor = LocalExecutor(workers)
+        self.ingest_settings = IngestSettings()
+        self.fold_settings = FoldSettings()
+        self._writer: Writer | None = None
+
+    def close(self) -> None:
+        self.executor.close()
+        self.store.close()
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ writing
+
+    @property
+    def writer(self) -> Writer:
+        if self._writer is None:
+            self._writer = Writer(self.store)
+        return self._writer
+
+    def steps(self) -> list[Step[Item]]:
+        w = self.writer
+        return [
+            KnownInputs(w),
+            Extract(self.ingest_settings),
+            Outlets(w),
+            Prepare(self.ingest_settings, self.fold_settings),
+            Commit(w),
+        ]
+
+    def ingest(self, paths: Iterable[str | Path], progress: Progress | None = None) -> IngestReport:
+        """Read files/folders and run every new article through the flow."""
+        return self.ingest_raw(read_inputs(paths), progress)
+
+    def ingest_documents(self, docs: Sequence[dict[str, Any]]) -> dict[str, Any]:
+        """JSONL-style dicts (the HTTP write endpoint); same path as files."""
+        raws: list[RawDocument | IngestError] = []
+        for i, doc in enumerate(docs):
+            if not isinstance(doc, dict) or not str(doc.get("text") or doc.get("html") or "").strip():
+                raws.append(IngestError(f"request#{i}", "needs a non-empty 'text' (or 'html') field"))
+                continue
+            line = json.dumps(doc, ensure_ascii=False, sort_keys=True, default=str).encode("utf-8")
+            hints = {
+                k: doc[k]
+                for k in ("id", "url", "outlet", "lang", "date", "title", "text", "html")
+                if doc.get(k)
+            }
+            raws.append(RawDocument(f"request#{i}", "jsonl", line, hints))
+        return self.ingest_raw(raws).as_dict()
+
+    def ingest_raw(
+        self, inputs: Iterable[RawDocument | IngestError], progress: Progress | None = None
+    ) -> IngestReport:
+        report = self.writer.begin_run()
+        try:
+            for batch in self.executor.run(self.steps(), self._batches(inputs)):
+                if progress:
+                    progress(batch, report)
+        except BaseException:
+            self.writer.reset()  # a run cut short: memory may be ahead of the store
+            raise
+        if report.stories_touched:
+            self.reconcile(report.stories_touched)
+        return report
+
+    def _batches(self, inputs: Iterable[RawDocument | IngestError]) -> Iterator[list[Item]]:
+        it = iter(inputs)
+        while chunk := list(islice(it, self.batch_size)):
+            yield [
+                Item(None, x, Status.REJECTED) if isinstance(x, IngestError) else Item(x) for x in chunk
+            ]
+
+    def reconcile(self, touched: Iterable[str] | None = None) -> None:
+        """Recompute facts (and source reliabilities) after new claims arrived."""
+        by_story = self.store.claims_by_story()
+        n_stories = self.store.count("stories")
+        relations = self.store.all_relations()
+        if touched is None or n_stories <= FULL_RECONCILE_MAX_STORIES:
+            article_ids = [a for ids in (self.store.story_article_ids(s) for s in by_story) for a in ids]
+            articles = {a: self.store.article(a) for a in article_ids}
+            facts, reliability = reconcile_all(by_story, articles, relations)
+            with self.store.transaction():
+                grouped: dict[str, list] = {s: [] for s in self.store.story_ids()}
+                for f in facts:
+                    grouped.setdefault(f.story_id, []).append(f)
+                for sid, fs in grouped.items():
+                    self.store.put_facts(sid, fs)
+                self.store.put_reliability(reliability.values())
+            return
+        weights = {r.source: r.reliability for r in self.store.reliability()}
+        with self.store.transaction():
+            for sid in touched:
+                ids = self.store.story_article_ids(sid)
+                articles = {a: self.store.article(a) for a in ids}
+                rels = self.store.relations_among(ids)
+                self.store.put_facts(
+                    sid, reconcile_story(sid, by_story.get(sid, []), articles, rels, weights)
+                )
+
+    # ------------------------------------------------------------------ reading
+
+    def list_stories(self, limit: int = 50, offset: int = 0, q: str | None = None) -> list[Story]:
+        return self.store.stories(limit=limit, offset=offset, q=q)
+
+    def resolve(self, story_ref: str) -> str | None:
+        """A full story id, a unique prefix of one, or the full id of a story since merged."""
+        if self.store.story(story_ref):
+            return story_ref
+        hits = self.store.find_story(story_ref)
+        if len(hits) == 1:
+            return hits[0]
+        return self.store.alias_of(story_ref) if not hits else None
+
+    def brief(self, story_id: str) -> StoryBrief | None:
+        story = self.store.story_full(story_id)
+        if story is None:
+            return None
+        articles = self.store.articles_of(story_id)
+        ids = [a.id for a in articles]
+        inside = set(ids)
+        relations = [r for r in self.store.relations_among(ids) if r.a in inside and r.b in inside]
+        claims = self.store.claims_of(ids)
+        by_id = {a.id: a for a in articles}
+        voices = {a.voice for a in articles}
+        return StoryBrief(
+            story=story,
+            articles=tuple(articles),
+            relations=tuple(relations),
+            facts=tuple(sorted(self.store.facts_of(story_id), key=_reading_order)),
+            claims=tuple(claims),
+            timeline=tuple(build_timeline(claims, by_id, relations)),
+            reliability=tuple(r for r in self.store.reliability() if r.source in voices),
+        )
+
+    def article(self, article_id: str) -> Article | None:
+        return self.store.article(article_id)
+
+    def relations(self) -> list[Relation]:
+        return self.store.all_relations()
+
+    def reliability(self) -> list[SourceReliability]:
+        return self.store.reliability()
+
+    def disputed_counts(self, story_ids: Sequence[str]) -> dict[str, int]:
+        return self.store.disputed_counts(story_ids)

@@ -1,0 +1,189 @@
+"""The writing side of a Library: the store connection and the stages' live state, in one place.
+
+Only the serial steps touch it, one batch at a time and in order. Each batch is one transaction:
+the articles, their claims and relations, the stories they touched and the stages' state all
+land together or not at all. If anything fails, the transaction rolls back, the in-memory state
+is dropped (it is rebuilt from the store when next needed, so memory never holds what the store
+does not), and the batch is tried again one article at a time, so that one odd article costs
+only itself.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from storyfold.claims import ExtractionFailure
+from storyfold.cluster import StoryClusterer
+from storyfold.fold import FoldIndex
+from storyfold.ingest import Ingestor
+from storyfold.ingest.article import Draft
+from storyfold.model import IngestError
+from storyfold.pipeline.item import Item, Status
+from storyfold.store.sqlite import Store
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class IngestReport:
+    read: int = 0
+    added: int = 0
+    skipped: int = 0  # already stored (same raw bytes or same article id)
+    errors: list[IngestError] = field(default_factory=list)
+    stories_touched: set[str] = field(default_factory=set)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "read": self.read,
+            "added": self.added,
+            "skipped": self.skipped,
+            "errors": [str(e) for e in self.errors],
+            "stories_touched": sorted(self.stories_touched),
+        }
+
+
+class Writer:
+    """Store connection, live stage state and the bookkeeping of the current run."""
+
+    def __init__(self, store: Store, ingestor: Ingestor | None = None) -> None:
+        self.store = store
+        self.ingestor = ingestor or Ingestor()
+        self._fold: FoldIndex | None = None
+        self._cluster: StoryClusterer | None = None
+        self.seen_raw: set[str] = set()
+        self.seen_ids: set[str] = set()
+        self.report = IngestReport()
+
+    # ------------------------------------------------------------------ state
+
+    def stages(self) -> tuple[FoldIndex, StoryClusterer]:
+        if self._fold is None or self._cluster is None:
+            fold, cluster = FoldIndex(), StoryClusterer()
+            for article, story_id in self.store.iter_articles():
+                fold.add(article)
+                cluster.restore(article, story_id)
+            self._fold, self._cluster = fold, cluster
+        return self._fold, self._cluster
+
+    def reset(self) -> None:
+        """Forget the in-memory state: the store is the truth, and it is read again when needed."""
+        self._fold = self._cluster = None
+
+    def begin_run(self) -> IngestReport:
+        self.seen_raw.clear()
+        self.seen_ids.clear()
+        if len(self.ingestor.outlet_lines) > 200_000:
+            self.ingestor.outlet_lines.forget()
+        self.report = IngestReport()
+        return self.report
+
+    # ------------------------------------------------------------------ asked by the steps
+
+    def known_raw(self, sha1s: Iterable[str]) -> set[str]:
+        wanted = list(sha1s)
+        known = {s for s in wanted if s in self.seen_raw}
+        return known | self.store.stored_raw([s for s in wanted if s not in known])
+
+    def known_articles(self, ids: Iterable[str]) -> set[str]:
+        wanted = list(ids)
+        known = {i for i in wanted if i in self.seen_ids}
+        known |= self.store.stored_articles([i for i in wanted if i not in known])
+        self.seen_ids.update(wanted)
+        return known
+
+    def prime_outlets(self, drafts: Iterable[Draft]) -> None:
+        lines = self.ingestor.outlet_lines
+        asked = []
+        for d in drafts:
+            if d.outlet:
+                asked.extend(lines.wanted(d.outlet, [p for p in d.text.split("\n\n") if p.strip()]))
+        if asked:
+            lines.prime(self.store.outlet_counts(asked), asked)
+
+    # ------------------------------------------------------------------ the batch
+
+    def commit(self, batch: list[Item]) -> None:
+        """Decide and write a batch in one transaction; on failure, one article at a time."""
+        report = self.report
+        outlet_changes = self.ingestor.outlet_lines.take_changes()
+        try:
+            with self.store.transaction():
+                touched = self._write(batch)
+                self.store.add_outlet_counts(outlet_changes)
+        except Exception:
+            log.exception("a batch failed; writing it again one article at a time")
+            self.reset()
+            touched = self._one_by_one(batch, outlet_changes)
+        for item in batch:
+            report.read += 1
+            if item.status is Status.NEW:
+                report.added += 1
+            elif item.status is Status.KNOWN:
+                report.skipped += 1
+            if item.error is not None:
+                report.errors.append(item.error)
+        report.stories_touched -= {g for it in batch if it.assignment for g in it.assignment.merged}
+        report.stories_touched |= touched
+
+    def _one_by_one(self, batch: list[Item], outlet_changes: dict[tuple[str, str], int]) -> set[str]:
+        touched: set[str] = set()
+        with self.store.transaction():
+            self.store.add_outlet_counts(outlet_changes)
+        for item in batch:
+            if item.status is Status.NEW:  # written by the attempt that rolled back
+                item.status = Status.PENDING
+        for item in batch:
+            try:
+                with self.store.transaction():
+                    touched |= self._write([item])
+            except Exception as exc:  # noqa: BLE001 - this article alone is rejected
+                log.exception("writing %s failed", item.source)
+                self.reset()
+                item.reject(f"cannot be stored: {type(exc).__name__}: {exc}")
+                item.relations, item.assignment = [], None
+                with self.store.transaction():
+                    self.store.put_error(item.error)  # type: ignore[arg-type]
+        return touched
+
+    def _write(self, batch: list[Item]) -> set[str]:
+        """Inside a transaction: every item of the batch, in order."""
+        store = self.store
+        touched: set[str] = set()
+        fold = cluster = None
+        for item in batch:
+            if item.status is Status.REJECTED:
+                if item.error is not None:
+                    store.put_error(item.error)
+                continue
+            if item.status is Status.KNOWN:
+                if item.store_raw and item.raw is not None and item.sha1:
+                    store.put_raw(item.raw, item.sha1)
+                continue
+            art = item.article
+            if art is None or item.raw is None or item.sha1 is None:
+                continue
+            if fold is None or cluster is None:
+                fold, cluster = self.stages()
+            store.put_raw(item.raw, item.sha1)
+            claims = item.claims
+            if isinstance(claims, ExtractionFailure):  # one odd article must not sink the batch
+                log.error("claim extraction failed on %s\n%s", item.source, claims.traceback)
+                item.error = IngestError(item.source, f"claim extraction failed: {claims}")
+                store.put_error(item.error)
+                claims = []
+            assert item.fold is not None and item.prep is not None
+            item.relations = fold.relate(art, item.fold)
+            a = item.assignment = cluster.assign_prepared(art, item.prep, item.relations)
+            for gone in a.merged:  # two stories this article showed to be one
+                store.merge_story(gone, a.story_id)
+                touched.discard(gone)
+            store.put_article(art, a.story_id, a.score)
+            store.put_relations(item.relations)
+            store.put_claims(claims or [])
+            store.touch_story(a.story_id)
+            touched.add(a.story_id)
+            item.status = Status.NEW
+        return touched
