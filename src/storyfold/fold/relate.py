@@ -28,7 +28,7 @@ import json
 import math
 import warnings
 from collections import Counter, defaultdict, deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from operator import mul
 
@@ -40,6 +40,7 @@ from storyfold.fold.signatures import (
     array_containment,
     array_jaccard,
     fingerprints,
+    words,
 )
 from storyfold.fold.translate import (
     MODEL_PATH,
@@ -71,6 +72,8 @@ class FoldSettings:
     near_duplicate_jaccard: float = 0.7  # exact Jaccard of word 3-shingles, after LSH
     paragraph_min_words: int = 15  # shorter paragraphs are too generic to prove copying
     paragraph_containment: float = 0.5  # fuzzy: quotes get re-punctuated when copied
+    # a paragraph found in more earlier articles than this is boilerplate, not a copied quote
+    max_paragraph_carriers: int = 5
     # probability from the fitted translation model (translation_model.json), one threshold
     # for the anchor model and one for the model with embeddings (used when both have one)
     translation_threshold: float = field(default_factory=_fitted_threshold)
@@ -208,8 +211,8 @@ class FoldIndex:
                 )
                 folded.add(other)
 
-        paragraphs = (list(prints.paragraphs), list(prints.paragraph_sigs))
-        for other, n, best in self._shared_paragraphs(*paragraphs):
+        shared, chrome = self._shared_paragraphs(prints.paragraphs, prints.paragraph_sigs)
+        for other, n, best in shared:
             if other not in folded:
                 relations.append(
                     Relation(
@@ -222,6 +225,8 @@ class FoldIndex:
                 )
 
         prof = feats.profile
+        if chrome:  # boilerplate anchors ("The Continental Wire", a year) prove no translation
+            prof = profile(_without(article.text, chrome, s.paragraph_min_words), article.lang, prof.embedding)
         for other, p, f in self._translations(prof):
             if other not in folded:
                 detail = f"anchors {f.bag:.2f}, in place {f.seq:.2f}, sentences {f.sentences:.2f}"
@@ -229,7 +234,15 @@ class FoldIndex:
                     detail += f", embedding {f.embedding:.2f}"
                 relations.append(Relation(other, article.id, RelationKind.TRANSLATION, round(p, 3), detail))
 
-        self._index(article, exact_key, sig, arr, prof, paragraphs)
+        kept = [i for i in range(len(prints.paragraphs)) if i not in chrome]
+        self._index(
+            article,
+            exact_key,
+            sig,
+            arr,
+            prof,
+            ([prints.paragraphs[i] for i in kept], [prints.paragraph_sigs[i] for i in kept]),
+        )
         return sorted(relations, key=lambda r: (self._seen[r.a].order, r.kind))
 
     def profile_of(self, article_id: str) -> TranslationProfile | None:
@@ -339,21 +352,33 @@ class FoldIndex:
     # ------------------------------------------------------------------ shared paragraphs
 
     def _shared_paragraphs(
-        self, arrays: list[np.ndarray], sigs: list[np.ndarray]
-    ) -> list[tuple[str, int, float]]:
+        self, arrays: Sequence[np.ndarray], sigs: Sequence[np.ndarray]
+    ) -> tuple[list[tuple[str, int, float]], set[int]]:
+        """Earlier articles sharing whole paragraphs: (article, paragraphs shared, best
+        containment) in arrival order; and which of this article's paragraphs are chrome.
+
+        A paragraph that more than `max_paragraph_carriers` earlier articles carry is boilerplate
+        (a wire footer, a newsletter pitch, a rights notice), not a copied quote: it links nothing
+        and is not indexed, so the links it can make stay bounded whatever the stream's length."""
         hits: dict[str, list[float]] = defaultdict(list)
-        for arr, sig in zip(arrays, sigs, strict=True):
+        chrome: set[int] = set()
+        limit = self.settings.max_paragraph_carriers
+        for i, (arr, sig) in enumerate(zip(arrays, sigs, strict=True)):
             best: dict[str, float] = {}
             for key in self._pars.query(sig)[:50]:
                 other, other_sh = self._par_shingles[key]
                 c = array_containment(arr, other_sh)
                 if c >= self.settings.paragraph_containment:
                     best[other] = max(best.get(other, 0.0), c)
+            if len(best) > limit:
+                chrome.add(i)
+                continue
             for other, c in best.items():
                 hits[other].append(c)
-        return [
+        shared = [
             (o, len(cs), max(cs)) for o, cs in sorted(hits.items(), key=lambda kv: self._seen[kv[0]].order)
         ]
+        return shared, chrome
 
     # ------------------------------------------------------------------ indexing
 
@@ -406,6 +431,21 @@ class _Rarity(dict[str, float]):
         for k in keys:
             if k not in self:
                 self[k] = log(n / (df(k, 0) + 1))
+
+
+def _without(text: str, chrome: set[int], min_words: int) -> str:
+    """The text without the given paragraphs, numbered as `fingerprints` numbers them (those of at
+    least `min_words` words)."""
+    kept, i = [], 0
+    for p in (s.strip() for s in text.split("\n\n")):
+        if not p:
+            continue
+        if len(words(p)) >= min_words:
+            i += 1
+            if i - 1 in chrome:
+                continue
+        kept.append(p)
+    return "\n\n".join(kept)
 
 
 def plausible(f: PairFeatures, s: FoldSettings) -> bool:

@@ -48,8 +48,12 @@ class Ingestor:
 
     def __init__(self, settings: IngestSettings | None = None, outlet_lines: OutletLines | None = None) -> None:
         self.settings = settings or IngestSettings()
+        s = self.settings
         self.outlet_lines = outlet_lines or OutletLines(
-            self.settings.outlet_chrome_min_articles, self.settings.outlet_chrome_max_chars
+            s.outlet_chrome_min_articles,
+            s.outlet_chrome_max_chars,
+            s.outlet_chrome_short_chars,
+            s.outlet_chrome_min_articles_long,
         )
 
     def article(self, raw: RawDocument) -> Article | IngestError:

@@ -19,8 +19,9 @@ outlet) are handled by `OutletLines`, used by the Ingestor across a batch.
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
@@ -216,43 +217,51 @@ def clean_text(text: str, headline: str | None = None, shapes: bool = True) -> C
 
 
 class OutletLines:
-    """Per-outlet counts of short lines across articles, to catch an outlet's own chrome.
+    """Per-outlet counts of short paragraphs across articles, to catch an outlet's own chrome.
 
-    A short line (at most `max_chars`) that has appeared in `min_articles` or more articles of
-    the same outlet is template text ("Follow our live coverage", a slogan), whatever its wording
-    or language. Counting is incremental, so the first articles of an outlet keep such a line
-    until the threshold is reached.
+    A paragraph of at most `max_chars` that has appeared in `min_articles` or more articles of
+    the same outlet is template text (a slogan, "Follow our live coverage", a rights footer, an
+    author's bio), whatever its wording or language. Counting is incremental, so the first
+    articles of an outlet keep such a paragraph until the threshold is reached. A longer
+    paragraph (over `short_chars`) printed word for word in two articles of one outlet is
+    already its template: news is rewritten, a footer is not, and left in it would pass for a
+    copied paragraph and tie two unrelated articles together.
 
-    The counts outlive a process: the store keeps them. `wanted` names the counts a batch needs,
-    `prime` gives those the store holds, and `take_changes` hands back what was counted since, for
-    the store to add in the batch's transaction.
+    The counts outlive a process: the store keeps them, under a 64-bit key per (outlet, line).
+    `wanted` names the counts a batch needs, `prime` gives those the store holds, and
+    `take_changes` hands back what was counted since, for the store to add in the batch's
+    transaction.
     """
 
-    def __init__(self, min_articles: int = 3, max_chars: int = 120) -> None:
+    def __init__(
+        self, min_articles: int = 3, max_chars: int = 600, short_chars: int = 120, min_articles_long: int = 2
+    ) -> None:
         self.min_articles = min_articles
         self.max_chars = max_chars
-        self._counts: dict[str, Counter[str]] = defaultdict(Counter)
+        self.short_chars = short_chars
+        self.min_articles_long = min_articles_long
+        self._counts: Counter[int] = Counter()
+        self._known: set[int] = set()  # keys whose stored count is in _counts
         self._seen: set[tuple[str, str]] = set()
-        self._known: set[tuple[str, str]] = set()  # (outlet, key) whose stored count is in _counts
-        self._changes: Counter[tuple[str, str]] = Counter()
+        self._changes: Counter[int] = Counter()
 
-    def keys(self, paragraphs: list[str]) -> set[str]:
-        return {k for k in (line_key(p) for p in paragraphs if len(p) <= self.max_chars) if k}
-
-    def wanted(self, outlet: str, paragraphs: list[str]) -> list[tuple[str, str]]:
-        """The (outlet, line key) counts this article needs that are not loaded yet."""
+    def keys(self, outlet: str, paragraphs: list[str]) -> set[int]:
         o = outlet.casefold()
-        return [(o, k) for k in self.keys(paragraphs) if (o, k) not in self._known]
+        return {_line_hash(o, k) for k in (line_key(p) for p in paragraphs if len(p) <= self.max_chars) if k}
 
-    def prime(self, stored: dict[tuple[str, str], int], asked: list[tuple[str, str]]) -> None:
+    def wanted(self, outlet: str, paragraphs: list[str]) -> list[int]:
+        """The counts this article needs that are not loaded yet."""
+        return [k for k in self.keys(outlet, paragraphs) if k not in self._known]
+
+    def prime(self, stored: dict[int, int], asked: list[int]) -> None:
         """Counts from the store for keys asked with `wanted` (absent: never seen)."""
-        for o, k in asked:
-            if (o, k) not in self._known:
-                self._known.add((o, k))
-                if n := stored.get((o, k), 0):
-                    self._counts[o][k] += n
+        for k in asked:
+            if k not in self._known:
+                self._known.add(k)
+                if n := stored.get(k, 0):
+                    self._counts[k] += n
 
-    def take_changes(self) -> dict[tuple[str, str], int]:
+    def take_changes(self) -> dict[int, int]:
         """What was counted since the last call, to be written with the batch."""
         out, self._changes = dict(self._changes), Counter()
         return out
@@ -269,18 +278,25 @@ class OutletLines:
         self._seen.clear()
 
     def observe(self, outlet: str, paragraphs: list[str], doc_key: str | None = None) -> None:
-        """Count the short lines of one article; an article seen before (same `doc_key`) counts once."""
-        o = outlet.casefold()
+        """Count the paragraphs of one article; an article seen before (same `doc_key`) counts once."""
         if doc_key is not None:
-            if (o, doc_key) in self._seen:
+            if (outlet.casefold(), doc_key) in self._seen:
                 return
-            self._seen.add((o, doc_key))
-        keys = self.keys(paragraphs)
-        self._counts[o].update(keys)
-        self._changes.update((o, k) for k in keys)
-        self._known.update((o, k) for k in keys)
+            self._seen.add((outlet.casefold(), doc_key))
+        keys = self.keys(outlet, paragraphs)
+        self._counts.update(keys)
+        self._changes.update(keys)
+        self._known.update(keys)
 
     def is_template(self, outlet: str, paragraph: str) -> bool:
         if len(paragraph) > self.max_chars:
             return False
-        return self._counts[outlet.casefold()][line_key(paragraph)] >= self.min_articles
+        key = line_key(paragraph)
+        need = self.min_articles if len(paragraph) <= self.short_chars else self.min_articles_long
+        return bool(key) and self._counts[_line_hash(outlet.casefold(), key)] >= need
+
+
+def _line_hash(outlet: str, key: str) -> int:
+    """A signed 64-bit key for (outlet, line): what the store indexes, a few bytes a line."""
+    digest = hashlib.blake2b(f"{outlet}\x00{key}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)

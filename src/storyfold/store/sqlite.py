@@ -137,14 +137,12 @@ MIGRATIONS: tuple[str, ...] = (
         new_id TEXT NOT NULL
     );
     """,
-    # 3: per-outlet counts of short lines (an outlet's template), kept across runs
+    # 3: per-outlet counts of short paragraphs (an outlet's template), kept across runs
     """
     CREATE TABLE outlet_lines (
-        outlet TEXT NOT NULL,
-        line TEXT NOT NULL,
-        n INTEGER NOT NULL,
-        PRIMARY KEY (outlet, line)
-    ) WITHOUT ROWID;
+        k INTEGER PRIMARY KEY,          -- 64-bit hash of (outlet, normalised line)
+        n INTEGER NOT NULL
+    );
     """,
 )
 
@@ -346,11 +344,10 @@ class Store:
             "INSERT OR REPLACE INTO ingest_errors(source, message) VALUES (?,?)", (err.source, err.message)
         )
 
-    def add_outlet_counts(self, changes: dict[tuple[str, str], int]) -> None:
+    def add_outlet_counts(self, changes: dict[int, int]) -> None:
         self.db.executemany(
-            "INSERT INTO outlet_lines(outlet, line, n) VALUES (?,?,?)"
-            " ON CONFLICT(outlet, line) DO UPDATE SET n = n + excluded.n",
-            [(o, k, n) for (o, k), n in changes.items()],
+            "INSERT INTO outlet_lines(k, n) VALUES (?,?) ON CONFLICT(k) DO UPDATE SET n = n + excluded.n",
+            list(changes.items()),
         )
 
     # ------------------------------------------------------------------ reads
@@ -363,18 +360,14 @@ class Store:
         """Which of these articles are stored."""
         return set(self._in("SELECT id FROM articles WHERE id IN ({})", ids))
 
-    def outlet_counts(self, pairs: Sequence[tuple[str, str]]) -> dict[tuple[str, str], int]:
-        out: dict[tuple[str, str], int] = {}
+    def outlet_counts(self, keys: Sequence[int]) -> dict[int, int]:
         if self.version < 3:
-            return out
-        for i in range(0, len(pairs), _CHUNK // 2):
-            part = pairs[i : i + _CHUNK // 2]
-            marks = ",".join("(?,?)" for _ in part)
-            rows = self.db.execute(
-                f"SELECT outlet, line, n FROM outlet_lines WHERE (outlet, line) IN (VALUES {marks})",
-                [x for pair in part for x in pair],
-            )
-            out.update(((r[0], r[1]), r[2]) for r in rows)
+            return {}
+        out: dict[int, int] = {}
+        for i in range(0, len(keys), _CHUNK):
+            part = keys[i : i + _CHUNK]
+            sql = f"SELECT k, n FROM outlet_lines WHERE k IN ({','.join('?' * len(part))})"
+            out.update(self.db.execute(sql, part).fetchall())
         return out
 
     def _in(self, sql: str, values: Sequence[str]) -> Iterator[str]:
