@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+from functools import cache, lru_cache
 
 _CYRILLIC = "абвгдеёжзийклмнопрстуфхцчшщъыьэюяієґ"
 _LATIN = "a b v g d e e zh z i i k l m n o p r s t u f kh ts ch sh shch _ y _ e iu ia i e g"
@@ -24,12 +24,16 @@ _CYR["ъ"] = _CYR["ь"] = ""
 # A number: digits with inner . , ' separators, then thousands groups after a space
 # ("300 000"); a space-separated group must have exactly three digits, so "2008 10" stays two.
 _NUMBER = r"\d+(?:[.,'’]\d+)*(?:[\u00a0\u202f\u2009 ]\d{3}(?!\d))*"
+# The tokens, as a number or a word. `anchor_spans` walks them with `_scanner`, which finds the
+# same tokens but stops only at those that can be anchors.
 _TOKEN = re.compile(rf"{_NUMBER}|[^\W\d_][\w'’-]*", re.UNICODE)
 # "11.00" and "11,00" are an hour (or a round amount): the "00" is dropped so they meet "11 Uhr";
 # "5 p.m." / "5:00 pm" meet "17 h" and "17.00".
 _ROUND = re.compile(r"(\d{1,2})[.,]00")
 _PM = re.compile(r"(?:[:.]00)?\s?(?:p\.\s?m\.|pm\b)", re.IGNORECASE)
-_SENT_END = re.compile(r"[.!?:;«»\"“”„()\[\]–—-]\s*$")
+# a capitalised word after one of these (and blanks) starts a sentence, or a quote
+_SENT_PUNCT = frozenset('.!?:;«»"“”„()[]–—-')
+_NOT_DIGIT = re.compile(r"\D")
 
 # Month names (lower-cased, accent-folded stems) in the languages the project meets. A month
 # is written as a word in every language, so "29 November"/"29 novembre"/"29 ноября" would
@@ -119,6 +123,10 @@ _PHONETIC = [
 ]
 
 
+_NOT_ALNUM = re.compile(r"[^a-z0-9]")
+_REPEATS = re.compile(r"(.)\1+")
+_AV = re.compile(r"^([ae])v")
+
 # Names whose Russian form starts otherwise than in Latin-script languages, keyed as
 # `name_key` would leave them: Россия, США, ЕС, МВФ, ООН, Великобритания, Китай.
 _EXONYMS = {"rosi": "rusi", "sa": "us", "es": "eu", "mvf": "imf", "on": "un", "veli": "brit", "kita": "kina"}
@@ -135,17 +143,18 @@ def name_key(name: str, length: int = 4) -> str:
     for a, b in _PHONETIC:
         w = w.replace(a, b)
     w = w[:1] + w[1:].replace("h", "")
-    w = re.sub(r"[^a-z0-9]", "", w)
-    w = re.sub(r"(.)\1+", r"\1", w)
-    w = re.sub(r"^([ae])v", r"\1u", w)  # Avstraliia/Australia, Evropa/Europe
+    w = _NOT_ALNUM.sub("", w)
+    w = _REPEATS.sub(r"\1", w)
+    w = _AV.sub(r"\1u", w)  # Avstraliia/Australia, Evropa/Europe
     w = _EXONYMS.get(w[:length], w)
     # a script the phonetic folding does not read (Greek, Armenian...) leaves nothing: the name
     # itself then is the key, so it still meets its own repetitions and never an empty key
     return w[:length] or "~" + name.casefold()[:length]
 
 
+@lru_cache(maxsize=1 << 14)
 def _number(tok: str) -> str | None:
-    digits = re.sub(r"\D", "", tok)
+    digits = _NOT_DIGIT.sub("", tok)
     if not digits.strip("0"):
         return None
     digits = digits.lstrip("0") or "0"
@@ -175,48 +184,68 @@ def anchor_spans(text: str, lang: str = "und") -> list[tuple[str, int]]:
     classes = _CLASSES[agglutinative]
     if len(classes) > _MAX_CLASSES:  # a bounded memo: news repeats its words, not forever
         classes.clear()
+    known = classes.get
     out: list[tuple[str, int]] = []
-    prev_end = 0
-    for m in _TOKEN.finditer(text):
-        tok = m.group()
-        gap_start, prev_end = prev_end, m.end()
-        if tok[0].isdigit():
-            if (r := _ROUND.fullmatch(tok)) is not None:
-                tok = r.group(1)
-            if len(tok) <= 2 and 0 < int(tok) < 12 and _PM.match(text, m.end()):
-                tok = str(int(tok) + 12)
-            if (num := _number(tok)) is not None:
-                out.append((num, m.start()))
+    for m in _scanner().finditer(text):
+        tok = m[3]
+        if tok is None:
+            if (tok := m[2]) is not None and (num := _number_anchor(text, tok, m.end())) is not None:
+                out.append((num, m.start(2)))
             continue
-        c = classes.get(tok)
+        c = known(tok)
         if c is None:
             c = classes[tok] = _classify(tok, agglutinative)
         if c is _SKIP:
             continue
-        month, ambiguous, parts = c
-        if month is not None and (not ambiguous or _next_to_digit(text, m)):
-            out.append((month, m.start()))
+        start = m.start(3)
+        if c is _DIGIT:
+            if (num := _number_anchor(text, tok, m.end())) is not None:
+                out.append((num, start))
             continue
-        if parts is not None:
-            # only a capitalised word needs to know whether it starts a sentence
-            gap = text[gap_start : m.start()]
-            if gap_start == 0 or "\n" in gap or _SENT_END.search(gap):
-                continue
-            start = m.start()
-            out.extend((w, start) for w in parts)
+        month, ambiguous, parts = c
+        if month is not None and (not ambiguous or _next_to_digit(text, start, m.end())):
+            out.append((month, start))
+        # one blank after the previous token: the commonest gap, and never a sentence start
+        elif parts is not None and ((m[1] == " " and m.start(1)) or not _sentence_initial(m)):
+            for w in parts:
+                out.append((w, start))
     return out
+
+
+def _number_anchor(text: str, tok: str, end: int) -> str | None:
+    """The anchor of a token that starts with a digit and ends at `end`, or None ("0", "00")."""
+    if 3 < len(tok) < 6 and (r := _ROUND.fullmatch(tok)) is not None:
+        tok = r.group(1)
+    # isdecimal: "³" and "①" are digits to str.isdigit but not to int()
+    if len(tok) <= 2 and tok.isdecimal() and 0 < int(tok) < 12 and _PM.match(text, end):
+        tok = str(int(tok) + 12)
+    return _number(tok)
+
+
+def _sentence_initial(m: re.Match[str]) -> bool:
+    """Whether the word `m` stopped at starts a sentence, judged on the gap since the previous
+    token (group 1): the text's first token, or one whose gap holds a line break or ends in
+    sentence punctuation and blanks."""
+    if m.start(1) == 0:
+        return True
+    gap = m[1]
+    return "\n" in gap or gap.rstrip()[-1:] in _SENT_PUNCT
 
 
 # What a word token is, whatever its place: the word-level half of `anchor_spans`, memoised
 # per distinct token (most tokens are lower-case words looked up again and again). A class is
 # (month anchor or None, whether the month word is ambiguous, name anchors or None if the
-# token cannot be a name); _SKIP for a token that is neither.
+# token cannot be a name); _SKIP for a token that is neither; _DIGIT for a word that starts
+# with a digit other than 0-9 ("²", "①"), which reads as a number.
 _SKIP: tuple = ()
+_DIGIT: tuple = (None,)
 _CLASSES: dict[bool, dict[str, tuple]] = {False: {}, True: {}}
 _MAX_CLASSES = 1 << 18
 
 
 def _classify(tok: str, agglutinative: bool) -> tuple:
+    if tok[0].isdigit():
+        return _DIGIT
     if not tok[0].isupper() and fold(tok[:2])[:2] not in _MONTH_HEADS:
         return _SKIP  # a lower-case word is an anchor only if it is a month: most are not
     word = fold(tok.rstrip("'’").removesuffix("'s").removesuffix("’s"))
@@ -245,11 +274,132 @@ def _hungarian_month(word: str) -> int | None:
     return None
 
 
-def _next_to_digit(text: str, m: re.Match[str]) -> bool:
+def _next_to_digit(text: str, start: int, end: int) -> bool:
     """'May 5' or '5 mai': a month word that is also a name or a verb counts only beside a date."""
-    before = text[max(0, m.start() - 4) : m.start()]
-    after = text[m.end() : m.end() + 4]
-    return bool(re.search(r"\d\.?\s*$", before) or re.match(r"\s*\d", after))
+    return bool(
+        _DIGIT_BEFORE.search(text[max(0, start - 4) : start]) or _DIGIT_AFTER.match(text, end, end + 4)
+    )
+
+
+_DIGIT_BEFORE = re.compile(r"\d\.?\s*$")
+_DIGIT_AFTER = re.compile(r"\s*\d")
+
+
+# ----------------------------------------------------------------------------- the scanner
+# Most tokens of a text are lower-case words that can never be anchors. `_scanner` steps over
+# them inside the regex engine and stops only at a token that may be one: a number, a word
+# starting with a capital or a digit, or a word whose start may fold to a month name. It
+# walks the text exactly as _TOKEN.finditer does (one token after the other, the same
+# boundaries), so the gap before a stopped-at word is the gap since the previous token,
+# skipped or not. Skipping is a shortcut only: `_classify` still decides every token the
+# scanner stops at, so the scanner may stop too often but must never skip an anchor.
+
+# [\w'’-] and [\W_] (a token's characters, and the gaps between tokens) with the ASCII ones
+# spelled out: the engine then finds most characters in a bitmap before asking Unicode
+_WORD_CHARS = r"[a-zA-Z0-9\w'’-]"
+_GAP_CHARS = r"[\x00-/:-@\[-`{-\x7f\W]"
+# ASCII characters whose fold is themselves, lower-cased (of these, month names hold letters only)
+_ASCII_SAME = r"[a-zA-Z0-9_'’-]"
+
+
+@cache
+def _scanner() -> re.Pattern[str]:
+    """The token walk, built on first use (a one-off character survey of about 0.1 s): group 1
+    the gap before the token it stops at, group 2 a number, group 3 a word (neither at the end).
+
+    Possessive loops: the walk never backtracks, so it stays linear on any text."""
+    safe, pairs = _word_starts()
+    skip = "|".join([_ascii_skip(), f"[{safe}]", *pairs])
+    g, w = _GAP_CHARS, _WORD_CHARS
+    return re.compile(rf"(?:{g}*+(?:{skip}){w}*+)*+({g}*+)(?:({_NUMBER})|([^\W\d_]{w}*+))?")
+
+
+def _ascii_skip() -> str:
+    """A word starting with a lower-case ASCII letter whose first three characters (all, if
+    fewer) are ASCII letters, digits or _'’- and, lower-cased, start no month name. Those fold
+    to themselves, so the word cannot fold to a month (nor a Hungarian month form); this is
+    how most words of Latin-script texts are skipped, one alternative per letter so that the
+    engine tries only the month beginnings of the word's own first letter."""
+    rests: dict[str, set[str]] = {}
+    for w in _MONTHS:
+        rests.setdefault(w[0], set()).add(w[1:3])
+    letters = "|".join(
+        f"{a}(?!" + "|".join(f"[{b}{b.upper()}][{c}{c.upper()}]" for b, c in sorted(rest)) + ")"
+        for a, rest in sorted(rests.items())
+    )
+    same = _ASCII_SAME
+    return rf"(?:{letters})(?:{same}{{2}}|{same}?+(?!{_WORD_CHARS}))"
+
+
+def _word_starts() -> tuple[str, list[str]]:
+    """What the first one or two characters of a word say, for the words `_classify` drops on
+    its first test (lower-case, and the fold of the first two characters starts no month).
+
+    Returns a character class of first characters that settle it alone (their fold is one
+    letter no month starts with, or two letters no month starts with), and one pattern per
+    letter x that starts a month: a first character folding to x, not followed by one whose
+    fold starts with a letter that can follow x in a month. `fold` works character by
+    character, so the fold of two characters is the two folds joined. Characters beyond the
+    BMP are left to `_classify` (never a safe start, always a possible second character)."""
+    heads = _MONTH_HEADS
+    seconds: dict[str, set[str]] = {}
+    for h in heads:
+        seconds.setdefault(h[0], set()).add(h[1])
+    by_letter: dict[str, list[str]] = {y: [] for ys in seconds.values() for y in ys}
+    firsts: dict[str, list[str]] = {x: [] for x in seconds}
+    safe: list[str] = []
+    for c, f in zip(*_bmp_folds(), strict=True):
+        x = f[:1]
+        if x in by_letter:
+            by_letter[x].append(c)
+        if not x or (x in seconds and len(f) > 1 and f[:2] in heads):
+            continue  # whether it can start a month depends on more than its first character
+        if c in "_'’-" or c.isupper() or c.isdigit():
+            continue  # not a word start, or a number or a capitalised word: never skipped
+        (firsts[x] if x in seconds and len(f) == 1 else safe).append(c)
+    pairs = []
+    for x, cs in sorted(firsts.items()):
+        follows = [c for y in sorted(seconds[x]) for c in by_letter[y]]
+        pairs.append(f"[{_ranges(cs)}](?![{_ranges(follows)}\U00010000-\U0010ffff])")
+    return _ranges(safe), pairs
+
+
+def _bmp_folds() -> tuple[list[str], list[str]]:
+    """Every BMP character a token can hold, and its `fold`, worked out in bulk: the same steps
+    on all of them joined by NULs (each step maps characters one by one, and NUL to itself)."""
+    chars = _TOKEN_CHAR.findall("".join(map(chr, range(0x10000))))
+    w = "\0".join(chars).casefold()
+    w = _CYRILLIC_CHAR.sub(lambda m: _CYR[m[0]], w)
+    w = unicodedata.normalize("NFKD", w)
+    if marks := [c for c in set(w) if unicodedata.combining(c)]:
+        w = re.sub(f"[{_ranges(marks)}]", "", w)
+    return chars, w.replace("ß", "ss").split("\0")
+
+
+_TOKEN_CHAR = re.compile(_WORD_CHARS)
+_CYRILLIC_CHAR = re.compile(f"[{_CYRILLIC}]")
+
+
+def _ranges(chars: list[str]) -> str:
+    """A character class body for a set of characters, as runs of consecutive code points."""
+    points = sorted(set(map(ord, chars)))
+    out = []
+    i = 0
+    while i < len(points):
+        j = i
+        while j + 1 < len(points) and points[j + 1] == points[j] + 1:
+            j += 1
+        first, last = _class_char(points[i]), _class_char(points[j])
+        out.append(first if i == j else f"{first}-{last}")
+        i = j + 1
+    return "".join(out)
+
+
+def _class_char(point: int) -> str:
+    """One character, escaped if a class would read it as syntax (or, doubled, as a set
+    operation, which `re` warns about)."""
+    c = chr(point)
+    return "\\" + c if c in "\\]^-[&~|" else c
 
 
 def anchor_keys(anchor_list: list[str]) -> list[str]:

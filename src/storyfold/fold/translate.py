@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
@@ -31,7 +31,10 @@ import numpy as np
 from storyfold.fold.anchors import anchor_keys, anchor_spans
 
 MODEL_PATH = Path(__file__).with_name("translation_model.json")
-_SENTENCE_BREAK = re.compile(r"(?<=[.!?»\"”])\s+|\n+")
+# Where a sentence ends: after the blanks that follow . ! ? or a closing quote, or after a run
+# of line breaks. Written to start with one character class, which lets the engine jump from
+# one such character to the next instead of trying the pattern at every position.
+_SENTENCE_BREAK = re.compile(r"[.!?»\"”\n](?:(?<=\n)\n*|\s+)")
 
 
 @dataclass(frozen=True)
@@ -72,15 +75,13 @@ class TranslationProfile:
 
 
 def profile(text: str, lang: str, embedding: np.ndarray | None = None) -> TranslationProfile:
-    """One pass over the text's anchors; each anchor is then placed in its sentence by offset."""
+    """One pass over the text's anchors; they come in text order, so each sentence's anchors
+    are one slice of them, cut where the sentence breaks fall."""
     spans = anchor_spans(text, lang)
     keys = anchor_keys([a for a, _ in spans])
-    breaks = [m.end() for m in _SENTENCE_BREAK.finditer(text)]
-    per_sentence: dict[int, set[str]] = {}
-    for key, (_, start) in zip(keys, spans, strict=True):
-        per_sentence.setdefault(bisect_right(breaks, start), set()).add(key)
+    starts = [start for _, start in spans]
     length = max(1, len(text))
-    positions = tuple(start / length for _, start in spans)
+    positions = tuple([start / length for start in starts])
     where: dict[str, list[float]] = {}
     for key, pos in zip(keys, positions, strict=True):
         where.setdefault(key, []).append(pos)
@@ -90,10 +91,26 @@ def profile(text: str, lang: str, embedding: np.ndarray | None = None) -> Transl
         tuple(keys),
         positions,
         sum(1 for block in text.split("\n\n") if block.strip()),
-        tuple(frozenset(per_sentence[i]) for i in sorted(per_sentence)),
+        _sentences(text, keys, starts),
         embedding,
         {k: tuple(v) for k, v in where.items()},
     )
+
+
+def _sentences(text: str, keys: list[str], starts: list[int]) -> tuple[frozenset[str], ...]:
+    """The anchor keys of each anchor-bearing sentence, in order. An anchor belongs to the
+    sentence after every break at or before its start."""
+    out = []
+    lo = 0
+    for m in _SENTENCE_BREAK.finditer(text):
+        if lo == len(keys):
+            break
+        if (hi := bisect_left(starts, m.end(), lo)) > lo:
+            out.append(frozenset(keys[lo:hi]))
+            lo = hi
+    if lo < len(keys):
+        out.append(frozenset(keys[lo:]))
+    return tuple(out)
 
 
 @dataclass(frozen=True)
