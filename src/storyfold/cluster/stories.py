@@ -16,15 +16,16 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import marshal
 import math
 import multiprocessing as mp
 import warnings
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import chain, compress, islice, repeat
-from operator import ge, itemgetter, le, mul
+from operator import ge, le, mul
 
 from storyfold.cluster import kernels as K
 from storyfold.cluster.handoff import Receiver, Sender
@@ -59,6 +60,18 @@ class ClusterSettings:
     # a shared paragraph joins an article to a live story only when the link model gives the
     # story at least this probability: a follow-up quoting its story scores far above it
     partial_join_floor: float = 0.02
+    # memory: the live stories held (beyond it, the longest untouched leave first) and the
+    # articles whose words make the document frequencies (the latest ones)
+    max_live_stories: int = 20_000
+    df_window: int = 20_000
+    # a story leaves memory once no article can join it any more: untouched for window_articles
+    # arrivals and, if dated, older than window_days + late_days before the newest date seen
+    # (articles dated up to late_days before it still find their stories); checked every
+    # sweep_every arrivals. The newest date moves at most max_clock_step_days an article, so
+    # one article misdated years ahead cannot empty the memory.
+    late_days: int = 30
+    sweep_every: int = 1000
+    max_clock_step_days: int = 7
 
 
 @dataclass
@@ -131,14 +144,28 @@ class StoryClusterer:
             if self.settings.merge_threshold is not None
             else self.model.merge_threshold
         )
-        self._stories: dict[str, _StoryState] = {}
-        self._of: dict[str, str] = {}
-        self._order: dict[str, int] = {}  # story id -> its creation order (kept after a merge)
+        self._stories: dict[str, _StoryState] = {}  # the live ones
+        self._of: dict[str, str] = {}  # article -> story, for the live stories' articles
+        self._order: dict[str, int] = {}  # live story id -> its creation order
+        self._story_count = 0  # stories made less stories merged away: the next creation order
         self._idf: K.Memo = K.Memo(float, -1)  # df -> name/anchor idf, for `arg` = N + prior + 1
         self._freqs = DocFreqs(self.settings.idf_prior_docs, self.settings.vector_terms)
-        # key -> story ids, as an insertion-ordered dict (a set's order varies with the hash seed)
+        # the articles counted in `_freqs`, oldest first: (arrival, terms, names, anchors)
+        self._counted: deque[tuple[int, tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = deque()
+        # key -> live story ids, as an insertion-ordered dict (a set's order varies with the hash seed)
         self._index: dict[str, dict[str, None]] = defaultdict(dict)
         self._arrivals = 0
+        self._clock: date | None = None  # the newest date seen (see `late_days`)
+        # what changed since `take_changes`: for the store, in the batch's transaction
+        self._dirty: set[str] = set()
+        self._gone: set[str] = set()  # merged away
+        self._evicted: dict[str, bytes] = {}  # left memory: their last state
+        self._evicted_of: dict[str, str] = {}  # ... and their articles
+        self._counted_new: list[tuple[int, tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = []
+        self._uncounted: list[int] = []
+        # article id -> (story id, state) of a story no longer in memory (set by whoever stores
+        # them): a copy of an old article still joins its story
+        self.archive: Callable[[str], tuple[str, bytes] | None] | None = None
 
     # ------------------------------------------------------------------ accessors
     @property
@@ -256,6 +283,15 @@ class StoryClusterer:
         """`assign` for an article not seen yet, its stateless part prepared (and, when `w` is
         given, weighed at this very turn by a helper)."""
         self._arrivals += 1
+        self._tick(article.published)
+        got = self._decide_one(article, prep, w, relations)
+        if self._arrivals % self.settings.sweep_every == 0:
+            self._sweep()
+        return got
+
+    def _decide_one(
+        self, article: Article, prep: Prepared, w: Weighed | None, relations: Sequence[Relation]
+    ) -> Assignment:
         if w is None:
             w = self._freqs.weigh(prep)
         # A copy or translation joins its original's story; an article that quotes whole
@@ -268,9 +304,11 @@ class StoryClusterer:
                 r for r in relations if r.kind is RelationKind.PARTIAL
             ]
             for rel in joins:
-                if rel.b != article.id or rel.a not in self._of:
+                if rel.b != article.id:
                     continue
-                sid = self._of[rel.a]
+                sid = self._of.get(rel.a) or self._revive(rel.a)
+                if sid is None:
+                    continue
                 if rel.kind in _FOLDING:
                     self._add(sid, article, prep, w, self._keys(w.topd, prep))
                     return Assignment(article.id, sid, rel.score, False)
@@ -366,8 +404,10 @@ class StoryClusterer:
             proc.join()
 
     def _new_story(self, sid: str, title: str) -> None:
-        order = self._order[sid] = len(self._stories)
+        order = self._order[sid] = self._story_count
+        self._story_count += 1
         self._stories[sid] = _StoryState(sid, order, title)
+        self._dirty.add(sid)
 
     def _query(self, article: Article, prep: Prepared, w: Weighed) -> _Query:
         return _Query(prep, w, w.topd, article.published, self._keys(w.topd, prep))
@@ -389,7 +429,11 @@ class StoryClusterer:
         # = hits.most_common(k) (documented as this very sort: stable, ties in insertion order),
         # but sorted in C rather than by heapq's Python loop over every story hit
         k = 4 * s.max_candidates
-        pool = sorted(hits.items(), key=itemgetter(1), reverse=True)[:k] if len(hits) > k else hits.items()
+        if len(hits) > k:  # the most hits first, ties by story age: whatever order the postings are in
+            by_age = sorted(hits, key=self._order.__getitem__)
+            pool = [(sid, hits[sid]) for sid in sorted(by_age, key=hits.__getitem__, reverse=True)[:k]]
+        else:
+            pool = hits.items()
         stories = self._stories
         # `_live`, inlined (it runs for up to 4 * max_candidates stories), its tests turned around:
         # (when - last).days <= days  <=>  last >= when - days; arrivals - seen <= span  <=>
@@ -537,9 +581,17 @@ class StoryClusterer:
         keys: list[str],
     ) -> None:
         st = self._stories[sid]
+        self._dirty.add(sid)
         vec = w.vec
         freqs = self._freqs
         freqs.add(vec.keys(), prep.names, prep.anchors)
+        counted = (self._arrivals, tuple(vec), prep.names, prep.anchors)
+        self._counted.append(counted)
+        self._counted_new.append(counted)
+        while len(self._counted) > self.settings.df_window:
+            old = self._counted.popleft()
+            freqs.remove(*old[1:])
+            self._uncounted.append(old[0])
         st.article_ids.append(article.id)
         c = st.centroid
         st.cnorm2 += 2 * K.dot(vec, c) + w.vsq
@@ -584,8 +636,13 @@ class StoryClusterer:
         stories = self._stories
         sids = sorted(sids, key=lambda x: stories[x].order)
         keep = stories[sids[0]]
+        self._dirty.add(keep.id)
         for sid in sids[1:]:
             st = stories.pop(sid)
+            del self._order[sid]
+            self._story_count -= 1
+            self._dirty.discard(sid)
+            self._gone.add(sid)
             keep.article_ids.extend(st.article_ids)
             for a in st.article_ids:
                 self._of[a] = keep.id
@@ -626,6 +683,198 @@ class StoryClusterer:
         keep.name_stats = self._set_stats(keep.names, n, self._freqs.df_n)
         keep.anchor_stats = self._set_stats(keep.anchors, n, self._freqs.df_a)
         return keep.id
+
+    # ------------------------------------------------------------------ memory and the store
+
+    def _tick(self, when: date | None) -> None:
+        if when is None:
+            return
+        if self._clock is None:
+            self._clock = when
+        elif when > self._clock:
+            self._clock = min(when, self._clock + timedelta(days=self.settings.max_clock_step_days))
+
+    def _sweep(self) -> None:
+        """Let the stories no article can join any more leave memory; then, past the cap, the
+        longest untouched. Run at fixed arrival counts, so what is in memory depends on the stream
+        alone, not on how it was cut into batches or when the database was last opened."""
+        s = self.settings
+        seen_cut = self._arrivals - s.window_articles
+        date_cut = self._clock - timedelta(days=s.window_days + s.late_days) if self._clock else None
+        out = []
+        for sid, st in self._stories.items():
+            if st.last_seen >= seen_cut:
+                continue
+            if st.last_date is not None and date_cut is not None and st.last_date >= date_cut:
+                continue
+            out.append(sid)
+        excess = len(self._stories) - len(out) - s.max_live_stories
+        if excess > 0:
+            gone = set(out)
+            rest = sorted(
+                (st.last_seen, st.order, sid) for sid, st in self._stories.items() if sid not in gone
+            )
+            out.extend(sid for _, _, sid in rest[:excess])
+        for sid in out:
+            self._evict(sid)
+
+    def _evict(self, sid: str) -> None:
+        st = self._stories.pop(sid)
+        del self._order[sid]
+        index = self._index
+        for k in st.keys:
+            post = index[k]
+            del post[sid]
+            if not post:
+                del index[k]
+        for a in st.article_ids:
+            self._of.pop(a, None)
+            self._evicted_of[a] = sid
+        self._dirty.discard(sid)
+        self._evicted[sid] = _dump_story(st)
+
+    def _revive(self, article_id: str) -> str | None:
+        """The story of an article no longer in memory, brought back (a copy of an old article
+        joins its story); None when it is unknown."""
+        sid = self._evicted_of.get(article_id)
+        got = (sid, self._evicted[sid]) if sid is not None and sid in self._evicted else None
+        if got is None and self.archive is not None:
+            got = self.archive(article_id)
+        if got is None:
+            return None
+        sid, blob = got
+        self._evicted.pop(sid, None)
+        self._put(_load_story(blob))
+        self._dirty.add(sid)
+        return sid
+
+    def _put(self, st: _StoryState) -> None:
+        """A story (loaded or revived) into memory and the index."""
+        self._stories[st.id] = st
+        self._order[st.id] = st.order
+        for a in st.article_ids:
+            self._of[a] = st.id
+        if K.C is not None:
+            K.C.post_keys(self._index, list(st.keys), st.id, {})
+        else:
+            for k in st.keys:
+                self._index[k][st.id] = None
+
+    def take_changes(self) -> StoryChanges:
+        """What changed since the last call, for the store to write in the same transaction."""
+        out = StoryChanges(
+            live=[(sid, _dump_story(self._stories[sid])) for sid in sorted(self._dirty)],
+            evicted=sorted(self._evicted.items()),
+            gone=sorted(self._gone),
+            counted=[(c[0], marshal.dumps(c[1:])) for c in self._counted_new],
+            uncounted=list(self._uncounted),
+            meta=marshal.dumps(
+                (
+                    _STATE_VERSION,
+                    self._arrivals,
+                    self._story_count,
+                    None if self._clock is None else self._clock.toordinal(),
+                )
+            ),
+        )
+        self._dirty, self._gone, self._evicted, self._evicted_of = set(), set(), {}, {}
+        self._counted_new, self._uncounted = [], []
+        return out
+
+    def load(self, meta: bytes, stories: Iterable[bytes], counted: Iterable[tuple[int, bytes]]) -> None:
+        """Rebuild memory from the store: the live stories (in creation order) and the counted
+        articles (in arrival order), as `take_changes` gave them."""
+        version, self._arrivals, self._story_count, clock = marshal.loads(meta)
+        if version != _STATE_VERSION:
+            raise ValueError(f"cluster state version {version}, this storyfold reads {_STATE_VERSION}")
+        self._clock = None if clock is None else date.fromordinal(clock)
+        for st in sorted(map(_load_story, stories), key=lambda st: st.order):
+            self._put(st)
+        for arrival, blob in counted:
+            terms, names, anchors = marshal.loads(blob)
+            self._freqs.add(terms, names, anchors)
+            self._counted.append((arrival, terms, names, anchors))
+        while len(self._counted) > self.settings.df_window:  # a smaller window than the stored one
+            old = self._counted.popleft()
+            self._freqs.remove(*old[1:])
+            self._uncounted.append(old[0])
+
+
+@dataclass(frozen=True)
+class StoryChanges:
+    """The clusterer's state changes of a batch, as the store keeps them."""
+
+    live: list[tuple[str, bytes]]  # stories made or changed: their state
+    evicted: list[tuple[str, bytes]]  # stories that left memory: their last state
+    gone: list[str]  # stories merged into another
+    counted: list[tuple[int, bytes]]  # articles counted in the document frequencies
+    uncounted: list[int]  # ... and those that left them (their arrival numbers)
+    meta: bytes
+
+
+_STATE_VERSION = 1
+
+
+def _dump_story(st: _StoryState) -> bytes:
+    return marshal.dumps(
+        (
+            _STATE_VERSION,
+            st.id,
+            st.order,
+            st.title,
+            st.article_ids,
+            st.centroid,
+            st.cnorm2,
+            st.recent,
+            st.recent_at,
+            dict(st.title_terms),
+            st.title_norm,
+            st.title_sq,
+            dict(st.names),
+            dict(st.anchors),
+            dict(st.years),
+            (st.name_stats.norm, st.name_stats.core, st.name_stats.core_total),
+            (st.anchor_stats.norm, st.anchor_stats.core, st.anchor_stats.core_total),
+            None if st.first_date is None else st.first_date.toordinal(),
+            None if st.last_date is None else st.last_date.toordinal(),
+            st.last_seen,
+            sorted(st.languages),
+            st.emb,
+            list(st.keys),
+        )
+    )
+
+
+def _load_story(blob: bytes) -> _StoryState:
+    d = marshal.loads(blob)
+    if d[0] != _STATE_VERSION:
+        raise ValueError(f"story state version {d[0]}, this storyfold reads {_STATE_VERSION}")
+    (_, sid, order, title, ids, centroid, cnorm2, recent, recent_at, title_terms, title_norm, title_sq,
+     names, anchors, years, ns, ans, first, last, last_seen, langs, emb, keys) = d  # fmt: skip
+    return _StoryState(
+        id=sid,
+        order=order,
+        title=title,
+        article_ids=ids,
+        centroid=centroid,
+        cnorm2=cnorm2,
+        recent=recent,
+        title_terms=Counter(title_terms),
+        title_norm=title_norm,
+        title_sq=title_sq,
+        names=Counter(names),
+        anchors=Counter(anchors),
+        years=Counter(years),
+        name_stats=_SetStats(*ns),
+        anchor_stats=_SetStats(*ans),
+        first_date=None if first is None else date.fromordinal(first),
+        last_date=None if last is None else date.fromordinal(last),
+        last_seen=last_seen,
+        languages=set(langs),
+        emb=emb,
+        keys=dict.fromkeys(keys),
+        recent_at=recent_at,
+    )
 
 
 def _helper(

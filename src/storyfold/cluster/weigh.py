@@ -167,6 +167,27 @@ class DocFreqs:
         K.count_into(self.df_n, names)
         K.count_into(self.df_a, anchors)
 
+    def remove(self, terms: Iterable[str], names: Sequence[str], anchors: Sequence[str]) -> None:
+        """Uncount an article that left the window (the reverse of `add`): document frequencies
+        are those of the latest articles, so memory stays bounded and weights follow the news."""
+        self.catch_up()
+        self.n_docs -= 1
+        df, ldf = self.df, self.ldf
+        for t in terms:
+            n = df[t] - 1
+            if n:
+                df[t] = n
+                ldf[t] = _LOG1[n] if n < len(_LOG1) else math.log(n + 1)
+            else:
+                del df[t], ldf[t]
+        for table, items in ((self.df_n, names), (self.df_a, anchors)):
+            for x in items:
+                n = table[x] - 1
+                if n:
+                    table[x] = n
+                else:
+                    del table[x]
+
     def _count(self, terms: Iterable[str]) -> None:
         if K.C is not None:
             K.C.count_terms(self.df, self.ldf, terms)

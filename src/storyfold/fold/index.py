@@ -34,3 +34,12 @@ class LSHIndex:
             bucket = band[bkey]
             if len(bucket) < self.max_bucket:  # a huge bucket is boilerplate, not a signal
                 bucket.append(key)
+
+    def remove(self, key: str, sig: np.ndarray) -> None:
+        """Take a key out (it left the window); buckets left empty go."""
+        for band, bkey in zip(self.buckets, self._keys(sig), strict=True):
+            bucket = band.get(bkey)
+            if bucket is not None and key in bucket:
+                bucket.remove(key)
+                if not bucket:
+                    del band[bkey]

@@ -25,6 +25,7 @@ numbers disagreeing, facts told in another order); the model does the weighing.
 from __future__ import annotations
 
 import json
+import marshal
 import math
 import warnings
 from collections import Counter, defaultdict, deque
@@ -95,6 +96,9 @@ class FoldSettings:
     # each anchor remembers the most recent articles that carry it: bounded work per
     # article, and common anchors ("2013", "Obama") still find recent translations
     posting_window: int = 200
+    # the articles an article is compared with: the latest this many (copies, translations and
+    # quotes come within days; memory, and the time to open a database, stay bounded)
+    window: int = 20_000
     max_candidates: int = 20
     # only one translation per language is kept, and on the WMT pool the true one is the
     # first or second candidate of its language in 99.96% of pairs (third in the rest)
@@ -130,9 +134,16 @@ def fold_features(
 
 @dataclass
 class _Seen:
+    """An article in the window: what comparing with it and removing it later need."""
+
     order: int
+    id: str
     lang: str
+    exact_key: str
     shingles: np.ndarray
+    sig: np.ndarray
+    paragraphs: list[np.ndarray]  # the indexed ones (chrome left out)
+    paragraph_sigs: list[np.ndarray]
     translation: TranslationProfile
 
 
@@ -146,13 +157,14 @@ class FoldIndex:
         self._pars = LSHIndex(bands=8, rows=4)
         # paragraph key -> (article, sorted shingle array): 4 bytes a shingle, not a set's ~60
         self._par_shingles: dict[str, tuple[str, np.ndarray]] = {}
-        self._exact: dict[str, str] = {}
+        self._exact: dict[str, deque[str]] = {}  # exact key -> the window's articles with it, oldest first
         self._postings: dict[str, deque[int]] = {}  # anchor key -> arrival orders
         self._df: Counter[str] = Counter()
         self._seen: dict[str, _Seen] = {}
-        # id and language of each seen article by arrival order, for the candidate vote loop
-        self._ids: list[str] = []
-        self._langs: list[str] = []
+        self._by_order: dict[int, _Seen] = {}  # the window, oldest first
+        self._next_order = 0
+        self._new: list[_Seen] = []  # indexed since the last `take_changes`
+        self._gone: list[int] = []  # orders evicted since then
         self._rarity = _Rarity(self)
         # placement may be skipped on its best case only if that case is the model's best:
         # more anchors in place and less drift can only raise the probability (and `plausible`
@@ -189,7 +201,8 @@ class FoldIndex:
         folded: set[str] = set()
         prints = feats.prints
         exact_key = prints.exact_key
-        if exact_key and (twin := self._exact.get(exact_key)) is not None:
+        if exact_key and (twins := self._exact.get(exact_key)):
+            twin = twins[0]
             relations.append(Relation(twin, article.id, RelationKind.DUPLICATE, 1.0, "same text"))
             folded.add(twin)
 
@@ -235,15 +248,25 @@ class FoldIndex:
                 relations.append(Relation(other, article.id, RelationKind.TRANSLATION, round(p, 3), detail))
 
         kept = [i for i in range(len(prints.paragraphs)) if i not in chrome]
+        order = self._seen_order(relations)
         self._index(
-            article,
-            exact_key,
-            sig,
-            arr,
-            prof,
-            ([prints.paragraphs[i] for i in kept], [prints.paragraph_sigs[i] for i in kept]),
+            _Seen(
+                self._next_order,
+                article.id,
+                article.lang,
+                exact_key,
+                arr,
+                sig,
+                [prints.paragraphs[i] for i in kept],
+                [prints.paragraph_sigs[i] for i in kept],
+                prof,
+            )
         )
-        return sorted(relations, key=lambda r: (self._seen[r.a].order, r.kind))
+        self._evict()
+        return sorted(relations, key=lambda r: (order[r.a], r.kind))
+
+    def _seen_order(self, relations: list[Relation]) -> dict[str, int]:
+        return {r.a: self._seen[r.a].order for r in relations}
 
     def profile_of(self, article_id: str) -> TranslationProfile | None:
         """The translation profile kept for an article (anchors, sentences, embedding)."""
@@ -279,16 +302,17 @@ class FoldIndex:
         # other languages only, tested on the ranked voters until enough are chosen;
         # "und" (unknown) is never the same language, so it matches no article
         same = prof.lang if prof.lang != "und" else None
-        langs, ids = self._langs, self._ids
+        by_order = self._by_order
         per_language: Counter[str] = Counter()
         chosen = []
         for i in np.lexsort((orders, -scores)).tolist():
-            lang = langs[voters[i]]
+            seen = by_order[voters[i]]
+            lang = seen.lang
             if lang == same:
                 continue
             if per_language[lang] < s.max_candidates_per_language:
                 per_language[lang] += 1
-                chosen.append(ids[voters[i]])
+                chosen.append(seen.id)
                 if len(chosen) == s.max_candidates:
                     break
         profiles = [self._seen[o].translation for o in chosen]
@@ -382,32 +406,75 @@ class FoldIndex:
 
     # ------------------------------------------------------------------ indexing
 
-    def _index(
-        self,
-        article: Article,
-        exact_key: str,
-        sig: np.ndarray,
-        arr: np.ndarray,
-        prof: TranslationProfile,
-        paragraphs: tuple[list[np.ndarray], list[np.ndarray]],
-    ) -> None:
-        self._ids.append(article.id)
-        self._langs.append(article.lang)
-        self._seen[article.id] = _Seen(len(self._seen), article.lang, arr, prof)
+    def _index(self, seen: _Seen) -> None:
+        """Put an article in the window (its order is the next one)."""
+        self._next_order = seen.order + 1
+        self._seen[seen.id] = seen
+        self._by_order[seen.order] = seen
+        self._new.append(seen)
         self._rarity.clear()
-        if exact_key:
-            self._exact.setdefault(exact_key, article.id)
-        self._docs.add(article.id, sig)
-        for i, (par_arr, par_sig) in enumerate(zip(*paragraphs, strict=True)):
-            key = f"{article.id}:{i}"
-            self._par_shingles[key] = (article.id, par_arr)
+        if seen.exact_key:
+            self._exact.setdefault(seen.exact_key, deque()).append(seen.id)
+        self._docs.add(seen.id, seen.sig)
+        for i, (par_arr, par_sig) in enumerate(zip(seen.paragraphs, seen.paragraph_sigs, strict=True)):
+            key = f"{seen.id}:{i}"
+            self._par_shingles[key] = (seen.id, par_arr)
             self._pars.add(key, par_sig)
-        for key in set(prof.keys):
+        for key in set(seen.translation.keys):
             self._df[key] += 1
             if key not in self._postings:
                 self._postings[key] = deque(maxlen=self.settings.posting_window)
-            self._postings[key].append(len(self._seen) - 1)
+            self._postings[key].append(seen.order)
 
+    def _evict(self) -> None:
+        """Drop the articles that left the window (the oldest, beyond `window` articles)."""
+        limit = self.settings.window
+        while len(self._by_order) > limit:
+            order = next(iter(self._by_order))
+            self._remove(self._by_order.pop(order))
+            self._gone.append(order)
+
+    def _remove(self, seen: _Seen) -> None:
+        del self._seen[seen.id]
+        self._rarity.clear()
+        if seen.exact_key and (twins := self._exact.get(seen.exact_key)):
+            twins.popleft()  # the oldest of the window goes first
+            if not twins:
+                del self._exact[seen.exact_key]
+        self._docs.remove(seen.id, seen.sig)
+        for i, par_sig in enumerate(seen.paragraph_sigs):
+            key = f"{seen.id}:{i}"
+            del self._par_shingles[key]
+            self._pars.remove(key, par_sig)
+        for key in set(seen.translation.keys):
+            n = self._df[key] - 1
+            if n:
+                self._df[key] = n
+            else:
+                del self._df[key]
+            post = self._postings.get(key)
+            if post and post[0] == seen.order:  # the oldest in the window is the oldest there
+                post.popleft()
+            if post is not None and not post:
+                del self._postings[key]
+
+    # ------------------------------------------------------------------ persistence
+
+    def take_changes(self) -> tuple[list[tuple[int, str, bytes]], list[int]]:
+        """What changed since the last call, for the store: the articles that entered the window
+        (order, id, their state as bytes) and the orders that left it."""
+        new = [(x.order, x.id, _dump(x)) for x in self._new if x.order in self._by_order]
+        gone, self._new, self._gone = self._gone, [], []
+        return new, gone
+
+    def load(self, rows: Iterable[bytes]) -> None:
+        """Rebuild the window from the stored states of its articles, oldest first (what
+        `take_changes` gave): the same index as if they had just been added, without redoing
+        any of the work that judged them."""
+        for blob in rows:
+            self._index(_load(blob))
+        self._evict()  # (a smaller window than the stored one: the excess goes at the next write)
+        self._new = []
 
 class _Rarity(dict[str, float]):
     """Anchor key -> smoothed IDF among the articles seen so far, memoised until the next
@@ -446,6 +513,55 @@ def _without(text: str, chrome: set[int], min_words: int) -> str:
                 continue
         kept.append(p)
     return "\n\n".join(kept)
+
+
+_STATE_VERSION = 1
+
+
+def _dump(x: _Seen) -> bytes:
+    """An article's window state as bytes (marshal: builtins only, fast both ways)."""
+    p = x.translation
+    emb = None if p.embedding is None else np.asarray(p.embedding, dtype=np.float32).tobytes()
+    return marshal.dumps(
+        (
+            _STATE_VERSION,
+            x.order,
+            x.id,
+            x.lang,
+            x.exact_key,
+            x.shingles.astype(np.uint32).tobytes(),
+            x.sig.astype(np.uint32).tobytes(),
+            [a.astype(np.uint32).tobytes() for a in x.paragraphs],
+            [g.astype(np.uint32).tobytes() for g in x.paragraph_sigs],
+            (p.lang, p.length, p.keys, p.positions, p.paragraphs, p.sentences, emb),
+        )
+    )
+
+
+def _load(blob: bytes) -> _Seen:
+    version, order, id_, lang, exact_key, sh, sig, pars, psigs, prof = marshal.loads(blob)
+    if version != _STATE_VERSION:
+        raise ValueError(f"fold state version {version}, this storyfold reads {_STATE_VERSION}")
+    plang, length, keys, positions, paragraphs, sentences, emb = prof
+    return _Seen(
+        order,
+        id_,
+        lang,
+        exact_key,
+        np.frombuffer(sh, dtype=np.uint32),
+        np.frombuffer(sig, dtype=np.uint32).astype(np.uint64),
+        [np.frombuffer(a, dtype=np.uint32) for a in pars],
+        [np.frombuffer(g, dtype=np.uint32).astype(np.uint64) for g in psigs],
+        TranslationProfile(
+            plang,
+            length,
+            keys,
+            positions,
+            paragraphs,
+            sentences,
+            None if emb is None else np.frombuffer(emb, dtype=np.float32),
+        ),
+    )
 
 
 def plausible(f: PairFeatures, s: FoldSettings) -> bool:

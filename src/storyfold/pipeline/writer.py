@@ -60,11 +60,22 @@ class Writer:
     # ------------------------------------------------------------------ state
 
     def stages(self) -> tuple[FoldIndex, StoryClusterer]:
+        """The fold index and the clusterer, with their live state read from the store.
+
+        Opening costs what the live window holds, never the whole database: the stages' state
+        is stored with every batch. A database written before that state was kept is read once,
+        article by article, and its state stored with the next batch."""
         if self._fold is None or self._cluster is None:
             fold, cluster = FoldIndex(), StoryClusterer()
-            for article, story_id in self.store.iter_articles():
-                fold.add(article)
-                cluster.restore(article, story_id)
+            meta = self.store.meta("cluster")
+            if meta is not None:
+                fold.load(self.store.fold_window())
+                cluster.load(meta, self.store.live_stories(), self.store.counted())
+            else:
+                for article, story_id in self.store.iter_articles():
+                    fold.add(article)
+                    cluster.restore(article, story_id)
+            cluster.archive = self.store.story_state_of
             self._fold, self._cluster = fold, cluster
         return self._fold, self._cluster
 
@@ -186,4 +197,8 @@ class Writer:
             store.touch_story(a.story_id)
             touched.add(a.story_id)
             item.status = Status.NEW
+        if fold is not None and cluster is not None:
+            store.put_fold_window(*fold.take_changes())
+            c = cluster.take_changes()
+            store.put_cluster_state(c.live, c.evicted, c.gone, c.counted, c.uncounted, c.meta)
         return touched

@@ -144,6 +144,29 @@ MIGRATIONS: tuple[str, ...] = (
         n INTEGER NOT NULL
     );
     """,
+    # 4: the stages' live state, so that opening a database never replays its articles. The
+    # blobs are the stages' own (fold/relate.py, cluster/stories.py); the store only keeps them.
+    """
+    CREATE TABLE fold_window (
+        ord INTEGER PRIMARY KEY,        -- arrival order in the fold stage
+        article_id TEXT NOT NULL,
+        state BLOB NOT NULL
+    );
+    CREATE TABLE cluster_stories (
+        id TEXT PRIMARY KEY,
+        live INTEGER NOT NULL,          -- 1: held in memory (loaded on open), 0: left it
+        state BLOB NOT NULL
+    );
+    CREATE INDEX cluster_stories_live ON cluster_stories(live) WHERE live = 1;
+    CREATE TABLE cluster_counted (
+        arrival INTEGER PRIMARY KEY,    -- the articles in the document frequencies
+        items BLOB NOT NULL
+    );
+    CREATE TABLE stage_meta (
+        stage TEXT PRIMARY KEY,
+        state BLOB NOT NULL
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -350,7 +373,59 @@ class Store:
             list(changes.items()),
         )
 
+    def put_fold_window(self, added: Sequence[tuple[int, str, bytes]], gone: Sequence[int]) -> None:
+        self.db.executemany("DELETE FROM fold_window WHERE ord = ?", [(o,) for o in gone])
+        self.db.executemany("INSERT OR REPLACE INTO fold_window(ord, article_id, state) VALUES (?,?,?)", added)
+
+    def put_cluster_state(
+        self,
+        live: Sequence[tuple[str, bytes]],
+        evicted: Sequence[tuple[str, bytes]],
+        gone: Sequence[str],
+        counted: Sequence[tuple[int, bytes]],
+        uncounted: Sequence[int],
+        meta: bytes,
+    ) -> None:
+        db = self.db
+        db.executemany("DELETE FROM cluster_stories WHERE id = ?", [(g,) for g in gone])
+        db.executemany(
+            "INSERT OR REPLACE INTO cluster_stories(id, live, state) VALUES (?,?,?)",
+            [(sid, 1, b) for sid, b in live] + [(sid, 0, b) for sid, b in evicted],
+        )
+        db.executemany("DELETE FROM cluster_counted WHERE arrival = ?", [(a,) for a in uncounted])
+        db.executemany("INSERT OR REPLACE INTO cluster_counted(arrival, items) VALUES (?,?)", counted)
+        self.put_meta("cluster", meta)
+
+    def put_meta(self, stage: str, state: bytes) -> None:
+        self.db.execute("INSERT OR REPLACE INTO stage_meta(stage, state) VALUES (?,?)", (stage, state))
+
     # ------------------------------------------------------------------ reads
+
+    def meta(self, stage: str) -> bytes | None:
+        if self.version < 4:
+            return None
+        row = self.db.execute("SELECT state FROM stage_meta WHERE stage = ?", (stage,)).fetchone()
+        return row[0] if row else None
+
+    def fold_window(self) -> Iterator[bytes]:
+        for row in self.db.execute("SELECT state FROM fold_window ORDER BY ord"):
+            yield row[0]
+
+    def live_stories(self) -> Iterator[bytes]:
+        """The states of the stories held in memory, in no particular order (each carries its own)."""
+        for row in self.db.execute("SELECT state FROM cluster_stories WHERE live = 1"):
+            yield row[0]
+
+    def counted(self) -> Iterator[tuple[int, bytes]]:
+        yield from self.db.execute("SELECT arrival, items FROM cluster_counted ORDER BY arrival")
+
+    def story_state_of(self, article_id: str) -> tuple[str, bytes] | None:
+        """The stored state of the story an article is in (to bring it back into memory)."""
+        row = self.db.execute(
+            "SELECT s.id, s.state FROM articles a JOIN cluster_stories s ON s.id = a.story_id WHERE a.id = ?",
+            (article_id,),
+        ).fetchone()
+        return (row[0], row[1]) if row else None
 
     def stored_raw(self, sha1s: Sequence[str]) -> set[str]:
         """Which of these raw inputs are stored."""
