@@ -356,6 +356,19 @@ class SourceReliability:
 
 
 @dataclass(frozen=True)
+class SourceTally:
+    """What one story says of one source: over the story's slots where two or more voices speak,
+    how many values the source stated, how many agree with the consensus, and the sum of their
+    probabilities. Summed over stories, they give the source's reliability without solving
+    every story again (`tally_reliability`)."""
+
+    source: str
+    n: int
+    agree: int
+    p_sum: float
+
+
+@dataclass(frozen=True)
 class TimelineEntry:
     period: str
     text: str  # the sentence (trimmed) that dates it

@@ -32,15 +32,11 @@ from storyfold.model import (
 from storyfold.pipeline.item import Item, Status
 from storyfold.pipeline.steps import Commit, Extract, KnownInputs, Outlets, Prepare
 from storyfold.pipeline.writer import IngestReport, Writer
-from storyfold.reconcile import reconcile_all, reconcile_story
+from storyfold.reconcile import reconcile_all, reconcile_story_tally
 from storyfold.reconcile.timeline import build_timeline
 from storyfold.store.sqlite import Store
 
 log = logging.getLogger(__name__)
-
-# Past this many stories a batch recomputes only the stories it touched, with the
-# reliabilities it has; below it, the global fixpoint is cheap enough to run every batch.
-FULL_RECONCILE_MAX_STORIES = 20_000
 
 Progress = Callable[[list[Item], IngestReport], None]
 
@@ -129,8 +125,6 @@ class Library:
         except BaseException:
             self.writer.reset()  # a run cut short: memory may be ahead of the store
             raise
-        if report.stories_touched:
-            self.reconcile(report.stories_touched)
         return report
 
     def _batches(self, inputs: Iterable[RawDocument | IngestError]) -> Iterator[list[Item]]:
@@ -140,32 +134,29 @@ class Library:
                 Item(None, x, Status.REJECTED) if isinstance(x, IngestError) else Item(x) for x in chunk
             ]
 
-    def reconcile(self, touched: Iterable[str] | None = None) -> None:
-        """Recompute facts (and source reliabilities) after new claims arrived."""
-        by_story = self.store.claims_by_story()
-        n_stories = self.store.count("stories")
-        relations = self.store.all_relations()
-        if touched is None or n_stories <= FULL_RECONCILE_MAX_STORIES:
-            article_ids = [a for ids in (self.store.story_article_ids(s) for s in by_story) for a in ids]
-            articles = {a: self.store.article(a) for a in article_ids}
-            facts, reliability = reconcile_all(by_story, articles, relations)
-            with self.store.transaction():
-                grouped: dict[str, list] = {s: [] for s in self.store.story_ids()}
-                for f in facts:
-                    grouped.setdefault(f.story_id, []).append(f)
-                for sid, fs in grouped.items():
-                    self.store.put_facts(sid, fs)
-                self.store.put_reliability(reliability.values())
-            return
-        weights = {r.source: r.reliability for r in self.store.reliability()}
-        with self.store.transaction():
-            for sid in touched:
-                ids = self.store.story_article_ids(sid)
-                articles = {a: self.store.article(a) for a in ids}
-                rels = self.store.relations_among(ids)
-                self.store.put_facts(
-                    sid, reconcile_story(sid, by_story.get(sid, []), articles, rels, weights)
+    def reconcile_all(self) -> None:
+        """The full fixpoint: every story's facts and every source's reliability solved together
+        (Accu with group priors and echo discounts, `reconcile.reconcile_all`). An ingest only
+        recomputes the stories it touched; this is the explicit, whole-database pass. It reads
+        every claim, so its memory grows with the database."""
+        store = self.store
+        by_story = store.claims_by_story()
+        articles = {a.id: a for sid in by_story for a in store.story_heads(sid)}
+        relations = [r for sid in by_story for r in store.story_relations(sid)]
+        facts, reliability = reconcile_all(by_story, articles, relations)
+        grouped: dict[str, list] = {s: [] for s in store.story_ids()}
+        for f in facts:
+            grouped.setdefault(f.story_id, []).append(f)
+        weights = {r.source: r.reliability for r in reliability.values()}
+        with store.transaction():
+            for sid, fs in grouped.items():
+                store.put_facts(sid, fs)
+                heads = {a.id: a for a in store.story_heads(sid)}
+                _, tallies = reconcile_story_tally(
+                    sid, by_story.get(sid, []), heads, store.story_relations(sid), weights
                 )
+                store.put_tallies(sid, tallies)
+            store.put_reliability(reliability.values())
 
     # ------------------------------------------------------------------ reading
 

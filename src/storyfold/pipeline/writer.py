@@ -22,6 +22,7 @@ from storyfold.ingest import Ingestor
 from storyfold.ingest.article import Draft
 from storyfold.model import IngestError
 from storyfold.pipeline.item import Item, Status
+from storyfold.reconcile import reconcile_story_tally, tally_reliability
 from storyfold.store.sqlite import Store
 
 log = logging.getLogger(__name__)
@@ -124,6 +125,7 @@ class Writer:
             with self.store.transaction():
                 touched = self._write(batch)
                 self.store.add_outlet_counts(outlet_changes)
+                self.reconcile(touched)
         except Exception:
             log.exception("a batch failed; writing it again one article at a time")
             self.reset()
@@ -149,7 +151,9 @@ class Writer:
         for item in batch:
             try:
                 with self.store.transaction():
-                    touched |= self._write([item])
+                    done = self._write([item])
+                    self.reconcile(done)
+                    touched |= done
             except Exception as exc:  # noqa: BLE001 - this article alone is rejected
                 log.exception("writing %s failed", item.source)
                 self.reset()
@@ -158,6 +162,29 @@ class Writer:
                 with self.store.transaction():
                     self.store.put_error(item.error)  # type: ignore[arg-type]
         return touched
+
+    def reconcile(self, touched: set[str]) -> None:
+        """Inside the batch's transaction: the facts of the stories it touched, each from its own
+        claims and relations, weighing sources by their reliability as the batch found it; then
+        the reliability of the sources those stories speak of, from their tallies."""
+        store = self.store
+        work = []
+        for sid in sorted(touched):
+            heads = store.story_heads(sid)
+            if heads:
+                work.append((sid, heads))
+        sources = sorted({a.voice for _, heads in work for a in heads})
+        weights = store.reliability_of(sources)
+        for sid, heads in work:
+            articles = {a.id: a for a in heads}
+            facts, tallies = reconcile_story_tally(
+                sid, store.story_claims(sid), articles, store.story_relations(sid), weights
+            )
+            store.put_facts(sid, facts)
+            store.put_tallies(sid, tallies)
+        sums = store.source_sums(sources)
+        store.upsert_reliability(tally_reliability(*row) for row in sums)
+        store.drop_reliability(sorted(set(sources) - {row[0] for row in sums}))
 
     def _write(self, batch: list[Item]) -> set[str]:
         """Inside a transaction: every item of the batch, in order."""

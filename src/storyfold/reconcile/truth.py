@@ -37,7 +37,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
-from storyfold.model import Article, Claim, Fact, Relation, SourceReliability, ValueKind, Voice
+from storyfold.model import Article, Claim, Fact, Relation, SourceReliability, SourceTally, ValueKind, Voice
 from storyfold.reconcile.reliability import ECHO_WEIGHT, GROUP_WEIGHT, PRIOR_WEIGHT, Reliability
 from storyfold.reconcile.slots import group_slots, voices
 from storyfold.reconcile.values import agree, rounding_unit, similarity, value_key
@@ -60,11 +60,14 @@ __all__ = [
     "PRIOR_WEIGHT",
     "RHO",
     "agree",
+    "SourceTally",
     "reconcile_all",
     "reconcile_story",
+    "reconcile_story_tally",
     "rounding_unit",
     "similarity",
     "slots_of",
+    "tally_reliability",
 ]
 
 MAX_ITERATIONS, TOLERANCE = 20, 1e-4
@@ -138,14 +141,41 @@ def reconcile_story(
     reliability: Mapping[str, float],
 ) -> list[Fact]:
     """Facts of one story with the source reliabilities held fixed (incremental updates)."""
+    return reconcile_story_tally(story_id, claims, articles, relations, reliability)[0]
+
+
+def reconcile_story_tally(
+    story_id: str,
+    claims: Sequence[Claim],
+    articles: Mapping[str, Article | None],
+    relations: Sequence[Relation],
+    reliability: Mapping[str, float],
+) -> tuple[list[Fact], list[SourceTally]]:
+    """`reconcile_story`, and what the story says of each of its sources."""
     slots, root = slots_of(story_id, claims, articles, relations)
     facts = []
+    tally: dict[str, list[float]] = defaultdict(lambda: [0, 0, 0.0])
     for s in slots:
         tau = taus_from(s, reliability)
         votes, probs = score(s, tau)
         best = choose(s, tau, votes)
         facts.append(_fact(s, best, root, probs[best]))
-    return facts
+        if len(s.stated) < 2:  # a value nobody else speaks to says nothing of its source
+            continue
+        for v, idx in s.stated.items():
+            t = tally[s.sources[v]]
+            t[0] += 1
+            t[1] += any(s.compat[best][i] for i in idx)
+            t[2] += max(probs[i] for i in idx)
+    return facts, [SourceTally(src, int(n), int(a), p) for src, (n, a, p) in sorted(tally.items())]
+
+
+def tally_reliability(source: str, n: int, agree: int, p_sum: float) -> SourceReliability:
+    """A source's reliability from its summed tallies: the mean probability of its values,
+    shrunk towards the prior by PRIOR_WEIGHT claims' worth, so one statement neither damns nor
+    sanctifies it. (The full fixpoint, `reconcile_all`, also learns group priors and echoes.)"""
+    acc = (p_sum + PRIOR_WEIGHT * PRIOR_ACCURACY) / (n + PRIOR_WEIGHT)
+    return SourceReliability(source, round(acc, 4), n, agree)
 
 
 def reconcile_all(

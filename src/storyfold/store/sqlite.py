@@ -29,6 +29,7 @@ from storyfold.model import (
     Relation,
     RelationKind,
     SourceReliability,
+    SourceTally,
     Story,
     ValueKind,
     Voice,
@@ -166,6 +167,15 @@ MIGRATIONS: tuple[str, ...] = (
         stage TEXT PRIMARY KEY,
         state BLOB NOT NULL
     );
+    CREATE TABLE source_tallies (       -- what each story says of each source (reconcile)
+        story_id TEXT NOT NULL,
+        source TEXT NOT NULL,
+        n INTEGER NOT NULL,
+        agree INTEGER NOT NULL,
+        p_sum REAL NOT NULL,
+        PRIMARY KEY (story_id, source)
+    ) WITHOUT ROWID;
+    CREATE INDEX source_tallies_source ON source_tallies(source);
     """,
 )
 
@@ -335,6 +345,8 @@ class Store:
         """Move a story's articles into another (the clusterer merged them); the old one is gone."""
         self.db.execute("UPDATE articles SET story_id = ? WHERE story_id = ?", (into, old))
         self.db.execute("DELETE FROM facts WHERE story_id = ?", (old,))
+        if self.version >= 4:
+            self.db.execute("DELETE FROM source_tallies WHERE story_id = ?", (old,))
         # links, bookmarks and API clients hold story ids: the old one now names the merged story
         self.db.execute("UPDATE story_aliases SET new_id = ? WHERE new_id = ?", (into, old))
         self.db.execute("INSERT OR REPLACE INTO story_aliases(old_id, new_id) VALUES (?, ?)", (old, into))
@@ -396,6 +408,49 @@ class Store:
         db.executemany("INSERT OR REPLACE INTO cluster_counted(arrival, items) VALUES (?,?)", counted)
         self.put_meta("cluster", meta)
 
+    def put_tallies(self, story_id: str, tallies: Iterable[SourceTally]) -> None:
+        self.db.execute("DELETE FROM source_tallies WHERE story_id = ?", (story_id,))
+        self.db.executemany(
+            "INSERT INTO source_tallies(story_id, source, n, agree, p_sum) VALUES (?,?,?,?,?)",
+            [(story_id, t.source, t.n, t.agree, t.p_sum) for t in tallies],
+        )
+
+    def source_sums(self, sources: Sequence[str]) -> list[tuple[str, int, int, float]]:
+        """Per source: its tallies summed over every story (source, n, agree, p_sum)."""
+        out = []
+        for i in range(0, len(sources), _CHUNK):
+            part = list(sources[i : i + _CHUNK])
+            out.extend(
+                self.db.execute(
+                    "SELECT source, sum(n), sum(agree), sum(p_sum) FROM source_tallies"
+                    f" WHERE source IN ({','.join('?' * len(part))}) GROUP BY source",
+                    part,
+                )
+            )
+        return out
+
+    def upsert_reliability(self, rel: Iterable[SourceReliability]) -> None:
+        self.db.executemany(
+            "INSERT OR REPLACE INTO reliability(source, reliability, n_claims, n_agree) VALUES (?,?,?,?)",
+            [(r.source, r.reliability, r.n_claims, r.n_agree) for r in rel],
+        )
+
+    def drop_reliability(self, sources: Sequence[str]) -> None:
+        """Sources no story says anything about any more (their claims were merged away)."""
+        self.db.executemany("DELETE FROM reliability WHERE source = ?", [(x,) for x in sources])
+
+    def reliability_of(self, sources: Sequence[str]) -> dict[str, float]:
+        out: dict[str, float] = {}
+        for i in range(0, len(sources), _CHUNK):
+            part = list(sources[i : i + _CHUNK])
+            out.update(
+                self.db.execute(
+                    f"SELECT source, reliability FROM reliability WHERE source IN ({','.join('?' * len(part))})",
+                    part,
+                ).fetchall()
+            )
+        return out
+
     def put_meta(self, stage: str, state: bytes) -> None:
         self.db.execute("INSERT OR REPLACE INTO stage_meta(stage, state) VALUES (?,?)", (stage, state))
 
@@ -418,6 +473,32 @@ class Store:
 
     def counted(self) -> Iterator[tuple[int, bytes]]:
         yield from self.db.execute("SELECT arrival, items FROM cluster_counted ORDER BY arrival")
+
+    def story_heads(self, story_id: str) -> list[Article]:
+        """A story's articles in arrival order, without their text (what reconciling reads)."""
+        rows = self.db.execute(
+            "SELECT id, source, title, '' AS text, lang, published, url, outlet, raw_sha1 FROM articles"
+            " WHERE story_id = ? ORDER BY seq",
+            (story_id,),
+        )
+        return [_article(r) for r in rows]
+
+    def story_claims(self, story_id: str) -> list[Claim]:
+        rows = self.db.execute(
+            "SELECT c.* FROM claims c JOIN articles a ON a.id = c.article_id WHERE a.story_id = ?"
+            " ORDER BY a.seq, c.start",
+            (story_id,),
+        )
+        return [_claim(r) for r in rows]
+
+    def story_relations(self, story_id: str) -> list[Relation]:
+        """The relations between two articles of the story."""
+        rows = self.db.execute(
+            "SELECT r.* FROM articles x JOIN relations r ON r.a = x.id JOIN articles y ON y.id = r.b"
+            " WHERE x.story_id = ?1 AND y.story_id = ?1 ORDER BY r.a, r.b, r.kind",
+            (story_id,),
+        )
+        return [Relation(r["a"], r["b"], RelationKind(r["kind"]), r["score"], r["detail"]) for r in rows]
 
     def story_state_of(self, article_id: str) -> tuple[str, bytes] | None:
         """The stored state of the story an article is in (to bring it back into memory)."""
