@@ -54,7 +54,7 @@ class ExportFormat(StrEnum):
     parquet = "parquet"
 
 
-def _open(db: Path, *, readonly: bool = False, workers: int | None = None) -> Library:
+def _open(db: Path, *, readonly: bool = False, workers: int | None = None, wait: float = 0.0) -> Library:
     if readonly and not db.exists():
         err.print(
             f"[red]error:[/] {escape(str(db))}: no such database (run `storyfold ingest PATH --db {escape(str(db))}` first)",
@@ -62,7 +62,7 @@ def _open(db: Path, *, readonly: bool = False, workers: int | None = None) -> Li
         )
         raise typer.Exit(1)
     try:
-        return Library(db, readonly=readonly, workers=workers)
+        return Library(db, readonly=readonly, workers=workers, wait=wait)
     except StoreError as exc:
         err.print(f"[red]error:[/] {escape(str(exc))}", soft_wrap=True)
         raise typer.Exit(1) from exc
@@ -118,12 +118,15 @@ def ingest(
             "--workers", min=1, help="Processes for the per-article work (default: the CPUs, up to 4)."
         ),
     ] = None,
+    wait: Annotated[
+        float, typer.Option("--wait", min=0, help="Seconds to wait for another process writing the database.")
+    ] = 0.0,
 ) -> None:
     """Read articles and fold them into stories (re-running adds nothing new)."""
     missing = [p for p in paths if not p.exists()]
     for p in missing:
         err.print(f"bad input: {p}: no such file or folder", markup=False, highlight=False)
-    with _open(db, workers=workers) as lib:
+    with _open(db, workers=workers, wait=wait) as lib:
         report = run_ingest(lib, [p for p in paths if p.exists()], quiet)
         n_stories = lib.store.count("stories")
     out.print(
@@ -228,6 +231,18 @@ def sources(db: DbOption = Path(DEFAULT_DB)) -> None:
 
 
 @app.command()
+def reconcile(db: DbOption = Path(DEFAULT_DB)) -> None:
+    """Solve every story's facts and every source's reliability together (the full fixpoint).
+
+    An ingest recomputes only the stories it touched, with the reliabilities it found; this
+    pass weighs every source by all it ever said. It reads every claim at once."""
+    with _open(db) as lib:
+        lib.reconcile_all()
+        n = lib.store.count("facts")
+    out.print(f"{n} facts and the reliability of every source recomputed in {db}")
+
+
+@app.command()
 def serve(
     db: DbOption = Path(DEFAULT_DB),
     host: Annotated[
@@ -243,7 +258,7 @@ def serve(
     from storyfold.present.api import serve as serve_app
 
     token = token or os.environ.get("STORYFOLD_TOKEN")
-    lib = _open(db)
+    lib = _open(db, readonly=not token)  # with a token, the server is the database's one writer
     err.print(f"serving {db} on http://{host}:{port}/ ({'writes need the token' if token else 'read-only'})")
     serve_app(lib, host=host, port=port, token=token)
 
@@ -264,6 +279,7 @@ def demo(
 
     with _open(target) as lib:
         run_ingest(lib, [demo_corpus()])
+        lib.reconcile_all()  # a small corpus: weigh every source by all it said
         out.print(_stories_table(lib, 50, None))
         ids = [s.id for s in lib.list_stories(limit=50)]
         for sid in ids if full else ids[:1]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice
 from pathlib import Path
@@ -56,19 +57,36 @@ class Library:
         readonly: bool = False,
         batch_size: int = 256,
         workers: int | None = None,
+        wait: float = 0.0,
     ) -> None:
         """`workers`: processes for the per-article work (None: the CPUs, up to 4; 1: all in
-        this process). Started on the first large batch, stopped by `close()`."""
-        self.store = Store(db_path, readonly=readonly)
+        this process), started on the first large batch and stopped by `close()`.
+
+        A writable Library holds the database's writer lock until `close()`: another writer
+        waits up to `wait` seconds, then gets `WriterBusy` naming this process."""
+        self.store = Store(db_path, readonly=readonly, wait=wait)
         self.batch_size = batch_size
         self.executor = LocalExecutor(workers)
         self.ingest_settings = IngestSettings()
         self.fold_settings = FoldSettings()
         self._writer: Writer | None = None
+        self._local = threading.local()
+        self._readers: list[Library] = []
 
     def close(self) -> None:
         self.executor.close()
+        for r in self._readers:
+            r.close()
         self.store.close()
+
+    def reader(self) -> Library:
+        """A read-only Library on the same database for the calling thread: readers never wait
+        for a write in progress (SQLite's WAL), and never share the writer's connection."""
+        got = getattr(self._local, "reader", None)
+        if got is None:
+            got = self._local.reader = Library(self.store.path, readonly=True, workers=1)
+            self._readers.append(got)
+        return got
 
     def __enter__(self) -> Library:
         return self
@@ -173,6 +191,10 @@ class Library:
         return self.store.alias_of(story_ref) if not hits else None
 
     def brief(self, story_id: str) -> StoryBrief | None:
+        with self.store.snapshot():  # one consistent view, while a writer may commit meanwhile
+            return self._brief(story_id)
+
+    def _brief(self, story_id: str) -> StoryBrief | None:
         story = self.store.story_full(story_id)
         if story is None:
             return None

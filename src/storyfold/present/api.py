@@ -2,9 +2,11 @@
 
 Reads are open; the one write (POST /api/articles) needs `Authorization: Bearer <token>`,
 and without a configured token the server is read-only. Every response carries a strict
-Content-Security-Policy (no scripts, inline CSS only) and `nosniff`. The Library (one
-SQLite connection and in-memory indexes) is guarded by a lock, since FastAPI runs sync
-endpoints in a thread pool.
+Content-Security-Policy (no scripts, inline CSS only) and `nosniff`.
+
+FastAPI runs sync endpoints in a thread pool. Each thread reads through its own read-only
+connection (`Library.reader`), so a read never waits for a write in progress; writes go one at
+a time through the Library, which is the database's one writer.
 """
 
 from __future__ import annotations
@@ -34,7 +36,16 @@ def create_app(library: Any, token: str | None = None) -> FastAPI:
     app = FastAPI(
         title="storyfold", version="1", docs_url=None, redoc_url=None, openapi_url="/api/openapi.json"
     )
-    lock = threading.RLock()
+    write_lock = threading.Lock()
+    # the object reads go through: a read-only view per thread when the library offers one
+    local = threading.local()
+
+    def reading() -> Any:
+        lib = getattr(local, "lib", None)
+        if lib is None:
+            make = getattr(library, "reader", None)
+            lib = local.lib = make() if callable(make) else library
+        return lib
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):  # noqa: ANN001, ANN202
@@ -52,27 +63,27 @@ def create_app(library: Any, token: str | None = None) -> FastAPI:
     def _story_rows(
         limit: int, offset: int, q: str | None
     ) -> tuple[list[Any], dict[str, int], dict[str, int]]:
-        with lock:
-            stories = library.list_stories(limit=limit, offset=offset, q=q or None)
-            ids = [s.id for s in stories]
-            disputed = library.disputed_counts(ids) if ids else {}
-            counts: dict[str, int] = {}
-            store = getattr(library, "store", None)
-            for s in stories:
-                if s.article_ids:
-                    counts[s.id] = len(s.article_ids)
-                elif store is not None and hasattr(store, "story_full"):
-                    full = store.story_full(s.id)
-                    if full is not None:
-                        counts[s.id] = len(full.article_ids)
+        lib = reading()
+        stories = lib.list_stories(limit=limit, offset=offset, q=q or None)
+        ids = [s.id for s in stories]
+        disputed = lib.disputed_counts(ids) if ids else {}
+        counts: dict[str, int] = {}
+        store = getattr(lib, "store", None)
+        for s in stories:
+            if s.article_ids:
+                counts[s.id] = len(s.article_ids)
+            elif store is not None and hasattr(store, "story_full"):
+                full = store.story_full(s.id)
+                if full is not None:
+                    counts[s.id] = len(full.article_ids)
         return stories, disputed, counts
 
     def _brief(story_id: str) -> Any:
-        with lock:
-            brief = library.brief(story_id)
-            if brief is None and hasattr(library, "resolve"):
-                sid = library.resolve(story_id)
-                brief = library.brief(sid) if sid else None
+        lib = reading()
+        brief = lib.brief(story_id)
+        if brief is None and hasattr(lib, "resolve"):
+            sid = lib.resolve(story_id)
+            brief = lib.brief(sid) if sid else None
         if brief is None:
             raise HTTPException(status_code=404, detail=f"no story {story_id!r}")
         return brief
@@ -121,16 +132,14 @@ def create_app(library: Any, token: str | None = None) -> FastAPI:
 
     @app.get("/api/articles/{article_id}")
     def api_article(article_id: str) -> dict[str, Any]:
-        with lock:
-            article = library.article(article_id)
+        article = reading().article(article_id)
         if article is None:
             raise HTTPException(status_code=404, detail=f"no article {article_id!r}")
         return article_dict(article)
 
     @app.get("/api/sources")
     def api_sources() -> dict[str, Any]:
-        with lock:
-            rel = library.reliability()
+        rel = reading().reliability()
         return {"sources": [reliability_dict(r) for r in rel]}
 
     @app.post("/api/articles")
@@ -169,7 +178,7 @@ def create_app(library: Any, token: str | None = None) -> FastAPI:
         from starlette.concurrency import run_in_threadpool
 
         def ingest() -> dict[str, Any]:
-            with lock:
+            with write_lock:
                 return library.ingest_documents(docs)
 
         result = await run_in_threadpool(ingest)

@@ -34,6 +34,8 @@ from storyfold.model import (
     ValueKind,
     Voice,
 )
+from storyfold.store.errors import StoreError
+from storyfold.store.lock import WriterLock
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: the first schema
@@ -183,16 +185,17 @@ SCHEMA_VERSION = len(MIGRATIONS)
 _CHUNK = 900  # values bound in one IN (...): SQLite's default limit is well above
 
 
-class StoreError(RuntimeError):
-    """The database file cannot be used (not SQLite, newer schema, locked...)."""
-
-
 class Store:
     """Typed access to the SQLite file; the only module that writes SQL."""
 
-    def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
+    def __init__(self, path: str | Path, *, readonly: bool = False, wait: float = 0.0) -> None:
+        """A writable store takes the database's writer lock first (`wait` seconds at most for
+        the process holding it, else WriterBusy): one process writes, any number read."""
         self.path = Path(path)
         self.readonly = readonly
+        self.lock = WriterLock(self.path)
+        if not readonly:
+            self.lock.acquire(wait)
         try:
             if readonly:
                 uri = f"file:{self.path.resolve()}?mode=ro"
@@ -207,6 +210,7 @@ class Store:
                 self.db.execute("PRAGMA synchronous = NORMAL")
             self._migrate()
         except sqlite3.DatabaseError as exc:
+            self.lock.release()
             raise StoreError(f"{self.path}: not a usable storyfold database ({exc})") from exc
 
     # ------------------------------------------------------------------ lifecycle
@@ -233,6 +237,7 @@ class Store:
 
     def close(self) -> None:
         self.db.close()
+        self.lock.release()
 
     def __enter__(self) -> Store:
         return self
@@ -251,6 +256,18 @@ class Store:
             raise
         else:
             self.db.commit()
+
+    @contextmanager
+    def snapshot(self) -> Iterator[sqlite3.Connection]:
+        """Reads that see one state of the database, whatever a writer commits meanwhile."""
+        if self.db.in_transaction:
+            yield self.db
+            return
+        self.db.execute("BEGIN")
+        try:
+            yield self.db
+        finally:
+            self.db.rollback()
 
     # ------------------------------------------------------------------ writes (inside a transaction)
 
