@@ -128,7 +128,7 @@ class LocalExecutor:
                         return
                     continue
                 if not self._run_serial(jobs, segs):
-                    pending = [f for j in jobs for f in j.futures]
+                    pending = [f for j in jobs for f in j.futures if not f.done()]
                     if pending:
                         wait(pending, return_when=FIRST_COMPLETED)
                     for j in jobs:

@@ -31,6 +31,7 @@ import warnings
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import chain
 from operator import mul
 
 import numpy as np
@@ -288,17 +289,17 @@ class FoldIndex:
         keys = sorted(set(prof.keys))
         self._rarity.fill(keys)
         weight = self._rarity.__getitem__
-        votes: dict[int, float] = {}  # arrival order -> summed rarity
-        get = votes.get
-        for key in keys:
-            w = weight(key)
-            for other in self._postings.get(key, ()):
-                votes[other] = get(other, 0) + w
-        # ranked by (-votes, arrival order), sorted in numpy: arrival orders are unique, so
-        # this is the order the (score, order) tuples give
-        voters = list(votes)
-        orders = np.fromiter(voters, dtype=np.int64, count=len(voters))
-        scores = np.fromiter(votes.values(), dtype=np.float64, count=len(voters))
+        # each earlier article's votes: the summed rarity of the anchors it shares, added key by
+        # key in sorted order (bincount adds each bin's weights in input order, from 0.0)
+        posts = [p for p in map(self._postings.get, keys) if p]
+        sizes = list(map(len, posts))
+        hits = np.fromiter(chain.from_iterable(posts), dtype=np.int64, count=sum(sizes))
+        ws = np.repeat(np.fromiter((weight(k) for k in keys if self._postings.get(k)), np.float64), sizes)
+        orders, where = np.unique(hits, return_inverse=True)
+        scores = np.bincount(where, weights=ws) if len(hits) else np.zeros(0)
+        voters = orders.tolist()
+        # ranked by (-votes, arrival order): arrival orders are unique, so this is the order the
+        # (score, order) tuples give
         # other languages only, tested on the ranked voters until enough are chosen;
         # "und" (unknown) is never the same language, so it matches no article
         same = prof.lang if prof.lang != "und" else None
@@ -484,6 +485,8 @@ class _Rarity(dict[str, float]):
     def __init__(self, index: FoldIndex) -> None:
         super().__init__()
         self._index = index
+        self._n = 0
+        self._by_df: dict[int, float] = {}
 
     def __missing__(self, key: str) -> float:
         w = self[key] = math.log((len(self._index._seen) + 2) / (self._index._df[key] + 1))
@@ -491,13 +494,21 @@ class _Rarity(dict[str, float]):
 
     def fill(self, keys: Iterable[str]) -> None:
         """`__missing__` for many keys in one loop (the same formula, so the same floats):
-        an `add` needs a few hundred new keys, and a method call each cost more than the log."""
+        an `add` needs a few hundred new keys, and a method call each cost more than the log.
+        Keys of one document frequency share one weight, computed once."""
         n = len(self._index._seen) + 2
+        if self._n != n:
+            self._n, self._by_df = n, {}
+        by_df = self._by_df
         df = self._index._df.get
         log = math.log
         for k in keys:
             if k not in self:
-                self[k] = log(n / (df(k, 0) + 1))
+                d = df(k, 0)
+                w = by_df.get(d)
+                if w is None:
+                    w = by_df[d] = log(n / (d + 1))
+                self[k] = w
 
 
 def _without(text: str, chrome: set[int], min_words: int) -> str:

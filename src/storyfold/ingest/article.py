@@ -36,6 +36,8 @@ class Draft:
     lang: str | None  # what the container said; None: detect it from the final text
     id: str  # taken here, so it depends on this document alone
     raw_sha1: str
+    # per paragraph of `text`, the outlet pass's count key (`OutletLines.paragraph_keys`)
+    paragraph_keys: tuple[tuple[int, int] | None, ...] = ()
 
 
 class Ingestor:
@@ -108,6 +110,7 @@ class Ingestor:
             cleaned = clean_text(body, headline=title, shapes=True)
         outlet = outlet or url_host(url)
         text = cleaned.text
+        keys = self.outlet_lines.paragraph_keys(outlet, _paragraphs(text)) if outlet else ()
         return Draft(
             source=raw.source,
             text=text,
@@ -118,6 +121,7 @@ class Ingestor:
             lang=lang,
             id=article_id(text, outlet, url),
             raw_sha1=hashlib.sha1(raw.raw).hexdigest(),
+            paragraph_keys=keys,
         )
 
     def finish(self, draft: Draft) -> Draft | IngestError:
@@ -125,7 +129,11 @@ class Ingestor:
         what an article loses depends on the outlet's articles before it."""
         text = draft.text
         if draft.outlet:
-            text = self._drop_outlet_template(draft.outlet, text, draft.id)
+            paragraphs = _paragraphs(text)
+            keys = draft.paragraph_keys or self.outlet_lines.paragraph_keys(draft.outlet, paragraphs)
+            self.outlet_lines.observe_keys(draft.outlet, keys, draft.id)
+            template = self.outlet_lines.is_template_key
+            text = "\n\n".join(p for i, (p, k) in enumerate(zip(paragraphs, keys, strict=True)) if i == 0 or not template(k))
         if len(text) < self.settings.min_text_chars:
             return IngestError(draft.source, f"no article text ({len(text)} characters after cleaning)")
         return replace(draft, text=text)
@@ -148,8 +156,6 @@ class Ingestor:
             raw_sha1=draft.raw_sha1,
         )
 
-    def _drop_outlet_template(self, outlet: str, text: str, doc_id: str) -> str:
-        paragraphs = [p for p in text.split("\n\n") if p.strip()]
-        self.outlet_lines.observe(outlet, paragraphs, doc_id)
-        kept = [p for i, p in enumerate(paragraphs) if i == 0 or not self.outlet_lines.is_template(outlet, p)]
-        return "\n\n".join(kept)
+
+def _paragraphs(text: str) -> list[str]:
+    return [p for p in text.split("\n\n") if p.strip()]

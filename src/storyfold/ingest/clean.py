@@ -245,13 +245,23 @@ class OutletLines:
         self._seen: set[tuple[str, str]] = set()
         self._changes: Counter[int] = Counter()
 
-    def keys(self, outlet: str, paragraphs: list[str]) -> set[int]:
+    def paragraph_keys(self, outlet: str, paragraphs: list[str]) -> tuple[tuple[int, int] | None, ...]:
+        """Per paragraph, its count key and the count that makes it template (None: a paragraph
+        too long to be template). A pure function of the article: computed where it is drafted."""
         o = outlet.casefold()
-        return {_line_hash(o, k) for k in (line_key(p) for p in paragraphs if len(p) <= self.max_chars) if k}
+        out: list[tuple[int, int] | None] = []
+        for p in paragraphs:
+            key = line_key(p) if len(p) <= self.max_chars else ""
+            if key:
+                need = self.min_articles if len(p) <= self.short_chars else self.min_articles_long
+                out.append((_line_hash(o, key), need))
+            else:
+                out.append(None)
+        return tuple(out)
 
-    def wanted(self, outlet: str, paragraphs: list[str]) -> list[int]:
-        """The counts this article needs that are not loaded yet."""
-        return [k for k in self.keys(outlet, paragraphs) if k not in self._known]
+    def wanted(self, keys: tuple[tuple[int, int] | None, ...]) -> list[int]:
+        """The counts an article needs (its `paragraph_keys`) that are not loaded yet."""
+        return [k[0] for k in keys if k is not None and k[0] not in self._known]
 
     def prime(self, stored: dict[int, int], asked: list[int]) -> None:
         """Counts from the store for keys asked with `wanted` (absent: never seen)."""
@@ -279,21 +289,25 @@ class OutletLines:
 
     def observe(self, outlet: str, paragraphs: list[str], doc_key: str | None = None) -> None:
         """Count the paragraphs of one article; an article seen before (same `doc_key`) counts once."""
+        self.observe_keys(outlet, self.paragraph_keys(outlet, paragraphs), doc_key)
+
+    def observe_keys(
+        self, outlet: str, keys: tuple[tuple[int, int] | None, ...], doc_key: str | None = None
+    ) -> None:
         if doc_key is not None:
             if (outlet.casefold(), doc_key) in self._seen:
                 return
             self._seen.add((outlet.casefold(), doc_key))
-        keys = self.keys(outlet, paragraphs)
-        self._counts.update(keys)
-        self._changes.update(keys)
-        self._known.update(keys)
+        distinct = {k[0] for k in keys if k is not None}
+        self._counts.update(distinct)
+        self._changes.update(distinct)
+        self._known.update(distinct)
 
     def is_template(self, outlet: str, paragraph: str) -> bool:
-        if len(paragraph) > self.max_chars:
-            return False
-        key = line_key(paragraph)
-        need = self.min_articles if len(paragraph) <= self.short_chars else self.min_articles_long
-        return bool(key) and self._counts[_line_hash(outlet.casefold(), key)] >= need
+        return self.is_template_key(self.paragraph_keys(outlet, [paragraph])[0])
+
+    def is_template_key(self, key: tuple[int, int] | None) -> bool:
+        return key is not None and self._counts[key[0]] >= key[1]
 
 
 def _line_hash(outlet: str, key: str) -> int:

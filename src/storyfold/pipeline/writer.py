@@ -111,7 +111,7 @@ class Writer:
         asked = []
         for d in drafts:
             if d.outlet:
-                asked.extend(lines.wanted(d.outlet, [p for p in d.text.split("\n\n") if p.strip()]))
+                asked.extend(lines.wanted(d.paragraph_keys))
         if asked:
             lines.prime(self.store.outlet_counts(asked), asked)
 
@@ -187,10 +187,16 @@ class Writer:
         store.drop_reliability(sorted(set(sources) - {row[0] for row in sums}))
 
     def _write(self, batch: list[Item]) -> set[str]:
-        """Inside a transaction: every item of the batch, in order."""
+        """Inside a transaction: every item of the batch, in order; rows go in one statement per
+        table at the end (a merge rewrites the rows still waiting as well as the stored ones)."""
         store = self.store
         touched: set[str] = set()
+        emptied: set[str] = set()
         fold = cluster = None
+        raws: list[tuple] = []
+        rows: list[list] = []  # [article, story id, score]
+        relations: list = []
+        claims_all: list = []
         for item in batch:
             if item.status is Status.REJECTED:
                 if item.error is not None:
@@ -198,14 +204,14 @@ class Writer:
                 continue
             if item.status is Status.KNOWN:
                 if item.store_raw and item.raw is not None and item.sha1:
-                    store.put_raw(item.raw, item.sha1)
+                    raws.append((item.raw, item.sha1))
                 continue
             art = item.article
             if art is None or item.raw is None or item.sha1 is None:
                 continue
             if fold is None or cluster is None:
                 fold, cluster = self.stages()
-            store.put_raw(item.raw, item.sha1)
+            raws.append((item.raw, item.sha1))
             claims = item.claims
             if isinstance(claims, ExtractionFailure):  # one odd article must not sink the batch
                 log.error("claim extraction failed on %s\n%s", item.source, claims.traceback)
@@ -216,14 +222,23 @@ class Writer:
             item.relations = fold.relate(art, item.fold)
             a = item.assignment = cluster.assign_prepared(art, item.prep, item.relations)
             for gone in a.merged:  # two stories this article showed to be one
-                store.merge_story(gone, a.story_id)
+                store.merge_story(gone, a.story_id, touch=False)
+                for row in rows:
+                    if row[1] == gone:
+                        row[1] = a.story_id
                 touched.discard(gone)
-            store.put_article(art, a.story_id, a.score)
-            store.put_relations(item.relations)
-            store.put_claims(claims or [])
-            store.touch_story(a.story_id)
+                emptied.add(gone)
+            rows.append([art, a.story_id, a.score])
+            relations.extend(item.relations)
+            claims_all.extend(claims or [])
             touched.add(a.story_id)
             item.status = Status.NEW
+        store.put_raws(raws)
+        store.put_articles(rows)
+        store.put_relations(relations)
+        store.put_claims(claims_all)
+        for sid in sorted(touched | emptied):
+            store.touch_story(sid)
         if fold is not None and cluster is not None:
             store.put_fold_window(*fold.take_changes())
             c = cluster.take_changes()

@@ -277,6 +277,38 @@ class Store:
             (sha1, raw.source, raw.format, zlib.compress(raw.raw, 6), json.dumps(raw.hints, default=str)),
         )
 
+    def put_raws(self, raws: Sequence[tuple[RawDocument, str]]) -> None:
+        self.db.executemany(
+            "INSERT OR IGNORE INTO raw(sha1, source, format, data, hints) VALUES (?,?,?,?,?)",
+            [
+                (sha1, r.source, r.format, zlib.compress(r.raw, 6), json.dumps(r.hints, default=str))
+                for r, sha1 in raws
+            ],
+        )
+
+    def put_articles(self, rows: Sequence[Sequence]) -> None:
+        """(article, story id, score) rows; an article already stored is left as it is."""
+        self.db.executemany(
+            "INSERT OR IGNORE INTO articles(id, source, title, text, lang, published, url, outlet,"
+            " raw_sha1, story_id, story_score) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            [
+                (
+                    a.id,
+                    a.source,
+                    a.title,
+                    a.text,
+                    a.lang,
+                    a.published.isoformat() if a.published else None,
+                    a.url,
+                    a.outlet,
+                    a.raw_sha1,
+                    sid,
+                    score,
+                )
+                for a, sid, score in rows
+            ],
+        )
+
     def put_article(self, article: Article, story_id: str, score: float) -> bool:
         """Insert; False when the article is already stored (re-ingest is a no-op)."""
         cur = self.db.execute(
@@ -358,7 +390,7 @@ class Store:
             ),
         )
 
-    def merge_story(self, old: str, into: str) -> None:
+    def merge_story(self, old: str, into: str, touch: bool = True) -> None:
         """Move a story's articles into another (the clusterer merged them); the old one is gone."""
         self.db.execute("UPDATE articles SET story_id = ? WHERE story_id = ?", (into, old))
         self.db.execute("DELETE FROM facts WHERE story_id = ?", (old,))
@@ -367,8 +399,9 @@ class Store:
         # links, bookmarks and API clients hold story ids: the old one now names the merged story
         self.db.execute("UPDATE story_aliases SET new_id = ? WHERE new_id = ?", (into, old))
         self.db.execute("INSERT OR REPLACE INTO story_aliases(old_id, new_id) VALUES (?, ?)", (old, into))
-        self.touch_story(old)
-        self.touch_story(into)
+        if touch:  # (a writer that touches every story of its batch at the end says no)
+            self.touch_story(old)
+            self.touch_story(into)
 
     def alias_of(self, story_id: str) -> str | None:
         """The live story a merged-away story id now stands for, if any."""
