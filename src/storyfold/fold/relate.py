@@ -544,7 +544,7 @@ def _dump(x: _Seen) -> bytes:
             x.sig.astype(np.uint32).tobytes(),
             [a.astype(np.uint32).tobytes() for a in x.paragraphs],
             [g.astype(np.uint32).tobytes() for g in x.paragraph_sigs],
-            (p.lang, p.length, p.keys, p.positions, p.paragraphs, p.sentences, emb),
+            (p.lang, p.length, p.keys, p.positions, p.paragraphs, p.sentences, emb, p.where),
         )
     )
 
@@ -553,7 +553,7 @@ def _load(blob: bytes) -> _Seen:
     version, order, id_, lang, exact_key, sh, sig, pars, psigs, prof = marshal.loads(blob)
     if version != _STATE_VERSION:
         raise ValueError(f"fold state version {version}, this storyfold reads {_STATE_VERSION}")
-    plang, length, keys, positions, paragraphs, sentences, emb = prof
+    plang, length, keys, positions, paragraphs, sentences, emb, where = prof
     return _Seen(
         order,
         id_,
@@ -571,6 +571,7 @@ def _load(blob: bytes) -> _Seen:
             paragraphs,
             sentences,
             None if emb is None else np.frombuffer(emb, dtype=np.float32),
+            where,
         ),
     )
 
