@@ -94,6 +94,8 @@ class FoldSettings:
     translation_max_drift: float = 0.2
     # fewer shared anchors than this is thin evidence: then most anchors must match
     translation_min_shared: int = 3
+    # sentences a translation pairs in order, when both texts have three or more with anchors
+    translation_min_paired: int = 2
     # each anchor remembers the most recent articles that carry it: bounded work per
     # article, and common anchors ("2013", "Obama") still find recent translations
     posting_window: int = 200
@@ -581,7 +583,10 @@ def plausible(f: PairFeatures, s: FoldSettings) -> bool:
     either enough anchors are shared or nearly all of them are, and they stay in place."""
     numbers_agree = f.few_numbers or f.numbers >= s.translation_min_numbers
     evidence = f.shared >= s.translation_min_shared or (f.bag >= 0.5 and f.seq >= 0.5)
-    return numbers_agree and evidence and f.drift <= s.translation_max_drift
+    # a translation of a text of several anchor-bearing sentences pairs more than one of them:
+    # one shared sentence (a footer, a boilerplate credit) aligns "perfectly" on its own
+    spread = f.paired >= s.translation_min_paired or f.fewest_sentences < 3
+    return numbers_agree and evidence and spread and f.drift <= s.translation_max_drift
 
 
 # the 16 languages multilingual USE v3 was trained on; Czech and Hungarian are not among them

@@ -128,6 +128,10 @@ class PairFeatures:
     paragraph_ratio: float = 1.0
     shared: int = 0  # anchors found on both sides (multiset)
     embedding: float | None = None  # cosine of the two embeddings, when both have one
+    # sentences paired in order (the LCS behind `sentences`), and the fewer anchor-bearing
+    # sentences of the two texts: not model inputs, but `plausible` reads them
+    paired: int = 0
+    fewest_sentences: int = 0
 
     def vector(self, with_embedding: bool) -> list[float]:
         """Model inputs. Ratios enter as logs, so the model multiplies them: one weak side
@@ -208,12 +212,14 @@ def pair_features(
     if a.embedding is not None and b.embedding is not None:
         emb = float(np.dot(a.embedding, b.embedding))
     n_common = sum(common.values())
+    fewest = min(len(a.sentences), len(b.sentences))
+    ratio, paired = sentence_pairs(a.sentences, b.sentences) if sentences else (1.0, fewest)
     f = PairFeatures(
         bag=shared / total if total > 0 else 0.0,
         seq=1.0,
         numbers=numbers,
         few_numbers=few,
-        sentences=sentence_alignment(a.sentences, b.sentences) if sentences else 1.0,
+        sentences=ratio,
         length_ratio=min(a.length, b.length) / max(a.length, b.length, 1),
         log_anchors=math.log1p(min(len(a.keys), len(b.keys))),
         log_shared=math.log1p(n_common),
@@ -221,6 +227,8 @@ def pair_features(
         drift=0.0,
         paragraph_ratio=min(a.paragraphs, b.paragraphs) / max(a.paragraphs, b.paragraphs, 1),
         embedding=emb,
+        paired=paired,
+        fewest_sentences=fewest,
     )
     if hopeless is not None and hopeless(f):
         return f
@@ -230,7 +238,8 @@ def pair_features(
 
 def with_sentences(f: PairFeatures, a: TranslationProfile, b: TranslationProfile) -> PairFeatures:
     """Complete features made with `sentences=False`."""
-    return replace(f, sentences=sentence_alignment(a.sentences, b.sentences))
+    ratio, paired = sentence_pairs(a.sentences, b.sentences)
+    return replace(f, sentences=ratio, paired=paired)
 
 
 def placement(
@@ -273,7 +282,13 @@ def placement(
 
 
 def sentence_alignment(a: tuple[frozenset[str], ...], b: tuple[frozenset[str], ...]) -> float:
-    """Share of sentences carrying shared anchors that pair up in order (LCS over sentences).
+    """Share of sentences carrying shared anchors that pair up in order (see `sentence_pairs`)."""
+    return sentence_pairs(a, b)[0]
+
+
+def sentence_pairs(a: tuple[frozenset[str], ...], b: tuple[frozenset[str], ...]) -> tuple[float, int]:
+    """Share of sentences carrying shared anchors that pair up in order (LCS over sentences),
+    and how many pair up.
 
     A translator keeps each fact in its sentence and the sentences in their order; an
     independent report built from the same facts regroups them into other sentences. That
@@ -285,14 +300,14 @@ def sentence_alignment(a: tuple[frozenset[str], ...], b: tuple[frozenset[str], .
     in_b = frozenset().union(*b) if b else frozenset()
     shared = in_a & in_b
     if not shared:
-        return 0.0
+        return 0.0, 0
     # each shared key is one bit, so a sentence is an int and an overlap one AND + popcount:
     # the same counts as the frozenset intersections, several times cheaper in the LCS loop
     bit = {k: 1 << i for i, k in enumerate(sorted(shared))}
     ma = [m for m in (sum(bit[k] for k in x if k in bit) for x in a) if m]
     mb = [m for m in (sum(bit[k] for k in y if k in bit) for y in b) if m]
     if not ma or not mb:
-        return 0.0
+        return 0.0, 0
     ca = [m.bit_count() for m in ma]
     cb = [m.bit_count() for m in mb]
     n, m = len(ma), len(mb)
@@ -308,7 +323,8 @@ def sentence_alignment(a: tuple[frozenset[str], ...], b: tuple[frozenset[str], .
                 row |= 1 << j
         u = v & row
         v = ((v + u) | (v - u)) & full
-    return (m - v.bit_count()) / max(n, m)
+    lcs = m - v.bit_count()
+    return lcs / max(n, m), lcs
 
 
 @dataclass(frozen=True)

@@ -52,10 +52,7 @@ class Ingestor:
         self.settings = settings or IngestSettings()
         s = self.settings
         self.outlet_lines = outlet_lines or OutletLines(
-            s.outlet_chrome_min_articles,
-            s.outlet_chrome_max_chars,
-            s.outlet_chrome_short_chars,
-            s.outlet_chrome_min_articles_long,
+            s.outlet_chrome_min_articles, s.outlet_chrome_max_chars
         )
 
     def article(self, raw: RawDocument) -> Article | IngestError:

@@ -222,10 +222,9 @@ class OutletLines:
     A paragraph of at most `max_chars` that has appeared in `min_articles` or more articles of
     the same outlet is template text (a slogan, "Follow our live coverage", a rights footer, an
     author's bio), whatever its wording or language. Counting is incremental, so the first
-    articles of an outlet keep such a paragraph until the threshold is reached. A longer
-    paragraph (over `short_chars`) printed word for word in two articles of one outlet is
-    already its template: news is rewritten, a footer is not, and left in it would pass for a
-    copied paragraph and tie two unrelated articles together.
+    article of an outlet keeps such a paragraph. Two is enough: an outlet rewrites its news, not
+    its footer, and a footer left in two articles passes for a copied paragraph (or a shared
+    name and number) that ties two unrelated articles together.
 
     The counts outlive a process: the store keeps them, under a 64-bit key per (outlet, line).
     `wanted` names the counts a batch needs, `prime` gives those the store holds, and
@@ -233,13 +232,9 @@ class OutletLines:
     transaction.
     """
 
-    def __init__(
-        self, min_articles: int = 3, max_chars: int = 600, short_chars: int = 120, min_articles_long: int = 2
-    ) -> None:
+    def __init__(self, min_articles: int = 2, max_chars: int = 600) -> None:
         self.min_articles = min_articles
         self.max_chars = max_chars
-        self.short_chars = short_chars
-        self.min_articles_long = min_articles_long
         self._counts: Counter[int] = Counter()
         self._known: set[int] = set()  # keys whose stored count is in _counts
         self._seen: set[tuple[str, str]] = set()
@@ -253,8 +248,7 @@ class OutletLines:
         for p in paragraphs:
             key = line_key(p) if len(p) <= self.max_chars else ""
             if key:
-                need = self.min_articles if len(p) <= self.short_chars else self.min_articles_long
-                out.append((_line_hash(o, key), need))
+                out.append((_line_hash(o, key), self.min_articles))
             else:
                 out.append(None)
         return tuple(out)

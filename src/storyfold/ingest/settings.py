@@ -17,11 +17,8 @@ class IngestSettings:
     max_bytes: int = 5_000_000
     min_text_chars: int = 40  # shorter main text is not an article
     min_lang_chars: int = 20  # below this the language is "und"
-    # a paragraph of at most max_chars seen in this many articles of one outlet is its chrome;
-    # one longer than short_chars already in two (see `OutletLines`)
-    outlet_chrome_min_articles: int = 3
+    # a paragraph of at most max_chars seen in this many articles of one outlet is its chrome
+    outlet_chrome_min_articles: int = 2
     outlet_chrome_max_chars: int = 600
-    outlet_chrome_short_chars: int = 120
-    outlet_chrome_min_articles_long: int = 2
     title_max_chars: int = 120
     favor_precision: bool = True  # trafilatura option; best measured F1 on the Zyte set
