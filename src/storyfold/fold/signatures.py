@@ -193,8 +193,8 @@ def fingerprints(text: str, title: str = "", min_words: int = 15) -> Fingerprint
 # `words` in bytes, for `fingerprints`: crc32 and sha1 take UTF-8, so tokens are made as bytes once
 # rather than encoded per window. A "\n" survives folding, so the "\n\n" paragraph breaks can be
 # found in the folded text. Casefold and NFKD act on each character on its own, except that NFKD
-# reorders runs of combining marks, and `words` drops every combining mark of the BMP; so on a
-# text of BMP characters, `words` is a per-character lookup (`_char_fold_table`), except where a
+# reorders runs of combining marks, which `words` drops (all of the BMP's); so on a text of BMP
+# characters, `words` is a per-character lookup (`_char_fold_table`), except where a
 # character folds to several (ß -> ss, a Hangul syllable -> its jamo), or a dropped mark follows a
 # "\n" (dropping it would join two newlines into a paragraph break). Those texts, and any with a
 # character beyond the BMP, are folded as `words` does, with casefold and NFKD (`_nfkd_words`).
@@ -477,8 +477,8 @@ def _article_signatures(hashes: np.ndarray, edges: list[int]) -> tuple[np.ndarra
 
 
 def _low_hashes(x: np.ndarray, a: np.ndarray, b1: np.ndarray) -> np.ndarray:
-    """s (above) for the permutations a, b1 = b + 1 (columns, one per row of the result) and the
-    hashes x (its columns), in the thread's work space: valid until the next call."""
+    """s (above) for each permutation (a and b1 = b + 1, as columns: the rows of the result) and
+    each hash of x (the columns), in the thread's work space: valid until the next call."""
     wide, high, low = _work(len(a) * len(x))
     v = wide.reshape(len(a), -1)
     np.multiply(a, x.astype(np.uint64), out=v)
