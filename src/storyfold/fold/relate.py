@@ -319,7 +319,7 @@ class FoldIndex:
                 if len(chosen) == s.max_candidates:
                     break
         profiles = [self._seen[o].translation for o in chosen]
-        self._rarity.fill(k for p in profiles for k in p.counts)
+        self._rarity.fill(set().union(*(p.counts.keys() for p in profiles)) - self._rarity.keys())
         # without the sentence alignment, a candidate that fails even with its anchors placed
         # perfectly is not placed either (`_translations` drops it all the same)
         hopeless = None if complete or not self._placement_bound else self._hopeless
@@ -415,7 +415,7 @@ class FoldIndex:
         self._seen[seen.id] = seen
         self._by_order[seen.order] = seen
         self._new.append(seen)
-        self._rarity.clear()
+        self._rarity.forget(seen.translation.keys)
         if seen.exact_key:
             self._exact.setdefault(seen.exact_key, deque()).append(seen.id)
         self._docs.add(seen.id, seen.sig)
@@ -439,7 +439,7 @@ class FoldIndex:
 
     def _remove(self, seen: _Seen) -> None:
         del self._seen[seen.id]
-        self._rarity.clear()
+        self._rarity.forget(seen.translation.keys)
         if seen.exact_key and (twins := self._exact.get(seen.exact_key)):
             twins.popleft()  # the oldest of the window goes first
             if not twins:
@@ -480,9 +480,13 @@ class FoldIndex:
         self._new = []
 
 class _Rarity(dict[str, float]):
-    """Anchor key -> smoothed IDF among the articles seen so far, memoised until the next
-    article is indexed: one `add` asks for the same keys thousands of times, and a dict hit
-    costs a fraction of a method call."""
+    """Anchor key -> smoothed IDF among the articles in the window, memoised: one `add` asks for
+    the same keys thousands of times, and a dict hit costs a fraction of a method call.
+
+    A weight depends on the window's size and the key's document frequency. While the window
+    fills, every article changes the size and the memo starts over; once it is full, an article
+    changes only the frequencies of its own keys (and of the one that left), so only those are
+    forgotten and the rest stay valid."""
 
     def __init__(self, index: FoldIndex) -> None:
         super().__init__()
@@ -491,17 +495,29 @@ class _Rarity(dict[str, float]):
         self._by_df: dict[int, float] = {}
 
     def __missing__(self, key: str) -> float:
-        w = self[key] = math.log((len(self._index._seen) + 2) / (self._index._df[key] + 1))
+        self._check()
+        w = self[key] = math.log(self._n / (self._index._df[key] + 1))
         return w
+
+    def _check(self) -> None:
+        """Start over when the window's size changed since the weights were computed."""
+        n = len(self._index._seen) + 2
+        if self._n != n:
+            self.clear()
+            self._n, self._by_df = n, {}
+
+    def forget(self, keys: Iterable[str]) -> None:
+        """These keys' document frequencies changed."""
+        pop = self.pop
+        for k in keys:
+            pop(k, None)
 
     def fill(self, keys: Iterable[str]) -> None:
         """`__missing__` for many keys in one loop (the same formula, so the same floats):
         an `add` needs a few hundred new keys, and a method call each cost more than the log.
         Keys of one document frequency share one weight, computed once."""
-        n = len(self._index._seen) + 2
-        if self._n != n:
-            self._n, self._by_df = n, {}
-        by_df = self._by_df
+        self._check()
+        n, by_df = self._n, self._by_df
         df = self._index._df.get
         log = math.log
         for k in keys:
