@@ -2,44 +2,72 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections.abc import Hashable, Sequence
 
 import numpy as np
 
+_MIX = np.uint64(0x9E3779B97F4A7C15)  # an odd 64-bit multiplier (golden ratio): rows mix into one key
+
 
 class LSHIndex:
-    """Keys whose signatures agree on a whole band share a bucket.
+    """Members whose signatures agree on a whole band share a bucket.
 
     With b bands of r rows, a pair of Jaccard s becomes a candidate with probability
     1-(1-s^r)^b: for 16x4 that is 0.98 at s=0.6 and 0.05 at s=0.2.
+
+    A band is keyed by one 64-bit int mixed from its rows, and a bucket holding one member (most
+    do) holds it bare, not in a list: the index lives in memory for the whole window, and this
+    keeps it at a third of what bytes keys and lists cost.
     """
 
     def __init__(self, bands: int = 16, rows: int = 4, max_bucket: int = 200) -> None:
         self.bands, self.rows, self.max_bucket = bands, rows, max_bucket
-        self.buckets: list[dict[bytes, list[str]]] = [defaultdict(list) for _ in range(bands)]
+        self.buckets: list[dict[int, object]] = [{} for _ in range(bands)]
 
-    def _keys(self, sig: np.ndarray) -> list[bytes]:
-        return [sig[i * self.rows : (i + 1) * self.rows].tobytes() for i in range(self.bands)]
+    def band_keys(self, sig: np.ndarray) -> list[int]:
+        """The signature's band keys (what `query`, `add` and `remove` take)."""
+        s = np.asarray(sig, dtype=np.uint64).reshape(self.bands, self.rows)
+        h = s[:, 0].copy()
+        with np.errstate(over="ignore"):
+            for j in range(1, self.rows):
+                h = h * _MIX + s[:, j]
+        return h.tolist()
 
-    def query(self, sig: np.ndarray) -> list[str]:
-        """Keys sharing at least one band, in insertion order (deterministic)."""
-        seen: dict[str, None] = {}
-        for band, key in zip(self.buckets, self._keys(sig), strict=True):
-            for k in band.get(key, ()):
-                seen.setdefault(k, None)
+    def query(self, keys: Sequence[int]) -> list:
+        """Members sharing at least one band, in insertion order (deterministic)."""
+        seen: dict = {}
+        for band, key in zip(self.buckets, keys, strict=True):
+            got = band.get(key)
+            if got is None:
+                continue
+            if type(got) is list:
+                for m in got:
+                    seen.setdefault(m, None)
+            else:
+                seen.setdefault(got, None)
         return list(seen)
 
-    def add(self, key: str, sig: np.ndarray) -> None:
-        for band, bkey in zip(self.buckets, self._keys(sig), strict=True):
-            bucket = band[bkey]
-            if len(bucket) < self.max_bucket:  # a huge bucket is boilerplate, not a signal
-                bucket.append(key)
+    def add(self, member: Hashable, keys: Sequence[int]) -> None:
+        for band, key in zip(self.buckets, keys, strict=True):
+            got = band.get(key)
+            if got is None:
+                band[key] = member
+            elif type(got) is list:
+                if len(got) < self.max_bucket:  # a huge bucket is boilerplate, not a signal
+                    got.append(member)
+            else:
+                band[key] = [got, member]
 
-    def remove(self, key: str, sig: np.ndarray) -> None:
-        """Take a key out (it left the window); buckets left empty go."""
-        for band, bkey in zip(self.buckets, self._keys(sig), strict=True):
-            bucket = band.get(bkey)
-            if bucket is not None and key in bucket:
-                bucket.remove(key)
-                if not bucket:
-                    del band[bkey]
+    def remove(self, member: Hashable, keys: Sequence[int]) -> None:
+        """Take a member out (it left the window); buckets left empty go."""
+        for band, key in zip(self.buckets, keys, strict=True):
+            got = band.get(key)
+            if got is None:
+                continue
+            if type(got) is list:
+                if member in got:
+                    got.remove(member)
+                    if len(got) == 1:
+                        band[key] = got[0]
+            elif got == member:
+                del band[key]

@@ -144,10 +144,11 @@ class _Seen:
     lang: str
     exact_key: str
     shingles: np.ndarray
-    sig: np.ndarray
+    bands: list[int]  # LSH band keys of its signature
     paragraphs: list[np.ndarray]  # the indexed ones (chrome left out)
-    paragraph_sigs: list[np.ndarray]
+    paragraph_bands: list[list[int]]
     translation: TranslationProfile
+    first_paragraph: int = 0  # the paragraph index's number of its first paragraph
 
 
 class FoldIndex:
@@ -158,8 +159,9 @@ class FoldIndex:
         self.model = model or default_model()
         self._docs = LSHIndex(bands=16, rows=4)
         self._pars = LSHIndex(bands=8, rows=4)
-        # paragraph key -> (article, sorted shingle array): 4 bytes a shingle, not a set's ~60
-        self._par_shingles: dict[str, tuple[str, np.ndarray]] = {}
+        # paragraph number -> (article, sorted shingle array): 4 bytes a shingle, not a set's ~60
+        self._par_shingles: dict[int, tuple[str, np.ndarray]] = {}
+        self._next_paragraph = 0
         self._exact: dict[str, deque[str]] = {}  # exact key -> the window's articles with it, oldest first
         self._postings: dict[str, deque[int]] = {}  # anchor key -> arrival orders
         self._df: Counter[str] = Counter()
@@ -209,8 +211,9 @@ class FoldIndex:
             relations.append(Relation(twin, article.id, RelationKind.DUPLICATE, 1.0, "same text"))
             folded.add(twin)
 
-        sig, arr = prints.doc_sig, prints.doc
-        for other in self._docs.query(sig)[: 4 * s.max_candidates]:
+        arr = prints.doc
+        bands = self._docs.band_keys(prints.doc_sig)
+        for other in self._docs.query(bands)[: 4 * s.max_candidates]:
             seen = self._seen[other]
             if other in folded or seen.lang != article.lang:
                 continue
@@ -227,7 +230,8 @@ class FoldIndex:
                 )
                 folded.add(other)
 
-        shared, chrome = self._shared_paragraphs(prints.paragraphs, prints.paragraph_sigs)
+        par_bands = [self._pars.band_keys(g) for g in prints.paragraph_sigs]
+        shared, chrome = self._shared_paragraphs(prints.paragraphs, par_bands)
         for other, n, best in shared:
             if other not in folded:
                 relations.append(
@@ -259,9 +263,9 @@ class FoldIndex:
                 article.lang,
                 exact_key,
                 arr,
-                sig,
+                bands,
                 [prints.paragraphs[i] for i in kept],
-                [prints.paragraph_sigs[i] for i in kept],
+                [par_bands[i] for i in kept],
                 prof,
             )
         )
@@ -379,7 +383,7 @@ class FoldIndex:
     # ------------------------------------------------------------------ shared paragraphs
 
     def _shared_paragraphs(
-        self, arrays: Sequence[np.ndarray], sigs: Sequence[np.ndarray]
+        self, arrays: Sequence[np.ndarray], bands: Sequence[list[int]]
     ) -> tuple[list[tuple[str, int, float]], set[int]]:
         """Earlier articles sharing whole paragraphs: (article, paragraphs shared, best
         containment) in arrival order; and which of this article's paragraphs are chrome.
@@ -390,9 +394,9 @@ class FoldIndex:
         hits: dict[str, list[float]] = defaultdict(list)
         chrome: set[int] = set()
         limit = self.settings.max_paragraph_carriers
-        for i, (arr, sig) in enumerate(zip(arrays, sigs, strict=True)):
+        for i, (arr, keys) in enumerate(zip(arrays, bands, strict=True)):
             best: dict[str, float] = {}
-            for key in self._pars.query(sig)[:50]:
+            for key in self._pars.query(keys)[:50]:
                 other, other_sh = self._par_shingles[key]
                 c = array_containment(arr, other_sh)
                 if c >= self.settings.paragraph_containment:
@@ -418,11 +422,13 @@ class FoldIndex:
         self._rarity.forget(seen.translation.keys)
         if seen.exact_key:
             self._exact.setdefault(seen.exact_key, deque()).append(seen.id)
-        self._docs.add(seen.id, seen.sig)
-        for i, (par_arr, par_sig) in enumerate(zip(seen.paragraphs, seen.paragraph_sigs, strict=True)):
-            key = f"{seen.id}:{i}"
-            self._par_shingles[key] = (seen.id, par_arr)
-            self._pars.add(key, par_sig)
+        self._docs.add(seen.id, seen.bands)
+        seen.first_paragraph = number = self._next_paragraph
+        self._next_paragraph += len(seen.paragraphs)
+        for par_arr, par_bands in zip(seen.paragraphs, seen.paragraph_bands, strict=True):
+            self._par_shingles[number] = (seen.id, par_arr)
+            self._pars.add(number, par_bands)
+            number += 1
         for key in set(seen.translation.keys):
             self._df[key] += 1
             if key not in self._postings:
@@ -444,11 +450,11 @@ class FoldIndex:
             twins.popleft()  # the oldest of the window goes first
             if not twins:
                 del self._exact[seen.exact_key]
-        self._docs.remove(seen.id, seen.sig)
-        for i, par_sig in enumerate(seen.paragraph_sigs):
-            key = f"{seen.id}:{i}"
-            del self._par_shingles[key]
-            self._pars.remove(key, par_sig)
+        self._docs.remove(seen.id, seen.bands)
+        for i, par_bands in enumerate(seen.paragraph_bands):
+            number = seen.first_paragraph + i
+            del self._par_shingles[number]
+            self._pars.remove(number, par_bands)
         for key in set(seen.translation.keys):
             n = self._df[key] - 1
             if n:
@@ -544,7 +550,7 @@ def _without(text: str, chrome: set[int], min_words: int) -> str:
     return "\n\n".join(kept)
 
 
-_STATE_VERSION = 1
+_STATE_VERSION = 2
 
 
 def _dump(x: _Seen) -> bytes:
@@ -559,16 +565,16 @@ def _dump(x: _Seen) -> bytes:
             x.lang,
             x.exact_key,
             x.shingles.astype(np.uint32).tobytes(),
-            x.sig.astype(np.uint32).tobytes(),
+            x.bands,
             [a.astype(np.uint32).tobytes() for a in x.paragraphs],
-            [g.astype(np.uint32).tobytes() for g in x.paragraph_sigs],
+            x.paragraph_bands,
             (p.lang, p.length, p.keys, p.positions, p.paragraphs, p.sentences, emb, p.where),
         )
     )
 
 
 def _load(blob: bytes) -> _Seen:
-    version, order, id_, lang, exact_key, sh, sig, pars, psigs, prof = marshal.loads(blob)
+    version, order, id_, lang, exact_key, sh, bands, pars, par_bands, prof = marshal.loads(blob)
     if version != _STATE_VERSION:
         raise ValueError(f"fold state version {version}, this storyfold reads {_STATE_VERSION}")
     plang, length, keys, positions, paragraphs, sentences, emb, where = prof
@@ -578,9 +584,9 @@ def _load(blob: bytes) -> _Seen:
         lang,
         exact_key,
         np.frombuffer(sh, dtype=np.uint32),
-        np.frombuffer(sig, dtype=np.uint32).astype(np.uint64),
+        bands,
         [np.frombuffer(a, dtype=np.uint32) for a in pars],
-        [np.frombuffer(g, dtype=np.uint32).astype(np.uint64) for g in psigs],
+        par_bands,
         TranslationProfile(
             plang,
             length,

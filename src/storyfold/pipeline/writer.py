@@ -69,10 +69,15 @@ class Writer:
         if self._fold is None or self._cluster is None:
             fold, cluster = FoldIndex(), StoryClusterer()
             meta = self.store.meta("cluster")
-            if meta is not None:
+            try:
+                if meta is None:
+                    raise ValueError("no stage state stored")
                 fold.load(self.store.fold_window())
                 cluster.load(meta, self.store.live_stories(), self.store.counted())
-            else:
+            except ValueError as exc:  # stored by an older storyfold, or never: rebuilt once
+                if self.store.count("articles"):
+                    log.warning("%s: rebuilding the stages' state from the articles (%s)", self.store.path, exc)
+                fold, cluster = FoldIndex(), StoryClusterer()
                 for article, story_id in self.store.iter_articles():
                     fold.add(article)
                     cluster.restore(article, story_id)
