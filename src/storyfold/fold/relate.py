@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 import marshal
 import math
+import sys
 import warnings
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Sequence
@@ -146,7 +147,7 @@ class _Seen:
     shingles: np.ndarray
     bands: list[int]  # LSH band keys of its signature
     paragraphs: list[np.ndarray]  # the indexed ones (chrome left out)
-    paragraph_bands: list[list[int]]
+    paragraph_bands: np.ndarray  # one row of band keys a paragraph
     translation: TranslationProfile
     first_paragraph: int = 0  # the paragraph index's number of its first paragraph
 
@@ -158,9 +159,9 @@ class FoldIndex:
         self.settings = settings or FoldSettings()
         self.model = model or default_model()
         self._docs = LSHIndex(bands=16, rows=4)
-        self._pars = LSHIndex(bands=8, rows=4)
-        # paragraph number -> (article, sorted shingle array): 4 bytes a shingle, not a set's ~60
-        self._par_shingles: dict[int, tuple[str, np.ndarray]] = {}
+        self._pars = LSHIndex(bands=_PARAGRAPH_BANDS, rows=4)
+        # paragraph number -> the article it is in (its shingles: in that article's `paragraphs`)
+        self._par_owner: dict[int, _Seen] = {}
         self._next_paragraph = 0
         self._exact: dict[str, deque[str]] = {}  # exact key -> the window's articles with it, oldest first
         self._postings: dict[str, deque[int]] = {}  # anchor key -> arrival orders
@@ -256,6 +257,7 @@ class FoldIndex:
 
         kept = [i for i in range(len(prints.paragraphs)) if i not in chrome]
         order = self._seen_order(relations)
+        prof = _compact(prof)
         self._index(
             _Seen(
                 self._next_order,
@@ -265,7 +267,7 @@ class FoldIndex:
                 arr,
                 bands,
                 [prints.paragraphs[i] for i in kept],
-                [par_bands[i] for i in kept],
+                np.array([par_bands[i] for i in kept], dtype=np.uint64).reshape(len(kept), self._pars.bands),
                 prof,
             )
         )
@@ -396,9 +398,10 @@ class FoldIndex:
         limit = self.settings.max_paragraph_carriers
         for i, (arr, keys) in enumerate(zip(arrays, bands, strict=True)):
             best: dict[str, float] = {}
-            for key in self._pars.query(keys)[:50]:
-                other, other_sh = self._par_shingles[key]
-                c = array_containment(arr, other_sh)
+            for number in self._pars.query(keys)[:50]:
+                owner = self._par_owner[number]
+                other = owner.id
+                c = array_containment(arr, owner.paragraphs[number - owner.first_paragraph])
                 if c >= self.settings.paragraph_containment:
                     best[other] = max(best.get(other, 0.0), c)
             if len(best) > limit:
@@ -425,8 +428,8 @@ class FoldIndex:
         self._docs.add(seen.id, seen.bands)
         seen.first_paragraph = number = self._next_paragraph
         self._next_paragraph += len(seen.paragraphs)
-        for par_arr, par_bands in zip(seen.paragraphs, seen.paragraph_bands, strict=True):
-            self._par_shingles[number] = (seen.id, par_arr)
+        for par_bands in seen.paragraph_bands.tolist():
+            self._par_owner[number] = seen
             self._pars.add(number, par_bands)
             number += 1
         for key in set(seen.translation.keys):
@@ -451,9 +454,9 @@ class FoldIndex:
             if not twins:
                 del self._exact[seen.exact_key]
         self._docs.remove(seen.id, seen.bands)
-        for i, par_bands in enumerate(seen.paragraph_bands):
+        for i, par_bands in enumerate(seen.paragraph_bands.tolist()):
             number = seen.first_paragraph + i
-            del self._par_shingles[number]
+            del self._par_owner[number]
             self._pars.remove(number, par_bands)
         for key in set(seen.translation.keys):
             n = self._df[key] - 1
@@ -551,6 +554,7 @@ def _without(text: str, chrome: set[int], min_words: int) -> str:
 
 
 _STATE_VERSION = 2
+_PARAGRAPH_BANDS = 8
 
 
 def _dump(x: _Seen) -> bytes:
@@ -567,7 +571,7 @@ def _dump(x: _Seen) -> bytes:
             x.shingles.astype(np.uint32).tobytes(),
             x.bands,
             [a.astype(np.uint32).tobytes() for a in x.paragraphs],
-            x.paragraph_bands,
+            x.paragraph_bands.tolist(),
             (p.lang, p.length, p.keys, p.positions, p.paragraphs, p.sentences, emb, p.where),
         )
     )
@@ -586,8 +590,8 @@ def _load(blob: bytes) -> _Seen:
         np.frombuffer(sh, dtype=np.uint32),
         bands,
         [np.frombuffer(a, dtype=np.uint32) for a in pars],
-        par_bands,
-        TranslationProfile(
+        np.array(par_bands, dtype=np.uint64).reshape(len(pars), _PARAGRAPH_BANDS),
+        _compact(TranslationProfile(
             plang,
             length,
             keys,
@@ -596,7 +600,23 @@ def _load(blob: bytes) -> _Seen:
             sentences,
             None if emb is None else np.frombuffer(emb, dtype=np.float32),
             where,
-        ),
+        )),
+    )
+
+
+def _compact(p: TranslationProfile) -> TranslationProfile:
+    """The profile with its anchor keys interned: the window holds thousands of profiles that
+    share most of their keys ("#2024", "obam"), and the postings and frequencies hold them too."""
+    intern = sys.intern
+    return TranslationProfile(
+        p.lang,
+        p.length,
+        tuple(map(intern, p.keys)),
+        p.positions,
+        p.paragraphs,
+        tuple(tuple(map(intern, x)) for x in p.sentences),
+        p.embedding,
+        {intern(k): v for k, v in p.where.items()},
     )
 
 

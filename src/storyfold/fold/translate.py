@@ -20,7 +20,7 @@ import json
 import math
 import re
 from bisect import bisect_left
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
 from operator import mul
@@ -46,7 +46,7 @@ class TranslationProfile:
     keys: tuple[str, ...]  # anchor keys in text order
     positions: tuple[float, ...]  # where each anchor starts, as a share of the text length
     paragraphs: int  # non-empty blocks between blank lines
-    sentences: tuple[frozenset[str], ...]  # anchor keys per anchor-bearing sentence
+    sentences: tuple[tuple[str, ...], ...]  # distinct anchor keys per anchor-bearing sentence
     embedding: np.ndarray | None = None  # unit vector, when an embedding model is in use
     # anchor key -> its relative positions, ascending: where to look for it in the other text
     where: dict[str, tuple[float, ...]] = field(default_factory=dict, compare=False)
@@ -97,19 +97,21 @@ def profile(text: str, lang: str, embedding: np.ndarray | None = None) -> Transl
     )
 
 
-def _sentences(text: str, keys: list[str], starts: list[int]) -> tuple[frozenset[str], ...]:
-    """The anchor keys of each anchor-bearing sentence, in order. An anchor belongs to the
-    sentence after every break at or before its start."""
+def _sentences(text: str, keys: list[str], starts: list[int]) -> tuple[tuple[str, ...], ...]:
+    """The distinct anchor keys of each anchor-bearing sentence (sorted), in order. An anchor
+    belongs to the sentence after every break at or before its start. Tuples, not frozensets:
+    a profile is kept for every article of the fold window, and a small tuple is a third of a
+    small set."""
     out = []
     lo = 0
     for m in _SENTENCE_BREAK.finditer(text):
         if lo == len(keys):
             break
         if (hi := bisect_left(starts, m.end(), lo)) > lo:
-            out.append(frozenset(keys[lo:hi]))
+            out.append(tuple(sorted(set(keys[lo:hi]))))
             lo = hi
     if lo < len(keys):
-        out.append(frozenset(keys[lo:]))
+        out.append(tuple(sorted(set(keys[lo:]))))
     return tuple(out)
 
 
@@ -281,12 +283,12 @@ def placement(
     return in_place / len(small.keys), (dist / total if total > 0 else 1.0)
 
 
-def sentence_alignment(a: tuple[frozenset[str], ...], b: tuple[frozenset[str], ...]) -> float:
+def sentence_alignment(a: Sequence[Collection[str]], b: Sequence[Collection[str]]) -> float:
     """Share of sentences carrying shared anchors that pair up in order (see `sentence_pairs`)."""
     return sentence_pairs(a, b)[0]
 
 
-def sentence_pairs(a: tuple[frozenset[str], ...], b: tuple[frozenset[str], ...]) -> tuple[float, int]:
+def sentence_pairs(a: Sequence[Collection[str]], b: Sequence[Collection[str]]) -> tuple[float, int]:
     """Share of sentences carrying shared anchors that pair up in order (LCS over sentences),
     and how many pair up.
 
