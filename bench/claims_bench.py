@@ -43,13 +43,16 @@ percentage, dimension or date span are dropped. Recognizers-Text for Python has 
 Italian models, and no Portuguese dates: those cells say n/a or count as misses.
 
 Speed: `extract_claims` over every shared WMT document in en/fr/es/de/it (1,664 articles, about
-3,100 characters each), in one process (wall clock and per CPU-second), and through
-`ClaimPool` with `--workers` processes (2 by default): the helper the pipeline's batch path
-uses, so the figure includes sending articles to the workers and claims back, as a user gets
-it. Each wall and per-CPU figure is the median of three runs (one-process and pooled runs
-alternating), printed with the range of the three; worker start-up is not timed. On a machine shared with other jobs the wall figures and the pooled gain drop (the table
-notes the load average); the per-CPU-second figure drops less (but still does, under
-hyper-threading contention).
+3,100 characters each), in one process (wall clock and per CPU-second), and on `--workers`
+processes (2 by default) through `storyfold.engine.LocalExecutor`, the executor `storyfold
+ingest --workers` runs its parallel steps on, with a parallel step that does only the claims
+(`extract_or_failure` over each batch of 256 articles, the ingest's batch size): the figure
+includes sending articles to the workers and claims back, as a user gets it, but none of the
+ingest's other work (`bench/ingest_bench.py` measures that end to end). Each wall and per-CPU
+figure is the median of three runs (one-process and pooled runs alternating), printed with the
+range of the three; worker start-up is not timed. On a machine shared with other jobs the wall
+figures and the pooled gain drop (the table notes the load average); the per-CPU-second figure
+drops less (but still does, under hyper-threading contention).
 """
 
 from __future__ import annotations
@@ -69,7 +72,8 @@ from collections import defaultdict
 from datetime import date, timedelta
 from pathlib import Path
 
-from storyfold.claims import ClaimPool, ExtractionFailure, extract_claims
+from storyfold.claims import ExtractionFailure, extract_claims, extract_or_failure
+from storyfold.engine import LocalExecutor, Step
 from storyfold.model import Article, Bound, Period, ValueKind
 
 HERE = Path(__file__).resolve().parent
@@ -372,11 +376,27 @@ def _count_claims(arts: list[Article]) -> int:
 
 
 RUNS = 3  # each speed row: the median of this many runs, single and pooled alternating
+BATCH = 256  # articles per batch through the executor (the ingest's default batch size)
+
+
+class ClaimsStep(Step):
+    """Claims alone, as a parallel step: what the ingest's `Prepare` step does for claims, each
+    article's claims or its failure in place of the article (a module-level class: it pickles)."""
+
+    name = "claims"
+    parallel = True
+
+    def run(self, batch: list) -> list:
+        return [extract_or_failure(a) for a in batch]
+
+
+def _batches(arts: list[Article]) -> list[list[Article]]:
+    return [arts[i : i + BATCH] for i in range(0, len(arts), BATCH)]
 
 
 def speed(data: Path, workers: int) -> dict[str, object]:
     """Articles/s in one process (wall clock and per CPU-second) and on `workers` processes
-    through `ClaimPool`, the helper the pipeline's batch path uses (articles sent to the
+    through the ingest's executor (`LocalExecutor` running `ClaimsStep`: articles sent to the
     workers and claims sent back included), after its workers have started.
 
     Each figure is measured RUNS times, the one-process and the pooled runs alternating (so a
@@ -392,8 +412,9 @@ def speed(data: Path, workers: int) -> dict[str, object]:
     single_cpu = 0.0  # the main process's CPU in the one-process runs, taken out of the pooled
     kids0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     c_start = time.process_time()
-    with ClaimPool(workers, min_batch=1) as pool:
-        list(pool.map(arts[: 4 * workers]))  # start-up and imports (not timed, in the CPU row)
+    steps = [ClaimsStep()]
+    with LocalExecutor(workers) as ex:
+        list(ex.run(steps, [arts[: 4 * workers]]))  # start-up and imports (not timed, in the CPU row)
         for _ in range(RUNS):
             t0, c0 = time.perf_counter(), time.process_time()
             n = _count_claims(arts)
@@ -403,10 +424,11 @@ def speed(data: Path, workers: int) -> dict[str, object]:
             assert n_claims is None or n == n_claims
             n_claims = n
             t0 = time.perf_counter()
-            pooled = list(pool.map(arts))
+            pooled = [r for b in ex.run(steps, _batches(arts)) for r in b]
             pool_wall.append(len(arts) / (time.perf_counter() - t0))
+            assert len(pooled) == len(arts)
             assert sum(len(r) for r in pooled if not isinstance(r, ExtractionFailure)) == n_claims
-    # the workers' CPU time is known once they have exited (the pool is closed)
+    # the workers' CPU time is known once they have exited (the executor is closed)
     kids1 = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu2 = (
         time.process_time()
@@ -521,7 +543,8 @@ def main() -> None:
     )
     print(f"| same, per CPU-second of the process (less load-sensitive) | {_median_range(sp['cpu'])} | |")
     print(
-        f"| same, ClaimPool of {args.workers} worker processes, wall: median of {RUNS} (range) | {_median_range(sp['pool'])} | |"
+        f"| same, LocalExecutor with {args.workers} worker processes, wall: median of {RUNS} (range) "
+        f"| {_median_range(sp['pool'])} | |"
     )
     print(
         f"| same, per CPU-second of the main process and the workers (start-up included) "

@@ -7,11 +7,10 @@ baseline, 0.842 on the ECB+ shared file), run offline over all pairs with a glob
 Ours: the online StoryClusterer with the shipped link model (weights, join threshold and
 story-merge threshold fitted on ECB+ train topics + NewsWCL50 + Gedikli; ECB+ dev topics never
 read by the fitter, so "ECB+ dev" is the clean figure; NewsWCL50 and Gedikli are in-sample).
-Speed: wall-clock and CPU (process) time per article, one process; the machine is shared. The
-"1 stream on 2 cores" rows run one clusterer through `assign_many(workers=2)` (a helper process
-prepares articles ahead; the same labels as one by one, checked), wall clock, beside the
-one-process figure; their "serial CPU" is the deciding process's CPU per article, which bounds
-one stream's throughput whatever the cores. The 2-process row runs two independent clusterers, each over its own copy of the ECB+ stream, at
+Speed: wall-clock and CPU (process) time per article, one process; the machine is shared. One
+stream on several cores is the ingest's business (its executor prepares articles on worker
+processes while the writing process decides): `bench/ingest_bench.py` measures it end to end.
+The 2-process row runs two independent clusterers, each over its own copy of the ECB+ stream, at
 once: total articles over the wall time of both (how 2 cores serve 2 streams, not one stream).
 Mixed stream: the undated WMT documents dropped at random (seed 0) into the ECB+ stream,
 which keeps its date/file order, with (a) no fold
@@ -47,39 +46,6 @@ def run(golds, relations=None, embed: bool = False) -> tuple[dict[str, str], flo
     for g in golds:
         c.assign(g.article, (relations or {}).get(g.article.id, ()))
     return c.labels(), time.perf_counter() - t, time.process_time() - tc
-
-
-def batch(golds, relations=None, workers: int = 2) -> tuple[dict[str, str], float, float]:
-    """One stream through `assign_many(workers=...)`: labels, wall seconds, CPU seconds of this
-    (the deciding) process, helper processes not counted: that CPU time is the serial part."""
-    c = StoryClusterer()
-    t, tc = time.perf_counter(), time.process_time()
-    c.assign_many([g.article for g in golds], relations, workers=workers)
-    return c.labels(), time.perf_counter() - t, time.process_time() - tc
-
-
-def batch_rows(label: str, golds, relations, one: tuple[dict[str, str], float, float], runs: int = 3) -> None:
-    """Single-stream throughput on 2 cores (a helper process prepares articles ahead) beside the
-    one-process figure of the same run, and the serial process's CPU per article: the median of
-    `runs` runs and their range (the VM's wall clock swings by 15% and more), labels checked
-    equal to the one-process run's every time."""
-    n = len(golds)
-    rates, cpus, same = [], [], True
-    for _ in range(runs):
-        pred, dt, cpu = batch(golds, relations)
-        rates.append(n / dt)
-        cpus.append(1000 * cpu / n)
-        same = same and pred == one[0]
-    row(
-        f"{label}: articles/s wall, 1 stream on 2 cores (median of {runs})",
-        f"{statistics.median(rates):.0f} ({min(rates):.0f}-{max(rates):.0f}; same labels: {same})",
-        f"1 process: {n / one[1]:.0f}",
-    )
-    row(
-        f"{label}: serial CPU ms/article (2 cores)",
-        f"{statistics.median(cpus):.3f}",
-        f"1 process: {1000 * one[2] / n:.3f}",
-    )
 
 
 def _assign_all(golds) -> tuple[float, float]:
@@ -229,7 +195,6 @@ def main() -> None:
             row("ECB+ all pairwise", fmt(pairwise(pred, gold)), fmt(pairwise(peer, gold)))
             row("ECB+ all articles/s, wall / CPU (1 process)", f"{len(gs) / dt:.0f} / {len(gs) / cpu:.0f}")
             row("ECB+ all articles/s, wall (2 processes, 2 streams)", f"{two_processes(gs):.0f}")
-            batch_rows("ECB+ all", gs, None, (pred, dt, cpu))
             base_f1 = bcubed(pred, gold).f1
             again, _, _ = run(gs)
             row("determinism (2 runs identical)", str(again == pred))
@@ -263,8 +228,6 @@ def main() -> None:
         row(f"mixed, {label}: WMT groups in one story", f"{together:.3f} ({len(grp)} groups)")
         row(f"mixed, {label}: ECB+ BCubed F1 (change)", f"{f:.3f} ({f - base_f1:+.3f})")
         row(f"mixed, {label}: articles/s wall / CPU", f"{len(mixed) / dt:.0f} / {len(mixed) / cpu:.0f}")
-        if r is None:
-            batch_rows(f"mixed ({len(mixed):,} articles)", mixed, r, (pred, dt, cpu))
     if a.embed:
         # ECB+ dev with two small WMT sets (8 languages), no fold relations: what the encoder adds
         small = [g for g in ecb if int(g.topic) in D.DEV_TOPICS] + D.wmt(

@@ -5,10 +5,9 @@ Run (from the repository root, project venv active):
 
     python bench/cluster_equivalence.py --write /tmp/cluster_before.jsonl   # before a change
     python bench/cluster_equivalence.py --check /tmp/cluster_before.jsonl   # after it: identical?
-    python bench/cluster_equivalence.py --check /tmp/cluster_before.jsonl --workers 2  # batch path
 
-With --workers N every stream goes through `assign_many(workers=N)` (a helper process prepares
-and weighs the articles ahead) instead of `assign` one by one: the records must be the same.
+Every stream goes through `assign` one by one, the reference the ingest's `assign_prepared`
+matches (tests/test_cluster_batch.py checks that on its own).
 
 Streams (as bench/cluster_bench.py builds them): ECB+ dev topics, ECB+ all 772, NewsWCL50,
 Gedikli, the mixed ECB+/WMT stream without relations and with simulated translation relations,
@@ -38,12 +37,8 @@ DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from cluster_bench import interleave, perfect_translation_relations, zipf_documents  # noqa: E402 - same streams as the benchmark
 
-WORKERS = 0  # 0: `assign` one by one; N >= 1: `assign_many(workers=N)`
-
 
 def _assign(c: StoryClusterer, arts, relations=None) -> list:
-    if WORKERS:
-        return c.assign_many(arts, relations, workers=WORKERS)
     return [c.assign(a, (relations or {}).get(a.id, ())) for a in arts]
 
 
@@ -97,10 +92,7 @@ def main() -> None:
     g = ap.add_mutually_exclusive_group(required=True)
     g.add_argument("--write", type=Path)
     g.add_argument("--check", type=Path)
-    ap.add_argument("--workers", type=int, default=0, help="assign_many(workers=N) instead of assign")
     a = ap.parse_args()
-    global WORKERS
-    WORKERS = a.workers
     t = time.process_time()
     got = [json.dumps(r, sort_keys=True) for r in records(a.data)]
     cpu = time.process_time() - t

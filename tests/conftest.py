@@ -33,7 +33,6 @@ def cluster_without_c(monkeypatch):
     from collections import Counter
 
     from storyfold.cluster import features as F
-    from storyfold.cluster import handoff as H
     from storyfold.cluster import kernels as K
 
     monkeypatch.setattr(K, "C", None)
@@ -45,8 +44,6 @@ def cluster_without_c(monkeypatch):
     monkeypatch.setattr(K, "top", K.top_py)
     monkeypatch.setattr(K, "cos", K.cos_py)
     monkeypatch.setattr(K, "add_counts", K.add_counts_py)
-    monkeypatch.setattr(H, "_ids_of", H._ids_of_py)
-    monkeypatch.setattr(H, "_unpack", H._unpack_py)
     monkeypatch.setattr(F, "_tokens", None)
 
 

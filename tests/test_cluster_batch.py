@@ -1,19 +1,35 @@
-"""`assign_many` with a helper process decides exactly what `assign` decides one by one.
+"""`assign_prepared`, with `prepare` computed on worker processes as the ingest does it, decides
+exactly what `assign` decides one by one.
 
 A real stream (the first ECB+ topics, in the benchmark's order) with fold relations mixed in
 (copies, partial copies, a relation on a headline-only article, one to an unseen article) and an
-article sent twice; the helper process must really have done the preparing.
+article sent twice. The articles' stateless part is prepared by a parallel step on the local
+executor's worker processes (it crosses back pickled, as in the ingest); the decisions, the
+stories, their merges and the document frequencies must be those of `assign`.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import os
+import pickle
 
 from storyfold.cluster import StoryClusterer
 from storyfold.cluster import stories as S
 from storyfold.cluster.data import ecbplus
+from storyfold.cluster.weigh import prepare
+from storyfold.engine import LocalExecutor, Step
 from storyfold.model import Relation, RelationKind
+
+
+class _Prepare(Step):
+    """The article side of clustering alone, as the ingest's `Prepare` step computes it: each
+    article becomes (article, its `prepare`, the process that prepared it)."""
+
+    name, parallel = "prepare", True
+
+    def run(self, batch: list) -> list:
+        return [(a, prepare(a), os.getpid()) for a in batch]
 
 
 def _stream(shared_data):
@@ -30,73 +46,59 @@ def _stream(shared_data):
     return [*arts, arts[20]], rel  # the last is a repeat: answered from what is known
 
 
-def test_assign_many_matches_assign_one_by_one(shared_data, monkeypatch):
+def _same_state(a: StoryClusterer, b: StoryClusterer) -> None:
+    assert a.labels() == b.labels()
+    assert [s.article_ids for s in a.stories] == [s.article_ids for s in b.stories]
+    fa, fb = a._freqs, b._freqs
+    assert (fa.n_docs, fa.df, fa.ldf, fa.df_n, fa.df_a) == (fb.n_docs, fb.df, fb.ldf, fb.df_n, fb.df_a)
+
+
+def test_prepared_on_workers_decides_as_assign_one_by_one(shared_data, monkeypatch):
     arts, rel = _stream(shared_data)
     assert len(arts) > 150
     one = StoryClusterer()
     want = [one.assign(a, rel.get(a.id, ())) for a in arts]
 
+    with LocalExecutor(2) as ex:
+        batches = [arts[i : i + 32] for i in range(0, len(arts), 32)]
+        done = [x for b in ex.run([_Prepare()], batches) for x in b]
+    assert [a for a, _, _ in done] == arts
+    assert {pid for _, _, pid in done} - {os.getpid()}  # really prepared on worker processes
+    assert [p for _, p, _ in done] == [prepare(a) for a in arts]
+
     calls = []
     real = S.prepare
     monkeypatch.setattr(S, "prepare", lambda a, e=None: calls.append(a.id) or real(a, e))
     many = StoryClusterer()
-    got = many.assign_many(arts, rel, workers=2)
-    assert calls == []  # every article was prepared in the helper process, none here
+    got = [many.assign_prepared(a, p, rel.get(a.id, ())) for a, p, _ in done]
+    assert calls == []  # nothing prepared again here
     assert got == want
-    assert many.labels() == one.labels()
-    # the body-term counts this process deferred to the helper came back whole
-    assert (many._freqs.df, many._freqs.ldf, many._freqs.df_n) == (
-        one._freqs.df,
-        one._freqs.ldf,
-        one._freqs.df_n,
-    )
-    assert [s.article_ids for s in many.stories] == [s.article_ids for s in one.stories]
+    _same_state(many, one)
     # the fold relations did decide some joins (score = the relation's), and merges happened
     assert any(a.score == 0.95 for a in got) and any(a.score == 0.6 for a in got)
     assert any(a.merged for a in got)
     assert got[-1] == dataclasses.replace(got[20], score=1.0, new_story=False, merged=())
 
-    # the same clusterer goes on one by one afterwards (its state is whole), and a small batch
-    # is prepared in-process
+    # the same clusterer goes on with `assign` afterwards (its state is whole)
+    monkeypatch.setattr(S, "prepare", real)
     tail = [g.article for g in ecbplus(shared_data) if int(g.topic) == 9][:20]
-    want = [one.assign(a) for a in tail]
-    calls.clear()
-    assert many.assign_many(tail, workers=2) == want
-    assert calls == [a.id for a in tail]
+    assert [many.assign(a) for a in tail] == [one.assign(a) for a in tail]
+    _same_state(many, one)
 
 
-def test_a_batch_stopped_early_leaves_the_state_whole(shared_data):
-    arts = [g.article for g in ecbplus(shared_data) if int(g.topic) in (1, 2, 3)]
+def test_prepared_and_assign_mixed_on_the_pure_python_paths(shared_data, cluster_without_c):
+    """Without the C extensions (the Python `weigh` reads the sorted body terms `prepare` keeps
+    for it), an article prepared elsewhere (a pickle round trip, what crossing a process does to
+    it) and articles assigned here, alternately, decide as `assign` does throughout."""
+    arts, rel = _stream(shared_data)
     one = StoryClusterer()
-    want = [one.assign(a) for a in arts]
-    many = StoryClusterer()
-    it = many.iter_assign(arts, workers=2)
-    got = [next(it) for _ in range(70)]
-    it.close()  # the helper is stopped; the counts it would have returned are made here
-    got += [many.assign(a) for a in arts[70:]]
+    want = [one.assign(a, rel.get(a.id, ())) for a in arts]
+    mixed = StoryClusterer()
+    got = [
+        mixed.assign_prepared(a, pickle.loads(pickle.dumps(prepare(a))), rel.get(a.id, ()))
+        if i % 2
+        else mixed.assign(a, rel.get(a.id, ()))
+        for i, a in enumerate(arts)
+    ]
     assert got == want
-    assert many._freqs.df == one._freqs.df and many._freqs.ldf == one._freqs.ldf
-
-
-def test_a_failing_helper_hands_the_rest_back(shared_data, monkeypatch):
-    """An error in the helper (here: only there, halfway) costs nothing but speed:
-    this process prepares and weighs from that chunk on, on counts it first catches up."""
-    arts = [g.article for g in ecbplus(shared_data) if int(g.topic) in (1, 2, 3)]
-    one = StoryClusterer()
-    want = [one.assign(a) for a in arts]
-    half = len(arts) // 2
-    parent, real, here = os.getpid(), S.prepare, []
-
-    def flaky(a, e=None):
-        if os.getpid() == parent:
-            here.append(a.id)
-        elif a.id == arts[half].id:
-            raise RuntimeError("helper-only failure")
-        return real(a, e)
-
-    monkeypatch.setattr(S, "prepare", flaky)
-    many = StoryClusterer()
-    assert many.assign_many(arts, workers=2, chunk=32) == want
-    # the helper's chunk with the failure is dropped whole: this process did it and all after
-    assert here == [a.id for a in arts[half // 32 * 32 :]]
-    assert many._freqs.df == one._freqs.df and many._freqs.ldf == one._freqs.ldf
+    _same_state(mixed, one)

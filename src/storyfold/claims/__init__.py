@@ -3,6 +3,6 @@
 from __future__ import annotations
 
 from storyfold.claims.extractor import extract_claims
-from storyfold.claims.pool import ClaimPool, ExtractionFailure
+from storyfold.claims.pool import ExtractionFailure, extract_or_failure
 
-__all__ = ["ClaimPool", "ExtractionFailure", "extract_claims"]
+__all__ = ["ExtractionFailure", "extract_claims", "extract_or_failure"]

@@ -8,27 +8,26 @@ The work per article comes in three parts: what the article alone determines (`p
 tokens, names, anchors, their sorted orders, the embedding), what only the articles before it
 determine (`DocFreqs.weigh`: its tf-idf vector and name/anchor idf), both in `weigh.py`, and
 the decision against the live stories (`_decide`, here, with the inner loops in `kernels.py`).
-Only the last is serial; `iter_assign`/`assign_many` run the first two ahead in a helper
-process, with the same results as `assign` one by one.
+Only the first may run elsewhere: `assign_prepared` takes it computed beforehand (the ingest
+runs `prepare` on the executor's worker processes), and the decision is the same as `assign`'s.
+The other two depend on what the articles before it left (the document frequencies, the live
+stories), so they run in order, here.
 """
 
 from __future__ import annotations
 
 import contextlib
-import gc
 import marshal
 import math
-import multiprocessing as mp
 import warnings
 from collections import Counter, defaultdict, deque
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import chain, compress, islice, repeat
 from operator import ge, le, mul
 
 from storyfold.cluster import kernels as K
-from storyfold.cluster.handoff import Receiver, Sender
 from storyfold.cluster.model import LinkModel, default_model
 from storyfold.cluster.weigh import DocFreqs, Prepared, Weighed, prepare
 from storyfold.model import Article, Assignment, Relation, RelationKind, Story
@@ -194,7 +193,7 @@ class StoryClusterer:
         """Put the article in a story, once; a fold relation to an earlier article decides it."""
         if article.id in self._of:
             return Assignment(article.id, self._of[article.id], 1.0, False)
-        return self._decide(article, prepare(article, self._embedder), None, relations)
+        return self._decide(article, prepare(article, self._embedder), relations)
 
     def assign_prepared(
         self, article: Article, prep: Prepared, relations: Sequence[Relation] = ()
@@ -203,62 +202,7 @@ class StoryClusterer:
         process say: the same decision."""
         if article.id in self._of:
             return Assignment(article.id, self._of[article.id], 1.0, False)
-        return self._decide(article, prep, None, relations)
-
-    def assign_many(
-        self,
-        articles: Iterable[Article],
-        relations: Mapping[str, Sequence[Relation]] | None = None,
-        workers: int = 1,
-        chunk: int = 32,
-    ) -> list[Assignment]:
-        """`assign` over a batch, in order, with the same decisions; see `iter_assign`."""
-        return list(self.iter_assign(articles, relations, workers, chunk))
-
-    def iter_assign(
-        self,
-        articles: Iterable[Article],
-        relations: Mapping[str, Sequence[Relation]] | None = None,
-        workers: int = 1,
-        chunk: int = 32,
-    ) -> Iterator[Assignment]:
-        """`assign` each article in order (relations: article id -> its fold relations), yielding
-        each Assignment as it is decided; the decisions are exactly those of `assign` one by one.
-
-        Why: deciding needs the live story state and is serial, but much of the work per article
-        does not: tokens, names, anchors and their sorted orders depend on the article alone, and
-        its tf-idf vector and name/anchor weights only on the articles before it (`DocFreqs`).
-        With `workers` >= 2 on a system that can fork, one helper process (holding a copy of the
-        document frequencies) computes all that ahead, `chunk` articles at a time, while this
-        process decides: one stream then uses two cores. (More workers add nothing yet: the
-        weighing runs in order in one process, and the two halves are about even, measured at
-        ~3.1M and ~2.6M instructions per ECB+ article.) Small batches (under two chunks),
-        `workers` <= 1, systems without fork and daemonic processes do everything here. Forking
-        a process that runs threads is unsafe in general: call this from the main thread of a
-        process that starts none."""
-        arts = articles if isinstance(articles, list) else list(articles)
-        rel = relations or {}
-        of, freqs = self._of, self._freqs
-        freqs.catch_up()  # a batch left unfinished owes counts: settle them before a helper copies
-        counted: list[tuple[int, dict[str, int], dict[str, float]]] = []
-        ahead = self._ahead(arts, workers, chunk, counted)
-        trusted = True
-        try:
-            for art, got in zip(arts, ahead, strict=True):
-                if art.id in of:
-                    yield Assignment(art.id, of[art.id], 1.0, False)
-                elif got is not None and trusted and got[1].n_docs == freqs.n_docs:
-                    # weighed by the helper: this process needs no body-term counts until the end
-                    if freqs.deferred is None:
-                        freqs.deferred = []
-                    yield self._decide(art, got[0], got[1], rel.get(art.id, ()))
-                else:  # no helper, or it failed (or, never seen, it lost count: then trust it no more)
-                    trusted = trusted and got is None
-                    freqs.catch_up()
-                    yield self._decide(art, prepare(art, self._embedder), None, rel.get(art.id, ()))
-        finally:
-            ahead.close()
-            freqs.catch_up(counted[0] if counted and trusted else None)
+        return self._decide(article, prep, relations)
 
     def restore(self, article: Article, story_id: str) -> None:
         """Re-add a stored article to its known story (pipeline restart), without deciding."""
@@ -277,23 +221,17 @@ class StoryClusterer:
         return self._scored(self._query(article, prep, self._freqs.weigh(prep)))
 
     # ------------------------------------------------------------------ internals
-    def _decide(
-        self, article: Article, prep: Prepared, w: Weighed | None, relations: Sequence[Relation]
-    ) -> Assignment:
-        """`assign` for an article not seen yet, its stateless part prepared (and, when `w` is
-        given, weighed at this very turn by a helper)."""
+    def _decide(self, article: Article, prep: Prepared, relations: Sequence[Relation]) -> Assignment:
+        """`assign` for an article not seen yet, its stateless part prepared."""
         self._arrivals += 1
         self._tick(article.published)
-        got = self._decide_one(article, prep, w, relations)
+        got = self._decide_one(article, prep, relations)
         if self._arrivals % self.settings.sweep_every == 0:
             self._sweep()
         return got
 
-    def _decide_one(
-        self, article: Article, prep: Prepared, w: Weighed | None, relations: Sequence[Relation]
-    ) -> Assignment:
-        if w is None:
-            w = self._freqs.weigh(prep)
+    def _decide_one(self, article: Article, prep: Prepared, relations: Sequence[Relation]) -> Assignment:
+        w = self._freqs.weigh(prep)  # on the counts of the articles before it, at its turn
         # A copy or translation joins its original's story; an article that quotes whole
         # paragraphs of an earlier one is a follow-up of the same story while it is live.
         # An article with an empty body (a headline alone) gets no such shortcut: "same text"
@@ -348,60 +286,6 @@ class StoryClusterer:
         self._new_story(sid, article.title)
         self._add(sid, article, prep, w, q.keys)
         return Assignment(article.id, sid, 1.0, True)
-
-    def _ahead(
-        self, arts: list[Article], workers: int, chunk: int, counted: list
-    ) -> Iterator[tuple[Prepared, Weighed] | None]:
-        """For each article in order, its prepared and weighed parts from a helper process, or
-        None where this process must do it (no helper, an article already seen, a helper error);
-        at the end, the helper's final term counts (`DocFreqs.touched`) go into `counted`."""
-        if (
-            workers < 2
-            or len(arts) < 2 * chunk
-            or "fork" not in mp.get_all_start_methods()
-            or mp.current_process().daemon  # a daemonic process (a Pool worker) may not have children
-        ):
-            yield from repeat(None, len(arts))
-            return
-        ctx = mp.get_context("fork")
-        recv, send = ctx.Pipe(duplex=False)
-        with contextlib.suppress(ImportError, AttributeError, OSError):  # Linux: a deeper pipe lets the
-            import fcntl  # helper run several chunks ahead, smoothing out slow and fast articles
-
-            fcntl.fcntl(send.fileno(), fcntl.F_SETPIPE_SZ, 1 << 20)
-        gc.freeze()  # the child never collects the parent's objects (no copy-on-write storm)
-        try:
-            proc = ctx.Process(
-                target=_helper, args=(arts, self._embedder, self._freqs, self._of, chunk, send), daemon=True
-            )
-            proc.start()
-        finally:
-            gc.unfreeze()
-        send.close()
-        done = 0
-        receiver = Receiver(self.settings.vector_terms)
-        try:
-            while done < len(arts):
-                try:
-                    got = recv.recv()
-                except (EOFError, OSError):
-                    got = None
-                if got is None:  # the helper failed: this process does the rest
-                    break
-                new, recs = got
-                receiver.add(new)
-                done += len(recs)
-                for r in recs:
-                    yield None if r is None else receiver.decode(r, Prepared, Weighed)
-            yield from repeat(None, len(arts) - done)
-            if done == len(arts):
-                with contextlib.suppress(EOFError, OSError):
-                    counted.append(recv.recv())
-        finally:
-            recv.close()
-            if proc.is_alive():
-                proc.terminate()
-            proc.join()
 
     def _new_story(self, sid: str, title: str) -> None:
         order = self._order[sid] = self._story_count
@@ -875,49 +759,6 @@ def _load_story(blob: bytes) -> _StoryState:
         keys=dict.fromkeys(keys),
         recent_at=recent_at,
     )
-
-
-def _helper(
-    arts: list[Article],
-    embedder: Callable[[str], list[float]] | None,
-    freqs: DocFreqs,
-    seen: Mapping[str, str],
-    chunk: int,
-    conn,  # noqa: ANN001 - a multiprocessing Connection
-) -> None:
-    """The helper process of `iter_assign` (forked: `freqs` and `seen` are copies of the parent's
-    at the start of the batch). For each article, as the parent will meet it: None if the parent
-    will find it already assigned, else its prepared and weighed parts; then its frequencies are
-    counted, as the parent's `_add` will count them. Sends, per `chunk` articles, the strings
-    new to the batch and the articles as numbers (see `handoff`); on an error, sends None and
-    stops (the parent then does the rest itself, raising where `assign` would)."""
-    batch: set[str] = set()
-    terms = []
-    sender = Sender()
-    try:
-        for lo in range(0, len(arts), chunk):
-            out: list[tuple | None] | None = []
-            try:
-                for a in arts[lo : lo + chunk]:
-                    if a.id in seen or a.id in batch:
-                        out.append(None)
-                        continue
-                    batch.add(a.id)
-                    prep = prepare(a, embedder)
-                    w = freqs.weigh(prep, top=False)  # the parent sorts out the heaviest terms
-                    freqs.add(w.vec.keys(), prep.names, prep.anchors)
-                    terms.append(w.vec.keys())
-                    out.append(sender.encode(prep, w))  # (not the body-term fields: `w.vec` has them)
-            except Exception:  # noqa: BLE001 - the parent redoes this article and meets the error
-                out = None
-            conn.send(None if out is None else (sender.pop_new(), out))
-            if out is None:
-                return
-        conn.send(freqs.touched(terms))
-    except (BrokenPipeError, OSError):  # the parent stopped early
-        pass
-    finally:
-        conn.close()
 
 
 def _load_embedder():  # noqa: ANN202 - optional dependency

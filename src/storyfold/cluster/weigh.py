@@ -1,11 +1,12 @@
 """What an article alone determines, and what the articles before it add: the article side of
 story clustering.
 
-Why a module of its own: this part needs no story state, so it can run ahead of the decision,
-in a helper process (`StoryClusterer.assign_many`). `prepare` depends on the article only
-(tokens, names, anchors and their fixed orders); `DocFreqs.weigh` on the document frequencies
-of the articles before it (its tf-idf vector and name/anchor weights), which a helper holding a
-copy of the counts can compute exactly as the deciding process would at the article's turn.
+Why a module of its own: none of this reads the live stories. `prepare` depends on the article
+only (tokens, names, anchors and their fixed orders), so it runs wherever is convenient: the
+ingest runs it on the executor's worker processes and hands the result to
+`StoryClusterer.assign_prepared`. `DocFreqs.weigh` depends on the document frequencies of the
+articles before it (its tf-idf vector and name/anchor weights), so it runs in the deciding
+process at the article's turn.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from itertools import chain, repeat
+from itertools import repeat
 from operator import add, mul, sub, truediv
 from typing import NamedTuple
 
@@ -33,8 +34,9 @@ _TF_WEIGHT = (0.0, *(_tf_weight(c) for c in range(1, 4096)))  # count -> 1 + log
 
 
 class Prepared(NamedTuple):
-    """What an article alone determines (no story state): computed ahead, possibly in a helper
-    process (`assign_many`), so the serial decision does only what needs the live state.
+    """What an article alone determines (no story state): computed ahead on a worker process
+    and handed to `StoryClusterer.assign_prepared`, so the serial decision does only what needs
+    the live state (`assign` computes it in place).
 
     Plain dicts, tuples and floats: they pickle and unpickle in C. Every order is fixed here
     (sorted names, anchors, years and terms) so the float sums downstream never depend on hashing."""
@@ -53,9 +55,9 @@ class Prepared(NamedTuple):
     emb: list[float] | None
 
 
-# name/anchor -> its index key, each built once: an article's keys are then the same string
-# objects from one article to the next, which the handoff's vocabulary look-ups (and the
-# index's) compare by identity
+# name/anchor -> its index key, each built once: within a process (and a pickled batch) an
+# article's keys are then the same string objects from one article to the next, which the
+# index's look-ups compare by identity
 _NAME_KEY, _ANCHOR_KEY = K.Memo("n:".__add__), K.Memo("a:".__add__)
 
 
@@ -100,7 +102,7 @@ def prepare(article: Article, embedder: Callable[[str], list[float]] | None = No
 class Weighed(NamedTuple):
     """What comparing an article needs of the document frequencies at its turn in the stream."""
 
-    n_docs: int  # documents counted when it was weighed (a check that the turn is right)
+    n_docs: int  # documents counted when it was weighed
     vec: dict[str, float]  # full unit tf-idf vector (goes into the story profile)
     vsq: float  # the sum of its squared weights, in its order (a hair off 1.0)
     topd: dict[str, float]  # its heaviest terms, heaviest first: the ones compared
@@ -115,9 +117,8 @@ class DocFreqs:
     from them.
 
     Kept apart from the stories on purpose: they depend only on which articles were added, in
-    order (every article assigned is added once, whatever story it joins), so a helper process
-    holding a copy can weigh the coming articles exactly as this process would at their turn
-    (see `StoryClusterer.iter_assign`). Three tables, so no key is ever built by prefixing."""
+    order (every article assigned is added once, whatever story it joins), and on none of the
+    story state. Three tables, so no key is ever built by prefixing."""
 
     def __init__(self, prior_docs: int, vector_terms: int):
         self.df: Counter[str] = Counter()
@@ -126,19 +127,18 @@ class DocFreqs:
         self.ldf: dict[str, float] = {}  # body term -> log(df + 1), kept with `df`
         self.n_docs = 0
         self.prior = prior_docs  # background documents assumed (see ClusterSettings)
-        self.deferred: list[Iterable[str]] | None = None  # body terms of articles not yet counted
         self.vector_terms = vector_terms
 
-    def weigh(self, prep: Prepared, top: bool = True) -> Weighed:
+    def weigh(self, prep: Prepared) -> Weighed:
         """Unit tf-idf vector: (1 + log tf) * (log(N + prior + 1) + 1 - log(df + 1)), all in C
         (logs of counts from a table, logs of document frequencies from `ldf`); names and
         anchors weighted by idf = log((N + prior + 1) / (df + 1)) + 1."""
-        self.catch_up()  # never weigh on counts still owed (a batch left open, then `assign`)
         big = self.n_docs + self.prior + 1
         base = math.log(big) + 1.0
         tf = prep.body_terms
         if K.C is not None:
             vec, vsq = K.C.unit_vector(tf, prep.tfw, self.ldf, base)
+            topd = K.C.heaviest(vec, self.vector_terms)
         else:
             idf = map(sub, repeat(base), map(self.ldf.get, tf, repeat(0.0)))  # log(0 + 1) == 0.0
             v = list(map(mul, prep.tfw, idf))
@@ -146,31 +146,21 @@ class DocFreqs:
             vec = dict(zip(tf, map(truediv, v, repeat(n)), strict=True))
             vals = vec.values()
             vsq = K.seq_sum(map(mul, vals, vals))
-        if not top:  # left to the process that reads it (`handoff.Receiver`): depends on vec alone
-            topd = {}
-        elif K.C is not None:
-            topd = K.C.heaviest(vec, self.vector_terms)
-        else:
             topd = K.heaviest_sorted(vec, prep.by_term, self.vector_terms)
         nsq, nn = idf_squares(prep.names, self.df_n, big)
         asq, an = idf_squares(prep.anchors, self.df_a, big)
         return Weighed(self.n_docs, vec, vsq, topd, nsq, nn, asq, an)
 
     def add(self, terms: Iterable[str], names: Sequence[str], anchors: Sequence[str]) -> None:
-        """Count one more article (its distinct body terms, names and anchors). While `deferred`
-        is a list, the body terms are only noted there (see `catch_up`)."""
+        """Count one more article (its distinct body terms, names and anchors)."""
         self.n_docs += 1
-        if self.deferred is not None:
-            self.deferred.append(terms)
-        else:
-            self._count(terms)
+        self._count(terms)
         K.count_into(self.df_n, names)
         K.count_into(self.df_a, anchors)
 
     def remove(self, terms: Iterable[str], names: Sequence[str], anchors: Sequence[str]) -> None:
         """Uncount an article that left the window (the reverse of `add`): document frequencies
         are those of the latest articles, so memory stays bounded and weights follow the news."""
-        self.catch_up()
         self.n_docs -= 1
         df, ldf = self.df, self.ldf
         for t in terms:
@@ -203,30 +193,6 @@ class DocFreqs:
             self.ldf.update(zip(terms, map(_LOG1.__getitem__, counts), strict=True))
         else:
             self.ldf.update(zip(terms, map(math.log, map(add, counts, repeat(1))), strict=True))
-
-    def catch_up(self, counted: tuple[int, dict[str, int], dict[str, float]] | None = None) -> None:
-        """Stop deferring. `counted`, from a helper that counted the same articles (the same
-        n_docs), gives the final counts of every term it touched, in first-touch order; else the
-        deferred terms are counted here, in order. Either way the tables end as if counted one
-        article at a time (a deferring process never weighs: its helper does)."""
-        if self.deferred is None:
-            return
-        if counted is not None and counted[0] == self.n_docs:
-            dict.update(self.df, counted[1])
-            self.ldf.update(counted[2])
-        else:
-            for terms in self.deferred:
-                self._count(terms)
-        self.deferred = None
-
-    def touched(self, terms: Iterable[Iterable[str]]) -> tuple[int, dict[str, int], dict[str, float]]:
-        """`counted` for `catch_up`: the current counts of the given articles' terms."""
-        ts = dict.fromkeys(chain.from_iterable(terms))
-        return (
-            self.n_docs,
-            dict(zip(ts, map(self.df.__getitem__, ts), strict=True)),
-            dict(zip(ts, map(self.ldf.__getitem__, ts), strict=True)),
-        )
 
 
 def idf_squares(items: tuple[str, ...], df: Counter[str], big: int) -> tuple[dict[str, float], float]:
