@@ -90,7 +90,9 @@ def _small_windows(monkeypatch) -> None:
         writer_module,
         "StoryClusterer",
         lambda: StoryClusterer(
-            ClusterSettings(df_window=50, max_live_stories=12, sweep_every=10, window_articles=30)
+            ClusterSettings(
+                df_window=50, df_snapshot_every=20, max_live_stories=12, sweep_every=10, window_articles=30
+            )
         ),
     )
 
@@ -120,7 +122,8 @@ def test_runs_on_a_reopened_database_equal_one_run_and_never_replay(shared_data,
     if small:  # memory held only the windows, yet the stream was decided the same way
         con = sqlite3.connect(tmp_path / "parts.db")
         assert con.execute("SELECT count(*) FROM fold_window").fetchone()[0] == 40
-        assert con.execute("SELECT count(*) FROM cluster_counted").fetchone()[0] == 50
+        # the counted words of the window, and of the articles a snapshot still needs
+        assert 50 <= con.execute("SELECT count(*) FROM cluster_counted").fetchone()[0] <= 50 + 20
         live, gone = con.execute("SELECT sum(live), sum(1 - live) FROM cluster_stories").fetchone()
         assert live <= 12 + 10 and gone > 0
 

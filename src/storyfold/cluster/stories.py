@@ -61,8 +61,9 @@ class ClusterSettings:
     partial_join_floor: float = 0.02
     # memory: the live stories held (beyond it, the longest untouched leave first) and the
     # articles whose words make the document frequencies (the latest ones)
-    max_live_stories: int = 20_000
-    df_window: int = 20_000
+    max_live_stories: int = 10_000
+    df_window: int = 10_000
+    df_snapshot_every: int = 5_000  # arrivals between two snapshots of the document frequencies
     # a story leaves memory once no article can join it any more: untouched for window_articles
     # arrivals and, if dated, older than window_days + late_days before the newest date seen
     # (articles dated up to late_days before it still find their stories); checked every
@@ -149,8 +150,11 @@ class StoryClusterer:
         self._story_count = 0  # stories made less stories merged away: the next creation order
         self._idf: K.Memo = K.Memo(float, -1)  # df -> name/anchor idf, for `arg` = N + prior + 1
         self._freqs = DocFreqs(self.settings.idf_prior_docs, self.settings.vector_terms)
-        # the articles counted in `_freqs`, oldest first: (arrival, terms, names, anchors)
-        self._counted: deque[tuple[int, tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = deque()
+        # the articles counted in `_freqs`, oldest first: (arrival, (terms, names, anchors)), the
+        # words None until needed (for an article counted before this process, the store has them)
+        self._counted: deque[tuple[int, _Items | None]] = deque()
+        self._fetched: dict[int, _Items] = {}
+        self._last_snapshot = (0, 0)  # the window (oldest, newest arrival) at the last snapshot
         # key -> live story ids, as an insertion-ordered dict (a set's order varies with the hash seed)
         self._index: dict[str, dict[str, None]] = defaultdict(dict)
         self._arrivals = 0
@@ -160,8 +164,10 @@ class StoryClusterer:
         self._gone: set[str] = set()  # merged away
         self._evicted: dict[str, bytes] = {}  # left memory: their last state
         self._evicted_of: dict[str, str] = {}  # ... and their articles
-        self._counted_new: list[tuple[int, tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = []
-        self._uncounted: list[int] = []
+        self._counted_new: list[tuple[int, _Items]] = []
+        self._snapshot_due = False
+        # arrivals -> their counted words, for the articles counted before this process
+        self.counted_source: Callable[[int, int], Iterable[tuple[int, bytes]]] | None = None
         # article id -> (story id, state) of a story no longer in memory (set by whoever stores
         # them): a copy of an old article still joins its story
         self.archive: Callable[[str], tuple[str, bytes] | None] | None = None
@@ -469,13 +475,11 @@ class StoryClusterer:
         vec = w.vec
         freqs = self._freqs
         freqs.add(vec.keys(), prep.names, prep.anchors)
-        counted = (self._arrivals, tuple(vec), prep.names, prep.anchors)
+        counted = (self._arrivals, (tuple(vec), prep.names, prep.anchors))
         self._counted.append(counted)
         self._counted_new.append(counted)
         while len(self._counted) > self.settings.df_window:
-            old = self._counted.popleft()
-            freqs.remove(*old[1:])
-            self._uncounted.append(old[0])
+            self._uncount(*self._counted.popleft())
         st.article_ids.append(article.id)
         c = st.centroid
         st.cnorm2 += 2 * K.dot(vec, c) + w.vsq
@@ -644,44 +648,91 @@ class StoryClusterer:
             for k in st.keys:
                 self._index[k][st.id] = None
 
+    def _uncount(self, arrival: int, items: _Items | None) -> None:
+        """An article leaves the document frequencies (the window moved past it)."""
+        if items is None:
+            items = self._fetched.pop(arrival, None)
+            if items is None:
+                assert self.counted_source is not None, "counted words stored but no source to read them"
+                hi = min(arrival + 1023, self._counted[-1][0] if self._counted else arrival)
+                for a, blob in self.counted_source(arrival, hi):
+                    self._fetched[a] = marshal.loads(blob)
+                items = self._fetched.pop(arrival)
+        self._freqs.remove(*items)
+
+    def _window(self) -> tuple[int, int]:
+        """The oldest and newest arrival counted in the document frequencies (0, 0: none)."""
+        return (self._counted[0][0], self._counted[-1][0]) if self._counted else (0, 0)
+
     def take_changes(self) -> StoryChanges:
-        """What changed since the last call, for the store to write in the same transaction."""
+        """What changed since the last call, for the store to write in the same transaction.
+
+        Every `df_snapshot_every` arrivals the document frequencies are written whole, so that
+        opening reads them and the few articles counted since, not every article of the window;
+        the stored words of an article are kept until a snapshot no longer needs them."""
+        lo, hi = self._window()
+        snapshot = None
+        every = self.settings.df_snapshot_every
+        if hi // every > self._last_snapshot[1] // every:
+            f = self._freqs
+            snapshot = marshal.dumps((lo, hi, f.n_docs, dict(f.df), f.ldf, dict(f.df_n), dict(f.df_a)))
+            self._last_snapshot = (lo, hi)
         out = StoryChanges(
             live=[(sid, _dump_story(self._stories[sid])) for sid in sorted(self._dirty)],
             evicted=sorted(self._evicted.items()),
             gone=sorted(self._gone),
-            counted=[(c[0], marshal.dumps(c[1:])) for c in self._counted_new],
-            uncounted=list(self._uncounted),
+            counted=[(a, marshal.dumps(items)) for a, items in self._counted_new],
+            forget_before=min(lo, self._last_snapshot[0]) if self._counted else 0,
+            snapshot=snapshot,
             meta=marshal.dumps(
                 (
                     _STATE_VERSION,
                     self._arrivals,
                     self._story_count,
                     None if self._clock is None else self._clock.toordinal(),
+                    lo,
+                    hi,
+                    self._last_snapshot,
                 )
             ),
         )
         self._dirty, self._gone, self._evicted, self._evicted_of = set(), set(), {}, {}
-        self._counted_new, self._uncounted = [], []
+        self._counted_new = []
         return out
 
-    def load(self, meta: bytes, stories: Iterable[bytes], counted: Iterable[tuple[int, bytes]]) -> None:
-        """Rebuild memory from the store: the live stories (in creation order) and the counted
-        articles (in arrival order), as `take_changes` gave them."""
-        version, self._arrivals, self._story_count, clock = marshal.loads(meta)
+    def load(
+        self,
+        meta: bytes,
+        stories: Iterable[bytes],
+        counted: Callable[[int, int], Iterable[tuple[int, bytes]]],
+        snapshot: bytes | None = None,
+    ) -> None:
+        """Rebuild memory from the store: the live stories, and the document frequencies from
+        their last snapshot and the articles counted or uncounted since (`counted(lo, hi)`: the
+        stored words of the articles that arrived from lo to hi)."""
+        version, self._arrivals, self._story_count, clock, lo, hi, last = marshal.loads(meta)
         if version != _STATE_VERSION:
             raise ValueError(f"cluster state version {version}, this storyfold reads {_STATE_VERSION}")
         self._clock = None if clock is None else date.fromordinal(clock)
+        self._last_snapshot = tuple(last)
+        self.counted_source = counted
         for st in sorted(map(_load_story, stories), key=lambda st: st.order):
             self._put(st)
-        for arrival, blob in counted:
-            terms, names, anchors = marshal.loads(blob)
-            self._freqs.add(terms, names, anchors)
-            self._counted.append((arrival, terms, names, anchors))
+        f = self._freqs
+        if hi:
+            if snapshot is not None:
+                lo_s, hi_s, f.n_docs, df, f.ldf, df_n, df_a = marshal.loads(snapshot)
+                f.df, f.df_n, f.df_a = Counter(df), Counter(df_n), Counter(df_a)
+                added, removed = (hi_s + 1, hi), (lo_s, lo - 1)
+            else:
+                added, removed = (lo, hi), (0, -1)
+            for _, blob in counted(*added) if added[0] <= added[1] else ():
+                f.add(*marshal.loads(blob))
+            for _, blob in counted(*removed) if removed[0] <= removed[1] else ():
+                f.remove(*marshal.loads(blob))
+            self._counted = deque((a, None) for a in range(lo, hi + 1))
         while len(self._counted) > self.settings.df_window:  # a smaller window than the stored one
-            old = self._counted.popleft()
-            self._freqs.remove(*old[1:])
-            self._uncounted.append(old[0])
+            self._uncount(*self._counted.popleft())
 
 
 @dataclass(frozen=True)
@@ -691,12 +742,14 @@ class StoryChanges:
     live: list[tuple[str, bytes]]  # stories made or changed: their state
     evicted: list[tuple[str, bytes]]  # stories that left memory: their last state
     gone: list[str]  # stories merged into another
-    counted: list[tuple[int, bytes]]  # articles counted in the document frequencies
-    uncounted: list[int]  # ... and those that left them (their arrival numbers)
+    counted: list[tuple[int, bytes]]  # articles counted in the document frequencies: their words
+    forget_before: int  # stored words of articles that arrived before this are no longer needed
+    snapshot: bytes | None  # the document frequencies whole, now and then
     meta: bytes
 
 
-_STATE_VERSION = 1
+_STATE_VERSION = 2
+_Items = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]  # an article's terms, names, anchors
 
 
 def _dump_story(st: _StoryState) -> bytes:

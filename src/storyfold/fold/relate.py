@@ -103,7 +103,7 @@ class FoldSettings:
     posting_window: int = 50
     # the articles an article is compared with: the latest this many (copies, translations and
     # quotes come within days; memory, and the time to open a database, stay bounded)
-    window: int = 20_000
+    window: int = 10_000
     max_candidates: int = 12
     # only one translation per language is kept, and on the WMT pool the true one is the
     # first or second candidate of its language in 99.96% of pairs (third in the rest);

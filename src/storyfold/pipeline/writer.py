@@ -73,7 +73,7 @@ class Writer:
                 if meta is None:
                     raise ValueError("no stage state stored")
                 fold.load(self.store.fold_window())
-                cluster.load(meta, self.store.live_stories(), self.store.counted())
+                cluster.load(meta, self.store.live_stories(), self.store.counted, self.store.meta("cluster_df"))
             except ValueError as exc:  # stored by an older storyfold, or never: rebuilt once
                 if self.store.count("articles"):
                     log.warning("%s: rebuilding the stages' state from the articles (%s)", self.store.path, exc)
@@ -82,6 +82,7 @@ class Writer:
                     fold.add(article)
                     cluster.restore(article, story_id)
             cluster.archive = self.store.story_state_of
+            cluster.counted_source = self.store.counted
             self._fold, self._cluster = fold, cluster
         return self._fold, self._cluster
 
@@ -247,5 +248,5 @@ class Writer:
         if fold is not None and cluster is not None:
             store.put_fold_window(*fold.take_changes())
             c = cluster.take_changes()
-            store.put_cluster_state(c.live, c.evicted, c.gone, c.counted, c.uncounted, c.meta)
+            store.put_cluster_state(c.live, c.evicted, c.gone, c.counted, c.forget_before, c.snapshot, c.meta)
         return touched

@@ -445,7 +445,8 @@ class Store:
         evicted: Sequence[tuple[str, bytes]],
         gone: Sequence[str],
         counted: Sequence[tuple[int, bytes]],
-        uncounted: Sequence[int],
+        forget_before: int,
+        snapshot: bytes | None,
         meta: bytes,
     ) -> None:
         db = self.db
@@ -454,8 +455,10 @@ class Store:
             "INSERT OR REPLACE INTO cluster_stories(id, live, state) VALUES (?,?,?)",
             [(sid, 1, b) for sid, b in live] + [(sid, 0, b) for sid, b in evicted],
         )
-        db.executemany("DELETE FROM cluster_counted WHERE arrival = ?", [(a,) for a in uncounted])
+        db.execute("DELETE FROM cluster_counted WHERE arrival < ?", (forget_before,))
         db.executemany("INSERT OR REPLACE INTO cluster_counted(arrival, items) VALUES (?,?)", counted)
+        if snapshot is not None:
+            self.put_meta("cluster_df", snapshot)
         self.put_meta("cluster", meta)
 
     def put_tallies(self, story_id: str, tallies: Iterable[SourceTally]) -> None:
@@ -521,8 +524,11 @@ class Store:
         for row in self.db.execute("SELECT state FROM cluster_stories WHERE live = 1"):
             yield row[0]
 
-    def counted(self) -> Iterator[tuple[int, bytes]]:
-        yield from self.db.execute("SELECT arrival, items FROM cluster_counted ORDER BY arrival")
+    def counted(self, lo: int, hi: int) -> list[tuple[int, bytes]]:
+        """The stored words of the articles counted from arrival lo to hi."""
+        return self.db.execute(
+            "SELECT arrival, items FROM cluster_counted WHERE arrival BETWEEN ? AND ? ORDER BY arrival", (lo, hi)
+        ).fetchall()
 
     def story_heads(self, story_id: str) -> list[Article]:
         """A story's articles in arrival order, without their text (what reconciling reads)."""
