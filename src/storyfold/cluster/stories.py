@@ -63,7 +63,7 @@ class ClusterSettings:
     # articles whose words make the document frequencies (the latest ones)
     max_live_stories: int = 10_000
     df_window: int = 10_000
-    df_snapshot_every: int = 5_000  # arrivals between two snapshots of the document frequencies
+    df_snapshot_every: int = 1_000  # arrivals between two snapshots of the document frequencies
     # a story leaves memory once no article can join it any more: untouched for window_articles
     # arrivals and, if dated, older than window_days + late_days before the newest date seen
     # (articles dated up to late_days before it still find their stories); checked every

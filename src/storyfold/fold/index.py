@@ -49,10 +49,10 @@ class LSHIndex:
 
     def add(self, member: Hashable, keys: Sequence[int]) -> None:
         for band, key in zip(self.buckets, keys, strict=True):
-            got = band.get(key)
-            if got is None:
-                band[key] = member
-            elif type(got) is list:
+            got = band.setdefault(key, member)  # (members are unique objects: `is` tells)
+            if got is member:
+                continue
+            if type(got) is list:
                 if len(got) < self.max_bucket:  # a huge bucket is boilerplate, not a signal
                     got.append(member)
             else:

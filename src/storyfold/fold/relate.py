@@ -434,11 +434,14 @@ class FoldIndex:
             self._par_owner[number] = seen
             self._pars.add(number, par_bands)
             number += 1
-        for key in set(seen.translation.keys):
-            self._df[key] += 1
-            if key not in self._postings:
-                self._postings[key] = deque(maxlen=self.settings.posting_window)
-            self._postings[key].append(seen.order)
+        distinct = seen.translation.where.keys()  # each anchor key once, in text order
+        self._df.update(distinct)
+        postings, window, order = self._postings, self.settings.posting_window, seen.order
+        for key in distinct:
+            post = postings.get(key)
+            if post is None:
+                post = postings[key] = deque(maxlen=window)
+            post.append(order)
 
     def _evict(self) -> None:
         """Drop the articles that left the window (the oldest, beyond `window` articles)."""
