@@ -110,6 +110,29 @@ class _StoryState:
     recent_at: list[int] = field(default_factory=list)  # arrival number of each `recent` vector
 
 
+@dataclass(slots=True)
+class _Head:
+    """What finding candidates and sweeping memory read of a live story: held for every live
+    story, while its full state (`_StoryState`) is read from the store the first time it is
+    needed after the database was opened."""
+
+    order: int
+    last_seen: int
+    last_date: date | None
+    keys: dict[str, None]  # the story's index keys (the same dict as its state's, once loaded)
+
+
+class _Loaded(dict):
+    """Live story id -> its full state; a state not read yet since opening is read on first use."""
+
+    def __init__(self, owner: StoryClusterer) -> None:
+        super().__init__()
+        self._owner = owner
+
+    def __missing__(self, sid: str) -> _StoryState:
+        return self._owner._read(sid)
+
+
 @dataclass
 class _Query:
     """One article, ready to be compared with stories: computed once, used for every candidate."""
@@ -144,7 +167,8 @@ class StoryClusterer:
             if self.settings.merge_threshold is not None
             else self.model.merge_threshold
         )
-        self._stories: dict[str, _StoryState] = {}  # the live ones
+        self._heads: dict[str, _Head] = {}  # every live story
+        self._stories: dict[str, _StoryState] = _Loaded(self)  # the live ones, read when needed
         self._of: dict[str, str] = {}  # article -> story, for the live stories' articles
         self._order: dict[str, int] = {}  # live story id -> its creation order
         self._story_count = 0  # stories made less stories merged away: the next creation order
@@ -162,15 +186,17 @@ class StoryClusterer:
         # what changed since `take_changes`: for the store, in the batch's transaction
         self._dirty: set[str] = set()
         self._gone: set[str] = set()  # merged away
-        self._evicted: dict[str, bytes] = {}  # left memory: their last state
+        self._evicted: dict[str, tuple[bytes, bytes | None]] = {}  # left memory: (head, state or None)
         self._evicted_of: dict[str, str] = {}  # ... and their articles
         self._counted_new: list[tuple[int, _Items]] = []
         self._snapshot_due = False
         # arrivals -> their counted words, for the articles counted before this process
         self.counted_source: Callable[[int, int], Iterable[tuple[int, bytes]]] | None = None
-        # article id -> (story id, state) of a story no longer in memory (set by whoever stores
+        # article id -> (story id, head, state) of its story in the store (set by whoever stores
         # them): a copy of an old article still joins its story
-        self.archive: Callable[[str], tuple[str, bytes] | None] | None = None
+        self.archive: Callable[[str], tuple[str, bytes, bytes] | None] | None = None
+        # story id -> its stored state (for a live story not read since opening)
+        self.state_source: Callable[[str], bytes | None] | None = None
 
     # ------------------------------------------------------------------ accessors
     @property
@@ -296,7 +322,8 @@ class StoryClusterer:
     def _new_story(self, sid: str, title: str) -> None:
         order = self._order[sid] = self._story_count
         self._story_count += 1
-        self._stories[sid] = _StoryState(sid, order, title)
+        st = self._stories[sid] = _StoryState(sid, order, title)
+        self._heads[sid] = _Head(order, 0, None, st.keys)
         self._dirty.add(sid)
 
     def _query(self, article: Article, prep: Prepared, w: Weighed) -> _Query:
@@ -307,7 +334,7 @@ class StoryClusterer:
 
     def _candidates(self, q: _Query) -> list[str]:
         s = self.settings
-        limit = min(s.max_posting, max(20, int(s.max_df_share * len(self._stories))))
+        limit = min(s.max_posting, max(20, int(s.max_df_share * len(self._heads))))
         if K.C is not None:
             hits = K.C.count_hits(self._index, q.keys, limit)
         else:
@@ -324,7 +351,7 @@ class StoryClusterer:
             pool = [(sid, hits[sid]) for sid in sorted(by_age, key=hits.__getitem__, reverse=True)[:k]]
         else:
             pool = hits.items()
-        stories = self._stories
+        stories = self._heads
         # `_live`, inlined (it runs for up to 4 * max_candidates stories), its tests turned around:
         # (when - last).days <= days  <=>  last >= when - days; arrivals - seen <= span  <=>
         # seen >= arrivals - span
@@ -510,6 +537,8 @@ class StoryClusterer:
         emb = prep.emb
         if emb is not None:
             st.emb = emb if st.emb is None else [a + b for a, b in zip(st.emb, emb, strict=True)]
+        head = self._heads[sid]
+        head.last_seen, head.last_date = st.last_seen, st.last_date
         self._of[article.id] = sid
         if K.C is not None:
             K.C.post_keys(self._index, keys, sid, st.keys)
@@ -527,7 +556,7 @@ class StoryClusterer:
         self._dirty.add(keep.id)
         for sid in sids[1:]:
             st = stories.pop(sid)
-            del self._order[sid]
+            del self._order[sid], self._heads[sid]
             self._story_count -= 1
             self._dirty.discard(sid)
             self._gone.add(sid)
@@ -565,6 +594,8 @@ class StoryClusterer:
                 del post[sid]
                 post[keep.id] = None
                 keep.keys[k] = None
+        head = self._heads[keep.id]
+        head.last_seen, head.last_date = keep.last_seen, keep.last_date
         keep.title_sq = sum(v * v for v in keep.title_terms.values())
         keep.title_norm = math.sqrt(keep.title_sq)
         n = len(keep.article_ids)
@@ -590,55 +621,77 @@ class StoryClusterer:
         seen_cut = self._arrivals - s.window_articles
         date_cut = self._clock - timedelta(days=s.window_days + s.late_days) if self._clock else None
         out = []
-        for sid, st in self._stories.items():
+        for sid, st in self._heads.items():
             if st.last_seen >= seen_cut:
                 continue
             if st.last_date is not None and date_cut is not None and st.last_date >= date_cut:
                 continue
             out.append(sid)
-        excess = len(self._stories) - len(out) - s.max_live_stories
+        excess = len(self._heads) - len(out) - s.max_live_stories
         if excess > 0:
             gone = set(out)
-            rest = sorted(
-                (st.last_seen, st.order, sid) for sid, st in self._stories.items() if sid not in gone
-            )
+            rest = sorted((st.last_seen, st.order, sid) for sid, st in self._heads.items() if sid not in gone)
             out.extend(sid for _, _, sid in rest[:excess])
         for sid in out:
             self._evict(sid)
 
     def _evict(self, sid: str) -> None:
-        st = self._stories.pop(sid)
+        head = self._heads.pop(sid)
+        st = self._stories.pop(sid, None)  # (None: not read since opening, so as stored)
         del self._order[sid]
         index = self._index
-        for k in st.keys:
+        for k in head.keys:
             post = index[k]
             del post[sid]
             if not post:
                 del index[k]
-        for a in st.article_ids:
-            self._of.pop(a, None)
-            self._evicted_of[a] = sid
+        if st is not None:
+            for a in st.article_ids:
+                self._of.pop(a, None)
+                self._evicted_of[a] = sid
         self._dirty.discard(sid)
-        self._evicted[sid] = _dump_story(st)
+        self._evicted[sid] = _dump_story(st) if st is not None else (_dump_head(head), None)
 
     def _revive(self, article_id: str) -> str | None:
         """The story of an article no longer in memory, brought back (a copy of an old article
         joins its story); None when it is unknown."""
-        sid = self._evicted_of.get(article_id)
-        got = (sid, self._evicted[sid]) if sid is not None and sid in self._evicted else None
-        if got is None and self.archive is not None:
-            got = self.archive(article_id)
-        if got is None:
+        if self.archive is None:
             return None
-        sid, blob = got
+        sid = self._evicted_of.get(article_id)
+        head = state = None
+        if sid is not None and sid in self._evicted:
+            head, state = self._evicted[sid]
+        if state is None:  # not evicted in this batch, or evicted unread: the store has it
+            got = self.archive(article_id)
+            if got is None:
+                return None
+            sid, head, state = got
+            if sid in self._heads:  # live, only not read since opening
+                self._stories[sid]
+                return sid
+        assert sid is not None and head is not None and state is not None
         self._evicted.pop(sid, None)
-        self._put(_load_story(blob))
+        self._put(_load_story(head, state))
         self._dirty.add(sid)
         return sid
 
+    def _read(self, sid: str) -> _StoryState:
+        """A live story's full state, read from the store the first time it is needed."""
+        head = self._heads.get(sid)
+        state = self.state_source(sid) if head is not None and self.state_source is not None else None
+        if head is None or state is None:
+            raise KeyError(sid)
+        st = _load_story(_dump_head(head), state)
+        st.keys = head.keys
+        dict.__setitem__(self._stories, sid, st)
+        for a in st.article_ids:
+            self._of[a] = sid
+        return st
+
     def _put(self, st: _StoryState) -> None:
-        """A story (loaded or revived) into memory and the index."""
+        """A story (revived, or made before this process) into memory and the index."""
         self._stories[st.id] = st
+        self._heads[st.id] = _Head(st.order, st.last_seen, st.last_date, st.keys)
         self._order[st.id] = st.order
         for a in st.article_ids:
             self._of[a] = st.id
@@ -678,8 +731,8 @@ class StoryClusterer:
             snapshot = marshal.dumps((lo, hi, f.n_docs, dict(f.df), f.ldf, dict(f.df_n), dict(f.df_a)))
             self._last_snapshot = (lo, hi)
         out = StoryChanges(
-            live=[(sid, _dump_story(self._stories[sid])) for sid in sorted(self._dirty)],
-            evicted=sorted(self._evicted.items()),
+            live=[(sid, *_dump_story(self._stories[sid])) for sid in sorted(self._dirty)],
+            evicted=[(sid, *hs) for sid, hs in sorted(self._evicted.items())],
             gone=sorted(self._gone),
             counted=[(a, marshal.dumps(items)) for a, items in self._counted_new],
             forget_before=min(lo, self._last_snapshot[0]) if self._counted else 0,
@@ -703,11 +756,12 @@ class StoryClusterer:
     def load(
         self,
         meta: bytes,
-        stories: Iterable[bytes],
+        heads: Iterable[tuple[str, bytes]],
         counted: Callable[[int, int], Iterable[tuple[int, bytes]]],
         snapshot: bytes | None = None,
     ) -> None:
-        """Rebuild memory from the store: the live stories, and the document frequencies from
+        """Rebuild memory from the store: the live stories' heads and index keys (their states
+        are read when first needed, through `state_source`), and the document frequencies from
         their last snapshot and the articles counted or uncounted since (`counted(lo, hi)`: the
         stored words of the articles that arrived from lo to hi)."""
         version, self._arrivals, self._story_count, clock, lo, hi, last = marshal.loads(meta)
@@ -716,8 +770,16 @@ class StoryClusterer:
         self._clock = None if clock is None else date.fromordinal(clock)
         self._last_snapshot = tuple(last)
         self.counted_source = counted
-        for st in sorted(map(_load_story, stories), key=lambda st: st.order):
-            self._put(st)
+        index = self._index
+        for sid, blob in heads:
+            head = _load_head(blob)
+            self._heads[sid] = head
+            self._order[sid] = head.order
+            if K.C is not None:
+                K.C.post_keys(index, list(head.keys), sid, {})
+            else:
+                for k in head.keys:
+                    index[k][sid] = None
         f = self._freqs
         if hi:
             if snapshot is not None:
@@ -739,8 +801,8 @@ class StoryClusterer:
 class StoryChanges:
     """The clusterer's state changes of a batch, as the store keeps them."""
 
-    live: list[tuple[str, bytes]]  # stories made or changed: their state
-    evicted: list[tuple[str, bytes]]  # stories that left memory: their last state
+    live: list[tuple[str, bytes, bytes]]  # stories made or changed: (id, head, state)
+    evicted: list[tuple[str, bytes, bytes | None]]  # stories that left memory (state None: as stored)
     gone: list[str]  # stories merged into another
     counted: list[tuple[int, bytes]]  # articles counted in the document frequencies: their words
     forget_before: int  # stored words of articles that arrived before this are no longer needed
@@ -748,16 +810,28 @@ class StoryChanges:
     meta: bytes
 
 
-_STATE_VERSION = 2
+_STATE_VERSION = 3
 _Items = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]  # an article's terms, names, anchors
 
 
-def _dump_story(st: _StoryState) -> bytes:
-    return marshal.dumps(
+def _dump_head(h: _Head | _StoryState) -> bytes:
+    last = None if h.last_date is None else h.last_date.toordinal()
+    return marshal.dumps((_STATE_VERSION, h.order, h.last_seen, last, list(h.keys)))
+
+
+def _load_head(blob: bytes) -> _Head:
+    version, order, last_seen, last, keys = marshal.loads(blob)
+    if version != _STATE_VERSION:
+        raise ValueError(f"story state version {version}, this storyfold reads {_STATE_VERSION}")
+    return _Head(order, last_seen, None if last is None else date.fromordinal(last), dict.fromkeys(keys))
+
+
+def _dump_story(st: _StoryState) -> tuple[bytes, bytes]:
+    """A story as (head, state): the head is read for every live story on opening, the state
+    only when the story is first needed."""
+    return _dump_head(st), marshal.dumps(
         (
-            _STATE_VERSION,
             st.id,
-            st.order,
             st.title,
             st.article_ids,
             st.centroid,
@@ -773,24 +847,19 @@ def _dump_story(st: _StoryState) -> bytes:
             (st.name_stats.norm, st.name_stats.core, st.name_stats.core_total),
             (st.anchor_stats.norm, st.anchor_stats.core, st.anchor_stats.core_total),
             None if st.first_date is None else st.first_date.toordinal(),
-            None if st.last_date is None else st.last_date.toordinal(),
-            st.last_seen,
             sorted(st.languages),
             st.emb,
-            list(st.keys),
         )
     )
 
 
-def _load_story(blob: bytes) -> _StoryState:
-    d = marshal.loads(blob)
-    if d[0] != _STATE_VERSION:
-        raise ValueError(f"story state version {d[0]}, this storyfold reads {_STATE_VERSION}")
-    (_, sid, order, title, ids, centroid, cnorm2, recent, recent_at, title_terms, title_norm, title_sq,
-     names, anchors, years, ns, ans, first, last, last_seen, langs, emb, keys) = d  # fmt: skip
+def _load_story(head_blob: bytes, state: bytes) -> _StoryState:
+    head = _load_head(head_blob)
+    (sid, title, ids, centroid, cnorm2, recent, recent_at, title_terms, title_norm, title_sq,
+     names, anchors, years, ns, ans, first, langs, emb) = marshal.loads(state)  # fmt: skip
     return _StoryState(
         id=sid,
-        order=order,
+        order=head.order,
         title=title,
         article_ids=ids,
         centroid=centroid,
@@ -805,11 +874,11 @@ def _load_story(blob: bytes) -> _StoryState:
         name_stats=_SetStats(*ns),
         anchor_stats=_SetStats(*ans),
         first_date=None if first is None else date.fromordinal(first),
-        last_date=None if last is None else date.fromordinal(last),
-        last_seen=last_seen,
+        last_date=head.last_date,
+        last_seen=head.last_seen,
         languages=set(langs),
         emb=emb,
-        keys=dict.fromkeys(keys),
+        keys=head.keys,
         recent_at=recent_at,
     )
 

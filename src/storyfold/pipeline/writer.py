@@ -73,7 +73,7 @@ class Writer:
                 if meta is None:
                     raise ValueError("no stage state stored")
                 fold.load(self.store.fold_window())
-                cluster.load(meta, self.store.live_stories(), self.store.counted, self.store.meta("cluster_df"))
+                cluster.load(meta, self.store.live_heads(), self.store.counted, self.store.meta("cluster_df"))
             except ValueError as exc:  # stored by an older storyfold, or never: rebuilt once
                 if self.store.count("articles"):
                     log.warning("%s: rebuilding the stages' state from the articles (%s)", self.store.path, exc)
@@ -82,6 +82,7 @@ class Writer:
                     fold.add(article)
                     cluster.restore(article, story_id)
             cluster.archive = self.store.story_state_of
+            cluster.state_source = self.store.story_state
             cluster.counted_source = self.store.counted
             self._fold, self._cluster = fold, cluster
         return self._fold, self._cluster

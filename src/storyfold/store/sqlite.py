@@ -157,8 +157,9 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE TABLE cluster_stories (
         id TEXT PRIMARY KEY,
-        live INTEGER NOT NULL,          -- 1: held in memory (loaded on open), 0: left it
-        state BLOB NOT NULL
+        live INTEGER NOT NULL,          -- 1: held in memory, 0: left it
+        head BLOB NOT NULL,             -- read for every live story on open
+        state BLOB NOT NULL             -- read when the story is first needed
     );
     CREATE INDEX cluster_stories_live ON cluster_stories(live) WHERE live = 1;
     CREATE TABLE cluster_counted (
@@ -441,8 +442,8 @@ class Store:
 
     def put_cluster_state(
         self,
-        live: Sequence[tuple[str, bytes]],
-        evicted: Sequence[tuple[str, bytes]],
+        live: Sequence[tuple[str, bytes, bytes]],
+        evicted: Sequence[tuple[str, bytes, bytes | None]],
         gone: Sequence[str],
         counted: Sequence[tuple[int, bytes]],
         forget_before: int,
@@ -452,8 +453,12 @@ class Store:
         db = self.db
         db.executemany("DELETE FROM cluster_stories WHERE id = ?", [(g,) for g in gone])
         db.executemany(
-            "INSERT OR REPLACE INTO cluster_stories(id, live, state) VALUES (?,?,?)",
-            [(sid, 1, b) for sid, b in live] + [(sid, 0, b) for sid, b in evicted],
+            "INSERT OR REPLACE INTO cluster_stories(id, live, head, state) VALUES (?,?,?,?)",
+            [(sid, 1, h, b) for sid, h, b in live] + [(sid, 0, h, b) for sid, h, b in evicted if b is not None],
+        )
+        # left memory unread since opening: the stored state is its last
+        db.executemany(
+            "UPDATE cluster_stories SET live = 0 WHERE id = ?", [(sid,) for sid, _, b in evicted if b is None]
         )
         db.execute("DELETE FROM cluster_counted WHERE arrival < ?", (forget_before,))
         db.executemany("INSERT OR REPLACE INTO cluster_counted(arrival, items) VALUES (?,?)", counted)
@@ -519,10 +524,13 @@ class Store:
         for row in self.db.execute("SELECT state FROM fold_window ORDER BY ord"):
             yield row[0]
 
-    def live_stories(self) -> Iterator[bytes]:
-        """The states of the stories held in memory, in no particular order (each carries its own)."""
-        for row in self.db.execute("SELECT state FROM cluster_stories WHERE live = 1"):
-            yield row[0]
+    def live_heads(self) -> Iterator[tuple[str, bytes]]:
+        """The heads of the stories held in memory, in no particular order (each carries its own)."""
+        yield from self.db.execute("SELECT id, head FROM cluster_stories WHERE live = 1")
+
+    def story_state(self, story_id: str) -> bytes | None:
+        row = self.db.execute("SELECT state FROM cluster_stories WHERE id = ?", (story_id,)).fetchone()
+        return row[0] if row else None
 
     def counted(self, lo: int, hi: int) -> list[tuple[int, bytes]]:
         """The stored words of the articles counted from arrival lo to hi."""
@@ -556,13 +564,14 @@ class Store:
         )
         return [Relation(r["a"], r["b"], RelationKind(r["kind"]), r["score"], r["detail"]) for r in rows]
 
-    def story_state_of(self, article_id: str) -> tuple[str, bytes] | None:
-        """The stored state of the story an article is in (to bring it back into memory)."""
+    def story_state_of(self, article_id: str) -> tuple[str, bytes, bytes] | None:
+        """The stored story an article is in, (id, head, state): to bring it back into memory."""
         row = self.db.execute(
-            "SELECT s.id, s.state FROM articles a JOIN cluster_stories s ON s.id = a.story_id WHERE a.id = ?",
+            "SELECT s.id, s.head, s.state FROM articles a JOIN cluster_stories s ON s.id = a.story_id"
+            " WHERE a.id = ?",
             (article_id,),
         ).fetchone()
-        return (row[0], row[1]) if row else None
+        return (row[0], row[1], row[2]) if row else None
 
     def stored_raw(self, sha1s: Sequence[str]) -> set[str]:
         """Which of these raw inputs are stored."""
