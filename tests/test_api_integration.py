@@ -88,3 +88,31 @@ def test_an_internal_error_keeps_the_security_headers():
     assert "/secret/path" not in r.text and "disk on fire" not in r.text
     assert "default-src 'none'" in r.headers["content-security-policy"]
     assert r.headers["x-content-type-options"] == "nosniff"
+
+
+def test_a_server_writes_through_its_own_writer_process(tmp_path, seeds_dir):
+    """With a token the server writes in a process of its own that holds the database's writer
+    lock: posts land, reads see them, another writer is refused, nothing is left running."""
+    import multiprocessing
+
+    from storyfold.pipeline.remote import WriterProcess
+    from storyfold.store import WriterBusy
+
+    db = tmp_path / "w.db"
+    before = set(multiprocessing.active_children())
+    writer = WriterProcess(db, workers=1)
+    try:
+        with pytest.raises(WriterBusy):
+            Library(db)  # the child holds the lock
+        texts = [p.read_text(encoding="utf-8") for p in sorted(seeds_dir.glob("0*.txt"))]
+        with TestClient(create_app(writer, token=TOKEN)) as c:
+            auth = {"Authorization": f"Bearer {TOKEN}"}
+            r = c.post("/api/articles", json={"documents": [{"text": t} for t in texts]}, headers=auth)
+            assert r.status_code == 200 and r.json()["added"] == 5
+            stories = c.get("/api/stories").json()["stories"]
+            assert len(stories) == 1 and stories[0]["n_articles"] == 5
+    finally:
+        writer.close()
+    assert not set(multiprocessing.active_children()) - before
+    with Library(db) as lib:  # the lock went with the writer process
+        assert lib.store.count("articles") == 5

@@ -13,7 +13,7 @@ import tempfile
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -258,7 +258,16 @@ def serve(
     from storyfold.present.api import serve as serve_app
 
     token = token or os.environ.get("STORYFOLD_TOKEN")
-    lib = _open(db, readonly=not token)  # with a token, the server is the database's one writer
+    if token:  # the server is the database's one writer, in a process of its own
+        from storyfold.pipeline.remote import WriterProcess
+
+        try:
+            lib: Any = WriterProcess(db)
+        except StoreError as exc:
+            err.print(f"[red]error:[/] {escape(str(exc))}", soft_wrap=True)
+            raise typer.Exit(1) from exc
+    else:
+        lib = _open(db, readonly=True)
     err.print(f"serving {db} on http://{host}:{port}/ ({'writes need the token' if token else 'read-only'})")
     serve_app(lib, host=host, port=port, token=token)
 
