@@ -29,7 +29,7 @@ from operator import ge, le, mul
 
 from storyfold.cluster import kernels as K
 from storyfold.cluster.model import LinkModel, default_model
-from storyfold.cluster.weigh import DocFreqs, Prepared, Weighed, prepare
+from storyfold.cluster.weigh import DocFreqs, Prepared, Weighed, interned, prepare
 from storyfold.model import Article, Assignment, Relation, RelationKind, Story
 
 _FOLDING = (RelationKind.DUPLICATE, RelationKind.NEAR_DUPLICATE, RelationKind.TRANSLATION)
@@ -234,7 +234,7 @@ class StoryClusterer:
         process say: the same decision."""
         if article.id in self._of:
             return Assignment(article.id, self._of[article.id], 1.0, False)
-        return self._decide(article, prep, relations)
+        return self._decide(article, interned(prep), relations)
 
     def restore(self, article: Article, story_id: str) -> None:
         """Re-add a stored article to its known story (pipeline restart), without deciding."""

@@ -12,6 +12,7 @@ process at the article's turn.
 from __future__ import annotations
 
 import math
+import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from itertools import repeat
@@ -96,6 +97,23 @@ def prepare(article: Article, embedder: Callable[[str], list[float]] | None = No
         math.sqrt(sum(v * v for v in feats.title_terms.values())),
         not article.text.strip(),
         emb,
+    )
+
+
+def interned(prep: Prepared) -> Prepared:
+    """`prep` with every word interned. An article prepared on another process arrives with
+    words of its own; stories keep them for as long as they live (centroids, names, index keys),
+    and interned they are one object a word across all of them (and marshal stores them so)."""
+    intern = sys.intern
+    return prep._replace(
+        title_terms={intern(k): v for k, v in prep.title_terms.items()},
+        body_terms={intern(k): v for k, v in prep.body_terms.items()},
+        by_term=tuple(map(intern, prep.by_term)),
+        names=tuple(map(intern, prep.names)),
+        anchors=tuple(map(intern, prep.anchors)),
+        name_keys=tuple(map(intern, prep.name_keys)),
+        anchor_keys=tuple(map(intern, prep.anchor_keys)),
+        years=tuple(map(intern, prep.years)),
     )
 
 
