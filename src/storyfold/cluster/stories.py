@@ -775,8 +775,8 @@ class StoryClusterer:
             head = _load_head(blob)
             self._heads[sid] = head
             self._order[sid] = head.order
-            if K.C is not None:
-                K.C.post_keys(index, list(head.keys), sid, {})
+            if K.C is not None:  # (the keys are re-added to their own dict: no new one to grow)
+                K.C.post_keys(index, list(head.keys), sid, head.keys)
             else:
                 for k in head.keys:
                     index[k][sid] = None

@@ -19,7 +19,7 @@ import os
 import signal
 import threading
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -105,8 +105,14 @@ class LocalExecutor:
 
     # ------------------------------------------------------------------ running
 
-    def run(self, steps: Sequence[Step[T]], batches: Iterable[list[T]]) -> Iterator[list[T]]:
-        """Each batch after every step, in input order."""
+    def run(
+        self,
+        steps: Sequence[Step[T]],
+        batches: Iterable[list[T]],
+        idle: Callable[[], object] | None = None,
+    ) -> Iterator[list[T]]:
+        """Each batch after every step, in input order. `idle`, if given, is called whenever this
+        process would otherwise wait for the workers (say, to read state a serial step needs)."""
         segs = segments(list(steps))
         jobs: deque[_Job[T]] = deque()
         source = iter(batches)
@@ -129,6 +135,9 @@ class LocalExecutor:
                     continue
                 if not self._run_serial(jobs, segs):
                     pending = [f for j in jobs for f in j.futures if not f.done()]
+                    if pending and idle is not None:
+                        idle()
+                        pending = [f for f in pending if not f.done()]
                     if pending:
                         wait(pending, return_when=FIRST_COMPLETED)
                     for j in jobs:

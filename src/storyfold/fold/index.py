@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
+from itertools import repeat
+from operator import is_
 
 import numpy as np
 
@@ -48,15 +50,19 @@ class LSHIndex:
         return list(seen)
 
     def add(self, member: Hashable, keys: Sequence[int]) -> None:
-        for band, key in zip(self.buckets, keys, strict=True):
-            got = band.setdefault(key, member)  # (members are unique objects: `is` tells)
-            if got is member:
+        # most buckets are new: one setdefault each, in C, and a look at the few that were not
+        # (members are unique objects, so `is` tells whether this one was just put there)
+        got = list(map(dict.setdefault, self.buckets, keys, repeat(member, self.bands)))
+        if got.count(member) == self.bands and all(map(is_, got, repeat(member))):
+            return
+        for band, key, old in zip(self.buckets, keys, got, strict=True):
+            if old is member:
                 continue
-            if type(got) is list:
-                if len(got) < self.max_bucket:  # a huge bucket is boilerplate, not a signal
-                    got.append(member)
+            if type(old) is list:
+                if len(old) < self.max_bucket:  # a huge bucket is boilerplate, not a signal
+                    old.append(member)
             else:
-                band[key] = [got, member]
+                band[key] = [old, member]
 
     def remove(self, member: Hashable, keys: Sequence[int]) -> None:
         """Take a member out (it left the window); buckets left empty go."""

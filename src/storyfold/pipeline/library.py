@@ -137,7 +137,8 @@ class Library:
     ) -> IngestReport:
         report = self.writer.begin_run()
         try:
-            for batch in self.executor.run(self.steps(), self._batches(inputs)):
+            # while the workers prepare the first new articles, this process reads the stages' state
+            for batch in self.executor.run(self.steps(), self._batches(inputs), idle=self.writer.warm):
                 if progress:
                     progress(batch, report)
         except BaseException:

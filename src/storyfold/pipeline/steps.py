@@ -116,6 +116,7 @@ class KnownInputs(Step[Item]):
             else:
                 known.add(item.sha1)  # a second copy later in the run is known too
                 self.writer.seen_raw.add(item.sha1)
+                self.writer.expect_new = True
         return batch
 
 

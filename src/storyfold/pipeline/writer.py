@@ -55,6 +55,7 @@ class Writer:
         self._fold: FoldIndex | None = None
         self._cluster: StoryClusterer | None = None
         self.seen_raw: set[str] = set()
+        self.expect_new = False  # a raw input of this run is new
         self.seen_ids: set[str] = set()
         self.report = IngestReport()
 
@@ -87,11 +88,18 @@ class Writer:
             self._fold, self._cluster = fold, cluster
         return self._fold, self._cluster
 
+    def warm(self) -> None:
+        """Read the stages' state now if new articles are on their way (the executor calls this
+        while it waits for its workers)."""
+        if self.expect_new:
+            self.stages()
+
     def reset(self) -> None:
         """Forget the in-memory state: the store is the truth, and it is read again when needed."""
         self._fold = self._cluster = None
 
     def begin_run(self) -> IngestReport:
+        self.expect_new = False
         self.seen_raw.clear()
         self.seen_ids.clear()
         if len(self.ingestor.outlet_lines) > 200_000:
