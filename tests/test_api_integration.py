@@ -100,7 +100,7 @@ def test_a_server_writes_through_its_own_writer_process(tmp_path, seeds_dir):
 
     db = tmp_path / "w.db"
     before = set(multiprocessing.active_children())
-    writer = WriterProcess(db, workers=1)
+    writer = WriterProcess(db, workers=2)  # its own workers, under the server
     try:
         with pytest.raises(WriterBusy):
             Library(db)  # the child holds the lock

@@ -269,7 +269,10 @@ def serve(
     else:
         lib = _open(db, readonly=True)
     err.print(f"serving {db} on http://{host}:{port}/ ({'writes need the token' if token else 'read-only'})")
-    serve_app(lib, host=host, port=port, token=token)
+    try:
+        serve_app(lib, host=host, port=port, token=token)
+    finally:
+        lib.close()
 
 
 def demo_corpus() -> Path:

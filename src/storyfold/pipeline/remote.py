@@ -11,6 +11,7 @@ death signal), and a child that died is started again on the next write.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import logging
 import multiprocessing
@@ -64,11 +65,14 @@ class WriterProcess:
         self._proc: Any = None
         self._conn: Connection | None = None
         self._start()
+        atexit.register(self.close)
 
     def _start(self) -> None:
         ctx = multiprocessing.get_context("spawn")  # the server runs threads: never fork it
         mine, theirs = ctx.Pipe()
-        proc = ctx.Process(target=_serve_writes, args=(self.db_path, self.workers, theirs), daemon=True)
+        # not a daemon: it has worker processes of its own; it stops on `close` (at exit too),
+        # and the parent-death signal ends it if this process is killed
+        proc = ctx.Process(target=_serve_writes, args=(self.db_path, self.workers, theirs))
         proc.start()
         theirs.close()
         try:
