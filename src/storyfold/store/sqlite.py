@@ -275,14 +275,14 @@ class Store:
     def put_raw(self, raw: RawDocument, sha1: str) -> None:
         self.db.execute(
             "INSERT OR IGNORE INTO raw(sha1, source, format, data, hints) VALUES (?,?,?,?,?)",
-            (sha1, raw.source, raw.format, zlib.compress(raw.raw, 6), json.dumps(raw.hints, default=str)),
+            (sha1, raw.source, raw.format, zlib.compress(raw.raw, 6), _hints(raw)),
         )
 
     def put_raws(self, raws: Sequence[tuple[RawDocument, str]]) -> None:
         self.db.executemany(
             "INSERT OR IGNORE INTO raw(sha1, source, format, data, hints) VALUES (?,?,?,?,?)",
             [
-                (sha1, r.source, r.format, zlib.compress(r.raw, 6), json.dumps(r.hints, default=str))
+                (sha1, r.source, r.format, zlib.compress(r.raw, 6), _hints(r))
                 for r, sha1 in raws
             ],
         )
@@ -741,6 +741,12 @@ class Store:
 
 
 # ---------------------------------------------------------------------- row <-> record
+
+
+def _hints(raw: RawDocument) -> str:
+    """What the container said of a document, without its text or HTML: the raw bytes, kept
+    beside, hold those already (a JSONL line, a feed entry, a WARC payload)."""
+    return json.dumps({k: v for k, v in raw.hints.items() if k not in ("text", "html")}, default=str)
 
 
 def _statements(script: str) -> list[str]:
