@@ -216,22 +216,26 @@ class FoldIndex:
 
         arr = prints.doc
         bands = self._docs.band_keys(prints.doc_sig)
+        # the copy links to the earliest article of the window it copies: the others copy that one
+        # too (and are linked to it), so one relation folds the voices, and relations grow with
+        # articles, not with the square of a much-copied story's size
+        near: _Seen | None = None
+        near_j = 0.0
         for other in self._docs.query(bands)[: 4 * s.max_candidates]:
             seen = self._seen[other]
             if other in folded or seen.lang != article.lang:
                 continue
             j = array_jaccard(arr, seen.shingles)
             if j >= s.near_duplicate_jaccard:
-                relations.append(
-                    Relation(
-                        other,
-                        article.id,
-                        RelationKind.NEAR_DUPLICATE,
-                        round(j, 3),
-                        f"shingle Jaccard {j:.2f}",
-                    )
-                )
                 folded.add(other)
+                if near is None or seen.order < near.order:
+                    near, near_j = seen, j
+        if near is not None:
+            relations.append(
+                Relation(
+                    near.id, article.id, RelationKind.NEAR_DUPLICATE, round(near_j, 3), f"shingle Jaccard {near_j:.2f}"
+                )
+            )
 
         par_bands = [self._pars.band_keys(g) for g in prints.paragraph_sigs]
         shared, chrome = self._shared_paragraphs(prints.paragraphs, par_bands)

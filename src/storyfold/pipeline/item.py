@@ -31,6 +31,9 @@ class Item:
     error: IngestError | None = None
     status: Status = Status.PENDING
     sha1: str | None = None  # of the raw bytes
+    # the raw bytes compressed for the store, where they were read; `raw` then keeps only what
+    # the container said, so the bytes do not travel between processes again
+    raw_z: bytes | None = None
     store_raw: bool = False  # known as an article, but these raw bytes are new: keep them
     draft: Draft | None = None
     article: Article | None = None

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -26,7 +27,7 @@ from storyfold.engine import Step
 from storyfold.fold import FoldSettings, fold_features
 from storyfold.ingest.article import Ingestor
 from storyfold.ingest.settings import IngestSettings
-from storyfold.model import IngestError
+from storyfold.model import IngestError, RawDocument
 from storyfold.pipeline.item import Item, Status
 
 if TYPE_CHECKING:
@@ -59,11 +60,15 @@ class Extract(Step[Item]):
         ingestor = Ingestor(self.settings)
         for item in batch:
             if item.pending and item.raw is not None:
-                draft = ingestor.draft(item.raw)
+                raw = item.raw
+                draft = ingestor.draft(raw)
                 if isinstance(draft, IngestError):
                     item.status, item.error = Status.REJECTED, draft
-                else:
-                    item.draft = draft
+                    continue
+                item.draft = draft
+                item.raw_z = zlib.compress(raw.raw, 6)
+                hints = {k: v for k, v in raw.hints.items() if k not in ("text", "html")}
+                item.raw = RawDocument(raw.source, raw.format, b"", hints)
         return batch
 
 

@@ -219,14 +219,14 @@ class Writer:
                 continue
             if item.status is Status.KNOWN:
                 if item.store_raw and item.raw is not None and item.sha1:
-                    raws.append((item.raw, item.sha1))
+                    raws.append((item.raw, item.sha1, item.raw_z))
                 continue
             art = item.article
             if art is None or item.raw is None or item.sha1 is None:
                 continue
             if fold is None or cluster is None:
                 fold, cluster = self.stages()
-            raws.append((item.raw, item.sha1))
+            raws.append((item.raw, item.sha1, item.raw_z))
             claims = item.claims
             if isinstance(claims, ExtractionFailure):  # one odd article must not sink the batch
                 log.error("claim extraction failed on %s\n%s", item.source, claims.traceback)
