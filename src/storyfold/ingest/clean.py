@@ -273,6 +273,16 @@ class OutletLines:
     def __len__(self) -> int:
         return len(self._known)
 
+    def shrink(self, keep: int = 200_000) -> None:
+        """Past `keep` loaded counts, drop those with nothing left to store (the store has
+        them, and gives them again when an article needs them)."""
+        if len(self._known) <= keep:
+            return
+        pending = self._changes
+        self._known = {k for k in self._known if k in pending}
+        self._counts = Counter({k: n for k, n in self._counts.items() if k in pending})
+        self._seen.clear()
+
     def forget(self) -> None:
         """Drop what was loaded (bounded memory); only once every change was taken and stored."""
         if self._changes:

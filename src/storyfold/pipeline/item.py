@@ -34,6 +34,7 @@ class Item:
     # the raw bytes compressed for the store, where they were read; `raw` then keeps only what
     # the container said, so the bytes do not travel between processes again
     raw_z: bytes | None = None
+    article_id: str | None = None  # once drafted
     store_raw: bool = False  # known as an article, but these raw bytes are new: keep them
     draft: Draft | None = None
     article: Article | None = None

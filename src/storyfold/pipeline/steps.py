@@ -139,6 +139,7 @@ class Outlets(Step[Item]):
         fresh = []
         for item in drafts:
             assert item.draft is not None
+            item.article_id = item.draft.id
             if item.draft.id in known:
                 item.status, item.draft, item.store_raw = Status.KNOWN, None, True
             else:

@@ -145,6 +145,10 @@ class Writer:
             log.exception("a batch failed; writing it again one article at a time")
             self.reset()
             touched = self._one_by_one(batch, outlet_changes)
+        # what this run met and the store now answers for: only batches still in flight need it
+        self.seen_raw.difference_update(it.sha1 for it in batch if it.sha1)
+        self.seen_ids.difference_update(it.article_id for it in batch if it.article_id)
+        self.ingestor.outlet_lines.shrink()
         for item in batch:
             report.read += 1
             if item.status is Status.NEW:
