@@ -600,7 +600,8 @@ def _load(blob: bytes) -> _Seen:
         bands,
         [np.frombuffer(a, dtype=np.uint32) for a in pars],
         np.array(par_bands, dtype=np.uint64).reshape(len(pars), _PARAGRAPH_BANDS),
-        _compact(TranslationProfile(
+        # (its keys were interned when it was stored, and marshal interns them again)
+        TranslationProfile(
             plang,
             length,
             keys,
@@ -609,7 +610,7 @@ def _load(blob: bytes) -> _Seen:
             sentences,
             None if emb is None else np.frombuffer(emb, dtype=np.float32),
             where,
-        )),
+        ),
     )
 
 
