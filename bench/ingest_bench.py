@@ -200,7 +200,9 @@ def generate(data: Path, todo: Sequence[StreamFiles]) -> None:
 
 
 def split_extra(files: StreamFiles) -> None:
-    lines = files.extra.read_text(encoding="utf-8").splitlines()
+    # split on newlines only: str.splitlines also cuts at U+2028, U+0085 and the like, which a
+    # JSON line written with ensure_ascii=False may hold inside a string
+    lines = [x for x in files.extra.read_text(encoding="utf-8").split("\n") if x]
     files.add.write_text("".join(x + "\n" for x in lines[:N_ADD]), encoding="utf-8")
     files.post.write_text("[" + ",\n".join(lines[N_ADD:N_EXTRA]) + "]\n", encoding="utf-8")
 
