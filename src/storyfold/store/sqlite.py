@@ -209,6 +209,9 @@ class Store:
             if not readonly:
                 self.db.execute("PRAGMA journal_mode = WAL")
                 self.db.execute("PRAGMA synchronous = NORMAL")
+                # the writer inserts into indexes keyed by hashes (article ids, raw digests, claim
+                # ids), all over the B-trees: a 64 MB page cache keeps their inner pages at hand
+                self.db.execute("PRAGMA cache_size = -65536")
             self._migrate()
         except sqlite3.DatabaseError as exc:
             self.lock.release()
