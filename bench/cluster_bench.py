@@ -147,9 +147,10 @@ def zipf_documents(rng: np.random.Generator, n_words: int, n_names: int) -> Call
 
 
 def synthetic_latency(n_stories: int, seed: int = 0) -> tuple[float, float, float]:
-    """Zipf-vocabulary documents: n_stories restored as singleton stories, then timed assigns."""
+    """Zipf-vocabulary documents: n_stories restored as singleton stories, then timed assigns.
+    Every story stays live (no cap, no arrival window): the latency with that many candidates."""
     doc = zipf_documents(np.random.default_rng(seed), 50_000, 20_000)
-    c = StoryClusterer()
+    c = StoryClusterer(ClusterSettings(max_live_stories=n_stories * 2, window_articles=n_stories * 2))
     t = time.perf_counter()
     for i in range(n_stories):
         c.restore(doc(i), f"s{i}")
