@@ -106,8 +106,9 @@ class FoldSettings:
     window: int = 10_000
     max_candidates: int = 12
     # only one translation per language is kept, and on the WMT pool the true one is the
-    # first or second candidate of its language in 99.96% of pairs (third in the rest);
-    # 2 and 12 instead of 3 and 20 lose 3 of its 6,931 pairs and save a sixth of the fold's time
+    # first or second candidate of its language in 99.96% of pairs (third in the rest): two a
+    # language, twelve in all, cost 3 of its 6,931 pairs against three and twenty, and the
+    # pair features are most of the fold's serial time
     max_candidates_per_language: int = 2
     # skip the sentence alignment of candidates that could not pass even with a perfect one
     # (same decisions, ~2x faster); off when every candidate's features are wanted (fitting)
