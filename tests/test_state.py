@@ -91,7 +91,12 @@ def _small_windows(monkeypatch) -> None:
         "StoryClusterer",
         lambda: StoryClusterer(
             ClusterSettings(
-                df_window=50, df_snapshot_every=20, max_live_stories=12, sweep_every=10, window_articles=30
+                df_window=50,
+                df_snapshot_every=20,
+                index_snapshot_every=13,
+                max_live_stories=12,
+                sweep_every=10,
+                window_articles=30,
             )
         ),
     )
@@ -126,6 +131,8 @@ def test_runs_on_a_reopened_database_equal_one_run_and_never_replay(shared_data,
         assert 50 <= con.execute("SELECT count(*) FROM cluster_counted").fetchone()[0] <= 50 + 20
         live, gone = con.execute("SELECT sum(live), sum(1 - live) FROM cluster_stories").fetchone()
         assert live <= 12 + 10 and gone > 0
+        # each reopening read the index from its snapshot and the changes since
+        assert con.execute("SELECT count(*) FROM stage_meta WHERE stage = 'cluster_index'").fetchone()[0] == 1
 
 
 def test_a_failed_batch_leaves_nothing_behind(shared_data, tmp_path, monkeypatch):

@@ -64,6 +64,7 @@ class ClusterSettings:
     max_live_stories: int = 10_000
     df_window: int = 10_000
     df_snapshot_every: int = 1_000  # arrivals between two snapshots of the document frequencies
+    index_snapshot_every: int = 2_000  # ... and of the live stories' index
     # a story leaves memory once no article can join it any more: untouched for window_articles
     # arrivals and, if dated, older than window_days + late_days before the newest date seen
     # (articles dated up to late_days before it still find their stories); checked every
@@ -119,7 +120,9 @@ class _Head:
     order: int
     last_seen: int
     last_date: date | None
-    keys: dict[str, None]  # the story's index keys (the same dict as its state's, once loaded)
+    # the story's index keys (the same dict as its state's, once read); None: not read yet
+    # (opened from an index snapshot), read from the store when they are needed
+    keys: dict[str, None] | None
 
 
 class _Loaded(dict):
@@ -185,7 +188,7 @@ class StoryClusterer:
         self._clock: date | None = None  # the newest date seen (see `late_days`)
         # what changed since `take_changes`: for the store, in the batch's transaction
         self._dirty: set[str] = set()
-        self._gone: set[str] = set()  # merged away
+        self._gone: dict[str, str] = {}  # merged away -> the story it went into
         self._evicted: dict[str, tuple[bytes, bytes | None]] = {}  # left memory: (head, state or None)
         self._evicted_of: dict[str, str] = {}  # ... and their articles
         self._counted_new: list[tuple[int, _Items]] = []
@@ -195,8 +198,10 @@ class StoryClusterer:
         # article id -> (story id, head, state) of its story in the store (set by whoever stores
         # them): a copy of an old article still joins its story
         self.archive: Callable[[str], tuple[str, bytes, bytes] | None] | None = None
-        # story id -> its stored state (for a live story not read since opening)
-        self.state_source: Callable[[str], bytes | None] | None = None
+        # story id -> its stored (head, state) (for a live story not read since opening)
+        self.state_source: Callable[[str], tuple[bytes, bytes] | None] | None = None
+        self._events: list[tuple[int, str, str, str | None]] = []  # since the last index snapshot
+        self._last_index_snapshot = 0
 
     # ------------------------------------------------------------------ accessors
     @property
@@ -559,7 +564,7 @@ class StoryClusterer:
             del self._order[sid], self._heads[sid]
             self._story_count -= 1
             self._dirty.discard(sid)
-            self._gone.add(sid)
+            self._gone[sid] = keep.id
             keep.article_ids.extend(st.article_ids)
             for a in st.article_ids:
                 self._of[a] = keep.id
@@ -640,7 +645,8 @@ class StoryClusterer:
         st = self._stories.pop(sid, None)  # (None: not read since opening, so as stored)
         del self._order[sid]
         index = self._index
-        for k in head.keys:
+        keys = head.keys if head.keys is not None else self._stored_keys(sid)
+        for k in keys:
             post = index[k]
             del post[sid]
             if not post:
@@ -650,7 +656,7 @@ class StoryClusterer:
                 self._of.pop(a, None)
                 self._evicted_of[a] = sid
         self._dirty.discard(sid)
-        self._evicted[sid] = _dump_story(st) if st is not None else (_dump_head(head), None)
+        self._evicted[sid] = _dump_story(st) if st is not None else (None, None)
 
     def _revive(self, article_id: str) -> str | None:
         """The story of an article no longer in memory, brought back (a copy of an old article
@@ -678,15 +684,73 @@ class StoryClusterer:
     def _read(self, sid: str) -> _StoryState:
         """A live story's full state, read from the store the first time it is needed."""
         head = self._heads.get(sid)
-        state = self.state_source(sid) if head is not None and self.state_source is not None else None
-        if head is None or state is None:
+        got = self.state_source(sid) if head is not None and self.state_source is not None else None
+        if head is None or got is None:
             raise KeyError(sid)
-        st = _load_story(_dump_head(head), state)
-        st.keys = head.keys
+        st = _load_story(*got)
+        if head.keys is not None:
+            st.keys = head.keys
+        head.keys = st.keys
         dict.__setitem__(self._stories, sid, st)
         for a in st.article_ids:
             self._of[a] = sid
         return st
+
+    def _load_index(self, blob: bytes, stored: StoredIndex) -> None:
+        """The live stories' heads and the index from their last snapshot, then the changes since
+        in order: a story made or changed posts its (stored, latest) keys again, one that left
+        memory or was merged away takes its keys out (a merged story's keys are all in the
+        story it went into)."""
+        _, heads, postings = marshal.loads(blob)
+        index = self._index
+        index.update((k, dict.fromkeys(sids)) for k, sids in postings.items())
+        for sid, (order, last_seen, last) in heads.items():
+            self._heads[sid] = _Head(order, last_seen, None if last is None else date.fromordinal(last), None)
+            self._order[sid] = order
+
+        def take_out(sid: str, keys: Iterable[str]) -> None:
+            for k in keys:
+                post = index.get(k)
+                if post is not None and sid in post:
+                    del post[sid]
+                    if not post:
+                        del index[k]
+
+        for _, sid, kind, into in stored.events:
+            if kind == "live":
+                blob = stored.head(sid)
+                if blob is None:  # merged away later: its own event says so
+                    continue
+                head = self._heads[sid] = _load_head(blob)
+                self._order[sid] = head.order
+                assert head.keys is not None
+                for k in head.keys:
+                    index[k][sid] = None
+            elif kind == "evicted":
+                gone = self._heads.pop(sid, None)
+                self._order.pop(sid, None)
+                keys = gone.keys if gone is not None and gone.keys is not None else None
+                if keys is None:
+                    blob = stored.head(sid)
+                    keys = _load_head(blob).keys if blob is not None else None
+                take_out(sid, keys or ())
+            else:  # gone: merged into `into`, or into what that went into since
+                self._heads.pop(sid, None)
+                self._order.pop(sid, None)
+                final = stored.survivor(sid) or into
+                blob = stored.head(final) if final else None
+                take_out(sid, (_load_head(blob).keys or {}) if blob is not None else ())
+
+    @property
+    def last_index_snapshot(self) -> int:
+        """The arrival count at which the index was last written whole."""
+        return self._last_index_snapshot
+
+    def _stored_keys(self, sid: str) -> dict[str, None]:
+        got = self.state_source(sid) if self.state_source is not None else None
+        if got is None:
+            raise KeyError(sid)
+        return _load_head(got[0]).keys or {}
 
     def _put(self, st: _StoryState) -> None:
         """A story (revived, or made before this process) into memory and the index."""
@@ -730,10 +794,26 @@ class StoryClusterer:
             f = self._freqs
             snapshot = marshal.dumps((lo, hi, f.n_docs, dict(f.df), f.ldf, dict(f.df_n), dict(f.df_a)))
             self._last_snapshot = (lo, hi)
+        # the index changes since its last snapshot, and now and then the index whole
+        at = self._arrivals
+        events = [(at, sid, "evicted", None) for sid in sorted(self._evicted)]
+        events += [(at, sid, "gone", into) for sid, into in sorted(self._gone.items())]
+        events += [(at, sid, "live", None) for sid in sorted(self._dirty)]
+        index_snapshot = None
+        every = self.settings.index_snapshot_every
+        if at // every > self._last_index_snapshot // every:
+            heads = {
+                sid: (h.order, h.last_seen, None if h.last_date is None else h.last_date.toordinal())
+                for sid, h in self._heads.items()
+            }
+            index_snapshot = marshal.dumps((at, heads, {k: list(post) for k, post in self._index.items()}))
+            self._last_index_snapshot = at
         out = StoryChanges(
             live=[(sid, *_dump_story(self._stories[sid])) for sid in sorted(self._dirty)],
             evicted=[(sid, *hs) for sid, hs in sorted(self._evicted.items())],
             gone=sorted(self._gone),
+            events=events,
+            index_snapshot=index_snapshot,
             counted=[(a, marshal.dumps(items)) for a, items in self._counted_new],
             forget_before=min(lo, self._last_snapshot[0]) if self._counted else 0,
             snapshot=snapshot,
@@ -746,10 +826,11 @@ class StoryClusterer:
                     lo,
                     hi,
                     self._last_snapshot,
+                    self._last_index_snapshot,
                 )
             ),
         )
-        self._dirty, self._gone, self._evicted, self._evicted_of = set(), set(), {}, {}
+        self._dirty, self._gone, self._evicted, self._evicted_of = set(), {}, {}, {}
         self._counted_new = []
         return out
 
@@ -759,18 +840,23 @@ class StoryClusterer:
         heads: Iterable[tuple[str, bytes]],
         counted: Callable[[int, int], Iterable[tuple[int, bytes]]],
         snapshot: bytes | None = None,
+        stored: StoredIndex | None = None,
     ) -> None:
         """Rebuild memory from the store: the live stories' heads and index keys (their states
         are read when first needed, through `state_source`), and the document frequencies from
         their last snapshot and the articles counted or uncounted since (`counted(lo, hi)`: the
         stored words of the articles that arrived from lo to hi)."""
-        version, self._arrivals, self._story_count, clock, lo, hi, last = marshal.loads(meta)
+        version, self._arrivals, self._story_count, clock, lo, hi, last, *rest = marshal.loads(meta)
         if version != _STATE_VERSION:
             raise ValueError(f"cluster state version {version}, this storyfold reads {_STATE_VERSION}")
+        self._last_index_snapshot = rest[0] if rest else 0  # (no index snapshot written yet)
         self._clock = None if clock is None else date.fromordinal(clock)
         self._last_snapshot = tuple(last)
         self.counted_source = counted
         index = self._index
+        if stored is not None and stored.snapshot is not None:
+            self._load_index(stored.snapshot, stored)
+            heads = ()
         for sid, blob in heads:
             head = _load_head(blob)
             self._heads[sid] = head
@@ -798,12 +884,26 @@ class StoryClusterer:
 
 
 @dataclass(frozen=True)
+class StoredIndex:
+    """How the store gives the index back: its last snapshot, the changes since (arrival,
+    story, "live" | "evicted" | "gone", the story a gone one went into), a story's stored head,
+    and the live story a merged-away one now stands for."""
+
+    snapshot: bytes | None
+    events: Sequence[tuple[int, str, str, str | None]]
+    head: Callable[[str], bytes | None]
+    survivor: Callable[[str], str | None]
+
+
+@dataclass(frozen=True)
 class StoryChanges:
     """The clusterer's state changes of a batch, as the store keeps them."""
 
     live: list[tuple[str, bytes, bytes]]  # stories made or changed: (id, head, state)
     evicted: list[tuple[str, bytes, bytes | None]]  # stories that left memory (state None: as stored)
     gone: list[str]  # stories merged into another
+    events: list[tuple[int, str, str, str | None]]  # the index's changes (see `StoredIndex`)
+    index_snapshot: bytes | None  # the index whole, now and then
     counted: list[tuple[int, bytes]]  # articles counted in the document frequencies: their words
     forget_before: int  # stored words of articles that arrived before this are no longer needed
     snapshot: bytes | None  # the document frequencies whole, now and then

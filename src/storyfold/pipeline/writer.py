@@ -17,6 +17,7 @@ from typing import Any
 
 from storyfold.claims import ExtractionFailure
 from storyfold.cluster import StoryClusterer
+from storyfold.cluster.stories import StoredIndex
 from storyfold.fold import FoldIndex
 from storyfold.ingest import Ingestor
 from storyfold.ingest.article import Draft
@@ -74,7 +75,15 @@ class Writer:
                 if meta is None:
                     raise ValueError("no stage state stored")
                 fold.load(self.store.fold_window())
-                cluster.load(meta, self.store.live_heads(), self.store.counted, self.store.meta("cluster_df"))
+                index = StoredIndex(
+                    self.store.meta("cluster_index"),
+                    self.store.cluster_changes(),
+                    self.store.story_head,
+                    self.store.alias_of,
+                )
+                cluster.load(
+                    meta, self.store.live_heads(), self.store.counted, self.store.meta("cluster_df"), index
+                )
             except ValueError as exc:  # stored by an older storyfold, or never: rebuilt once
                 if self.store.count("articles"):
                     log.warning("%s: rebuilding the stages' state from the articles (%s)", self.store.path, exc)
@@ -261,5 +270,16 @@ class Writer:
         if fold is not None and cluster is not None:
             store.put_fold_window(*fold.take_changes())
             c = cluster.take_changes()
-            store.put_cluster_state(c.live, c.evicted, c.gone, c.counted, c.forget_before, c.snapshot, c.meta)
+            store.put_cluster_state(
+                c.live,
+                c.evicted,
+                c.gone,
+                c.counted,
+                c.forget_before,
+                c.snapshot,
+                c.meta,
+                c.events,
+                c.index_snapshot,
+                cluster.last_index_snapshot,
+            )
         return touched

@@ -180,6 +180,16 @@ MIGRATIONS: tuple[str, ...] = (
     ) WITHOUT ROWID;
     CREATE INDEX source_tallies_source ON source_tallies(source);
     """,
+    # 5: the changes of the live stories' index since its last snapshot (cluster stage)
+    """
+    CREATE TABLE cluster_changes (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        arrival INTEGER NOT NULL,
+        story_id TEXT NOT NULL,
+        kind TEXT NOT NULL,             -- live | evicted | gone
+        merged_into TEXT                -- gone: the story it was merged into
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -453,6 +463,9 @@ class Store:
         forget_before: int,
         snapshot: bytes | None,
         meta: bytes,
+        events: Sequence[tuple[int, str, str, str | None]] = (),
+        index_snapshot: bytes | None = None,
+        index_arrival: int = 0,
     ) -> None:
         db = self.db
         db.executemany("DELETE FROM cluster_stories WHERE id = ?", [(g,) for g in gone])
@@ -468,6 +481,13 @@ class Store:
         db.executemany("INSERT OR REPLACE INTO cluster_counted(arrival, items) VALUES (?,?)", counted)
         if snapshot is not None:
             self.put_meta("cluster_df", snapshot)
+        if self.version >= 5:
+            db.executemany(
+                "INSERT INTO cluster_changes(arrival, story_id, kind, merged_into) VALUES (?,?,?,?)", events
+            )
+            if index_snapshot is not None:  # what it holds needs no replay any more
+                self.put_meta("cluster_index", index_snapshot)
+                db.execute("DELETE FROM cluster_changes WHERE arrival <= ?", (index_arrival,))
         self.put_meta("cluster", meta)
 
     def put_tallies(self, story_id: str, tallies: Iterable[SourceTally]) -> None:
@@ -532,9 +552,22 @@ class Store:
         """The heads of the stories held in memory, in no particular order (each carries its own)."""
         yield from self.db.execute("SELECT id, head FROM cluster_stories WHERE live = 1")
 
-    def story_state(self, story_id: str) -> bytes | None:
-        row = self.db.execute("SELECT state FROM cluster_stories WHERE id = ?", (story_id,)).fetchone()
+    def story_state(self, story_id: str) -> tuple[bytes, bytes] | None:
+        """A stored story's (head, state)."""
+        row = self.db.execute("SELECT head, state FROM cluster_stories WHERE id = ?", (story_id,)).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def story_head(self, story_id: str) -> bytes | None:
+        row = self.db.execute("SELECT head FROM cluster_stories WHERE id = ?", (story_id,)).fetchone()
         return row[0] if row else None
+
+    def cluster_changes(self) -> list[tuple[int, str, str, str | None]]:
+        """The changes of the live stories' index since its last snapshot, in order."""
+        if self.version < 5:
+            return []
+        return self.db.execute(
+            "SELECT arrival, story_id, kind, merged_into FROM cluster_changes ORDER BY seq"
+        ).fetchall()
 
     def counted(self, lo: int, hi: int) -> list[tuple[int, bytes]]:
         """The stored words of the articles counted from arrival lo to hi."""
