@@ -423,13 +423,15 @@ class FoldIndex:
 
     # ------------------------------------------------------------------ indexing
 
-    def _index(self, seen: _Seen) -> None:
-        """Put an article in the window (its order is the next one)."""
+    def _index(self, seen: _Seen, stored: bool = False) -> None:
+        """Put an article in the window (its order is the next one); `stored`: read back from the
+        store, so nothing to write and no weights to forget."""
         self._next_order = seen.order + 1
         self._seen[seen.id] = seen
         self._by_order[seen.order] = seen
-        self._new.append(seen)
-        self._rarity.forget(seen.translation.keys)
+        if not stored:
+            self._new.append(seen)
+            self._rarity.forget(seen.translation.keys)
         if seen.exact_key:
             self._exact.setdefault(seen.exact_key, deque()).append(seen.id)
         self._docs.add(seen.id, seen.bands)
@@ -494,7 +496,7 @@ class FoldIndex:
         `take_changes` gave): the same index as if they had just been added, without redoing
         any of the work that judged them."""
         for blob in rows:
-            self._index(_load(blob))
+            self._index(_load(blob), stored=True)
         self._evict()  # (a smaller window than the stored one: the excess goes at the next write)
         self._new = []
 
