@@ -29,6 +29,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from storyfold.errors import AmbiguousId
 from storyfold.pipeline import IngestReport, Library
 from storyfold.store.sqlite import StoreError
 
@@ -90,7 +91,7 @@ def run_ingest(lib: Library, paths: list[Path], quiet: bool = False) -> IngestRe
             progress.update(
                 task,
                 completed=report.read,
-                status=f"{report.added} new, {report.skipped} known, {len(report.errors)} bad",
+                status=f"{report.added} new, {report.skipped} known, {report.rejected} rejected",
             )
 
         report = lib.ingest(paths, progress=tick)
@@ -100,7 +101,7 @@ def run_ingest(lib: Library, paths: list[Path], quiet: bool = False) -> IngestRe
             task,
             total=report.read,
             completed=report.read,
-            status=f"{report.added} new, {report.skipped} known, {len(report.errors)} bad",
+            status=f"{report.added} new, {report.skipped} known, {report.rejected} rejected",
         )
     return report
 
@@ -130,8 +131,8 @@ def ingest(
         report = run_ingest(lib, [p for p in paths if p.exists()], quiet)
         n_stories = lib.store.count("stories")
     out.print(
-        f"{report.added} articles added, {report.skipped} already stored, {len(report.errors)} bad inputs; "
-        f"{len(report.stories_touched)} stories updated, {n_stories} in {db}"
+        f"{report.read} inputs read: {report.added} articles added, {report.skipped} already stored,"
+        f" {report.rejected} rejected; {len(report.stories_touched)} stories updated, {n_stories} in {db}"
     )
     if missing and not report.read:
         raise typer.Exit(1)
@@ -185,7 +186,11 @@ def show(
     from storyfold.present.report import brief_to_dict, render_markdown
 
     with _open(db, readonly=True) as lib:
-        sid = lib.resolve(story)
+        try:
+            sid = lib.resolve(story)
+        except AmbiguousId as exc:
+            err.print(f"error: {exc}", markup=False)
+            raise typer.Exit(1) from exc
         brief = lib.brief(sid) if sid else None
         if brief is None:
             err.print(f"error: no story {story!r} in {db} (see `storyfold stories`)", markup=False)
@@ -203,13 +208,25 @@ def export(
         "out.jsonl"
     ),
     format: Annotated[ExportFormat, typer.Option("--format", "-f")] = ExportFormat.jsonl,
+    inputs_only: Annotated[
+        bool,
+        typer.Option(
+            "--inputs", help="Only one record per input read: the article it made or duplicates, or why it was rejected."
+        ),
+    ] = False,
 ) -> None:
-    """Everything as records: story, article (with its story id), relation, claim, fact, source."""
-    from storyfold.present.export import export_records, write_jsonl, write_parquet
+    """Everything as records: story, article (with its story id), relation, claim, fact, source,
+    and one input record per input read (its own id, what it became)."""
+    from storyfold.present.export import export_records, input_records, write_jsonl, write_parquet
 
     with _open(db, readonly=True) as lib:
-        briefs = (lib.brief(sid) for sid in lib.store.story_ids())
-        records = export_records((b for b in briefs if b is not None), lib.reliability())
+        if inputs_only:
+            records = input_records(lib.store.iter_inputs())
+        else:
+            briefs = (lib.brief(sid) for sid in lib.store.story_ids())
+            records = export_records(
+                (b for b in briefs if b is not None), lib.reliability(), lib.store.iter_inputs()
+            )
         n = (
             write_jsonl(records, out_path)
             if format is ExportFormat.jsonl
@@ -251,12 +268,21 @@ def serve(
     port: int = 8000,
     token: Annotated[
         str | None,
-        typer.Option(help="Bearer token for write endpoints (env STORYFOLD_TOKEN); none = read-only."),
+        typer.Option(
+            help="Bearer token for write endpoints; prefer the environment variable STORYFOLD_TOKEN,"
+            " which other users cannot read in the process list. None: read-only."
+        ),
     ] = None,
 ) -> None:
     """The HTTP API and web page."""
     from storyfold.present.api import serve as serve_app
 
+    if token:
+        err.print(
+            "warning: a --token on the command line shows in the process list (ps) of every user;"
+            " set STORYFOLD_TOKEN instead",
+            markup=False,
+        )
     token = token or os.environ.get("STORYFOLD_TOKEN")
     if token:  # the server is the database's one writer, in a process of its own
         from storyfold.pipeline.remote import WriterProcess

@@ -32,6 +32,13 @@ class RawDocument:
     raw: bytes
     hints: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
+    @property
+    def input_id(self) -> str | None:
+        """The caller's own id: a JSONL or POSTed `id`, a feed entry's GUID, a WARC-Record-ID,
+        a file's path below the folder ingested; what lets results be joined back to the input."""
+        value = self.hints.get("id")
+        return str(value) if value is not None and str(value).strip() else None
+
 
 @dataclass(frozen=True)
 class IngestError:
@@ -39,9 +46,25 @@ class IngestError:
 
     source: str
     message: str
+    input_id: str | None = None  # the caller's own id of the input, when it could be read
 
     def __str__(self) -> str:
         return f"{self.source}: {self.message}"
+
+
+@dataclass(frozen=True)
+class InputRecord:
+    """What one input became. Every input read is accounted for: it made an article, it
+    duplicates a stored one (same bytes, or the same article from other bytes), or it was
+    rejected, and the reason says why. `input_id` is the caller's own id, for joining back."""
+
+    source: str
+    status: str  # article | duplicate | rejected
+    input_id: str | None = None
+    article_id: str | None = None  # the article it made, or the one it duplicates
+    reason: str | None = None
+    raw_sha1: str | None = None
+    at: str | None = None  # when it was last read (UTC)
 
 
 @dataclass(frozen=True)
@@ -61,6 +84,9 @@ class Article:
     url: str | None = None
     outlet: str | None = None
     raw_sha1: str | None = None  # the RawDocument bytes this came from
+    # the caller's own id of the input it was made from (`RawDocument.input_id`); not part of
+    # the article's identity: the same article read from another input is the same article
+    input_id: str | None = field(default=None, compare=False)
 
     @property
     def paragraphs(self) -> list[str]:

@@ -38,6 +38,7 @@ class Draft:
     raw_sha1: str
     # per paragraph of `text`, the outlet pass's count key (`OutletLines.paragraph_keys`)
     paragraph_keys: tuple[tuple[int, int] | None, ...] = ()
+    input_id: str | None = None  # the caller's own id of the input
 
 
 class Ingestor:
@@ -48,7 +49,9 @@ class Ingestor:
     guessed from the content: a publisher's own date beats a date found in the page.
     """
 
-    def __init__(self, settings: IngestSettings | None = None, outlet_lines: OutletLines | None = None) -> None:
+    def __init__(
+        self, settings: IngestSettings | None = None, outlet_lines: OutletLines | None = None
+    ) -> None:
         self.settings = settings or IngestSettings()
         s = self.settings
         self.outlet_lines = outlet_lines or OutletLines(
@@ -68,9 +71,11 @@ class Ingestor:
         try:
             return self._draft(raw)
         except NotText as exc:
-            return IngestError(raw.source, one_line(str(exc)))
+            return IngestError(raw.source, one_line(str(exc)), raw.input_id)
         except Exception as exc:  # a parser crash on one document must not stop the batch
-            return IngestError(raw.source, one_line(f"cannot process: {type(exc).__name__}: {exc}"))
+            return IngestError(
+                raw.source, one_line(f"cannot process: {type(exc).__name__}: {exc}"), raw.input_id
+            )
 
     def _draft(self, raw: RawDocument) -> Draft | IngestError:
         s = self.settings
@@ -82,7 +87,7 @@ class Ingestor:
         lang = normalise_lang(hints.get("lang"))
 
         if len(raw.raw) > s.max_bytes:
-            return IngestError(raw.source, f"document larger than max_bytes {s.max_bytes:,}")
+            return IngestError(raw.source, f"document larger than max_bytes {s.max_bytes:,}", raw.input_id)
         is_html = raw.format == "html" or (
             raw.format in ("jsonl", "feed") and not hints.get("text") and hints.get("html")
         )
@@ -119,6 +124,7 @@ class Ingestor:
             id=article_id(text, outlet, url),
             raw_sha1=hashlib.sha1(raw.raw).hexdigest(),
             paragraph_keys=keys,
+            input_id=raw.input_id,
         )
 
     def finish(self, draft: Draft) -> Draft | IngestError:
@@ -130,9 +136,13 @@ class Ingestor:
             keys = draft.paragraph_keys or self.outlet_lines.paragraph_keys(draft.outlet, paragraphs)
             self.outlet_lines.observe_keys(draft.outlet, keys, draft.id)
             template = self.outlet_lines.is_template_key
-            text = "\n\n".join(p for i, (p, k) in enumerate(zip(paragraphs, keys, strict=True)) if i == 0 or not template(k))
+            text = "\n\n".join(
+                p for i, (p, k) in enumerate(zip(paragraphs, keys, strict=True)) if i == 0 or not template(k)
+            )
         if len(text) < self.settings.min_text_chars:
-            return IngestError(draft.source, f"no article text ({len(text)} characters after cleaning)")
+            return IngestError(
+                draft.source, f"no article text ({len(text)} characters after cleaning)", draft.input_id
+            )
         return replace(draft, text=text)
 
     def complete(self, draft: Draft) -> Article:
@@ -151,6 +161,7 @@ class Ingestor:
             url=draft.url,
             outlet=draft.outlet,
             raw_sha1=draft.raw_sha1,
+            input_id=draft.input_id,
         )
 
 

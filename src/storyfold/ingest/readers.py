@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -67,11 +68,11 @@ def read_inputs(paths: Iterable[str | Path], settings: IngestSettings | None = N
         path = Path(p)
         if path.is_dir():
             for f in _walk(path):
-                yield from read_file(f, settings)
+                yield from read_file(f, settings, name=f.relative_to(path).as_posix())
         elif path.exists():
             yield from read_file(path, settings)
         else:
-            yield IngestError(str(path), "no such file or directory")
+            yield IngestError(str(path), "no such file or directory", input_id=path.name)
 
 
 def _walk(root: Path) -> Iterator[Path]:
@@ -83,26 +84,38 @@ def _walk(root: Path) -> Iterator[Path]:
             yield Path(dirpath) / name
 
 
-def read_file(path: Path, settings: IngestSettings | None = None) -> Iterator[Item]:
-    """The articles of one file; any failure becomes one IngestError naming the file."""
+def read_file(path: Path, settings: IngestSettings | None = None, name: str | None = None) -> Iterator[Item]:
+    """The articles of one file; any failure becomes one IngestError naming the file.
+
+    `name` is the file's path relative to the folder it was found in (its own name when it was
+    named explicitly): the caller's id of a one-article file, stable wherever the folder lives."""
     settings = settings or IngestSettings()
     source = str(path)
+    name = name or path.name
     produced = False
     try:
         if not path.is_file():
-            yield IngestError(source, "not a regular file")
+            yield IngestError(source, "not a regular file", input_id=name)
             return
         if path.stat().st_size == 0:
-            yield IngestError(source, "empty file")
+            yield IngestError(source, "empty file", input_id=name)
             return
         kind = detect_format(path)
         for item in _READERS[kind](path, source, settings):
             produced = True
+            if kind in ("text", "html"):
+                item = _named(item, name)
             yield item
         if not produced:
-            yield IngestError(source, f"no article found in this {kind} input")
+            yield IngestError(source, f"no article found in this {kind} input", input_id=name)
     except Exception as exc:  # one broken input must not stop the batch
-        yield IngestError(source, _error_message(exc))
+        yield IngestError(source, _error_message(exc), input_id=name if not produced else None)
+
+
+def _named(item: Item, name: str) -> Item:
+    if isinstance(item, IngestError):
+        return IngestError(item.source, item.message, input_id=name)
+    return RawDocument(item.source, item.format, item.raw, {**item.hints, "id": name})
 
 
 def _is_gz(path: Path) -> bool:
@@ -215,6 +228,40 @@ def clean_hints(obj: dict[str, Any]) -> dict[str, Any]:
     return hints
 
 
+MAX_JSON_DEPTH = 64  # articles are flat records; deeper nesting is refused before it is parsed
+
+
+def parse_json(text: str, max_depth: int = MAX_JSON_DEPTH) -> Any:
+    """`json.loads`, refusing nesting deeper than `max_depth` with a ValueError.
+
+    The depth is counted before parsing (brackets outside strings), so a line of a hundred
+    thousand `[` costs one linear scan and a clear message, never the parser's recursion."""
+    if _depth(text, max_depth) > max_depth:
+        raise ValueError(f"nested more than {max_depth} levels deep")
+    try:
+        return json.loads(text)
+    except RecursionError as exc:  # defence in depth: the scan above should have caught it
+        raise ValueError("nested too deeply to read") from exc
+
+
+_STRUCTURE = re.compile(r'"(?:[^"\\]++|\\.)*+"|[\[\]{}]')
+
+
+def _depth(text: str, limit: int) -> int:
+    if text.count("[") + text.count("{") <= limit:
+        return 0  # cannot be deeper: the usual article line costs two counts
+    depth = deepest = 0
+    for m in _STRUCTURE.finditer(text):
+        c = m.group()
+        if c in "[{":
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+        elif c in "]}":
+            depth -= 1
+    return deepest
+
+
 def read_jsonl(path: Path, source: str, settings: IngestSettings) -> Iterator[Item]:
     """One article per JSON object line; a bad line is an error for that line only."""
     with _open(path) as f:
@@ -227,8 +274,8 @@ def read_jsonl(path: Path, source: str, settings: IngestSettings) -> Iterator[It
             if not line:
                 continue
             try:
-                obj = json.loads(line.decode("utf-8"))
-            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+                obj = parse_json(line.decode("utf-8"))
+            except (UnicodeDecodeError, ValueError) as exc:
                 yield IngestError(where, one_line(f"not valid JSON: {exc}"))
                 continue
             if not isinstance(obj, dict):
@@ -236,7 +283,12 @@ def read_jsonl(path: Path, source: str, settings: IngestSettings) -> Iterator[It
                 continue
             hints = clean_hints(obj)
             if not (str(hints.get("text", "")).strip() or str(hints.get("html", "")).strip()):
-                yield IngestError(where, "no 'text' or 'html' field")
+                given = "only a title" if hints.get("title") else "no field storyfold reads"
+                yield IngestError(
+                    where,
+                    f"no 'text' or 'html' field ({given}): nothing to make an article of",
+                    hints.get("id"),
+                )
                 continue
             yield RawDocument(where, "jsonl", line, hints)
 
@@ -245,47 +297,70 @@ def read_jsonl(path: Path, source: str, settings: IngestSettings) -> Iterator[It
 
 
 def read_warc(path: Path, source: str, settings: IngestSettings) -> Iterator[Item]:
-    """HTML responses and text/HTML resource or conversion records; other records are skipped."""
+    """HTML responses and text/HTML resource or conversion records; other records are skipped.
+
+    A file cut short (an interrupted crawl or copy) says so, on the record where it ends."""
     from warcio.archiveiterator import ArchiveIterator
 
     with open(path, "rb") as f:
-        for n, record in enumerate(ArchiveIterator(f), start=1):
-            where = f"{source}#record {n}"
-            rtype = record.rec_type
-            if rtype == "response":
-                if record.http_headers is None:
-                    continue
-                ctype = record.http_headers.get_header("Content-Type") or ""
-                status = record.http_headers.get_statuscode() or ""
-                if "html" not in ctype.lower() or not status.startswith("2"):
-                    continue
-                kind = "html"
-            elif rtype in ("resource", "conversion"):
-                ctype = (record.rec_headers.get_header("Content-Type") or "").lower()
-                if "html" in ctype:
-                    kind = "html"
-                elif ctype.startswith("text/plain"):
-                    kind = "text"
-                else:
-                    continue
-            else:
-                continue
+        records = iter(ArchiveIterator(f))
+        n = 0
+        while True:
             try:
-                payload = _read_bounded(record.content_stream(), settings.max_bytes, "record payload")
-            except _TooLarge as exc:
-                yield IngestError(where, str(exc))
-                continue
-            if not payload.strip():
-                yield IngestError(where, "empty payload")
-                continue
-            if looks_binary(payload[:8192]):
-                yield IngestError(where, "binary payload, not text")
-                continue
-            hints: dict[str, Any] = {}
-            uri = record.rec_headers.get_header("WARC-Target-URI")
-            if uri:
-                hints["url"] = uri
-            yield RawDocument(where, kind, payload, hints)
+                record = next(records)
+            except StopIteration:
+                return
+            except Exception as exc:  # noqa: BLE001 - warcio raises many kinds on a cut file
+                yield IngestError(
+                    f"{source}#record {n + 1}", one_line(f"truncated or corrupt WARC ({_error_message(exc)})")
+                )
+                return
+            n += 1
+            yield from _warc_record(record, f"{source}#record {n}", settings)
+
+
+def _warc_record(record: Any, where: str, settings: IngestSettings) -> Iterator[Item]:
+    rtype = record.rec_type
+    if rtype == "response":
+        if record.http_headers is None:
+            return
+        ctype = record.http_headers.get_header("Content-Type") or ""
+        status = record.http_headers.get_statuscode() or ""
+        if "html" not in ctype.lower() or not status.startswith("2"):
+            return
+        kind = "html"
+    elif rtype in ("resource", "conversion"):
+        ctype = (record.rec_headers.get_header("Content-Type") or "").lower()
+        if "html" in ctype:
+            kind = "html"
+        elif ctype.startswith("text/plain"):
+            kind = "text"
+        else:
+            return
+    else:
+        return
+    record_id = record.rec_headers.get_header("WARC-Record-ID")
+    try:
+        payload = _read_bounded(record.content_stream(), settings.max_bytes, "record payload")
+    except _TooLarge as exc:
+        yield IngestError(where, str(exc), record_id)
+        return
+    if getattr(record.raw_stream, "limit", 0) > 0:
+        yield IngestError(where, "truncated WARC: the record ends before its Content-Length", record_id)
+        return
+    if not payload.strip():
+        yield IngestError(where, "empty payload", record_id)
+        return
+    if looks_binary(payload[:8192]):
+        yield IngestError(where, "binary payload, not text", record_id)
+        return
+    hints: dict[str, Any] = {}
+    uri = record.rec_headers.get_header("WARC-Target-URI")
+    if uri:
+        hints["url"] = uri
+    if record_id:
+        hints["id"] = record_id
+    yield RawDocument(where, kind, payload, hints)
 
 
 # ------------------------------------------------------------------ feeds
@@ -332,11 +407,11 @@ def read_feed(path: Path, source: str, settings: IngestSettings) -> Iterator[Ite
             content = entry.get("summary", "") or ""
             lang = lang or (entry.get("summary_detail") or {}).get("language")
         if not content.strip():
-            yield IngestError(where, "entry has no content or summary")
+            yield IngestError(where, "entry has no content or summary", entry.get("id") or entry.get("link"))
             continue
         hints = clean_hints(
             {
-                "id": entry.get("id"),
+                "id": entry.get("id") or entry.get("link"),
                 "url": entry.get("link"),
                 "title": entry.get("title"),
                 "date": _entry_date(entry),
@@ -347,7 +422,7 @@ def read_feed(path: Path, source: str, settings: IngestSettings) -> Iterator[Ite
         )
         raw = json.dumps(hints, ensure_ascii=False, sort_keys=True).encode("utf-8")
         if len(raw) > settings.max_bytes:
-            yield IngestError(where, f"entry larger than max_bytes {settings.max_bytes:,}")
+            yield IngestError(where, f"entry larger than max_bytes {settings.max_bytes:,}", hints.get("id"))
             continue
         yield RawDocument(where, "feed", raw, hints)
 

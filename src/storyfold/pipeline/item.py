@@ -51,11 +51,18 @@ class Item:
         return self.error.source if self.error is not None else "?"
 
     @property
+    def input_id(self) -> str | None:
+        """The caller's own id of this input (JSONL/POST `id`, feed GUID, WARC-Record-ID, path)."""
+        if self.raw is not None:
+            return self.raw.input_id
+        return self.error.input_id if self.error is not None else None
+
+    @property
     def pending(self) -> bool:
         return self.status is Status.PENDING
 
     def reject(self, message: str) -> None:
         self.status = Status.REJECTED
-        self.error = IngestError(self.source, message)
+        self.error = IngestError(self.source, message, self.input_id)
         # what was prepared is of no use now: do not carry it between processes
         self.draft = self.article = self.claims = self.fold = self.prep = None

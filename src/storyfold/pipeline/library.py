@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from storyfold.engine import LocalExecutor, Step
+from storyfold.errors import AmbiguousId
 from storyfold.fold import FoldSettings
 from storyfold.ingest import IngestSettings, read_inputs
 from storyfold.model import (
@@ -117,11 +118,19 @@ class Library:
         return self.ingest_raw(read_inputs(paths), progress)
 
     def ingest_documents(self, docs: Sequence[dict[str, Any]]) -> dict[str, Any]:
-        """JSONL-style dicts (the HTTP write endpoint); same path as files."""
+        """JSONL-style dicts (the HTTP write endpoint); same path as files. The answer says what
+        each document became, under its own `id` when it had one."""
         raws: list[RawDocument | IngestError] = []
         for i, doc in enumerate(docs):
             if not isinstance(doc, dict) or not str(doc.get("text") or doc.get("html") or "").strip():
-                raws.append(IngestError(f"request#{i}", "needs a non-empty 'text' (or 'html') field"))
+                given = doc.get("id") if isinstance(doc, dict) else None
+                raws.append(
+                    IngestError(
+                        f"request#{i}",
+                        "needs a non-empty 'text' (or 'html') field",
+                        str(given) if given is not None else None,
+                    )
+                )
                 continue
             line = json.dumps(doc, ensure_ascii=False, sort_keys=True, default=str).encode("utf-8")
             hints = {
@@ -130,12 +139,16 @@ class Library:
                 if doc.get(k)
             }
             raws.append(RawDocument(f"request#{i}", "jsonl", line, hints))
-        return self.ingest_raw(raws).as_dict()
+        return self.ingest_raw(raws, keep_inputs=True).as_dict()
 
     def ingest_raw(
-        self, inputs: Iterable[RawDocument | IngestError], progress: Progress | None = None
+        self,
+        inputs: Iterable[RawDocument | IngestError],
+        progress: Progress | None = None,
+        keep_inputs: bool = False,
     ) -> IngestReport:
-        report = self.writer.begin_run()
+        """`keep_inputs`: the report lists what each input became (for small runs: the API)."""
+        report = self.writer.begin_run(keep_inputs)
         try:
             # while the workers prepare the first new articles, this process reads the stages' state
             for batch in self.executor.run(self.steps(), self._batches(inputs), idle=self.writer.warm):
@@ -183,13 +196,16 @@ class Library:
         return self.store.stories(limit=limit, offset=offset, q=q)
 
     def resolve(self, story_ref: str) -> str | None:
-        """A full story id, a unique prefix of one, or the full id of a story since merged."""
+        """A full story id, a unique prefix of one, or the full id of a story since merged;
+        None when nothing matches. A prefix of several ids raises AmbiguousId."""
         if self.store.story(story_ref):
             return story_ref
         hits = self.store.find_story(story_ref)
         if len(hits) == 1:
             return hits[0]
-        return self.store.alias_of(story_ref) if not hits else None
+        if hits:
+            raise AmbiguousId(story_ref, hits)
+        return self.store.alias_of(story_ref)
 
     def brief(self, story_id: str) -> StoryBrief | None:
         with self.store.snapshot():  # one consistent view, while a writer may commit meanwhile

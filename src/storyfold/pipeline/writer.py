@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from storyfold.claims import ExtractionFailure
@@ -21,7 +21,7 @@ from storyfold.cluster.stories import StoredIndex
 from storyfold.fold import FoldIndex
 from storyfold.ingest import Ingestor
 from storyfold.ingest.article import Draft
-from storyfold.model import IngestError
+from storyfold.model import IngestError, InputRecord
 from storyfold.pipeline.item import Item, Status
 from storyfold.reconcile import reconcile_story_tally, tally_reliability
 from storyfold.store.sqlite import Store
@@ -31,20 +31,31 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class IngestReport:
+    """What a run did with its inputs: read == added + skipped + rejected, always."""
+
     read: int = 0
     added: int = 0
-    skipped: int = 0  # already stored (same raw bytes or same article id)
-    errors: list[IngestError] = field(default_factory=list)
+    skipped: int = 0  # already stored: the same raw bytes, or the same article from other bytes
+    rejected: int = 0  # could not become an article
+    errors: list[IngestError] = field(default_factory=list)  # the rejections, and stage failures
     stories_touched: set[str] = field(default_factory=set)
+    inputs: list[InputRecord] = field(default_factory=list)  # kept only when asked (the API)
+    keep_inputs: bool = False
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "read": self.read,
             "added": self.added,
             "skipped": self.skipped,
+            "rejected": self.rejected,
             "errors": [str(e) for e in self.errors],
             "stories_touched": sorted(self.stories_touched),
         }
+        if self.keep_inputs:
+            out["inputs"] = [
+                {k: v for k, v in asdict(r).items() if k not in ("raw_sha1", "at")} for r in self.inputs
+            ]
+        return out
 
 
 class Writer:
@@ -58,6 +69,7 @@ class Writer:
         self.seen_raw: set[str] = set()
         self.expect_new = False  # a raw input of this run is new
         self.seen_ids: set[str] = set()
+        self.rejected_raw: dict[str, str] = {}  # this run: raw digest -> why it was rejected
         self.report = IngestReport()
 
     # ------------------------------------------------------------------ state
@@ -86,7 +98,9 @@ class Writer:
                 )
             except ValueError as exc:  # stored by an older storyfold, or never: rebuilt once
                 if self.store.count("articles"):
-                    log.warning("%s: rebuilding the stages' state from the articles (%s)", self.store.path, exc)
+                    log.warning(
+                        "%s: rebuilding the stages' state from the articles (%s)", self.store.path, exc
+                    )
                 fold, cluster = FoldIndex(), StoryClusterer()
                 for article, story_id in self.store.iter_articles():
                     fold.add(article)
@@ -107,13 +121,14 @@ class Writer:
         """Forget the in-memory state: the store is the truth, and it is read again when needed."""
         self._fold = self._cluster = None
 
-    def begin_run(self) -> IngestReport:
+    def begin_run(self, keep_inputs: bool = False) -> IngestReport:
         self.expect_new = False
         self.seen_raw.clear()
         self.seen_ids.clear()
+        self.rejected_raw.clear()
         if len(self.ingestor.outlet_lines) > 200_000:
             self.ingestor.outlet_lines.forget()
-        self.report = IngestReport()
+        self.report = IngestReport(keep_inputs=keep_inputs)
         return self.report
 
     # ------------------------------------------------------------------ asked by the steps
@@ -164,8 +179,12 @@ class Writer:
                 report.added += 1
             elif item.status is Status.KNOWN:
                 report.skipped += 1
+            else:
+                report.rejected += 1
             if item.error is not None:
                 report.errors.append(item.error)
+        if report.keep_inputs:
+            report.inputs.extend(self._accounts(batch))
         report.stories_touched -= {g for it in batch if it.assignment for g in it.assignment.merged}
         report.stories_touched |= touched
 
@@ -189,6 +208,7 @@ class Writer:
                 item.relations, item.assignment = [], None
                 with self.store.transaction():
                     self.store.put_error(item.error)  # type: ignore[arg-type]
+                    self.store.put_inputs(self._accounts([item]))
         return touched
 
     def reconcile(self, touched: set[str]) -> None:
@@ -213,6 +233,41 @@ class Writer:
         sums = store.source_sums(sources)
         store.upsert_reliability(tally_reliability(*row) for row in sums)
         store.drop_reliability(sorted(set(sources) - {row[0] for row in sums}))
+
+    def _accounts(self, batch: list[Item]) -> list[InputRecord]:
+        """What each input of the batch became, for the inputs table (after the batch's
+        decisions: an input known by its bytes points to the article those bytes made)."""
+        made = {it.sha1: it.article.id for it in batch if it.status is Status.NEW and it.sha1 and it.article}
+        ask = [
+            it.sha1
+            for it in batch
+            if it.status is Status.KNOWN and not it.article_id and it.sha1 and it.sha1 not in made
+        ]
+        stored = self.store.articles_of_raw(ask) if ask else {}
+        out = []
+        for it in batch:
+            if it.status is Status.NEW and it.article is not None:
+                out.append(InputRecord(it.source, "article", it.input_id, it.article.id, None, it.sha1))
+            elif it.status is Status.KNOWN:
+                if it.article_id:
+                    target, why = it.article_id, "the same article (same text and outlet) is stored"
+                else:
+                    target = made.get(it.sha1 or "") or stored.get(it.sha1 or "")
+                    why = "the same bytes were read before"
+                    if target is None and it.sha1 in self.rejected_raw:
+                        out.append(
+                            InputRecord(
+                                it.source, "rejected", it.input_id, None, self.rejected_raw[it.sha1], it.sha1
+                            )
+                        )
+                        continue
+                out.append(InputRecord(it.source, "duplicate", it.input_id, target, why, it.sha1))
+            elif it.status is Status.REJECTED:
+                why = it.error.message if it.error else "rejected"
+                if it.sha1:
+                    self.rejected_raw[it.sha1] = why
+                out.append(InputRecord(it.source, "rejected", it.input_id, None, why, it.sha1))
+        return out
 
     def _write(self, batch: list[Item]) -> set[str]:
         """Inside a transaction: every item of the batch, in order; rows go in one statement per
@@ -262,6 +317,7 @@ class Writer:
             touched.add(a.story_id)
             item.status = Status.NEW
         store.put_raws(raws)
+        store.put_inputs(self._accounts(batch))
         store.put_articles(rows)
         store.put_relations(relations)
         store.put_claims(claims_all)

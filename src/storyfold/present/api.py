@@ -12,13 +12,14 @@ a time through the Library, which is the database's one writer.
 from __future__ import annotations
 
 import hmac
-import json
 import threading
 from typing import Any
 
 from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 
+from storyfold.errors import AmbiguousId
+from storyfold.ingest.readers import one_line, parse_json
 from storyfold.present.html import render_index, render_story
 from storyfold.present.report import article_dict, brief_to_dict, reliability_dict, render_markdown
 
@@ -82,7 +83,10 @@ def create_app(library: Any, token: str | None = None) -> FastAPI:
         lib = reading()
         brief = lib.brief(story_id)
         if brief is None and hasattr(lib, "resolve"):
-            sid = lib.resolve(story_id)
+            try:
+                sid = lib.resolve(story_id)
+            except AmbiguousId as exc:
+                raise HTTPException(status_code=409, detail=str(exc)) from exc
             brief = lib.brief(sid) if sid else None
         if brief is None:
             raise HTTPException(status_code=404, detail=f"no story {story_id!r}")
@@ -124,7 +128,7 @@ def create_app(library: Any, token: str | None = None) -> FastAPI:
 
     @app.get("/api/stories/{story_id}")
     def api_story(story_id: str) -> dict[str, Any]:
-        return brief_to_dict(_brief(story_id))
+        return brief_to_dict(_brief(story_id), public=True)
 
     @app.get("/api/stories/{story_id}/markdown")
     def api_story_markdown(story_id: str) -> Response:
@@ -135,7 +139,7 @@ def create_app(library: Any, token: str | None = None) -> FastAPI:
         article = reading().article(article_id)
         if article is None:
             raise HTTPException(status_code=404, detail=f"no article {article_id!r}")
-        return article_dict(article)
+        return article_dict(article, public=True)
 
     @app.get("/api/sources")
     def api_sources() -> dict[str, Any]:
@@ -165,9 +169,9 @@ def create_app(library: Any, token: str | None = None) -> FastAPI:
             if len(raw) > MAX_BODY:
                 return JSONResponse({"detail": f"body over {MAX_BODY} bytes"}, status_code=413)
         try:
-            body = json.loads(raw)
-        except ValueError:
-            return JSONResponse({"detail": "body must be JSON"}, status_code=400)
+            body = parse_json(raw.decode("utf-8"))
+        except ValueError as exc:  # bad UTF-8, bad JSON, or nested too deeply
+            return JSONResponse({"detail": one_line(f"body must be JSON: {exc}")}, status_code=400)
         docs = body.get("documents") if isinstance(body, dict) else body
         if isinstance(body, dict) and docs is None and ("text" in body or "html" in body):
             docs = [body]
@@ -199,10 +203,11 @@ def create_app(library: Any, token: str | None = None) -> FastAPI:
     def web_story(story_id: str) -> HTMLResponse:
         try:
             brief = _brief(story_id)
-        except HTTPException:
+        except HTTPException as exc:
+            what = "Several stories start so; give more of the id." if exc.status_code == 409 else "No such story."
             return HTMLResponse(
-                '<!doctype html><title>not found</title><p>No such story. <a href="/">All stories</a></p>',
-                status_code=404,
+                f'<!doctype html><title>not found</title><p>{what} <a href="/">All stories</a></p>',
+                status_code=exc.status_code,
             )
         return HTMLResponse(render_story(brief))
 

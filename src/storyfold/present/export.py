@@ -7,19 +7,24 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from storyfold.model import SourceReliability, StoryBrief
+from storyfold.model import InputRecord, SourceReliability, StoryBrief
 from storyfold.present.report import article_dict, claim_dict, relation_dict, reliability_dict
 
-RECORD_TYPES = ("story", "article", "relation", "claim", "fact", "source")
+RECORD_TYPES = ("story", "article", "relation", "claim", "fact", "source", "input")
 
 
 def export_records(
-    briefs: Iterable[StoryBrief], sources: Iterable[SourceReliability] = ()
+    briefs: Iterable[StoryBrief],
+    sources: Iterable[SourceReliability] = (),
+    inputs: Iterable[InputRecord] = (),
 ) -> Iterator[dict[str, Any]]:
     """One dict per record, each with "type"; articles, relations, claims, facts carry story_id.
 
-    `sources` (the store's per-source reliability) come last, one "source" record each, so a
-    dataset built from the export can weigh facts by who states them without the store.
+    `sources` (the store's per-source reliability) come next, one "source" record each, so a
+    dataset built from the export can weigh facts by who states them without the store. Then
+    one "input" record per input ever read (`input_records`), so every input of the caller's
+    can be joined back: to the article it made, the article it duplicates, or why it was
+    rejected.
     """
     for brief in briefs:
         s = brief.story
@@ -64,6 +69,22 @@ def export_records(
             }
     for r in sources:
         yield {"type": "source", **reliability_dict(r)}
+    yield from input_records(inputs)
+
+
+def input_records(inputs: Iterable[InputRecord]) -> Iterator[dict[str, Any]]:
+    """One record per input: input_id (the caller's), source, status (article | duplicate |
+    rejected), article_id, reason, last read."""
+    for r in inputs:
+        yield {
+            "type": "input",
+            "input_id": r.input_id,
+            "source": r.source,
+            "status": r.status,
+            "article_id": r.article_id,
+            "reason": r.reason,
+            "read_at": r.at,
+        }
 
 
 def write_jsonl(records: Iterable[dict[str, Any]], path: str | Path) -> int:

@@ -216,10 +216,24 @@ def _voice_dict(v: Voice) -> dict[str, Any]:
     }
 
 
-def article_dict(a: Article) -> dict[str, Any]:
+def public_source(source: str) -> str:
+    """A source as a server shows it to anyone: the file's name and the place in it
+    ("feed.xml#entry 3"), never the folders it was read from on the server's disk."""
+    cut = len(source)
+    for mark in (":line ", "#"):
+        at = source.find(mark)
+        if at != -1:
+            cut = min(cut, at)
+    path, rest = source[:cut], source[cut:]
+    return path.replace("\\", "/").rsplit("/", 1)[-1] + rest
+
+
+def article_dict(a: Article, public: bool = False) -> dict[str, Any]:
+    """`public`: for the HTTP API, whose readers need not know the server's paths."""
     return {
         "id": a.id,
-        "source": a.source,
+        "input_id": a.input_id,
+        "source": public_source(a.source) if public else a.source,
         "voice": a.voice,
         "title": a.title,
         "text": a.text,
@@ -291,7 +305,7 @@ def reliability_dict(r: SourceReliability) -> dict[str, Any]:
     return {"source": r.source, "reliability": r.reliability, "n_claims": r.n_claims, "n_agree": r.n_agree}
 
 
-def brief_to_dict(brief: StoryBrief) -> dict[str, Any]:
+def brief_to_dict(brief: StoryBrief, public: bool = False) -> dict[str, Any]:
     s = brief.story
     by_id = {a.id: a for a in brief.articles}
     article_ids = list(s.article_ids) or [a.id for a in brief.articles]
@@ -307,7 +321,7 @@ def brief_to_dict(brief: StoryBrief) -> dict[str, Any]:
             "n_facts": len(brief.facts),
             "disputed": sum(1 for f in brief.facts if f.disputed),
         },
-        "articles": [article_dict(a) for a in brief.articles],
+        "articles": [article_dict(a, public) for a in brief.articles],
         "relations": [
             {**relation_dict(r), "text": relation_sentence(r, by_id, escape=False)} for r in brief.relations
         ],

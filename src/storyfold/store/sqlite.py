@@ -25,6 +25,7 @@ from storyfold.model import (
     Claim,
     Fact,
     IngestError,
+    InputRecord,
     RawDocument,
     Relation,
     RelationKind,
@@ -190,6 +191,32 @@ MIGRATIONS: tuple[str, ...] = (
         merged_into TEXT                -- gone: the story it was merged into
     );
     """,
+    # 6: every input accounted for: what each input became (an article, a duplicate of one, or
+    # a rejection and why), under the caller's own id. Earlier articles are entered as their
+    # own inputs, with the id their container gave, if any.
+    """
+    ALTER TABLE articles ADD COLUMN input_id TEXT;
+    CREATE TABLE inputs (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        source TEXT NOT NULL,           -- where it was read: file, line, record, entry, request
+        raw_sha1 TEXT NOT NULL DEFAULT '',  -- of its bytes; '' when they could not be read
+        input_id TEXT,                  -- the caller's own id
+        status TEXT NOT NULL,           -- article | duplicate | rejected
+        article_id TEXT,                -- the article it made, or the stored one it duplicates
+        reason TEXT,                    -- duplicate: of what; rejected: why
+        at TEXT NOT NULL DEFAULT (datetime('now')),
+        UNIQUE (source, raw_sha1)
+    );
+    CREATE INDEX inputs_sha1 ON inputs(raw_sha1);
+    CREATE INDEX inputs_input_id ON inputs(input_id);
+    INSERT OR IGNORE INTO inputs(source, raw_sha1, input_id, status, article_id, at)
+        SELECT a.source, coalesce(a.raw_sha1, ''), json_extract(r.hints, '$.id'), 'article', a.id,
+               a.ingested_at
+        FROM articles a LEFT JOIN raw r ON r.sha1 = a.raw_sha1 ORDER BY a.seq;
+    INSERT OR IGNORE INTO inputs(source, status, reason, at)
+        SELECT e.source, 'rejected', e.message, e.at FROM ingest_errors e
+        WHERE e.source NOT IN (SELECT source FROM articles);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -305,7 +332,7 @@ class Store:
         """(article, story id, score) rows; an article already stored is left as it is."""
         self.db.executemany(
             "INSERT OR IGNORE INTO articles(id, source, title, text, lang, published, url, outlet,"
-            " raw_sha1, story_id, story_score) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            " raw_sha1, story_id, story_score, input_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             [
                 (
                     a.id,
@@ -319,10 +346,51 @@ class Store:
                     a.raw_sha1,
                     sid,
                     score,
+                    a.input_id,
                 )
                 for a, sid, score in rows
             ],
         )
+
+    def put_inputs(self, rows: Sequence[InputRecord]) -> None:
+        """What each input of a batch became. Reading an input again replaces its row, except
+        that an input found to be a duplicate of the very article it made stays that article."""
+        self.db.executemany(
+            "INSERT INTO inputs(source, raw_sha1, input_id, status, article_id, reason) VALUES (?,?,?,?,?,?)"
+            " ON CONFLICT(source, raw_sha1) DO UPDATE SET input_id = excluded.input_id,"
+            " status = excluded.status, article_id = excluded.article_id, reason = excluded.reason,"
+            " at = excluded.at"
+            " WHERE NOT (excluded.status = 'duplicate' AND inputs.article_id IS excluded.article_id)",
+            [(r.source, r.raw_sha1 or "", r.input_id, r.status, r.article_id, r.reason) for r in rows],
+        )
+
+    def articles_of_raw(self, sha1s: Sequence[str]) -> dict[str, str]:
+        """The article each of these stored raw inputs made or duplicates."""
+        out: dict[str, str] = {}
+        if self.version < 6:
+            return out
+        for i in range(0, len(sha1s), _CHUNK):
+            part = sha1s[i : i + _CHUNK]
+            sql = (
+                "SELECT raw_sha1, article_id FROM inputs WHERE article_id IS NOT NULL"
+                f" AND raw_sha1 IN ({','.join('?' * len(part))}) ORDER BY seq DESC"
+            )
+            out.update(self.db.execute(sql, part).fetchall())
+        return out
+
+    def iter_inputs(self) -> Iterator[InputRecord]:
+        """Every input ever read, in the order it was first read."""
+        if self.version < 6:
+            return
+        for r in self.db.execute(
+            "SELECT source, raw_sha1, input_id, status, article_id, reason, at FROM inputs ORDER BY seq"
+        ):
+            yield InputRecord(r[0], r[3], r[2], r[4], r[5], r[1] or None, r[6])
+
+    def input_counts(self) -> dict[str, int]:
+        if self.version < 6:
+            return {}
+        return dict(self.db.execute("SELECT status, count(*) FROM inputs GROUP BY status").fetchall())
 
     def put_article(self, article: Article, story_id: str, score: float) -> bool:
         """Insert; False when the article is already stored (re-ingest is a no-op)."""
@@ -452,7 +520,9 @@ class Store:
 
     def put_fold_window(self, added: Sequence[tuple[int, str, bytes]], gone: Sequence[int]) -> None:
         self.db.executemany("DELETE FROM fold_window WHERE ord = ?", [(o,) for o in gone])
-        self.db.executemany("INSERT OR REPLACE INTO fold_window(ord, article_id, state) VALUES (?,?,?)", added)
+        self.db.executemany(
+            "INSERT OR REPLACE INTO fold_window(ord, article_id, state) VALUES (?,?,?)", added
+        )
 
     def put_cluster_state(
         self,
@@ -471,7 +541,8 @@ class Store:
         db.executemany("DELETE FROM cluster_stories WHERE id = ?", [(g,) for g in gone])
         db.executemany(
             "INSERT OR REPLACE INTO cluster_stories(id, live, head, state) VALUES (?,?,?,?)",
-            [(sid, 1, h, b) for sid, h, b in live] + [(sid, 0, h, b) for sid, h, b in evicted if b is not None],
+            [(sid, 1, h, b) for sid, h, b in live]
+            + [(sid, 0, h, b) for sid, h, b in evicted if b is not None],
         )
         # left memory unread since opening: the stored state is its last
         db.executemany(
@@ -572,7 +643,8 @@ class Store:
     def counted(self, lo: int, hi: int) -> list[tuple[int, bytes]]:
         """The stored words of the articles counted from arrival lo to hi."""
         return self.db.execute(
-            "SELECT arrival, items FROM cluster_counted WHERE arrival BETWEEN ? AND ? ORDER BY arrival", (lo, hi)
+            "SELECT arrival, items FROM cluster_counted WHERE arrival BETWEEN ? AND ? ORDER BY arrival",
+            (lo, hi),
         ).fetchall()
 
     def story_heads(self, story_id: str) -> list[Article]:
@@ -823,12 +895,29 @@ def _article(row: sqlite3.Row) -> Article:
         url=row["url"],
         outlet=row["outlet"],
         raw_sha1=row["raw_sha1"],
+        input_id=row["input_id"] if "input_id" in row.keys() else None,  # noqa: SIM118 - sqlite3.Row
     )
 
 
 _CLAIM_COLUMNS = ", ".join(
     f"c.{x}"
-    for x in ["article_id", "kind", "value", "unit", "predicate", "sentence", "start", "end", "surface", "lang", "subject", "bound", "value_high", "period", "per"]
+    for x in [
+        "article_id",
+        "kind",
+        "value",
+        "unit",
+        "predicate",
+        "sentence",
+        "start",
+        "end",
+        "surface",
+        "lang",
+        "subject",
+        "bound",
+        "value_high",
+        "period",
+        "per",
+    ]
 )
 _KINDS = {k.value: k for k in ValueKind}
 _BOUNDS = {b.value: b for b in Bound}
