@@ -217,14 +217,21 @@ def _iter_lines(f: IO[bytes], limit: int) -> Iterator[tuple[int, bytes | None]]:
         yield n, line
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def clean_hints(obj: dict[str, Any]) -> dict[str, Any]:
-    """The known metadata fields that are present and non-empty, as strings."""
+    """The known metadata fields that are present and non-empty, as strings.
+
+    JSON may escape lone surrogates ("\\ud800"), which no UTF-8 text can hold: they become
+    U+FFFD here, so the article can be stored like any other."""
     hints: dict[str, Any] = {}
     for key in HINT_KEYS:
         value = obj.get(key)
         if value is None or (isinstance(value, str) and not value.strip()):
             continue
-        hints[key] = value if isinstance(value, str) else str(value)
+        text = value if isinstance(value, str) else str(value)
+        hints[key] = _SURROGATE.sub("\ufffd", text)
     return hints
 
 

@@ -21,6 +21,7 @@ from storyfold.engine import LocalExecutor, Step
 from storyfold.errors import AmbiguousId
 from storyfold.fold import FoldSettings
 from storyfold.ingest import IngestSettings, read_inputs
+from storyfold.ingest.readers import clean_hints
 from storyfold.model import (
     Article,
     Fact,
@@ -132,12 +133,11 @@ class Library:
                     )
                 )
                 continue
-            line = json.dumps(doc, ensure_ascii=False, sort_keys=True, default=str).encode("utf-8")
-            hints = {
-                k: doc[k]
-                for k in ("id", "url", "outlet", "lang", "date", "title", "text", "html")
-                if doc.get(k)
-            }
+            # surrogatepass: a lone surrogate (JSON may escape one) must not stop the request
+            line = json.dumps(doc, ensure_ascii=False, sort_keys=True, default=str).encode(
+                "utf-8", "surrogatepass"
+            )
+            hints = clean_hints(doc)
             raws.append(RawDocument(f"request#{i}", "jsonl", line, hints))
         return self.ingest_raw(raws, keep_inputs=True).as_dict()
 
@@ -162,9 +162,7 @@ class Library:
     def _batches(self, inputs: Iterable[RawDocument | IngestError]) -> Iterator[list[Item]]:
         it = iter(inputs)
         while chunk := list(islice(it, self.batch_size)):
-            yield [
-                Item(None, x, Status.REJECTED) if isinstance(x, IngestError) else Item(x) for x in chunk
-            ]
+            yield [Item(None, x, Status.REJECTED) if isinstance(x, IngestError) else Item(x) for x in chunk]
 
     def reconcile_all(self) -> None:
         """The full fixpoint: every story's facts and every source's reliability solved together
