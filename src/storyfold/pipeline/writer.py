@@ -234,6 +234,35 @@ class Writer:
         store.upsert_reliability(tally_reliability(*row) for row in sums)
         store.drop_reliability(sorted(set(sources) - {row[0] for row in sums}))
 
+    def _orphan_copies(self, batch: list[Item]) -> None:
+        """An input known as a copy of one of this run that was rejected after all (the outlet
+        pass, a failed write; or the same bytes, rejected) is rejected too, for the same reason:
+        it must not point to an article that is not stored."""
+        made = {it.article.id for it in batch if it.status is Status.NEW and it.article}
+        why_id: dict[str, str] = {}
+        for it in batch:
+            if it.status is Status.REJECTED and it.error is not None:
+                if it.article_id:
+                    why_id.setdefault(it.article_id, it.error.message)
+                if it.sha1:
+                    self.rejected_raw.setdefault(it.sha1, it.error.message)
+        copies = [
+            it for it in batch if it.status is Status.KNOWN and it.article_id and it.article_id not in made
+        ]
+        stored = (
+            self.store.stored_articles([it.article_id for it in copies if it.article_id]) if copies else set()
+        )
+        for it in batch:
+            if it.status is not Status.KNOWN:
+                continue
+            if it.article_id and it.article_id not in made and it.article_id not in stored:
+                first = why_id.get(it.article_id, "it could not be stored")
+                it.reject(f"a copy of an input of this run that was rejected: {first}")
+            elif not it.article_id and it.sha1 in self.rejected_raw:
+                it.reject(self.rejected_raw[it.sha1])
+            if it.error is not None:
+                self.store.put_error(it.error)
+
     def _accounts(self, batch: list[Item]) -> list[InputRecord]:
         """What each input of the batch became, for the inputs table (after the batch's
         decisions: an input known by its bytes points to the article those bytes made)."""
@@ -254,18 +283,9 @@ class Writer:
                 else:
                     target = made.get(it.sha1 or "") or stored.get(it.sha1 or "")
                     why = "the same bytes were read before"
-                    if target is None and it.sha1 in self.rejected_raw:
-                        out.append(
-                            InputRecord(
-                                it.source, "rejected", it.input_id, None, self.rejected_raw[it.sha1], it.sha1
-                            )
-                        )
-                        continue
                 out.append(InputRecord(it.source, "duplicate", it.input_id, target, why, it.sha1))
             elif it.status is Status.REJECTED:
                 why = it.error.message if it.error else "rejected"
-                if it.sha1:
-                    self.rejected_raw[it.sha1] = why
                 out.append(InputRecord(it.source, "rejected", it.input_id, None, why, it.sha1))
         return out
 
@@ -316,6 +336,7 @@ class Writer:
             claims_all.extend(claims or [])
             touched.add(a.story_id)
             item.status = Status.NEW
+        self._orphan_copies(batch)
         store.put_raws(raws)
         store.put_inputs(self._accounts(batch))
         store.put_articles(rows)
