@@ -46,7 +46,9 @@ def _records(shared_data: Path, n_ecb: int = 120, n_wmt: int = 60) -> list[dict]
         for line in f:
             d = json.loads(line)
             if d["set"] == "newstest2009" and d["lang"] in ("en", "fr", "de", "es"):
-                wmt.append({"id": d["id"], "lang": d["lang"], "text": d["text"], "outlet": d["lang"] + "-desk"})
+                wmt.append(
+                    {"id": d["id"], "lang": d["lang"], "text": d["text"], "outlet": d["lang"] + "-desk"}
+                )
                 if len(wmt) == n_wmt:
                     break
     out = []
@@ -71,7 +73,9 @@ def _snapshot(db: Path) -> dict[str, list]:
     """What a user sees of a database, keyed by content (not by input file names)."""
     con = sqlite3.connect(db)
     out = {
-        "articles": con.execute("SELECT id, story_id, round(story_score, 9) FROM articles ORDER BY id").fetchall(),
+        "articles": con.execute(
+            "SELECT id, story_id, round(story_score, 9) FROM articles ORDER BY id"
+        ).fetchall(),
         "relations": con.execute(
             "SELECT a, b, kind, round(score, 6), detail FROM relations ORDER BY a, b, kind"
         ).fetchall(),
@@ -103,7 +107,9 @@ def _small_windows(monkeypatch) -> None:
 
 
 @pytest.mark.parametrize("small", [False, True], ids=["default windows", "tiny windows"])
-def test_runs_on_a_reopened_database_equal_one_run_and_never_replay(shared_data, tmp_path, monkeypatch, small):
+def test_runs_on_a_reopened_database_equal_one_run_and_never_replay(
+    shared_data, tmp_path, monkeypatch, small
+):
     if small:
         _small_windows(monkeypatch)
     records = _records(shared_data)
@@ -180,7 +186,10 @@ def test_one_writer_at_a_time(shared_data, tmp_path):
         # another process is refused with one line naming this one, and nothing is written
         cli = Path(sys.executable).with_name("storyfold")
         run = subprocess.run(
-            [str(cli), "ingest", str(corpus), "--db", str(db), "-q"], capture_output=True, text=True, timeout=120
+            [str(cli), "ingest", str(corpus), "--db", str(db), "-q"],
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
         assert run.returncode == 1
         assert "being written by process" in run.stderr and len(run.stderr.strip().splitlines()) == 1
@@ -251,7 +260,8 @@ def test_incremental_facts_equal_a_full_recompute(shared_data, tmp_path, monkeyp
             )
             assert sorted(store.facts_of(sid), key=lambda f: f.slot) == sorted(facts, key=lambda f: f.slot)
             stored = store.db.execute(
-                "SELECT source, n, agree, p_sum FROM source_tallies WHERE story_id = ? ORDER BY source", (sid,)
+                "SELECT source, n, agree, p_sum FROM source_tallies WHERE story_id = ? ORDER BY source",
+                (sid,),
             ).fetchall()
             assert [tuple(r) for r in stored] == [(t.source, t.n, t.agree, t.p_sum) for t in tallies]
     with Library(tmp_path / "big.db", batch_size=10_000, workers=1) as lib:
@@ -266,7 +276,9 @@ def test_reliability_is_the_sum_of_the_stories_tallies(shared_data, tmp_path):
     with Library(tmp_path / "r.db", batch_size=6, workers=1) as lib:
         lib.ingest([*seeds, _write(tmp_path / "c.jsonl", records)])
         con = lib.store.db
-        sums = con.execute("SELECT source, sum(n), sum(agree), sum(p_sum) FROM source_tallies GROUP BY source")
+        sums = con.execute(
+            "SELECT source, sum(n), sum(agree), sum(p_sum) FROM source_tallies GROUP BY source"
+        )
         expected = sorted(tally_row for tally_row in (tuple(r) for r in sums))
         rel = {r.source: r for r in lib.reliability()}
     from storyfold.reconcile import tally_reliability
@@ -278,3 +290,38 @@ def test_reliability_is_the_sum_of_the_stories_tallies(shared_data, tmp_path):
     # 001 says "US$ 10 million" where the other seeds say $10 billion: the least reliable seed
     seeds_rel = {s: r for s, r in rel.items() if s.startswith("00")}
     assert min(seeds_rel.values(), key=lambda r: r.reliability).source.startswith("001_")
+
+
+def test_a_run_cut_between_batches_resumes_to_one_run(shared_data, tmp_path, monkeypatch):
+    """The outlet pass runs batches ahead of the write: a run cut after some batch was written
+    must store exactly what that batch counted, or the resumed run sees every paragraph of the
+    articles in flight twice and drops it as the outlet's template."""
+    records = []
+    for r in _records(shared_data):  # paragraphs of two sentences, as news pages print them
+        sentences = re.split(r"(?<=[.!?])\s+", r["text"])
+        paragraphs = [" ".join(sentences[i : i + 2]) for i in range(0, len(sentences), 2)]
+        records.append(dict(r, text="\n\n".join(paragraphs)))
+    src = _write(tmp_path / "all.jsonl", records)
+    with Library(tmp_path / "one.db", batch_size=8, workers=2) as lib:
+        lib.ingest([src])
+    real_commit = writer_module.Writer.commit
+    calls = {"n": 0}
+
+    def cut_at_the_fifth(self, batch):
+        calls["n"] += 1
+        if calls["n"] == 5:
+            raise KeyboardInterrupt  # as a kill: no cleanup of what is in flight
+        return real_commit(self, batch)
+
+    monkeypatch.setattr(writer_module.Writer, "commit", cut_at_the_fifth)
+    cut_db = tmp_path / "cut.db"
+    with Library(cut_db, batch_size=8, workers=2) as lib, pytest.raises(KeyboardInterrupt):
+        lib.ingest([src])
+    monkeypatch.setattr(writer_module.Writer, "commit", real_commit)
+    with Library(cut_db, batch_size=8, workers=2) as lib:
+        assert 0 < lib.store.count("articles") < len(records)
+        lib.ingest([src])
+    texts = "SELECT id, text FROM articles ORDER BY id"
+    one, cut = sqlite3.connect(tmp_path / "one.db"), sqlite3.connect(cut_db)
+    assert cut.execute(texts).fetchall() == one.execute(texts).fetchall()
+    assert _snapshot(cut_db) == _snapshot(tmp_path / "one.db")

@@ -128,7 +128,11 @@ def ingest(
     for p in missing:
         err.print(f"bad input: {p}: no such file or folder", markup=False, highlight=False)
     with _open(db, workers=workers, wait=wait) as lib:
-        report = run_ingest(lib, [p for p in paths if p.exists()], quiet)
+        try:
+            report = run_ingest(lib, [p for p in paths if p.exists()], quiet)
+        except StoreError as exc:  # a full disk, a file that cannot be written: not the inputs' fault
+            err.print(f"[red]error:[/] {escape(str(exc))}", soft_wrap=True)
+            raise typer.Exit(1) from exc
         n_stories = lib.store.count("stories")
     out.print(
         f"{report.read} inputs read: {report.added} articles added, {report.skipped} already stored,"
@@ -211,7 +215,8 @@ def export(
     inputs_only: Annotated[
         bool,
         typer.Option(
-            "--inputs", help="Only one record per input read: the article it made or duplicates, or why it was rejected."
+            "--inputs",
+            help="Only one record per input read: the article it made or duplicates, or why it was rejected.",
         ),
     ] = False,
 ) -> None:

@@ -239,6 +239,7 @@ class OutletLines:
         self._known: set[int] = set()  # keys whose stored count is in _counts
         self._seen: set[tuple[str, str]] = set()
         self._changes: Counter[int] = Counter()
+        self._unstored: Counter[int] = Counter()  # taken, not yet committed
 
     def paragraph_keys(self, outlet: str, paragraphs: list[str]) -> tuple[tuple[int, int] | None, ...]:
         """Per paragraph, its count key and the count that makes it template (None: a paragraph
@@ -266,9 +267,16 @@ class OutletLines:
                     self._counts[k] += n
 
     def take_changes(self) -> dict[int, int]:
-        """What was counted since the last call, to be written with the batch."""
+        """What was counted since the last call, to be written with the article that counted
+        it. Until `stored` says it is in the store, it is kept in memory whatever `shrink` does."""
         out, self._changes = dict(self._changes), Counter()
+        self._unstored.update(out)
         return out
+
+    def stored(self, changes: dict[int, int]) -> None:
+        """These changes are in the store now (their batch committed)."""
+        self._unstored.subtract(changes)
+        self._unstored = +self._unstored
 
     def __len__(self) -> int:
         return len(self._known)
@@ -278,14 +286,14 @@ class OutletLines:
         them, and gives them again when an article needs them)."""
         if len(self._known) <= keep:
             return
-        pending = self._changes
+        pending = self._changes | self._unstored
         self._known = {k for k in self._known if k in pending}
         self._counts = Counter({k: n for k, n in self._counts.items() if k in pending})
         self._seen.clear()
 
     def forget(self) -> None:
         """Drop what was loaded (bounded memory); only once every change was taken and stored."""
-        if self._changes:
+        if self._changes or self._unstored:
             raise RuntimeError("outlet line counts not yet stored")
         self._counts.clear()
         self._known.clear()

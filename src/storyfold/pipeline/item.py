@@ -37,6 +37,8 @@ class Item:
     article_id: str | None = None  # once drafted
     store_raw: bool = False  # known as an article, but these raw bytes are new: keep them
     draft: Draft | None = None
+    # what the outlet pass counted for this article (paragraph key -> +n), stored with its batch
+    outlet_counts: dict[int, int] | None = None
     article: Article | None = None
     claims: list[Claim] | ExtractionFailure | None = None
     fold: FoldFeatures | None = None

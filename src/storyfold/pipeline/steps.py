@@ -146,9 +146,13 @@ class Outlets(Step[Item]):
                 known.add(item.draft.id)
                 fresh.append(item)
         w.prime_outlets([it.draft for it in fresh if it.draft])
+        lines = w.ingestor.outlet_lines
         for item in fresh:
             assert item.draft is not None
             done = w.ingestor.finish(item.draft)
+            # the counts travel with the article, so that they are stored with its batch and
+            # not with an earlier one (this step runs batches ahead of the commit)
+            item.outlet_counts = lines.take_changes() or None
             if isinstance(done, IngestError):
                 item.status, item.error, item.draft = Status.REJECTED, done, None
             else:
@@ -166,4 +170,3 @@ class Commit(Step[Item]):
     def run(self, batch: list[Item]) -> list[Item]:
         self.writer.commit(batch)
         return batch
-

@@ -11,6 +11,7 @@ only itself.
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -24,7 +25,7 @@ from storyfold.ingest.article import Draft
 from storyfold.model import IngestError, InputRecord
 from storyfold.pipeline.item import Item, Status
 from storyfold.reconcile import reconcile_story_tally, tally_reliability
-from storyfold.store.sqlite import Store
+from storyfold.store.sqlite import Store, StoreError
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +57,22 @@ class IngestReport:
                 {k: v for k, v in asdict(r).items() if k not in ("raw_sha1", "at")} for r in self.inputs
             ]
         return out
+
+
+# SQLite's words for a database it cannot write, whatever the articles: no article is to blame
+_ENVIRONMENT = ("disk is full", "disk i/o error", "database is locked", "readonly database", "unable to open")
+
+
+def _raise_if_environment(exc: BaseException, store: Store) -> None:
+    """A full disk or a file that cannot be written stops the run with one line (StoreError);
+    rejecting every article as if it were bad would be wrong, and nothing would be stored."""
+    if isinstance(exc, OSError) or (
+        isinstance(exc, sqlite3.OperationalError) and any(m in str(exc).lower() for m in _ENVIRONMENT)
+    ):
+        raise StoreError(
+            f"{store.path}: {exc}; the batch being written was not stored, everything before it"
+            " is: fix this and run the same command again to continue"
+        ) from exc
 
 
 class Writer:
@@ -159,16 +176,21 @@ class Writer:
     def commit(self, batch: list[Item]) -> None:
         """Decide and write a batch in one transaction; on failure, one article at a time."""
         report = self.report
-        outlet_changes = self.ingestor.outlet_lines.take_changes()
+        outlet_changes: dict[int, int] = {}
+        for item in batch:
+            for k, n in (item.outlet_counts or {}).items():
+                outlet_changes[k] = outlet_changes.get(k, 0) + n
         try:
             with self.store.transaction():
                 touched = self._write(batch)
                 self.store.add_outlet_counts(outlet_changes)
                 self.reconcile(touched)
-        except Exception:
-            log.exception("a batch failed; writing it again one article at a time")
+        except Exception as exc:
             self.reset()
+            _raise_if_environment(exc, self.store)
+            log.exception("a batch failed; writing it again one article at a time")
             touched = self._one_by_one(batch, outlet_changes)
+        self.ingestor.outlet_lines.stored(outlet_changes)
         # what this run met and the store now answers for: only batches still in flight need it
         self.seen_raw.difference_update(it.sha1 for it in batch if it.sha1)
         self.seen_ids.difference_update(it.article_id for it in batch if it.article_id)
@@ -188,7 +210,7 @@ class Writer:
         report.stories_touched -= {g for it in batch if it.assignment for g in it.assignment.merged}
         report.stories_touched |= touched
 
-    def _one_by_one(self, batch: list[Item], outlet_changes: dict[tuple[str, str], int]) -> set[str]:
+    def _one_by_one(self, batch: list[Item], outlet_changes: dict[int, int]) -> set[str]:
         touched: set[str] = set()
         with self.store.transaction():
             self.store.add_outlet_counts(outlet_changes)
@@ -202,8 +224,9 @@ class Writer:
                     self.reconcile(done)
                     touched |= done
             except Exception as exc:  # noqa: BLE001 - this article alone is rejected
-                log.exception("writing %s failed", item.source)
                 self.reset()
+                _raise_if_environment(exc, self.store)
+                log.exception("writing %s failed", item.source)
                 item.reject(f"cannot be stored: {type(exc).__name__}: {exc}")
                 item.relations, item.assignment = [], None
                 with self.store.transaction():

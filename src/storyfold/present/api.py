@@ -204,7 +204,11 @@ def create_app(library: Any, token: str | None = None) -> FastAPI:
         try:
             brief = _brief(story_id)
         except HTTPException as exc:
-            what = "Several stories start so; give more of the id." if exc.status_code == 409 else "No such story."
+            what = (
+                "Several stories start so; give more of the id."
+                if exc.status_code == 409
+                else "No such story."
+            )
             return HTMLResponse(
                 f'<!doctype html><title>not found</title><p>{what} <a href="/">All stories</a></p>',
                 status_code=exc.status_code,
