@@ -148,3 +148,28 @@ def test_a_server_stopped_after_a_large_post_leaves_nothing_running(tmp_path, sh
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+def test_a_full_disk_stops_the_ingest_with_one_line_and_the_same_command_continues(tmp_path, shared_data):
+    import resource
+    import sqlite3
+
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps(d) + "\n" for d in _docs(shared_data, 400)), encoding="utf-8")
+    clean, db = tmp_path / "clean.db", tmp_path / "full.db"
+    cmd = [*CLI, "ingest", str(src), "--quiet", "--workers", "1", "--db"]
+    assert subprocess.run([*cmd, str(clean)], capture_output=True).returncode == 0
+    limit = clean.stat().st_size // 3
+
+    def small_disk() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    full = subprocess.run([*cmd, str(db)], capture_output=True, text=True, preexec_fn=small_disk)
+    assert full.returncode == 1
+    errors = [line for line in full.stderr.splitlines() if line.startswith("error")]
+    assert len(errors) == 1 and "run the same command again" in errors[0], full.stderr[-2000:]
+    assert "Traceback" not in full.stderr and "bad input" not in full.stderr
+    again = subprocess.run([*cmd, str(db)], capture_output=True, text=True)
+    assert again.returncode == 0, again.stderr[-2000:]
+    rows = "SELECT id, story_id, text FROM articles ORDER BY id"
+    assert sqlite3.connect(db).execute(rows).fetchall() == sqlite3.connect(clean).execute(rows).fetchall()
