@@ -5,12 +5,12 @@ from __future__ import annotations
 import codecs
 import re
 
+from storyfold.errors import NotText
+
+__all__ = ["NotText", "decode_text", "declared_charset", "looks_binary"]
+
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([\w-]+)""", re.I)
 _XML_ENCODING = re.compile(rb"""<\?xml[^>]+encoding=["']([\w-]+)""", re.I)
-
-
-class NotText(ValueError):
-    """The bytes are not text in any encoding we accept (binary data)."""
 
 
 def looks_binary(head: bytes) -> bool:

@@ -376,7 +376,7 @@ def _warc_record(record: Any, where: str, settings: IngestSettings) -> Iterator[
 def _entry_date(entry: Any) -> str | None:
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
         # `in` first: feedparser answers a missing updated_parsed with published_parsed, warning
-        value = entry[key] if key in entry else None
+        value = entry[key] if key in entry else None  # noqa: SIM401 - see above
         if value:
             return time.strftime("%Y-%m-%d", value)
     return None

@@ -1,11 +1,7 @@
-"""What can go wrong with a database, as exceptions a caller can tell apart."""
+"""What can go wrong with a database (defined with the rest of the tree in `storyfold.errors`)."""
 
 from __future__ import annotations
 
+from storyfold.errors import StoreError, WriterBusy
 
-class StoreError(RuntimeError):
-    """The database file cannot be used (not SQLite, newer schema, locked...)."""
-
-
-class WriterBusy(StoreError):
-    """Another process is writing this database."""
+__all__ = ["StoreError", "WriterBusy"]
