@@ -106,12 +106,6 @@ def _within(short: tuple[Name, ...], long: tuple[Name, ...]) -> bool:
     return all(any(_same_person(a, b) for b in it) for a in short)
 
 
-def _within(short: tuple[Name, ...], long: tuple[Name, ...]) -> bool:
-    """Every person of `short` appears in `long`, in the same order."""
-    it = iter(long)
-    return all(any(_same_person(a, b) for b in it) for a in short)
-
-
 def similarity(x: tuple[Name, ...], y: tuple[Name, ...]) -> float:
     """How much a source stating x speaks for y: 1 when x is y with people left out, else 0.
 
