@@ -208,6 +208,7 @@ def split_extra(files: StreamFiles) -> None:
 
 
 def prepare_streams(data: Path, workdir: Path, sizes: Sequence[int]) -> dict[int, StreamFiles]:
+    workdir.mkdir(parents=True, exist_ok=True)
     files = {n: StreamFiles.in_dir(workdir, n) for n in sizes}
     stamp = generator_stamp(data)
     todo = [f for f in files.values() if not f.complete(stamp)]
