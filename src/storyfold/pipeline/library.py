@@ -174,7 +174,7 @@ class Library:
         articles = {a.id: a for sid in by_story for a in store.story_heads(sid)}
         relations = [r for sid in by_story for r in store.story_relations(sid)]
         facts, reliability = reconcile_all(by_story, articles, relations)
-        grouped: dict[str, list] = {s: [] for s in store.story_ids()}
+        grouped: dict[str, list[Fact]] = {s: [] for s in store.story_ids()}
         for f in facts:
             grouped.setdefault(f.story_id, []).append(f)
         weights = {r.source: r.reliability for r in reliability.values()}

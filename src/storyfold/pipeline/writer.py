@@ -19,13 +19,14 @@ from typing import Any
 from storyfold.claims import ExtractionFailure
 from storyfold.cluster import StoryClusterer
 from storyfold.cluster.stories import StoredIndex
+from storyfold.errors import StoreError
 from storyfold.fold import FoldIndex
 from storyfold.ingest import Ingestor
 from storyfold.ingest.article import Draft
-from storyfold.model import IngestError, InputRecord
+from storyfold.model import Claim, IngestError, InputRecord, RawDocument, Relation
 from storyfold.pipeline.item import Item, Status
 from storyfold.reconcile import reconcile_story_tally, tally_reliability
-from storyfold.store.sqlite import Store, StoreError
+from storyfold.store.sqlite import Store
 
 log = logging.getLogger(__name__)
 
@@ -301,6 +302,7 @@ class Writer:
             if it.status is Status.NEW and it.article is not None:
                 out.append(InputRecord(it.source, "article", it.input_id, it.article.id, None, it.sha1))
             elif it.status is Status.KNOWN:
+                target: str | None
                 if it.article_id:
                     target, why = it.article_id, "the same article (same text and outlet) is stored"
                 else:
@@ -319,10 +321,10 @@ class Writer:
         touched: set[str] = set()
         emptied: set[str] = set()
         fold = cluster = None
-        raws: list[tuple] = []
-        rows: list[list] = []  # [article, story id, score]
-        relations: list = []
-        claims_all: list = []
+        raws: list[tuple[RawDocument, str, bytes | None]] = []
+        rows: list[list[Any]] = []  # [article, story id, score]
+        relations: list[Relation] = []
+        claims_all: list[Claim] = []
         for item in batch:
             if item.status is Status.REJECTED:
                 if item.error is not None:

@@ -67,8 +67,8 @@ def export_records(
                 "conflicting_article_ids": [a for v in f.conflicting for a in v.article_ids],
                 "conflicting_values": [v.display for v in f.conflicting],
             }
-    for r in sources:
-        yield {"type": "source", **reliability_dict(r)}
+    for src in sources:
+        yield {"type": "source", **reliability_dict(src)}
     yield from input_records(inputs)
 
 
