@@ -41,7 +41,7 @@ def similarity(x: Claim, y: Claim) -> float:
 
 def rounding_unit(v: float) -> float:
     """The precision a stated number implies: 1.79e9 -> 1e7, 478403 -> 1, 5.4 -> 0.1."""
-    if v == 0:
+    if v == 0 or not math.isfinite(v):
         return 1.0
     if float(v).is_integer():
         digits = str(int(abs(v)))
