@@ -221,9 +221,7 @@ class Writer:
         for item in batch:
             try:
                 with self.store.transaction():
-                    done = self._write([item])
-                    self.reconcile(done)
-                    touched |= done
+                    touched |= self._write([item])
             except Exception as exc:  # noqa: BLE001 - this article alone is rejected
                 self.reset()
                 _raise_if_environment(exc, self.store)
@@ -233,6 +231,15 @@ class Writer:
                 with self.store.transaction():
                     self.store.put_error(item.error)  # type: ignore[arg-type]
                     self.store.put_inputs(self._accounts([item]))
+        # facts once per story, after its articles: a story whose facts fail to compute keeps
+        # its articles (rejecting them would reject every later article of the story too)
+        for sid in sorted(touched):
+            try:
+                with self.store.transaction():
+                    self.reconcile({sid})
+            except Exception as exc:  # noqa: BLE001 - this story's facts alone stay as they were
+                _raise_if_environment(exc, self.store)
+                log.exception("the facts of story %s could not be recomputed; they stay as they were", sid)
         return touched
 
     def reconcile(self, touched: set[str]) -> None:
