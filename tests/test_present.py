@@ -245,6 +245,9 @@ class MemoryLibrary:
     def reliability(self):
         return [r for b in self.briefs.values() for r in b.reliability]
 
+    def article_counts(self, ids):
+        return {s: len(self.briefs[s].articles) for s in ids if s in self.briefs}
+
     def disputed_counts(self, ids):
         return {s: sum(f.disputed for f in self.briefs[s].facts) for s in ids if s in self.briefs}
 

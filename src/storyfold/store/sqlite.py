@@ -783,6 +783,16 @@ class Store:
             )
         return [self._story(r) for r in rows]
 
+    def article_counts(self, story_ids: Sequence[str]) -> dict[str, int]:
+        """Articles per story, as kept on the story's row (no article is read)."""
+        out: dict[str, int] = {}
+        for i in range(0, len(story_ids), _CHUNK):
+            part = list(story_ids[i : i + _CHUNK])
+            marks = ",".join("?" * len(part))
+            rows = self.db.execute(f"SELECT id, n_articles FROM stories WHERE id IN ({marks})", part)
+            out.update((r[0], int(r[1])) for r in rows)
+        return out
+
     def disputed_counts(self, story_ids: Sequence[str]) -> dict[str, int]:
         if not story_ids:
             return {}
