@@ -31,10 +31,10 @@ from pathlib import Path
 
 import numpy as np
 
-from storyfold.cluster import ClusterSettings, StoryClusterer, bcubed, n_clusters, pairwise
-from storyfold.cluster import data as D
-from storyfold.cluster.evaluate import pair_labels
+from storyfold.cluster import ClusterSettings, StoryClusterer
 from storyfold.model import Article, Relation, RelationKind
+from storyfold_eval import datasets as D
+from storyfold_eval.metrics import bcubed, n_clusters, pair_labels, pairwise
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 

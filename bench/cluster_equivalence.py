@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from storyfold.cluster import StoryClusterer
-from storyfold.cluster import data as D
+from storyfold_eval import datasets as D
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 sys.path.insert(0, str(Path(__file__).resolve().parent))

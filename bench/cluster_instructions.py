@@ -31,7 +31,7 @@ def _inner(data: Path, n: int, no_c: bool) -> None:
         sys.modules["storyfold.cluster._scoring"] = None  # type: ignore[assignment]
         sys.modules["storyfold.cluster._tokens"] = None  # type: ignore[assignment]
     from storyfold.cluster import StoryClusterer
-    from storyfold.cluster import data as D
+    from storyfold_eval import datasets as D
 
     arts = [g.article for g in D.ecbplus(data)]
     c = StoryClusterer()

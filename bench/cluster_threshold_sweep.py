@@ -3,7 +3,7 @@ shipped join threshold; 1.01 = never merge) on ECB+ (all and dev topics), NewsWC
 
 usage: python bench/cluster_threshold_sweep.py [--data ../shared/data] [--merge]
 For inspection only: the shipped thresholds are chosen by the fitter (python -m
-storyfold.cluster.fit) on ECB+ train, NewsWCL50 and Gedikli, never on ECB+ dev.
+storyfold_eval.fit_cluster) on ECB+ train, NewsWCL50 and Gedikli, never on ECB+ dev.
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from storyfold.cluster import ClusterSettings, StoryClusterer, bcubed
-from storyfold.cluster import data as D
-from storyfold.cluster.evaluate import pair_labels
+from storyfold.cluster import ClusterSettings, StoryClusterer
+from storyfold_eval import datasets as D
+from storyfold_eval.metrics import bcubed, pair_labels
 
 DEV = D.DEV_TOPICS
 

@@ -1,7 +1,7 @@
 """Refit the cluster link model (ECB+ train topics, NewsWCL50, Gedikli; never ECB+ dev):
-same as `python -m storyfold.cluster.fit`."""
+same as `python -m storyfold_eval.fit_cluster`."""
 
-from storyfold.cluster.fit import main
+from storyfold_eval.fit_cluster import main
 
 if __name__ == "__main__":
     main()

@@ -75,7 +75,7 @@ from urllib.parse import quote
 
 import httpx
 
-from storyfold.cluster.evaluate import bcubed
+from storyfold_eval.metrics import bcubed
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent

@@ -44,8 +44,9 @@ _CAP = re.compile(r"(?<![\w.])([A-ZÀ-ÖØ-ÞА-ЯЁΑ-Ω][\w'’-]{2,})")
 _NUM = re.compile(r"(?<![\d.,])\d{1,3}(?:[.,]\d{3})*(?:[.,]\d+)?(?![\d])")
 _YEAR = re.compile(r"^(1[89]\d\d|20[0-4]\d)$")
 _SYLLABLES = re.findall(
-    r"\w+", "ka ro vel min dor sha lu ten bri ost mar fen qui zan dal per nor ith ul ves tor gan bel"
-    " ria sol kem ard vin hal pra sev ota cun mel dri"
+    r"\w+",
+    "ka ro vel min dor sha lu ten bri ost mar fen qui zan dal per nor ith ul ves tor gan bel"
+    " ria sol kem ard vin hal pra sev ota cun mel dri",
 )
 _NEWSLETTER = (
     "Sign up for our free morning newsletter to get the most important stories of the day"
@@ -166,7 +167,9 @@ class _Story:
         got = self.numbers.get(s)
         if got is None:
             rng = self.rng
-            got = "".join(str(rng.randint(1 if i == 0 else 0, 9)) if c.isdigit() else c for i, c in enumerate(s))
+            got = "".join(
+                str(rng.randint(1 if i == 0 else 0, 9)) if c.isdigit() else c for i, c in enumerate(s)
+            )
             self.numbers[s] = got
         return got
 
@@ -210,7 +213,11 @@ class StreamGenerator:
         name = f"{''.join(rng.choice(_SYLLABLES) for _ in range(2)).capitalize()} {kind}"
         host = f"{name.split()[0].lower()}{i}.example"
         footer = rng.choice(_FOOTERS).format(
-            name=name, i=i, host=host, n=rng.randint(2, 19), phone=f"{rng.randint(100, 999)} {rng.randint(1000, 9999)}"
+            name=name,
+            i=i,
+            host=host,
+            n=rng.randint(2, 19),
+            phone=f"{rng.randint(100, 999)} {rng.randint(1000, 9999)}",
         )
         return name, host, footer
 
@@ -286,7 +293,9 @@ class StreamGenerator:
     def _date(self, t: float) -> str:
         return (self.start + timedelta(days=int(t))).isoformat()
 
-    def _article(self, st: _Story, doc: Doc, paragraphs: list[list[str]], title: str | None, t: float) -> dict:
+    def _article(
+        self, st: _Story, doc: Doc, paragraphs: list[list[str]], title: str | None, t: float
+    ) -> dict:
         rng = self.rng
         name, host, footer = rng.choice(self.outlets)
         paras = [" ".join(st.own(s) for s in p) for p in paragraphs]

@@ -418,3 +418,24 @@ def test_seed_offsets(seeds_dir, seed_claims):
         text = _seed(p).text
         for c in seed_claims[p.name[:3]]:
             assert text[c.start : c.end] == c.surface
+
+
+def test_a_figure_too_large_for_a_float_is_no_claim_and_reconciles(tmp_path):
+    """400 digits overflow to inf: no claim (inf compares with nothing), while the text's other
+    figures stay; two outlets printing it no longer fail the story's reconcile (found by the
+    fuzz bench: those articles were rejected as 'cannot be stored: IndexError')."""
+    from storyfold.pipeline import Library
+    from storyfold.reconcile.values import rounding_unit
+
+    huge = "9" * 400
+    text = f"Xiaomi pledged to invest $ {huge} billion, and $10 billion in its car unit, on Tuesday."
+    got = extract_claims(Article(id="a", source="s", title="", text=text, lang="en"))
+    assert [(c.kind, c.value) for c in got if c.kind is ValueKind.MONEY] == [(ValueKind.MONEY, 1e10)]
+    assert rounding_unit(float("inf")) == 1.0 and rounding_unit(float("nan")) == 1.0
+    with Library(tmp_path / "h.db", workers=1) as lib:
+        docs = [
+            {"id": f"d{i}", "outlet": f"Outlet {i}", "title": "Xiaomi car unit", "text": text}
+            for i in range(3)
+        ]
+        answer = lib.ingest_documents(docs)
+        assert answer["rejected"] == 0 and answer["added"] >= 1, answer

@@ -16,10 +16,10 @@ import pickle
 
 from storyfold.cluster import StoryClusterer
 from storyfold.cluster import stories as S
-from storyfold.cluster.data import ecbplus
 from storyfold.cluster.weigh import prepare
 from storyfold.engine import LocalExecutor, Step
 from storyfold.model import Relation, RelationKind
+from storyfold_eval.datasets import ecbplus
 
 
 class _Prepare(Step):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from storyfold.cluster.evaluate import bcubed, n_clusters, pair_labels, pairwise
+from storyfold_eval.metrics import bcubed, n_clusters, pair_labels, pairwise
 
 
 def test_bcubed_hand_case():

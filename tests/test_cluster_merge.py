@@ -97,8 +97,8 @@ def test_merge_recovers_split_ecb_stories(shared_data):
     """ECB+ topics 1, 4 and 9 (train topics): without merging, the Tara Reid rehab story (1ecb)
     splits into fragments of 12, 5 and 1 articles; merging must join fragments (BCubed recall
     up by a clear margin, F1 up) without joining Reid's story with Lindsay Lohan's (1ecbplus)."""
-    from storyfold.cluster import bcubed
-    from storyfold.cluster.data import ecbplus
+    from storyfold_eval.datasets import ecbplus
+    from storyfold_eval.metrics import bcubed
 
     docs = ecbplus(shared_data, {1, 4, 9})
     gold = {g.article.id: g.label for g in docs}

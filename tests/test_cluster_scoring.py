@@ -12,7 +12,7 @@ import pytest
 from storyfold.cluster import StoryClusterer
 from storyfold.cluster import kernels as K
 from storyfold.cluster import weigh as W
-from storyfold.cluster.data import ecbplus
+from storyfold_eval.datasets import ecbplus
 
 
 def _stream(shared_data, topics=range(1, 9)):

@@ -11,8 +11,8 @@ import re
 
 from storyfold.cluster import StoryClusterer
 from storyfold.cluster import features as F
-from storyfold.cluster.data import ecbplus
 from storyfold.cluster.weigh import prepare
+from storyfold_eval.datasets import ecbplus
 
 # the pattern as first written: look-behind, then the capital
 _PLAIN_NAME = re.compile(r"(?<![\w.])([A-ZÀ-ÖØ-ÞА-ЯЁ][\w'’-]{2,})")

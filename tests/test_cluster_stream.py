@@ -6,8 +6,8 @@ import re
 from datetime import date, timedelta
 
 from storyfold.cluster import StoryClusterer
-from storyfold.cluster.data import ecbplus
 from storyfold.model import Article, Relation, RelationKind
+from storyfold_eval.datasets import ecbplus
 
 TEXT = (
     "Xiaomi chief Lei Jun said the Beijing company will invest 10 billion dollars in "
@@ -81,7 +81,7 @@ def test_determinism_and_two_events_not_merged(shared_data):
 
 
 def test_wmt_translation_joins_english_story_amid_ecb(shared_data):
-    from storyfold.cluster.data import wmt
+    from storyfold_eval.datasets import wmt
 
     docs = wmt(shared_data)
     by_group: dict[str, dict[str, Article]] = {}
@@ -111,7 +111,7 @@ def test_identical_stories_across_processes(shared_data):
         "import json,sys\n"
         "from pathlib import Path\n"
         "from storyfold.cluster import StoryClusterer\n"
-        "from storyfold.cluster.data import ecbplus\n"
+        "from storyfold_eval.datasets import ecbplus\n"
         "c = StoryClusterer()\n"
         "for g in ecbplus(Path(sys.argv[1]), {1, 3, 4, 5}): c.assign(g.article)\n"
         "print(json.dumps(c.labels(), sort_keys=True))\n"

@@ -15,7 +15,7 @@ from collections import Counter
 import pytest
 
 from storyfold.cluster import features as F
-from storyfold.cluster.data import ecbplus, wmt
+from storyfold_eval.datasets import ecbplus, wmt
 
 _C = F._tokens
 

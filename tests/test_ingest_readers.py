@@ -252,3 +252,30 @@ def test_format_is_sniffed_when_the_name_says_nothing(tmp_path):
         "news.feed": "feed",
         "dump.gz": "jsonl",
     }
+
+
+def test_a_warc_record_with_a_wrong_length_gives_one_line_not_warcios_five(tmp_path, capfd, caplog):
+    """warcio prints a five-line warning to stderr for each record that its Content-Length does
+    not end where the next begins; the user gets one line, and what can be read is read."""
+    import gzip as gz
+
+    raw = gz.decompress(_warc_bytes((FIXTURES / "page.html").read_bytes()))
+    head, sep, rest = raw.partition(b"Content-Length: ")
+    length, nl, tail = rest.partition(b"\r\n")
+    assert tail[: tail.index(b"\r\n\r\nWARC/1.")].endswith(b"</html>\n")
+
+    def first_length(n: int) -> bytes:
+        return head + sep + str(n).encode() + nl + tail
+
+    stray = tmp_path / "stray.warc"  # 8 bytes short: a stray last line, then the next record
+    stray.write_bytes(first_length(int(length) - len(b"</html>\n")))
+    short = tmp_path / "short.warc"  # 40 bytes short: the rest of the file cannot be read
+    short.write_bytes(first_length(int(length) - 40))
+    with caplog.at_level("WARNING", logger="storyfold.ingest.readers"):
+        docs, errors = _split(read_inputs([stray]))
+        assert [d.source.rsplit("#", 1)[-1] for d in docs] == ["record 1", "record 3"] and not errors
+        [line] = [r.getMessage() for r in caplog.records]
+        assert "stray.warc: 1 WARC record" in line and "Content-Length" in line
+        docs, errors = _split(read_inputs([short]))
+    assert len(docs) == 1 and [e.message.split(" (")[0] for e in errors] == ["truncated or corrupt WARC"]
+    assert "Record not followed by newline" not in capfd.readouterr().err

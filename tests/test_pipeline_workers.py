@@ -83,7 +83,12 @@ def _ingest(tmp_path, name: str, docs: list[dict], executor: LocalExecutor) -> t
     assert executor._pool is None  # the Library closed the executor it held
     rows = []
     con = sqlite3.connect(db)
-    for table, order in (("articles", "seq"), ("claims", "id"), ("relations", "a, b, kind"), ("facts", "slot")):
+    for table, order in (
+        ("articles", "seq"),
+        ("claims", "id"),
+        ("relations", "a, b, kind"),
+        ("facts", "slot"),
+    ):
         cols = "id, title, text, lang, story_id" if table == "articles" else "*"
         rows.append(con.execute(f"SELECT {cols} FROM {table} ORDER BY {order}").fetchall())
     con.close()

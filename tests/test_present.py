@@ -225,13 +225,11 @@ class MemoryLibrary:
         self.received: list[list[dict]] = []
 
     def list_stories(self, limit=50, offset=0, q=None):
-        stories = [b.story for b in self.briefs.values()]
+        # search is the store's (full-text index), tested on a real database in
+        # test_api_integration: the double finds nothing for a query
         if q:
-            stories = [
-                b.story
-                for b in self.briefs.values()
-                if any(q.lower() in (a.title + a.text).lower() for a in b.articles)
-            ]
+            return []
+        stories = [b.story for b in self.briefs.values()]
         return stories[offset : offset + limit]
 
     def brief(self, story_id):
@@ -246,6 +244,9 @@ class MemoryLibrary:
 
     def reliability(self):
         return [r for b in self.briefs.values() for r in b.reliability]
+
+    def article_counts(self, ids):
+        return {s: len(self.briefs[s].articles) for s in ids if s in self.briefs}
 
     def disputed_counts(self, ids):
         return {s: sum(f.disputed for f in self.briefs[s].facts) for s in ids if s in self.briefs}
@@ -270,8 +271,6 @@ def test_api_reads(lib):
         assert (
             s["id"] == SID and s["disputed"] == 1 and s["n_articles"] == 3 and s["languages"] == ["en", "fr"]
         )
-        assert c.get("/api/stories", params={"q": "semestre"}).json()["stories"][0]["id"] == SID
-        assert c.get("/api/stories", params={"q": "nothing-like-this"}).json()["stories"] == []
         brief = c.get(f"/api/stories/{SID}").json()
         assert len(brief["articles"]) == 3 and brief["facts"][0]["disputed"]
         md = c.get(f"/api/stories/{SID}/markdown")

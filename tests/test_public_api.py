@@ -54,3 +54,36 @@ def test_import_storyfold_stays_light_and_exports_what_all_says():
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
+
+
+def test_stories_and_facts_as_arrow_tables_for_data_frames(tmp_path, seeds_dir):
+    """The seeds: five reports of one announcement, one stating "US$ 10 million" where the others
+    say "$10 billion"; a notebook reads them as tables and data frames."""
+    pa = pytest.importorskip("pyarrow")  # a dependency: never missing in an install
+    with storyfold.open_library(str(tmp_path / "t.db"), workers=1) as lib:
+        lib.ingest([seeds_dir])
+        stories = lib.stories()
+        assert isinstance(stories, pa.Table)
+        assert stories.column_names[:3] == ["id", "title", "languages"]
+        assert stories.num_rows == 1 and stories["n_articles"].to_pylist() == [5]
+        assert stories["n_disputed"][0].as_py() >= 1
+        assert set(stories["languages"][0].as_py()) >= {"en", "fr"}
+        assert lib.stories(q="semestre").num_rows == 1 and lib.stories(q="zyxwvut").num_rows == 0
+
+        sid = stories["id"][0].as_py()
+        facts = lib.facts(sid[:8])  # a unique prefix, as users type ids
+        assert facts.num_rows == lib.facts().num_rows > 0
+        money = [r for r in facts.to_pylist() if r["kind"] == "money" and r["value"] == 1e10]
+        assert len(money) == 1 and money[0]["unit"] == "USD" and money[0]["disputed"]
+        assert len(money[0]["supporting_sources"]) >= 3 and len(money[0]["conflicting_sources"]) == 1
+        assert lib.facts("nothing-like-this").num_rows == 0  # empty, with its columns
+        assert "disputed" in lib.facts("nothing-like-this").column_names
+
+        sources = lib.sources()
+        assert sources.column_names == ["source", "reliability", "n_claims", "n_agree"]
+        assert sources.num_rows >= 4
+
+        pandas = pytest.importorskip("pandas")  # installed with the dev extras
+        frame = facts.to_pandas()
+        assert isinstance(frame, pandas.DataFrame) and len(frame) == facts.num_rows
+        assert frame.loc[frame["disputed"], "story_id"].eq(sid).all()

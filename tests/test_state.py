@@ -172,6 +172,24 @@ def test_a_failed_batch_leaves_nothing_behind(shared_data, tmp_path, monkeypatch
     assert _snapshot(db) == _snapshot(db_copy)
 
 
+def test_facts_that_fail_to_compute_reject_no_article(seeds_dir, tmp_path, monkeypatch, caplog):
+    """A story whose facts cannot be recomputed keeps its articles, and so do later articles of
+    the same story: only its facts stay as they were, and the log names the story."""
+    import storyfold.pipeline.writer as W
+
+    real = W.reconcile_story_tally
+    monkeypatch.setattr(W, "reconcile_story_tally", lambda *a, **k: (_ for _ in ()).throw(ValueError("odd")))
+    with Library(tmp_path / "r.db", batch_size=2, workers=1) as lib:
+        report = lib.ingest([seeds_dir])
+        assert report.read == report.added == 5 and not report.errors
+        assert "could not be recomputed" in caplog.text
+        con = sqlite3.connect(tmp_path / "r.db")
+        assert con.execute("SELECT count(*) FROM facts").fetchone()[0] == 0
+        monkeypatch.setattr(W, "reconcile_story_tally", real)
+        lib.reconcile_all()  # the full recompute brings them back
+        assert con.execute("SELECT count(*) FROM facts").fetchone()[0] >= 3
+
+
 def test_one_writer_at_a_time(shared_data, tmp_path):
     db = tmp_path / "w.db"
     corpus = _write(tmp_path / "x.jsonl", _records(shared_data, 10, 0))

@@ -29,9 +29,8 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from storyfold.errors import AmbiguousId
+from storyfold.errors import AmbiguousId, StoreError
 from storyfold.pipeline import IngestReport, Library
-from storyfold.store.sqlite import StoreError
 
 app = typer.Typer(
     add_completion=False,

@@ -18,6 +18,7 @@ claim on the shared data.
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date
 from functools import lru_cache
@@ -1351,6 +1352,8 @@ def extract_claims(article: Article) -> list[Claim]:
             )
         for v in values:
             pred, value = _value_predicate(sent, v)
+            if not _finite(value) or not _finite(v.value_high):
+                continue  # "1e400", a thousand digits: no figure anyone can compare
             period = None
             c0, c1 = clause_of(sent, v.start, v.end)
             in_clause = [
@@ -1397,3 +1400,7 @@ def extract_claims(article: Article) -> list[Claim]:
             )
     claims.sort(key=lambda c: (c.start, c.end, c.predicate))
     return claims
+
+
+def _finite(x: float | None) -> bool:
+    return x is None or math.isfinite(x)

@@ -596,8 +596,8 @@ def find_times(
             add(m.start(), m.end(), d.isoformat())
     has_hq = has_digit and _HQ_RX.search(text) is not None
     # (most sentences have neither a half/quarter word nor an H/Q/T by a digit: no loop then)
-    for rx, part in _HALF_TAGGED if has_digit and (has_part or has_hq) else ():
-        if not (has_part if part else has_hq):
+    for rx, needs_word in _HALF_TAGGED if has_digit and (has_part or has_hq) else ():
+        if not (has_part if needs_word else has_hq):
             continue
         for m in rx.finditer(text):
             n = int(m["n"]) if "n" in rx.groupindex else _ordinal(m["o"], ORD_HALF)
@@ -605,8 +605,8 @@ def find_times(
                 continue
             y = int(m["y"]) if "y" in rx.groupindex else _yy(m["yy"])
             add(m.start(), m.end(), f"{y}-H{n}")
-    for rx, part in _QUARTER_TAGGED if has_digit and (has_part or has_hq) else ():
-        if not (has_part if part else has_hq):
+    for rx, needs_word in _QUARTER_TAGGED if has_digit and (has_part or has_hq) else ():
+        if not (has_part if needs_word else has_hq):
             continue
         for m in rx.finditer(text):
             n = int(m["n"]) if "n" in rx.groupindex else _ordinal(m["o"], ORD_Q)
@@ -623,12 +623,13 @@ def find_times(
         for rx in _DAY_MONTH_RXS:
             for m in _scan(rx, text, wins):
                 mo = month_ok(m)
+                if not mo:
+                    continue
                 try:
-                    d = date(ref.year, mo, int(m["d"])) if mo else None
+                    day = date(ref.year, mo, int(m["d"]))
                 except ValueError:
-                    d = None
-                if d is not None:
-                    add(m.start(), m.end(), d.isoformat(), True)
+                    continue
+                add(m.start(), m.end(), day.isoformat(), True)
     for m in _DECADE_RX.finditer(text) if has_year and "0s" in text else ():
         add(m.start(), m.end(), f"{m['dec']}0s")
     if ref is not None:

@@ -16,7 +16,7 @@ from functools import lru_cache
 from storyfold.textnorm import fold_name
 
 try:  # optional C scans for terms(), names(), anchors() (setup.py builds them): same results, faster
-    from storyfold.cluster import _tokens
+    import storyfold.cluster._tokens as _tokens
 except ImportError:  # no compiler at install time: the pure-Python functions below
     _tokens = None
 

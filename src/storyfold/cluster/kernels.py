@@ -20,7 +20,7 @@ from operator import add, mul
 from typing import Any
 
 try:
-    from storyfold.cluster import _scoring as C
+    import storyfold.cluster._scoring as C
 except ImportError:  # no C compiler at install time: the Python path, the same results
     C = None
 

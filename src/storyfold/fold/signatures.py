@@ -17,6 +17,7 @@ import re
 import threading
 import unicodedata
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -45,6 +46,7 @@ def shingles(tokens: list[str], k: int = 3) -> set[int]:
         return set()
     if len(tokens) < k:
         return {_h(" ".join(tokens))}
+    windows: Iterable[str]
     if k == 3:  # the windows FoldIndex uses, joined without slicing: ~2x cheaper, same strings
         windows = map(" ".join, zip(tokens, tokens[1:], tokens[2:], strict=False))
     else:
@@ -314,7 +316,9 @@ def _blocks(text: str) -> list[list[bytes]]:
     included, so that block j here is `text.split("\n\n")[j]`."""
     if text.isascii():
         folded = text.encode().translate(_ASCII_FOLD)
-    elif (folded := _table_words(text)) is None:
+    elif (table_folded := _table_words(text)) is not None:
+        folded = table_folded
+    else:
         folded, mark_after_newline = _nfkd_words(text)
         if mark_after_newline:
             return [_nfkd_words(b)[0].split() for b in text.split("\n\n")]
@@ -342,7 +346,7 @@ def _window_hashes(toks: list[bytes]) -> np.ndarray:
 def _paragraph_ranges(text: str, blocks: list[list[bytes]], min_words: int) -> list[tuple[int, int]]:
     """Token ranges (in the text's token list) of the blocks indexed as paragraphs: not blank,
     and with at least `min_words` words."""
-    raw = text.split("\n\n") if min_words <= 0 else None  # a block without words may still not be blank
+    raw = text.split("\n\n") if min_words <= 0 else []  # a block without words may still not be blank
     ranges, start = [], 0
     for j, block in enumerate(blocks):
         end = start + len(block)

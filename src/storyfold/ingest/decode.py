@@ -60,11 +60,11 @@ def decode_text(raw: bytes, charset: str | None = None) -> str:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    for enc in (charset, declared_charset(raw), "cp1252"):
-        if not enc:
+    for named in (charset, declared_charset(raw), "cp1252"):
+        if not named:
             continue
         try:
-            return raw.decode(enc)
+            return raw.decode(named)
         except (LookupError, UnicodeDecodeError):
             continue
     return raw.decode("latin-1")

@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import gzip
 import json
+import logging
 import os
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from storyfold.ingest.decode import NotText, decode_text, looks_binary
 from storyfold.ingest.settings import IngestSettings
 from storyfold.model import IngestError, RawDocument
+
+log = logging.getLogger(__name__)
 
 Item = RawDocument | IngestError
 
@@ -123,7 +126,7 @@ def _is_gz(path: Path) -> bool:
 
 
 def _open(path: Path) -> IO[bytes]:
-    return gzip.open(path, "rb") if _is_gz(path) else open(path, "rb")  # noqa: SIM115
+    return cast(IO[bytes], gzip.open(path, "rb")) if _is_gz(path) else open(path, "rb")  # noqa: SIM115
 
 
 def detect_format(path: Path) -> str:
@@ -310,12 +313,23 @@ def read_warc(path: Path, source: str, settings: IngestSettings) -> Iterator[Ite
     from warcio.archiveiterator import ArchiveIterator
 
     with open(path, "rb") as f:
-        records = iter(ArchiveIterator(f))
+        archive = ArchiveIterator(f)
+        # warcio writes a five-line warning to stderr for each record whose Content-Length is
+        # off; it still reads the record, so one line per file says it instead
+        archive.INC_RECORD = ""
+        records = iter(archive)
         n = 0
         while True:
             try:
                 record = next(records)
             except StopIteration:
+                if archive.err_count:
+                    log.warning(
+                        "%s: %d WARC record(s) not followed by a blank line (Content-Length may be wrong);"
+                        " read as they are",
+                        source,
+                        archive.err_count,
+                    )
                 return
             except Exception as exc:  # noqa: BLE001 - warcio raises many kinds on a cut file
                 yield IngestError(

@@ -15,7 +15,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from storyfold.engine import LocalExecutor, Step
 from storyfold.errors import AmbiguousId
@@ -38,6 +38,9 @@ from storyfold.pipeline.writer import IngestReport, Writer
 from storyfold.reconcile import reconcile_all, reconcile_story_tally
 from storyfold.reconcile.timeline import build_timeline
 from storyfold.store.sqlite import Store
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 log = logging.getLogger(__name__)
 
@@ -174,7 +177,7 @@ class Library:
         articles = {a.id: a for sid in by_story for a in store.story_heads(sid)}
         relations = [r for sid in by_story for r in store.story_relations(sid)]
         facts, reliability = reconcile_all(by_story, articles, relations)
-        grouped: dict[str, list] = {s: [] for s in store.story_ids()}
+        grouped: dict[str, list[Fact]] = {s: [] for s in store.story_ids()}
         for f in facts:
             grouped.setdefault(f.story_id, []).append(f)
         weights = {r.source: r.reliability for r in reliability.values()}
@@ -192,6 +195,46 @@ class Library:
 
     def list_stories(self, limit: int = 50, offset: int = 0, q: str | None = None) -> list[Story]:
         return self.store.stories(limit=limit, offset=offset, q=q)
+
+    def stories(self, q: str | None = None) -> pa.Table:
+        """Every story (those whose articles match `q`, when given) as an Arrow table, largest
+        first: id, title, languages, first_date, last_date, n_articles, n_disputed.
+        `.to_pandas()` or `polars.from_arrow(...)` for a data frame."""
+        from storyfold.present.tables import story_table
+
+        page, rows = 1000, list[Story]()
+        with self.store.snapshot():
+            while True:
+                got = self.store.stories(limit=page, offset=len(rows), q=q)
+                rows.extend(got)
+                if len(got) < page:
+                    break
+            ids = [s.id for s in rows]
+            sizes = self.store.article_counts(ids)
+            disputed = self.store.disputed_counts(ids) if ids else {}
+        return story_table((s, sizes.get(s.id, 0), disputed.get(s.id, 0)) for s in rows)
+
+    def facts(self, story_id: str | None = None) -> pa.Table:
+        """The facts of one story (an id or a unique prefix), or of every story, as an Arrow
+        table: one row a fact, with its value, the sources and articles stating it and those
+        contradicting it."""
+        from storyfold.present.tables import fact_table
+
+        with self.store.snapshot():
+            if story_id is not None:
+                sid = self.resolve(story_id)
+                ids = [sid] if sid is not None else []
+            else:
+                ids = self.store.story_ids()
+            facts = [f for sid in ids for f in sorted(self.store.facts_of(sid), key=_reading_order)]
+        return fact_table(facts)
+
+    def sources(self) -> pa.Table:
+        """Each source's reliability as learnt from what it said: source, reliability, n_claims,
+        n_agree."""
+        from storyfold.present.tables import source_table
+
+        return source_table(self.store.reliability())
 
     def resolve(self, story_ref: str) -> str | None:
         """A full story id, a unique prefix of one, or the full id of a story since merged;
@@ -241,3 +284,6 @@ class Library:
 
     def disputed_counts(self, story_ids: Sequence[str]) -> dict[str, int]:
         return self.store.disputed_counts(story_ids)
+
+    def article_counts(self, story_ids: Sequence[str]) -> dict[str, int]:
+        return self.store.article_counts(story_ids)

@@ -18,7 +18,7 @@ import multiprocessing
 import threading
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from storyfold.engine.local import _die_with_parent
 from storyfold.store import StoreError
@@ -95,10 +95,10 @@ class WriterProcess:
                 status, detail = self._conn.recv()
             except (EOFError, OSError, BrokenPipeError) as exc:
                 self._proc = None
-                raise RuntimeError(f"the writer process stopped ({exc})") from exc
+                raise StoreError(f"the writer process stopped ({exc})") from exc
         if status != "ok":
-            raise RuntimeError(detail)
-        return detail
+            raise StoreError(str(detail))
+        return cast(dict[str, Any], detail)
 
     def reader(self) -> Any:
         from storyfold.pipeline.library import Library

@@ -116,6 +116,7 @@ class KnownInputs(Step[Item]):
                 todo.append(item)
         known = self.writer.known_raw([it.sha1 for it in todo if it.sha1])
         for item in todo:
+            assert item.sha1 is not None  # set just above
             if item.sha1 in known:
                 item.status = Status.KNOWN
             else:

@@ -19,13 +19,14 @@ from typing import Any
 from storyfold.claims import ExtractionFailure
 from storyfold.cluster import StoryClusterer
 from storyfold.cluster.stories import StoredIndex
+from storyfold.errors import StoreError
 from storyfold.fold import FoldIndex
 from storyfold.ingest import Ingestor
 from storyfold.ingest.article import Draft
-from storyfold.model import IngestError, InputRecord
+from storyfold.model import Claim, IngestError, InputRecord, RawDocument, Relation
 from storyfold.pipeline.item import Item, Status
 from storyfold.reconcile import reconcile_story_tally, tally_reliability
-from storyfold.store.sqlite import Store, StoreError
+from storyfold.store.sqlite import Store
 
 log = logging.getLogger(__name__)
 
@@ -220,9 +221,7 @@ class Writer:
         for item in batch:
             try:
                 with self.store.transaction():
-                    done = self._write([item])
-                    self.reconcile(done)
-                    touched |= done
+                    touched |= self._write([item])
             except Exception as exc:  # noqa: BLE001 - this article alone is rejected
                 self.reset()
                 _raise_if_environment(exc, self.store)
@@ -232,6 +231,15 @@ class Writer:
                 with self.store.transaction():
                     self.store.put_error(item.error)  # type: ignore[arg-type]
                     self.store.put_inputs(self._accounts([item]))
+        # facts once per story, after its articles: a story whose facts fail to compute keeps
+        # its articles (rejecting them would reject every later article of the story too)
+        for sid in sorted(touched):
+            try:
+                with self.store.transaction():
+                    self.reconcile({sid})
+            except Exception as exc:  # noqa: BLE001 - this story's facts alone stay as they were
+                _raise_if_environment(exc, self.store)
+                log.exception("the facts of story %s could not be recomputed; they stay as they were", sid)
         return touched
 
     def reconcile(self, touched: set[str]) -> None:
@@ -301,6 +309,7 @@ class Writer:
             if it.status is Status.NEW and it.article is not None:
                 out.append(InputRecord(it.source, "article", it.input_id, it.article.id, None, it.sha1))
             elif it.status is Status.KNOWN:
+                target: str | None
                 if it.article_id:
                     target, why = it.article_id, "the same article (same text and outlet) is stored"
                 else:
@@ -319,10 +328,10 @@ class Writer:
         touched: set[str] = set()
         emptied: set[str] = set()
         fold = cluster = None
-        raws: list[tuple] = []
-        rows: list[list] = []  # [article, story id, score]
-        relations: list = []
-        claims_all: list = []
+        raws: list[tuple[RawDocument, str, bytes | None]] = []
+        rows: list[list[Any]] = []  # [article, story id, score]
+        relations: list[Relation] = []
+        claims_all: list[Claim] = []
         for item in batch:
             if item.status is Status.REJECTED:
                 if item.error is not None:

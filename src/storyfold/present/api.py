@@ -68,15 +68,7 @@ def create_app(library: Any, token: str | None = None) -> FastAPI:
         stories = lib.list_stories(limit=limit, offset=offset, q=q or None)
         ids = [s.id for s in stories]
         disputed = lib.disputed_counts(ids) if ids else {}
-        counts: dict[str, int] = {}
-        store = getattr(lib, "store", None)
-        for s in stories:
-            if s.article_ids:
-                counts[s.id] = len(s.article_ids)
-            elif store is not None and hasattr(store, "story_full"):
-                full = store.story_full(s.id)
-                if full is not None:
-                    counts[s.id] = len(full.article_ids)
+        counts = lib.article_counts(ids) if ids else {}
         return stories, disputed, counts
 
     def _brief(story_id: str) -> Any:

@@ -9,6 +9,7 @@ from typing import Any
 
 from storyfold.model import InputRecord, SourceReliability, StoryBrief
 from storyfold.present.report import article_dict, claim_dict, relation_dict, reliability_dict
+from storyfold.present.tables import fact_record, records_table
 
 RECORD_TYPES = ("story", "article", "relation", "claim", "fact", "source", "input")
 
@@ -48,27 +49,9 @@ def export_records(
         for c in brief.claims:
             yield {"type": "claim", "story_id": s.id, **claim_dict(c)}
         for f in brief.facts:
-            yield {
-                "type": "fact",
-                "story_id": s.id,
-                "slot": f.slot,
-                "subject": f.subject,
-                "predicate": f.predicate,
-                "kind": f.kind.value,
-                "display": f.display,
-                "value": f.value,
-                "unit": f.unit,
-                "period": f.period,
-                "confidence": f.confidence,
-                "disputed": f.disputed,
-                "supporting_sources": [v.source for v in f.supporting],
-                "supporting_article_ids": [a for v in f.supporting for a in v.article_ids],
-                "conflicting_sources": [v.source for v in f.conflicting],
-                "conflicting_article_ids": [a for v in f.conflicting for a in v.article_ids],
-                "conflicting_values": [v.display for v in f.conflicting],
-            }
-    for r in sources:
-        yield {"type": "source", **reliability_dict(r)}
+            yield {"type": "fact", **fact_record(f)}
+    for src in sources:
+        yield {"type": "source", **reliability_dict(src)}
     yield from input_records(inputs)
 
 
@@ -105,7 +88,6 @@ def write_parquet(records: Iterable[dict[str, Any]], folder: str | Path) -> int:
 
     Lists stay list columns. Returns the total number of rows written.
     """
-    import pyarrow as pa
     import pyarrow.parquet as pq
 
     folder = Path(folder)
@@ -118,30 +100,7 @@ def write_parquet(records: Iterable[dict[str, Any]], folder: str | Path) -> int:
             (folder / f"{stale}.parquet").unlink()
     total = 0
     for rtype, rows in by_type.items():
-        columns: dict[str, None] = {}
-        for row in rows:
-            for k in row:
-                columns.setdefault(k, None)
-        data = {k: [row.get(k) for row in rows] for k in columns}
-        arrays = {}
-        for k, values in data.items():
-            try:
-                arrays[k] = pa.array(values)
-            except (pa.ArrowInvalid, pa.ArrowTypeError):
-                # mixed types (e.g. int and str): fall back to strings, lists of strings
-                if any(isinstance(v, list) for v in values):
-                    arrays[k] = pa.array(
-                        [None if v is None else [None if x is None else str(x) for x in v] for v in values],
-                        type=pa.list_(pa.string()),
-                    )
-                else:
-                    arrays[k] = pa.array([None if v is None else str(v) for v in values], type=pa.string())
-        for k, arr in arrays.items():  # all-empty columns: give them a concrete type
-            if pa.types.is_null(arr.type):
-                arrays[k] = arr.cast(pa.string())
-            elif pa.types.is_list(arr.type) and pa.types.is_null(arr.type.value_type):
-                arrays[k] = arr.cast(pa.list_(pa.string()))
-        table = pa.table(arrays)
+        table = records_table(rows)
         safe = "".join(ch if ch.isalnum() or ch in "_-" else "_" for ch in rtype) or "record"
         pq.write_table(table, folder / f"{safe}.parquet")
         total += table.num_rows

@@ -139,7 +139,7 @@ class Reliability:
 
     def update(self) -> float:
         """One round: slot probabilities from accuracies, then accuracies; returns the change."""
-        credit = []
+        credit: list[dict[str, float]] = []
         for k, s in enumerate(self.slots):
             if len(s.stated) < 2:
                 credit.append({})

@@ -61,9 +61,9 @@ def group_slots(claims: Sequence[Claim]) -> dict[str, list[Claim]]:
         groups: dict[str | None, list[Claim]] = defaultdict(list)
         for c in cs:
             groups[subject_key(c.subject)].append(c)
-        named = {k: v for k, v in groups.items() if k is not None}
+        named: dict[str | None, list[Claim]] = {k: v for k, v in groups.items() if k is not None}
         if named:
-            biggest = max(sorted(named), key=lambda k: len(named[k]))
+            biggest = max(sorted(k for k in named if k is not None), key=lambda k: len(named[k]))
             named[biggest] = named[biggest] + groups.get(None, [])
         else:
             named = {None: groups[None]}

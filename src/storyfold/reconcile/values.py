@@ -41,7 +41,7 @@ def similarity(x: Claim, y: Claim) -> float:
 
 def rounding_unit(v: float) -> float:
     """The precision a stated number implies: 1.79e9 -> 1e7, 478403 -> 1, 5.4 -> 0.1."""
-    if v == 0:
+    if v == 0 or not math.isfinite(v):
         return 1.0
     if float(v).is_integer():
         digits = str(int(abs(v)))
@@ -57,7 +57,10 @@ def _fits(c: Claim, v: float) -> bool:
     (1.8e9 and 1.79e9 do; census counts 478,403 and 470,000 do not), and never by more
     than REL_TOLERANCE of their size.
     """
-    lo, hi = c.value, c.value_high if c.value_high is not None else c.value
+    if c.value is None:  # a names claim holds no figure to fit
+        return False
+    lo = c.value
+    hi = c.value_high if c.value_high is not None else lo
     size = max(abs(lo), abs(hi), 1e-12)
     tol = min(REL_TOLERANCE * size, max(rounding_unit(lo), rounding_unit(v)) / 2) + 1e-9 * size
     match c.bound:
@@ -73,7 +76,7 @@ def _fits(c: Claim, v: float) -> bool:
             return abs(v - lo) <= tol
 
 
-def value_key(c: Claim) -> tuple:
+def value_key(c: Claim) -> tuple[object, ...]:
     """Claims with the same key state the same value (one candidate)."""
     if c.kind is ValueKind.NAMES:
         return (c.kind, names.key(names.parse_names(c.surface)))

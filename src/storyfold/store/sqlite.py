@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from storyfold.model import (
     Article,
@@ -328,7 +329,7 @@ class Store:
             ],
         )
 
-    def put_articles(self, rows: Sequence[Sequence]) -> None:
+    def put_articles(self, rows: Sequence[Sequence[Any]]) -> None:
         """(article, story id, score) rows; an article already stored is left as it is."""
         self.db.executemany(
             "INSERT OR IGNORE INTO articles(id, source, title, text, lang, published, url, outlet,"
@@ -527,7 +528,7 @@ class Store:
     def put_cluster_state(
         self,
         live: Sequence[tuple[str, bytes, bytes]],
-        evicted: Sequence[tuple[str, bytes, bytes | None]],
+        evicted: Sequence[tuple[str, bytes | None, bytes | None]],
         gone: Sequence[str],
         counted: Sequence[tuple[int, bytes]],
         forget_before: int,
@@ -570,7 +571,7 @@ class Store:
 
     def source_sums(self, sources: Sequence[str]) -> list[tuple[str, int, int, float]]:
         """Per source: its tallies summed over every story (source, n, agree, p_sum)."""
-        out = []
+        out: list[tuple[str, int, int, float]] = []
         for i in range(0, len(sources), _CHUNK):
             part = list(sources[i : i + _CHUNK])
             out.extend(
@@ -728,7 +729,7 @@ class Store:
     def count(self, table: str) -> int:
         if table not in {"raw", "articles", "stories", "relations", "claims", "facts", "ingest_errors"}:
             raise ValueError(table)
-        return self.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        return int(self.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 
     def iter_articles(self) -> Iterator[tuple[Article, str]]:
         """Every article with its story id, in arrival order (to rebuild in-memory indexes)."""
@@ -781,6 +782,16 @@ class Store:
                 "SELECT * FROM stories ORDER BY n_articles DESC, first_seq LIMIT ? OFFSET ?", (limit, offset)
             )
         return [self._story(r) for r in rows]
+
+    def article_counts(self, story_ids: Sequence[str]) -> dict[str, int]:
+        """Articles per story, as kept on the story's row (no article is read)."""
+        out: dict[str, int] = {}
+        for i in range(0, len(story_ids), _CHUNK):
+            part = list(story_ids[i : i + _CHUNK])
+            marks = ",".join("?" * len(part))
+            rows = self.db.execute(f"SELECT id, n_articles FROM stories WHERE id IN ({marks})", part)
+            out.update((r[0], int(r[1])) for r in rows)
+        return out
 
     def disputed_counts(self, story_ids: Sequence[str]) -> dict[str, int]:
         if not story_ids:
@@ -945,17 +956,17 @@ def _claim(r: sqlite3.Row) -> Claim:
 
 def _story_title(rows: Sequence[sqlite3.Row]) -> str:
     """The founder's title: the article that started the story names it."""
-    return rows[0]["title"]
+    return str(rows[0]["title"])
 
 
-def _fact_json(f: Fact) -> dict:
+def _fact_json(f: Fact) -> dict[str, Any]:
     d = asdict(f)
     d["kind"] = f.kind.value
     return d
 
 
-def _fact_from_json(d: dict) -> Fact:
-    def voices(items: list[dict]) -> tuple[Voice, ...]:
+def _fact_from_json(d: dict[str, Any]) -> Fact:
+    def voices(items: list[dict[str, Any]]) -> tuple[Voice, ...]:
         return tuple(
             Voice(tuple(v["article_ids"]), v["source"], tuple(v["claim_ids"]), v["display"]) for v in items
         )

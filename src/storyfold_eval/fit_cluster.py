@@ -1,6 +1,6 @@
 """Fit the link model on the ECB+ train topics (never the dev topics) and store it as JSON.
 
-    python -m storyfold.cluster.fit [--data ../shared/data] [--ecb-only] [--embed]
+    python -m storyfold_eval.fit_cluster [--data ../shared/data] [--ecb-only] [--embed]
 
 How: stream the train articles in benchmark order with the *gold* story assignment
 (teacher forcing), record the feature rows of every candidate story the index offers,
@@ -21,12 +21,12 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-from storyfold.cluster import data as D
-from storyfold.cluster.evaluate import bcubed, pair_labels
 from storyfold.cluster.model import EMBED_MODEL_PATH, FEATURES, MODEL_PATH, LinkModel
 from storyfold.cluster.stories import ClusterSettings, StoryClusterer
+from storyfold_eval import datasets as D
+from storyfold_eval.metrics import bcubed, pair_labels
 
-DEFAULT_DATA = Path(__file__).resolve().parents[4] / "shared" / "data"
+DEFAULT_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
 
 
 _EMBEDDINGS: dict[str, list[float]] = {}  # text -> vector: the fitter replays each stream many times

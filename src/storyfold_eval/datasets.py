@@ -87,7 +87,7 @@ def ecbplus(
     ]
     if dated_first:
         slots = [i for i, g in enumerate(out) if g.article.published]
-        dated = sorted((out[i] for i in slots), key=lambda g: g.article.published)
+        dated = sorted((out[i] for i in slots), key=lambda g: g.article.published or date.min)
         for i, g in zip(slots, dated, strict=True):
             out[i] = g
     return out
