@@ -2,7 +2,7 @@
 
 Run (from the repository root, project venv active):
 
-    python bench/claims_bench.py                 # gold set + speed, peer if installed
+    python bench/claims_bench.py                 # gold set + speed vs the peer (exit 2 when it cannot run)
     python bench/claims_bench.py --no-peer       # ours only
 
 The peer lives in its own venv so it never enters the project's dependencies:
@@ -507,7 +507,7 @@ def _table(split: str, what: str, rows: list[dict], a: dict, b: dict | None) -> 
     print()
 
 
-def main() -> None:
+def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data", type=Path, default=HERE.parent.parent / "shared" / "data")
     ap.add_argument("--peer-python", default="/work/bench-venv/bin/python")
@@ -551,11 +551,14 @@ def main() -> None:
         f"| {sp['pool_cpu']:,.0f} articles/s | |"
     )
     print()
+    if theirs is None and not args.no_peer:
+        print(f"the peer did not run ({note}): the comparison is missing; --no-peer to measure ours alone")
     print(
         f"machine: {os.cpu_count()} CPUs; 1-minute load average {sp['load']:.2f} before the speed runs, "
         f"{sp['load_after']:.2f} after (above about 0.3, other work shares the CPUs and the wall "
         "figures are depressed)"
     )
+    return 2 if theirs is None and not args.no_peer else 0
 
 
 if __name__ == "__main__":
