@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import hmac
 import threading
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, Protocol, cast
 
 from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 
 from storyfold.errors import AmbiguousId
 from storyfold.ingest.readers import one_line, parse_json
+from storyfold.model import Article, SourceReliability, Story, StoryBrief
 from storyfold.present.html import render_index, render_story
 from storyfold.present.report import article_dict, brief_to_dict, reliability_dict, render_markdown
 
@@ -31,8 +33,29 @@ MAX_LIMIT = 500
 MAX_BODY = 32 * 1024 * 1024  # a POST larger than this is refused (413) before it is parsed
 
 
-def create_app(library: Any, token: str | None = None) -> FastAPI:
-    """An app serving `library` (a pipeline.Library, or anything with the same read/write methods)."""
+class StoryReader(Protocol):
+    """What the server reads through: a `Library` (or its read-only view per thread)."""
+
+    def list_stories(self, limit: int = 50, offset: int = 0, q: str | None = None) -> list[Story]: ...
+    def brief(self, story_id: str) -> StoryBrief | None: ...
+    def resolve(self, story_ref: str) -> str | None: ...
+    def article(self, article_id: str) -> Article | None: ...
+    def reliability(self) -> list[SourceReliability]: ...
+    def disputed_counts(self, story_ids: Sequence[str]) -> dict[str, int]: ...
+    def article_counts(self, story_ids: Sequence[str]) -> dict[str, int]: ...
+
+
+class ServedLibrary(Protocol):
+    """What the server is given: a `Library` or the writer process of `serve` with a token; each
+    gives every reading thread a read-only view of its own (`reader`), and writes documents."""
+
+    def reader(self) -> StoryReader: ...
+    def ingest_documents(self, docs: list[dict[str, Any]]) -> dict[str, Any]: ...
+
+
+def create_app(library: ServedLibrary | StoryReader, token: str | None = None) -> FastAPI:
+    """An app serving `library`: a `Library` or `serve`'s writer process; a bare `StoryReader`
+    serves reads (give it no token: writes then answer 403, read-only)."""
     # no Swagger/ReDoc pages: they load scripts from a CDN, which the CSP (rightly) forbids
     app = FastAPI(
         title="storyfold", version="1", docs_url=None, redoc_url=None, openapi_url="/api/openapi.json"
@@ -41,12 +64,12 @@ def create_app(library: Any, token: str | None = None) -> FastAPI:
     # the object reads go through: a read-only view per thread when the library offers one
     local = threading.local()
 
-    def reading() -> Any:
+    def reading() -> StoryReader:
         lib = getattr(local, "lib", None)
         if lib is None:
             make = getattr(library, "reader", None)
             lib = local.lib = make() if callable(make) else library
-        return lib
+        return cast(StoryReader, lib)
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):  # noqa: ANN001, ANN202
@@ -175,7 +198,7 @@ def create_app(library: Any, token: str | None = None) -> FastAPI:
 
         def ingest() -> dict[str, Any]:
             with write_lock:
-                return library.ingest_documents(docs)
+                return cast(ServedLibrary, library).ingest_documents(docs)
 
         result = await run_in_threadpool(ingest)
         return JSONResponse(result, status_code=200)
