@@ -76,11 +76,19 @@ MAX_ITERATIONS, TOLERANCE = 20, 1e-4
 def _fact(s: Slot, best_i: int, root: Mapping[str, str], confidence: float) -> Fact:
     best = s.cands[best_i]
     supporting, conflicting = [], []
-    members = {c.article_id for c in s.claims}
+    # each voice's articles among the slot's (a story of thousands of articles has as many
+    # voices: no pass over every article per voice)
+    of_voice: dict[str, set[str]] = {}
+    for a in {c.article_id for c in s.claims}:
+        r = root.get(a)
+        if r is not None:
+            of_voice.setdefault(r, set()).add(a)
+    best_key = value_key(best)
     for v, cs in sorted(s.by_voice.items()):
-        ids = tuple(sorted({a for a, r in root.items() if r == v} & members or {v}))
-        good = [c for c in cs if agree(best, c) or value_key(c) == value_key(best)]
-        bad = [c for c in cs if c not in good]
+        ids = tuple(sorted(of_voice.get(v) or {v}))
+        good = [c for c in cs if agree(best, c) or value_key(c) == best_key]
+        chosen = {id(c) for c in good}
+        bad = [c for c in cs if id(c) not in chosen]
         src = s.sources[v]
         if good:
             supporting.append(Voice(ids, src, tuple(c.id for c in good), good[0].display()))
