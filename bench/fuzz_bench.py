@@ -100,8 +100,35 @@ def _lines(n: int, seed: int) -> list[bytes]:
     return [b" ".join(line.splitlines()).strip() or b"{" for line in lines]
 
 
-def run_ingest(n: int, seed: int, workdir: Path) -> dict[str, object]:
+def run_ingest(n: int, seed: int, workdir: Path, chunk: int) -> dict[str, object]:
+    """The lines in files of `chunk` lines, each ingested twice into a database of its own: the
+    generated documents are variants of a few texts, so one database of them all grows a few
+    stories of tens of thousands of articles (a scale test, not a fuzz test)."""
     lines = _lines(n, seed)
+    parts = [
+        _ingest_part(lines[i : i + chunk], workdir / f"part{i // chunk}") for i in range(0, len(lines), chunk)
+    ]
+    first = parts[0]
+    by_status: dict[str, int] = {}
+    for p in parts:
+        for k, v in p["by_status"].items():  # type: ignore[attr-defined]
+            by_status[k] = by_status.get(k, 0) + v
+    return {
+        "lines": sum(int(p["lines"]) for p in parts),  # type: ignore[call-overload]
+        "rows": sum(int(p["rows"]) for p in parts),  # type: ignore[call-overload]
+        "by_status": by_status,
+        "articles": sum(int(p["articles"]) for p in parts),  # type: ignore[call-overload]
+        "doubled": sum(int(p["doubled"]) for p in parts),  # type: ignore[call-overload]
+        "orphans": sum(int(p["orphans"]) for p in parts),  # type: ignore[call-overload]
+        "second_added": next((p["second_added"] for p in parts if p["second_added"] != 0), 0),
+        "crashes": [c for p in parts for c in p["crashes"]],  # type: ignore[attr-defined]
+        "seconds": [round(sum(p["seconds"][k] for p in parts), 1) for k in (0, 1)],  # type: ignore[index]
+        "first": f"{len(parts)} databases; the first: {first['first']}",
+    }
+
+
+def _ingest_part(lines: list[bytes], workdir: Path) -> dict[str, object]:
+    workdir.mkdir(parents=True, exist_ok=True)
     src = workdir / "fuzz.jsonl"
     src.write_bytes(b"".join(line + b"\n" for line in lines))
     expected = len(lines)
@@ -148,6 +175,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--scale", type=float, default=1.0, help="1.0: 20k texts, 20k files, 60k ingested lines")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--chunk", type=int, default=10_000, help="lines per database in the ingest part")
     ap.add_argument(
         "--procs", type=int, default=os.cpu_count() or 1, help="processes for the texts and files"
     )
@@ -159,7 +187,7 @@ def main() -> int:
     files = n_file, run_parallel(_files, n_file, args.seed, args.procs)
     t_file = time.perf_counter() - t0 - t_text
     with tempfile.TemporaryDirectory() as tmp:
-        ing = run_ingest(n_doc, args.seed, Path(tmp))
+        ing = run_ingest(n_doc, args.seed, Path(tmp), args.chunk)
     total = n_text + n_file + int(ing["lines"])  # type: ignore[call-overload]
     lost = int(ing["lines"]) - int(ing["rows"])  # type: ignore[call-overload]
     rows = [
