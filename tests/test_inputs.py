@@ -260,3 +260,26 @@ def test_a_gzip_jsonl_cut_mid_line_keeps_the_lines_before(tmp_path, seeds_dir):
     got = list(read_inputs([tmp_path / "cut.jsonl.gz"]))
     assert isinstance(got[-1], IngestError) and "truncated" in got[-1].message
     assert sum(isinstance(g, RawDocument) for g in got) >= 1
+
+
+def test_a_copy_of_an_input_rejected_in_an_earlier_batch_says_why(tmp_path):
+    """A copy (same text, same outlet) known while its original's batch was still in flight,
+    and that original rejected when its batch was written: the copy is rejected for the
+    original's reason, not a vague one. (Which batch a copy lands in depends on how far the
+    workers run ahead, so the writer is given the two batches directly.)"""
+    from storyfold.pipeline.item import Item, Status
+
+    def item(n: int) -> Item:
+        raw = RawDocument(f"in.jsonl:line {n}", "jsonl", f"line {n}".encode(), {"id": f"r{n}"})
+        return Item(raw, sha1=f"{n:040x}", article_id="same-text-same-outlet")
+
+    with Library(tmp_path / "c.db", workers=1) as lib:
+        writer = lib.writer
+        writer.begin_run()
+        original, copy = item(1), item(2)
+        original.reject("no article text (12 characters after cleaning)")
+        writer._orphan_copies([original])
+        copy.status = Status.KNOWN
+        writer._orphan_copies([copy])
+    assert copy.status is Status.REJECTED and copy.error is not None
+    assert copy.error.message.endswith("no article text (12 characters after cleaning)")

@@ -88,6 +88,7 @@ class Writer:
         self.expect_new = False  # a raw input of this run is new
         self.seen_ids: set[str] = set()
         self.rejected_raw: dict[str, str] = {}  # this run: raw digest -> why it was rejected
+        self.rejected_ids: dict[str, str] = {}  # this run: article id -> why it was rejected
         self.report = IngestReport()
 
     # ------------------------------------------------------------------ state
@@ -144,6 +145,7 @@ class Writer:
         self.seen_raw.clear()
         self.seen_ids.clear()
         self.rejected_raw.clear()
+        self.rejected_ids.clear()
         if len(self.ingestor.outlet_lines) > 200_000:
             self.ingestor.outlet_lines.forget()
         self.report = IngestReport(keep_inputs=keep_inputs)
@@ -270,7 +272,7 @@ class Writer:
         pass, a failed write; or the same bytes, rejected) is rejected too, for the same reason:
         it must not point to an article that is not stored."""
         made = {it.article.id for it in batch if it.status is Status.NEW and it.article}
-        why_id: dict[str, str] = {}
+        why_id = self.rejected_ids  # an earlier batch's rejection explains a later copy too
         for it in batch:
             if it.status is Status.REJECTED and it.error is not None:
                 if it.article_id:
