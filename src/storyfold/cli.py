@@ -1,4 +1,4 @@
-"""Command line: ingest, stories, show, export, serve, sources, demo.
+"""Command line: ingest, follow, stories, show, export, serve, sources, demo.
 
 Errors about inputs go to stderr, one line each, and never stop a batch; the exit code is
 0 when the batch ran (even with bad inputs), 1 when nothing could be done.
@@ -303,6 +303,92 @@ def serve(
         serve_app(lib, host=host, port=port, token=token)
     finally:
         lib.close()
+
+
+@app.command()
+def follow(
+    sources: Annotated[
+        list[str],
+        typer.Argument(
+            help="RSS/Atom feed URLs, files of page URLs (one a line), folders.", show_default=False
+        ),
+    ],
+    db: DbOption = Path(DEFAULT_DB),
+    every: Annotated[
+        float, typer.Option("--every", min=1, help="Seconds from one round's start to the next.")
+    ] = 300.0,
+    once: Annotated[bool, typer.Option("--once", help="One round, then exit.")] = False,
+    delay: Annotated[
+        float, typer.Option("--delay", min=0, help="Seconds between two requests to one site.")
+    ] = 1.0,
+    per_host: Annotated[int, typer.Option("--per-host", min=1, help="Requests at once to one site.")] = 2,
+    timeout: Annotated[
+        float, typer.Option("--timeout", min=1, help="Seconds for a whole answer, body included.")
+    ] = 60.0,
+    no_robots: Annotated[
+        bool, typer.Option("--no-robots", help="Do not obey robots.txt (only for sites you run).")
+    ] = False,
+    allow_private: Annotated[
+        bool,
+        typer.Option(
+            "--allow-private", help="Let redirects from public sites lead to private network addresses."
+        ),
+    ] = False,
+    workers: Annotated[
+        int | None, typer.Option("--workers", min=1, help="Processes for the per-article work.")
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the line of each round.")] = False,
+) -> None:
+    """Follow feeds, URL lists and folders: fetch what is new, fold it in, again every --every
+    seconds until Ctrl-C (or once). Each item added or failed is one line."""
+    import signal
+    import threading
+
+    from storyfold.ingest.live import FetchSettings, parse_source
+    from storyfold.pipeline.follow import Follower, FollowSettings
+
+    parsed = [parse_source(s) for s in sources]
+    for p in parsed:
+        if isinstance(p, str):
+            err.print(f"bad source: {p}", markup=False, highlight=False, soft_wrap=True)
+    chosen = [p for p in parsed if not isinstance(p, str)]
+    if not chosen:
+        raise typer.Exit(1)
+    settings = FollowSettings(
+        fetch=FetchSettings(
+            delay=delay,
+            per_host=per_host,
+            deadline=timeout,
+            timeout=min(20.0, timeout),
+            robots=not no_robots,
+            allow_private=allow_private,
+        ),
+        settle=0.0 if once else 2.0,
+    )
+
+    def say(line: str) -> None:
+        if quiet and not line.startswith("round "):
+            return
+        err.print(line, markup=False, highlight=False, soft_wrap=True)
+
+    with _open(db, workers=workers) as lib:
+        follower = Follower(lib, chosen, settings, say=say)
+
+        def stop(signum: int, _frame: object) -> None:
+            say(f"{signal.Signals(signum).name}: stopping after what was fetched is written")
+            follower.request_stop()
+            signal.signal(signal.SIGINT, signal.default_int_handler)  # a second Ctrl-C interrupts
+
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGINT, stop)
+            signal.signal(signal.SIGTERM, stop)
+        try:
+            follower.run(every, rounds=1 if once else None)
+        except StoreError as exc:
+            err.print(f"[red]error:[/] {escape(str(exc))}", soft_wrap=True)
+            raise typer.Exit(1) from exc
+        n_articles, n_stories = lib.store.count("articles"), lib.store.count("stories")
+    out.print(f"{n_articles} articles in {n_stories} stories in {db}")
 
 
 def demo_corpus() -> Path:

@@ -68,6 +68,38 @@ class InputRecord:
 
 
 @dataclass(frozen=True)
+class FollowedSource:
+    """A source `storyfold follow` reads: how its last read went and what it brought so far."""
+
+    source: str  # a feed URL, a file of URLs, a folder
+    kind: str  # feed | urls | folder
+    last_fetch: str | None = None  # UTC, "YYYY-MM-DD HH:MM:SS"
+    last_status: int | None = None  # HTTP status of the last fetch of a feed
+    last_error: str | None = None
+    last_error_at: str | None = None
+    rounds: int = 0
+    n_items: int = 0  # items seen
+    n_added: int = 0  # articles they made
+    n_failed: int = 0  # items given up on
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass(frozen=True)
+class FollowedItem:
+    """What became of one item of a followed source (a feed entry, a listed URL, a file)."""
+
+    source: str
+    key: str  # the entry's GUID (else its link), the URL, the file's path below the folder
+    status: str  # done | retry | failed
+    url: str | None = None
+    attempts: int = 0
+    article_id: str | None = None
+    reason: str | None = None
+    stamp: str | None = None  # a file's modification time and size when it was read
+
+
+@dataclass(frozen=True)
 class Article:
     """A cleaned article: main text without page chrome, with its metadata.
 

@@ -85,6 +85,7 @@ class Ingestor:
         published = parse_date(hints.get("date"))
         outlet = str(hints["outlet"]).strip() if hints.get("outlet") else None
         lang = normalise_lang(hints.get("lang"))
+        charset = str(hints["charset"]) if hints.get("charset") else None  # an HTTP header's
 
         if len(raw.raw) > s.max_bytes:
             return IngestError(raw.source, f"document larger than max_bytes {s.max_bytes:,}", raw.input_id)
@@ -92,7 +93,7 @@ class Ingestor:
             raw.format in ("jsonl", "feed") and not hints.get("text") and hints.get("html")
         )
         if is_html:
-            html = str(hints["html"]) if hints.get("html") else decode_text(raw.raw)
+            html = str(hints["html"]) if hints.get("html") else decode_text(raw.raw, charset)
             ex = extract_html(
                 html,
                 url=url,
@@ -106,7 +107,7 @@ class Ingestor:
             title = title or page_title
             cleaned = clean_text(body, headline=title, shapes=False)
         else:
-            body = str(hints["text"]) if hints.get("text") else decode_text(raw.raw)
+            body = str(hints["text"]) if hints.get("text") else decode_text(raw.raw, charset)
             header_date, body = split_date_header(body)
             published = published or header_date
             cleaned = clean_text(body, headline=title, shapes=True)

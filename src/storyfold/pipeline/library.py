@@ -151,10 +151,25 @@ class Library:
         keep_inputs: bool = False,
     ) -> IngestReport:
         """`keep_inputs`: the report lists what each input became (for small runs: the API)."""
+        return self.ingest_batches(self._chunks(inputs), progress, keep_inputs)
+
+    def ingest_batches(
+        self,
+        batches: Iterable[Sequence[RawDocument | IngestError]],
+        progress: Progress | None = None,
+        keep_inputs: bool = False,
+    ) -> IngestReport:
+        """`ingest_raw` with the batches cut by the caller: a live source cuts them by time, so
+        what arrived slowly is written without waiting for a full batch."""
         report = self.writer.begin_run(keep_inputs)
+        items = (
+            [Item(None, x, Status.REJECTED) if isinstance(x, IngestError) else Item(x) for x in chunk]
+            for chunk in batches
+            if chunk
+        )
         try:
             # while the workers prepare the first new articles, this process reads the stages' state
-            for batch in self.executor.run(self.steps(), self._batches(inputs), idle=self.writer.warm):
+            for batch in self.executor.run(self.steps(), items, idle=self.writer.warm):
                 if progress:
                     progress(batch, report)
         except BaseException:
@@ -162,10 +177,10 @@ class Library:
             raise
         return report
 
-    def _batches(self, inputs: Iterable[RawDocument | IngestError]) -> Iterator[list[Item]]:
+    def _chunks(self, inputs: Iterable[RawDocument | IngestError]) -> Iterator[list[RawDocument | IngestError]]:
         it = iter(inputs)
         while chunk := list(islice(it, self.batch_size)):
-            yield [Item(None, x, Status.REJECTED) if isinstance(x, IngestError) else Item(x) for x in chunk]
+            yield chunk
 
     def reconcile_all(self) -> None:
         """The full fixpoint: every story's facts and every source's reliability solved together

@@ -218,6 +218,37 @@ MIGRATIONS: tuple[str, ...] = (
         SELECT e.source, 'rejected', e.message, e.at FROM ingest_errors e
         WHERE e.source NOT IN (SELECT source FROM articles);
     """,
+    # 7: followed sources (`storyfold follow`): each feed's validators and last fetch, and each
+    # item seen, so that re-runs and restarts never fetch or add one twice
+    """
+    CREATE TABLE follow_sources (
+        source TEXT PRIMARY KEY,        -- a feed URL, a file of URLs, a folder
+        kind TEXT NOT NULL,             -- feed | urls | folder
+        etag TEXT,
+        last_modified TEXT,
+        last_fetch TEXT,                -- when it was last read (UTC)
+        last_status INTEGER,            -- HTTP status of that read, when it was fetched
+        last_error TEXT,                -- the last failure to read it, one line
+        last_error_at TEXT,
+        rounds INTEGER NOT NULL DEFAULT 0,
+        n_items INTEGER NOT NULL DEFAULT 0,   -- items seen
+        n_added INTEGER NOT NULL DEFAULT 0,   -- articles they made
+        n_failed INTEGER NOT NULL DEFAULT 0   -- items given up on
+    );
+    CREATE TABLE follow_items (
+        source TEXT NOT NULL,
+        key TEXT NOT NULL,              -- a feed item's GUID (else link), a URL, a file's path
+        url TEXT,
+        status TEXT NOT NULL,           -- done | retry | failed
+        attempts INTEGER NOT NULL DEFAULT 0,
+        article_id TEXT,
+        reason TEXT,
+        stamp TEXT,                     -- a file's modification time and size
+        at TEXT NOT NULL DEFAULT (datetime('now')),
+        PRIMARY KEY (source, key)
+    );
+    CREATE INDEX follow_items_url ON follow_items(url);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -225,7 +256,7 @@ _CHUNK = 900  # values bound in one IN (...): SQLite's default limit is well abo
 
 
 class Store:
-    """Typed access to the SQLite file; the only module that writes SQL."""
+    """Typed access to the SQLite file; with `store.follow`, the only code that writes SQL."""
 
     def __init__(self, path: str | Path, *, readonly: bool = False, wait: float = 0.0) -> None:
         """A writable store takes the database's writer lock first (`wait` seconds at most for
