@@ -379,14 +379,17 @@ def follow(
             follower.request_stop()
             signal.signal(signal.SIGINT, signal.default_int_handler)  # a second Ctrl-C interrupts
 
+        handlers = {}
         if threading.current_thread() is threading.main_thread():
-            signal.signal(signal.SIGINT, stop)
-            signal.signal(signal.SIGTERM, stop)
+            handlers = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
         try:
             follower.run(every, rounds=1 if once else None)
         except StoreError as exc:
             err.print(f"[red]error:[/] {escape(str(exc))}", soft_wrap=True)
             raise typer.Exit(1) from exc
+        finally:
+            for sig, handler in handlers.items():
+                signal.signal(sig, handler)
         n_articles, n_stories = lib.store.count("articles"), lib.store.count("stories")
     out.print(f"{n_articles} articles in {n_stories} stories in {db}")
 

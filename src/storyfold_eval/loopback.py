@@ -39,6 +39,11 @@ class Request:
     headers: dict[str, str]
 
 
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        pass  # a client that hangs up (a cut-off slow answer) is expected here
+
+
 class Site:
     """One loopback HTTP server. `add` a resource, then fetch `site.url(path)`."""
 
@@ -60,7 +65,7 @@ class Site:
             def do_GET(self) -> None:  # noqa: N802 - http.server's name
                 site._serve(self)
 
-        self.server = ThreadingHTTPServer((host, port), _Handler)
+        self.server = _QuietServer((host, port), _Handler)
         self.server.daemon_threads = True
         self.host, self.port = self.server.server_address[:2]
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -93,9 +98,10 @@ class Site:
         *,
         status: int = 200,
         headers: dict[str, str] | None = None,
-        gzip_it: bool = False,
+        encoding: str | None = None,
     ) -> None:
-        """A static resource, with validators, answering conditional GETs with 304."""
+        """A static resource, with validators, answering conditional GETs with 304; sent
+        compressed (`encoding` gzip or br) whatever the client asked, as some servers do."""
         data = body.encode("utf-8") if isinstance(body, str) else body
         etag = '"' + hashlib.sha1(data).hexdigest()[:16] + '"'
         modified = email.utils.formatdate(time.time() - 3600, usegmt=True)
@@ -106,9 +112,14 @@ class Site:
                 return Answer(304, b"", {"ETag": etag})
             h = {"Content-Type": content_type, "ETag": etag, "Last-Modified": modified, **extra}
             out = data
-            if gzip_it:
+            if encoding == "gzip":
                 out = gzip.compress(data)
-                h["Content-Encoding"] = "gzip"
+            elif encoding == "br":
+                import brotli
+
+                out = brotli.compress(data)
+            if encoding:
+                h["Content-Encoding"] = encoding
             return Answer(status, out, h)
 
         self.routes[path] = handle
@@ -173,7 +184,8 @@ def rss(title: str, items: list[dict[str, str]], link: str = "http://example.inv
         out.append("<item>")
         for key in ("title", "link", "guid", "pubDate", "description"):
             if key in it:
-                out.append(f"<{key}>{_x(it[key])}</{key}>")
+                permalink = ' isPermaLink="false"' if key == "guid" and "://" not in it[key] else ""
+                out.append(f"<{key}{permalink}>{_x(it[key])}</{key}>")
         out.append("</item>")
     out.append("</channel></rss>")
     return "\n".join(out)

@@ -27,6 +27,7 @@ from storyfold.ingest.live.sources import (
     Item,
     Source,
     entry_document,
+    entry_text_chars,
     feed_items,
     folder_files,
     page_document,
@@ -53,6 +54,8 @@ class FollowSettings:
     settle: float = 0.0  # a folder's file changed less than this many seconds ago waits a round
     max_items: int = 10_000  # entries read from one feed
     linger: float = 0.5  # seconds without a new document before a partial batch is written
+    # an entry carrying this much text stands in for its page when the page is out of reach
+    feed_text_min_chars: int = 500
 
 
 @dataclass
@@ -100,6 +103,8 @@ class _Doc:
     attempts: int  # before this one
     retryable: bool = False
     in_file: bool = False  # one of the inputs of a folder's file (`item` is the file)
+    also: tuple[tuple[Item, int], ...] = ()  # other sources' items for the same page
+    note: str | None = None  # said with the item's line
 
 
 @dataclass(frozen=True)
@@ -290,11 +295,11 @@ class Follower:
                     listed.append(await self._url_list(src, out))
             feeds = [self._feed(src, fetcher, state, out) for src in self.sources if src.kind == "feed"]
             listed.extend(await asyncio.gather(*feeds))
-            seen_urls: set[str] = set()
+            also: dict[str, list[tuple[Item, int]]] = {}  # by URL: the items of other sources
+            todo = [x for items in listed for x in await self._new_items(items, state, also, out)]
             work = [
-                asyncio.create_task(self._page(item, attempts, fetcher, out))
-                for items in listed
-                for item, attempts in await self._new_items(items, state, seen_urls, out)
+                asyncio.create_task(self._page(item, n, also.get(item.url or ""), fetcher, out))
+                for item, n in todo
             ]
             if work:
                 await asyncio.gather(*work)
@@ -349,7 +354,7 @@ class Follower:
         return items
 
     async def _new_items(
-        self, items: list[Item], state: FollowState, seen_urls: set[str], out: _Channel
+        self, items: list[Item], state: FollowState, also: dict[str, list[tuple[Item, int]]], out: _Channel
     ) -> list[tuple[Item, int]]:
         """The items to fetch: not seen, or failed for a passing reason fewer than
         `max_attempts` times; a page another source already stored is recorded, not fetched."""
@@ -371,23 +376,36 @@ class Follower:
         for item, attempts in fresh:
             if item.url and item.url in elsewhere:
                 await out.put(_Known(item, elsewhere[item.url]))
-            elif item.url and item.url in seen_urls:
-                continue  # another source fetches it this round; the next round records it
+            elif item.url and item.url in also:
+                also[item.url].append((item, attempts))  # fetched once, recorded for both
             else:
                 if item.url:
-                    seen_urls.add(item.url)
+                    also[item.url] = []
                 todo.append((item, attempts))
         return todo
 
-    async def _page(self, item: Item, attempts: int, fetcher: Fetcher, out: _Channel) -> None:
+    async def _page(
+        self, item: Item, attempts: int, also: list[tuple[Item, int]] | None, fetcher: Fetcher, out: _Channel
+    ) -> None:
         if self.stop.is_set():
             return
         if not item.url:
             await out.put(_Doc(item, entry_document(item, self.lib.ingest_settings.max_bytes), attempts))
             return
         got = await fetcher.get(item.url)
-        if not self.stop.is_set():
-            await out.put(_Doc(item, page_document(item, got), attempts, got.retryable))
+        if self.stop.is_set():
+            return
+        doc = page_document(item, got)
+        note = None
+        if (
+            isinstance(doc, IngestError)
+            and not got.retryable
+            and entry_text_chars(item) >= self.settings.feed_text_min_chars
+        ):
+            note = f"from the feed's own text; the page: {doc.message}"
+            doc = entry_document(item, self.lib.ingest_settings.max_bytes, where=item.url)
+        retry = got.retryable and note is None
+        await out.put(_Doc(item, doc, attempts, retry, also=tuple(also or ()), note=note))
 
     # ------------------------------------------------------------------ the state (writer side)
 
@@ -441,7 +459,7 @@ class Follower:
             where = rec.source if doc.in_file else (item.url or item.key)
             if rec.status == "article":
                 report.added += 1
-                self.say(f"added {where}")
+                self.say(f"added {where}" + (f" ({doc.note})" if doc.note else ""))
             elif rec.status == "duplicate":
                 report.known += 1
             else:
@@ -460,15 +478,18 @@ class Follower:
                 status = "retry" if again else "failed"
                 more = f" (try {tries} of {self.settings.max_attempts})" if doc.retryable else ""
                 self.say(f"failed {where}: {rec.reason}{more}")
-            self.state.put_items(
-                [FollowedItem(item.source, item.key, status, item.url, tries, rec.article_id, rec.reason)]
-            )
-            self.state.add_counts(
-                item.source,
-                items=int(doc.attempts == 0),
-                added=int(rec.status == "article"),
-                failed=int(status == "failed"),
-            )
+            for it, before in ((item, doc.attempts), *doc.also):
+                tried = before + 1
+                st = status if status != "retry" or tried < self.settings.max_attempts else "failed"
+                self.state.put_items(
+                    [FollowedItem(it.source, it.key, st, it.url, tried, rec.article_id, rec.reason)]
+                )
+                self.state.add_counts(
+                    it.source,
+                    items=int(before == 0),
+                    added=int(rec.status == "article" and it is item),
+                    failed=int(st == "failed"),
+                )
 
     def _record_files(self, done: list[_FileDone], files: dict[tuple[str, str], _FileTally]) -> None:
         for f in done:

@@ -177,7 +177,9 @@ class Library:
             raise
         return report
 
-    def _chunks(self, inputs: Iterable[RawDocument | IngestError]) -> Iterator[list[RawDocument | IngestError]]:
+    def _chunks(
+        self, inputs: Iterable[RawDocument | IngestError]
+    ) -> Iterator[list[RawDocument | IngestError]]:
         it = iter(inputs)
         while chunk := list(islice(it, self.batch_size)):
             yield chunk

@@ -11,14 +11,17 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 from storyfold.ingest.decode import looks_binary
 from storyfold.ingest.live.fetch import Fetched
+from storyfold.ingest.live.guard import scheme_refusal
 from storyfold.ingest.readers import _walk, clean_hints, one_line
 from storyfold.model import IngestError, RawDocument
 
@@ -101,7 +104,8 @@ def feed_items(source: str, got: Fetched, max_items: int = 10_000) -> tuple[list
     if looks_binary(got.body[:8192]):
         return [], f"not a feed: binary data ({got.content_type or 'no content type'})"
     headers = {
-        "content-type": f"{got.content_type}; charset={got.charset}" if got.charset else got.content_type
+        "content-type": f"{got.content_type}; charset={got.charset}" if got.charset else got.content_type,
+        "content-location": got.final_url,  # the base of relative links
     }
     parsed = feedparser.parse(got.body, response_headers=headers)
     if not parsed.entries:
@@ -117,6 +121,10 @@ def feed_items(source: str, got: Fetched, max_items: int = 10_000) -> tuple[list
     for entry in parsed.entries[:max_items]:
         link = entry.get("link") or None
         key = entry.get("id") or link
+        if link and scheme_refusal(urljoin(got.final_url, str(link))):
+            link = None  # a GUID taken for a permalink ("wire-1"): no page, the entry's own text
+        elif link:
+            link = urljoin(got.final_url, str(link))
         if not key:
             continue
         content = ""
@@ -166,9 +174,18 @@ def page_document(item: Item, got: Fetched) -> RawDocument | IngestError:
     return RawDocument(where, kind, got.body, hints)
 
 
-def entry_document(item: Item, max_bytes: int) -> RawDocument | IngestError:
-    """A feed entry's own text, for an entry with no page to fetch."""
-    where = item.key
+_TAG = re.compile(r"<[^>]*>")
+
+
+def entry_text_chars(item: Item) -> int:
+    """About how many characters of text the entry itself carries (its HTML without tags)."""
+    return len(" ".join(_TAG.sub(" ", item.entry_html or "").split()))
+
+
+def entry_document(item: Item, max_bytes: int, where: str | None = None) -> RawDocument | IngestError:
+    """A feed entry's own text: for an entry with no page to fetch, or whose page is out of
+    reach (a paywall's 403, robots.txt) when the feed carries the whole article."""
+    where = where or item.key
     if not (item.entry_html or "").strip():
         return IngestError(where, "entry has no link, content or summary", item.key)
     hints = clean_hints(
