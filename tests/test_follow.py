@@ -482,3 +482,29 @@ def test_only_http_and_https_sources_and_urls_are_taken():
     assert (
         _get("gopher://example.org/", _mock({})).error == "only http and https URLs are fetched, not 'gopher'"
     )
+
+
+def test_the_web_page_and_api_show_each_source_and_escape_what_it_said(tmp_path, site, lib, seed_texts):
+    from fastapi.testclient import TestClient
+
+    from storyfold.present.api import create_app
+
+    publish(site, seed_texts, [0, 2])
+    urls = tmp_path / "hostile.txt"
+    urls.write_text('<script>alert("x")</script>\n')
+    follower(lib, feed(site.url("/feed.xml")), Source("urls", str(urls))).round()
+    client = TestClient(create_app(lib))
+    got = client.get("/api/follow").json()["sources"]
+    by = {s["source"]: s for s in got}
+    feed_state = by[site.url("/feed.xml")]
+    assert (feed_state["kind"], feed_state["n_items"], feed_state["n_added"], feed_state["last_status"]) == (
+        "feed",
+        2,
+        2,
+        200,
+    )
+    assert feed_state["etag"] is None  # the validators are the follower's business
+    assert by[str(urls)]["last_error"] == f'{urls}:line 1: not an http(s) URL: <script>alert("x")</script>'
+    index = client.get("/").text
+    assert "Followed sources" in index and site.url("/feed.xml") in index
+    assert "<script>" not in index and "&lt;script&gt;alert(" in index

@@ -277,8 +277,20 @@ def serve(
             " which other users cannot read in the process list. None: read-only."
         ),
     ] = None,
+    follow: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--follow",
+            help="Follow this feed URL, file of URLs or folder while serving (repeat for more);"
+            " the server is then the database's writer.",
+        ),
+    ] = None,
+    every: Annotated[float, typer.Option("--every", min=1, help="Seconds between follow rounds.")] = 300.0,
+    delay: Annotated[
+        float, typer.Option("--delay", min=0, help="Follow: seconds between two requests to one site.")
+    ] = 1.0,
 ) -> None:
-    """The HTTP API and web page."""
+    """The HTTP API and web page (and, with --follow, the rounds that keep it fed)."""
     from storyfold.present.api import serve as serve_app
 
     if token:
@@ -288,17 +300,33 @@ def serve(
             markup=False,
         )
     token = token or os.environ.get("STORYFOLD_TOKEN")
-    if token:  # the server is the database's one writer, in a process of its own
+    plan = None
+    if follow:
+        from storyfold.ingest.live import FetchSettings, parse_source
+        from storyfold.pipeline.follow import FollowSettings
+        from storyfold.pipeline.remote import FollowPlan
+
+        parsed = [parse_source(x) for x in follow]
+        for p in parsed:
+            if isinstance(p, str):
+                err.print(f"bad source: {p}", markup=False, highlight=False, soft_wrap=True)
+        chosen = tuple(p for p in parsed if not isinstance(p, str))
+        if not chosen:
+            raise typer.Exit(1)
+        plan = FollowPlan(chosen, FollowSettings(fetch=FetchSettings(delay=delay), settle=2.0), every)
+    if token or plan:  # the server is the database's one writer, in a process of its own
         from storyfold.pipeline.remote import WriterProcess
 
         try:
-            lib: Any = WriterProcess(db)
+            lib: Any = WriterProcess(db, follow=plan)
         except StoreError as exc:
             err.print(f"[red]error:[/] {escape(str(exc))}", soft_wrap=True)
             raise typer.Exit(1) from exc
     else:
         lib = _open(db, readonly=True)
-    err.print(f"serving {db} on http://{host}:{port}/ ({'writes need the token' if token else 'read-only'})")
+    mode = "writes need the token" if token else "read-only"
+    following = f", following {len(plan.sources)} sources every {every:g} s" if plan else ""
+    err.print(f"serving {db} on http://{host}:{port}/ ({mode}{following})")
     try:
         serve_app(lib, host=host, port=port, token=token)
     finally:

@@ -67,7 +67,8 @@ class Site:
 
         self.server = _QuietServer((host, port), _Handler)
         self.server.daemon_threads = True
-        self.host, self.port = self.server.server_address[:2]
+        bound_host, self.port = self.server.server_address[:2]
+        self.host = bound_host.decode() if isinstance(bound_host, bytes) else str(bound_host)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 

@@ -147,7 +147,8 @@ class Follower:
         self.sources = list(sources)
         self.settings = settings or FollowSettings()
         self.say: Say = say or (lambda line: log.info("%s", line))
-        # held while writing; a server's POSTs take the same lock
+        # held while writing; a server's POSTs take the same lock (`shared`)
+        self.shared = lock is not None
         self.lock = lock if lock is not None else threading.RLock()
         self.state = FollowState(lib.store)
         self.stop = threading.Event()
@@ -190,12 +191,8 @@ class Follower:
         done_files: list[_FileDone] = []
         reads: list[_SourceRead] = []
         knowns: list[_Known] = []
-        shown = 0
 
-        def flush(ingest: IngestReport | None) -> None:
-            nonlocal shown
-            records = ingest.inputs[shown:] if ingest else []
-            shown += len(records)
+        def flush(records: Sequence[InputRecord] = ()) -> None:
             with self.lock, self.lib.store.transaction():
                 self._record_reads(reads, report)
                 self._record_known(knowns, report)
@@ -213,7 +210,7 @@ class Follower:
                         yield batch
                         batch = []
                     elif reads or knowns:
-                        flush(None)
+                        flush()
                     continue
                 if ev is _END:
                     break
@@ -237,10 +234,7 @@ class Follower:
 
         thread.start()
         try:
-            with self.lock:
-                ingest = self.lib.ingest_batches(
-                    batches(), progress=lambda _b, got: flush(got), keep_inputs=True
-                )
+            self._ingest(batches(), flush)
         finally:
             if thread.is_alive():  # the ingest failed (a full disk): stop fetching for it
                 self.request_stop()
@@ -248,7 +242,7 @@ class Follower:
                     with contextlib.suppress(queue.Empty):
                         events.get(timeout=0.1)
             thread.join()
-        flush(ingest)
+        flush()
         with self.lock, self.lib.store.transaction():
             self._record_files(done_files, files)
         report.requests = stats.get("requests", 0)
@@ -256,6 +250,30 @@ class Follower:
         report.seconds = time.monotonic() - started
         report.stopped = self.stop.is_set()
         return report
+
+    def _ingest(
+        self,
+        batches: Iterator[list[RawDocument | IngestError]],
+        flush: Callable[[Sequence[InputRecord]], None],
+    ) -> None:
+        """Alone, one ingest run over the whole round, pipelined; sharing the Library with a
+        server's POSTs, one run a batch, so that a POST waits for a batch, not for a round."""
+        if not self.shared:
+            shown = 0
+
+            def progress(_batch: object, got: IngestReport) -> None:
+                nonlocal shown
+                records = got.inputs[shown:]
+                shown += len(records)
+                flush(records)
+
+            with self.lock:
+                self.lib.ingest_batches(batches, progress=progress, keep_inputs=True)
+            return
+        for batch in batches:
+            with self.lock:
+                got = self.lib.ingest_batches([batch], keep_inputs=True)
+            flush(got.inputs)
 
     # ------------------------------------------------------------------ the fetching thread
 
@@ -446,7 +464,7 @@ class Follower:
 
     def _record_docs(
         self,
-        records: list[InputRecord],
+        records: Sequence[InputRecord],
         pending: dict[str, _Doc],
         files: dict[tuple[str, str], _FileTally],
         report: RoundReport,

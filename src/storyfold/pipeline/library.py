@@ -25,6 +25,7 @@ from storyfold.ingest.readers import clean_hints
 from storyfold.model import (
     Article,
     Fact,
+    FollowedSource,
     IngestError,
     RawDocument,
     Relation,
@@ -304,3 +305,9 @@ class Library:
 
     def article_counts(self, story_ids: Sequence[str]) -> dict[str, int]:
         return self.store.article_counts(story_ids)
+
+    def followed(self) -> list[FollowedSource]:
+        """The sources `storyfold follow` reads into this database: last read, counts, last error."""
+        from storyfold.store.follow import FollowState
+
+        return FollowState(self.store).sources()

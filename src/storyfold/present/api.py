@@ -14,6 +14,7 @@ from __future__ import annotations
 import hmac
 import threading
 from collections.abc import Sequence
+from dataclasses import asdict, replace
 from typing import Any, Protocol, cast
 
 from fastapi import FastAPI, HTTPException, Query, Request
@@ -21,7 +22,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Res
 
 from storyfold.errors import AmbiguousId
 from storyfold.ingest.readers import one_line, parse_json
-from storyfold.model import Article, SourceReliability, Story, StoryBrief
+from storyfold.model import Article, FollowedSource, SourceReliability, Story, StoryBrief
 from storyfold.present.html import render_index, render_story
 from storyfold.present.report import article_dict, brief_to_dict, reliability_dict, render_markdown
 
@@ -43,6 +44,7 @@ class StoryReader(Protocol):
     def reliability(self) -> list[SourceReliability]: ...
     def disputed_counts(self, story_ids: Sequence[str]) -> dict[str, int]: ...
     def article_counts(self, story_ids: Sequence[str]) -> dict[str, int]: ...
+    def followed(self) -> list[FollowedSource]: ...
 
 
 class ServedLibrary(Protocol):
@@ -107,6 +109,13 @@ def create_app(library: ServedLibrary | StoryReader, token: str | None = None) -
             raise HTTPException(status_code=404, detail=f"no story {story_id!r}")
         return brief
 
+    def _followed() -> list[FollowedSource]:
+        lib = reading()
+        got = getattr(lib, "followed", None)
+        if not callable(got):
+            return []
+        return [replace(f, etag=None, last_modified=None) for f in got()]  # validators are ours
+
     def _limit(limit: int) -> int:
         return max(1, min(limit, MAX_LIMIT))
 
@@ -161,6 +170,11 @@ def create_app(library: ServedLibrary | StoryReader, token: str | None = None) -
         rel = reading().reliability()
         return {"sources": [reliability_dict(r) for r in rel]}
 
+    @app.get("/api/follow")
+    def api_follow() -> dict[str, Any]:
+        """The followed sources: last read, its HTTP status, counts, last error."""
+        return {"sources": [asdict(f) for f in _followed()]}
+
     @app.post("/api/articles")
     async def api_add_articles(request: Request) -> Response:
         if not token:
@@ -212,7 +226,10 @@ def create_app(library: ServedLibrary | StoryReader, token: str | None = None) -
         offset: int = Query(0, ge=0),
     ) -> HTMLResponse:
         stories, disputed, counts = _story_rows(limit, offset, q)
-        return HTMLResponse(render_index(stories, disputed, counts, q=q, limit=limit, offset=offset))
+        followed = _followed() if not q and not offset else []
+        return HTMLResponse(
+            render_index(stories, disputed, counts, q=q, limit=limit, offset=offset, followed=followed)
+        )
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse)
     def web_story(story_id: str) -> HTMLResponse:

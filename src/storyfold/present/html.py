@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from storyfold.model import Story, StoryBrief
+from storyfold.model import FollowedSource, Story, StoryBrief
 from storyfold.present.report import fact_label, relation_sentence
 
 WEB_DIR = Path(__file__).resolve().parent / "web"
@@ -42,6 +42,7 @@ def render_index(
     q: str | None = None,
     limit: int = 50,
     offset: int = 0,
+    followed: Sequence[FollowedSource] = (),
 ) -> str:
     disputed = disputed or {}
     n_articles = n_articles or {}
@@ -73,6 +74,7 @@ def render_index(
             more=len(rows) >= limit,
             prev_query=query(offset - limit),
             next_query=query(offset + limit),
+            followed=followed,
         )
     )
 

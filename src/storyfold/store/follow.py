@@ -32,7 +32,7 @@ class FollowState:
 
     def available(self) -> bool:
         """False on a database older than the follow tables, opened read-only."""
-        return self.store.version >= 7
+        return int(self.store.version) >= 7
 
     # ------------------------------------------------------------------ reads
 
