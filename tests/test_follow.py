@@ -508,3 +508,27 @@ def test_the_web_page_and_api_show_each_source_and_escape_what_it_said(tmp_path,
     index = client.get("/").text
     assert "Followed sources" in index and site.url("/feed.xml") in index
     assert "<script>" not in index and "&lt;script&gt;alert(" in index
+
+
+def test_an_item_to_retry_is_retried_even_when_its_feed_has_not_changed(site, lib, seed_texts):
+    publish(site, seed_texts, [0, 1])
+    title, paras = seed_texts[1]
+    down = {"on": True}
+
+    def sometimes(_req):
+        if down["on"]:
+            return Answer(502, b"bad gateway", {"Content-Type": "text/plain"})
+        return Answer(200, page(title, paras).encode(), {"Content-Type": "text/html"})
+
+    site.route("/news/1.html", sometimes)
+    f = follower(lib, feed(site.url("/feed.xml")), fetch=FetchSettings(delay=0, retries=0))
+    first = f.round()
+    assert (first.added, first.failed) == (1, 1)
+    down["on"] = False
+    second = f.round()  # the feed is the same, but one of its items waits: asked for whole
+    assert (second.items, second.added, second.unchanged) == (1, 1, 0)
+    assert site.not_modified["/feed.xml"] == 0
+    third = f.round()
+    assert (third.items, third.unchanged) == (0, 1) and site.not_modified["/feed.xml"] == 1
+    (art,) = [a for a, _ in lib.store.iter_articles() if a.url.endswith("/news/1.html")]
+    assert art.title == title and str(art.published) == "2021-10-19"  # the feed's metadata kept

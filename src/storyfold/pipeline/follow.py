@@ -181,7 +181,7 @@ class Follower:
         self.rounds += 1
         started = time.monotonic()
         report = RoundReport(sources=len(self.sources))
-        events: queue.Queue[object] = queue.Queue(maxsize=4 * self.lib.batch_size)
+        events: queue.Queue[object] = queue.Queue(maxsize=2 * self.lib.batch_size)  # pages held: bounded
         stats: dict[str, int] = {}
         thread = threading.Thread(
             target=self._fetching, args=(events, stats), name="storyfold-fetch", daemon=True
@@ -354,9 +354,15 @@ class Follower:
 
     async def _feed(self, src: Source, fetcher: Fetcher, state: FollowState, out: _Channel) -> list[Item]:
         prev = state.source(src.location)
+        # items to try again are listed by the feed itself, with their titles and dates: while
+        # there are any, the feed is asked for whole rather than conditionally
+        conditional = prev is not None and not state.retrying(src.location, self.settings.max_attempts)
         got = await fetcher.get(
-            src.location, prev.etag if prev else None, prev.last_modified if prev else None
+            src.location,
+            prev.etag if prev and conditional else None,
+            prev.last_modified if prev and conditional else None,
         )
+
         if got.not_modified:
             await out.put(_SourceRead(src, got.status, not_modified=True))
             return []

@@ -59,6 +59,14 @@ class FollowState:
                 out[r["key"]] = _item(r)
         return out
 
+    def retrying(self, source: str, max_attempts: int) -> int:
+        """How many items of `source` wait to be tried again."""
+        row = self._db.execute(
+            "SELECT count(*) FROM follow_items WHERE source = ? AND status = 'retry' AND attempts < ?",
+            (source, max_attempts),
+        ).fetchone()
+        return int(row[0])
+
     def done_urls(self, urls: Sequence[str]) -> dict[str, str | None]:
         """Of `urls`, those some source already turned into an article: url -> article id."""
         out: dict[str, str | None] = {}
