@@ -98,7 +98,7 @@ def reset(sites: list[Site]) -> None:
 
 
 def added(stdout: str) -> str:
-    return stdout.strip().splitlines()[-1] if stdout.strip() else "(no output)"
+    return " ".join(stdout.split()) or "(no output)"
 
 
 def follow(sites: list[Site], db: Path, work: Path, label: str, *flags: str):

@@ -92,6 +92,14 @@ class LocalExecutor:
             self._pool = ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_die_with_parent)
         return self._pool
 
+    def start(self) -> None:
+        """Start the worker processes now rather than on the first parallel batch: a caller
+        about to start threads of its own (a follower's fetching) gets them forked while this
+        process has one thread, instead of spawned, which imports everything again."""
+        if self.pooled:
+            pool = self._get_pool()
+            wait([pool.submit(os.getpid) for _ in range(self.workers)])
+
     def close(self) -> None:
         pool, self._pool = self._pool, None
         if pool is not None:

@@ -232,6 +232,7 @@ class Follower:
             if batch:
                 yield batch
 
+        self.lib.executor.start()
         thread.start()
         try:
             self._ingest(batches(), flush)
