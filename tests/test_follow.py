@@ -532,3 +532,29 @@ def test_an_item_to_retry_is_retried_even_when_its_feed_has_not_changed(site, li
     assert (third.items, third.unchanged) == (0, 1) and site.not_modified["/feed.xml"] == 1
     (art,) = [a for a, _ in lib.store.iter_articles() if a.url.endswith("/news/1.html")]
     assert art.title == title and str(art.published) == "2021-10-19"  # the feed's metadata kept
+
+
+def test_no_more_than_per_host_requests_to_one_site_at_once(site, lib, seed_texts):
+    import threading
+
+    now = {"n": 0, "max": 0}
+    guard = threading.Lock()
+    paths = []
+    for i, (title, paras) in enumerate(seed_texts):
+        body = page(title, paras).encode()
+
+        def slow(_req, body=body):
+            with guard:
+                now["n"] += 1
+                now["max"] = max(now["max"], now["n"])
+            time.sleep(0.2)
+            with guard:
+                now["n"] -= 1
+            return Answer(200, body, {"Content-Type": "text/html"})
+
+        site.route(f"/slow/{i}.html", slow)
+        paths.append(f"/slow/{i}.html")
+    urls = lib.store.path.parent / "urls.txt"
+    urls.write_text("\n".join(site.url(p) for p in paths))
+    report = follower(lib, Source("urls", str(urls)), fetch=FetchSettings(delay=0, per_host=2)).round()
+    assert report.added == len(paths) and now["max"] == 2
