@@ -138,7 +138,7 @@ def docs(shared_data: Path) -> list[tuple[str, str]]:
 
 def test_the_walk_stops_on_plain_tokens_and_skips_only_what_is_no_anchor(docs):
     for text, lang in docs:
-        tokens = {m.start(): m.end() for m in A._TOKEN.finditer(text)}
+        tokens = {m.start(): m.end() for m in A._token().finditer(text)}
         stops = set()
         for m in A._scanner().finditer(text):
             group = 2 if m[2] is not None else 3 if m[3] is not None else None
@@ -156,7 +156,7 @@ def test_the_walk_stops_on_plain_tokens_and_skips_only_what_is_no_anchor(docs):
 
 def test_anchor_offsets_point_at_their_tokens(docs):
     for text, lang in docs:
-        tokens = {m.start(): m.group() for m in A._TOKEN.finditer(text)}
+        tokens = {m.start(): m.group() for m in A._token().finditer(text)}
         spans = anchor_spans(text, lang)
         starts = [s for _, s in spans]
         assert starts == sorted(starts)

@@ -6,7 +6,9 @@ each other.
 
 from __future__ import annotations
 
+import sys
 import unicodedata
+from functools import cache
 
 # Russian GOST-like romanisation, simplified: what newspapers print ("Путин" -> "putin").
 _CYRILLIC = dict(
@@ -59,3 +61,107 @@ def fold_name(word: str) -> str:
     if any("\u0400" <= c <= "\u04ff" for c in w):
         w = "".join(_CYRILLIC.get(c, c) for c in w).replace("_", "")
     return w
+
+
+# ----------------------------------------------------------------------------- scripts and digits
+# What every stage needs to know of writing systems, taken from the Unicode Character Database
+# (through the `regex` module's script and property tables and `unicodedata`), never from lists
+# of languages: a script added to Unicode needs nothing here.
+
+# Scripts written without spaces between words: a run of them is not a word that can hold a
+# number ("超过820,000人", "至5.2%"), and their sentences end without a following space.
+_NO_SPACE_SCRIPTS = (
+    "Han",
+    "Hiragana",
+    "Katakana",
+    "Thai",
+    "Lao",
+    "Khmer",
+    "Myanmar",
+    "Tibetan",
+    "Bopomofo",
+    "Yi",
+)
+
+
+@cache
+def all_chars() -> str:
+    """Every code point, once: what character classes are computed from."""
+    from array import array
+
+    return (
+        array("I", range(0x110000))
+        .tobytes()
+        .decode("utf-32-le" if sys.byteorder == "little" else "utf-32-be", "surrogatepass")
+    )
+
+
+def _class_of(pattern: str) -> str:
+    """A character class body (ranges) of the characters matching `pattern` (a `regex` class)."""
+    import regex
+
+    return _ranges("".join(regex.findall(pattern, all_chars())))
+
+
+def _ranges(chars: str) -> str:
+    """A character class body for a set of characters, as runs of consecutive code points."""
+    points = sorted({ord(c) for c in chars if not 0xD800 <= ord(c) <= 0xDFFF})
+    out = []
+    i = 0
+    while i < len(points):
+        j = i
+        while j + 1 < len(points) and points[j + 1] == points[j] + 1:
+            j += 1
+        first, last = _escape(points[i]), _escape(points[j])
+        out.append(first if i == j else f"{first}-{last}")
+        i = j + 1
+    return "".join(out)
+
+
+def _escape(point: int) -> str:
+    c = chr(point)
+    return "\\" + c if c in "\\]^-[&~|" else c
+
+
+@cache
+def no_space_class() -> str:
+    """Class body of the characters of scripts written without spaces between words."""
+    scripts = "".join(rf"\p{{Script={s}}}" for s in _NO_SPACE_SCRIPTS)
+    return _class_of(rf"(?V1)[[{scripts}]--\p{{Nd}}]")  # their digits are digits
+
+
+@cache
+def spaced_word_class() -> str:
+    """Class body of the word characters (`re`'s \\w) but those of the scripts written without
+    spaces: what a word glued to a number is made of when "at 5%" must not read "至5%" as a word."""
+    import re
+
+    word = "".join(re.findall(r"\w", all_chars()))
+    return _ranges(re.sub(f"[{no_space_class()}]+", "", word))
+
+
+@cache
+def sentence_end_class() -> str:
+    """Class body of every script's sentence-ending punctuation (Unicode Sentence_Terminal:
+    . ! ? 。 ！ ？ । ॥ ။ ። ؟ ۔ ...)."""
+    return _class_of(r"\p{Sentence_Terminal}")
+
+
+@cache
+def _digit_table() -> dict[int, str]:
+    import re
+
+    # `re`'s \d is Unicode's Nd (decimal digits), every script's
+    table = {ord(c): str(unicodedata.decimal(c)) for c in re.findall(r"\d", all_chars()) if not c.isascii()}
+    # the Arabic script's own separators and percent sign (Unicode names them so)
+    table.update({0x066B: ".", 0x066C: ",", 0x066A: "%", 0xFF05: "%"})
+    return table
+
+
+def ascii_digits(text: str) -> str:
+    """`text` with every decimal digit of every script (Bengali ৮২০, Persian ۸۲۰, Devanagari,
+    Thai, full-width ...) as its ASCII digit, and the Arabic decimal and thousands separators and
+    percent sign as . , %: character for character, so offsets into `text` stay valid."""
+    if text.isascii():
+        return text
+    return text.translate(_digit_table())

@@ -57,6 +57,7 @@ from storyfold.claims.timeparse import (
     time_words,
 )
 from storyfold.model import Article, Bound, Claim, ValueKind
+from storyfold.textnorm import ascii_digits
 
 LANGS = {"en", "fr", "es", "de", "it", "pt"}
 
@@ -1274,7 +1275,10 @@ _ANAPHOR = re.compile(
 
 def extract_claims(article: Article) -> list[Claim]:
     """Every value stated in the article, as claims sorted by offset (deterministic)."""
-    text = article.text
+    original = article.text
+    # every script's digits read as ASCII ones, character for character: the offsets are the
+    # original's, and so are the sentences and surfaces the claims quote
+    text = ascii_digits(original)
     lang = article.lang if article.lang in LANGS else "en"
     low = text.lower()
     ref: date | None = article.published
@@ -1328,6 +1332,7 @@ def extract_claims(article: Article) -> list[Claim]:
         if next_digit >= s1 and (ci == n_cues or cues[ci] >= s1):
             continue
         sent = text[s0:s1]
+        quoted = sent if text is original else original[s0:s1]
         times = find_times(sent, ref, year_only, vocab)
         times = [t for t in times if not _is_year_of_count(sent, t, lang)]
         blocked = [(t.start, t.end) for t in times] + clock_spans(sent)
@@ -1341,10 +1346,10 @@ def extract_claims(article: Article) -> list[Claim]:
                     value=None,
                     unit="",
                     predicate=_time_predicate(sent, t),
-                    sentence=sent,
+                    sentence=quoted,
                     start=s0 + t.start,
                     end=s0 + t.end,
-                    surface=sent[t.start : t.end],
+                    surface=quoted[t.start : t.end],
                     lang=article.lang,
                     subject=subject(sent, t.start, limit),
                     period=t.label,
@@ -1386,10 +1391,10 @@ def extract_claims(article: Article) -> list[Claim]:
                     value=value,
                     unit=v.unit,
                     predicate=pred,
-                    sentence=sent,
+                    sentence=quoted,
                     start=s0 + v.start,
                     end=s0 + v.end,
-                    surface=sent[v.start : v.end],
+                    surface=quoted[v.start : v.end],
                     lang=article.lang,
                     subject=subject(sent, v.start, limit),
                     bound=v.bound,

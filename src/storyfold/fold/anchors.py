@@ -16,6 +16,8 @@ import re
 import unicodedata
 from functools import cache, lru_cache
 
+from storyfold.textnorm import ascii_digits, no_space_class, spaced_word_class
+
 _CYRILLIC = "абвгдеёжзийклмнопрстуфхцчшщъыьэюяієґ"
 _LATIN = "a b v g d e e zh z i i k l m n o p r s t u f kh ts ch sh shch _ y _ e iu ia i e g"
 _CYR = dict(zip(_CYRILLIC, _LATIN.split(), strict=True))
@@ -24,9 +26,16 @@ _CYR["ъ"] = _CYR["ь"] = ""
 # A number: digits with inner . , ' separators, then thousands groups after a space
 # ("300 000"); a space-separated group must have exactly three digits, so "2008 10" stays two.
 _NUMBER = r"\d+(?:[.,'’]\d+)*(?:[\u00a0\u202f\u2009 ]\d{3}(?!\d))*"
-# The tokens, as a number or a word. `anchor_spans` walks them with `_scanner`, which finds the
-# same tokens but stops only at those that can be anchors.
-_TOKEN = re.compile(rf"{_NUMBER}|[^\W\d_][\w'’-]*", re.UNICODE)
+# The tokens, as a number, a run of a script written without spaces (Han, kana, Thai ...: it
+# never runs into a number, "超过820,000人" holds 820,000) or a word. `anchor_spans` walks them
+# with `_scanner`, which finds the same tokens but stops only at those that can be anchors.
+
+
+@cache
+def _token() -> re.Pattern[str]:
+    return re.compile(rf"{_NUMBER}|[{no_space_class()}]+|[^\W\d_]{_word_chars()}*")
+
+
 # "11.00" and "11,00" are an hour (or a round amount): the "00" is dropped so they meet "11 Uhr";
 # "5 p.m." / "5:00 pm" meet "17 h" and "17.00".
 _ROUND = re.compile(r"(\d{1,2})[.,]00")
@@ -180,6 +189,7 @@ def anchor_spans(text: str, lang: str = "und") -> list[tuple[str, int]]:
     they are names, and differ between languages. The rules are shared by all languages but
     one: Hungarian glues case endings to month names ("októberben", "májusi", "decemberében").
     """
+    text = ascii_digits(text)  # Bengali ৮২০, Persian ۸۲۰٬۰۰۰: one character each, offsets kept
     agglutinative = lang == "hu"
     classes = _CLASSES[agglutinative]
     if len(classes) > _MAX_CLASSES:  # a bounded memo: news repeats its words, not forever
@@ -297,6 +307,15 @@ _DIGIT_AFTER = re.compile(r"\s*\d")
 # [\w'’-] and [\W_] (a token's characters, and the gaps between tokens) with the ASCII ones
 # spelled out: the engine then finds most characters in a bitmap before asking Unicode
 _WORD_CHARS = r"[a-zA-Z0-9\w'’-]"
+
+
+@cache
+def _word_chars() -> str:
+    """The characters a word continues with: `_WORD_CHARS` but those of the scripts written
+    without spaces, whose runs are tokens of their own."""
+    return f"[a-zA-Z0-9'’\\-{spaced_word_class()}]"
+
+
 _GAP_CHARS = r"[\x00-/:-@\[-`{-\x7f\W]"
 # ASCII characters whose fold is themselves, lower-cased (of these, month names hold letters only)
 _ASCII_SAME = r"[a-zA-Z0-9_'’-]"
@@ -310,8 +329,8 @@ def _scanner() -> re.Pattern[str]:
     Possessive loops: the walk never backtracks, so it stays linear on any text."""
     safe, pairs = _word_starts()
     skip = "|".join([_ascii_skip(), f"[{safe}]", *pairs])
-    g, w = _GAP_CHARS, _WORD_CHARS
-    return re.compile(rf"(?:{g}*+(?:{skip}){w}*+)*+({g}*+)(?:({_NUMBER})|([^\W\d_]{w}*+))?")
+    g, w, ns = _GAP_CHARS, _word_chars(), no_space_class()
+    return re.compile(rf"(?:{g}*+(?:(?:{skip}){w}*+|[{ns}]++))*+({g}*+)(?:({_NUMBER})|([^\W\d_]{w}*+))?")
 
 
 def _ascii_skip() -> str:
@@ -328,7 +347,7 @@ def _ascii_skip() -> str:
         for a, rest in sorted(rests.items())
     )
     same = _ASCII_SAME
-    return rf"(?:{letters})(?:{same}{{2}}|{same}?+(?!{_WORD_CHARS}))"
+    return rf"(?:{letters})(?:{same}{{2}}|{same}?+(?!{_word_chars()}))"
 
 
 def _word_starts() -> tuple[str, list[str]]:
@@ -342,6 +361,7 @@ def _word_starts() -> tuple[str, list[str]]:
     character, so the fold of two characters is the two folds joined. Characters beyond the
     BMP are left to `_classify` (never a safe start, always a possible second character)."""
     heads = _MONTH_HEADS
+    no_space = re.compile(f"[{no_space_class()}]")
     seconds: dict[str, set[str]] = {}
     for h in heads:
         seconds.setdefault(h[0], set()).add(h[1])
@@ -354,8 +374,8 @@ def _word_starts() -> tuple[str, list[str]]:
             by_letter[x].append(c)
         if not x or (x in seconds and len(f) > 1 and f[:2] in heads):
             continue  # whether it can start a month depends on more than its first character
-        if c in "_'’-" or c.isupper() or c.isdigit():
-            continue  # not a word start, or a number or a capitalised word: never skipped
+        if c in "_'’-" or c.isupper() or c.isdigit() or no_space.match(c):
+            continue  # not a word start, a number, a capitalised word, or a run of its own
         (firsts[x] if x in seconds and len(f) == 1 else safe).append(c)
     pairs = []
     for x, cs in sorted(firsts.items()):

@@ -1,0 +1,107 @@
+"""Every script's digits and scripts without spaces, read from the Unicode data (textnorm),
+through the anchors translations are linked on and the claims."""
+
+from __future__ import annotations
+
+import gzip
+import importlib
+import json
+import re
+from collections import defaultdict
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from storyfold.claims.extractor import extract_claims
+from storyfold.model import Article
+from storyfold.textnorm import ascii_digits, no_space_class, sentence_end_class
+
+anchors_module = importlib.import_module("storyfold.fold.anchors")
+anchors = anchors_module.anchors
+
+
+def test_every_scripts_digits_read_as_ascii_character_for_character():
+    samples = {
+        "৮২০০০০": "820000",  # Bengali
+        "۸۲۰٬۰۰۰": "820,000",  # Persian digits, Arabic thousands separator
+        "١٤٪": "14%",  # Arabic-Indic digits, Arabic percent sign
+        "५.२": "5.2",  # Devanagari
+        "၂၀၁၈": "2018",  # Myanmar
+        "๒๕๖๒": "2562",  # Thai
+        "４５": "45",  # full width
+    }
+    for native, ascii_ in samples.items():
+        assert ascii_digits(native) == ascii_ and len(ascii_digits(native)) == len(native)
+    assert ascii_digits("③ and ²") == "③ and ²"  # not decimal digits: left alone
+    plain = "Nothing to change here, 42."
+    assert ascii_digits(plain) is plain
+
+
+def test_the_unicode_classes_hold_what_they_say():
+    ns = re.compile(f"[{no_space_class()}]")
+    assert all(ns.match(c) for c in "中文日本語かなカナไทยລາວខ្មែរမြန်မာ")
+    assert not any(ns.match(c) for c in "aé한글ру١5๕")  # Hangul is written with spaces; digits are digits
+    ends = re.compile(f"[{sentence_end_class()}]")
+    assert all(ends.match(c) for c in ".!?。！？।॥။።؟۔")
+    assert not any(ends.match(c) for c in ",;:、")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("中国有超过820,000人受影响，2018年", ["#82", "#2018"]),  # glued to Han on both sides
+        ("失业率上升至5.2%。", ["#52"]),
+        ("ประชากร 820,000 คนในปี๒๕๖๒", ["#82", "#2562"]),
+        ("৮২০০০০ জন", ["#82"]),
+        ("۸۲۰٬۰۰۰ نفر", ["#82"]),
+        ("820 000 people", ["#82"]),
+    ],
+)
+def test_numbers_are_anchors_in_every_script(text, expected):
+    assert anchors(text) == expected
+
+
+def test_a_latin_word_stops_where_a_script_without_spaces_starts():
+    assert anchors("据报道，Obama表示GDP增长5%") == ["obama", "gdp", "#5"]
+
+
+@pytest.fixture(scope="module")
+def ntrex(shared_data: Path) -> dict[str, dict[str, str]]:
+    by: dict[str, dict[str, str]] = defaultdict(dict)
+    with gzip.open(shared_data / "translations" / "ntrex_dev.jsonl.gz", "rt", encoding="utf-8") as f:
+        for line in f:
+            d = json.loads(line)
+            by[d["lang"]][d["group"]] = d["title"] + "\n\n" + d["text"]
+    return by
+
+
+def _numbers(text: str) -> set[str]:
+    return {a for a in anchors(text) if a[0] == "#"}
+
+
+@pytest.mark.parametrize("lang", ["ben", "fas", "mya", "mar", "zho-CN", "zho-TW", "jpn", "tha"])
+def test_translations_share_the_english_originals_numbers(ntrex, lang):
+    """Numbers survive translation: in the languages that write native digits or no spaces,
+    most of the English original's numbers are found again (none were before these were read)."""
+    found = total = 0
+    for group, english in ntrex["eng"].items():
+        want = _numbers(english)
+        total += len(want)
+        found += len(want & _numbers(ntrex[lang][group]))
+    assert total > 150 and found / total >= 0.85, (lang, found, total)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "value", "surface"),
+    [
+        ("zh", "今年失业率上升至5.2%。", 5.2, "5.2%"),
+        ("bn", "বেকারত্বের হার ৫.২% এ পৌঁছেছে।", 5.2, "৫.২%"),
+        ("ar", "ارتفع معدل البطالة إلى ١٤٪ في عام ٢٠١٩.", 14.0, "١٤٪"),
+    ],
+)
+def test_claims_read_native_digits_and_quote_the_original(lang, text, value, surface):
+    art = Article(id="a", source="s", title="t", text=text, lang=lang, published=date(2019, 5, 1))
+    (pct,) = [c for c in extract_claims(art) if c.kind.value == "percent"]
+    assert pct.value == value and pct.surface == surface and pct.sentence == text
+    assert text[pct.start : pct.end] == surface
