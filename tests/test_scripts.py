@@ -105,3 +105,30 @@ def test_claims_read_native_digits_and_quote_the_original(lang, text, value, sur
     (pct,) = [c for c in extract_claims(art) if c.kind.value == "percent"]
     assert pct.value == value and pct.surface == surface and pct.sentence == text
     assert text[pct.start : pct.end] == surface
+
+
+@pytest.mark.parametrize("lang", ["zho-CN", "zho-TW", "jpn", "yue", "tha", "mya", "hin", "amh", "urd"])
+def test_cleaning_keeps_the_sentences_of_every_script(shared_data, lang):
+    """Real translated news: each paragraph of NTREX is one sentence of the article, ending in
+    its script's own punctuation (。 । ။ ። ۔ ...); none is page chrome, and nearly all are kept."""
+    from storyfold.ingest.clean import clean_text
+
+    kept = total = 0
+    with gzip.open(shared_data / "translations" / "ntrex_dev.jsonl.gz", "rt", encoding="utf-8") as f:
+        for line in f:
+            d = json.loads(line)
+            if d["lang"] != lang:
+                continue
+            paras = [p for p in d["text"].split("\n") if p.strip()]
+            out = clean_text("\n\n".join(paras), headline=d["title"]).text
+            total += len(paras)
+            kept += len([p for p in out.split("\n\n") if p.strip()])
+    assert total > 300 and kept / total >= 0.98, (lang, kept, total)
+
+
+def test_a_short_cjk_menu_line_is_still_chrome():
+    from storyfold.ingest.clean import clean_text
+
+    text = "中国经济增长6%\n\n首页\n\n中国经济第三季度增长百分之六，高于市场预期，国家统计局周一表示。\n\n分享"
+    body = "中国经济第三季度增长百分之六，高于市场预期，国家统计局周一表示。"
+    assert clean_text(text, headline="中国经济增长6%").text == "中国经济增长6%\n\n" + body

@@ -23,11 +23,47 @@ import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cache
+
+from storyfold.textnorm import no_space_class, sentence_end_class
 
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
-_SENTENCE_END = re.compile(r"[.!?…:;»\"”’)\]]\s*$")
-_HAS_SENTENCE_PUNCT = re.compile(r"[.!?…;:]")
+
+
+@cache
+def _punct() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """(ends a sentence, holds sentence punctuation, ends with a full stop), with every script's
+    sentence terminals (Unicode Sentence_Terminal: 。！？ । ။ ። ؟ ۔ ...) beside . ! ?"""
+    ends = sentence_end_class()
+    return (
+        re.compile(rf"[{ends}…:;»\"”’)\]」』）]\s*$"),
+        re.compile(rf"[{ends}…;:；：]"),
+        re.compile(rf"[{ends}:：]\s*$"),
+    )
+
+
+@cache
+def _no_space() -> re.Pattern[str]:
+    return re.compile(f"[{no_space_class()}]")
+
+
+def _words(line: str) -> list[str]:
+    """The words of a line; in a script written without spaces every two characters count as
+    one (Chinese words are one to two characters, most often two), since `\\w+` would take a
+    whole sentence for one word."""
+    words = _WORDS.findall(line)
+    if line.isascii() or not _no_space().search(line):
+        return words
+    out: list[str] = []
+    for w in words:
+        if _no_space().search(w):
+            out.extend(w[i : i + 2] for i in range(0, len(w), 2))
+        else:
+            out.append(w)
+    return out
+
+
 _WORDS = re.compile(r"\w+", re.UNICODE)
 
 # Phrases that, at the start of a short line, mark page chrome. One alternation per language.
@@ -83,7 +119,6 @@ _LINK_CUE = re.compile(
     r"lee también|leer más|lesen sie auch|mehr zum thema|leggi anche|leia também|veja também)\s*:",
     re.I,
 )
-_FULL_STOP = re.compile(r"[.!?:]\s*$")
 
 _CAPTION_WORDS = re.compile(
     r"\b(image|images|photo|photos|photograph|picture|pic|logo|credits?|getty|shutterstock|reuters/|afp/|"
@@ -119,12 +154,12 @@ def chrome_reason(line: str, standalone: bool = True, first: bool = False) -> st
     longer paragraph only by phrase, so a wrapped sentence fragment is never dropped by shape.
     The `first` line kept may be a terse headline ("Strike ends") and is not judged by length.
     """
-    words = _WORDS.findall(line)
+    words = _words(line)
     if not words:
         return "no words" if standalone else None
     if len(words) <= _STRONG_MAX_WORDS and (_STRONG_CHROME.match(line) or _LINK_CUE.match(line)):
         return "chrome phrase"
-    m = _CHROME.match(line) if len(words) <= _CHROME_MAX_WORDS and not _FULL_STOP.search(line) else None
+    m = _CHROME.match(line) if len(words) <= _CHROME_MAX_WORDS and not _punct()[2].search(line) else None
     # a one-word cue ("Home", "Share") marks chrome only on a very short line: "Home prices rise
     # in the capital" is a subheading; a two-word cue ("Read more") is enough on a short line
     if m and (len(words) <= 4 or len(_WORDS.findall(m.group(0))) >= 2):
@@ -133,7 +168,7 @@ def chrome_reason(line: str, standalone: bool = True, first: bool = False) -> st
         return "repeated word"
     if not standalone:
         return None
-    punct = bool(_HAS_SENTENCE_PUNCT.search(line.rstrip(".")) or _SENTENCE_END.search(line))
+    punct = bool(_punct()[1].search(line.rstrip(".")) or _punct()[0].search(line))
     if len(words) <= _CAPTION_MAX_WORDS and not punct and _CAPTION_WORDS.search(line):
         return "caption"
     if len(words) <= 6 and not punct and words[-1].isdigit() and not _looks_like_year(words[-1]):
@@ -164,7 +199,7 @@ def _blocks(text: str) -> list[list[str]]:
 
 def _is_hard_wrapped(lines: list[str]) -> bool:
     """A paragraph wrapped at a fixed width: long lines that do not end a sentence."""
-    return len(lines) > 1 and all(len(x) >= 50 and not _SENTENCE_END.search(x) for x in lines[:-1])
+    return len(lines) > 1 and all(len(x) >= 50 and not _punct()[0].search(x) for x in lines[:-1])
 
 
 @dataclass
