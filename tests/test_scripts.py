@@ -129,6 +129,47 @@ def test_cleaning_keeps_the_sentences_of_every_script(shared_data, lang):
 def test_a_short_cjk_menu_line_is_still_chrome():
     from storyfold.ingest.clean import clean_text
 
-    text = "中国经济增长6%\n\n首页\n\n中国经济第三季度增长百分之六，高于市场预期，国家统计局周一表示。\n\n分享"
+    text = (
+        "中国经济增长6%\n\n首页\n\n中国经济第三季度增长百分之六，高于市场预期，国家统计局周一表示。\n\n分享"
+    )
     body = "中国经济第三季度增长百分之六，高于市场预期，国家统计局周一表示。"
     assert clean_text(text, headline="中国经济增长6%").text == "中国经济增长6%\n\n" + body
+
+
+@pytest.mark.parametrize(
+    ("lang", "charset"),
+    [
+        ("zho-CN", "gb18030"),
+        ("zho-TW", "big5"),
+        ("jpn", "shift_jis"),
+        ("kor", "euc-kr"),
+        ("arb", "cp1256"),
+        ("rus", "koi8-r"),
+        ("ukr", "cp1251"),
+        ("ell", "cp1253"),
+        ("tha", "cp874"),
+    ],
+)
+def test_plain_text_in_a_legacy_charset_is_read_as_written(tmp_path, ntrex, lang, charset):
+    """Files with no declared charset, as old archives hold them: most are read right (a file's
+    text must come out as written, not as Latin-1 gibberish)."""
+    from storyfold.ingest import Ingestor, read_inputs
+
+    right = total = 0
+    for group, text in list(ntrex[lang].items())[:20]:
+        path = tmp_path / f"{group.replace('/', '_')}.txt"
+        data = text.encode(charset, errors="ignore")  # the odd character the charset lacks goes
+        path.write_bytes(data)
+        (raw,) = list(read_inputs([path]))
+        art = Ingestor().article(raw)
+        total += 1
+        first = data.decode(charset).split("\n\n")[1][:30]
+        right += isinstance(art, Article) and first in art.text
+    assert right >= total - 2, (lang, right, total)
+
+
+def test_mostly_ascii_text_keeps_the_western_reading():
+    from storyfold.ingest.decode import decode_text
+
+    text = "Le président a annoncé une hausse de 3,2 milliards d'euros, a-t-il déclaré à Genève."
+    assert decode_text(text.encode("cp1252")) == text
