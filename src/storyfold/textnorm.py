@@ -6,6 +6,7 @@ each other.
 
 from __future__ import annotations
 
+import re
 import sys
 import unicodedata
 from functools import cache
@@ -97,15 +98,19 @@ def all_chars() -> str:
 
 
 def _class_of(pattern: str) -> str:
-    """A character class body (ranges) of the characters matching `pattern` (a `regex` class)."""
+    """A character class body (ranges) of the Basic Multilingual Plane characters matching
+    `pattern` (a `regex` class). The BMP only: a class within it is tested in one step by the
+    `re` engine (a bitmap), one reaching beyond it range by range, several times slower on every
+    character of every text; beyond it are historic scripts and rare ideographs."""
     import regex
 
-    return _ranges("".join(regex.findall(pattern, all_chars())))
+    return _ranges("".join(regex.findall(pattern, all_chars())), 0xFFFF)
 
 
-def _ranges(chars: str) -> str:
-    """A character class body for a set of characters, as runs of consecutive code points."""
-    points = sorted({ord(c) for c in chars if not 0xD800 <= ord(c) <= 0xDFFF})
+def _ranges(chars: str, max_point: int = 0x10FFFF) -> str:
+    """A character class body for a set of characters, as runs of consecutive code points (those
+    up to `max_point`)."""
+    points = sorted({ord(c) for c in chars if not 0xD800 <= ord(c) <= 0xDFFF and ord(c) <= max_point})
     out = []
     i = 0
     while i < len(points):
@@ -134,10 +139,8 @@ def no_space_class() -> str:
 def spaced_word_class() -> str:
     """Class body of the word characters (`re`'s \\w) but those of the scripts written without
     spaces: what a word glued to a number is made of when "at 5%" must not read "至5%" as a word."""
-    import re
-
-    word = "".join(re.findall(r"\w", all_chars()))
-    return _ranges(re.sub(f"[{no_space_class()}]+", "", word))
+    word = "".join(re.findall(r"\w", all_chars()[:0x10000]))
+    return _ranges(re.sub(f"[{no_space_class()}]+", "", word)) + "\U00010000-\U0010ffff"
 
 
 @cache
@@ -149,8 +152,6 @@ def sentence_end_class() -> str:
 
 @cache
 def _digit_table() -> dict[int, str]:
-    import re
-
     # `re`'s \d is Unicode's Nd (decimal digits), every script's
     table = {ord(c): str(unicodedata.decimal(c)) for c in re.findall(r"\d", all_chars()) if not c.isascii()}
     # the Arabic script's own separators and percent sign (Unicode names them so)
@@ -162,6 +163,11 @@ def ascii_digits(text: str) -> str:
     """`text` with every decimal digit of every script (Bengali ৮২০, Persian ۸۲۰, Devanagari,
     Thai, full-width ...) as its ASCII digit, and the Arabic decimal and thousands separators and
     percent sign as . , %: character for character, so offsets into `text` stay valid."""
-    if text.isascii():
+    if text.isascii() or not _native_digit().search(text):
         return text
     return text.translate(_digit_table())
+
+
+@cache
+def _native_digit() -> re.Pattern[str]:
+    return re.compile(f"[{_ranges(''.join(map(chr, _digit_table())))}]")

@@ -1275,10 +1275,7 @@ _ANAPHOR = re.compile(
 
 def extract_claims(article: Article) -> list[Claim]:
     """Every value stated in the article, as claims sorted by offset (deterministic)."""
-    original = article.text
-    # every script's digits read as ASCII ones, character for character: the offsets are the
-    # original's, and so are the sentences and surfaces the claims quote
-    text = ascii_digits(original)
+    text = article.text
     lang = article.lang if article.lang in LANGS else "en"
     low = text.lower()
     ref: date | None = article.published
@@ -1331,8 +1328,10 @@ def extract_claims(article: Article) -> list[Claim]:
             ci += 1
         if next_digit >= s1 and (ci == n_cues or cues[ci] >= s1):
             continue
-        sent = text[s0:s1]
-        quoted = sent if text is original else original[s0:s1]
+        quoted = text[s0:s1]
+        # every script's digits read as ASCII ones, character for character: the offsets are
+        # the text's, and so are the sentences and surfaces the claims quote
+        sent = ascii_digits(quoted)
         times = find_times(sent, ref, year_only, vocab)
         times = [t for t in times if not _is_year_of_count(sent, t, lang)]
         blocked = [(t.start, t.end) for t in times] + clock_spans(sent)

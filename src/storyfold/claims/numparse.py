@@ -8,7 +8,7 @@ from functools import cache, lru_cache
 
 from storyfold.claims.timeparse import MONTHS
 from storyfold.model import Bound, ValueKind
-from storyfold.textnorm import spaced_word_class
+from storyfold.textnorm import no_space_class
 
 ROMANCE_GERMANIC = {"fr", "es", "de", "it", "pt"}
 _GROUP_SEPS = {
@@ -39,9 +39,9 @@ def number_regex(lang: str) -> re.Pattern[str]:
     seps = _seps(lang)
     # glued to a word it is part of a code ("A320", "COVID-19"); glued to a script written
     # without spaces it is a number ("至5.2%", "超过820,000人")
-    word = spaced_word_class()
+    ns = no_space_class()
     return re.compile(
-        rf"\d(?<![{word}.,:/\-]\d)(?:\d{{0,2}}(?P<sep>[{seps}])\d{{3}}(?:(?P=sep)\d{{3}})*(?:[.,]\d+)?"
+        rf"\d(?<![.,:/\-]\d)(?:(?<!\w\d)|(?<=[{ns}]\d))(?:\d{{0,2}}(?P<sep>[{seps}])\d{{3}}(?:(?P=sep)\d{{3}})*(?:[.,]\d+)?"
         rf"|\d*(?:[.,]\d+)?)(?![\d])"
     )
 

@@ -23,9 +23,9 @@ _LATIN = "a b v g d e e zh z i i k l m n o p r s t u f kh ts ch sh shch _ y _ e 
 _CYR = dict(zip(_CYRILLIC, _LATIN.split(), strict=True))
 _CYR["ъ"] = _CYR["ь"] = ""
 
-# A number: digits with inner . , ' separators, then thousands groups after a space
+# A number: digits (of any script) with inner . , ' separators (and the Arabic ٫ ٬), then thousands groups after a space
 # ("300 000"); a space-separated group must have exactly three digits, so "2008 10" stays two.
-_NUMBER = r"\d+(?:[.,'’]\d+)*(?:[\u00a0\u202f\u2009 ]\d{3}(?!\d))*"
+_NUMBER = r"\d+(?:[.,'’\u066b\u066c]\d+)*(?:[\u00a0\u202f\u2009 ]\d{3}(?!\d))*"
 # The tokens, as a number, a run of a script written without spaces (Han, kana, Thai ...: it
 # never runs into a number, "超过820,000人" holds 820,000) or a word. `anchor_spans` walks them
 # with `_scanner`, which finds the same tokens but stops only at those that can be anchors.
@@ -163,7 +163,7 @@ def name_key(name: str, length: int = 4) -> str:
 
 @lru_cache(maxsize=1 << 14)
 def _number(tok: str) -> str | None:
-    digits = _NOT_DIGIT.sub("", tok)
+    digits = ascii_digits(_NOT_DIGIT.sub("", tok))  # every script's digits: ৮২০ and ۸۲۰ are 820
     if not digits.strip("0"):
         return None
     digits = digits.lstrip("0") or "0"
@@ -189,7 +189,6 @@ def anchor_spans(text: str, lang: str = "und") -> list[tuple[str, int]]:
     they are names, and differ between languages. The rules are shared by all languages but
     one: Hungarian glues case endings to month names ("októberben", "májusi", "decemberében").
     """
-    text = ascii_digits(text)  # Bengali ৮২০, Persian ۸۲۰٬۰۰۰: one character each, offsets kept
     agglutinative = lang == "hu"
     classes = _CLASSES[agglutinative]
     if len(classes) > _MAX_CLASSES:  # a bounded memo: news repeats its words, not forever
