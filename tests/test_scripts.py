@@ -173,3 +173,66 @@ def test_mostly_ascii_text_keeps_the_western_reading():
 
     text = "Le président a annoncé une hausse de 3,2 milliards d'euros, a-t-il déclaré à Genève."
     assert decode_text(text.encode("cp1252")) == text
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        ("ru", "Компания заработала 10 млрд долларов.", ("money", 1e10, "USD")),
+        ("ru", "Прибыль выросла на 5 процентов.", ("percent", 5.0, "%")),
+        ("ru", "Пострадали 3,5 тысячи человек.", ("count", 3500.0, "человек")),
+        ("zh", "该公司投资10亿美元。", ("money", 1e9, "USD")),
+        ("zh", "受影响人数为3.5万人。", ("count", 35000.0, "")),
+        ("ja", "同社は10億ドルを投資した。", ("count", 1e9, "")),
+        ("ko", "회사는 10억 달러를 투자했다.", ("money", 1e9, "USD")),
+        ("hi", "कंपनी ने 5 लाख रुपये का निवेश किया।", ("money", 5e5, "INR")),
+        ("hi", "बजट 2 करोड़ डॉलर है।", ("money", 2e7, "USD")),
+        ("pl", "Firma zarobiła 3,2 mld dolarów.", ("money", 3.2e9, "USD")),
+        ("tr", "Şirket 10 milyar dolar kazandı.", ("money", 1e10, "USD")),
+        ("ar", "استثمرت الشركة 10 مليار دولار.", ("money", 1e10, "USD")),
+    ],
+)
+def test_values_in_languages_the_grammar_does_not_know_come_from_cldr(lang, text, expected):
+    art = Article(id="a", source="s", title="t", text=text, lang=lang, published=date(2019, 5, 1))
+    got = [(c.kind.value, c.value, c.unit) for c in extract_claims(art) if c.kind.value != "time"]
+    assert got == [expected]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "periods"),
+    [
+        ("ru", "1 октября 2019 года, а в прошлом году в марте.", ["2019-10-01", "2018", "2019-03"]),
+        ("zh", "2019年10月1日，去年3月5日。", ["2019-10-01", "2018", "2019-03-05"]),
+        ("pl", "15 marca 2018 roku.", ["2018-03-15"]),
+        ("ko", "2019년 10월 1일, 작년에.", ["2019-10-01", "2018"]),
+        ("hi", "वर्ष 2017 में।", ["2017"]),
+    ],
+)
+def test_dates_in_languages_the_grammar_does_not_know_come_from_cldr(lang, text, periods):
+    art = Article(id="a", source="s", title="t", text=text, lang=lang, published=date(2019, 5, 1))
+    assert [c.period for c in extract_claims(art) if c.kind.value == "time"] == periods
+
+
+def test_a_year_followed_by_a_scale_word_is_a_count():
+    art = Article(
+        id="a", source="s", title="t", text="受影响人数为2040万人。", lang="zh", published=date(2019, 5, 1)
+    )
+    assert [(c.kind.value, c.value) for c in extract_claims(art)] == [("count", 20_400_000.0)]
+
+
+def test_a_language_with_only_some_cldr_tables_is_read_without_failing(shared_data):
+    """Every NTREX language through the claims: none fails (a locale may lack scale words,
+    currency names or percent words in CLDR)."""
+    from storyfold.ingest.meta import detect_lang
+
+    with gzip.open(shared_data / "translations" / "ntrex_dev.jsonl.gz", "rt", encoding="utf-8") as f:
+        docs = [json.loads(line) for line in f]
+    seen = set()
+    for d in docs:
+        seen.add(d["lang"])
+        text = d["title"] + "\n\n" + d["text"]
+        art = Article(
+            id="a", source="s", title="t", text=text, lang=detect_lang(text), published=date(2019, 5, 1)
+        )
+        extract_claims(art)  # raises on a failure
+    assert len(seen) >= 128

@@ -21,9 +21,10 @@ from __future__ import annotations
 import math
 import re
 from datetime import date
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import NamedTuple
 
+from storyfold.claims import cldr
 from storyfold.claims import lexicon as lx
 from storyfold.claims.numparse import (
     BOUND_LAST_WORD_RE,
@@ -57,7 +58,7 @@ from storyfold.claims.timeparse import (
     time_words,
 )
 from storyfold.model import Article, Bound, Claim, ValueKind
-from storyfold.textnorm import ascii_digits
+from storyfold.textnorm import ascii_digits, no_space_class, script_class
 
 LANGS = {"en", "fr", "es", "de", "it", "pt"}
 
@@ -864,12 +865,16 @@ _GLUED_M = re.compile(r"(?i)m\b")
 _OF_NOUN = re.compile(r"^\s+(?:of|de|d['’]|von|di)\s+[^\W\d][^,;.()]{0,30}?(?=\s+\S+\s+\S+|\s+\S+)")
 
 
-def _values(sent: str, lang: str, blocked: list[tuple[int, int]]) -> list[Value]:
-    num_rx = number_regex(lang)
+def _values(sent: str, lang: str, blocked: list[tuple[int, int]], locale: str | None = None) -> list[Value]:
+    """`locale`: the article's language when the grammar (`lang`) is another's: its scale
+    words, currencies, percent words and decimal separator then come from CLDR (`cldr`)."""
+    num_lang = lang if locale is None else ("de" if cldr.decimal_comma(locale) else "en")
+    num_rx = number_regex(num_lang)
     sc_rx = scale_regex(lang)
+    words = _locale_words(locale) if locale else None
     out: list[Value] = []
     prev_count: Value | None = None
-    second_rx = second_number_regex(lang)
+    second_rx = second_number_regex(num_lang)
     consumed = 0
     for m in num_rx.finditer(sent):
         s, e = m.start(), m.end()
@@ -888,10 +893,14 @@ def _values(sent: str, lang: str, blocked: list[tuple[int, int]]) -> list[Value]
         ):
             continue  # "iPhone 13", "Model 3", "Windows 11": part of a name
         nxt = sent[e : e + 2]
-        if _CLOCKISH.match(nxt) or (nxt[:1].isalpha() and not _GLUED_SCALE.match(sent, e)):
-            continue  # clock times, "5G", "1st"
+        if _CLOCKISH.match(nxt) or (
+            nxt[:1].isalpha()
+            and not _GLUED_SCALE.match(sent, e)
+            and not (words and (_no_space_rx().match(nxt) or words.match(sent, e)))
+        ):
+            continue  # clock times, "5G", "1st"; not "5万", "10亿美元"
         try:
-            v = parse_number(m.group(0), lang)
+            v = parse_number(m.group(0), num_lang)
         except ValueError:
             continue
         low: float | None = None
@@ -910,7 +919,7 @@ def _values(sent: str, lang: str, blocked: list[tuple[int, int]]) -> list[Value]
             m2 = second_rx.match(sent, jm.end() + skip)
             if m2 and not any(not (m2.end() <= a or m2.start() >= b) for a, b in blocked):
                 try:
-                    high = parse_number(m2.group(0), lang)
+                    high = parse_number(m2.group(0), num_lang)
                     if high > v:  # "3-1", "4 zu 3": scores, not ranges
                         low, v = v, high
                         e = consumed = m2.end()
@@ -930,7 +939,15 @@ def _values(sent: str, lang: str, blocked: list[tuple[int, int]]) -> list[Value]
         # after: scale word, currency, percent, noun, rate
         rest = sent[end:]
         sm = sc_rx.match(rest)
-        if sm and not (sm["scale"].lower() == "m" and kind is not ValueKind.MONEY):
+        lm = words.match(rest) if words and not sm else None
+        if lm and lm.groupdict().get("scale"):
+            scale = cldr.scale_words(locale or "")[lm["scale"].lower()]
+            v *= scale
+            low = low * scale if low is not None else None
+            has_scale = True
+            end += lm.end()
+            rest = sent[end:]
+        elif sm and not (sm["scale"].lower() == "m" and kind is not ValueKind.MONEY):
             scale = scale_value(sm["scale"], lang)
             v *= scale
             low = low * scale if low is not None else None
@@ -946,6 +963,11 @@ def _values(sent: str, lang: str, blocked: list[tuple[int, int]]) -> list[Value]
             low = low * 1e6 if low is not None else None
             end += 1
             rest = sent[end:]
+        lc = words.match(rest) if words and kind is None else None
+        if lc and lc.groupdict().get("cur"):
+            kind, unit = ValueKind.MONEY, _currency_of(locale or "", lc["cur"].lower())
+            end += lc.end()
+            rest = sent[end:]
         cm = SUFFIX_CURRENCY_RE.match(rest)
         if cm and kind is None:
             kind, unit = ValueKind.MONEY, currency_code(cm["cur"], prefix=False)
@@ -956,9 +978,14 @@ def _values(sent: str, lang: str, blocked: list[tuple[int, int]]) -> list[Value]
             rest = sent[end:]
         if kind is None:
             pm = PERCENT_RE.match(rest)
+            lp = words.match(rest) if words and not pm else None
             if pm:
                 kind, unit = ValueKind.PERCENT, ("pp" if pm["pp"] else "%")
                 end += pm.end()
+                rest = sent[end:]
+            elif lp and lp.groupdict().get("pct"):
+                kind, unit = ValueKind.PERCENT, "%"
+                end += lp.end()
                 rest = sent[end:]
         noun_end = end
         if kind is None:
@@ -1101,6 +1128,148 @@ def _counted_noun(rest: str, lang: str) -> tuple[ValueKind, str, int] | None:
     elif lang == "en" and len(w) > 3 and w.endswith("s") and not w.endswith("ss"):
         w = w[:-1]
     return ValueKind.COUNT, w, fm.end()
+
+
+@cache
+def _no_space_rx() -> re.Pattern[str]:
+    return re.compile(f"[{no_space_class()}]")
+
+
+@cache
+def _locale_words(locale: str) -> re.Pattern[str] | None:
+    """After a number: a scale word, currency or percent word of the locale (CLDR), as group
+    "scale", "cur" or "pct", the longest first; it ends where a word ends, or at a character of
+    a script written without spaces ("10亿美元", "3.5万人")."""
+    groups = []
+    for name, found in (
+        ("scale", cldr.scale_words(locale)),
+        ("cur", cldr.currency_words(locale)),
+        ("pct", dict.fromkeys(cldr.percent_words(locale), "")),
+    ):
+        if found:
+            # a currency noun in another case or number than CLDR's names hold ("रुपया" and
+            # "रुपये", "doları" and "dolar"): its stem, for nouns long enough to have one
+            alts = "|".join(
+                re.escape(w[:-1]) + r"\w{0,2}"
+                if name == "cur" and len(w) >= 5 and " " not in w
+                else re.escape(w)
+                for w in sorted(found, key=len, reverse=True)
+            )
+            groups.append(f"(?P<{name}>{alts})")
+    if not groups:
+        return None
+    return re.compile(rf"[ \u00a0\u202f]?(?:{'|'.join(groups)}){_word_end()}", re.IGNORECASE)
+
+
+def _currency_of(locale: str, word: str) -> str:
+    """The ISO code of a currency word as met (maybe inflected: matched by its stem)."""
+    table = cldr.currency_words(locale)
+    if word in table:
+        return table[word]
+    return next(
+        (
+            code
+            for w, code in sorted(table.items(), key=lambda x: -len(x[0]))
+            if len(w) >= 5 and word.startswith(w[:-1])
+        ),
+        "",
+    )
+
+
+@cache
+def _word_end() -> str:
+    """Where a word of a CLDR table ends: before a non-word character, a digit or a script
+    written without spaces, or anywhere after Hangul, whose particles join the word ("작년에",
+    "달러를")."""
+    return rf"(?:(?!\w)|(?=[{no_space_class()}0-9])|(?<=[{script_class('Hangul')}]))"
+
+
+@cache
+def _locale_dates(locale: str) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+    """(a month name with its day and year around it, a relative year phrase) of the locale,
+    from CLDR: "1 октября 2019", "15 marca", "2019年10月1日", "в прошлом году", "去年"."""
+    months = cldr.month_names(locale)
+    rel = cldr.relative_years(locale)
+    ns = no_space_class()
+    end = _word_end()
+    month_rx = None
+    if months:
+        alts = []
+        for name in sorted(months, key=len, reverse=True):
+            stem = re.escape(name[:-1]) + r"\w{0,3}" if len(name) >= 5 and name.isalpha() else re.escape(name)
+            alts.append(stem)
+        month_rx = re.compile(
+            rf"(?:(?P<y1>(?:1[89]|20)\d\d)[^\d\s]?\s?)?(?:(?P<d1>[0-3]?\d)\.?\s?)?"
+            rf"(?<![^\W\d{ns}])(?P<m>{'|'.join(alts)}){end}"
+            rf"(?:[\s,]*(?P<d2>[0-3]?\d)(?=[^\d\s]))?[^\d\s]?(?:[\s,]*(?P<y2>(?:1[89]|20)\d\d)(?!\d))?",
+            re.IGNORECASE,
+        )
+    rel_rx = None
+    if rel:
+        phrases = "|".join(re.escape(p) for p in sorted(rel, key=len, reverse=True))
+        rel_rx = re.compile(rf"(?<![^\W{ns}])(?:{phrases}){end}", re.IGNORECASE)
+    return month_rx, rel_rx
+
+
+def _locale_times(sent: str, times: list[TimeSpan], locale: str, ref: date | None) -> list[TimeSpan]:
+    """Months (with their day and year) and last/this/next year in a language the time grammar
+    does not know, from CLDR's names for them; the article's year stands for a missing one."""
+    month_rx, rel_rx = _locale_dates(locale)
+    out = list(times)
+
+    def free(s: int, e: int) -> bool:
+        return all(e <= t.start or s >= t.end for t in out)
+
+    if rel_rx is not None and ref is not None:
+        rel = cldr.relative_years(locale)
+        for m in rel_rx.finditer(sent):
+            if free(m.start(), m.end()):
+                out.append(TimeSpan(m.start(), m.end(), str(ref.year + rel[m.group(0).lower()]), True))
+    if month_rx is not None:
+        months = cldr.month_names(locale)
+        for m in month_rx.finditer(sent):
+            word = m["m"].lower()
+            month = months.get(word) or next(
+                (n for w, n in months.items() if len(w) >= 5 and word.startswith(w[:-1])), None
+            )
+            year_s = m["y1"] or m["y2"]
+            year = int(year_s) if year_s else (ref.year if ref is not None else None)
+            day_s = m["d1"] or m["d2"]
+            if month is None or year is None:
+                continue
+            inside = [t for t in out if m.start() <= t.start and t.end <= m.end()]
+            if inside and all(_FOUR_DIGITS.fullmatch(sent, t.start, t.end) for t in inside):
+                out = [t for t in out if t not in inside]  # "1 октября 2019" holds the year
+            if not free(m.start(), m.end()):
+                continue
+            label = f"{year}-{month:02d}"
+            if day_s and 1 <= int(day_s) <= 31:
+                label += f"-{int(day_s):02d}"
+            out.append(TimeSpan(m.start(), m.end(), label, relative=not year_s))
+    return sorted(out, key=lambda t: t.start)
+
+
+_BARE_YEAR = re.compile(r"(?<![\d.,])(?:1[89]|20)\d\d(?![\d.,]?\d)")
+
+
+def _bare_years(sent: str, times: list[TimeSpan], locale_words: re.Pattern[str] | None) -> list[TimeSpan]:
+    """A language without a time grammar here still writes its years in digits ("в 2018 году",
+    "2018年"): each four-digit number from 1800 to 2099 that no time expression holds, and that
+    no scale, currency or percent word follows, is a year."""
+    out = list(times)
+    for m in _BARE_YEAR.finditer(sent):
+        s, e = m.start(), m.end()
+        if any(not (e <= t.start or s >= t.end) for t in times):
+            continue
+        before = sent[s - 1 : s]
+        if before and before.isalnum() and not _no_space_rx().match(before):
+            continue  # part of a word or a code: "A2018"
+        if locale_words is not None and locale_words.match(sent, e):
+            continue  # "2040 万人": a count
+        if PERCENT_RE.match(sent[e:]):
+            continue
+        out.append(TimeSpan(s, e, m.group(0)))
+    return sorted(out, key=lambda t: t.start)
 
 
 def _is_year_of_count(sent: str, t: TimeSpan, lang: str) -> bool:
@@ -1277,6 +1446,9 @@ def extract_claims(article: Article) -> list[Claim]:
     """Every value stated in the article, as claims sorted by offset (deterministic)."""
     text = article.text
     lang = article.lang if article.lang in LANGS else "en"
+    # a language the grammar does not know: its numbers, scales, currencies from CLDR
+    locale = article.lang if lang != article.lang and article.lang not in ("", "und") else None
+    locale_words = _locale_words(locale) if locale else None
     low = text.lower()
     ref: date | None = article.published
     year_only = False
@@ -1333,9 +1505,11 @@ def extract_claims(article: Article) -> list[Claim]:
         # the text's, and so are the sentences and surfaces the claims quote
         sent = ascii_digits(quoted)
         times = find_times(sent, ref, year_only, vocab)
+        if locale:
+            times = _bare_years(sent, _locale_times(sent, times, locale, ref), locale_words)
         times = [t for t in times if not _is_year_of_count(sent, t, lang)]
         blocked = [(t.start, t.end) for t in times] + clock_spans(sent)
-        values = _values(sent, lang, blocked)
+        values = _values(sent, lang, blocked, locale)
         limit = max([t.start for t in times] + [v.start for v in values], default=0)
         for t in times:
             claims.append(

@@ -1,0 +1,207 @@
+"""How a language writes numbers, scale words, currencies and percentages, from CLDR (babel).
+
+The claim grammar (`extractor`, `numparse`) is written for en/fr/es/de/it/pt. In every other
+language a value is still a number with a scale word after it ("3,2 млрд", "10亿", "5 लाख",
+"2 करोड़"), a currency name ("美元", "долларов", "złotych") and a percent word ("процентов",
+"प्रतिशत"); CLDR holds these for every locale, so no language needs a table of its own here:
+- scale words from the locale's compact decimal formats (long and short): "0亿" at 100000000
+  says 亿 is 10^8, "00 लाख" at 1000000 says लाख is 10^5;
+- currency names (singular and plural forms, and their words) and symbols from the locale's
+  currency data, for the currencies news reports most and the locale's own;
+- percent words from the locale's unit data (`concentr-percent`);
+- the decimal separator from the locale's number symbols.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+# the currencies most news figures are in, and a locale's own (added per locale)
+_CURRENCIES = ("USD", "EUR", "GBP", "JPY", "CNY", "INR", "RUB", "CHF")
+_PLURAL_SAMPLES = (1, 2, 3, 5, 11, 21, 100, 1.5)
+
+
+@cache
+def _locale(lang: str):  # noqa: ANN202 - babel.Locale, imported lazily
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return Locale.parse(lang)
+    except (UnknownLocaleError, ValueError, TypeError):
+        return None
+
+
+def _word(pattern: str) -> tuple[str, int] | None:
+    """The word of a compact pattern ("00 лакх" -> ("лакх", 2)) with its count of zeros; None
+    for a pattern whose word comes before the number or that has none."""
+    pattern = pattern.split(";")[0].replace("'", "")
+    m = re.fullmatch(r"\s*(0+)[\s\u00a0]*([^\d\s][^\d]*?)\s*", pattern)
+    if not m:
+        return None
+    return m[2].strip().lower(), len(m[1])
+
+
+@cache
+def scale_words(lang: str) -> dict[str, float]:
+    """Scale word (lower case) -> its multiplier, for the locale of `lang` ({} if CLDR has none)."""
+    loc = _locale(lang)
+    if loc is None:
+        return {}
+    out: dict[str, float] = {}
+    for length in ("long", "short"):
+        for pats in loc.compact_decimal_formats.get(length, {}).values():
+            for magnitude, pat in pats.items():
+                got = _word(getattr(pat, "pattern", str(pat)))
+                if got is None:
+                    continue
+                word, zeros = got
+                value = float(int(magnitude) // 10 ** (zeros - 1))
+                if value >= 1000 and out.get(word, value) == value:
+                    out[word] = value
+                elif out.get(word) not in (None, value):
+                    out[word] = 0.0  # the same word for two scales: not used
+    return {w: v for w, v in out.items() if v}
+
+
+def _own_currency(loc) -> str | None:  # noqa: ANN001
+    from babel.core import get_global
+    from babel.numbers import get_territory_currencies
+
+    territory = loc.territory
+    if territory is None:
+        likely = get_global("likely_subtags").get(loc.language, "")
+        territory = likely.split("_")[-1] if "_" in likely else None
+    if not territory:
+        return None
+    try:
+        got = get_territory_currencies(territory)
+    except Exception:  # noqa: BLE001 - an unknown territory: no own currency
+        return None
+    return got[0] if got else None
+
+
+@cache
+def currency_words(lang: str) -> dict[str, str]:
+    """Currency name or word (lower case) -> ISO code, for the locale of `lang`. A word two
+    currencies share ("доллар" of the US and of Canada) goes to the first of `_CURRENCIES`."""
+    loc = _locale(lang)
+    if loc is None:
+        return {}
+    from babel.numbers import get_currency_name
+
+    codes = list(_CURRENCIES)
+    own = _own_currency(loc)
+    if own and own not in codes:
+        codes.append(own)
+    out: dict[str, str] = {}
+    for code in codes:
+        names = {loc.currencies.get(code, "")}
+        for n in _PLURAL_SAMPLES:
+            try:
+                names.add(get_currency_name(code, n, loc))
+            except Exception:  # noqa: BLE001 - a locale without plural data for it
+                continue
+        sharing = _sharing(lang)
+        words = {w for name in names for w in name.lower().split()}
+        # the word several currencies share is the noun ("доллар" of "доллар США" and
+        # "канадский доллар", "डॉलर" of "यूएस डॉलर"); the others say whose it is ("США")
+        heads = {w for w in words if len(sharing.get(w, ())) >= 2 and len(w) >= (4 if w.isascii() else 2)}
+        for name in filter(None, names):
+            name = name.lower()
+            if name != code.lower():
+                out.setdefault(name, code)
+            for word in name.split():
+                # the noun's inflected forms in the plural names: "долларов", "доллара"
+                if any(word.startswith(h[: max(2, len(h) - 1)]) for h in heads):
+                    out.setdefault(word, code)
+    return out
+
+
+@cache
+def _circulating() -> frozenset[str]:
+    from babel.core import get_global
+    from babel.numbers import get_territory_currencies
+
+    codes: set[str] = set()
+    for territory in get_global("territory_currencies"):
+        try:
+            codes.update(get_territory_currencies(territory))
+        except Exception:  # noqa: BLE001 - a territory without current data
+            continue
+    return frozenset(codes)
+
+
+@cache
+def _sharing(lang: str) -> dict[str, frozenset[str]]:
+    """Each word of the locale's names of circulating currencies -> the currencies naming it."""
+    loc = _locale(lang)
+    out: dict[str, set[str]] = {}
+    if loc is None:
+        return {}
+    for code in _circulating():
+        for word in (loc.currencies.get(code) or "").lower().split():
+            out.setdefault(word, set()).add(code)
+    return {w: frozenset(c) for w, c in out.items()}
+
+
+@cache
+def percent_words(lang: str) -> tuple[str, ...]:
+    """The words a locale writes after a number for "per cent" ("процентов", "प्रतिशत")."""
+    loc = _locale(lang)
+    if loc is None:
+        return ()
+    from babel.units import format_unit
+
+    words = set()
+    for n in _PLURAL_SAMPLES:
+        try:
+            text = format_unit(n, "concentr-percent", length="long", locale=loc)
+        except Exception:  # noqa: BLE001 - no unit data for the locale
+            return ()
+        m = re.fullmatch(r"[\d.,\s\u00a0]+([^\d]+)", text)
+        if m and m[1].strip() and m[1].strip() not in ("%", "٪"):
+            words.add(m[1].strip().lower())
+    return tuple(sorted(words, key=len, reverse=True))
+
+
+@cache
+def decimal_comma(lang: str) -> bool:
+    """Whether the locale writes 3,2 for 3.2."""
+    loc = _locale(lang)
+    if loc is None:
+        return False
+    from babel.numbers import get_decimal_symbol
+
+    return get_decimal_symbol(loc) == ","
+
+
+@cache
+def month_names(lang: str) -> dict[str, int]:
+    """Month name (lower case; every form CLDR has: format and stand-alone, wide and
+    abbreviated, "января"/"январь"/"янв", "10月") -> month number."""
+    loc = _locale(lang)
+    if loc is None:
+        return {}
+    out: dict[str, int] = {}
+    for context in ("format", "stand-alone"):
+        for width in ("wide", "abbreviated"):
+            for number, name in loc.months.get(context, {}).get(width, {}).items():
+                name = name.lower().rstrip(".")
+                if len(name) >= (3 if name.isascii() else 2) and out.get(name, number) == number:
+                    out[name] = number
+    return out
+
+
+@cache
+def relative_years(lang: str) -> dict[str, int]:
+    """CLDR's phrases for last, this and next year ("в прошлом году", "去年", "इस वर्ष") ->
+    -1, 0, 1. Read from babel's locale data, which has no public accessor for them."""
+    loc = _locale(lang)
+    if loc is None:
+        return {}
+    try:
+        fields = loc._data["date_fields"]["year"]["relative"]
+        return {str(phrase).lower(): int(offset) for offset, phrase in fields.items() if phrase}
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return {}
