@@ -1,4 +1,4 @@
-"""Command line: ingest, follow, stories, show, export, serve, sources, demo.
+"""Command line: ingest, batch, follow, stories, show, export, serve, sources, demo.
 
 Errors about inputs go to stderr, one line each, and never stop a batch; the exit code is
 0 when the batch ran (even with bad inputs), 1 when nothing could be done.
@@ -133,6 +133,73 @@ def ingest(
             err.print(f"[red]error:[/] {escape(str(exc))}", soft_wrap=True)
             raise typer.Exit(1) from exc
         n_stories = lib.store.count("stories")
+    out.print(
+        f"{report.read} inputs read: {report.added} articles added, {report.skipped} already stored,"
+        f" {report.rejected} rejected; {len(report.stories_touched)} stories updated, {n_stories} in {db}"
+    )
+    if missing and not report.read:
+        raise typer.Exit(1)
+
+
+@app.command()
+def batch(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Files or folders: .txt, .jsonl[.gz], .html, .warc[.gz], feeds.")
+    ],
+    db: DbOption = Path(DEFAULT_DB),
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler", help="A Dask scheduler's address (tcp://host:port); none: a local cluster."
+        ),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", min=1, help="Worker processes of the local cluster (default: the CPUs)."),
+    ] = None,
+    parquet: Annotated[
+        Path | None, typer.Option("--parquet", help="Also export everything as Parquet to this folder.")
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """The ingest as a Dask job: the per-article work on a cluster's workers, the decisions and
+    the write here; the database is the one `ingest`, `serve` and `show` use."""
+    from storyfold.engine.dask import DaskExecutor
+
+    missing = [p for p in paths if not p.exists()]
+    for p in missing:
+        err.print(f"bad input: {p}: no such file or folder", markup=False, highlight=False)
+    try:
+        executor = DaskExecutor(scheduler, workers if workers is not None else os.cpu_count())
+    except OSError as exc:
+        err.print(
+            f"[red]error:[/] cannot reach the Dask scheduler {escape(str(scheduler))}: {escape(str(exc))}"
+        )
+        raise typer.Exit(1) from exc
+    where = f"the cluster at {scheduler}" if scheduler else "a local cluster"
+    err.print(f"dask: {executor.workers} workers on {escape(where)}", soft_wrap=True)
+    try:
+        lib = Library(db, executor=executor)
+    except StoreError as exc:
+        executor.close()
+        err.print(f"[red]error:[/] {escape(str(exc))}", soft_wrap=True)
+        raise typer.Exit(1) from exc
+    with lib:
+        lib.batch_size = max(lib.batch_size, 32 * executor.workers)  # chunks worth a task each
+        try:
+            report = run_ingest(lib, [p for p in paths if p.exists()], quiet)
+        except StoreError as exc:
+            err.print(f"[red]error:[/] {escape(str(exc))}", soft_wrap=True)
+            raise typer.Exit(1) from exc
+        n_stories = lib.store.count("stories")
+        if parquet is not None:
+            from storyfold.present.export import export_records, write_parquet
+
+            briefs = (lib.brief(sid) for sid in lib.store.story_ids())
+            records = export_records(
+                (b for b in briefs if b is not None), lib.reliability(), lib.store.iter_inputs()
+            )
+            out.print(f"wrote {write_parquet(records, parquet)} records to {parquet}")
     out.print(
         f"{report.read} inputs read: {report.added} articles added, {report.skipped} already stored,"
         f" {report.rejected} rejected; {len(report.stories_touched)} stories updated, {n_stories} in {db}"

@@ -69,6 +69,9 @@ class LocalExecutor:
     `ahead`: batches in flight at once (one being written, the others being prepared).
     """
 
+    # what a chunk's future raises when the workers that had it are gone for good
+    lost_work: tuple[type[BaseException], ...] = (BrokenProcessPool,)
+
     def __init__(self, workers: int | None = None, *, ahead: int = 3, mp_context: str | None = None) -> None:
         self.workers = default_workers() if workers is None else max(1, int(workers))
         self.ahead = max(1, ahead)
@@ -185,7 +188,7 @@ class LocalExecutor:
         for fut, chunk in zip(futures, chunks, strict=True):
             try:
                 out.extend(fut.result())
-            except BrokenProcessPool as exc:  # a worker was killed: this chunk is done here
+            except self.lost_work as exc:  # the workers are gone: this chunk is done here
                 self._give_up_pool(exc)
                 out.extend(run_steps(group, chunk))
         job.data = out

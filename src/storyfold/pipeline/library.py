@@ -64,15 +64,17 @@ class Library:
         batch_size: int = 256,
         workers: int | None = None,
         wait: float = 0.0,
+        executor: LocalExecutor | None = None,
     ) -> None:
         """`workers`: processes for the per-article work (None: the CPUs, up to 4; 1: all in
         this process), started on the first large batch and stopped by `close()`.
 
         A writable Library holds the database's writer lock until `close()`: another writer
-        waits up to `wait` seconds, then gets `WriterBusy` naming this process."""
+        waits up to `wait` seconds, then gets `WriterBusy` naming this process. `executor`: where
+        the per-article work runs instead (a `DaskExecutor` for a batch job); closed with this."""
         self.store = Store(db_path, readonly=readonly, wait=wait)
         self.batch_size = batch_size
-        self.executor = LocalExecutor(workers)
+        self.executor = executor if executor is not None else LocalExecutor(workers)
         self.ingest_settings = IngestSettings()
         self.fold_settings = FoldSettings()
         self._writer: Writer | None = None
