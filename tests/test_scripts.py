@@ -206,6 +206,8 @@ def test_values_in_languages_the_grammar_does_not_know_come_from_cldr(lang, text
         ("pl", "15 marca 2018 roku.", ["2018-03-15"]),
         ("ko", "2019년 10월 1일, 작년에.", ["2019-10-01", "2018"]),
         ("hi", "वर्ष 2017 में।", ["2017"]),
+        ("hu", "A következő évben, júniusban.", ["2020", "2019-06"]),  # case endings
+        ("uk", "Торік ціни зросли.", ["2018"]),  # CLDR's short form
     ],
 )
 def test_dates_in_languages_the_grammar_does_not_know_come_from_cldr(lang, text, periods):

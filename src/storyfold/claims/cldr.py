@@ -200,8 +200,13 @@ def relative_years(lang: str) -> dict[str, int]:
     loc = _locale(lang)
     if loc is None:
         return {}
-    try:
-        fields = loc._data["date_fields"]["year"]["relative"]
-        return {str(phrase).lower(): int(offset) for offset, phrase in fields.items() if phrase}
-    except (KeyError, TypeError, ValueError, AttributeError):
-        return {}
+    out: dict[str, int] = {}
+    for width in ("year", "year-short", "year-narrow"):  # "цього року", and the short "цьогоріч"
+        try:
+            fields = loc._data["date_fields"][width]["relative"]
+            for offset, phrase in fields.items():
+                if phrase and len(str(phrase)) >= 2:
+                    out.setdefault(str(phrase).lower(), int(offset))
+        except (KeyError, TypeError, ValueError, AttributeError):
+            continue
+    return out

@@ -1196,7 +1196,8 @@ def _locale_dates(locale: str) -> tuple[re.Pattern[str] | None, re.Pattern[str] 
     if months:
         alts = []
         for name in sorted(months, key=len, reverse=True):
-            stem = re.escape(name[:-1]) + r"\w{0,3}" if len(name) >= 5 and name.isalpha() else re.escape(name)
+            # its case forms ("марте", "júniusban", "czerwcu"): the name less its last letter
+            stem = re.escape(name[:-1]) + r"\w{0,5}" if len(name) >= 5 and name.isalpha() else re.escape(name)
             alts.append(stem)
         month_rx = re.compile(
             rf"(?:(?P<y1>(?:1[89]|20)\d\d)[^\d\s]?\s?)?(?:(?P<d1>[0-3]?\d)\.?\s?)?"
@@ -1207,8 +1208,32 @@ def _locale_dates(locale: str) -> tuple[re.Pattern[str] | None, re.Pattern[str] 
     rel_rx = None
     if rel:
         phrases = "|".join(re.escape(p) for p in sorted(rel, key=len, reverse=True))
-        rel_rx = re.compile(rf"(?<![^\W{ns}])(?:{phrases}){end}", re.IGNORECASE)
+        # a case ending may follow ("bu yılın", "geçen yıldan")
+        rel_rx = re.compile(
+            rf"(?<![^\W{ns}])(?P<p>{phrases})(?:(?:(?![{ns}])[^\W\d_]){{0,4}}{end}|{end})", re.IGNORECASE
+        )
     return month_rx, rel_rx
+
+
+def _locale_reference(text: str, locale: str) -> date | None:
+    """When an undated article in a language the grammar does not know was written: the
+    latest full date it states with the locale's month names ("1 октября 2019")."""
+    month_rx, _ = _locale_dates(locale)
+    if month_rx is None:
+        return None
+    months = cldr.month_names(locale)
+    days = []
+    for m in month_rx.finditer(text):
+        year, day = m["y1"] or m["y2"], m["d1"] or m["d2"]
+        month = months.get(m["m"].lower()) or next(
+            (n for w, n in months.items() if len(w) >= 5 and m["m"].lower().startswith(w[:-1])), None
+        )
+        if year and day and month:
+            try:
+                days.append(date(int(year), month, int(day)))
+            except ValueError:
+                continue
+    return max(days) if days else None
 
 
 def _locale_times(sent: str, times: list[TimeSpan], locale: str, ref: date | None) -> list[TimeSpan]:
@@ -1224,7 +1249,7 @@ def _locale_times(sent: str, times: list[TimeSpan], locale: str, ref: date | Non
         rel = cldr.relative_years(locale)
         for m in rel_rx.finditer(sent):
             if free(m.start(), m.end()):
-                out.append(TimeSpan(m.start(), m.end(), str(ref.year + rel[m.group(0).lower()]), True))
+                out.append(TimeSpan(m.start(), m.end(), str(ref.year + rel[m["p"].lower()]), True))
     if month_rx is not None:
         months = cldr.month_names(locale)
         for m in month_rx.finditer(sent):
@@ -1457,8 +1482,15 @@ def extract_claims(article: Article) -> list[Claim]:
     vocab = time_words(low)
     if ref is None:
         ref = infer_reference(text, low, vocab)
+        if ref is None and locale:
+            ref = _locale_reference(text, locale)
         year_only = True
     cues = time_cues(text, low, vocab)
+    if locale:  # the locale's month names and "last year", which need no digit either
+        month_rx, rel_rx = _locale_dates(locale)
+        more = [m.start() for rx in (month_rx, rel_rx) if rx is not None for m in rx.finditer(text)]
+        if more:
+            cues = sorted(cues + more)
     known = MidsentenceNames(text)
     nouns: list[set[str] | GermanNouns] = []
     last: list[str] = []  # the organisation named most recently, for "the company"
