@@ -238,3 +238,44 @@ def test_a_language_with_only_some_cldr_tables_is_read_without_failing(shared_da
         )
         extract_claims(art)  # raises on a failure
     assert len(seen) >= 128
+
+
+def test_scripts_without_spaces_are_split_into_words_by_icu():
+    from storyfold.textnorm import segment
+
+    assert segment("中国有超过820,000人受影响").split() == [
+        "中国",
+        "有",
+        "超过",
+        "820,000",
+        "人",
+        "受",
+        "影响",
+    ]
+    assert segment("ประเทศไทยมีประชากร").split() == ["ประเทศไทย", "มี", "ประชากร"]
+    plain = "Ünïcode but spaced words."
+    assert segment(plain) is plain
+
+
+@pytest.mark.parametrize(
+    ("lang", "reportedly"), [("zho-CN", "据报道"), ("jpn", "報道によると"), ("tha", "มีรายงานว่า")]
+)
+def test_a_near_copy_in_a_script_without_spaces_is_folded(tmp_path, ntrex, lang, reportedly):
+    """A syndicated copy edited by another desk ("reportedly" before every paragraph, the last
+    one cut), in Chinese, Japanese or Thai: the fold must see two versions of one text, which
+    it can only if it reads words (whole runs between commas differ in every paragraph)."""
+    from storyfold.pipeline import Library
+
+    texts = [t for t in ntrex[lang].values() if t.count("\n") >= 6][:3]
+    docs = []
+    for i, text in enumerate(texts):
+        title, body = text.split("\n\n", 1)
+        docs.append({"id": f"{i}-a", "title": title, "text": body, "outlet": "Wire"})
+        cut = "\n".join(reportedly + p for p in body.split("\n")[:-1])
+        docs.append({"id": f"{i}-b", "title": title, "text": cut, "outlet": "Daily"})
+    with Library(tmp_path / "c.db", workers=1) as lib:
+        lib.ingest_documents(docs)
+        by_input = {a.input_id: a.id for a, _ in lib.store.iter_articles()}
+        linked = {frozenset((r.a, r.b)) for r in lib.relations()}
+    for i in range(len(texts)):
+        assert frozenset((by_input[f"{i}-a"], by_input[f"{i}-b"])) in linked, (lang, i)

@@ -177,3 +177,26 @@ def ascii_digits(text: str) -> str:
 @cache
 def _native_digit() -> re.Pattern[str]:
     return re.compile(f"[{_ranges(''.join(map(chr, _digit_table())))}]")
+
+
+@cache
+def _no_space_run() -> re.Pattern[str]:
+    return re.compile(f"[{no_space_class()}]+")
+
+
+def segment(text: str) -> str:
+    """`text` with each run of a script written without spaces split into words at ICU's word
+    boundaries (dictionary-based for Chinese, Japanese, Thai, Lao, Khmer, Burmese), the words
+    set apart by spaces: what the stages that count words (shingles, cluster terms, cleaning)
+    read, so "中国有超过820,000人" is 中国 / 有 / 超过 / 820,000 / 人 and not one word. Offsets
+    change: for counting, never for quoting."""
+    if text.isascii():
+        return text
+    rx = _no_space_run()
+    if rx.search(text) is None:
+        return text
+    from icu4py.breakers import WordBreaker
+
+    return rx.sub(
+        lambda m: " " + " ".join(w for w in WordBreaker(m.group(0), "") if not w.isspace()) + " ", text
+    )

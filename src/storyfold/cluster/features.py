@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
-from storyfold.textnorm import fold_name
+from storyfold.textnorm import ascii_digits, fold_name, segment
 
 try:  # optional C scans for terms(), names(), anchors() (setup.py builds them): same results, faster
     import storyfold.cluster._tokens as _tokens
@@ -319,13 +319,16 @@ class DocFeatures:
 
 
 def extract(title: str, text: str) -> DocFeatures:
+    """Every script's digits read as ASCII for the anchors; runs of scripts written without
+    spaces split into their words (ICU) for the terms."""
     body = f"{title}\n\n{text}"
+    digits = ascii_digits(body)
     if _tokens is None:
-        an = _anchors_py(body)
+        an = _anchors_py(digits)
         yr = years(an)
     else:  # the C scan gives the years with the anchors: the same frozenset as years(an)
-        an, yr = _tokens.anchors(body)
-    return DocFeatures(terms(title), terms(body), names(body), an, yr)
+        an, yr = _tokens.anchors(digits)
+    return DocFeatures(terms(segment(title)), terms(segment(body)), names(body), an, yr)
 
 
 def years(anchor_set: set[str]) -> frozenset[str]:

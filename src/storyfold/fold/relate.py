@@ -56,6 +56,7 @@ from storyfold.fold.translate import (
     with_sentences,
 )
 from storyfold.model import Article, Relation, RelationKind
+from storyfold.textnorm import segment
 
 
 def _fitted_threshold() -> float:
@@ -134,7 +135,8 @@ def fold_features(
     s = settings or FoldSettings()
     emb = embed(article.text) if embed is not None and article.lang in EMBEDDING_LANGUAGES else None
     return FoldFeatures(
-        fingerprints(article.text, article.title, s.paragraph_min_words),
+        # scripts without spaces are split into words first: shingles and paragraph lengths count words
+        fingerprints(segment(article.text), segment(article.title), s.paragraph_min_words),
         profile(article.text, article.lang, emb),
     )
 

@@ -25,7 +25,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
 
-from storyfold.textnorm import no_space_class, sentence_end_class
+from storyfold.textnorm import segment, sentence_end_class
 
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
@@ -43,25 +43,10 @@ def _punct() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     )
 
 
-@cache
-def _no_space() -> re.Pattern[str]:
-    return re.compile(f"[{no_space_class()}]")
-
-
 def _words(line: str) -> list[str]:
-    """The words of a line; in a script written without spaces every two characters count as
-    one (Chinese words are one to two characters, most often two), since `\\w+` would take a
-    whole sentence for one word."""
-    words = _WORDS.findall(line)
-    if line.isascii() or not _no_space().search(line):
-        return words
-    out: list[str] = []
-    for w in words:
-        if _no_space().search(w):
-            out.extend(w[i : i + 2] for i in range(0, len(w), 2))
-        else:
-            out.append(w)
-    return out
+    """The words of a line; a run of a script written without spaces is split into its words
+    (ICU, `textnorm.segment`), since `\\w+` would take a whole sentence for one word."""
+    return _WORDS.findall(segment(line))
 
 
 _WORDS = re.compile(r"\w+", re.UNICODE)
