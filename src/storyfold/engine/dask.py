@@ -16,7 +16,7 @@ storyfold installed.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, cast
 
 from storyfold.engine.local import LocalExecutor
 
@@ -36,24 +36,24 @@ class DaskExecutor(LocalExecutor):
         client: Any = None,
     ) -> None:
         import dask
-        from distributed import Client, LocalCluster
+        from distributed import Client, LocalCluster  # untyped: called through Any below
 
         super().__init__(workers, ahead=ahead)
         self._own: list[Any] = []
         if client is None:
             if scheduler:
-                client = Client(scheduler)
+                client = cast(Any, Client)(scheduler)
             else:
                 # the nanny's MALLOC_TRIM_THRESHOLD_ made numeric steps several times slower here
                 with dask.config.set({"distributed.nanny.pre-spawn-environ": {}}):
-                    cluster = LocalCluster(
+                    cluster = cast(Any, LocalCluster)(
                         n_workers=self.workers,
                         threads_per_worker=1,
                         processes=True,
                         dashboard_address=None,
                     )
                 self._own.append(cluster)
-                client = Client(cluster)
+                client = cast(Any, Client)(cluster)
             self._own.insert(0, client)
         self.client = client
         self.workers = max(1, sum(client.nthreads().values()))

@@ -58,7 +58,7 @@ def _die_with_parent() -> None:
 class _Job(Generic[T]):
     data: list[T]
     pos: int = 0  # the next segment to run
-    futures: list[Future] = field(default_factory=list)
+    futures: list[Future[list[T]]] = field(default_factory=list)
 
 
 class LocalExecutor:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import cache, lru_cache
+from typing import Any
 
 from storyfold.textnorm import ascii_digits, no_space_class, spaced_word_class
 
@@ -246,13 +247,13 @@ def _sentence_initial(m: re.Match[str]) -> bool:
 # (month anchor or None, whether the month word is ambiguous, name anchors or None if the
 # token cannot be a name); _SKIP for a token that is neither; _DIGIT for a word that starts
 # with a digit other than 0-9 ("²", "①"), which reads as a number.
-_SKIP: tuple = ()
-_DIGIT: tuple = (None,)
-_CLASSES: dict[bool, dict[str, tuple]] = {False: {}, True: {}}
+_SKIP: tuple[Any, ...] = ()
+_DIGIT: tuple[Any, ...] = (None,)
+_CLASSES: dict[bool, dict[str, tuple[Any, ...]]] = {False: {}, True: {}}
 _MAX_CLASSES = 1 << 18
 
 
-def _classify(tok: str, agglutinative: bool) -> tuple:
+def _classify(tok: str, agglutinative: bool) -> tuple[Any, ...]:
     if tok[0].isdigit():
         return _DIGIT
     if not tok[0].isupper() and fold(tok[:2])[:2] not in _MONTH_HEADS:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Sequence
 from itertools import repeat
 from operator import is_
+from typing import Any
 
 import numpy as np
 
@@ -33,11 +34,12 @@ class LSHIndex:
         with np.errstate(over="ignore"):
             for j in range(1, self.rows):
                 h = h * _MIX + s[:, j]
-        return h.tolist()
+        keys: list[int] = h.tolist()
+        return keys
 
-    def query(self, keys: Sequence[int]) -> list:
+    def query(self, keys: Sequence[int]) -> list[Any]:
         """Members sharing at least one band, in insertion order (deterministic)."""
-        seen: dict = {}
+        seen: dict[Any, None] = {}  # the members, whatever the caller put in
         for band, key in zip(self.buckets, keys, strict=True):
             got = band.get(key)
             if got is None:
@@ -58,7 +60,7 @@ class LSHIndex:
         for band, key, old in zip(self.buckets, keys, got, strict=True):
             if old is member:
                 continue
-            if type(old) is list:
+            if isinstance(old, list):
                 if len(old) < self.max_bucket:  # a huge bucket is boilerplate, not a signal
                     old.append(member)
             else:

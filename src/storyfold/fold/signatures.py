@@ -80,7 +80,8 @@ class MinHasher:
         # which wraps deterministically and is fine for hashing purposes.
         with np.errstate(over="ignore"):
             hv = (np.outer(x, self.a) + self.b) % _PRIME
-        return (hv & _MAX).min(axis=0)
+        sig: np.ndarray = (hv & _MAX).min(axis=0)
+        return sig
 
     def signatures(self, sets: list[set[int]]) -> list[np.ndarray]:
         """`signature` of each set, with one numpy pass over all of them: an article's

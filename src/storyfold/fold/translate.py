@@ -25,6 +25,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
 from operator import mul
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -354,7 +355,7 @@ class TranslationModel:
         i = FEATURES.index(feature)
         return self.weights[i] <= 0 and self.weights_emb[i] <= 0
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "features": FEATURES,
             "weights": list(self.weights),

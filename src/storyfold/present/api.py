@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hmac
 import threading
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import asdict, replace
 from typing import Any, Protocol, cast
 
@@ -74,7 +74,9 @@ def create_app(library: ServedLibrary | StoryReader, token: str | None = None) -
         return cast(StoryReader, lib)
 
     @app.middleware("http")
-    async def security_headers(request: Request, call_next):  # noqa: ANN001, ANN202
+    async def security_headers(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
         try:
             response = await call_next(request)
         except Exception:  # an unexpected error still answers with the headers, and no traceback

@@ -10,6 +10,7 @@ import math
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from storyfold.model import Article, Claim, ValueKind
 from storyfold.reconcile import names
@@ -51,7 +52,7 @@ def prepare_slot(
         if c.kind is ValueKind.NAMES and not names.parse_names(c.surface):
             continue  # "Not Available" states nothing
         by_voice[root.get(c.article_id, c.article_id)].append(c)
-    index: dict[tuple, int] = {}
+    index: dict[tuple[Any, ...], int] = {}
     cands: list[Claim] = []
     stated: dict[str, set[int]] = defaultdict(set)
     for v, cs in by_voice.items():
@@ -151,7 +152,7 @@ def choose(s: Slot, tau: Mapping[str, float], votes: list[float]) -> int:
     def exact(i: int) -> float:
         return sum(tau[v] for v, idx in s.stated.items() if i in idx)
 
-    def rank(i: int) -> tuple:
+    def rank(i: int) -> tuple[Any, ...]:
         return (round(votes[i], 9), specificity(s.cands[i]), round(exact(i), 9), -i)
 
     best = max(range(len(s.cands)), key=rank)
