@@ -72,7 +72,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 from pathlib import Path
 
-from storyfold.claims import ExtractionFailure, extract_claims, extract_or_failure
+from storyfold.claims import FailedExtraction, extract_claims, extract_or_failure
 from storyfold.engine import LocalExecutor, Step
 from storyfold.model import Article, Bound, Period, ValueKind
 
@@ -427,7 +427,7 @@ def speed(data: Path, workers: int) -> dict[str, object]:
             pooled = [r for b in ex.run(steps, _batches(arts)) for r in b]
             pool_wall.append(len(arts) / (time.perf_counter() - t0))
             assert len(pooled) == len(arts)
-            assert sum(len(r) for r in pooled if not isinstance(r, ExtractionFailure)) == n_claims
+            assert sum(len(r) for r in pooled if not isinstance(r, FailedExtraction)) == n_claims
     # the workers' CPU time is known once they have exited (the executor is closed)
     kids1 = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu2 = (

@@ -277,19 +277,19 @@ def check_text_functions(text: str) -> None:
 def check_reader(path: Path) -> list[Any]:
     """A reader never raises: every item is a document or one error line naming this file."""
     from storyfold.ingest import Ingestor, read_inputs
-    from storyfold.model import Article, IngestError, RawDocument
+    from storyfold.model import Article, RawDocument, Rejection
 
     items = list(read_inputs([path]))
     assert items, "an input must be accounted for"
     ingestor = Ingestor()
     for it in items:
-        assert isinstance(it, RawDocument | IngestError), it
+        assert isinstance(it, RawDocument | Rejection), it
         assert it.source.startswith(str(path)), it.source
-        if isinstance(it, IngestError):
+        if isinstance(it, Rejection):
             assert "\n" not in it.message and it.message, it
         else:
             got = ingestor.article(it)
-            assert isinstance(got, Article | IngestError), got
+            assert isinstance(got, Article | Rejection), got
     return items
 
 

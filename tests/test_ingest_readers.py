@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from storyfold.ingest import Ingestor, IngestSettings, read_inputs
-from storyfold.model import Article, IngestError, RawDocument
+from storyfold.model import Article, RawDocument, Rejection
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
 
@@ -19,7 +19,7 @@ FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
 def _split(items):
     items = list(items)
     docs = [i for i in items if isinstance(i, RawDocument)]
-    errors = [i for i in items if isinstance(i, IngestError)]
+    errors = [i for i in items if isinstance(i, Rejection)]
     return docs, errors
 
 
@@ -31,7 +31,7 @@ def _articles(paths):
     return {a.source.rsplit("/", 1)[-1]: a for a in arts}, errors
 
 
-def _assert_one_line(err: IngestError, name: str) -> None:
+def _assert_one_line(err: Rejection, name: str) -> None:
     s = str(err)
     assert "\n" not in s and s.startswith(err.source) and name in err.source, s
 
@@ -197,7 +197,7 @@ def test_bad_inputs_each_give_one_error_and_the_batch_goes_on(batch):
     docs, errors = _split(read_inputs([batch]))
     names = [d.source.rsplit("/", 1)[-1] for d in docs]
     assert names == ["a_good.txt", "latin1.txt", "z_good.txt"]  # README.md and hidden files skipped
-    by_file: dict[str, list[IngestError]] = {}
+    by_file: dict[str, list[Rejection]] = {}
     for e in errors:
         by_file.setdefault(Path(e.source.split("#")[0].split(":line")[0]).name, []).append(e)
     assert sorted(by_file) == [
@@ -239,7 +239,7 @@ def test_missing_path_and_too_short_text(tmp_path):
     docs, errors = _split(read_inputs([tmp_path / "nope.txt", tmp_path / "short.txt"]))
     assert len(errors) == 1 and "no such file" in errors[0].message
     res = Ingestor().article(docs[0])
-    assert isinstance(res, IngestError) and "short.txt" in str(res)
+    assert isinstance(res, Rejection) and "short.txt" in str(res)
 
 
 def test_format_is_sniffed_when_the_name_says_nothing(tmp_path):

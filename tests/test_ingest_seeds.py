@@ -9,14 +9,14 @@ import pytest
 
 from storyfold.ingest import Ingestor, read_inputs
 from storyfold.ingest.decode import decode_text
-from storyfold.model import Article, IngestError
+from storyfold.model import Article, Rejection
 
 
 @pytest.fixture(scope="module")
 def seeds(seeds_dir):
     ing = Ingestor()
     items = list(read_inputs([seeds_dir]))
-    assert not [i for i in items if isinstance(i, IngestError)]
+    assert not [i for i in items if isinstance(i, Rejection)]
     arts = {i.source.rsplit("/", 1)[-1][:3]: ing.article(i) for i in items}
     assert all(isinstance(a, Article) for a in arts.values())
     return arts

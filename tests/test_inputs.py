@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from storyfold.cli import app
 from storyfold.ingest.readers import read_inputs
-from storyfold.model import IngestError, RawDocument
+from storyfold.model import RawDocument, Rejection
 from storyfold.pipeline import Library
 from storyfold.present.api import create_app
 
@@ -111,7 +111,7 @@ def test_files_below_a_folder_are_known_by_their_relative_path(tmp_path, seeds_d
     items = list(read_inputs([tmp_path / "in"]))
     ids = sorted((x.input_id or "") for x in items)
     assert ids == ["b.txt", "empty.txt", "wire/a.txt"]
-    assert isinstance(next(x for x in items if x.input_id == "empty.txt"), IngestError)
+    assert isinstance(next(x for x in items if x.input_id == "empty.txt"), Rejection)
 
 
 def _warc(html: bytes, n: int) -> bytes:
@@ -147,7 +147,7 @@ def test_warc_records_keep_their_record_id_and_a_cut_file_says_it_is_truncated(t
     cut = tmp_path / "cut.warc.gz"
     cut.write_bytes(data[: len(data) - len(data) // 5])
     got = list(read_inputs([cut]))
-    errors = [g for g in got if isinstance(g, IngestError)]
+    errors = [g for g in got if isinstance(g, Rejection)]
     assert errors, got
     assert all("truncated" in e.message for e in errors), errors
     assert sum(isinstance(g, RawDocument) for g in got) >= 1  # what came before the cut is kept
@@ -168,7 +168,7 @@ def test_feed_entries_keep_their_guid(tmp_path, seeds_dir):
     path.write_text(feed, encoding="utf-8")
     got = list(read_inputs([path]))
     assert [g.input_id for g in got] == ["urn:wire:42", "urn:wire:43"]
-    assert isinstance(got[1], IngestError)
+    assert isinstance(got[1], Rejection)
 
 
 @pytest.fixture
@@ -258,7 +258,7 @@ def test_a_gzip_jsonl_cut_mid_line_keeps_the_lines_before(tmp_path, seeds_dir):
     data = gzip.compress(("\n".join(lines) + "\n").encode())
     (tmp_path / "cut.jsonl.gz").write_bytes(data[: len(data) * 3 // 4])
     got = list(read_inputs([tmp_path / "cut.jsonl.gz"]))
-    assert isinstance(got[-1], IngestError) and "truncated" in got[-1].message
+    assert isinstance(got[-1], Rejection) and "truncated" in got[-1].message
     assert sum(isinstance(g, RawDocument) for g in got) >= 1
 
 

@@ -8,7 +8,7 @@
     └── AmbiguousId (LookupError)   a short id that starts several story ids
 
 Inside an ingest, input errors never propagate: each becomes that input's rejection (an
-`IngestError` record in the report, an `inputs` row in the store) and the batch goes on.
+`Rejection` record in the report, an `inputs` row in the store) and the batch goes on.
 """
 
 from __future__ import annotations

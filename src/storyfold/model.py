@@ -41,8 +41,9 @@ class RawDocument:
 
 
 @dataclass(frozen=True)
-class IngestError:
-    """A document that could not be read; the batch goes on without it."""
+class Rejection:
+    """An input that became no article, and why, in one line: a record (stored, exported,
+    answered), never raised; the batch goes on without it."""
 
     source: str
     message: str

@@ -3,6 +3,6 @@
 from __future__ import annotations
 
 from storyfold.claims.extractor import extract_claims
-from storyfold.claims.pool import ExtractionFailure, extract_or_failure
+from storyfold.claims.pool import FailedExtraction, extract_or_failure
 
-__all__ = ["ExtractionFailure", "extract_claims", "extract_or_failure"]
+__all__ = ["FailedExtraction", "extract_claims", "extract_or_failure"]

@@ -3,7 +3,7 @@
 Claims are a pure function of the `Article`, so the ingest extracts them on the executor's
 worker processes (`storyfold.engine`), one article after another within a batch. A failing
 article must not sink its batch, and an arbitrary exception may not pickle on its way back from
-a worker: `extract_or_failure` turns it into an `ExtractionFailure` (the exception's type,
+a worker: `extract_or_failure` turns it into an `FailedExtraction` (the exception's type,
 message and traceback, plain strings), which the writing process records for that article
 while the rest of the batch goes on.
 """
@@ -18,7 +18,7 @@ from storyfold.model import Article, Claim
 
 
 @dataclass(frozen=True)
-class ExtractionFailure:
+class FailedExtraction:
     """Why extraction raised on one article; `str()` reads like the exception did."""
 
     error_type: str
@@ -29,9 +29,9 @@ class ExtractionFailure:
         return f"{self.error_type}: {self.message}"
 
 
-def extract_or_failure(article: Article) -> list[Claim] | ExtractionFailure:
+def extract_or_failure(article: Article) -> list[Claim] | FailedExtraction:
     """`extract_claims`, with an exception turned into a value (what a worker sends back)."""
     try:
         return extract_claims(article)
     except Exception as exc:  # one odd article must not sink the batch
-        return ExtractionFailure(type(exc).__name__, str(exc), traceback.format_exc())
+        return FailedExtraction(type(exc).__name__, str(exc), traceback.format_exc())

@@ -1,7 +1,7 @@
 """Ingest stage: read files, folders, JSONL, HTML, WARC and feeds; clean them into Articles.
 
-for item in read_inputs(paths):          # RawDocument | IngestError, never raises
-    art = Ingestor().article(item)      # Article | IngestError
+for item in read_inputs(paths):          # RawDocument | Rejection, never raises
+    art = Ingestor().article(item)      # Article | Rejection
 """
 
 from storyfold.ingest.article import Ingestor

@@ -19,7 +19,7 @@ from storyfold.ingest.meta import (
 )
 from storyfold.ingest.readers import one_line
 from storyfold.ingest.settings import IngestSettings
-from storyfold.model import Article, IngestError, RawDocument, article_id
+from storyfold.model import Article, RawDocument, Rejection, article_id
 
 
 @dataclass(frozen=True)
@@ -58,26 +58,26 @@ class Ingestor:
             s.outlet_chrome_min_articles, s.outlet_chrome_max_chars
         )
 
-    def article(self, raw: RawDocument) -> Article | IngestError:
-        """One Article, or an IngestError saying in one line why there is none."""
+    def article(self, raw: RawDocument) -> Article | Rejection:
+        """One Article, or an Rejection saying in one line why there is none."""
         draft = self.draft(raw)
-        if isinstance(draft, IngestError):
+        if isinstance(draft, Rejection):
             return draft
         done = self.finish(draft)
-        return done if isinstance(done, IngestError) else self.complete(done)
+        return done if isinstance(done, Rejection) else self.complete(done)
 
-    def draft(self, raw: RawDocument) -> Draft | IngestError:
+    def draft(self, raw: RawDocument) -> Draft | Rejection:
         """The document cleaned on its own (pure: may run on any process)."""
         try:
             return self._draft(raw)
         except NotText as exc:
-            return IngestError(raw.source, one_line(str(exc)), raw.input_id)
+            return Rejection(raw.source, one_line(str(exc)), raw.input_id)
         except Exception as exc:  # a parser crash on one document must not stop the batch
-            return IngestError(
+            return Rejection(
                 raw.source, one_line(f"cannot process: {type(exc).__name__}: {exc}"), raw.input_id
             )
 
-    def _draft(self, raw: RawDocument) -> Draft | IngestError:
+    def _draft(self, raw: RawDocument) -> Draft | Rejection:
         s = self.settings
         hints = raw.hints or {}
         url = str(hints["url"]) if hints.get("url") else None
@@ -88,7 +88,7 @@ class Ingestor:
         charset = str(hints["charset"]) if hints.get("charset") else None  # an HTTP header's
 
         if len(raw.raw) > s.max_bytes:
-            return IngestError(raw.source, f"document larger than max_bytes {s.max_bytes:,}", raw.input_id)
+            return Rejection(raw.source, f"document larger than max_bytes {s.max_bytes:,}", raw.input_id)
         is_html = raw.format == "html" or (
             raw.format in ("jsonl", "feed") and not hints.get("text") and hints.get("html")
         )
@@ -128,7 +128,7 @@ class Ingestor:
             input_id=raw.input_id,
         )
 
-    def finish(self, draft: Draft) -> Draft | IngestError:
+    def finish(self, draft: Draft) -> Draft | Rejection:
         """The outlet pass: lines this outlet prints in many articles go (its template). Ordered:
         what an article loses depends on the outlet's articles before it."""
         text = draft.text
@@ -141,7 +141,7 @@ class Ingestor:
                 p for i, (p, k) in enumerate(zip(paragraphs, keys, strict=True)) if i == 0 or not template(k)
             )
         if len(text) < self.settings.min_text_chars:
-            return IngestError(
+            return Rejection(
                 draft.source, f"no article text ({len(text)} characters after cleaning)", draft.input_id
             )
         return replace(draft, text=text)

@@ -1,4 +1,4 @@
-"""Readers: files and folders in, one RawDocument (or IngestError) per article out.
+"""Readers: files and folders in, one RawDocument (or Rejection) per article out.
 
 Each reader streams its container and bounds every article by `IngestSettings.max_bytes`, so a
 huge or broken input costs one error line and never stops the batch. The format comes from the
@@ -19,11 +19,11 @@ from typing import IO, Any, cast
 
 from storyfold.ingest.decode import NotText, decode_text, looks_binary
 from storyfold.ingest.settings import IngestSettings
-from storyfold.model import IngestError, RawDocument
+from storyfold.model import RawDocument, Rejection
 
 log = logging.getLogger(__name__)
 
-Item = RawDocument | IngestError
+Item = RawDocument | Rejection
 
 HINT_KEYS = ("id", "url", "outlet", "lang", "date", "title", "text", "html")
 
@@ -75,7 +75,7 @@ def read_inputs(paths: Iterable[str | Path], settings: IngestSettings | None = N
         elif path.exists():
             yield from read_file(path, settings)
         else:
-            yield IngestError(str(path), "no such file or directory", input_id=path.name)
+            yield Rejection(str(path), "no such file or directory", input_id=path.name)
 
 
 def _walk(root: Path) -> Iterator[Path]:
@@ -88,7 +88,7 @@ def _walk(root: Path) -> Iterator[Path]:
 
 
 def read_file(path: Path, settings: IngestSettings | None = None, name: str | None = None) -> Iterator[Item]:
-    """The articles of one file; any failure becomes one IngestError naming the file.
+    """The articles of one file; any failure becomes one Rejection naming the file.
 
     `name` is the file's path relative to the folder it was found in (its own name when it was
     named explicitly): the caller's id of a one-article file, stable wherever the folder lives."""
@@ -98,10 +98,10 @@ def read_file(path: Path, settings: IngestSettings | None = None, name: str | No
     produced = False
     try:
         if not path.is_file():
-            yield IngestError(source, "not a regular file", input_id=name)
+            yield Rejection(source, "not a regular file", input_id=name)
             return
         if path.stat().st_size == 0:
-            yield IngestError(source, "empty file", input_id=name)
+            yield Rejection(source, "empty file", input_id=name)
             return
         kind = detect_format(path)
         for item in _READERS[kind](path, source, settings):
@@ -110,14 +110,14 @@ def read_file(path: Path, settings: IngestSettings | None = None, name: str | No
                 item = _named(item, name)
             yield item
         if not produced:
-            yield IngestError(source, f"no article found in this {kind} input", input_id=name)
+            yield Rejection(source, f"no article found in this {kind} input", input_id=name)
     except Exception as exc:  # one broken input must not stop the batch
-        yield IngestError(source, _error_message(exc), input_id=name if not produced else None)
+        yield Rejection(source, _error_message(exc), input_id=name if not produced else None)
 
 
 def _named(item: Item, name: str) -> Item:
-    if isinstance(item, IngestError):
-        return IngestError(item.source, item.message, input_id=name)
+    if isinstance(item, Rejection):
+        return Rejection(item.source, item.message, input_id=name)
     return RawDocument(item.source, item.format, item.raw, {**item.hints, "id": name})
 
 
@@ -176,7 +176,7 @@ class _TooLarge(ValueError):
 def _single(kind: str) -> Callable[[Path, str, IngestSettings], Iterator[Item]]:
     def read(path: Path, source: str, settings: IngestSettings) -> Iterator[Item]:
         if not _is_gz(path) and path.stat().st_size > settings.max_bytes:
-            yield IngestError(
+            yield Rejection(
                 source, f"file of {path.stat().st_size:,} bytes exceeds max_bytes {settings.max_bytes:,}"
             )
             return
@@ -184,15 +184,15 @@ def _single(kind: str) -> Callable[[Path, str, IngestSettings], Iterator[Item]]:
             try:
                 raw = _read_bounded(f, settings.max_bytes, "file")
             except _TooLarge as exc:
-                yield IngestError(source, str(exc))
+                yield Rejection(source, str(exc))
                 return
         try:
             text = decode_text(raw)
         except NotText as exc:
-            yield IngestError(source, str(exc))
+            yield Rejection(source, str(exc))
             return
         if not text.strip():
-            yield IngestError(source, "empty file (only whitespace)")
+            yield Rejection(source, "empty file (only whitespace)")
             return
         yield RawDocument(source, kind, raw, {})
 
@@ -278,7 +278,7 @@ def read_jsonl(path: Path, source: str, settings: IngestSettings) -> Iterator[It
         for n, line in _iter_lines(f, settings.max_bytes):
             where = f"{source}:line {n}"
             if line is None:
-                yield IngestError(where, f"line larger than max_bytes {settings.max_bytes:,}")
+                yield Rejection(where, f"line larger than max_bytes {settings.max_bytes:,}")
                 continue
             line = line.strip()
             if not line:
@@ -286,15 +286,15 @@ def read_jsonl(path: Path, source: str, settings: IngestSettings) -> Iterator[It
             try:
                 obj = parse_json(line.decode("utf-8"))
             except (UnicodeDecodeError, ValueError) as exc:
-                yield IngestError(where, one_line(f"not valid JSON: {exc}"))
+                yield Rejection(where, one_line(f"not valid JSON: {exc}"))
                 continue
             if not isinstance(obj, dict):
-                yield IngestError(where, f"expected a JSON object, got {type(obj).__name__}")
+                yield Rejection(where, f"expected a JSON object, got {type(obj).__name__}")
                 continue
             hints = clean_hints(obj)
             if not (str(hints.get("text", "")).strip() or str(hints.get("html", "")).strip()):
                 given = "only a title" if hints.get("title") else "no field storyfold reads"
-                yield IngestError(
+                yield Rejection(
                     where,
                     f"no 'text' or 'html' field ({given}): nothing to make an article of",
                     hints.get("id"),
@@ -332,7 +332,7 @@ def read_warc(path: Path, source: str, settings: IngestSettings) -> Iterator[Ite
                     )
                 return
             except Exception as exc:  # noqa: BLE001 - warcio raises many kinds on a cut file
-                yield IngestError(
+                yield Rejection(
                     f"{source}#record {n + 1}", one_line(f"truncated or corrupt WARC ({_error_message(exc)})")
                 )
                 return
@@ -364,16 +364,16 @@ def _warc_record(record: Any, where: str, settings: IngestSettings) -> Iterator[
     try:
         payload = _read_bounded(record.content_stream(), settings.max_bytes, "record payload")
     except _TooLarge as exc:
-        yield IngestError(where, str(exc), record_id)
+        yield Rejection(where, str(exc), record_id)
         return
     if getattr(record.raw_stream, "limit", 0) > 0:
-        yield IngestError(where, "truncated WARC: the record ends before its Content-Length", record_id)
+        yield Rejection(where, "truncated WARC: the record ends before its Content-Length", record_id)
         return
     if not payload.strip():
-        yield IngestError(where, "empty payload", record_id)
+        yield Rejection(where, "empty payload", record_id)
         return
     if looks_binary(payload[:8192]):
-        yield IngestError(where, "binary payload, not text", record_id)
+        yield Rejection(where, "binary payload, not text", record_id)
         return
     hints: dict[str, Any] = {}
     uri = record.rec_headers.get_header("WARC-Target-URI")
@@ -404,15 +404,15 @@ def read_feed(path: Path, source: str, settings: IngestSettings) -> Iterator[Ite
         try:
             data = _read_bounded(f, settings.max_bytes * 4, "feed")
         except _TooLarge as exc:
-            yield IngestError(source, str(exc))
+            yield Rejection(source, str(exc))
             return
     if looks_binary(data[:8192]):
-        yield IngestError(source, "binary data, not a feed")
+        yield Rejection(source, "binary data, not a feed")
         return
     parsed = feedparser.parse(data)
     if not parsed.entries:
         reason = parsed.get("bozo_exception")
-        yield IngestError(
+        yield Rejection(
             source, one_line(f"not a readable feed: {reason}" if reason else "feed has no entries")
         )
         return
@@ -429,7 +429,7 @@ def read_feed(path: Path, source: str, settings: IngestSettings) -> Iterator[Ite
             content = entry.get("summary", "") or ""
             lang = lang or (entry.get("summary_detail") or {}).get("language")
         if not content.strip():
-            yield IngestError(where, "entry has no content or summary", entry.get("id") or entry.get("link"))
+            yield Rejection(where, "entry has no content or summary", entry.get("id") or entry.get("link"))
             continue
         hints = clean_hints(
             {
@@ -444,7 +444,7 @@ def read_feed(path: Path, source: str, settings: IngestSettings) -> Iterator[Ite
         )
         raw = json.dumps(hints, ensure_ascii=False, sort_keys=True).encode("utf-8")
         if len(raw) > settings.max_bytes:
-            yield IngestError(where, f"entry larger than max_bytes {settings.max_bytes:,}", hints.get("id"))
+            yield Rejection(where, f"entry larger than max_bytes {settings.max_bytes:,}", hints.get("id"))
             continue
         yield RawDocument(where, "feed", raw, hints)
 

@@ -34,7 +34,7 @@ from storyfold.ingest.live.sources import (
     read_url_list,
 )
 from storyfold.ingest.readers import read_file
-from storyfold.model import FollowedItem, IngestError, InputRecord, RawDocument
+from storyfold.model import FollowedItem, InputRecord, RawDocument, Rejection
 from storyfold.store.follow import FollowState
 from storyfold.store.sqlite import Store
 
@@ -99,7 +99,7 @@ class _SourceRead:
 @dataclass(frozen=True)
 class _Doc:
     item: Item
-    doc: RawDocument | IngestError
+    doc: RawDocument | Rejection
     attempts: int  # before this one
     retryable: bool = False
     in_file: bool = False  # one of the inputs of a folder's file (`item` is the file)
@@ -200,8 +200,8 @@ class Follower:
             reads.clear()
             knowns.clear()
 
-        def batches() -> Iterator[list[RawDocument | IngestError]]:
-            batch: list[RawDocument | IngestError] = []
+        def batches() -> Iterator[list[RawDocument | Rejection]]:
+            batch: list[RawDocument | Rejection] = []
             while True:
                 try:
                     ev = events.get(timeout=self.settings.linger if batch else 0.2)
@@ -254,7 +254,7 @@ class Follower:
 
     def _ingest(
         self,
-        batches: Iterator[list[RawDocument | IngestError]],
+        batches: Iterator[list[RawDocument | Rejection]],
         flush: Callable[[Sequence[InputRecord]], None],
     ) -> None:
         """Alone, one ingest run over the whole round, pipelined; sharing the Library with a
@@ -423,7 +423,7 @@ class Follower:
         doc = page_document(item, got)
         note = None
         if (
-            isinstance(doc, IngestError)
+            isinstance(doc, Rejection)
             and not got.retryable
             and entry_text_chars(item) >= self.settings.feed_text_min_chars
         ):

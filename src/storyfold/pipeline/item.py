@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from storyfold.claims import ExtractionFailure
+from storyfold.claims import FailedExtraction
 from storyfold.cluster.weigh import Prepared
 from storyfold.fold import FoldFeatures
 from storyfold.ingest.article import Draft
-from storyfold.model import Article, Assignment, Claim, IngestError, RawDocument, Relation
+from storyfold.model import Article, Assignment, Claim, RawDocument, Rejection, Relation
 
 
 class Status(StrEnum):
@@ -28,7 +28,7 @@ class Item:
     """One input of a run, and what the steps made of it so far."""
 
     raw: RawDocument | None  # None for an input a reader could not read at all
-    error: IngestError | None = None
+    error: Rejection | None = None
     status: Status = Status.PENDING
     sha1: str | None = None  # of the raw bytes
     # the raw bytes compressed for the store, where they were read; `raw` then keeps only what
@@ -40,7 +40,7 @@ class Item:
     # what the outlet pass counted for this article (paragraph key -> +n), stored with its batch
     outlet_counts: dict[int, int] | None = None
     article: Article | None = None
-    claims: list[Claim] | ExtractionFailure | None = None
+    claims: list[Claim] | FailedExtraction | None = None
     fold: FoldFeatures | None = None
     prep: Prepared | None = None
     relations: list[Relation] = field(default_factory=list)
@@ -65,6 +65,6 @@ class Item:
 
     def reject(self, message: str) -> None:
         self.status = Status.REJECTED
-        self.error = IngestError(self.source, message, self.input_id)
+        self.error = Rejection(self.source, message, self.input_id)
         # what was prepared is of no use now: do not carry it between processes
         self.draft = self.article = self.claims = self.fold = self.prep = None

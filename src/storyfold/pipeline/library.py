@@ -26,8 +26,8 @@ from storyfold.model import (
     Article,
     Fact,
     FollowedSource,
-    IngestError,
     RawDocument,
+    Rejection,
     Relation,
     SourceReliability,
     Story,
@@ -127,12 +127,12 @@ class Library:
     def ingest_documents(self, docs: Sequence[dict[str, Any]]) -> dict[str, Any]:
         """JSONL-style dicts (the HTTP write endpoint); same path as files. The answer says what
         each document became, under its own `id` when it had one."""
-        raws: list[RawDocument | IngestError] = []
+        raws: list[RawDocument | Rejection] = []
         for i, doc in enumerate(docs):
             if not isinstance(doc, dict) or not str(doc.get("text") or doc.get("html") or "").strip():
                 given = doc.get("id") if isinstance(doc, dict) else None
                 raws.append(
-                    IngestError(
+                    Rejection(
                         f"request#{i}",
                         "needs a non-empty 'text' (or 'html') field",
                         str(given) if given is not None else None,
@@ -149,7 +149,7 @@ class Library:
 
     def ingest_raw(
         self,
-        inputs: Iterable[RawDocument | IngestError],
+        inputs: Iterable[RawDocument | Rejection],
         progress: Progress | None = None,
         keep_inputs: bool = False,
     ) -> IngestReport:
@@ -158,7 +158,7 @@ class Library:
 
     def ingest_batches(
         self,
-        batches: Iterable[Sequence[RawDocument | IngestError]],
+        batches: Iterable[Sequence[RawDocument | Rejection]],
         progress: Progress | None = None,
         keep_inputs: bool = False,
     ) -> IngestReport:
@@ -166,7 +166,7 @@ class Library:
         what arrived slowly is written without waiting for a full batch."""
         report = self.writer.begin_run(keep_inputs)
         items = (
-            [Item(None, x, Status.REJECTED) if isinstance(x, IngestError) else Item(x) for x in chunk]
+            [Item(None, x, Status.REJECTED) if isinstance(x, Rejection) else Item(x) for x in chunk]
             for chunk in batches
             if chunk
         )
@@ -180,9 +180,7 @@ class Library:
             raise
         return report
 
-    def _chunks(
-        self, inputs: Iterable[RawDocument | IngestError]
-    ) -> Iterator[list[RawDocument | IngestError]]:
+    def _chunks(self, inputs: Iterable[RawDocument | Rejection]) -> Iterator[list[RawDocument | Rejection]]:
         it = iter(inputs)
         while chunk := list(islice(it, self.batch_size)):
             yield chunk

@@ -27,7 +27,7 @@ from storyfold.engine import Step
 from storyfold.fold import FoldSettings, fold_features
 from storyfold.ingest.article import Ingestor
 from storyfold.ingest.settings import IngestSettings
-from storyfold.model import IngestError, RawDocument
+from storyfold.model import RawDocument, Rejection
 from storyfold.pipeline.item import Item, Status
 
 if TYPE_CHECKING:
@@ -62,7 +62,7 @@ class Extract(Step[Item]):
             if item.pending and item.raw is not None:
                 raw = item.raw
                 draft = ingestor.draft(raw)
-                if isinstance(draft, IngestError):
+                if isinstance(draft, Rejection):
                     item.status, item.error = Status.REJECTED, draft
                     continue
                 item.draft = draft
@@ -154,7 +154,7 @@ class Outlets(Step[Item]):
             # the counts travel with the article, so that they are stored with its batch and
             # not with an earlier one (this step runs batches ahead of the commit)
             item.outlet_counts = lines.take_changes() or None
-            if isinstance(done, IngestError):
+            if isinstance(done, Rejection):
                 item.status, item.error, item.draft = Status.REJECTED, done, None
             else:
                 item.draft = done

@@ -16,14 +16,14 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from storyfold.claims import ExtractionFailure
+from storyfold.claims import FailedExtraction
 from storyfold.cluster import StoryClusterer
 from storyfold.cluster.stories import StoredIndex
 from storyfold.errors import StoreError
 from storyfold.fold import FoldIndex
 from storyfold.ingest import Ingestor
 from storyfold.ingest.article import Draft
-from storyfold.model import Claim, IngestError, InputRecord, RawDocument, Relation
+from storyfold.model import Claim, InputRecord, RawDocument, Rejection, Relation
 from storyfold.pipeline.item import Item, Status
 from storyfold.reconcile import reconcile_story_tally, tally_reliability
 from storyfold.store.sqlite import Store
@@ -39,7 +39,7 @@ class IngestReport:
     added: int = 0
     skipped: int = 0  # already stored: the same raw bytes, or the same article from other bytes
     rejected: int = 0  # could not become an article
-    errors: list[IngestError] = field(default_factory=list)  # the rejections, and stage failures
+    errors: list[Rejection] = field(default_factory=list)  # the rejections, and stage failures
     stories_touched: set[str] = field(default_factory=set)
     inputs: list[InputRecord] = field(default_factory=list)  # kept only when asked (the API)
     keep_inputs: bool = False
@@ -350,9 +350,9 @@ class Writer:
                 fold, cluster = self.stages()
             raws.append((item.raw, item.sha1, item.raw_z))
             claims = item.claims
-            if isinstance(claims, ExtractionFailure):  # one odd article must not sink the batch
+            if isinstance(claims, FailedExtraction):  # one odd article must not sink the batch
                 log.error("claim extraction failed on %s\n%s", item.source, claims.traceback)
-                item.error = IngestError(item.source, f"claim extraction failed: {claims}")
+                item.error = Rejection(item.source, f"claim extraction failed: {claims}")
                 store.put_error(item.error)
                 claims = []
             assert item.fold is not None and item.prep is not None

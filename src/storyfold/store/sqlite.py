@@ -25,9 +25,9 @@ from storyfold.model import (
     Bound,
     Claim,
     Fact,
-    IngestError,
     InputRecord,
     RawDocument,
+    Rejection,
     Relation,
     RelationKind,
     SourceReliability,
@@ -539,7 +539,7 @@ class Store:
             [(r.source, r.reliability, r.n_claims, r.n_agree) for r in rel],
         )
 
-    def put_error(self, err: IngestError) -> None:
+    def put_error(self, err: Rejection) -> None:
         self.db.execute(
             "INSERT OR REPLACE INTO ingest_errors(source, message) VALUES (?,?)", (err.source, err.message)
         )
@@ -876,8 +876,8 @@ class Store:
         rows = self.db.execute("SELECT * FROM reliability ORDER BY reliability DESC, n_claims DESC, source")
         return [SourceReliability(r["source"], r["reliability"], r["n_claims"], r["n_agree"]) for r in rows]
 
-    def errors(self) -> list[IngestError]:
-        return [IngestError(r[0], r[1]) for r in self.db.execute("SELECT source, message FROM ingest_errors")]
+    def errors(self) -> list[Rejection]:
+        return [Rejection(r[0], r[1]) for r in self.db.execute("SELECT source, message FROM ingest_errors")]
 
     @staticmethod
     def _story(row: sqlite3.Row) -> Story:

@@ -23,7 +23,7 @@ from storyfold.ingest.decode import looks_binary
 from storyfold.ingest.live.fetch import Fetched
 from storyfold.ingest.live.guard import scheme_refusal
 from storyfold.ingest.readers import _walk, clean_hints, one_line
-from storyfold.model import IngestError, RawDocument
+from storyfold.model import RawDocument, Rejection
 
 FEED_TYPES = ("xml", "rss", "atom", "rdf")
 PAGE_TYPES = ("text/html", "application/xhtml+xml")
@@ -146,19 +146,19 @@ def feed_items(source: str, got: Fetched, max_items: int = 10_000) -> tuple[list
     return items, None
 
 
-def page_document(item: Item, got: Fetched) -> RawDocument | IngestError:
+def page_document(item: Item, got: Fetched) -> RawDocument | Rejection:
     """The page of an item as a raw document for the ingest, or why it is not one. The bytes
     are kept as fetched; the feed's title, date and outlet ride along as hints."""
     where = item.url or item.key
     if not got.ok:
-        return IngestError(where, got.error or "not fetched", item.key)
+        return Rejection(where, got.error or "not fetched", item.key)
     media = got.content_type
     if media and media not in PAGE_TYPES and not media.startswith("text/"):
-        return IngestError(where, f"not an HTML page ({media})", item.key)
+        return Rejection(where, f"not an HTML page ({media})", item.key)
     if not got.body.strip():
-        return IngestError(where, "empty page", item.key)
+        return Rejection(where, "empty page", item.key)
     if looks_binary(got.body[:8192]):
-        return IngestError(where, f"binary data, not a page ({media or 'no content type'})", item.key)
+        return Rejection(where, f"binary data, not a page ({media or 'no content type'})", item.key)
     hints = clean_hints(
         {
             "id": item.key,
@@ -182,12 +182,12 @@ def entry_text_chars(item: Item) -> int:
     return len(" ".join(_TAG.sub(" ", item.entry_html or "").split()))
 
 
-def entry_document(item: Item, max_bytes: int, where: str | None = None) -> RawDocument | IngestError:
+def entry_document(item: Item, max_bytes: int, where: str | None = None) -> RawDocument | Rejection:
     """A feed entry's own text: for an entry with no page to fetch, or whose page is out of
     reach (a paywall's 403, robots.txt) when the feed carries the whole article."""
     where = where or item.key
     if not (item.entry_html or "").strip():
-        return IngestError(where, "entry has no link, content or summary", item.key)
+        return Rejection(where, "entry has no link, content or summary", item.key)
     hints = clean_hints(
         {
             "id": item.key,
@@ -199,7 +199,7 @@ def entry_document(item: Item, max_bytes: int, where: str | None = None) -> RawD
     )
     raw = json.dumps(hints, ensure_ascii=False, sort_keys=True).encode("utf-8")
     if len(raw) > max_bytes:
-        return IngestError(where, f"entry larger than max_bytes {max_bytes:,}", item.key)
+        return Rejection(where, f"entry larger than max_bytes {max_bytes:,}", item.key)
     return RawDocument(where, "feed", raw, hints)
 
 
