@@ -279,3 +279,21 @@ def test_a_near_copy_in_a_script_without_spaces_is_folded(tmp_path, ntrex, lang,
         linked = {frozenset((r.a, r.b)) for r in lib.relations()}
     for i in range(len(texts)):
         assert frozenset((by_input[f"{i}-a"], by_input[f"{i}-b"])) in linked, (lang, i)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "今年失业率上升至5.2%。去年是4.8%！明年呢？",
+            ["今年失业率上升至5.2%。", "去年是4.8%！", "明年呢？"],
+        ),
+        ("他说：“完了。”然后离开", ["他说：“完了。”", "然后离开"]),
+        ("बेरोजगारी दर 5.2% हो गई। पिछले साल यह 4.8% थी।", ["बेरोजगारी दर 5.2% हो गई।", "पिछले साल यह 4.8% थी।"]),
+        ("هل ارتفع؟ نعم ارتفع.", ["هل ارتفع؟", "نعم ارتفع."]),
+    ],
+)
+def test_claims_read_sentences_in_every_script(text, expected):
+    from storyfold.claims.extractor import sentences
+
+    assert [text[a:b] for a, b in sentences(text)] == expected

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from datetime import date
 from functools import cache, lru_cache
 from typing import NamedTuple
@@ -58,7 +59,7 @@ from storyfold.claims.timeparse import (
     time_words,
 )
 from storyfold.model import Article, Bound, Claim, ValueKind
-from storyfold.textnorm import ascii_digits, no_space_class, script_class
+from storyfold.textnorm import all_chars, ascii_digits, no_space_class, script_class, sentence_end_class
 
 LANGS = {"en", "fr", "es", "de", "it", "pt"}
 
@@ -69,10 +70,27 @@ LANGS = {"en", "fr", "es", "de", "it", "pt"}
 # sets does not: the engine then enters the matcher at every character); a look-behind on the
 # character just read then picks the branch. The boundary itself is group "b" or "c" (or the
 # whole match for a blank line).
-_BOUNDARY = re.compile(
-    r"[.!?…\n](?:(?<=[.!?…])(?P<b>[\"”»’]?\s+(?=[\"“«¿¡‘]?[A-ZÀ-Ý0-9]))|(?<=\n)\s*\n?"
+_LATIN_BOUNDARY = (
+    r"(?:(?<=[.!?…])(?P<b>[\"”»’]?\s+(?=[\"“«¿¡‘]?[A-ZÀ-Ý0-9]))|(?<=\n)\s*\n?"
     r"|(?<=[.!?])(?P<c>[\"”»]\s*(?=\S)))"
 )
+
+
+@cache
+def _boundary() -> re.Pattern[str]:
+    """The sentence boundary of every script: . ! ? … before a capital or a digit (with the
+    quotes around them), a line break; the full-width terminals of the scripts written without
+    spaces (。！？) wherever they stand; every other script's terminal (। ။ ። ؟ ۔ ...,
+    Unicode Sentence_Terminal) before a space."""
+    terminals = {c for c in re.findall(f"[{sentence_end_class()}]", all_chars()[:0x10000]) if not c.isascii()}
+    wide = "".join(sorted(c for c in terminals if unicodedata.east_asian_width(c) in "WF" or c == "｡"))
+    other = "".join(sorted(terminals - set(wide) - {"․"}))
+    w, o = re.escape(wide), re.escape(other)
+    return re.compile(
+        rf"[.!?…\n{w}{o}](?:{_LATIN_BOUNDARY[3:-1]}|(?<=[{w}])[」』”）)]?(?P<d>)\s*|(?<=[{o}])(?P<e>\s+))"
+    )
+
+
 _ABBREV = re.compile(
     r"(?:\b(?:Mr|Mrs|Ms|Dr|St|Inc|Corp|Co|Ltd|No|vs|etc|M|Mme|Sr|Sra|Hr|Fr|U\.S|e\.g|i\.e|Mrd|Mio|Mia|Bio|Tsd|ca|Nr|bzw|Mds|env|approx|Jan|Feb|Aug|Sept|Oct|Nov|Dec)\.)$"
 )
@@ -90,7 +108,7 @@ def sentences(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence, whitespace trimmed."""
     spans: list[tuple[int, int]] = []
     start = 0
-    for m in _BOUNDARY.finditer(text):
+    for m in _boundary().finditer(text):
         li = m.lastindex  # group "b" (1) or "c" (2) marks the boundary; a blank line has none
         b0 = m.start(li) if li else m.start()
         gap = text[b0 : m.end()]
