@@ -57,6 +57,7 @@ from storyfold.claims.timeparse import (
     infer_reference,
     time_cues,
     time_words,
+    trie_pattern,
 )
 from storyfold.model import Article, Bound, Claim, ValueKind
 from storyfold.textnorm import all_chars, ascii_digits, no_space_class, script_class, sentence_end_class
@@ -1203,41 +1204,53 @@ def _word_end() -> str:
 
 
 @cache
-def _locale_dates(locale: str) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
-    """(a month name with its day and year around it, a relative year phrase) of the locale,
-    from CLDR: "1 октября 2019", "15 marca", "2019年10月1日", "в прошлом году", "去年"."""
+@cache
+def _locale_dates(
+    locale: str,
+) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None, re.Pattern[str] | None]:
+    """(a month name with its day and year around it, a relative year phrase, either of them
+    alone) of the locale, from CLDR: "1 октября 2019", "15 marca", "2019年10月1日", "в прошлом
+    году", "去年". The last is the cheap search that says whether the others can match."""
     months = cldr.month_names(locale)
     rel = cldr.relative_years(locale)
     ns = no_space_class()
     end = _word_end()
-    month_rx = None
+    month_rx = month_word = None
     if months:
-        alts = []
-        for name in sorted(months, key=len, reverse=True):
-            # its case forms ("марте", "júniusban", "czerwcu"): the name less its last letter
-            stem = re.escape(name[:-1]) + r"\w{0,5}" if len(name) >= 5 and name.isalpha() else re.escape(name)
-            alts.append(stem)
+        # a long name's case forms ("марте", "júniusban", "czerwcu"): the name less its last
+        # letter and up to five more; a short one as it is ("мая" is not "маяк"). As tries, so
+        # the engine follows one path per character instead of trying every name.
+        stems = frozenset(n[:-1].lower() for n in months if len(n) >= 5 and n.isalpha())
+        exact = frozenset(n.lower() for n in months if not (len(n) >= 5 and n.isalpha()))
+        alts = "|".join(
+            [
+                *([rf"{trie_pattern(stems)}\w{{0,5}}"] if stems else []),
+                *([trie_pattern(exact)] if exact else []),
+            ]
+        )
+        month_word = rf"(?<![^\W\d{ns}])(?P<m>{alts}){end}"
         month_rx = re.compile(
-            rf"(?:(?P<y1>(?:1[89]|20)\d\d)[^\d\s]?\s?)?(?:(?P<d1>[0-3]?\d)\.?\s?)?"
-            rf"(?<![^\W\d{ns}])(?P<m>{'|'.join(alts)}){end}"
+            rf"(?:(?P<y1>(?:1[89]|20)\d\d)[^\d\s]?\s?)?(?:(?P<d1>[0-3]?\d)\.?\s?)?{month_word}"
             rf"(?:[\s,]*(?P<d2>[0-3]?\d)(?=[^\d\s]))?[^\d\s]?(?:[\s,]*(?P<y2>(?:1[89]|20)\d\d)(?!\d))?",
             re.IGNORECASE,
         )
-    rel_rx = None
+    rel_rx = rel_word = None
     if rel:
-        phrases = "|".join(re.escape(p) for p in sorted(rel, key=len, reverse=True))
         # a case ending may follow ("bu yılın", "geçen yıldan")
-        rel_rx = re.compile(
-            rf"(?<![^\W{ns}])(?P<p>{phrases})(?:(?:(?![{ns}])[^\W\d_]){{0,4}}{end}|{end})", re.IGNORECASE
-        )
-    return month_rx, rel_rx
+        rel_word = rf"(?<![^\W{ns}])(?P<p>{trie_pattern(frozenset(p.lower() for p in rel))})"
+        rel_rx = re.compile(rf"{rel_word}(?:(?:(?![{ns}])[^\W\d_]){{0,4}}{end}|{end})", re.IGNORECASE)
+    words = [w for w in (month_word, rel_word) if w]
+    either = re.compile(
+        "|".join(f"(?:{w})" for w in words).replace("?P<m>", "").replace("?P<p>", ""), re.IGNORECASE
+    )
+    return month_rx, rel_rx, either if words else None
 
 
 def _locale_reference(text: str, locale: str) -> date | None:
     """When an undated article in a language the grammar does not know was written: the
     latest full date it states with the locale's month names ("1 октября 2019")."""
-    month_rx, _ = _locale_dates(locale)
-    if month_rx is None:
+    month_rx, _, either = _locale_dates(locale)
+    if month_rx is None or either is None or either.search(text) is None:
         return None
     months = cldr.month_names(locale)
     days = []
@@ -1257,8 +1270,10 @@ def _locale_reference(text: str, locale: str) -> date | None:
 def _locale_times(sent: str, times: list[TimeSpan], locale: str, ref: date | None) -> list[TimeSpan]:
     """Months (with their day and year) and last/this/next year in a language the time grammar
     does not know, from CLDR's names for them; the article's year stands for a missing one."""
-    month_rx, rel_rx = _locale_dates(locale)
+    month_rx, rel_rx, either = _locale_dates(locale)
     out = list(times)
+    if either is None or either.search(sent) is None:
+        return out
 
     def free(s: int, e: int) -> bool:
         return all(e <= t.start or s >= t.end for t in out)
@@ -1505,8 +1520,8 @@ def extract_claims(article: Article) -> list[Claim]:
         year_only = True
     cues = time_cues(text, low, vocab)
     if locale:  # the locale's month names and "last year", which need no digit either
-        month_rx, rel_rx = _locale_dates(locale)
-        more = [m.start() for rx in (month_rx, rel_rx) if rx is not None for m in rx.finditer(text)]
+        either = _locale_dates(locale)[2]
+        more = [m.start() for m in either.finditer(text)] if either is not None else []
         if more:
             cues = sorted(cues + more)
     known = MidsentenceNames(text)

@@ -118,7 +118,7 @@ ORD_Q = {
 }
 
 
-def _trie_pattern(words: frozenset[str]) -> str:
+def trie_pattern(words: frozenset[str]) -> str:
     """An alternation of `words` written as a trie ("jan(?:uary|v(?:ier)?)?"), so the engine
     follows one path per character instead of trying a hundred words one by one."""
     trie: dict[str, Any] = {}
@@ -149,7 +149,7 @@ _ORD_RX = (
     "(?=["
     + "".join(re.escape(c) for c in sorted({k[0] for k in _ORD_WORDS}))
     + "])(?:"
-    + _trie_pattern(_ORD_WORDS)
+    + trie_pattern(_ORD_WORDS)
     + ")"
 )
 YEAR = r"(?P<y>(?:19|20)\d{2})(?![\d])"
@@ -500,12 +500,12 @@ def _yy(s: str) -> int:
 TIME_VOCABULARY = frozenset(MONTHS) | _YEAR_WORDS | _PART_WORDS
 
 
-_TIME_WORD_RX = re.compile(r"\b(?:" + _trie_pattern(TIME_VOCABULARY) + r")\b")
+_TIME_WORD_RX = re.compile(r"\b(?:" + trie_pattern(TIME_VOCABULARY) + r")\b")
 # The same words after a non-word character: a pattern that starts with one character set, so
 # the engine jumps from space to space (about one position in six) instead of trying the trie
 # at every letter. The vocabulary is all letters, so a non-word character before one is what
 # `\b` asks; only a word at the very start of the text has none, and `match` reads that one.
-_TIME_WORD_AFTER_NONWORD_RX = re.compile(r"\W(" + _trie_pattern(TIME_VOCABULARY) + r")\b")
+_TIME_WORD_AFTER_NONWORD_RX = re.compile(r"\W(" + trie_pattern(TIME_VOCABULARY) + r")\b")
 
 
 def time_words(low: str) -> set[str]:
