@@ -104,7 +104,7 @@ def _class_of(pattern: str) -> str:
     character of every text; beyond it are historic scripts and rare ideographs."""
     import regex
 
-    return _ranges("".join(regex.findall(pattern, all_chars())), 0xFFFF)
+    return _ranges("".join(regex.findall(pattern, all_chars()[:0x10000])), 0xFFFF)
 
 
 def _ranges(chars: str, max_point: int = 0x10FFFF) -> str:
@@ -126,6 +126,13 @@ def _ranges(chars: str, max_point: int = 0x10FFFF) -> str:
 def _escape(point: int) -> str:
     c = chr(point)
     return "\\" + c if c in "\\]^-[&~|" else c
+
+
+def no_space_property() -> str:
+    """The scripts written without spaces as a `regex`-module class of Unicode properties: for
+    patterns compiled per language, where `no_space_class` (thousands of code points) would cost
+    more to compile than the pattern is used."""
+    return "[" + "".join(rf"\p{{Script={s}}}" for s in _NO_SPACE_SCRIPTS) + "]"
 
 
 @cache

@@ -25,6 +25,8 @@ from datetime import date
 from functools import cache, lru_cache
 from typing import NamedTuple
 
+import regex
+
 from storyfold.claims import cldr
 from storyfold.claims import lexicon as lx
 from storyfold.claims.numparse import (
@@ -60,7 +62,7 @@ from storyfold.claims.timeparse import (
     trie_pattern,
 )
 from storyfold.model import Article, Bound, Claim, ValueKind
-from storyfold.textnorm import all_chars, ascii_digits, no_space_class, script_class, sentence_end_class
+from storyfold.textnorm import all_chars, ascii_digits, no_space_class, no_space_property, sentence_end_class
 
 LANGS = {"en", "fr", "es", "de", "it", "pt"}
 
@@ -1155,7 +1157,7 @@ def _no_space_rx() -> re.Pattern[str]:
 
 
 @cache
-def _locale_words(locale: str) -> re.Pattern[str] | None:
+def _locale_words(locale: str) -> regex.Pattern[str] | None:
     """After a number: a scale word, currency or percent word of the locale (CLDR), as group
     "scale", "cur" or "pct", the longest first; it ends where a word ends, or at a character of
     a script written without spaces ("10亿美元", "3.5万人")."""
@@ -1177,7 +1179,7 @@ def _locale_words(locale: str) -> re.Pattern[str] | None:
             groups.append(f"(?P<{name}>{alts})")
     if not groups:
         return None
-    return re.compile(rf"[ \u00a0\u202f]?(?:{'|'.join(groups)}){_word_end()}", re.IGNORECASE)
+    return regex.compile(rf"[ \u00a0\u202f]?(?:{'|'.join(groups)}){_word_end()}", regex.IGNORECASE)
 
 
 def _currency_of(locale: str, word: str) -> str:
@@ -1197,23 +1199,22 @@ def _currency_of(locale: str, word: str) -> str:
 
 @cache
 def _word_end() -> str:
-    """Where a word of a CLDR table ends: before a non-word character, a digit or a script
-    written without spaces, or anywhere after Hangul, whose particles join the word ("작년에",
-    "달러를")."""
-    return rf"(?:(?!\w)|(?=[{no_space_class()}0-9])|(?<=[{script_class('Hangul')}]))"
+    """Where a word of a CLDR table ends (a `regex`-module pattern): before a non-word character,
+    a digit or a script written without spaces, or anywhere after Hangul, whose particles join
+    the word ("작년에", "달러를")."""
+    return rf"(?:(?!\w)|(?={no_space_property()}|[0-9])|(?<=\p{{Script=Hangul}}))"
 
 
-@cache
 @cache
 def _locale_dates(
     locale: str,
-) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None, re.Pattern[str] | None]:
+) -> tuple[regex.Pattern[str] | None, regex.Pattern[str] | None, regex.Pattern[str] | None]:
     """(a month name with its day and year around it, a relative year phrase, either of them
     alone) of the locale, from CLDR: "1 октября 2019", "15 marca", "2019年10月1日", "в прошлом
     году", "去年". The last is the cheap search that says whether the others can match."""
     months = cldr.month_names(locale)
     rel = cldr.relative_years(locale)
-    ns = no_space_class()
+    ns = no_space_property()[1:-1]  # its properties, to go inside a class
     end = _word_end()
     month_rx = month_word = None
     if months:
@@ -1229,19 +1230,19 @@ def _locale_dates(
             ]
         )
         month_word = rf"(?<![^\W\d{ns}])(?P<m>{alts}){end}"
-        month_rx = re.compile(
+        month_rx = regex.compile(
             rf"(?:(?P<y1>(?:1[89]|20)\d\d)[^\d\s]?\s?)?(?:(?P<d1>[0-3]?\d)\.?\s?)?{month_word}"
             rf"(?:[\s,]*(?P<d2>[0-3]?\d)(?=[^\d\s]))?[^\d\s]?(?:[\s,]*(?P<y2>(?:1[89]|20)\d\d)(?!\d))?",
-            re.IGNORECASE,
+            regex.IGNORECASE,
         )
     rel_rx = rel_word = None
     if rel:
         # a case ending may follow ("bu yılın", "geçen yıldan")
         rel_word = rf"(?<![^\W{ns}])(?P<p>{trie_pattern(frozenset(p.lower() for p in rel))})"
-        rel_rx = re.compile(rf"{rel_word}(?:(?:(?![{ns}])[^\W\d_]){{0,4}}{end}|{end})", re.IGNORECASE)
+        rel_rx = regex.compile(rf"{rel_word}(?:(?:(?![{ns}])[^\W\d_]){{0,4}}{end}|{end})", regex.IGNORECASE)
     words = [w for w in (month_word, rel_word) if w]
-    either = re.compile(
-        "|".join(f"(?:{w})" for w in words).replace("?P<m>", "").replace("?P<p>", ""), re.IGNORECASE
+    either = regex.compile(
+        "|".join(f"(?:{w})" for w in words).replace("?P<m>", "").replace("?P<p>", ""), regex.IGNORECASE
     )
     return month_rx, rel_rx, either if words else None
 
