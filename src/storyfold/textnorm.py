@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import sys
 import unicodedata
+from collections.abc import Iterable
 from functools import cache
 
 # Russian GOST-like romanisation, simplified: what newspapers print ("Путин" -> "putin").
@@ -104,12 +105,12 @@ def _class_of(pattern: str) -> str:
     character of every text; beyond it are historic scripts and rare ideographs."""
     import regex
 
-    return _ranges("".join(regex.findall(pattern, all_chars()[:0x10000])), 0xFFFF)
+    return char_ranges("".join(regex.findall(pattern, all_chars()[:0x10000])), 0xFFFF)
 
 
-def _ranges(chars: str, max_point: int = 0x10FFFF) -> str:
+def char_ranges(chars: Iterable[str], max_point: int = 0x10FFFF) -> str:
     """A character class body for a set of characters, as runs of consecutive code points (those
-    up to `max_point`)."""
+    up to `max_point`), escaped where a class would read a character as syntax."""
     points = sorted({ord(c) for c in chars if not 0xD800 <= ord(c) <= 0xDFFF and ord(c) <= max_point})
     out = []
     i = 0
@@ -124,6 +125,8 @@ def _ranges(chars: str, max_point: int = 0x10FFFF) -> str:
 
 
 def _escape(point: int) -> str:
+    """One character, escaped if a class would read it as syntax (or, doubled, as a set
+    operation, which `re` warns about)."""
     c = chr(point)
     return "\\" + c if c in "\\]^-[&~|" else c
 
@@ -153,7 +156,7 @@ def spaced_word_class() -> str:
     """Class body of the word characters (`re`'s \\w) but those of the scripts written without
     spaces: what a word glued to a number is made of when "at 5%" must not read "至5%" as a word."""
     word = "".join(re.findall(r"\w", all_chars()[:0x10000]))
-    return _ranges(re.sub(f"[{no_space_class()}]+", "", word)) + "\U00010000-\U0010ffff"
+    return char_ranges(re.sub(f"[{no_space_class()}]+", "", word)) + "\U00010000-\U0010ffff"
 
 
 @cache
@@ -183,7 +186,7 @@ def ascii_digits(text: str) -> str:
 
 @cache
 def _native_digit() -> re.Pattern[str]:
-    return re.compile(f"[{_ranges(''.join(map(chr, _digit_table())))}]")
+    return re.compile(f"[{char_ranges(''.join(map(chr, _digit_table())))}]")
 
 
 @cache

@@ -17,7 +17,7 @@ import unicodedata
 from functools import cache, lru_cache
 from typing import Any
 
-from storyfold.textnorm import ascii_digits, no_space_class, spaced_word_class
+from storyfold.textnorm import ascii_digits, char_ranges, no_space_class, spaced_word_class
 
 _CYRILLIC = "абвгдеёжзийклмнопрстуфхцчшщъыьэюяієґ"
 _LATIN = "a b v g d e e zh z i i k l m n o p r s t u f kh ts ch sh shch _ y _ e iu ia i e g"
@@ -380,8 +380,8 @@ def _word_starts() -> tuple[str, list[str]]:
     pairs = []
     for x, cs in sorted(firsts.items()):
         follows = [c for y in sorted(seconds[x]) for c in by_letter[y]]
-        pairs.append(f"[{_ranges(cs)}](?![{_ranges(follows)}\U00010000-\U0010ffff])")
-    return _ranges(safe), pairs
+        pairs.append(f"[{char_ranges(cs)}](?![{char_ranges(follows)}\U00010000-\U0010ffff])")
+    return char_ranges(safe), pairs
 
 
 def _bmp_folds() -> tuple[list[str], list[str]]:
@@ -392,34 +392,12 @@ def _bmp_folds() -> tuple[list[str], list[str]]:
     w = _CYRILLIC_CHAR.sub(lambda m: _CYR[m[0]], w)
     w = unicodedata.normalize("NFKD", w)
     if marks := [c for c in set(w) if unicodedata.combining(c)]:
-        w = re.sub(f"[{_ranges(marks)}]", "", w)
+        w = re.sub(f"[{char_ranges(marks)}]", "", w)
     return chars, w.replace("ß", "ss").split("\0")
 
 
 _TOKEN_CHAR = re.compile(_WORD_CHARS)
 _CYRILLIC_CHAR = re.compile(f"[{_CYRILLIC}]")
-
-
-def _ranges(chars: list[str]) -> str:
-    """A character class body for a set of characters, as runs of consecutive code points."""
-    points = sorted(set(map(ord, chars)))
-    out = []
-    i = 0
-    while i < len(points):
-        j = i
-        while j + 1 < len(points) and points[j + 1] == points[j] + 1:
-            j += 1
-        first, last = _class_char(points[i]), _class_char(points[j])
-        out.append(first if i == j else f"{first}-{last}")
-        i = j + 1
-    return "".join(out)
-
-
-def _class_char(point: int) -> str:
-    """One character, escaped if a class would read it as syntax (or, doubled, as a set
-    operation, which `re` warns about)."""
-    c = chr(point)
-    return "\\" + c if c in "\\]^-[&~|" else c
 
 
 def anchor_keys(anchor_list: list[str]) -> list[str]:
