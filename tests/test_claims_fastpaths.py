@@ -169,7 +169,8 @@ def test_sentence_boundary_pattern_finds_what_the_alternation_found(wmt_texts: l
             (m.span(), m.lastindex, m.lastindex and m.span(m.lastindex)) for m in OLD_BOUNDARY.finditer(text)
         ]
         new = [
-            (m.span(), m.lastindex, m.lastindex and m.span(m.lastindex)) for m in ex._boundary().finditer(text)
+            (m.span(), m.lastindex, m.lastindex and m.span(m.lastindex))
+            for m in ex._boundary().finditer(text)
         ]
         assert new == old
         n += len(old)
