@@ -162,8 +162,10 @@ def batch(
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
-    """The ingest as a Dask job: the per-article work on a cluster's workers, the decisions and
-    the write here; the database is the one `ingest`, `serve` and `show` use."""
+    """The ingest as a Dask job (the per-article work on a cluster's workers).
+
+    The fold and cluster decisions and the write stay here: the database is the one `ingest`
+    makes from the same inputs, for `serve`, `show` and `export` as any other."""
     from storyfold.engine.dask import DaskExecutor
 
     missing = [p for p in paths if not p.exists()]
@@ -286,8 +288,10 @@ def export(
         ),
     ] = False,
 ) -> None:
-    """Everything as records: story, article (with its story id), relation, claim, fact, source,
-    and one input record per input read (its own id, what it became)."""
+    """Everything as records (JSONL or Parquet).
+
+    A record per story, article (with its story id), relation, claim, fact and source, and one
+    per input read (its own id, what it became)."""
     from storyfold.present.export import export_records, input_records, write_jsonl, write_parquet
 
     with _open(db, readonly=True) as lib:
@@ -434,8 +438,10 @@ def follow(
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the line of each round.")] = False,
 ) -> None:
-    """Follow feeds, URL lists and folders: fetch what is new, fold it in, again every --every
-    seconds until Ctrl-C (or once). Each item added or failed is one line."""
+    """Follow feeds, URL lists and folders: fetch what is new and fold it in, every --every seconds.
+
+    Runs until Ctrl-C or SIGTERM (or one round with --once); each item added or failed is one
+    line naming its URL."""
     import signal
     import threading
 
