@@ -25,10 +25,17 @@ from datetime import date
 from functools import cache, lru_cache
 from typing import NamedTuple
 
-import regex
-
 from storyfold.claims import cldr
 from storyfold.claims import lexicon as lx
+from storyfold.claims.locales import (
+    bare_years,
+    currency_of,
+    locale_dates,
+    locale_reference,
+    locale_times,
+    locale_words,
+    no_space_rx,
+)
 from storyfold.claims.numparse import (
     BOUND_LAST_WORD_RE,
     BOUND_RE,
@@ -59,10 +66,9 @@ from storyfold.claims.timeparse import (
     infer_reference,
     time_cues,
     time_words,
-    trie_pattern,
 )
 from storyfold.model import Article, Bound, Claim, ValueKind
-from storyfold.textnorm import all_chars, ascii_digits, no_space_class, no_space_property, sentence_end_class
+from storyfold.textnorm import all_chars, ascii_digits, sentence_end_class
 
 LANGS = {"en", "fr", "es", "de", "it", "pt"}
 
@@ -892,7 +898,7 @@ def _values(sent: str, lang: str, blocked: list[tuple[int, int]], locale: str | 
     num_lang = lang if locale is None else ("de" if cldr.decimal_comma(locale) else "en")
     num_rx = number_regex(num_lang)
     sc_rx = scale_regex(lang)
-    words = _locale_words(locale) if locale else None
+    words = locale_words(locale) if locale else None
     out: list[Value] = []
     prev_count: Value | None = None
     second_rx = second_number_regex(num_lang)
@@ -917,7 +923,7 @@ def _values(sent: str, lang: str, blocked: list[tuple[int, int]], locale: str | 
         if _CLOCKISH.match(nxt) or (
             nxt[:1].isalpha()
             and not _GLUED_SCALE.match(sent, e)
-            and not (words and (_no_space_rx().match(nxt) or words.match(sent, e)))
+            and not (words and (no_space_rx().match(nxt) or words.match(sent, e)))
         ):
             continue  # clock times, "5G", "1st"; not "5万", "10亿美元"
         try:
@@ -986,7 +992,7 @@ def _values(sent: str, lang: str, blocked: list[tuple[int, int]], locale: str | 
             rest = sent[end:]
         lc = words.match(rest) if words and kind is None else None
         if lc and lc.groupdict().get("cur"):
-            kind, unit = ValueKind.MONEY, _currency_of(locale or "", lc["cur"].lower())
+            kind, unit = ValueKind.MONEY, currency_of(locale or "", lc["cur"].lower())
             end += lc.end()
             rest = sent[end:]
         cm = SUFFIX_CURRENCY_RE.match(rest)
@@ -1149,186 +1155,6 @@ def _counted_noun(rest: str, lang: str) -> tuple[ValueKind, str, int] | None:
     elif lang == "en" and len(w) > 3 and w.endswith("s") and not w.endswith("ss"):
         w = w[:-1]
     return ValueKind.COUNT, w, fm.end()
-
-
-@cache
-def _no_space_rx() -> re.Pattern[str]:
-    return re.compile(f"[{no_space_class()}]")
-
-
-@cache
-def _locale_words(locale: str) -> regex.Pattern[str] | None:
-    """After a number: a scale word, currency or percent word of the locale (CLDR), as group
-    "scale", "cur" or "pct", the longest first; it ends where a word ends, or at a character of
-    a script written without spaces ("10亿美元", "3.5万人")."""
-    groups = []
-    for name, found in (
-        ("scale", cldr.scale_words(locale)),
-        ("cur", cldr.currency_words(locale)),
-        ("pct", dict.fromkeys(cldr.percent_words(locale), "")),
-    ):
-        if found:
-            # a currency noun in another case or number than CLDR's names hold ("रुपया" and
-            # "रुपये", "doları" and "dolar"): its stem, for nouns long enough to have one
-            alts = "|".join(
-                re.escape(w[:-1]) + r"\w{0,2}"
-                if name == "cur" and len(w) >= 5 and " " not in w
-                else re.escape(w)
-                for w in sorted(found, key=len, reverse=True)
-            )
-            groups.append(f"(?P<{name}>{alts})")
-    if not groups:
-        return None
-    return regex.compile(rf"[ \u00a0\u202f]?(?:{'|'.join(groups)}){_word_end()}", regex.IGNORECASE)
-
-
-def _currency_of(locale: str, word: str) -> str:
-    """The ISO code of a currency word as met (maybe inflected: matched by its stem)."""
-    table = cldr.currency_words(locale)
-    if word in table:
-        return table[word]
-    return next(
-        (
-            code
-            for w, code in sorted(table.items(), key=lambda x: -len(x[0]))
-            if len(w) >= 5 and word.startswith(w[:-1])
-        ),
-        "",
-    )
-
-
-@cache
-def _word_end() -> str:
-    """Where a word of a CLDR table ends (a `regex`-module pattern): before a non-word character,
-    a digit or a script written without spaces, or anywhere after Hangul, whose particles join
-    the word ("작년에", "달러를")."""
-    return rf"(?:(?!\w)|(?={no_space_property()}|[0-9])|(?<=\p{{Script=Hangul}}))"
-
-
-@cache
-def _locale_dates(
-    locale: str,
-) -> tuple[regex.Pattern[str] | None, regex.Pattern[str] | None, regex.Pattern[str] | None]:
-    """(a month name with its day and year around it, a relative year phrase, either of them
-    alone) of the locale, from CLDR: "1 октября 2019", "15 marca", "2019年10月1日", "в прошлом
-    году", "去年". The last is the cheap search that says whether the others can match."""
-    months = cldr.month_names(locale)
-    rel = cldr.relative_years(locale)
-    ns = no_space_property()[1:-1]  # its properties, to go inside a class
-    end = _word_end()
-    month_rx = month_word = None
-    if months:
-        # a long name's case forms ("марте", "júniusban", "czerwcu"): the name less its last
-        # letter and up to five more; a short one as it is ("мая" is not "маяк"). As tries, so
-        # the engine follows one path per character instead of trying every name.
-        stems = frozenset(n[:-1].lower() for n in months if len(n) >= 5 and n.isalpha())
-        exact = frozenset(n.lower() for n in months if not (len(n) >= 5 and n.isalpha()))
-        alts = "|".join(
-            [
-                *([rf"{trie_pattern(stems)}\w{{0,5}}"] if stems else []),
-                *([trie_pattern(exact)] if exact else []),
-            ]
-        )
-        month_word = rf"(?<![^\W\d{ns}])(?P<m>{alts}){end}"
-        month_rx = regex.compile(
-            rf"(?:(?P<y1>(?:1[89]|20)\d\d)[^\d\s]?\s?)?(?:(?P<d1>[0-3]?\d)\.?\s?)?{month_word}"
-            rf"(?:[\s,]*(?P<d2>[0-3]?\d)(?=[^\d\s]))?[^\d\s]?(?:[\s,]*(?P<y2>(?:1[89]|20)\d\d)(?!\d))?",
-            regex.IGNORECASE,
-        )
-    rel_rx = rel_word = None
-    if rel:
-        # a case ending may follow ("bu yılın", "geçen yıldan")
-        rel_word = rf"(?<![^\W{ns}])(?P<p>{trie_pattern(frozenset(p.lower() for p in rel))})"
-        rel_rx = regex.compile(rf"{rel_word}(?:(?:(?![{ns}])[^\W\d_]){{0,4}}{end}|{end})", regex.IGNORECASE)
-    words = [w for w in (month_word, rel_word) if w]
-    either = regex.compile(
-        "|".join(f"(?:{w})" for w in words).replace("?P<m>", "").replace("?P<p>", ""), regex.IGNORECASE
-    )
-    return month_rx, rel_rx, either if words else None
-
-
-def _locale_reference(text: str, locale: str) -> date | None:
-    """When an undated article in a language the grammar does not know was written: the
-    latest full date it states with the locale's month names ("1 октября 2019")."""
-    month_rx, _, either = _locale_dates(locale)
-    if month_rx is None or either is None or either.search(text) is None:
-        return None
-    months = cldr.month_names(locale)
-    days = []
-    for m in month_rx.finditer(text):
-        year, day = m["y1"] or m["y2"], m["d1"] or m["d2"]
-        month = months.get(m["m"].lower()) or next(
-            (n for w, n in months.items() if len(w) >= 5 and m["m"].lower().startswith(w[:-1])), None
-        )
-        if year and day and month:
-            try:
-                days.append(date(int(year), month, int(day)))
-            except ValueError:
-                continue
-    return max(days) if days else None
-
-
-def _locale_times(sent: str, times: list[TimeSpan], locale: str, ref: date | None) -> list[TimeSpan]:
-    """Months (with their day and year) and last/this/next year in a language the time grammar
-    does not know, from CLDR's names for them; the article's year stands for a missing one."""
-    month_rx, rel_rx, either = _locale_dates(locale)
-    out = list(times)
-    if either is None or either.search(sent) is None:
-        return out
-
-    def free(s: int, e: int) -> bool:
-        return all(e <= t.start or s >= t.end for t in out)
-
-    if rel_rx is not None and ref is not None:
-        rel = cldr.relative_years(locale)
-        for m in rel_rx.finditer(sent):
-            if free(m.start(), m.end()):
-                out.append(TimeSpan(m.start(), m.end(), str(ref.year + rel[m["p"].lower()]), True))
-    if month_rx is not None:
-        months = cldr.month_names(locale)
-        for m in month_rx.finditer(sent):
-            word = m["m"].lower()
-            month = months.get(word) or next(
-                (n for w, n in months.items() if len(w) >= 5 and word.startswith(w[:-1])), None
-            )
-            year_s = m["y1"] or m["y2"]
-            year = int(year_s) if year_s else (ref.year if ref is not None else None)
-            day_s = m["d1"] or m["d2"]
-            if month is None or year is None:
-                continue
-            inside = [t for t in out if m.start() <= t.start and t.end <= m.end()]
-            if inside and all(_FOUR_DIGITS.fullmatch(sent, t.start, t.end) for t in inside):
-                out = [t for t in out if t not in inside]  # "1 октября 2019" holds the year
-            if not free(m.start(), m.end()):
-                continue
-            label = f"{year}-{month:02d}"
-            if day_s and 1 <= int(day_s) <= 31:
-                label += f"-{int(day_s):02d}"
-            out.append(TimeSpan(m.start(), m.end(), label, relative=not year_s))
-    return sorted(out, key=lambda t: t.start)
-
-
-_BARE_YEAR = re.compile(r"(?<![\d.,])(?:1[89]|20)\d\d(?![\d.,]?\d)")
-
-
-def _bare_years(sent: str, times: list[TimeSpan], locale_words: re.Pattern[str] | None) -> list[TimeSpan]:
-    """A language without a time grammar here still writes its years in digits ("в 2018 году",
-    "2018年"): each four-digit number from 1800 to 2099 that no time expression holds, and that
-    no scale, currency or percent word follows, is a year."""
-    out = list(times)
-    for m in _BARE_YEAR.finditer(sent):
-        s, e = m.start(), m.end()
-        if any(not (e <= t.start or s >= t.end) for t in times):
-            continue
-        before = sent[s - 1 : s]
-        if before and before.isalnum() and not _no_space_rx().match(before):
-            continue  # part of a word or a code: "A2018"
-        if locale_words is not None and locale_words.match(sent, e):
-            continue  # "2040 万人": a count
-        if PERCENT_RE.match(sent[e:]):
-            continue
-        out.append(TimeSpan(s, e, m.group(0)))
-    return sorted(out, key=lambda t: t.start)
 
 
 def _is_year_of_count(sent: str, t: TimeSpan, lang: str) -> bool:
@@ -1507,7 +1333,7 @@ def extract_claims(article: Article) -> list[Claim]:
     lang = article.lang if article.lang in LANGS else "en"
     # a language the grammar does not know: its numbers, scales, currencies from CLDR
     locale = article.lang if lang != article.lang and article.lang not in ("", "und") else None
-    locale_words = _locale_words(locale) if locale else None
+    after_number = locale_words(locale) if locale else None
     low = text.lower()
     ref: date | None = article.published
     year_only = False
@@ -1517,11 +1343,11 @@ def extract_claims(article: Article) -> list[Claim]:
     if ref is None:
         ref = infer_reference(text, low, vocab)
         if ref is None and locale:
-            ref = _locale_reference(text, locale)
+            ref = locale_reference(text, locale)
         year_only = True
     cues = time_cues(text, low, vocab)
     if locale:  # the locale's month names and "last year", which need no digit either
-        either = _locale_dates(locale)[2]
+        either = locale_dates(locale)[2]
         more = [m.start() for m in either.finditer(text)] if either is not None else []
         if more:
             cues = sorted(cues + more)
@@ -1572,7 +1398,7 @@ def extract_claims(article: Article) -> list[Claim]:
         sent = ascii_digits(quoted)
         times = find_times(sent, ref, year_only, vocab)
         if locale:
-            times = _bare_years(sent, _locale_times(sent, times, locale, ref), locale_words)
+            times = bare_years(sent, locale_times(sent, times, locale, ref), after_number)
         times = [t for t in times if not _is_year_of_count(sent, t, lang)]
         blocked = [(t.start, t.end) for t in times] + clock_spans(sent)
         values = _values(sent, lang, blocked, locale)
