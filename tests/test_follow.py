@@ -558,3 +558,20 @@ def test_no_more_than_per_host_requests_to_one_site_at_once(site, lib, seed_text
     urls.write_text("\n".join(site.url(p) for p in paths))
     report = follower(lib, Source("urls", str(urls)), fetch=FetchSettings(delay=0, per_host=2)).round()
     assert report.added == len(paths) and now["max"] == 2
+
+
+def test_links_that_differ_only_in_tracking_are_one_page(site, lib, seed_texts):
+    title, paras = seed_texts[2]
+    site.add("/story.html", page(title, paras))
+    base = site.url("/story.html")
+    items = [
+        {"title": title, "link": base + "?utm_source=rss&utm_medium=feed"},
+        {"title": title, "link": base + "?utm_source=twitter#comments"},
+    ]
+    site.add("/feed.xml", rss("The Loopback Times", items), "application/rss+xml")
+    urls = lib.store.path.parent / "urls.txt"
+    urls.write_text(base + "?fbclid=abc123\n")
+    report = follower(lib, feed(site.url("/feed.xml")), Source("urls", str(urls))).round()
+    assert site.hits["/story.html"] == 1 and report.added == 1
+    (art,) = [a for a, _ in lib.store.iter_articles()]
+    assert art.url == base

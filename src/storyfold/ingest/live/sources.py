@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from storyfold.ingest.decode import looks_binary
 from storyfold.ingest.live.fetch import Fetched
@@ -67,6 +67,26 @@ class Item:
     entry_html: str | None = None  # the entry's own content, used when there is no page to fetch
 
 
+_TRACKING = frozenset(
+    {"fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "igshid", "ref_src", "cmpid"}
+)
+
+
+def canonical_url(url: str) -> str:
+    """`url` without what only tracks the reader (utm_* and the click ids of ad networks) or
+    points inside the page (the fragment): two links that differ only so are one page."""
+    parts = urlsplit(url)
+    if not parts.query and not parts.fragment:
+        return url
+    kept = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _tracks(k)]
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(kept), ""))
+
+
+def _tracks(key: str) -> bool:
+    k = key.lower()
+    return k.startswith("utm_") or k in _TRACKING
+
+
 def read_url_list(path: str, max_bytes: int = 50_000_000) -> tuple[list[Item], list[str]]:
     """The URLs of a file of URLs, and a line for each line that is not one."""
     items: list[Item] = []
@@ -83,6 +103,7 @@ def read_url_list(path: str, max_bytes: int = 50_000_000) -> tuple[list[Item], l
         if scheme not in ("http", "https") or " " in url:
             problems.append(f"{path}:line {n}: not an http(s) URL: {one_line(url, 120)}")
             continue
+        url = canonical_url(url)
         if url not in seen:
             seen.add(url)
             items.append(Item(path, url, url))
@@ -124,7 +145,8 @@ def feed_items(source: str, got: Fetched, max_items: int = 10_000) -> tuple[list
         if link and scheme_refusal(urljoin(got.final_url, str(link))):
             link = None  # a GUID taken for a permalink ("wire-1"): no page, the entry's own text
         elif link:
-            link = urljoin(got.final_url, str(link))
+            link = canonical_url(urljoin(got.final_url, str(link)))
+        key = key if entry.get("id") else link or key
         if not key:
             continue
         content = ""
