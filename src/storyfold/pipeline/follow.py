@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from storyfold.ingest.live.fetch import Fetcher, FetchSettings
+from storyfold.ingest.live.robots import Known
 from storyfold.ingest.live.sources import (
     FEED_TYPES,
     Item,
@@ -153,6 +154,7 @@ class Follower:
         self.state = FollowState(lib.store)
         self.stop = threading.Event()
         self.rounds = 0
+        self._robots: Known = {}  # the sites' robots.txt rules, across rounds
         self._loop: asyncio.AbstractEventLoop | None = None
         self._task: asyncio.Task[None] | None = None
 
@@ -284,7 +286,7 @@ class Follower:
             self._task = asyncio.current_task()
             if self.stop.is_set():
                 return
-            async with Fetcher(self.settings.fetch) as fetcher:
+            async with Fetcher(self.settings.fetch, robots=self._robots) as fetcher:
                 try:
                     await self._produce(fetcher, _Channel(events))
                 finally:

@@ -24,7 +24,7 @@ from urllib.parse import urljoin
 import httpx
 
 from storyfold.ingest.live.guard import is_private, scheme_refusal
-from storyfold.ingest.live.robots import RobotsCache, site_of
+from storyfold.ingest.live.robots import Known, RobotsCache, site_of
 
 RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
 
@@ -121,8 +121,12 @@ class Fetcher:
     """
 
     def __init__(
-        self, settings: FetchSettings | None = None, transport: httpx.AsyncBaseTransport | None = None
+        self,
+        settings: FetchSettings | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        robots: Known | None = None,
     ):
+        """`robots`: the sites' rules read before (a follower's earlier rounds), kept an hour."""
         self.settings = s = settings or FetchSettings()
         self.client = httpx.AsyncClient(
             headers={"User-Agent": s.user_agent, "Accept-Encoding": "gzip, deflate, br"},
@@ -132,7 +136,9 @@ class Fetcher:
             transport=transport,
             trust_env=False,  # no proxy or netrc from the environment: the user's flags say all
         )
-        self.robots = RobotsCache(ROBOTS_AGENT, lambda url: self._fetch(url, None, None, robots=False))
+        self.robots = RobotsCache(
+            ROBOTS_AGENT, lambda url: self._fetch(url, None, None, robots=False), robots
+        )
         self._sites: dict[str, _Site] = {}
         self._all = asyncio.Semaphore(s.concurrency)
         self.requests = 0  # HTTP requests made, robots.txt included

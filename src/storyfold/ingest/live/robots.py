@@ -8,6 +8,7 @@ may be in trouble; 401/403 are read as "keep out", as `robotparser` does.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -48,25 +49,42 @@ def site_of(url: str) -> str:
     return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), "", "", ""))
 
 
+KEEP_S = 3600.0  # a site's rules are read again after an hour (RFC 9309 allows up to a day)
+
+Known = dict[str, tuple[SiteRules, float]]  # site -> its rules, and when they were read
+
+
 class RobotsCache:
     """The rules of each site, fetched on first need (one fetch per site even when many pages
-    of it are asked at once)."""
+    of it are asked at once) and kept for `KEEP_S`: a follower passes the same `known` to each
+    round, so later rounds within the hour ask a site for its feed and pages only."""
 
-    def __init__(self, agent: str, get: Callable[[str], Awaitable[Fetched]]) -> None:
+    def __init__(
+        self, agent: str, get: Callable[[str], Awaitable[Fetched]], known: Known | None = None
+    ) -> None:
         self.agent = agent
         self._get = get
-        self._rules: dict[str, SiteRules] = {}
+        self._known: Known = known if known is not None else {}
         self._locks: dict[str, asyncio.Lock] = {}
+
+    def _fresh(self, site: str) -> SiteRules | None:
+        got = self._known.get(site)
+        if got is None or time.monotonic() - got[1] > KEEP_S or got[0].refusal:
+            return None  # a site that could not be read is asked again next time
+        return got[0]
 
     async def rules(self, url: str) -> SiteRules:
         site = site_of(url)
-        if site in self._rules:
-            return self._rules[site]
+        fresh = self._fresh(site)
+        if fresh is not None:
+            return fresh
         lock = self._locks.setdefault(site, asyncio.Lock())
         async with lock:
-            if site not in self._rules:
-                self._rules[site] = await self._load(site)
-        return self._rules[site]
+            fresh = self._fresh(site)
+            if fresh is None:
+                fresh = await self._load(site)
+                self._known[site] = (fresh, time.monotonic())
+        return fresh
 
     async def _load(self, site: str) -> SiteRules:
         got = await self._get(site + "/robots.txt")
