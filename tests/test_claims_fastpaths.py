@@ -19,6 +19,7 @@ import pytest
 
 from storyfold.claims import extractor as ex
 from storyfold.claims import lexicon as lx
+from storyfold.claims import sentences as sx
 from storyfold.claims import timeparse as tp
 from storyfold.claims.numparse import BOUND_RE, number_regex
 
@@ -89,7 +90,7 @@ def test_rewritten_patterns_find_what_the_originals_found(wmt_texts: list[tuple[
             OLD_NAME_TOKEN, text, 0, len(text) // 2
         )
         assert _spans(tp._BARE_YEAR_RX, text) == _spans(OLD_BARE_YEAR, text)
-        assert _spans(ex._CLAUSE, text) == _spans(OLD_CLAUSE, text)
+        assert _spans(sx._CLAUSE, text) == _spans(OLD_CLAUSE, text)
         assert (tp._HQ_RX.search(text) is None) == (OLD_HQ.search(text) is None)
 
 
@@ -170,7 +171,7 @@ def test_sentence_boundary_pattern_finds_what_the_alternation_found(wmt_texts: l
         ]
         new = [
             (m.span(), m.lastindex, m.lastindex and m.span(m.lastindex))
-            for m in ex._boundary().finditer(text)
+            for m in sx._boundary().finditer(text)
         ]
         assert new == old
         n += len(old)
@@ -461,20 +462,20 @@ def test_abbreviation_and_ordinal_searches_need_their_last_characters(
     follows a final letter of an abbreviation or a digit: wherever either pattern matches
     before an inline boundary (which opens right after its punctuation mark), those
     character tests hold."""
-    assert {"r", "s", "S", "M", "c", "g", "x"} <= ex._ABBREV_LAST  # Mr, Ms, U.S, M, etc, e.g, approx
+    assert {"r", "s", "S", "M", "c", "g", "x"} <= sx._ABBREV_LAST  # Mr, Ms, U.S, M, etc, e.g, approx
     hand = "He met Mr. Li in the U.S. on 3. Oktober, approx. at noon. Did he? Yes. Sales grew 2.5 pct."
     hits = 0
     for _, text in _all_texts(wmt_texts) + [("en", hand)]:
         for b0 in range(1, len(text) + 1):
             if text[b0 - 1] not in ".!?…":  # an inline boundary starts right after one of these
                 continue
-            abbrev = ex._ABBREV.search(text, max(0, b0 - 12), b0) is not None
-            ordinal = ex._DE_ORDINAL_DATE.search(text, max(0, b0 - 4), b0) is not None
+            abbrev = sx._ABBREV.search(text, max(0, b0 - 12), b0) is not None
+            ordinal = sx._DE_ORDINAL_DATE.search(text, max(0, b0 - 4), b0) is not None
             if abbrev or ordinal:
                 hits += 1
                 assert text[b0 - 1] == "." and b0 >= 2
             if abbrev:
-                assert text[b0 - 2] in ex._ABBREV_LAST
+                assert text[b0 - 2] in sx._ABBREV_LAST
             if ordinal:
                 assert text[b0 - 2].isdecimal()
     assert hits >= 5
