@@ -13,7 +13,7 @@ import tempfile
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -31,6 +31,9 @@ from rich.table import Table
 
 from storyfold.errors import AmbiguousId, StoreError
 from storyfold.pipeline import IngestReport, Library
+
+if TYPE_CHECKING:
+    from storyfold.ingest.live import Source
 
 app = typer.Typer(
     add_completion=False,
@@ -373,17 +376,11 @@ def serve(
     token = token or os.environ.get("STORYFOLD_TOKEN")
     plan = None
     if follow:
-        from storyfold.ingest.live import FetchSettings, parse_source
+        from storyfold.ingest.live import FetchSettings
         from storyfold.pipeline.follow import FollowSettings
         from storyfold.pipeline.remote import FollowPlan
 
-        parsed = [parse_source(x) for x in follow]
-        for p in parsed:
-            if isinstance(p, str):
-                err.print(f"bad source: {p}", markup=False, highlight=False, soft_wrap=True)
-        chosen = tuple(p for p in parsed if not isinstance(p, str))
-        if not chosen:
-            raise typer.Exit(1)
+        chosen = tuple(_sources(follow))
         plan = FollowPlan(chosen, FollowSettings(fetch=FetchSettings(delay=delay), settle=2.0), every)
     if token or plan:  # the server is the database's one writer, in a process of its own
         from storyfold.pipeline.remote import WriterProcess
@@ -402,6 +399,23 @@ def serve(
         serve_app(lib, host=host, port=port, token=token)
     finally:
         lib.close()
+
+
+def _sources(args: list[str]) -> list[Source]:
+    """The sources named on the command line; one line for each that is not one, and exit 1
+    when none is."""
+    from storyfold.ingest.live import parse_source
+
+    chosen = []
+    for arg in args:
+        got = parse_source(arg)
+        if isinstance(got, str):
+            err.print(f"bad source: {got}", markup=False, highlight=False, soft_wrap=True)
+        else:
+            chosen.append(got)
+    if not chosen:
+        raise typer.Exit(1)
+    return chosen
 
 
 @app.command()
@@ -445,16 +459,10 @@ def follow(
     import signal
     import threading
 
-    from storyfold.ingest.live import FetchSettings, parse_source
+    from storyfold.ingest.live import FetchSettings
     from storyfold.pipeline.follow import Follower, FollowSettings
 
-    parsed = [parse_source(s) for s in sources]
-    for p in parsed:
-        if isinstance(p, str):
-            err.print(f"bad source: {p}", markup=False, highlight=False, soft_wrap=True)
-    chosen = [p for p in parsed if not isinstance(p, str)]
-    if not chosen:
-        raise typer.Exit(1)
+    chosen = _sources(sources)
     settings = FollowSettings(
         fetch=FetchSettings(
             delay=delay,

@@ -139,12 +139,6 @@ def no_space_property() -> str:
 
 
 @cache
-def script_class(script: str) -> str:
-    """Class body of the letters of one Unicode script ("Hangul", "Han", "Thai" ...)."""
-    return _class_of(rf"(?V1)[\p{{Script={script}}}--\p{{Nd}}]")
-
-
-@cache
 def no_space_class() -> str:
     """Class body of the characters of scripts written without spaces between words."""
     scripts = "".join(rf"\p{{Script={s}}}" for s in _NO_SPACE_SCRIPTS)

@@ -387,7 +387,8 @@ def _warc_record(record: Any, where: str, settings: IngestSettings) -> Iterator[
 # ------------------------------------------------------------------ feeds
 
 
-def _entry_date(entry: Any) -> str | None:
+def entry_date(entry: Any) -> str | None:
+    """The day a feed entry was published (else updated, else created), as YYYY-MM-DD."""
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
         # `in` first: feedparser answers a missing updated_parsed with published_parsed, warning
         value = entry[key] if key in entry else None  # noqa: SIM401 - see above
@@ -436,7 +437,7 @@ def read_feed(path: Path, source: str, settings: IngestSettings) -> Iterator[Ite
                 "id": entry.get("id") or entry.get("link"),
                 "url": entry.get("link"),
                 "title": entry.get("title"),
-                "date": _entry_date(entry),
+                "date": entry_date(entry),
                 "outlet": feed_title,
                 "lang": lang or feed_lang,
                 "html": content,

@@ -7,9 +7,7 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 
 from storyfold.model import FollowedItem, FollowedSource
-from storyfold.store.sqlite import Store
-
-_CHUNK = 900
+from storyfold.store.sqlite import _CHUNK, Store
 
 
 def _source(row: sqlite3.Row) -> FollowedSource:

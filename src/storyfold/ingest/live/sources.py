@@ -16,13 +16,12 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from storyfold.ingest.decode import looks_binary
 from storyfold.ingest.live.fetch import Fetched
 from storyfold.ingest.live.guard import scheme_refusal
-from storyfold.ingest.readers import _walk, clean_hints, one_line
+from storyfold.ingest.readers import _walk, clean_hints, entry_date, one_line
 from storyfold.model import RawDocument, Rejection
 
 FEED_TYPES = ("xml", "rss", "atom", "rdf")
@@ -41,8 +40,7 @@ class Source:
 def parse_source(text: str) -> Source | str:
     """A Source from a command-line argument, or why it is not one (one line)."""
     if "://" in text:
-        scheme = text.split("://", 1)[0].lower()
-        if scheme not in ("http", "https"):
+        if text.split("://", 1)[0].lower() not in ("http", "https"):
             return f"{text}: only http and https feeds are followed (a local folder or file of URLs is given as a path)"
         return Source("feed", text)
     path = Path(text)
@@ -110,14 +108,6 @@ def read_url_list(path: str, max_bytes: int = 50_000_000) -> tuple[list[Item], l
     return items, problems
 
 
-def _entry_date(entry: Any) -> str | None:
-    for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        value = entry[key] if key in entry else None  # noqa: SIM401 - feedparser's fallbacks warn
-        if value:
-            return time.strftime("%Y-%m-%d", value)
-    return None
-
-
 def feed_items(source: str, got: Fetched, max_items: int = 10_000) -> tuple[list[Item], str | None]:
     """The entries of a fetched feed, newest as the feed orders them; or why there are none."""
     import feedparser
@@ -160,7 +150,7 @@ def feed_items(source: str, got: Fetched, max_items: int = 10_000) -> tuple[list
                 str(key),
                 str(link) if link else None,
                 title=entry.get("title") or None,
-                date=_entry_date(entry),
+                date=entry_date(entry),
                 outlet=outlet,
                 entry_html=content or None,
             )
@@ -223,11 +213,6 @@ def entry_document(item: Item, max_bytes: int, where: str | None = None) -> RawD
     if len(raw) > max_bytes:
         return Rejection(where, f"entry larger than max_bytes {max_bytes:,}", item.key)
     return RawDocument(where, "feed", raw, hints)
-
-
-def file_stamp(path: Path) -> str:
-    st = path.stat()
-    return f"{st.st_mtime_ns}:{st.st_size}"
 
 
 def folder_files(folder: str, settle: float = 0.0) -> Iterator[tuple[str, Path, str]]:
