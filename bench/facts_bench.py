@@ -1,0 +1,413 @@
+"""Facts a reader can quote: storyfold's facts tables against the hand-labelled gold set.
+
+Run (from the repository root, project venv active):
+
+    python bench/facts_bench.py                  # every gold story, test split first
+    python bench/facts_bench.py --split dev      # one split
+    python bench/facts_bench.py --story ecbplus-3ecb --show   # one story, facts side by side
+
+Gold: `bench/facts_gold/*.jsonl`, labelled by reading the articles (rules in its README). Each
+gold story is ingested on its own into a fresh database, as a user would ingest that coverage
+(so fold, clustering, claims and reconcile all take part), and every fact storyfold lists for
+the stories its articles end in is compared with the gold facts.
+
+Matching. A storyfold fact and a gold fact can match when their kinds agree (a count of years
+is a duration or an age), their units agree (currency, percent or points, physical unit, time
+unit; the counted noun of a count is not compared), and the fact's value is one that the gold
+fact's articles give (its consensus or a contradicting value). Among those, pairs are taken
+greedily by how many articles they share; each side is used once, so a gold fact split into
+two storyfold facts scores one and leaves the other unmatched.
+
+- **fact precision**: matched facts whose value is the gold consensus / facts storyfold lists;
+- **fact recall**: the same / gold facts;
+- **statements**: (fact, article) pairs of the gold whose article is among the supporting or
+  contradicting articles of the storyfold fact matched to it, per language: a fact found in
+  English but not joined by its French and Spanish statements scores low here;
+- **conflicts**: (fact, article) pairs where the article contradicts the consensus, precision
+  over storyfold's and recall over the gold's;
+- **voice collapse**: storyfold facts that list one source both for and against (must be 0).
+
+The peer, measured in the same run on the same claims, is the plain reading without slots: one
+fact per distinct typed value of a story (what a table of extracted values gives a reader).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import hashlib
+import json
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import storyfold
+from storyfold.model import Fact, ValueKind
+from storyfold_eval.datasets import parse_date
+
+ROOT = Path(__file__).resolve().parent
+GOLD = ROOT / "facts_gold"
+DATA = ROOT.parent.parent / "shared" / "data"
+
+TIME_UNITS = {"year", "month", "week", "day", "hour", "minute", "second", "decade", "century"}
+
+
+# ---------------------------------------------------------------- the gold and its articles
+
+
+def load_gold(folder: Path) -> list[dict[str, Any]]:
+    stories = []
+    for path in sorted(folder.glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                stories.append(json.loads(line))
+    return stories
+
+
+def _rows(path: Path) -> Iterable[dict[str, Any]]:
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            yield json.loads(line)
+
+
+def load_documents(data: Path, wanted: set[str]) -> dict[str, dict[str, Any]]:
+    """Dataset id -> the JSONL document a user would ingest for it (title, text, date, lang)."""
+    docs: dict[str, dict[str, Any]] = {}
+    for r in _rows(data / "events" / "ecbplus_docs.jsonl.gz"):
+        if r["id"] in wanted:
+            d = parse_date(r.get("date_raw"))
+            docs[r["id"]] = {
+                "title": r["title"] or "",
+                "text": r["text"] or "",
+                "lang": "en",
+                "date": d.isoformat() if d else None,
+            }
+    for r in _rows(data / "events" / "gedikli_articles.jsonl.gz"):
+        if r["id"] in wanted:
+            docs[r["id"]] = {"title": r["title"] or "", "text": r["text"] or "", "date": r.get("date")}
+    for name in ("wmt_docs.jsonl.gz", "meantime_docs.jsonl.gz"):
+        for r in _rows(data / "translations" / name):
+            if r["id"] in wanted:
+                docs[r["id"]] = {"title": r.get("title") or "", "text": r["text"], "lang": r["lang"]}
+    for path in (data / "seeds").glob("*.txt"):
+        if path.name in wanted:
+            docs[path.name] = {"path": path}
+    return docs
+
+
+# ---------------------------------------------------------------- storyfold's side
+
+
+@dataclass
+class Found:
+    """One storyfold fact, in dataset ids."""
+
+    kind: str
+    unit: str
+    value: Any  # float, or a period label for time facts
+    supporting: set[str]
+    conflicting: set[str]
+    display: str
+    slot: str
+    collapse: bool = False
+    # filled by matching
+    gold: dict[str, Any] | None = None
+
+
+def _kind_unit(f: Fact) -> tuple[str, str, Any]:
+    if f.kind is ValueKind.TIME:
+        return "time", "", f.period
+    unit = f.unit or ""
+    if f.kind is ValueKind.COUNT and unit.casefold().rstrip("s") in TIME_UNITS:
+        return "duration", unit.casefold().rstrip("s"), f.value
+    return f.kind.value, unit, f.value
+
+
+def run_storyfold(
+    story: dict[str, Any], docs: dict[str, dict[str, Any]], workdir: Path
+) -> tuple[list[Found], list[Found], float]:
+    """Ingest one gold story's articles into a fresh database; its facts, and the peer's."""
+    db = workdir / (hashlib.sha1(story["story"].encode()).hexdigest()[:12] + ".db")
+    payload, paths = [], []
+    for aid in story["articles"]:
+        doc = docs[aid]
+        if "path" in doc:
+            paths.append(doc["path"])
+            continue
+        rec = {"id": aid, "outlet": aid, **{k: v for k, v in doc.items() if v}}
+        payload.append(rec)
+    t0 = time.perf_counter()
+    with storyfold.open_library(db) as lib:
+        if payload:
+            lib.ingest_documents(payload)
+        if paths:
+            lib.ingest(paths)
+        lib.reconcile_all()
+        to_input: dict[str, str] = {}
+        found: list[Found] = []
+        peer: list[Found] = []
+        for s in lib.list_stories(limit=10_000):
+            brief = lib.brief(s.id)
+            if brief is None:
+                continue
+            for a in brief.articles:
+                to_input[a.id] = Path(a.input_id).name if a.input_id else a.id
+            for f in brief.facts:
+                kind, unit, value = _kind_unit(f)
+                sup = {to_input.get(x, x) for v in f.supporting for x in v.article_ids}
+                con = {to_input.get(x, x) for v in f.conflicting for x in v.article_ids}
+                sources_for = {v.source for v in f.supporting}
+                sources_against = {v.source for v in f.conflicting}
+                found.append(
+                    Found(
+                        kind,
+                        unit,
+                        value,
+                        sup,
+                        con,
+                        f.display,
+                        f.slot,
+                        collapse=bool(sup & con or sources_for & sources_against),
+                    )
+                )
+            peer.extend(_peer_facts(brief, to_input))
+    return found, peer, time.perf_counter() - t0
+
+
+def _peer_facts(brief: Any, to_input: dict[str, str]) -> list[Found]:
+    """One fact per distinct typed value of the story: extracted values, no slots, no votes."""
+    by_value: dict[tuple[str, str, Any], set[str]] = defaultdict(set)
+    for c in brief.claims:
+        if c.kind is ValueKind.NAMES:
+            continue
+        if c.kind is ValueKind.TIME:
+            key = ("time", "", c.period)
+        elif c.kind is ValueKind.COUNT and (c.unit or "").casefold().rstrip("s") in TIME_UNITS:
+            key = ("duration", c.unit.casefold().rstrip("s"), c.value)
+        else:
+            key = (c.kind.value, c.unit or "", c.value)
+        if key[2] is None:
+            continue
+        by_value[key].add(to_input.get(c.article_id, c.article_id))
+    return [Found(k, u, v, arts, set(), str(v), "") for (k, u, v), arts in by_value.items()]
+
+
+# ---------------------------------------------------------------- matching
+
+
+def _gold_kind(g: dict[str, Any]) -> str:
+    return "duration" if g["kind"] == "age" else g["kind"]
+
+
+def _close(a: Any, b: Any, loose: bool) -> bool:
+    if isinstance(a, str) or isinstance(b, str):
+        return str(a) == str(b)
+    if a is None or b is None:
+        return False
+    a, b = float(a), float(b)
+    if a == b:
+        return True
+    tol = 0.15 if loose else 0.01
+    return abs(a - b) <= tol * max(abs(a), abs(b))
+
+
+def _unit_ok(found: Found, g: dict[str, Any]) -> bool:
+    kind = _gold_kind(g)
+    if found.kind != kind:
+        return False
+    if kind == "count" or kind == "time":
+        return True
+    gu, fu = str(g.get("unit") or "").casefold(), found.unit.casefold()
+    if kind == "duration":
+        return gu.rstrip("s") == fu.rstrip("s")
+    return gu == fu
+
+
+def _statements(g: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    return g.get("stated") or {}, g.get("contradicted") or {}
+
+
+def _value_of_gold(found: Found, g: dict[str, Any]) -> tuple[bool, bool]:
+    """(the value is one the gold's articles give, the value is the consensus)."""
+    stated, against = _statements(g)
+    loose = g.get("bound") not in (None, "eq")
+    consensus = _close(found.value, g["value"], loose)
+    if consensus:
+        return True, True
+    for s in list(stated.values()) + list(against.values()):
+        if _close(found.value, s.get("value"), s.get("bound") not in (None, "eq")):
+            return True, s in stated.values()
+    if g.get("value_high") is not None and not isinstance(found.value, str):
+        lo, hi = float(g["value"]), float(g["value_high"])
+        if found.value is not None and lo <= float(found.value) <= hi:
+            return True, True
+    return False, False
+
+
+@dataclass
+class Score:
+    facts: int = 0
+    gold: int = 0
+    correct: int = 0
+    conflicts_found: int = 0
+    conflicts_gold: int = 0
+    conflicts_right: int = 0
+    collapse: int = 0
+    statements: Counter[str] = field(default_factory=Counter)  # lang -> gold statements
+    statements_joined: Counter[str] = field(default_factory=Counter)
+
+    def add(self, other: Score) -> None:
+        for name in ("facts", "gold", "correct", "conflicts_found", "conflicts_gold"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.conflicts_right += other.conflicts_right
+        self.collapse += other.collapse
+        self.statements.update(other.statements)
+        self.statements_joined.update(other.statements_joined)
+
+
+def score_story(story: dict[str, Any], found: list[Found]) -> Score:
+    gold = story["facts"]
+    langs = story["articles"]
+    pairs = []
+    for i, f in enumerate(found):
+        for j, g in enumerate(gold):
+            if not _unit_ok(f, g):
+                continue
+            ok, _ = _value_of_gold(f, g)
+            if not ok:
+                continue
+            stated, against = _statements(g)
+            shared = len((f.supporting | f.conflicting) & (set(stated) | set(against)))
+            if shared:
+                pairs.append((shared, i, j))
+    pairs.sort(key=lambda p: (-p[0], p[1], p[2]))
+    used_f: set[int] = set()
+    used_g: dict[int, int] = {}
+    for _, i, j in pairs:
+        if i in used_f or j in used_g:
+            continue
+        used_f.add(i)
+        used_g[j] = i
+        found[i].gold = gold[j]
+    s = Score(facts=len(found), gold=len(gold), collapse=sum(f.collapse for f in found))
+    for j, g in enumerate(gold):
+        stated, against = _statements(g)
+        s.conflicts_gold += len(against)
+        f = found[used_g[j]] if j in used_g else None
+        if f is not None and _value_of_gold(f, g)[1]:
+            s.correct += 1
+            s.conflicts_right += len(f.conflicting & set(against))
+        for aid in list(stated) + list(against):
+            lang = langs.get(aid, "?")
+            s.statements[lang] += 1
+            if f is not None and aid in (f.supporting | f.conflicting):
+                s.statements_joined[lang] += 1
+    s.conflicts_found = sum(len(f.conflicting) for f in found)
+    return s
+
+
+def _ratio(a: int, b: int) -> str:
+    return f"{a / b:.3f}" if b else "n/a"
+
+
+def _f1(p: float, r: float) -> float:
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
+# ---------------------------------------------------------------- report
+
+
+def show(story: dict[str, Any], found: list[Found]) -> None:
+    print(f"\n### {story['story']} ({len(story['articles'])} articles)")
+    for g in story["facts"]:
+        hit = next((f for f in found if f.gold is g), None)
+        mark = "ok " if hit is not None and _value_of_gold(hit, g)[1] else ("val" if hit else "-- ")
+        print(
+            f"  {mark} gold {g['kind']:<8} {g['value']!s:>14} {g.get('unit', '')!s:<8} {g['what'][:60]}"
+            f"  [{len(g.get('stated') or {})} for, {len(g.get('contradicted') or {})} against]"
+        )
+        if hit is not None:
+            print(
+                f"          ours {hit.display}  [{len(hit.supporting)} for, {len(hit.conflicting)} against]"
+            )
+    for f in found:
+        if f.gold is None:
+            print(
+                f"  +++ ours {f.kind:<8} {f.display}  slot {f.slot}  [{len(f.supporting)} for, {len(f.conflicting)} against]"
+            )
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--gold", type=Path, default=GOLD)
+    ap.add_argument("--data", type=Path, default=DATA)
+    ap.add_argument("--split", choices=["dev", "test"], default=None)
+    ap.add_argument("--story", action="append", default=[])
+    ap.add_argument("--show", action="store_true", help="list each story's facts side by side")
+    args = ap.parse_args(argv)
+    if not args.data.is_dir():
+        print(f"no data folder at {args.data}", file=sys.stderr)
+        return 2
+    stories = load_gold(args.gold)
+    if args.split:
+        stories = [s for s in stories if s["split"] == args.split]
+    if args.story:
+        stories = [s for s in stories if s["story"] in set(args.story)]
+    if not stories:
+        print("no gold stories selected", file=sys.stderr)
+        return 2
+    docs = load_documents(args.data, {a for s in stories for a in s["articles"]})
+    missing = {a for s in stories for a in s["articles"]} - set(docs)
+    if missing:
+        print(f"gold names articles not in the data: {sorted(missing)[:5]}", file=sys.stderr)
+        return 2
+    totals: dict[tuple[str, str], Score] = defaultdict(Score)
+    seconds = 0.0
+    with tempfile.TemporaryDirectory(prefix="facts-bench-") as tmp:
+        for story in stories:
+            found, peer, took = run_storyfold(story, docs, Path(tmp))
+            seconds += took
+            ours, theirs = score_story(story, found), score_story(story, peer)
+            for who, sc in (("storyfold", ours), ("peer", theirs)):
+                totals[(story["split"], who)].add(sc)
+                totals[("all", who)].add(sc)
+                totals[(story["dataset"], who)].add(sc)
+            if args.show:
+                show(story, found)
+
+    n_facts = sum(len(s["facts"]) for s in stories)
+    print(f"\n{len(stories)} gold stories, {n_facts} gold facts, {seconds:.1f} s in storyfold\n")
+    groups = [g for g in ("test", "dev", "all") if (g, "storyfold") in totals]
+    groups += sorted({k for k, _ in totals} - {"test", "dev", "all"})
+    print("| group | who | facts P | facts R | F1 | conflicts P | conflicts R | collapse | listed / gold |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for grp in groups:
+        for who in ("storyfold", "peer"):
+            sc = totals[(grp, who)]
+            p = sc.correct / sc.facts if sc.facts else 0.0
+            r = sc.correct / sc.gold if sc.gold else 0.0
+            cp = _ratio(sc.conflicts_right, sc.conflicts_found) if who == "storyfold" else "–"
+            cr = _ratio(sc.conflicts_right, sc.conflicts_gold) if who == "storyfold" else "–"
+            coll = str(sc.collapse) if who == "storyfold" else "–"
+            print(
+                f"| {grp} | {who} | {p:.3f} | {r:.3f} | {_f1(p, r):.3f} | {cp} | {cr} | {coll} | "
+                f"{sc.facts} / {sc.gold} |"
+            )
+    allsc = totals[("all", "storyfold")]
+    print("\nGold statements joined to the matched fact, per language of the article:\n")
+    print("| lang | statements | joined | share |")
+    print("|---|---|---|---|")
+    for lang, n in sorted(allsc.statements.items(), key=lambda kv: -kv[1]):
+        print(
+            f"| {lang} | {n} | {allsc.statements_joined[lang]} | {_ratio(allsc.statements_joined[lang], n)} |"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
