@@ -70,10 +70,13 @@ def test_money(text, lang, value, unit):
 
 
 def test_us_dollar_million_vs_billion_trap():
-    a = one("Xyz plans to invest US$ 10 million over ten years.")
-    b = one("Xyz plans to invest $10 billion over ten years.")
+    a, a_years = values("Xyz plans to invest US$ 10 million over ten years.")
+    b, b_years = values("Xyz plans to invest $10 billion over ten years.")
     assert a.value == pytest.approx(1e7) and b.value == pytest.approx(1e10)
     assert a.surface == "US$ 10 million" and a.predicate == b.predicate == "invest"
+    # the period of the plan, spelled out, is a figure of its own
+    assert (a_years.value, a_years.unit, a_years.surface) == (10, "year", "over ten years")
+    assert (b_years.value, b_years.unit) == (10, "year")
 
 
 def test_additional_investment():

@@ -57,6 +57,7 @@ from storyfold.claims.numparse import (
     scale_value,
     second_number_regex,
 )
+from storyfold.claims.numwords import value_of, word_number_regex
 from storyfold.claims.sentences import clause_of, sentences
 from storyfold.claims.timeparse import (
     MONTHS,
@@ -797,8 +798,15 @@ def _values(sent: str, lang: str, blocked: list[tuple[int, int]], locale: str | 
     prev_count: Value | None = None
     second_rx = second_number_regex(num_lang)
     consumed = 0
-    for m in num_rx.finditer(sent):
+    matches: list[re.Match[str]] = list(num_rx.finditer(sent))
+    spelled_rx = word_number_regex(locale or lang)
+    if spelled_rx is not None:
+        spelled_matches = list(spelled_rx.finditer(sent))
+        if spelled_matches:
+            matches = sorted(matches + spelled_matches, key=re.Match.start)
+    for m in matches:
         s, e = m.start(), m.end()
+        spelled = m.re is spelled_rx
         if s < consumed or (blocked and any(not (e <= a or s >= b) for a, b in blocked)):
             continue
         lead = max(0, s - 80)
@@ -821,14 +829,22 @@ def _values(sent: str, lang: str, blocked: list[tuple[int, int]], locale: str | 
         ):
             continue  # clock times, "5G", "1st"; not "5万", "10亿美元"
         try:
-            v = parse_number(m.group(0), num_lang)
+            v = (
+                float(value_of(locale or lang, m.group(0)) or 0)
+                if spelled
+                else parse_number(m.group(0), num_lang)
+            )
         except ValueError:
+            continue
+        if spelled and not v:
             continue
         low: float | None = None
         between = None  # "between 3 and 5": read only when a range joiner follows the number
         # a joiner opens (after spaces) on one of its first characters: tested before the pattern
         first = nxt[1:2] if nxt[:1].isspace() else nxt[:1]
-        jm = _RANGE_JOIN.match(sent, e) if first in _RANGE_FIRST or first.isspace() else None
+        jm = (
+            _RANGE_JOIN.match(sent, e) if not spelled and (first in _RANGE_FIRST or first.isspace()) else None
+        )
         if jm:
             between = _RANGE_OPEN.search(sent[max(0, s - 20) : s])
         if (
@@ -914,6 +930,8 @@ def _values(sent: str, lang: str, blocked: list[tuple[int, int]], locale: str | 
             if found is not None:
                 kind, unit, n = found
                 end += n
+            elif spelled:
+                continue  # "two" alone: a pronoun, a score, a name; a figure needs its noun
             elif prev_count is not None:
                 kind, unit = ValueKind.COUNT, prev_count.unit  # "... more than 600,000 in 2021"
             elif has_scale or _GROUPED.fullmatch(m.group(0)):
@@ -1240,6 +1258,11 @@ def extract_claims(article: Article) -> list[Claim]:
             ref = locale_reference(text, locale)
         year_only = True
     cues = time_cues(text, low, vocab)
+    spelled = word_number_regex(article.lang if article.lang not in ("", "und") else lang)
+    if spelled is not None:  # "four people" states a figure without a digit
+        more_cues = [m.start() for m in spelled.finditer(text)]
+        if more_cues:
+            cues = sorted(cues + more_cues)
     if locale:  # the locale's month names and "last year", which need no digit either
         either = locale_dates(locale)[2]
         more = [m.start() for m in either.finditer(text)] if either is not None else []

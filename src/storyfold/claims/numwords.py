@@ -1,0 +1,99 @@
+"""Numbers written as words ("four people", "quatre personnes", "vier Menschen"), in any
+language ICU spells out.
+
+The words come from ICU's rule-based number formats (CLDR's spellout rules): every number
+from 2 to 99 is formatted in the locale's cardinal rule sets (masculine, feminine and neuter
+where the language has them), and the forms are read back. One is left out: in most
+languages it is also the indefinite article ("un", "ein", "one of"). Languages written
+without spaces between words are left out too: their number characters sit inside ordinary
+words (四川 is a province, not four rivers).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from storyfold.textnorm import no_space_class
+
+__all__ = ["number_words", "value_of", "word_number_regex"]
+
+_RULE_SETS = (
+    "%spellout-cardinal",
+    "%spellout-cardinal-masculine",
+    "%spellout-cardinal-feminine",
+    "%spellout-cardinal-neuter",
+)
+_HIGHEST = 99
+_JOINER = re.compile(r"[\s\-\u00ad]+")
+
+
+def _key(words: str) -> str:
+    return _JOINER.sub(" ", words.replace("\u00ad", "")).strip().lower()
+
+
+@cache
+def number_words(locale: str) -> dict[str, int]:
+    """Spelled-out cardinal -> its value, keys lower-cased with single spaces between parts;
+    empty when ICU has no spellout for the locale or the language has no spaces."""
+    if not locale or locale == "und":
+        return {}
+    try:
+        from icu4py.messageformat import MessageFormat
+    except ImportError:  # a build of storyfold without ICU: numbers in digits only
+        return {}
+    out: dict[str, int] = {}
+    no_space = re.compile(f"[{no_space_class()}]")
+    for rule_set in _RULE_SETS:
+        try:
+            fmt = MessageFormat("{n, spellout," + rule_set + "}", locale)
+        except Exception:  # noqa: BLE001 - ICU refuses a locale it has no rules for
+            return {}
+        for n in range(2, _HIGHEST + 1):
+            form = fmt.format({"n": n})
+            if not form or any(ch.isdigit() for ch in form):
+                return {}  # no spellout rules: ICU fell back to digits
+            if no_space.search(form):
+                return {}
+            out.setdefault(_key(form), n)
+    return out
+
+
+@cache
+def word_number_regex(locale: str) -> re.Pattern[str] | None:
+    """A pattern that finds the locale's spelled-out numbers as whole words, longest first,
+    parts joined by a space, a hyphen or nothing ("twenty-one", "twenty one", "einundzwanzig")."""
+    words = number_words(locale)
+    if not words:
+        return None
+    return re.compile(r"(?<!\w)" + _trie(sorted(words)) + r"(?![\w\-])", re.IGNORECASE)
+
+
+def _trie(keys: list[str]) -> str:
+    """One alternation per shared prefix, so the engine tests a few letters at each word start
+    instead of every form (a locale has about 150 of them)."""
+    tree: dict[str, dict] = {}
+    for key in keys:
+        node = tree
+        for ch in key:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, dict]) -> str:
+        alts = []
+        for ch in sorted(node, key=lambda c: (c == "", c)):
+            if ch == "":
+                continue
+            piece = r"[\s\-\u00ad]?" if ch == " " else re.escape(ch)
+            alts.append(piece + emit(node[ch]))
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return emit(tree)
+
+
+def value_of(locale: str, surface: str) -> int | None:
+    """The value of a spelled-out number found by `word_number_regex`."""
+    return number_words(locale).get(_key(surface))
