@@ -156,7 +156,8 @@ def run_storyfold(
             if brief is None:
                 continue
             for a in brief.articles:
-                to_input[a.id] = Path(a.input_id).name if a.input_id else a.id
+                given = a.input_id or a.id  # a file's input id is its path
+                to_input[a.id] = given if given in story["articles"] else Path(given).name
             for f in brief.facts:
                 kind, unit, value = _kind_unit(f)
                 sup = {to_input.get(x, x) for v in f.supporting for x in v.article_ids}

@@ -76,8 +76,14 @@ def test_other_company_and_other_currency_are_other_slots():
     assert units == {("Corvane", "EUR"), ("Borel", "EUR"), ("Corvane", "USD")}
 
 
-def test_untyped_values_are_not_slots():
-    # a bare amount without a trigger word is context for the timeline, not a fact
+def test_untyped_values_are_facts_of_their_own():
+    # a figure without a trigger word is still a fact a reader quotes: its own slot, not
+    # merged into a typed one
     cs = _claims("Corvane's plant in Leipzig covers 120,000 square metres, the city said.", "en")
     assert cs and all(c.predicate in ("amount", "mention") for c in cs)
-    assert group_slots(cs) == {}
+    slots = group_slots(cs)
+    assert sorted(c.value for v in slots.values() for c in v if c.value is not None) == [120000.0]
+    mixed = group_slots(_six() + cs)
+    assert [v for v in mixed.values() if any(c.value == 120000.0 for c in v)] == [
+        [c for c in cs if c.value == 120000.0]
+    ]

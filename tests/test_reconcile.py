@@ -66,8 +66,37 @@ def test_french_and_english_claims_share_a_slot_and_subjects_split():
             _money(fr, 1e3, "mention"),
         ]
     )
-    assert sorted(len(v) for v in slots.values()) == [1, 2]
-    assert all("mention" not in k for k in slots)
+    assert sorted(len(v) for v in slots.values()) == [1, 1, 2]
+    # the figure without a trigger word is a fact of its own, not folded into "invest"
+    alone = [v for v in slots.values() if v[0].predicate == "mention"]
+    assert len(alone) == 1 and [c.value for c in alone[0]] == [1e3]
+
+
+def _said(art: Article, value: float, sentence: str, unit: str = "person") -> Claim:
+    word = {2: "wo people", 3: "hree people", 4: "our people"}[int(value)]  # the first letter's case varies
+    at = sentence.index(word) - 1
+    surface = sentence[at : at + len(word) + 1]
+    return Claim(
+        art.id, ValueKind.COUNT, value, unit, "amount", sentence, at, at + len(surface), surface, art.lang
+    )
+
+
+def test_untyped_figures_join_by_value_and_by_context():
+    a, b, c = _art("a"), _art("b"), _art("c")
+    root = {x.id: x.id for x in (a, b, c)}
+    claims = [
+        _said(a, 4, "The gunman killed four people in the courthouse and wounded two people outside."),
+        _said(a, 2, "The gunman killed four people in the courthouse and wounded two people outside."),
+        _said(b, 4, "Police said four people were killed in the courthouse shooting on Friday."),
+        _said(c, 3, "Three people were killed in the courthouse shooting, the sheriff said."),
+        _said(c, 2, "Two people were wounded outside the building."),
+    ]
+    name = {a.id: "a", b.id: "b", c.id: "c"}
+    slots = sorted(
+        sorted((name[x.article_id], x.value) for x in v) for v in group_slots(claims, root).values()
+    )
+    # the dead: four in a and b, three in c (a conflict); the wounded: two in a and c
+    assert slots == [[("a", 2.0), ("c", 2.0)], [("a", 4.0), ("b", 4.0), ("c", 3.0)]]
 
 
 def test_translation_counts_once_and_outlier_is_flagged():

@@ -46,7 +46,26 @@ def slot_of(c: Claim) -> str:
     return "|".join(str(x or "") for x in (c.predicate, c.kind.value, unit, c.per, period))
 
 
-def group_slots(claims: Sequence[Claim]) -> dict[str, list[Claim]]:
+def group_slots(claims: Sequence[Claim], root: Mapping[str, str] | None = None) -> dict[str, list[Claim]]:
+    """Slot key -> claims.
+
+    A claim whose trigger word names the measure ("invest", "revenue") is slotted by that
+    measure and its subject (`typed_slots`). Every other figure ("four people", "485 years",
+    "March 2005") is slotted by what surrounds it (`context.join_loose`): the same value in
+    several voices is one fact, and a different value joins it only where the words around
+    the two agree. `root` (article -> voice) keeps one voice's different values apart.
+    """
+    typed = [c for c in claims if c.predicate not in UNTYPED]
+    loose = [c for c in claims if c.predicate in UNTYPED and c.kind is not ValueKind.NAMES]
+    out = typed_slots(typed)
+    if loose:
+        from storyfold.reconcile.context import join_loose
+
+        out = join_loose(out, loose, claims, root or {})
+    return out
+
+
+def typed_slots(claims: Sequence[Claim]) -> dict[str, list[Claim]]:
     """Slot key -> claims; within one measure, different subjects are different slots.
 
     A claim without a subject joins the largest subject group of its measure: the article
@@ -54,8 +73,7 @@ def group_slots(claims: Sequence[Claim]) -> dict[str, list[Claim]]:
     """
     by_measure: dict[str, list[Claim]] = defaultdict(list)
     for c in claims:
-        if c.predicate not in UNTYPED:
-            by_measure[slot_of(c)].append(c)
+        by_measure[slot_of(c)].append(c)
     out: dict[str, list[Claim]] = {}
     for measure, cs in sorted(by_measure.items()):
         groups: dict[str | None, list[Claim]] = defaultdict(list)

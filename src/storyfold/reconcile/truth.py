@@ -136,7 +136,7 @@ def slots_of(
         prepare_slot(
             story_id, k, sorted(m, key=lambda c: (rank.get(c.article_id, len(rank)), c.start)), root, articles
         )
-        for k, m in group_slots(claims).items()
+        for k, m in group_slots(claims, root).items()
     ]
     return [s for s in slots if s.cands], root
 
