@@ -69,17 +69,20 @@ def word_number_regex(locale: str) -> re.Pattern[str] | None:
     return re.compile(r"(?<!\w)" + _trie(sorted(words)) + r"(?![\w\-])", re.IGNORECASE)
 
 
+_Tree = dict[str, "_Tree"]
+
+
 def _trie(keys: list[str]) -> str:
     """One alternation per shared prefix, so the engine tests a few letters at each word start
     instead of every form (a locale has about 150 of them)."""
-    tree: dict[str, dict] = {}
+    tree: _Tree = {}
     for key in keys:
         node = tree
         for ch in key:
             node = node.setdefault(ch, {})
         node[""] = {}
 
-    def emit(node: dict[str, dict]) -> str:
+    def emit(node: _Tree) -> str:
         alts = []
         for ch in sorted(node, key=lambda c: (c == "", c)):
             if ch == "":

@@ -118,8 +118,8 @@ def join_loose(
     """The typed slots, with the untyped figures joined to them or grouped into new slots."""
     contexts = {id(c): Counter(_context(c)) for c in every}
     df: Counter[str] = Counter()
-    for vec in contexts.values():
-        df.update(vec.keys())
+    for bag in contexts.values():
+        df.update(bag.keys())
     n = max(1, len(contexts))
     idf: dict[str, float] = {w: math.log((1 + n) / (1 + k)) for w, k in df.items()}
 
@@ -132,7 +132,7 @@ def join_loose(
             vec.update(contexts.get(id(c), ()))
         by_base.setdefault(_base(cs[0]), []).append(_Node(key, list(cs), vec, root))
     for c in loose:
-        by_base.setdefault(_base(c), []).append(_Node(None, [c], Counter(contexts[id(c)]), root))
+        by_base.setdefault(_base(c), []).append(_Node(None, [c], contexts[id(c)].copy(), root))
 
     out: dict[str, list[Claim]] = {k: list(v) for k, v in typed.items()}
     used: set[str] = set(out)
