@@ -332,6 +332,9 @@ def show(story: dict[str, Any], found: list[Found]) -> None:
             f"  {mark} gold {g['kind']:<8} {g['value']!s:>14} {g.get('unit', '')!s:<8} {g['what'][:60]}"
             f"  [{len(g.get('stated') or {})} for, {len(g.get('contradicted') or {})} against]"
         )
+        if hit is None:
+            first = next(iter((g.get("stated") or g.get("contradicted") or {}).values()), {})
+            print(f"          says {first.get('surface', '')!r}")
         if hit is not None:
             print(
                 f"          ours {hit.display}  [{len(hit.supporting)} for, {len(hit.conflicting)} against]"

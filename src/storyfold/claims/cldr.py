@@ -9,7 +9,9 @@ language a value is still a number with a scale word after it ("3,2 млрд", "
 - currency names (singular and plural forms, and their words) and symbols from the locale's
   currency data, for the currencies news reports most and the locale's own;
 - percent words from the locale's unit data (`concentr-percent`);
-- the decimal separator from the locale's number symbols.
+- the decimal separator from the locale's number symbols;
+- units of measure (names in every plural form, and symbols) from the locale's unit data,
+  each mapped to one symbol, so "kilomètres", "Kilometer", "километров" and "km" meet.
 """
 
 from __future__ import annotations
@@ -211,3 +213,87 @@ def relative_years(lang: str) -> dict[str, int]:
         except (KeyError, TypeError, ValueError, AttributeError):
             continue
     return out
+
+
+# Measures a news figure is given in (CLDR unit categories); durations are read as counted time
+# nouns, percentages as percent words.
+_UNIT_CATEGORIES = ("length", "area", "volume", "mass", "power", "energy", "speed", "temperature", "digital")
+# short unit symbols that are also everyday words after a number in some language ("in" in
+# English, "mi" in Italian, "ha" in Spanish and Italian): only their long names are read
+_AMBIGUOUS_SYMBOLS = frozenset(["in", "mi", "ha", "pt", "st", "ct", "po", "at", "am", "an", "as", "is", "on"])
+_SUPERSCRIPT = str.maketrans("²³", "23")
+# units whose names are everyday words after a number ("5 points", "two cups", "three drops")
+_SKIPPED_UNITS = tuple(  # unit id prefixes
+    [
+        "length-point",
+        "length-fathom",
+        "length-furlong",
+        "volume-cup",
+        "volume-drop",
+        "volume-pinch",
+        "volume-jigger",
+        "volume-dessert-spoon",
+        "mass-grain",
+        "mass-stone",
+        "mass-carat",
+        "digital-bit",
+        "digital-byte",
+    ]
+)
+
+
+def _unit_form(pattern: str, lower: bool = True) -> str | None:
+    """The words of a unit pattern whose number comes first ("{0} kilomètres" -> "kilomètres")."""
+    m = re.fullmatch(r"\{0\}[\s\u00a0\u202f]*(.+?)\s*", pattern)
+    if not m or "{" in m[1]:
+        return None
+    return m[1].strip().lower() if lower else m[1].strip()
+
+
+@cache
+def unit_words(lang: str) -> dict[str, str]:
+    """Unit name or symbol (lower case) -> canonical symbol (CLDR's English short form: "km",
+    "MW", "m2", "bbl"), for the locale of `lang` and English symbols ({} without CLDR)."""
+    en = _locale("en")
+    # English news writes "metres" as often as "meters"
+    locales = [_locale(x) for x in ((lang, "en_GB") if lang == "en" else (lang,))]
+    if en is None or None in locales:
+        return {}
+    out: dict[str, str] = {}
+    for loc in locales:
+        out.update({w: s for w, s in _unit_words(loc, en).items() if w not in out})
+    return out
+
+
+def _unit_words(loc: Any, en: Any) -> dict[str, str]:
+    mine, english = loc._data.get("unit_patterns", {}), en._data["unit_patterns"]
+    out: dict[str, str] = {}
+    for unit, en_forms in english.items():
+        if unit.split("-")[0] not in _UNIT_CATEGORIES or unit not in mine or unit.startswith(_SKIPPED_UNITS):
+            continue
+        symbol = _unit_form(en_forms["short"].get("other", ""), lower=False) if "short" in en_forms else None
+        if not symbol:
+            continue
+        symbol = symbol.translate(_SUPERSCRIPT)
+        forms = mine[unit]
+        for length in ("long", "short", "narrow"):
+            for category, pattern in forms.get(length, {}).items():
+                if category == "per":
+                    continue
+                word = _unit_form(pattern)
+                if not word or any(ch.isdigit() for ch in word):
+                    continue
+                if length != "long" and (len(word) < 2 or word in _AMBIGUOUS_SYMBOLS):
+                    continue
+                out.setdefault(word, symbol)
+    return out
+
+
+@cache
+def unit_regex(lang: str) -> re.Pattern[str] | None:
+    """Matches a unit right after a number (after at most one space), longest name first."""
+    words = unit_words(lang)
+    if not words:
+        return None
+    alts = "|".join(re.escape(w).replace(r"\ ", r"[\s\u00a0]+") for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"[ \u00a0\u202f]?(?P<unit>{alts})(?![^\W\d_])", re.IGNORECASE)

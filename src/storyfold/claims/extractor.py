@@ -46,6 +46,7 @@ from storyfold.claims.numparse import (
     QUANTITY_UNITS,
     STOP_NOUNS,
     SUFFIX_CURRENCY_RE,
+    TIME_NOUNS,
     WORD_AFTER_RE,
     Value,
     bound_of,
@@ -875,6 +876,16 @@ def _values(sent: str, lang: str, blocked: list[tuple[int, int]], locale: str | 
             before = sent[max(0, start - 40) : start]
         # after: scale word, currency, percent, noun, rate
         rest = sent[end:]
+        hy = _HYPHEN_UNIT.match(rest) if rest[:3].lstrip(" \u00a0")[:1] in _HYPHENS else None
+        if hy is None and rest[:3].lstrip(" \u00a0")[:1] in _HYPHENS:
+            joined = _HYPHEN.match(rest)  # "a 92-hectare site": a unit of the article's language
+            if joined and _unit_after(" " + rest[joined.end() :], locale or lang):
+                hy = joined
+        if hy:  # "a 25-year deal", "$31.5-million", "three-year": read as if a space stood there
+            end += hy.end() - 1
+            rest = " " + sent[end + 1 :]
+        elif (spelled or kind is None) and _HYPHEN.match(rest):
+            continue  # "two-thirds", "a 5-star hotel", "3-D": not figures
         sm = sc_rx.match(rest)
         lm = words.match(rest) if words and not sm else None
         if lm and lm.groupdict().get("scale"):
@@ -926,10 +937,18 @@ def _values(sent: str, lang: str, blocked: list[tuple[int, int]], locale: str | 
                 rest = sent[end:]
         noun_end = end
         if kind is None:
-            found = _counted_noun(rest, lang)
+            aged = _YEAR_OLD.match(rest)
+            found = (
+                (ValueKind.COUNT, "year", aged.end())
+                if aged
+                else (_unit_after(rest, locale or lang) or _counted_noun(rest, lang))
+            )
             if found is not None:
                 kind, unit, n = found
                 end += n
+                old = _OLD.match(sent, end) if unit == "year" else None
+                if old:  # "the 28-year-old", "28 years old": an age
+                    end = old.end()
             elif spelled:
                 continue  # "two" alone: a pronoun, a score, a name; a figure needs its noun
             elif prev_count is not None:
@@ -976,6 +995,27 @@ def _values(sent: str, lang: str, blocked: list[tuple[int, int]], locale: str | 
             prev_count = val
     return out
 
+
+_HYPHENS = frozenset("-\u2010\u2011")
+# a number joined by a hyphen to its unit, its scale or a time noun ("25-year", "92-hectare",
+# "31.5-million"); other words after a hyphen ("5-star", "two-thirds") are not units
+_HYPHEN_UNIT = re.compile(
+    r"[ \u00a0]?[-\u2010\u2011][ \u00a0]?(?=(?:"
+    + "|".join(
+        sorted(
+            {re.escape(w) for words in TIME_NOUNS.values() for w in words.split()}
+            | {re.escape(w) for w in QUANTITY_UNITS}
+            | {"millions?", "billions?", "trillions?", "mln", "bn"},
+            key=len,
+            reverse=True,
+        )
+    )
+    + r")(?![^\W\d_]))",
+    re.IGNORECASE,
+)
+_YEAR_OLD = re.compile(r"[ \u00a0](?:years?|yrs?)[-\u2010\u2011 ]old\b", re.IGNORECASE)
+_HYPHEN = re.compile(r"[ \u00a0]?[-\u2010\u2011][ \u00a0]?(?=[^\W\d_])")
+_OLD = re.compile(r"[ \u00a0]?[-\u2010\u2011 ][ \u00a0]?old\b", re.IGNORECASE)
 
 _RANGE_OPEN = re.compile(  # the look-ahead holds the words' first letters: a cheap test first
     r"(?=[bdeftvz])(?P<o>between|entre|zwischen|tra|from|de|von|desde|du)\s+\S{0,4}$", re.IGNORECASE
@@ -1027,6 +1067,17 @@ _DE_FUNCTION_WORDS = frozenset(
         "einer",
     ]
 )
+
+
+def _unit_after(rest: str, unit_lang: str) -> tuple[ValueKind, str, int] | None:
+    """A unit of measure right after the number, by its CLDR name or symbol in the article's
+    language ("12 kilomètres", "5 square miles", "300 МВт"); the grammar's own names first."""
+    rx = cldr.unit_regex(unit_lang)
+    m = rx.match(rest) if rx is not None else None
+    if m is None:
+        return None
+    word = " ".join(m["unit"].lower().split())
+    return ValueKind.QUANTITY, QUANTITY_UNITS.get(word) or cldr.unit_words(unit_lang)[word], m.end()
 
 
 def _counted_noun(rest: str, lang: str) -> tuple[ValueKind, str, int] | None:
@@ -1203,9 +1254,12 @@ def _value_predicate(sent: str, v: Value) -> tuple[str, float]:
             return "share_move", sign * v.value
         return "amount", v.value
     if v.unit in DURATION_UNITS:
-        return "amount", v.value
+        return ("age" if v.unit == "year" and sent[v.start : v.end].endswith("old") else "amount"), v.value
     if v.unit == "employee":
         return "employees", v.value
+    if v.unit == "person":  # "employs about 300 people"; "killed four people" is a count of people
+        d = lx.near(lx.EMPLOYEES_VERB, sent, lo, hi)
+        return ("employees" if d is not None and d <= 40 else "amount"), v.value
     if v.per is not None:
         d = lx.near(lx.CAPACITY, sent, lo, hi)
         if d is not None and d <= 100:
@@ -1371,7 +1425,7 @@ def extract_claims(article: Article) -> list[Claim]:
                     article_id=article.id,
                     kind=v.kind,
                     value=value,
-                    unit=v.unit,
+                    unit="employee" if pred == "employees" else v.unit,
                     predicate=pred,
                     sentence=quoted,
                     start=s0 + v.start,

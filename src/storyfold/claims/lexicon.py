@@ -162,7 +162,7 @@ DEAL = _rx(
     r"adquiri\w*|compra\w*|übernahme\w*|übernimmt|kauf\w*|fusione|aquisição)"
 )
 EMPLOYEES_VERB = _rx(
-    r"\b(?:hire\w*|hiring|employ\w*|recruit\w*|staff\w*|embauch\w*|recrut\w*|emple\w*|contrat\w*|"
+    r"\b(?:hire\w*|hiring|employ\w*|emploi\w*|recruit\w*|staff\w*|embauch\w*|recrut\w*|emple\w*|contrat\w*|impieg\w*|"
     r"beschäftig\w*|einstell\w*|assum\w*)"
 )
 

@@ -236,8 +236,9 @@ def bound_of(word: str) -> Bound:
 
 NOUNS: dict[str, str] = {}
 for _unit, _words in {
-    "employee": "employees employee staff workers worker people jobs job salariés salarié employés employé "
-    "personnes emplois collaborateurs empleados empleado trabajadores trabajador personas puestos "
+    "person": "people persons personnes personas persone pessoas menschen personen",
+    "employee": "employees employee staff workers worker jobs job salariés salarié employés employé "
+    "emplois collaborateurs empleados empleado trabajadores trabajador puestos "
     "mitarbeiter mitarbeitern beschäftigte beschäftigten arbeitsplätze stellen dipendenti lavoratori "
     "funcionários trabalhadores",
     "vehicle": "cars car vehicles vehicle evs ev voitures voiture véhicules véhicule autos auto coches coche "

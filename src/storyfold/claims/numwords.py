@@ -66,7 +66,7 @@ def word_number_regex(locale: str) -> re.Pattern[str] | None:
     words = number_words(locale)
     if not words:
         return None
-    return re.compile(r"(?<!\w)" + _trie(sorted(words)) + r"(?![\w\-])", re.IGNORECASE)
+    return re.compile(r"(?<!\w)" + _trie(sorted(words)) + r"(?!\w)", re.IGNORECASE)
 
 
 _Tree = dict[str, "_Tree"]

@@ -42,6 +42,7 @@ _ABBR = sorted((n for n in MONTHS), key=len, reverse=True)
 _MONTH_INITIALS = "(?=[" + "".join(sorted({n[0] for n in MONTHS})) + "])"
 MONTH_FULL = _MONTH_INITIALS + "(?:" + "|".join(re.escape(n) for n in _FULL) + ")"
 MONTH_ANY = _MONTH_INITIALS + "(?:" + "|".join(re.escape(n) for n in _ABBR) + r")\.?"
+MONTH_ABBR_DOT = "(?:" + "|".join(re.escape(n) for n in _ABBR if n not in _FULL) + r")\."
 
 ORD_HALF = {
     "first": 1,
@@ -225,7 +226,9 @@ _DAY_RXS = [
 ]
 _DAY_MONTH_RXS = [
     _rx(rf"(?P<d>\d(?<!\w.)\d?)(?:er|\.|º)?\s+(?:de\s+)?(?P<m>{MONTH_FULL})\b(?!\s+(?:de\s+|del\s+)?\d)"),
-    _rx(rf"\b(?P<m>{MONTH_FULL})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?![\d.,:%]|\s*,?\s*\d)"),
+    _rx(rf"\b(?P<m>{MONTH_FULL})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?!\d|[.,:]\d|%|\s*,?\s*\d)"),
+    # "Dec. 27", "Sept. 20": an abbreviation with its full stop (news agency style)
+    _rx(rf"\b(?P<m>{MONTH_ABBR_DOT})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?!\d|[.,:]\d|%|\s*,?\s*\d)"),
 ]
 _MONTH_YEAR_RX = _rx(rf"\b(?P<m>{MONTH_FULL}|{MONTH_ANY})\s+(?:of\s+|de\s+|del\s+)?{YEAR}")
 # relative months
@@ -238,6 +241,7 @@ _LAST_MONTH_RXS = [
         rf"\b(?:lo\s+)?scorso\s+(?:mese\s+di\s+)?(?P<m>{MONTH_FULL})\b|\b(?P<m2>{MONTH_FULL})\s+(?:scorso|passado)\b"
     ),
 ]
+_IN_MONTH = 4  # the index in _THIS_MONTH_RXS of "in <month>", which names no year
 _NEXT_MONTH_RXS = [
     _rx(rf"\bnext\s+(?P<m>{MONTH_FULL})\b"),
     _rx(rf"\b(?:en\s+)?(?P<m>{MONTH_FULL})\s+prochain\b"),
@@ -488,6 +492,29 @@ def _numdate_windows(text: str) -> list[tuple[int, int]]:
     return wins
 
 
+def _nearest_year(ref: date, month: int, day: int, year_only: bool = False) -> date | None:
+    """A day and month without a year: the one nearest the article's date ("Dec. 27" in a
+    January report is last December's; "March 3" in a December preview is next March's),
+    the past preferred (`_distance`). With `year_only` the reference's year is taken.
+    """
+    best: date | None = None
+    # a reference guessed from the years the text names holds only its year
+    for year in (ref.year,) if year_only else (ref.year - 1, ref.year, ref.year + 1):
+        try:
+            d = date(year, month, day)
+        except ValueError:
+            continue
+        if best is None or _distance(d, ref) < _distance(best, ref):
+            best = d
+    return best
+
+
+def _distance(d: date, ref: date) -> int:
+    """News looks back more than ahead: a date to come counts three times as far."""
+    days = (d - ref).days
+    return 3 * days if days > 0 else -days
+
+
 def _month(word: str) -> int | None:
     return MONTHS.get(word.lower().rstrip("."))
 
@@ -620,17 +647,15 @@ def find_times(
         if mo is None:
             continue
         add(m.start(), m.end(), f"{int(m['y'])}-{mo:02d}")
-    if ref is not None and has_digit and has_month:
+    if ref is not None and has_digit and any_month:
         for rx in _DAY_MONTH_RXS:
             for m in _scan(rx, text, wins):
                 mo = month_ok(m)
                 if not mo:
                     continue
-                try:
-                    day = date(ref.year, mo, int(m["d"]))
-                except ValueError:
-                    continue
-                add(m.start(), m.end(), day.isoformat(), True)
+                day = _nearest_year(ref, mo, int(m["d"]), ref_year_only)
+                if day is not None:
+                    add(m.start(), m.end(), day.isoformat(), True)
     for m in _DECADE_RX.finditer(text) if has_year and "0s" in text else ():
         add(m.start(), m.end(), f"{m['dec']}0s")
     if ref is not None:
@@ -649,12 +674,14 @@ def find_times(
                         continue
                     y = ref.year if mo > ref.month else ref.year + 1
                     add(m.start(), m.end(), f"{y}-{mo:02d}", True)
-        for rx in _THIS_MONTH_RXS if has_month else ():
+        for k, rx in enumerate(_THIS_MONTH_RXS) if has_month else ():
             for m in _scan(rx, text, wins):
                 mo = month_ok(m)
                 if mo is None or m["m"].lower() in ("may", "mai", "mayo", "maio", "maggio"):
                     continue
-                add(m.start(), m.end(), f"{ref.year}-{mo:02d}", True)
+                # "in December" without "this year": the nearest December, the past preferred
+                near = _nearest_year(ref, mo, 15, ref_year_only) if k == _IN_MONTH else None
+                add(m.start(), m.end(), f"{near.year if near else ref.year}-{mo:02d}", True)
         for rx, delta in _REL_YEAR if has_year_word else ():
             for m in rx.finditer(text):
                 add(m.start(), m.end(), str(ref.year + delta), True)
