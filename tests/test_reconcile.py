@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from storyfold.model import Article, Bound, Claim, Relation, RelationKind, ValueKind, article_id
 from storyfold.reconcile import build_timeline, group_slots, reconcile_all, reconcile_story
 from storyfold.reconcile.truth import agree
@@ -14,20 +16,31 @@ def _art(name: str, lang: str = "en") -> Article:
 
 
 def _money(a: Article, v: float, pred: str = "invest", subject: str | None = "Acme", bound=Bound.EQ) -> Claim:
+    surface = f"€{v:g}"
+    sentence = (
+        f"{subject or 'The company'} will {pred} {surface} in its new battery plant, the {a.outlet} reported."
+    )
+    at = sentence.index(surface)
     return Claim(
         a.id,
         ValueKind.MONEY,
         v,
         "EUR",
         pred,
-        f"{a.id} says {v}",
-        int(v) % 97,
-        int(v) % 97 + 5,
-        "x",
+        sentence,
+        at,
+        at + len(surface),
+        surface,
         a.lang,
         subject,
         bound,
     )
+
+
+def _aside(c: Claim, sentence: str) -> Claim:
+    """The claim said in another sentence."""
+    at = sentence.index(c.surface)
+    return dataclasses.replace(c, sentence=sentence, start=at, end=at + len(c.surface))
 
 
 def _time(a: Article, period: str, pred: str = "production_start") -> Claim:
@@ -63,7 +76,7 @@ def test_french_and_english_claims_share_a_slot_and_subjects_split():
             _money(en, 3.2e9),
             _money(fr, 3.2e9, subject="Acme’s"),
             _money(en, 5e6, subject="Borel"),
-            _money(fr, 1e3, "mention"),
+            _aside(_money(fr, 1e3, "mention"), "Le billet d'entrée du musée coûte €1000 depuis janvier."),
         ]
     )
     assert sorted(len(v) for v in slots.values()) == [1, 1, 2]

@@ -7,9 +7,11 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
 from storyfold.model import Article, Claim, Relation, ValueKind
+from storyfold.reconcile.context import join_loose
 
-# Claims with no trigger word are context, not facts: they feed the timeline only.
-UNTYPED = frozenset({"mention", "amount"})
+# Claims with no trigger word (and ages, whose owner the words around them name) are slotted
+# by their context (`context.join_loose`), not by a measure key.
+UNTYPED = frozenset({"mention", "amount", "age"})
 
 
 def voices(article_ids: Sequence[str], relations: Sequence[Relation]) -> dict[str, str]:
@@ -58,9 +60,7 @@ def group_slots(claims: Sequence[Claim], root: Mapping[str, str] | None = None) 
     typed = [c for c in claims if c.predicate not in UNTYPED]
     loose = [c for c in claims if c.predicate in UNTYPED and c.kind is not ValueKind.NAMES]
     out = typed_slots(typed)
-    if loose:
-        from storyfold.reconcile.context import join_loose
-
+    if loose or any(c.kind is not ValueKind.NAMES for c in typed):
         out = join_loose(out, loose, claims, root or {})
     return out
 
