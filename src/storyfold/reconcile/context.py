@@ -39,6 +39,10 @@ from storyfold.textnorm import segment
 WINDOW = 60
 SAME_VALUE_MIN = 0.0
 OTHER_VALUE_MIN = 0.35
+# two figures of one typed measure ("invest", "revenue"): the trigger word already says they
+# are one fact, so less of the rest of their context must agree
+ONE_MEASURE_MIN = 0.2
+STEM = 5
 # dates and periods: a story names many, and two different ones are nearly always two events
 # (1 conflict among 230 dated facts of the gold set): they conflict only in a typed slot
 OTHER_TIME_MIN = math.inf
@@ -64,7 +68,8 @@ def _context(c: Claim) -> list[str]:
         window = (
             sent[max(0, at - WINDOW) : at] + " " + sent[at + len(c.surface) : at + len(c.surface) + WINDOW]
         )
-    return [w.casefold() for w in _WORD.findall(segment(window))]
+    # words cut to their first STEM letters: "invest", "investing" and "investir" meet
+    return [w.casefold()[:STEM] for w in _WORD.findall(segment(window))]
 
 
 class _Node:
@@ -110,10 +115,6 @@ def _compatible_sets(x: _Node, y: _Node) -> bool:
         if other and not all(agree(a, b) or value_key(a) == value_key(b) for a in cs for b in other):
             return False
     return True
-
-
-def _named(x: _Node) -> bool:
-    return all(c.subject for c in x.claims)
 
 
 def _same_value(x: _Node, y: _Node) -> bool:
@@ -181,15 +182,16 @@ def _join(nodes: list[_Node], idf: Mapping[str, float], is_time: bool) -> list[l
             continue
         same = _same_value(x, y)
         one_measure = x.key is not None and x.key == y.key
-        if one_measure and ((x.bare and y.bare) or _named(x) and _named(y)):
-            # structured claims of one measure, or claims naming their subject (the typed slot
-            # holds one subject): one fact, whatever the words around them
+        if one_measure and x.bare and y.bare:  # structured claims of one measure: one fact
             edges.append((int(same), 1.0, i, j))
             continue
         sim = _cosine(x.vec, y.vec, idf)
-        need = (
-            SAME_VALUE_MIN if same else (OTHER_TIME_MIN if is_time and not one_measure else OTHER_VALUE_MIN)
-        )
+        if same:
+            need = SAME_VALUE_MIN
+        elif one_measure:
+            need = ONE_MEASURE_MIN
+        else:
+            need = OTHER_TIME_MIN if is_time else OTHER_VALUE_MIN
         if sim >= need and (same or sim > 0):
             edges.append((int(same), sim, i, j))
     edges.sort(key=lambda e: (-e[0], -e[1], e[2], e[3]))
