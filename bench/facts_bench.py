@@ -25,7 +25,9 @@ two storyfold facts scores one and leaves the other unmatched.
   English but not joined by its French and Spanish statements scores low here;
 - **conflicts**: (fact, article) pairs where the article contradicts the consensus, precision
   over storyfold's and recall over the gold's;
-- **voice collapse**: storyfold facts that list one source both for and against (must be 0).
+- **voice collapse**: storyfold facts that list one source both for and against through two
+  different articles of it, i.e. two outlets folded into one voice (must be 0); an article
+  that itself gives both values is shown on both sides and is not counted.
 
 The peer, measured in the same run on the same claims, is the plain reading without slots: one
 fact per distinct typed value of a story (what a table of extracted values gives a reader).
@@ -162,22 +164,22 @@ def run_storyfold(
                 kind, unit, value = _kind_unit(f)
                 sup = {to_input.get(x, x) for v in f.supporting for x in v.article_ids}
                 con = {to_input.get(x, x) for v in f.conflicting for x in v.article_ids}
-                sources_for = {v.source for v in f.supporting}
-                sources_against = {v.source for v in f.conflicting}
-                found.append(
-                    Found(
-                        kind,
-                        unit,
-                        value,
-                        sup,
-                        con,
-                        f.display,
-                        f.slot,
-                        collapse=bool(sup & con or sources_for & sources_against),
-                    )
-                )
+                found.append(Found(kind, unit, value, sup, con, f.display, f.slot, collapse=_collapsed(f)))
             peer.extend(_peer_facts(brief, to_input))
     return found, peer, time.perf_counter() - t0
+
+
+def _collapsed(f: Fact) -> bool:
+    """A source on both sides of a fact through two different articles of it (two outlets
+    folded into one voice). One article that itself gives both values is not counted: that is
+    the article contradicting itself, which the facts table should show."""
+    for_arts: dict[str, set[str]] = defaultdict(set)
+    for v in f.supporting:
+        for_arts[v.source].update(v.article_ids)
+    for v in f.conflicting:
+        if v.source in for_arts and not set(v.article_ids) <= for_arts[v.source]:
+            return True
+    return False
 
 
 def _peer_facts(brief: Any, to_input: dict[str, str]) -> list[Found]:

@@ -6,6 +6,7 @@ import dataclasses
 
 from storyfold.model import Article, Bound, Claim, Relation, RelationKind, ValueKind, article_id
 from storyfold.reconcile import build_timeline, group_slots, reconcile_all, reconcile_story
+from storyfold.reconcile.slots import voices
 from storyfold.reconcile.truth import agree
 
 
@@ -217,3 +218,23 @@ def test_timeline_text_keeps_the_date_of_a_long_sentence_in_view():
         period="2027-H2",
     )
     assert build_timeline([claim], {"a1": a})[0].text == short
+
+
+def test_a_translation_whose_figures_disagree_in_value_is_a_voice_of_its_own():
+    # "$2.4 million" in English, "2,4 Milliarden" in the German version: the same digits, another
+    # scale. Folded, the one voice would stand on both sides of the fact.
+    en, de, other = _art("en"), _art("de", "de"), _art("other")
+    claims = [_money(en, 2.4e6), _money(de, 2.4e9), _money(other, 2.4e6)]
+    rel = [Relation(en.id, de.id, RelationKind.TRANSLATION, 0.9)]
+    facts = [f for f in reconcile_story("s", claims, {a.id: a for a in (en, de, other)}, rel, {}) if f.value]
+    assert len(facts) == 1 and facts[0].value == 2.4e6
+    assert sorted(v.source for v in facts[0].supporting) == ["en", "other"]
+    assert [(v.source, v.article_ids) for v in facts[0].conflicting] == [("de", (de.id,))]
+    # and it votes as a voice of its own, not as a second statement of the English outlet
+    root = voices([en.id, de.id, other.id], rel, claims)
+    assert root[de.id] == de.id and root[en.id] == en.id
+    assert voices([en.id, de.id], rel)[de.id] == en.id  # without figures the link folds
+    # the same translation with the same figure is one voice again
+    agreeing = [_money(en, 2.4e6), _money(de, 2.4e6), _money(other, 2.4e6)]
+    fact = reconcile_story("s", agreeing, {a.id: a for a in (en, de, other)}, rel, {})[0]
+    assert sorted(len(v.article_ids) for v in fact.supporting) == [1, 2]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -14,8 +15,16 @@ from storyfold.reconcile.context import join_loose
 UNTYPED = frozenset({"mention", "amount", "age"})
 
 
-def voices(article_ids: Sequence[str], relations: Sequence[Relation]) -> dict[str, str]:
-    """article id -> the id of the first article of its voice (copies and translations fold)."""
+def voices(
+    article_ids: Sequence[str], relations: Sequence[Relation], claims: Sequence[Claim] = ()
+) -> dict[str, str]:
+    """article id -> the id of the first article of its voice (copies and translations fold).
+
+    A copy or translation whose figures disagree in value with the other article's where
+    their digits agree ("$2.4 million" against "2,4 Milliarden Dollar") is not folded: it
+    says something else, so it speaks for itself.
+    """
+    figures = _figures(claims) if claims else {}
     parent = {a: a for a in article_ids}
     order = {a: i for i, a in enumerate(article_ids)}
 
@@ -26,12 +35,41 @@ def voices(article_ids: Sequence[str], relations: Sequence[Relation]) -> dict[st
         return x
 
     for r in relations:
-        if r.folds and r.a in parent and r.b in parent:
+        if r.folds and r.a in parent and r.b in parent and not _disagree(figures.get(r.a), figures.get(r.b)):
             ra, rb = find(r.a), find(r.b)
             if ra != rb:
                 first, second = sorted((ra, rb), key=order.__getitem__)
                 parent[second] = first
     return {a: find(a) for a in article_ids}
+
+
+_Figures = dict[tuple[str, str, str], set[float]]
+
+
+def _mantissa(v: float) -> str:
+    """The significant digits of a figure: 2.4e6 and 2.4e9 both give "24"."""
+    return f"{abs(v):.6e}".split("e")[0].replace(".", "").rstrip("0") or "0"
+
+
+def _figures(claims: Sequence[Claim]) -> dict[str, _Figures]:
+    """article -> (kind, unit, significant digits) -> the values it states with those digits."""
+    out: dict[str, _Figures] = defaultdict(lambda: defaultdict(set))
+    for c in claims:
+        if c.value is None or c.kind in (ValueKind.TIME, ValueKind.NAMES) or not math.isfinite(c.value):
+            continue
+        out[c.article_id][(c.kind.value, c.unit, _mantissa(c.value))].add(c.value)
+    return out
+
+
+def _disagree(a: _Figures | None, b: _Figures | None) -> bool:
+    """Do two articles give the same digits of one measure different magnitudes, and never the
+    same value for them?"""
+    if not a or not b:
+        return False
+    for key in a.keys() & b.keys():
+        if not any(math.isclose(x, y, rel_tol=1e-9) for x in a[key] for y in b[key]):
+            return True
+    return False
 
 
 def subject_key(subject: str | None) -> str | None:

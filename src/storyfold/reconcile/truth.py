@@ -39,7 +39,7 @@ from collections.abc import Mapping, Sequence
 
 from storyfold.model import Article, Claim, Fact, Relation, SourceReliability, SourceTally, ValueKind, Voice
 from storyfold.reconcile.reliability import ECHO_WEIGHT, GROUP_WEIGHT, PRIOR_WEIGHT, Reliability
-from storyfold.reconcile.slots import group_slots, voices
+from storyfold.reconcile.slots import group_slots, voice_of, voices
 from storyfold.reconcile.values import agree, rounding_unit, similarity, value_key
 from storyfold.reconcile.voting import (
     N_FALSE,
@@ -73,7 +73,9 @@ __all__ = [
 MAX_ITERATIONS, TOLERANCE = 20, 1e-4
 
 
-def _fact(s: Slot, best_i: int, root: Mapping[str, str], confidence: float) -> Fact:
+def _fact(
+    s: Slot, best_i: int, root: Mapping[str, str], confidence: float, articles: Mapping[str, Article | None]
+) -> Fact:
     best = s.cands[best_i]
     supporting, conflicting = [], []
     # each voice's articles among the slot's (a story of thousands of articles has as many
@@ -92,11 +94,14 @@ def _fact(s: Slot, best_i: int, root: Mapping[str, str], confidence: float) -> F
         src = s.sources[v]
         if good:
             supporting.append(Voice(ids, src, tuple(c.id for c in good), good[0].display()))
+        said_good = {c.article_id for c in good}
         for c in _distinct(bad):
             same = tuple(c2.id for c2 in bad if c2.display() == c.display())
-            conflicting.append(
-                Voice(tuple(sorted({c2.article_id for c2 in bad if c2.id in same})), src, same, c.display())
-            )
+            arts = tuple(sorted({c2.article_id for c2 in bad if c2.id in same}))
+            # an article folded into a voice that disagrees with the voice's others is a voice
+            # of its own: one source is never on both sides unless one article says both
+            own = src if not said_good or set(arts) & said_good else voice_of(articles, arts[0])
+            conflicting.append(Voice(arts, own, same, c.display()))
     return Fact(
         story_id=s.story_id,
         slot=s.key,
@@ -128,7 +133,7 @@ def slots_of(
 ) -> tuple[list[Slot], dict[str, str]]:
     ids = sorted({c.article_id for c in claims} | set(articles), key=lambda a: (a not in articles, a))
     ordered = [a for a in articles if a in set(ids)] + [a for a in ids if a not in articles]
-    root = voices(ordered, relations)
+    root = voices(ordered, relations, claims)
     # first seen means earliest article (the store passes articles in date/arrival order),
     # which decides exact ties, not the order of article ids
     rank = {a: i for i, a in enumerate(ordered)}
@@ -167,7 +172,7 @@ def reconcile_story_tally(
         tau = taus_from(s, reliability)
         votes, probs = score(s, tau)
         best = choose(s, tau, votes)
-        facts.append(_fact(s, best, root, probs[best]))
+        facts.append(_fact(s, best, root, probs[best], articles))
         if len(s.stated) < 2:  # a value nobody else speaks to says nothing of its source
             continue
         for v, idx in s.stated.items():
@@ -214,7 +219,7 @@ def reconcile_all(
         tau = est.taus(k)
         votes, probs = score(s, tau)
         best = choose(s, tau, votes)
-        facts.append(_fact(s, best, root, probs[best]))
+        facts.append(_fact(s, best, root, probs[best], articles))
         contested = len(s.stated) >= 2  # only these say anything about a source
         for v, idx in s.stated.items():
             agreeing[s.sources[v]][0] += contested and any(s.compat[best][i] for i in idx)
