@@ -176,10 +176,7 @@ def _collapsed(f: Fact) -> bool:
     for_arts: dict[str, set[str]] = defaultdict(set)
     for v in f.supporting:
         for_arts[v.source].update(v.article_ids)
-    for v in f.conflicting:
-        if v.source in for_arts and not set(v.article_ids) <= for_arts[v.source]:
-            return True
-    return False
+    return any(v.source in for_arts and not set(v.article_ids) <= for_arts[v.source] for v in f.conflicting)
 
 
 def _peer_facts(brief: Any, to_input: dict[str, str]) -> list[Found]:
