@@ -342,7 +342,7 @@ class Claim:
         ).hexdigest()[:16]
 
     def display(self) -> str:
-        """A short human rendering of the normalised value: '1e10 USD', '2024-H1', '>300 employee'."""
+        """A short human rendering of the normalised value: '10 billion USD', '2024-H1', '>300 employee'."""
         if self.kind is ValueKind.TIME:
             return self.period or "?"
         if self.kind is ValueKind.NAMES:
@@ -360,12 +360,16 @@ class Claim:
         return f"{pre}{v}{sep}{unit}{tail}{when}"
 
 
+_SCALES = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"))
+
+
 def format_number(v: float | None) -> str:
+    """As a reader writes it: '10 billion', '1.5 million', '300,000', '5.4'."""
     if v is None:
         return "?"
     if v != 0 and abs(v) >= 1e6 and float(v).is_integer():
-        m, e = f"{v:.6e}".split("e")
-        return f"{m.rstrip('0').rstrip('.')}e{int(e)}"
+        scale, word = next((s, w) for s, w in _SCALES if abs(v) >= s)
+        return f"{v / scale:.6g} {word}"
     if float(v).is_integer():
         return f"{int(v):,}"
     return f"{v:g}"

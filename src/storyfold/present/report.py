@@ -43,6 +43,9 @@ PREDICATE_WORDS = {
     "price": "price",
     "revenue": "revenue",
     "deal_value": "deal value",
+    # figures without a trigger word: what they are is in the sentences they come from
+    "amount": "figure",
+    "mention": "date",
 }
 
 

@@ -28,10 +28,17 @@ def _trim(sentence: str, limit: int = 160, around: str = "") -> str:
 def build_timeline(
     claims: Sequence[Claim], articles: Mapping[str, Article], relations: Sequence[Relation] = ()
 ) -> list[TimelineEntry]:
-    """One entry per period, in calendar order, with the first sentence that dates it."""
-    entries: dict[str, tuple[str, list[str]]] = {}
+    """One entry per dated event, in calendar order, each with a sentence that dates it.
+
+    A sentence that dates two events is shown once, under the first; the other event is shown
+    with another sentence that dates it, or, if there is none, not repeated (a long sentence
+    shows each event a window of its own, which is not a repeat). Of the articles'
+    publication dates only the first report and the latest are events of the story (the
+    article list has the others: a story reported every day would be nothing but them).
+    """
     # the articles arrive in date/arrival order: the first to date an event names it
     rank = {a: i for i, a in enumerate(articles)}
+    by_period: dict[str, list[Claim]] = {}
     for c in sorted(claims, key=lambda c: (rank.get(c.article_id, len(rank)), c.start)):
         if c.kind is not ValueKind.TIME or not c.period:
             continue
@@ -39,14 +46,28 @@ def build_timeline(
             Period(c.period).bounds()
         except ValueError:
             continue
-        text, ids = entries.setdefault(c.period, (_trim(c.sentence, around=c.surface), []))
-        if c.article_id not in ids:
-            ids.append(c.article_id)
-    for a in articles.values():
-        if a.published:
+        by_period.setdefault(c.period, []).append(c)
+    ordered = sorted(by_period, key=lambda p: (Period(p).start, Period(p).end, p))
+    shown: set[str] = set()
+    out = []
+    for period in ordered:
+        cs = by_period[period]
+        text = next((t for t in (_trim(c.sentence, around=c.surface) for c in cs) if t not in shown), None)
+        if text is None:
+            continue
+        shown.add(text)
+        ids = list(dict.fromkeys(c.article_id for c in cs))
+        out.append(TimelineEntry(period, text, tuple(ids)))
+    dated = sorted((a for a in articles.values() if a.published), key=lambda a: (a.published, rank[a.id]))
+    if dated:
+        ends = [("first report", dated[0])]
+        if dated[-1].published != dated[0].published:
+            ends.append(("latest report", dated[-1]))
+        taken = {e.period for e in out}
+        for what, a in ends:
+            assert a.published is not None
             label = a.published.isoformat()
-            text, ids = entries.setdefault(label, (f"published: {_trim(a.title, 120)}", []))
-            if a.id not in ids:
-                ids.append(a.id)
-    ordered = sorted(entries.items(), key=lambda kv: (Period(kv[0]).start, Period(kv[0]).end, kv[0]))
-    return [TimelineEntry(p, text, tuple(ids)) for p, (text, ids) in ordered]
+            if label not in taken:
+                out.append(TimelineEntry(label, f"{what}: {_trim(a.title, 120)}", (a.id,)))
+        out.sort(key=lambda e: (Period(e.period).start, Period(e.period).end, e.period))
+    return out

@@ -175,11 +175,11 @@ def reconcile_story_tally(
         facts.append(_fact(s, best, root, probs[best], articles))
         if len(s.stated) < 2:  # a value nobody else speaks to says nothing of its source
             continue
-        for v, idx in s.stated.items():
-            t = tally[s.sources[v]]
-            t[0] += 1
-            t[1] += any(s.compat[best][i] for i in idx)
-            t[2] += max(probs[i] for i in idx)
+        for v, idx in s.stated.items():  # each value a voice states counts: one that says
+            t = tally[s.sources[v]]  # both 2024 and 2025 agrees once and disagrees once
+            t[0] += len(idx)
+            t[1] += sum(s.compat[best][i] for i in idx)
+            t[2] += sum(probs[i] for i in idx)
     return facts, [SourceTally(src, int(n), int(a), p) for src, (n, a, p) in sorted(tally.items())]
 
 
@@ -222,8 +222,8 @@ def reconcile_all(
         facts.append(_fact(s, best, root, probs[best], articles))
         contested = len(s.stated) >= 2  # only these say anything about a source
         for v, idx in s.stated.items():
-            agreeing[s.sources[v]][0] += contested and any(s.compat[best][i] for i in idx)
-            agreeing[s.sources[v]][1] += contested
+            agreeing[s.sources[v]][0] += contested and sum(s.compat[best][i] for i in idx)
+            agreeing[s.sources[v]][1] += contested and len(idx)
     rel = {
         src: SourceReliability(src, round(est.accuracy(src), 4), n, a)
         for src, (a, n) in sorted(agreeing.items())
