@@ -12,8 +12,10 @@ gold story is ingested on its own into a fresh database, as a user would ingest 
 the stories its articles end in is compared with the gold facts.
 
 Matching. A storyfold fact and a gold fact can match when their kinds agree (a count of years
-is a duration or an age), their units agree (currency, percent or points, physical unit, time
-unit; the counted noun of a count is not compared), and the fact's value is one that the gold
+is a duration or an age; a count of yards and a length in yd are both read), their units agree
+(currency, percent or points, physical unit, time unit; the counted noun of a count is not
+compared), and the fact's value (within 1 %, or 10 % when either side says "about", "more
+than"...) is one that the gold
 fact's articles give (its consensus or a contradicting value). Among those, pairs are taken
 greedily by how many articles they share; each side is used once, so a gold fact split into
 two storyfold facts scores one and leaves the other unmatched.
@@ -31,6 +33,18 @@ two storyfold facts scores one and leaves the other unmatched.
 
 The peer, measured in the same run on the same claims, is the plain reading without slots: one
 fact per distinct typed value of a story (what a table of extracted values gives a reader).
+
+Figures (all 43 stories, 1,009 facts; `python bench/facts_bench.py`):
+
+| | fact P | fact R | F1 | conflict P | conflict R | collapse |
+|---|---|---|---|---|---|---|
+| before this bench existed (commit a285c1b) | 0.745 | 0.038 | 0.072 | 0.083 | 0.045 | 0 |
+| after figures without trigger words became facts | 0.727 | 0.677 | 0.701 | 0.059 | 0.068 | 0 |
+
+The held-out half (`--split test`) reads 0.678 / 0.635 / 0.656 today. Conflicts are the weak
+part: most flagged ones are two facts of one measure that the words around them did not tell
+apart (an 8-year and a 7-year offer), and most missed ones are stated in words the claims stage
+does not read ("une centaine de milliers", "Trente mille").
 """
 
 from __future__ import annotations
@@ -212,14 +226,17 @@ def _close(a: Any, b: Any, loose: bool) -> bool:
     a, b = float(a), float(b)
     if a == b:
         return True
-    tol = 0.15 if loose else 0.01
+    tol = 0.1 if loose else 0.01
     return abs(a - b) <= tol * max(abs(a), abs(b))
 
 
 def _unit_ok(found: Found, g: dict[str, Any]) -> bool:
     kind = _gold_kind(g)
-    if found.kind != kind:
+    counted = {"count", "quantity"}  # "1,098 yards": a count of yards or a length in yd
+    if found.kind != kind and not (found.kind in counted and kind in counted):
         return False
+    if kind in counted and found.kind != kind:
+        return True
     if kind == "count" or kind == "time":
         return True
     gu, fu = str(g.get("unit") or "").casefold(), found.unit.casefold()
