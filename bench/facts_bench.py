@@ -220,7 +220,9 @@ def _gold_kind(g: dict[str, Any]) -> str:
 
 def _close(a: Any, b: Any, loose: bool) -> bool:
     if isinstance(a, str) or isinstance(b, str):
-        return str(a) == str(b)
+        # periods: one holds the other ("2006" and "2006-06", "2024" and "2024-H1")
+        x, y = sorted((str(a), str(b)), key=len)
+        return y == x or y.startswith(x + "-")
     if a is None or b is None:
         return False
     a, b = float(a), float(b)

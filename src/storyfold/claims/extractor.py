@@ -826,6 +826,7 @@ def _values(sent: str, lang: str, blocked: list[tuple[int, int]], locale: str | 
         if _CLOCKISH.match(nxt) or (
             nxt[:1].isalpha()
             and not _GLUED_SCALE.match(sent, e)
+            and not _glued_unit().match(sent, e)
             and not (words and (no_space_rx().match(nxt) or words.match(sent, e)))
         ):
             continue  # clock times, "5G", "1st"; not "5万", "10亿美元"
@@ -1069,15 +1070,35 @@ _DE_FUNCTION_WORDS = frozenset(
 )
 
 
+@lru_cache(maxsize=1)
+def _glued_unit() -> re.Pattern[str]:
+    """A unit symbol written against its number ("88GW", "675GWh", "150km"), as the symbol
+    is written (case matters: "5G" is a network, "5g" five grams is too short to tell)."""
+    symbols = {sym for sym in QUANTITY_UNITS.values() if len(sym) >= 2}
+    symbols |= {sym for sym in cldr.unit_words("en").values() if len(sym) >= 2 and " " not in sym}
+    alts = "|".join(re.escape(x) for x in sorted(symbols, key=len, reverse=True))
+    return re.compile(rf"(?:{alts})(?![^\W\d_])")
+
+
 def _unit_after(rest: str, unit_lang: str) -> tuple[ValueKind, str, int] | None:
     """A unit of measure right after the number, by its CLDR name or symbol in the article's
     language ("12 kilomètres", "5 square miles", "300 МВт"); the grammar's own names first."""
+    own = _own_units().match(rest)
     rx = cldr.unit_regex(unit_lang)
     m = rx.match(rest) if rx is not None else None
+    if own is not None and (m is None or own.end() >= m.end()):  # the longer name wins
+        return ValueKind.QUANTITY, QUANTITY_UNITS[own["unit"].lower()], own.end()
     if m is None:
         return None
     word = " ".join(m["unit"].lower().split())
     return ValueKind.QUANTITY, QUANTITY_UNITS.get(word) or cldr.unit_words(unit_lang)[word], m.end()
+
+
+@lru_cache(maxsize=1)
+def _own_units() -> re.Pattern[str]:
+    """The grammar's own unit names (energy units CLDR lacks: "GWh", "Gigawattstunden")."""
+    alts = "|".join(re.escape(w) for w in sorted(QUANTITY_UNITS, key=len, reverse=True) if len(w) > 1)
+    return re.compile(rf"[ \u00a0\u202f]?(?P<unit>{alts})(?![^\W\d_])", re.IGNORECASE)
 
 
 def _counted_noun(rest: str, lang: str) -> tuple[ValueKind, str, int] | None:
