@@ -952,6 +952,8 @@ def _values(sent: str, lang: str, blocked: list[tuple[int, int]], locale: str | 
                     end = old.end()
             elif spelled:
                 continue  # "two" alone: a pronoun, a score, a name; a figure needs its noun
+            elif _appositive_age(sent, s, e, v):
+                kind, unit = ValueKind.COUNT, "year"  # "Teixeira, 28, signed": his age
             elif prev_count is not None:
                 kind, unit = ValueKind.COUNT, prev_count.unit  # "... more than 600,000 in 2021"
             elif has_scale or _GROUPED.fullmatch(m.group(0)):
@@ -1068,6 +1070,18 @@ _DE_FUNCTION_WORDS = frozenset(
         "einer",
     ]
 )
+
+
+_NAME_COMMA = re.compile(r"(?:^|[\s(])[^\W\d_][\w'’.-]*,[ \u00a0]$")
+
+
+def _appositive_age(sent: str, s: int, e: int, v: float) -> bool:
+    """ "Teixeira, 28, signed", "(Cheeks, 48)": a small whole number set off by commas right
+    after a capitalised name is the person's age, in every language that writes names so."""
+    if not (0 < v <= 120 and float(v).is_integer()) or sent[e : e + 1] not in (",", ")"):
+        return False
+    m = _NAME_COMMA.search(sent, max(0, s - 40), s)
+    return m is not None and sent[m.start() : m.end()].lstrip(" (")[:1].isupper()
 
 
 @lru_cache(maxsize=1)
@@ -1275,7 +1289,10 @@ def _value_predicate(sent: str, v: Value) -> tuple[str, float]:
             return "share_move", sign * v.value
         return "amount", v.value
     if v.unit in DURATION_UNITS:
-        return ("age" if v.unit == "year" and sent[v.start : v.end].endswith("old") else "amount"), v.value
+        aged = v.unit == "year" and (
+            sent[v.start : v.end].endswith("old") or _appositive_age(sent, v.start, v.end, v.value)
+        )
+        return ("age" if aged else "amount"), v.value
     if v.unit == "employee":
         return "employees", v.value
     if v.unit == "person":  # "employs about 300 people"; "killed four people" is a count of people
