@@ -1090,6 +1090,7 @@ def _glued_unit() -> re.Pattern[str]:
     is written (case matters: "5G" is a network, "5g" five grams is too short to tell)."""
     symbols = {sym for sym in QUANTITY_UNITS.values() if len(sym) >= 2}
     symbols |= {sym for sym in cldr.unit_words("en").values() if len(sym) >= 2 and " " not in sym}
+    symbols -= {"st", "nd", "rd", "th"}  # "3rd" is an ordinal, not three rods
     alts = "|".join(re.escape(x) for x in sorted(symbols, key=len, reverse=True))
     return re.compile(rf"(?:{alts})(?![^\W\d_])")
 
