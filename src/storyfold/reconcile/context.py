@@ -31,6 +31,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 
 from storyfold.model import Claim, ValueKind
 from storyfold.reconcile.values import agree, value_key
@@ -46,9 +47,9 @@ STEM = 5
 # dates and periods: a story names many, and two different ones are nearly always two events
 # (1 conflict among 230 dated facts of the gold set): they conflict only in a typed slot
 OTHER_TIME_MIN = math.inf
-# beyond this many figures of one kind in one story, only pairs that share a value or a
-# weighty context word are compared
-PAIRWISE_LIMIT = 300
+# beyond this many values of one kind in one story, only pairs that can agree or that share
+# a weighty context word are compared
+PAIRWISE_LIMIT = 80
 
 _WORD = re.compile(r"[^\W\d_]{2,}|\d+")
 
@@ -59,50 +60,111 @@ def _base(c: Claim) -> tuple[str, str, str]:
     return (c.kind.value, c.unit or "", c.per or "")
 
 
-def _context(c: Claim) -> list[str]:
-    sent = c.sentence or ""
-    at = sent.find(c.surface) if c.surface else -1
+def _context(c: Claim) -> tuple[str, ...]:
+    return _words_around(c.sentence or "", c.surface)
+
+
+@lru_cache(maxsize=65536)
+def _words_around(sent: str, surface: str) -> tuple[str, ...]:
+    """Memoised: a story is reconciled again each time it grows, with the same claims."""
+    at = sent.find(surface) if surface else -1
     if at < 0:
         window = sent
     else:
-        window = (
-            sent[max(0, at - WINDOW) : at] + " " + sent[at + len(c.surface) : at + len(c.surface) + WINDOW]
-        )
+        window = sent[max(0, at - WINDOW) : at] + " " + sent[at + len(surface) : at + len(surface) + WINDOW]
     # words cut to their first STEM letters: "invest", "investing" and "investir" meet
-    return [w.casefold()[:STEM] for w in _WORD.findall(segment(window))]
+    return tuple(w.casefold()[:STEM] for w in _WORD.findall(segment(window)))
+
+
+_Key = tuple[object, ...]
+
+
+class _Agreement:
+    """Whether two values can both be true, asked once per pair of distinct values."""
+
+    def __init__(self) -> None:
+        self.rep: dict[_Key, Claim] = {}
+        self.known: dict[tuple[_Key, _Key], bool] = {}
+
+    def key(self, c: Claim) -> _Key:
+        k = value_key(c)
+        self.rep.setdefault(k, c)
+        return k
+
+    def __call__(self, a: _Key, b: _Key) -> bool:
+        if a == b:
+            return True
+        got = self.known.get((a, b))
+        if got is None:
+            got = self.known[(a, b)] = self.known[(b, a)] = agree(self.rep[a], self.rep[b])
+        return got
 
 
 class _Node:
     """A claim, or claims already joined, on the way to facts."""
 
-    __slots__ = ("bare", "claims", "key", "period", "vec", "voices")
+    __slots__ = ("bare", "claims", "key", "period", "values", "vec", "voices")
 
     def __init__(
-        self, key: str | None, claims: list[Claim], vec: Counter[str], root: Mapping[str, str], bare: bool
+        self,
+        key: str | None,
+        claims: list[Claim],
+        vec: Counter[str],
+        root: Mapping[str, str],
+        bare: bool,
+        agreement: _Agreement,
     ) -> None:
         self.key = key  # the typed slot its claims come from, if any
         self.claims = claims
         self.bare = bare  # no words around it: structured data, not prose
         self.vec = vec
-        self.voices: dict[str, list[Claim]] = {}
+        self.values: set[_Key] = set()
+        self.voices: dict[str, set[_Key]] = {}
         for c in claims:
-            self.voices.setdefault(root.get(c.article_id, c.article_id), []).append(c)
+            k = agreement.key(c)
+            self.values.add(k)
+            self.voices.setdefault(root.get(c.article_id, c.article_id), set()).add(k)
         periods = {c.period for c in claims if c.kind is not ValueKind.TIME and c.period}
         self.period = periods.pop() if len(periods) == 1 else None
 
+    def add(self, c: Claim, vec: Counter[str], root: Mapping[str, str], bare: bool, agreement: _Agreement) -> None:
+        """One more claim of this node's value."""
+        self.claims.append(c)
+        self.vec.update(vec)
+        self.bare = self.bare and bare
+        k = agreement.key(c)
+        self.values.add(k)
+        self.voices.setdefault(root.get(c.article_id, c.article_id), set()).add(k)
 
-def _cosine(a: Counter[str], b: Counter[str], idf: Mapping[str, float]) -> float:
+    def joined(self, other: _Node) -> _Node:
+        """The union as far as joining needs it (values, voices, period): the claims and words
+        stay with the nodes they came in, which the groups are read from."""
+        out = _Node.__new__(_Node)
+        out.key = self.key or other.key
+        out.claims = []
+        out.bare = self.bare and other.bare
+        out.vec = Counter()
+        out.values = self.values | other.values
+        out.voices = {v: set(ks) for v, ks in self.voices.items()}
+        for v, ks in other.voices.items():
+            out.voices.setdefault(v, set()).update(ks)
+        out.period = self.period or other.period
+        return out
+
+
+def _unit_vector(vec: Counter[str], idf: Mapping[str, float]) -> dict[str, float]:
+    weights = {w: idf[w] * n for w, n in vec.items()}
+    norm = math.sqrt(sum(x * x for x in weights.values()))
+    return {w: x / norm for w, x in weights.items()} if norm else {}
+
+
+def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
     if len(a) > len(b):
         a, b = b, a
-    dot = sum(idf[w] * n * idf[w] * b[w] for w, n in a.items() if w in b)
-    if dot <= 0:
-        return 0.0
-    na = math.sqrt(sum((idf[w] * n) ** 2 for w, n in a.items()))
-    nb = math.sqrt(sum((idf[w] * n) ** 2 for w, n in b.items()))
-    return dot / (na * nb) if na and nb else 0.0
+    return sum(x * b[w] for w, x in a.items() if w in b)
 
 
-def _compatible_sets(x: _Node, y: _Node) -> bool:
+def _compatible_sets(x: _Node, y: _Node, agrees: _Agreement) -> bool:
     """Can x and y be one fact: no voice would hold two incompatible values, no two periods."""
     if x.key is not None and y.key is not None and x.key != y.key:
         return False
@@ -110,15 +172,19 @@ def _compatible_sets(x: _Node, y: _Node) -> bool:
         return False
     if x.key is not None and x.key == y.key:
         return True  # one measure: a voice that gives it two values contradicts itself
-    for v, cs in x.voices.items():
+    if len(x.voices) > len(y.voices):
+        x, y = y, x
+    for v, ks in x.voices.items():
         other = y.voices.get(v)
-        if other and not all(agree(a, b) or value_key(a) == value_key(b) for a in cs for b in other):
+        if other and not all(agrees(a, b) for a in ks for b in other):
             return False
     return True
 
 
-def _same_value(x: _Node, y: _Node) -> bool:
-    return any(agree(a, b) or value_key(a) == value_key(b) for a in x.claims for b in y.claims)
+def _same_value(x: _Node, y: _Node, agrees: _Agreement) -> bool:
+    if not x.values.isdisjoint(y.values):
+        return True
+    return any(agrees(a, b) for a in x.values for b in y.values)
 
 
 def join_loose(
@@ -141,20 +207,32 @@ def join_loose(
 
     by_base: dict[tuple[str, str, str], list[_Node]] = {}
     out: dict[str, list[Claim]] = {}
+    agrees = _Agreement()
+    # one node per value of a measure: the same value in several voices is one fact (joining
+    # it first is what the greedy join below would do, and it leaves far fewer pairs)
+    same: dict[tuple[object, ...], _Node] = {}
+
+    def place(key: str | None, c: Claim) -> None:
+        at = (_base(c), key, agrees.key(c), c.period if c.kind is not ValueKind.TIME else None)
+        node = same.get(at)
+        if node is None:
+            node = same[at] = _Node(key, [c], contexts[id(c)].copy(), root, id(c) in bare, agrees)
+            by_base.setdefault(_base(c), []).append(node)
+        else:
+            node.add(c, contexts[id(c)], root, id(c) in bare, agrees)
+
     for key, cs in typed.items():
         if not cs or cs[0].kind is ValueKind.NAMES:
             out[key] = list(cs)
             continue
         for c in cs:
-            by_base.setdefault(_base(c), []).append(
-                _Node(key, [c], contexts[id(c)].copy(), root, id(c) in bare)
-            )
+            place(key, c)
     for c in loose:
-        by_base.setdefault(_base(c), []).append(_Node(None, [c], contexts[id(c)].copy(), root, id(c) in bare))
+        place(None, c)
 
     used: set[str] = set(out)
     for base, nodes in sorted(by_base.items()):
-        for group in _join(nodes, idf, base[0] == "time"):
+        for group in _join(nodes, idf, base[0] == "time", agrees):
             members = sorted((c for x in group for c in x.claims), key=lambda c: (c.article_id, c.start))
             typed_key = next((x.key for x in group if x.key is not None), None)
             key = typed_key if typed_key is not None else _loose_key(members, group, idf)
@@ -165,7 +243,7 @@ def join_loose(
     return out
 
 
-def _join(nodes: list[_Node], idf: Mapping[str, float], is_time: bool) -> list[list[_Node]]:
+def _join(nodes: list[_Node], idf: Mapping[str, float], is_time: bool, agrees: _Agreement) -> list[list[_Node]]:
     parent = list(range(len(nodes)))
     merged: list[_Node] = list(nodes)
 
@@ -175,17 +253,18 @@ def _join(nodes: list[_Node], idf: Mapping[str, float], is_time: bool) -> list[l
             i = parent[i]
         return i
 
+    unit = [_unit_vector(x.vec, idf) for x in nodes]
     edges: list[tuple[int, float, int, int]] = []
-    for i, j in _pairs(nodes, idf):
+    for i, j in _pairs(nodes, unit, agrees):
         x, y = nodes[i], nodes[j]
         if x.key is not None and y.key is not None and x.key != y.key:
             continue
-        same = _same_value(x, y)
+        same = _same_value(x, y, agrees)
         one_measure = x.key is not None and x.key == y.key
         if one_measure and x.bare and y.bare:  # structured claims of one measure: one fact
             edges.append((int(same), 1.0, i, j))
             continue
-        sim = _cosine(x.vec, y.vec, idf)
+        sim = _cosine(unit[i], unit[j])
         if same:
             need = SAME_VALUE_MIN
         elif one_measure:
@@ -200,41 +279,61 @@ def _join(nodes: list[_Node], idf: Mapping[str, float], is_time: bool) -> list[l
         if ri == rj:
             continue
         x, y = merged[ri], merged[rj]
-        if not _compatible_sets(x, y):
+        if not _compatible_sets(x, y, agrees):
             continue
-        joined = _Node(x.key or y.key, x.claims + y.claims, x.vec + y.vec, {}, x.bare and y.bare)
-        joined.voices = {
-            v: x.voices.get(v, []) + y.voices.get(v, []) for v in x.voices.keys() | y.voices.keys()
-        }
-        joined.period = x.period or y.period
         keep, drop = min(ri, rj), max(ri, rj)
         parent[drop] = keep
-        merged[keep] = joined
+        merged[keep] = x.joined(y)
     groups: dict[int, list[_Node]] = {}
     for i in range(len(nodes)):
         groups.setdefault(find(i), []).append(nodes[i])
     return [groups[k] for k in sorted(groups)]
 
 
-def _pairs(nodes: list[_Node], idf: Mapping[str, float]) -> list[tuple[int, int]]:
-    if len(nodes) <= PAIRWISE_LIMIT:
-        return [(i, j) for i in range(len(nodes)) for j in range(i + 1, len(nodes))]
-    # a large story: pairs that share a value, or one of each other's three weightiest words
-    post: dict[object, list[int]] = {}
-    for i, x in enumerate(nodes):
-        keys: set[object] = {("v", value_key(c)) for c in x.claims}
-        top = sorted(x.vec, key=lambda w: -idf.get(w, 0.0) * x.vec[w])[:3]
-        keys.update(("w", w) for w in top)
-        for k in keys:
-            post.setdefault(k, []).append(i)
+def _pairs(nodes: list[_Node], unit: list[dict[str, float]], agrees: _Agreement) -> list[tuple[int, int]]:
+    """Every pair of a small measure; in a large one, the pairs that could be joined: values
+    that can both be true, or contexts that share a word most of the others lack (the join
+    needs a similarity of OTHER_VALUE_MIN or ONE_MEASURE_MIN for different values)."""
+    n = len(nodes)
+    if n <= PAIRWISE_LIMIT:
+        return [(i, j) for i in range(n) for j in range(i + 1, n)]
     out: set[tuple[int, int]] = set()
+    by_value: dict[_Key, list[int]] = {}
+    for i, x in enumerate(nodes):
+        for k in x.values:
+            by_value.setdefault(k, []).append(i)
+    keys = list(by_value)
+    coarse: dict[object, list[_Key]] = {}
+    for k in keys:  # values that can agree share a coarse key: the year, two digits of a figure
+        coarse.setdefault(_coarse(agrees.rep[k]), []).append(k)
+    for ks in coarse.values():
+        for a in range(len(ks)):
+            for b in range(a, len(ks)):
+                if agrees(ks[a], ks[b]):
+                    out.update(_cross(by_value[ks[a]], by_value[ks[b]]))
+    df: Counter[str] = Counter()
+    for u in unit:
+        df.update(u.keys())
+    post: dict[str, list[int]] = {}
+    for i, u in enumerate(unit):
+        for w in u:
+            if df[w] <= max(2, n // 4):
+                post.setdefault(w, []).append(i)
     for members in post.values():
-        if len(members) > PAIRWISE_LIMIT:
-            continue
-        for a in range(len(members)):
-            for b in range(a + 1, len(members)):
-                out.add((members[a], members[b]))
+        out.update(_cross(members, members))
     return sorted(out)
+
+
+def _cross(a: list[int], b: list[int]) -> set[tuple[int, int]]:
+    return {(min(i, j), max(i, j)) for i in a for j in b if i != j}
+
+
+def _coarse(c: Claim) -> object:
+    if c.kind is ValueKind.TIME:
+        return (c.period or "")[:4]
+    if c.value is None or not math.isfinite(c.value) or c.value == 0:
+        return c.value
+    return math.floor(math.log10(abs(c.value)))
 
 
 def _loose_key(members: list[Claim], group: list[_Node], idf: Mapping[str, float]) -> str:
