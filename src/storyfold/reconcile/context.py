@@ -127,10 +127,12 @@ class _Node:
         periods = {c.period for c in claims if c.kind is not ValueKind.TIME and c.period}
         self.period = periods.pop() if len(periods) == 1 else None
 
-    def add(self, c: Claim, vec: Counter[str], root: Mapping[str, str], bare: bool, agreement: _Agreement) -> None:
+    def add(
+        self, c: Claim, words: Sequence[str], root: Mapping[str, str], bare: bool, agreement: _Agreement
+    ) -> None:
         """One more claim of this node's value."""
         self.claims.append(c)
-        self.vec.update(vec)
+        self.vec.update(words)
         self.bare = self.bare and bare
         k = agreement.key(c)
         self.values.add(k)
@@ -194,14 +196,14 @@ def join_loose(
     root: Mapping[str, str],
 ) -> dict[str, list[Claim]]:
     """The typed slots, with the untyped figures joined to them or grouped into new slots."""
-    contexts = {id(c): Counter(_context(c)) for c in every}
-    bare = {k for k, bag in contexts.items() if not bag}  # no words around it: structured data
+    contexts = {id(c): _context(c) for c in every}
+    bare = {k for k, words in contexts.items() if not words}  # no words around it: structured data
     for cs in typed.values():
         for c in cs:  # a typed claim brings its measure as one more word of its context
-            contexts[id(c)]["§" + c.predicate] += 1
+            contexts[id(c)] += ("§" + c.predicate,)
     df: Counter[str] = Counter()
-    for bag in contexts.values():
-        df.update(bag.keys())
+    for words in contexts.values():
+        df.update(set(words))
     n = max(1, len(contexts))
     idf: dict[str, float] = {w: math.log(1 + n / k) for w, k in df.items()}
 
@@ -216,7 +218,7 @@ def join_loose(
         at = (_base(c), key, agrees.key(c), c.period if c.kind is not ValueKind.TIME else None)
         node = same.get(at)
         if node is None:
-            node = same[at] = _Node(key, [c], contexts[id(c)].copy(), root, id(c) in bare, agrees)
+            node = same[at] = _Node(key, [c], Counter(contexts[id(c)]), root, id(c) in bare, agrees)
             by_base.setdefault(_base(c), []).append(node)
         else:
             node.add(c, contexts[id(c)], root, id(c) in bare, agrees)
@@ -243,7 +245,9 @@ def join_loose(
     return out
 
 
-def _join(nodes: list[_Node], idf: Mapping[str, float], is_time: bool, agrees: _Agreement) -> list[list[_Node]]:
+def _join(
+    nodes: list[_Node], idf: Mapping[str, float], is_time: bool, agrees: _Agreement
+) -> list[list[_Node]]:
     parent = list(range(len(nodes)))
     merged: list[_Node] = list(nodes)
 

@@ -15,7 +15,6 @@ import sqlite3
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -991,9 +990,31 @@ def _story_title(rows: Sequence[sqlite3.Row]) -> str:
 
 
 def _fact_json(f: Fact) -> dict[str, Any]:
-    d = asdict(f)
-    d["kind"] = f.kind.value
-    return d
+    """The fact as JSON, field by field (`asdict` deep-copies every voice: a tenth of an
+    ingest's time once every figure of a story is a fact)."""
+    return {
+        "story_id": f.story_id,
+        "slot": f.slot,
+        "subject": f.subject,
+        "predicate": f.predicate,
+        "kind": f.kind.value,
+        "value": f.value,
+        "unit": f.unit,
+        "period": f.period,
+        "display": f.display,
+        "confidence": f.confidence,
+        "supporting": [_voice_json(v) for v in f.supporting],
+        "conflicting": [_voice_json(v) for v in f.conflicting],
+    }
+
+
+def _voice_json(v: Voice) -> dict[str, Any]:
+    return {
+        "article_ids": list(v.article_ids),
+        "source": v.source,
+        "claim_ids": list(v.claim_ids),
+        "display": v.display,
+    }
 
 
 def _fact_from_json(d: dict[str, Any]) -> Fact:
