@@ -175,6 +175,7 @@ class Library:
             for batch in self.executor.run(self.steps(), items, idle=self.writer.warm):
                 if progress:
                     progress(batch, report)
+            self.writer.finish()
         except BaseException:
             self.writer.reset()  # a run cut short: memory may be ahead of the store
             raise

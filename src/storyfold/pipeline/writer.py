@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -76,6 +76,11 @@ def _raise_if_environment(exc: BaseException, store: Store) -> None:
         ) from exc
 
 
+# a story of this many articles or more has its facts recomputed when it has grown by a fifth
+DEFER_FROM = 50
+REFRESH_GROWTH = 1.2
+
+
 class Writer:
     """Store connection, live stage state and the bookkeeping of the current run."""
 
@@ -90,6 +95,10 @@ class Writer:
         self.rejected_raw: dict[str, str] = {}  # this run: raw digest -> why it was rejected
         self.rejected_ids: dict[str, str] = {}  # this run: article id -> why it was rejected
         self.report = IngestReport()
+        # large stories whose facts wait for the story to grow or the run to end, and the
+        # size each one had when its facts were last computed
+        self.stale: set[str] = set()
+        self.reconciled_at: dict[str, int] = {}
 
     # ------------------------------------------------------------------ state
 
@@ -139,6 +148,7 @@ class Writer:
     def reset(self) -> None:
         """Forget the in-memory state: the store is the truth, and it is read again when needed."""
         self._fold = self._cluster = None
+        self.reconciled_at.clear()  # a waiting story is recomputed when next touched
 
     def begin_run(self, keep_inputs: bool = False) -> IngestReport:
         self.expect_new = False
@@ -187,7 +197,7 @@ class Writer:
             with self.store.transaction():
                 touched = self._write(batch)
                 self.store.add_outlet_counts(outlet_changes)
-                self.reconcile(touched)
+                self.reconcile(set(self._due(touched)))
         except Exception as exc:
             self.reset()
             _raise_if_environment(exc, self.store)
@@ -235,14 +245,38 @@ class Writer:
                     self.store.put_inputs(self._accounts([item]))
         # facts once per story, after its articles: a story whose facts fail to compute keeps
         # its articles (rejecting them would reject every later article of the story too)
+        self._refresh(self._due(touched))
+        return touched
+
+    def _due(self, touched: set[str]) -> list[str]:
+        """The touched stories whose facts are computed now. A large story is recomputed when
+        it has grown by REFRESH_GROWTH since its facts were last computed, and at the end of
+        the run (`finish`): computing it after every batch would cost the square of its size."""
+        sizes = self.store.article_counts(sorted(touched))
+        due = []
         for sid in sorted(touched):
+            n = sizes.get(sid, 0)
+            if n >= DEFER_FROM and n < REFRESH_GROWTH * self.reconciled_at.get(sid, 0):
+                self.stale.add(sid)
+                continue
+            self.reconciled_at[sid] = n
+            self.stale.discard(sid)
+            due.append(sid)
+        return due
+
+    def finish(self) -> None:
+        """End of a run: the large stories that were waiting get their facts."""
+        due, self.stale = sorted(self.stale), set()
+        self._refresh(due)
+
+    def _refresh(self, story_ids: Sequence[str]) -> None:
+        for sid in story_ids:
             try:
                 with self.store.transaction():
                     self.reconcile({sid})
             except Exception as exc:  # noqa: BLE001 - this story's facts alone stay as they were
                 _raise_if_environment(exc, self.store)
                 log.exception("the facts of story %s could not be recomputed; they stay as they were", sid)
-        return touched
 
     def reconcile(self, touched: set[str]) -> None:
         """Inside the batch's transaction: the facts of the stories it touched, each from its own

@@ -346,7 +346,7 @@ def _loose_key(members: list[Claim], group: list[_Node], idf: Mapping[str, float
     vec: Counter[str] = Counter()
     for x in group:
         vec.update(x.vec)
-    cue = max(sorted(vec), key=lambda w: idf.get(w, 0.0) * vec[w], default="")
+    cue = max(vec.items(), key=lambda wn: (idf.get(wn[0], 0.0) * wn[1], wn[0]), default=("", 0))[0]
     unit = "time" if c.kind is ValueKind.TIME else c.unit
     first = min(members, key=lambda m: (m.article_id, m.start))
     return "|".join(str(x or "") for x in (cue, c.kind.value, unit, c.per, first.article_id, first.start))

@@ -86,9 +86,18 @@ def _fact(
         if r is not None:
             of_voice.setdefault(r, set()).add(a)
     best_key = value_key(best)
+    fits: dict[tuple[object, ...], bool] = {best_key: True}  # one test per distinct value
+
+    def fits_best(c: Claim) -> bool:
+        k = value_key(c)
+        got = fits.get(k)
+        if got is None:
+            got = fits[k] = agree(best, c)
+        return got
+
     for v, cs in sorted(s.by_voice.items()):
         ids = tuple(sorted(of_voice.get(v) or {v}))
-        good = [c for c in cs if agree(best, c) or value_key(c) == best_key]
+        good = [c for c in cs if fits_best(c)]
         chosen = {id(c) for c in good}
         bad = [c for c in cs if id(c) not in chosen]
         src = s.sources[v]
