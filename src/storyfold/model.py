@@ -387,6 +387,15 @@ class Voice:
     claim_ids: tuple[str, ...]
     display: str
 
+    def as_dict(self) -> dict[str, Any]:
+        """Plain JSON types (the store's body and the API's answer)."""
+        return {
+            "article_ids": list(self.article_ids),
+            "source": self.source,
+            "claim_ids": list(self.claim_ids),
+            "display": self.display,
+        }
+
 
 @dataclass(frozen=True)
 class Fact:
@@ -408,6 +417,24 @@ class Fact:
     @property
     def disputed(self) -> bool:
         return bool(self.conflicting)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain JSON types, field by field: `dataclasses.asdict` deep-copies every voice, and a
+        story's facts are written each time it grows."""
+        return {
+            "story_id": self.story_id,
+            "slot": self.slot,
+            "subject": self.subject,
+            "predicate": self.predicate,
+            "kind": self.kind.value,
+            "value": self.value,
+            "unit": self.unit,
+            "period": self.period,
+            "display": self.display,
+            "confidence": self.confidence,
+            "supporting": [v.as_dict() for v in self.supporting],
+            "conflicting": [v.as_dict() for v in self.conflicting],
+        }
 
 
 @dataclass(frozen=True)

@@ -210,15 +210,6 @@ def _trim(text: str, limit: int = 200) -> str:
 # --------------------------------------------------------------------------- JSON
 
 
-def _voice_dict(v: Voice) -> dict[str, Any]:
-    return {
-        "article_ids": list(v.article_ids),
-        "source": v.source,
-        "claim_ids": list(v.claim_ids),
-        "display": v.display,
-    }
-
-
 def public_source(source: str) -> str:
     """A source as a server shows it to anyone: the file's name and the place in it
     ("feed.xml#entry 3"), never the folders it was read from on the server's disk."""
@@ -282,22 +273,7 @@ def claim_dict(c: Claim) -> dict[str, Any]:
 
 
 def fact_dict(f: Fact) -> dict[str, Any]:
-    return {
-        "story_id": f.story_id,
-        "slot": f.slot,
-        "subject": f.subject,
-        "predicate": f.predicate,
-        "label": fact_label(f),
-        "kind": f.kind.value,
-        "value": f.value,
-        "unit": f.unit,
-        "period": f.period,
-        "display": f.display,
-        "confidence": f.confidence,
-        "disputed": f.disputed,
-        "supporting": [_voice_dict(v) for v in f.supporting],
-        "conflicting": [_voice_dict(v) for v in f.conflicting],
-    }
+    return {**f.as_dict(), "label": fact_label(f), "disputed": f.disputed}
 
 
 def timeline_dict(t: TimelineEntry) -> dict[str, Any]:

@@ -278,14 +278,14 @@ def _join(
         if sim >= need and (same or sim > 0):
             edges.append((int(same), sim, i, j))
     edges.sort(key=lambda e: (-e[0], -e[1], e[2], e[3]))
-    for same, _, i, j in edges:
+    for by_value, _, i, j in edges:
         ri, rj = find(i), find(j)
         if ri == rj:
             continue
         x, y = merged[ri], merged[rj]
         if not _compatible_sets(x, y, agrees):
             continue
-        if same and not all(agrees(a, b) for a in x.values for b in y.values):
+        if by_value and not all(agrees(a, b) for a in x.values for b in y.values):
             # joined for sharing a value, the two must share all: "2013" agrees with "2013-03"
             # and with "2013-09-11", which are two dates, not one date and a dissent
             continue

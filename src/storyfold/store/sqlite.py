@@ -528,7 +528,7 @@ class Store:
         self.db.execute("DELETE FROM facts WHERE story_id = ?", (story_id,))
         self.db.executemany(
             "INSERT OR REPLACE INTO facts(story_id, slot, disputed, body) VALUES (?,?,?,?)",
-            [(story_id, f.slot, int(f.disputed), json.dumps(_fact_json(f))) for f in facts],
+            [(story_id, f.slot, int(f.disputed), json.dumps(f.as_dict())) for f in facts],
         )
 
     def put_reliability(self, rel: Iterable[SourceReliability]) -> None:
@@ -987,34 +987,6 @@ def _claim(r: sqlite3.Row) -> Claim:
 def _story_title(rows: Sequence[sqlite3.Row]) -> str:
     """The founder's title: the article that started the story names it."""
     return str(rows[0]["title"])
-
-
-def _fact_json(f: Fact) -> dict[str, Any]:
-    """The fact as JSON, field by field (`asdict` deep-copies every voice: a tenth of an
-    ingest's time once every figure of a story is a fact)."""
-    return {
-        "story_id": f.story_id,
-        "slot": f.slot,
-        "subject": f.subject,
-        "predicate": f.predicate,
-        "kind": f.kind.value,
-        "value": f.value,
-        "unit": f.unit,
-        "period": f.period,
-        "display": f.display,
-        "confidence": f.confidence,
-        "supporting": [_voice_json(v) for v in f.supporting],
-        "conflicting": [_voice_json(v) for v in f.conflicting],
-    }
-
-
-def _voice_json(v: Voice) -> dict[str, Any]:
-    return {
-        "article_ids": list(v.article_ids),
-        "source": v.source,
-        "claim_ids": list(v.claim_ids),
-        "display": v.display,
-    }
 
 
 def _fact_from_json(d: dict[str, Any]) -> Fact:
