@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 # --------------------------------------------------------------------------- ingest
@@ -335,7 +336,7 @@ class Claim:
     period: str | None = None  # a Period label
     per: str | None = None  # rate denominator: "year" in "300,000 cars a year"
 
-    @property
+    @cached_property  # asked for every claim each time its story's facts are computed
     def id(self) -> str:
         return hashlib.sha1(
             f"{self.article_id}:{self.start}:{self.end}:{self.predicate}".encode()
