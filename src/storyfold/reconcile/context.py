@@ -237,7 +237,7 @@ def join_loose(
         for group in _join(nodes, idf, base[0] == "time", agrees):
             members = sorted((c for x in group for c in x.claims), key=lambda c: (c.article_id, c.start))
             typed_key = next((x.key for x in group if x.key is not None), None)
-            key = typed_key if typed_key is not None else _loose_key(members, group, idf)
+            key = typed_key if typed_key is not None else _loose_key(members, idf)
             while key in used:  # one measure, told apart by context: two facts
                 key += "'"
             used.add(key)
@@ -344,13 +344,11 @@ def _coarse(c: Claim) -> object:
     return math.floor(math.log10(abs(c.value)))
 
 
-def _loose_key(members: list[Claim], group: list[_Node], idf: Mapping[str, float]) -> str:
+def _loose_key(members: list[Claim], idf: Mapping[str, float]) -> str:
     """A readable, stable slot key: the measure and its weightiest context word."""
     c = members[0]
-    vec: Counter[str] = Counter()
-    for x in group:
-        vec.update(x.vec)
-    cue = max(vec.items(), key=lambda wn: (idf.get(wn[0], 0.0) * wn[1], wn[0]), default=("", 0))[0]
-    unit = "time" if c.kind is ValueKind.TIME else c.unit
     first = min(members, key=lambda m: (m.article_id, m.start))
+    # the first statement's rarest word names it; the first statement's place makes it unique
+    cue = max(_context(first), key=lambda w: (idf.get(w, 0.0), w), default="")
+    unit = "time" if c.kind is ValueKind.TIME else c.unit
     return "|".join(str(x or "") for x in (cue, c.kind.value, unit, c.per, first.article_id, first.start))

@@ -9,6 +9,7 @@ support and which contradict a fact.
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 from storyfold.model import Bound, Claim, Period, ValueKind
 from storyfold.reconcile import names
@@ -39,6 +40,7 @@ def similarity(x: Claim, y: Claim) -> float:
     return 0.0
 
 
+@lru_cache(maxsize=65536)
 def rounding_unit(v: float) -> float:
     """The precision a stated number implies: 1.79e9 -> 1e7, 478403 -> 1, 5.4 -> 0.1."""
     if v == 0 or not math.isfinite(v):
