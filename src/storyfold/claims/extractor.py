@@ -1095,6 +1095,9 @@ def _glued_unit() -> re.Pattern[str]:
     return re.compile(rf"(?:{alts})(?![^\W\d_])")
 
 
+_PLURAL_S = frozenset(["en", "fr", "es", "pt"])  # grammars whose nouns take an -s plural
+
+
 def _unit_after(rest: str, unit_lang: str) -> tuple[ValueKind, str, int] | None:
     """A unit of measure right after the number, by its CLDR name or symbol in the article's
     language ("12 kilomètres", "5 square miles", "300 МВт"); the grammar's own names first."""
@@ -1149,6 +1152,17 @@ def _counted_noun(rest: str, lang: str) -> tuple[ValueKind, str, int] | None:
     w = fm["w"].lower()
     if w in STOP_NOUNS:
         return None
+    if lang in _PLURAL_S and not w.endswith("s"):
+        # "10 total games", "two semiautomatic weapons": a singular word before a plural one
+        # is its adjective; the plural is what is counted
+        nm = WORD_AFTER_RE.match(rest[fm.end() :])
+        if nm and nm["w"][:1].islower() and nm["w"].endswith("s") and nm["w"].lower() not in STOP_NOUNS:
+            w = nm["w"].lower()
+            if lang == "en" and len(w) > 4 and w.endswith("ies"):
+                w = w[:-3] + "y"
+            elif lang == "en" and len(w) > 3 and not w.endswith("ss"):
+                w = w[:-1]
+            return ValueKind.COUNT, w, fm.end() + nm.end()
     if lang == "en" and len(w) > 4 and w.endswith("ies"):
         w = w[:-3] + "y"
     elif lang == "en" and len(w) > 3 and w.endswith("s") and not w.endswith("ss"):
