@@ -1096,6 +1096,7 @@ def _glued_unit() -> re.Pattern[str]:
 
 
 _PLURAL_S = frozenset(["en", "fr", "es", "pt"])  # grammars whose nouns take an -s plural
+_EN_NOT_NOUNS = frozenset(["who", "whom", "which", "that", "said", "says", "against", "than", "more", "less"])
 
 
 def _unit_after(rest: str, unit_lang: str) -> tuple[ValueKind, str, int] | None:
@@ -1150,8 +1151,8 @@ def _counted_noun(rest: str, lang: str) -> tuple[ValueKind, str, int] | None:
     if not fm or not fm["w"][:1].islower():
         return None
     w = fm["w"].lower()
-    if w in STOP_NOUNS:
-        return None
+    if w in STOP_NOUNS or (lang == "en" and (w in _EN_NOT_NOUNS or w.endswith(("ing", "ed")))):
+        return None  # "the three who voted", "three voting", "two injured": no counted noun
     if lang in _PLURAL_S and not w.endswith("s"):
         # "10 total games", "two semiautomatic weapons": a singular word before a plural one
         # is its adjective; the plural is what is counted

@@ -82,9 +82,10 @@ def render_index(
 def render_story(brief: StoryBrief) -> str:
     story = brief.story
     by_id = {a.id: a for a in brief.articles}
+    claims = {c.id: c for c in brief.claims}
     facts = [
         {
-            "label": fact_label(f),
+            "label": fact_label(f, claims),
             "display": f.display,
             "confidence": f.confidence,
             "disputed": f.disputed,

@@ -8,6 +8,7 @@ link, image, raw HTML or table break can be injected by a title or a sentence.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -66,9 +67,33 @@ def predicate_words(predicate: str) -> str:
     return PREDICATE_WORDS.get(predicate, predicate.replace("_", " "))
 
 
-def fact_label(fact: Fact) -> str:
+# figures without a trigger word: what they are is in the words around them
+_QUOTED = frozenset(["amount", "mention", "age"])
+
+
+def fact_label(fact: Fact, claims: Mapping[str, Claim] | None = None) -> str:
+    """'Xiaomi — investment'; for a figure no trigger word names, the words around its first
+    statement ('“…who killed four people in a…”'), when the story's claims are at hand."""
     what = predicate_words(fact.predicate)
+    if claims and fact.predicate in _QUOTED:
+        first = next((claims[i] for v in fact.supporting for i in v.claim_ids if i in claims), None)
+        if first is not None:
+            what = f"“{quote_around(first)}”"
     return f"{fact.subject} — {what}" if fact.subject else what
+
+
+def quote_around(c: Claim, before: int = 5, after: int = 3) -> str:
+    """The claim's surface with a few words of its sentence on each side."""
+    sent = " ".join(c.sentence.split())
+    surface = " ".join(c.surface.split())
+    at = sent.find(surface)
+    if at < 0:
+        return surface
+    left = sent[:at].split()
+    right = sent[at + len(surface) :].split()
+    head = ("…" if len(left) > before else "") + " ".join(left[-before:])
+    tail = " ".join(right[:after]) + ("…" if len(right) > after else "")
+    return " ".join(x for x in (head, surface, tail) if x)
 
 
 def _n(n: int, noun: str) -> str:
@@ -123,6 +148,7 @@ def relation_sentence(rel: Relation, by_id: dict[str, Article], escape: bool = T
 def render_markdown(brief: StoryBrief) -> str:
     story = brief.story
     by_id = {a.id: a for a in brief.articles}
+    claims = {c.id: c for c in brief.claims}
     voices = sorted({a.voice for a in brief.articles})
     langs = sorted({a.lang for a in brief.articles}) or list(story.languages)
     disputed = sum(1 for f in brief.facts if f.disputed)
@@ -164,7 +190,7 @@ def render_markdown(brief: StoryBrief) -> str:
             ["fact", "consensus", "confidence", "supported by", "conflicts"],
             [
                 [
-                    md_escape(fact_label(f)),
+                    md_escape(fact_label(f, claims)),
                     md_escape(f.display),
                     f"{f.confidence:.2f}",
                     _voices_md(f.supporting, by_id),
