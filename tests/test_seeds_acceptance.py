@@ -191,3 +191,17 @@ def test_the_source_that_also_says_2025_is_not_all_agreement(seeded):
     rows = {by_file[a.id]: r for a in brief.articles for r in brief.reliability if r.source == a.voice}
     assert rows["004"].n_agree < rows["004"].n_claims  # it states 2024-H1 and 2025
     assert rows["000"].n_agree == rows["000"].n_claims
+
+
+def test_a_figure_without_a_trigger_word_is_labelled_by_the_words_around_it(seeded):
+    from storyfold.present.report import fact_label
+
+    brief = seeded[1][0]
+    claims = {c.id: c for c in brief.claims}
+    loose = [f for f in brief.facts if f.predicate == "amount"]
+    assert loose
+    for f in loose:
+        first = claims[f.supporting[0].claim_ids[0]]
+        label = fact_label(f, claims)
+        assert " ".join(first.surface.split()) in label and "“" in label, label
+        assert fact_label(f).endswith("figure")  # without the claims at hand
