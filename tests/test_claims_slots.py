@@ -87,3 +87,16 @@ def test_untyped_values_are_facts_of_their_own():
     assert [v for v in mixed.values() if any(c.value == 120000.0 for c in v)] == [
         [c for c in cs if c.value == 120000.0]
     ]
+
+
+def test_a_figure_with_its_period_and_without_it_is_one_fact_and_two_periods_are_two():
+    claims = _claims("Corvane will employ 3,000 employees at the Velsburg plant in 2030.", "en")
+    claims += _claims("The Velsburg plant of Corvane is to hire 3,000 employees, the state said.", "en")
+    claims += _claims("Corvane hired 1,200 employees in 2024 and 900 employees in 2023.", "en")
+    staff = sorted(
+        sorted((c.value, c.period or "") for c in v)
+        for v in group_slots(claims).values()
+        if v[0].unit == "employee"
+    )
+    assert [(3000.0, ""), (3000.0, "2030")] in staff
+    assert [(900.0, "2023")] in staff and [(1200.0, "2024")] in staff

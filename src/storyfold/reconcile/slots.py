@@ -81,9 +81,11 @@ def subject_key(subject: str | None) -> str | None:
 
 
 def slot_of(c: Claim) -> str:
+    """The measure a typed claim states. Its period is not part of it: "3,000 jobs" and "3,000
+    jobs by 2030" are one fact, and two periods' figures are told apart when the slot's claims
+    are joined (`context.join_loose` keeps two periods apart)."""
     unit = "time" if c.kind is ValueKind.TIME else c.unit
-    period = None if c.kind is ValueKind.TIME else c.period
-    return "|".join(str(x or "") for x in (c.predicate, c.kind.value, unit, c.per, period))
+    return "|".join(str(x or "") for x in (c.predicate, c.kind.value, unit, c.per))
 
 
 def group_slots(claims: Sequence[Claim], root: Mapping[str, str] | None = None) -> dict[str, list[Claim]]:
