@@ -442,3 +442,14 @@ def test_a_figure_too_large_for_a_float_is_no_claim_and_reconciles(tmp_path):
         ]
         answer = lib.ingest_documents(docs)
         assert answer["rejected"] == 0 and answer["added"] >= 1, answer
+
+
+def test_a_run_on_page_keeps_a_window_of_its_sentence_per_claim():
+    # a page without full stops is one "sentence" of a megabyte; each of its thousands of
+    # figures must not store all of it (the store would grow by the square of the page)
+    text = "Acme will invest $5 million and hire two workers, " * 4000
+    cs = claims(text, "en")
+    assert len(cs) >= 8000
+    assert max(len(c.sentence) for c in cs) <= 600
+    for c in cs[:50] + cs[-50:]:
+        assert c.surface in c.sentence and text[c.start : c.end] == c.surface

@@ -1276,8 +1276,10 @@ def _value_predicate(sent: str, v: Value) -> tuple[str, float]:
         if best is None:
             return "amount", v.value
         if best[1] == "invest":
-            trigs = [
-                m for m in lx.INVEST.finditer(sent) if abs(m.end() - lo) <= 80 or abs(m.start() - hi) <= 80
+            trigs = [  # only the triggers within reach: a run-on "sentence" can hold thousands
+                m
+                for m in lx.INVEST.finditer(sent, max(0, lo - 200), hi + 200)
+                if abs(m.end() - lo) <= 80 or abs(m.start() - hi) <= 80
             ]
             span_lo = min([m.start() for m in trigs] + [max(0, lo - 20)])
             span_hi = max([m.end() for m in trigs] + [hi + 30])
@@ -1436,7 +1438,7 @@ def extract_claims(article: Article) -> list[Claim]:
                     value=None,
                     unit="",
                     predicate=_time_predicate(sent, t),
-                    sentence=quoted,
+                    sentence=_quote(quoted, t.start, t.end),
                     start=s0 + t.start,
                     end=s0 + t.end,
                     surface=quoted[t.start : t.end],
@@ -1481,7 +1483,7 @@ def extract_claims(article: Article) -> list[Claim]:
                     value=value,
                     unit="employee" if pred == "employees" else v.unit,
                     predicate=pred,
-                    sentence=quoted,
+                    sentence=_quote(quoted, v.start, v.end),
                     start=s0 + v.start,
                     end=s0 + v.end,
                     surface=quoted[v.start : v.end],
@@ -1495,6 +1497,21 @@ def extract_claims(article: Article) -> list[Claim]:
             )
     claims.sort(key=lambda c: (c.start, c.end, c.predicate))
     return claims
+
+
+# the most of its sentence a claim keeps: a "sentence" of a page without full stops can be a
+# megabyte, and every figure in it would store all of it
+MAX_QUOTE = 600
+
+
+def _quote(sentence: str, start: int, end: int) -> str:
+    """The claim's sentence, or the window of it around the claim when the sentence is long."""
+    if len(sentence) <= MAX_QUOTE:
+        return sentence
+    room = max(0, MAX_QUOTE - (end - start)) // 2
+    lo = max(0, start - room)
+    hi = min(len(sentence), end + room)
+    return sentence[lo:hi]
 
 
 def _finite(x: float | None) -> bool:
