@@ -10,17 +10,21 @@ sentence", "the 37-year-old"), in any language. Two of them are taken for one fa
   are alike (`OTHER_VALUE_MIN`): "killed four people" and "killed three people" conflict,
   "killed four people" and "injured two people" are two facts.
 
-A voice never holds two incompatible values of one fact: its own figures tell which facts
-are distinct (an article giving 4 dead and 2 injured keeps them apart), and two figures
-dated to different periods are different facts. Figures of a typed slot (one measure, named by
+A voice never holds two incompatible values of one untyped fact: its own figures tell which
+facts are distinct (an article giving 4 dead and 2 injured keeps them apart), and two figures
+dated to different periods are different facts. Figures joined for sharing a value must agree
+with every value of the fact ("2013" does not make "2013-03" and "2013-09-11" one date). Figures of a typed slot (one measure, named by
 its trigger word: `slots.typed_slots`) are joined the same way, with the measure counting as
 one more word of their context: two offers, two subjects' revenues, stay two facts when their
 words differ. An untyped figure may join a typed slot on the same terms; two typed slots are
-never merged. Claims with no words around them (structured data) of one measure are one fact.
+never merged; a voice that gives one typed measure two values contradicts itself, and the
+facts table shows it on both sides. Claims with no words around them (structured data) of one
+measure are one fact.
 
 Context similarity is the cosine of the words within `WINDOW` characters of each figure,
-weighted by their inverse frequency among the story's figures, so words every figure has
-("the", "said", the story's main name) weigh nothing. No word list is used, so it works the
+weighted by their inverse frequency among the story's figures (smoothed, so that a story of
+three figures still compares them), so words every figure has ("the", "said", the story's main
+name) weigh least. No word list is used, so it works the
 same in every language written with spaces; across languages, the names and numbers near a
 figure are what its context shares.
 """
