@@ -453,3 +453,22 @@ def test_a_run_on_page_keeps_a_window_of_its_sentence_per_claim():
     assert max(len(c.sentence) for c in cs) <= 600
     for c in cs[:50] + cs[-50:]:
         assert c.surface in c.sentence and text[c.start : c.end] == c.surface
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "value"),
+    [
+        ("Thirty thousand people marched through the city.", "en", 30000),
+        ("Trente mille personnes ont manifesté dans la ville.", "fr", 30000),
+        ("Dreißigtausend Menschen demonstrierten in der Stadt.", "de", 30000),
+        ("Treinta mil personas marcharon por la ciudad.", "es", 30000),
+        ("Two hundred officers were deployed.", "en", 200),
+    ],
+)
+def test_hundreds_and_thousands_in_words(text, lang, value):
+    c = one(text, lang)
+    assert c.kind is ValueKind.COUNT and c.value == value
+
+
+def test_per_cent_in_words_is_not_a_hundred():
+    assert [c.value for c in values("Le chômage a reculé de cinq pour cent.", "fr")] == [5.0]

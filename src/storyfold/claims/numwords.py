@@ -2,7 +2,7 @@
 language ICU spells out.
 
 The words come from ICU's rule-based number formats (CLDR's spellout rules): every number
-from 2 to 99 is formatted in the locale's cardinal rule sets (masculine, feminine and neuter
+from 2 to 99, and whole hundreds and thousands, is formatted in the locale's cardinal rule sets (masculine, feminine and neuter
 where the language has them), and the forms are read back. One is left out: in most
 languages it is also the indefinite article ("un", "ein", "one of"). Languages written
 without spaces between words are left out too: their number characters sit inside ordinary
@@ -24,7 +24,9 @@ _RULE_SETS = (
     "%spellout-cardinal-feminine",
     "%spellout-cardinal-neuter",
 )
-_HIGHEST = 99
+# 2-99, whole hundreds and whole thousands up to 99,000 ("trente mille personnes",
+# "dreißigtausend"); one, a hundred and a thousand are left out ("un", "cent" of "pour cent")
+_SPELLED = (*range(2, 100), *range(200, 1000, 100), *range(2000, 100_000, 1000))
 _JOINER = re.compile(r"[\s\-\u00ad]+")
 
 
@@ -49,7 +51,7 @@ def number_words(locale: str) -> dict[str, int]:
             fmt = MessageFormat("{n, spellout," + rule_set + "}", locale)
         except Exception:  # noqa: BLE001 - ICU refuses a locale it has no rules for
             return {}
-        for n in range(2, _HIGHEST + 1):
+        for n in _SPELLED:
             form = fmt.format({"n": n})
             if not form or any(ch.isdigit() for ch in form):
                 return {}  # no spellout rules: ICU fell back to digits
