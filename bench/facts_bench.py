@@ -39,10 +39,10 @@ Figures (all 43 stories, 1,009 facts; `python bench/facts_bench.py`):
 | | fact P | fact R | F1 | conflict P | conflict R | collapse |
 |---|---|---|---|---|---|---|
 | before this bench existed (commit a285c1b) | 0.745 | 0.038 | 0.072 | 0.083 | 0.045 | 0 |
-| every figure a fact, joined by value and context (reconcile/context.py) | 0.761 | 0.718 | 0.739 | 0.150 | 0.068 | 0 |
+| every figure a fact, joined by value and context (reconcile/context.py) | 0.762 | 0.719 | 0.740 | 0.150 | 0.068 | 0 |
 
-The held-out half (`--split test`) reads 0.732 / 0.693 / 0.712 today (0.833 / 0.040 / 0.077
-before); the peer 0.726 / 0.752 / 0.739 on all stories. Conflicts are the weak
+The held-out half (`--split test`) reads 0.735 / 0.695 / 0.714 today (0.833 / 0.040 / 0.077
+before); the peer 0.743 / 0.747 / 0.745 on all stories. Conflicts are the weak
 part: most flagged ones are two facts of one measure that the words around them did not tell
 apart (an 8-year and a 7-year offer), and most missed ones are stated in words the claims stage
 does not read ("une centaine de milliers", "Trente mille").
