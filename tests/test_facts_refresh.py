@@ -1,7 +1,7 @@
 """Large stories get their facts when they have grown, and every story has them at the end.
 
 A story's facts are recomputed from all its claims; for a large story that is done when it has
-grown by a fifth, and once more when the run ends (`Writer.finish`). On a real ECB+ topic,
+grown by half, and once more when the run ends (`Writer.finish`). On a real ECB+ topic,
 ingested a few articles at a time with the threshold lowered so that its stories count as
 large, the facts stored at the end speak for every article that states a figure, and they are
 the facts a single recompute gives.

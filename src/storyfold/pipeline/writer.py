@@ -76,9 +76,9 @@ def _raise_if_environment(exc: BaseException, store: Store) -> None:
         ) from exc
 
 
-# a story of this many articles or more has its facts recomputed when it has grown by a fifth
-DEFER_FROM = 50
-REFRESH_GROWTH = 1.2
+# a story of this many articles or more has its facts recomputed when it has grown by half
+DEFER_FROM = 20
+REFRESH_GROWTH = 1.5
 
 
 class Writer:
