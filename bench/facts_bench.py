@@ -136,13 +136,16 @@ class Found:
     gold: dict[str, Any] | None = None
 
 
-def _kind_unit(f: Fact) -> tuple[str, str, Any]:
-    if f.kind is ValueKind.TIME:
-        return "time", "", f.period
-    unit = f.unit or ""
-    if f.kind is ValueKind.COUNT and unit.casefold().rstrip("s") in TIME_UNITS:
-        return "duration", unit.casefold().rstrip("s"), f.value
-    return f.kind.value, unit, f.value
+def _reading(
+    kind: ValueKind, unit: str | None, value: float | None, period: str | None
+) -> tuple[str, str, Any]:
+    """(gold kind, unit, value) of a fact or claim: a count of years is a duration."""
+    if kind is ValueKind.TIME:
+        return "time", "", period
+    unit = unit or ""
+    if kind is ValueKind.COUNT and unit.casefold().rstrip("s") in TIME_UNITS:
+        return "duration", unit.casefold().rstrip("s"), value
+    return kind.value, unit, value
 
 
 def run_storyfold(
@@ -176,7 +179,7 @@ def run_storyfold(
                 given = a.input_id or a.id  # a file's input id is its path
                 to_input[a.id] = given if given in story["articles"] else Path(given).name
             for f in brief.facts:
-                kind, unit, value = _kind_unit(f)
+                kind, unit, value = _reading(f.kind, f.unit, f.value, f.period)
                 sup = {to_input.get(x, x) for v in f.supporting for x in v.article_ids}
                 con = {to_input.get(x, x) for v in f.conflicting for x in v.article_ids}
                 found.append(Found(kind, unit, value, sup, con, f.display, f.slot, collapse=_collapsed(f)))
@@ -200,12 +203,7 @@ def _peer_facts(brief: Any, to_input: dict[str, str]) -> list[Found]:
     for c in brief.claims:
         if c.kind is ValueKind.NAMES:
             continue
-        if c.kind is ValueKind.TIME:
-            key = ("time", "", c.period)
-        elif c.kind is ValueKind.COUNT and (c.unit or "").casefold().rstrip("s") in TIME_UNITS:
-            key = ("duration", c.unit.casefold().rstrip("s"), c.value)
-        else:
-            key = (c.kind.value, c.unit or "", c.value)
+        key = _reading(c.kind, c.unit, c.value, c.period)
         if key[2] is None:
             continue
         by_value[key].add(to_input.get(c.article_id, c.article_id))

@@ -877,11 +877,14 @@ def _values(sent: str, lang: str, blocked: list[tuple[int, int]], locale: str | 
             before = sent[max(0, start - 40) : start]
         # after: scale word, currency, percent, noun, rate
         rest = sent[end:]
-        hy = _HYPHEN_UNIT.match(rest) if rest[:3].lstrip(" \u00a0")[:1] in _HYPHENS else None
-        if hy is None and rest[:3].lstrip(" \u00a0")[:1] in _HYPHENS:
-            joined = _HYPHEN.match(rest)  # "a 92-hectare site": a unit of the article's language
-            if joined and _unit_after(" " + rest[joined.end() :], locale or lang):
-                hy = joined
+        hy = _HYPHEN.match(rest) if rest[:3].lstrip(" \u00a0")[:1] in _HYPHENS else None
+        if (
+            hy
+            and not (  # "25-year", "31.5-million", "92-hectare": a time noun, scale or unit
+                _HYPHENED_WORD.match(rest, hy.end()) or _unit_after(" " + rest[hy.end() :], locale or lang)
+            )
+        ):
+            hy = None
         if hy:  # "a 25-year deal", "$31.5-million", "three-year": read as if a space stood there
             end += hy.end() - 1
             rest = " " + sent[end + 1 :]
@@ -1000,20 +1003,19 @@ def _values(sent: str, lang: str, blocked: list[tuple[int, int]], locale: str | 
 
 
 _HYPHENS = frozenset("-\u2010\u2011")
-# a number joined by a hyphen to its unit, its scale or a time noun ("25-year", "92-hectare",
-# "31.5-million"); other words after a hyphen ("5-star", "two-thirds") are not units
-_HYPHEN_UNIT = re.compile(
-    r"[ \u00a0]?[-\u2010\u2011][ \u00a0]?(?=(?:"
+# a time noun or a scale word after a number and a hyphen ("25-year", "31.5-million"); units of
+# measure are read by `_unit_after`, and other words ("5-star", "two-thirds") are not figures
+_HYPHENED_WORD = re.compile(
+    "(?:"
     + "|".join(
         sorted(
             {re.escape(w) for words in TIME_NOUNS.values() for w in words.split()}
-            | {re.escape(w) for w in QUANTITY_UNITS}
             | {"millions?", "billions?", "trillions?", "mln", "bn"},
             key=len,
             reverse=True,
         )
     )
-    + r")(?![^\W\d_]))",
+    + r")(?![^\W\d_])",
     re.IGNORECASE,
 )
 _YEAR_OLD = re.compile(r"[ \u00a0](?:years?|yrs?)[-\u2010\u2011 ]old\b", re.IGNORECASE)
@@ -1153,22 +1155,18 @@ def _counted_noun(rest: str, lang: str) -> tuple[ValueKind, str, int] | None:
     w = fm["w"].lower()
     if w in STOP_NOUNS or (lang == "en" and (w in _EN_NOT_NOUNS or w.endswith(("ing", "ed")))):
         return None  # "the three who voted", "three voting", "two injured": no counted noun
+    end = fm.end()
     if lang in _PLURAL_S and not w.endswith("s"):
         # "10 total games", "two semiautomatic weapons": a singular word before a plural one
         # is its adjective; the plural is what is counted
-        nm = WORD_AFTER_RE.match(rest[fm.end() :])
+        nm = WORD_AFTER_RE.match(rest[end:])
         if nm and nm["w"][:1].islower() and nm["w"].endswith("s") and nm["w"].lower() not in STOP_NOUNS:
-            w = nm["w"].lower()
-            if lang == "en" and len(w) > 4 and w.endswith("ies"):
-                w = w[:-3] + "y"
-            elif lang == "en" and len(w) > 3 and not w.endswith("ss"):
-                w = w[:-1]
-            return ValueKind.COUNT, w, fm.end() + nm.end()
+            w, end = nm["w"].lower(), end + nm.end()
     if lang == "en" and len(w) > 4 and w.endswith("ies"):
         w = w[:-3] + "y"
     elif lang == "en" and len(w) > 3 and w.endswith("s") and not w.endswith("ss"):
         w = w[:-1]
-    return ValueKind.COUNT, w, fm.end()
+    return ValueKind.COUNT, w, end
 
 
 def _is_year_of_count(sent: str, t: TimeSpan, lang: str) -> bool:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from storyfold.claims.timeparse import trie_pattern
 from storyfold.textnorm import no_space_class
 
 __all__ = ["number_words", "value_of", "word_number_regex"]
@@ -68,35 +69,12 @@ def word_number_regex(locale: str) -> re.Pattern[str] | None:
     words = number_words(locale)
     if not words:
         return None
-    return re.compile(r"(?<!\w)" + _trie(sorted(words)) + r"(?!\w)", re.IGNORECASE)
+    return re.compile(r"(?<!\w)" + trie_pattern(frozenset(words), _piece) + r"(?!\w)", re.IGNORECASE)
 
 
-_Tree = dict[str, "_Tree"]
-
-
-def _trie(keys: list[str]) -> str:
-    """One alternation per shared prefix, so the engine tests a few letters at each word start
-    instead of every form (a locale has about 150 of them)."""
-    tree: _Tree = {}
-    for key in keys:
-        node = tree
-        for ch in key:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def emit(node: _Tree) -> str:
-        alts = []
-        for ch in sorted(node, key=lambda c: (c == "", c)):
-            if ch == "":
-                continue
-            piece = r"[\s\-\u00ad]?" if ch == " " else re.escape(ch)
-            alts.append(piece + emit(node[ch]))
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        return f"(?:{body})?" if "" in node else body
-
-    return emit(tree)
+def _piece(ch: str) -> str:
+    """A space between the parts of a spelled number: a space, a hyphen or nothing."""
+    return r"[\s\-\u00ad]?" if ch == " " else re.escape(ch)
 
 
 def value_of(locale: str, surface: str) -> int | None:

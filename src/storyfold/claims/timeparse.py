@@ -8,6 +8,7 @@ date and dropped when there is none.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -119,9 +120,10 @@ ORD_Q = {
 }
 
 
-def trie_pattern(words: frozenset[str]) -> str:
+def trie_pattern(words: frozenset[str], piece: Callable[[str], str] = re.escape) -> str:
     """An alternation of `words` written as a trie ("jan(?:uary|v(?:ier)?)?"), so the engine
-    follows one path per character instead of trying a hundred words one by one."""
+    follows one path per character instead of trying a hundred words one by one. `piece`
+    writes one character as a pattern (a space may stand for any separator)."""
     trie: dict[str, Any] = {}
     for w in words:
         node = trie
@@ -130,7 +132,7 @@ def trie_pattern(words: frozenset[str]) -> str:
         node[""] = {}
 
     def emit(node: dict[str, Any]) -> str:
-        alts = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
+        alts = [piece(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
         if not alts:
             return ""
         body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"

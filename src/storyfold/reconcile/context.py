@@ -109,33 +109,22 @@ class _Node:
 
     __slots__ = ("bare", "claims", "key", "period", "values", "vec", "voices")
 
-    def __init__(
-        self,
-        key: str | None,
-        claims: list[Claim],
-        vec: Counter[str],
-        root: Mapping[str, str],
-        bare: bool,
-        agreement: _Agreement,
-    ) -> None:
+    def __init__(self, key: str | None) -> None:
         self.key = key  # the typed slot its claims come from, if any
-        self.claims = claims
-        self.bare = bare  # no words around it: structured data, not prose
-        self.vec = vec
+        self.claims: list[Claim] = []
+        self.bare = True  # no words around any of its claims: structured data, not prose
+        self.vec: Counter[str] = Counter()
         self.values: set[_Key] = set()
         self.voices: dict[str, set[_Key]] = {}
-        for c in claims:
-            k = agreement.key(c)
-            self.values.add(k)
-            self.voices.setdefault(root.get(c.article_id, c.article_id), set()).add(k)
-        periods = {c.period for c in claims if c.kind is not ValueKind.TIME and c.period}
-        self.period = periods.pop() if len(periods) == 1 else None
+        self.period: str | None = None  # the period its figures are of (a node holds one)
 
     def add(
         self, c: Claim, words: Sequence[str], root: Mapping[str, str], bare: bool, agreement: _Agreement
     ) -> None:
-        """One more claim of this node's value."""
+        """One more claim of this node's value (and period)."""
         self.claims.append(c)
+        if c.kind is not ValueKind.TIME and c.period:
+            self.period = c.period
         self.vec.update(words)
         self.bare = self.bare and bare
         k = agreement.key(c)
@@ -145,11 +134,8 @@ class _Node:
     def joined(self, other: _Node) -> _Node:
         """The union as far as joining needs it (values, voices, period): the claims and words
         stay with the nodes they came in, which the groups are read from."""
-        out = _Node.__new__(_Node)
-        out.key = self.key or other.key
-        out.claims = []
+        out = _Node(self.key or other.key)
         out.bare = self.bare and other.bare
-        out.vec = Counter()
         out.values = self.values | other.values
         out.voices = {v: set(ks) for v, ks in self.voices.items()}
         for v, ks in other.voices.items():
@@ -222,10 +208,9 @@ def join_loose(
         at = (_base(c), key, agrees.key(c), c.period if c.kind is not ValueKind.TIME else None)
         node = same.get(at)
         if node is None:
-            node = same[at] = _Node(key, [c], Counter(contexts[id(c)]), root, id(c) in bare, agrees)
+            node = same[at] = _Node(key)
             by_base.setdefault(_base(c), []).append(node)
-        else:
-            node.add(c, contexts[id(c)], root, id(c) in bare, agrees)
+        node.add(c, contexts[id(c)], root, id(c) in bare, agrees)
 
     for key, cs in typed.items():
         if not cs or cs[0].kind is ValueKind.NAMES:
