@@ -2,8 +2,7 @@
 
 Run (from the repository root, project venv active):
 
-    python bench/cluster_instructions.py            # the C extensions, as installed
-    python bench/cluster_instructions.py --no-c     # the pure-Python paths (extensions blocked)
+    python bench/cluster_instructions.py
 
 Why: on this shared 2-core VM the wall clock of memory-bound code swings by up to 1.7x between
 phases, for one process as for two, so `cluster_bench.py`'s articles/s cannot show a 10% change;
@@ -25,11 +24,8 @@ sys.path.insert(0, str(HERE))
 import cachegrind  # noqa: E402 - the bench folder's own helper
 
 
-def _inner(data: Path, n: int, no_c: bool) -> None:
+def _inner(data: Path, n: int) -> None:
     """The measured program: the same imports and set-up whatever N, then N articles assigned."""
-    if no_c:
-        sys.modules["storyfold.cluster._scoring"] = None  # type: ignore[assignment]
-        sys.modules["storyfold.cluster._tokens"] = None  # type: ignore[assignment]
     from storyfold.cluster import StoryClusterer
     from storyfold_eval import datasets as D
 
@@ -39,8 +35,8 @@ def _inner(data: Path, n: int, no_c: bool) -> None:
         c.assign(a)
 
 
-def _count(data: Path, n: int, no_c: bool) -> int:
-    args = ["--inner", "--n", str(n), "--data", str(data)] + (["--no-c"] if no_c else [])
+def _count(data: Path, n: int) -> int:
+    args = ["--inner", "--n", str(n), "--data", str(data)]
     return cachegrind.instructions(Path(__file__).resolve(), *args)
 
 
@@ -48,19 +44,17 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data", type=Path, default=HERE.parent.parent / "shared" / "data")
     ap.add_argument("--n", type=int, default=772, help="ECB+ articles measured (772: all)")
-    ap.add_argument("--no-c", action="store_true", help="block the C extensions: the Python paths")
     ap.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.inner:
-        _inner(args.data, args.n, args.no_c)
+        _inner(args.data, args.n)
         return 0
     if not cachegrind.available():
         print("valgrind is not installed: no instruction count (apt-get install valgrind)")
         return 0
-    paths = "pure Python (extensions blocked)" if args.no_c else "C extensions as installed"
-    print(f"| M instructions per ECB+ article ({args.n} articles; {paths}) | value |")
+    print(f"| M instructions per ECB+ article ({args.n} articles) | value |")
     print("|---|---|")
-    per = (_count(args.data, args.n, args.no_c) - _count(args.data, 0, args.no_c)) / args.n
+    per = (_count(args.data, args.n) - _count(args.data, 0)) / args.n
     print(f"| 1 process: assign one by one | {per / 1e6:.3f} |")
     return 0
 

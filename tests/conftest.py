@@ -26,50 +26,14 @@ def seeds_dir(shared_data: Path) -> Path:
     return shared_data / "seeds"
 
 
-@pytest.fixture
-def cluster_without_c(monkeypatch):
-    """The cluster stage on its pure-Python paths only, as on a machine without a C compiler
-    (the optional extensions `_scoring` and `_tokens` not built)."""
-    from collections import Counter
-
-    from storyfold.cluster import features as F
-    from storyfold.cluster import kernels as K
-
-    monkeypatch.setattr(K, "C", None)
-    monkeypatch.setattr(K, "dot", K.dot_py)
-    monkeypatch.setattr(K, "max_dot", K.max_dot_py)
-    monkeypatch.setattr(K, "add_into", K.add_into_py)
-    monkeypatch.setattr(K, "set_match", K.set_match_py)
-    monkeypatch.setattr(K, "count_into", Counter.update)
-    monkeypatch.setattr(K, "top", K.top_py)
-    monkeypatch.setattr(K, "cos", K.cos_py)
-    monkeypatch.setattr(K, "add_counts", K.add_counts_py)
-    monkeypatch.setattr(F, "_tokens", None)
-
-
 def _built(module, name: str):
-    """An optional part (a C extension, the encoder): missing, the test skips, and fails under
-    CI (whose machine has a C compiler and installs the dev extras, so a missing part there is
-    a broken install)."""
+    """An optional part (the encoder): missing, the test skips, and fails under CI (which
+    installs the dev extras, so a missing part there is a broken install)."""
     if module is None:
         if os.environ.get("CI"):
-            pytest.fail(f"{name} is missing: CI builds the C extensions and installs the dev extras")
+            pytest.fail(f"{name} is missing: CI installs the dev extras")
         pytest.skip(f"the optional {name} is not installed or built")
     return module
-
-
-@pytest.fixture
-def scoring():
-    from storyfold.cluster import kernels as K
-
-    return _built(K.C, "storyfold.cluster._scoring")
-
-
-@pytest.fixture
-def tokens():
-    from storyfold.cluster import features as F
-
-    return _built(F._tokens, "storyfold.cluster._tokens")
 
 
 @pytest.fixture

@@ -425,8 +425,7 @@ def test_seed_offsets(seeds_dir, seed_claims):
 
 def test_a_figure_too_large_for_a_float_is_no_claim_and_reconciles(tmp_path):
     """400 digits overflow to inf: no claim (inf compares with nothing), while the text's other
-    figures stay; two outlets printing it no longer fail the story's reconcile (found by the
-    fuzz bench: those articles were rejected as 'cannot be stored: IndexError')."""
+    figures stay, and two outlets printing it do not fail the story's reconcile."""
     from storyfold.pipeline import Library
     from storyfold.reconcile.values import rounding_unit
 

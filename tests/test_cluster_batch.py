@@ -86,10 +86,9 @@ def test_prepared_on_workers_decides_as_assign_one_by_one(shared_data, monkeypat
     _same_state(many, one)
 
 
-def test_prepared_and_assign_mixed_on_the_pure_python_paths(shared_data, cluster_without_c):
-    """Without the C extensions (the Python `weigh` reads the sorted body terms `prepare` keeps
-    for it), an article prepared elsewhere (a pickle round trip, what crossing a process does to
-    it) and articles assigned here, alternately, decide as `assign` does throughout."""
+def test_prepared_and_assign_mixed(shared_data):
+    """An article prepared elsewhere (a pickle round trip, what crossing a process does to it)
+    and articles assigned here, alternately, decide as `assign` does throughout."""
     arts, rel = _stream(shared_data)
     one = StoryClusterer()
     want = [one.assign(a, rel.get(a.id, ())) for a in arts]

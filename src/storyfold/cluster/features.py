@@ -15,11 +15,6 @@ from functools import lru_cache
 
 from storyfold.textnorm import ascii_digits, fold_name, segment
 
-try:  # optional C scans for terms(), names(), anchors() (setup.py builds them): same results, faster
-    import storyfold.cluster._tokens as _tokens
-except ImportError:  # no compiler at install time: the pure-Python functions below
-    _tokens = None
-
 _WORD = re.compile(r"\w+", re.UNICODE)
 # A capital not preceded by a word character or a dot, then 2+ word characters. The look-behind
 # comes after the capital (it spans the capital itself) so the engine can scan for the capital
@@ -218,21 +213,8 @@ def _term_of(w: str) -> str:
 def terms(text: str) -> Counter[str]:
     """Word counts without stop words or very short tokens (digits kept: they are anchors).
 
-    Crude stemming by truncation to 7 characters: cheap and language-agnostic. Runs the C scan
-    of `_tokens` when it is built (the word split is a third of the extraction time in Python),
-    else `_terms_py`; both give the same counts in the same (first-occurrence) order."""
-    if _tokens is None:
-        return _terms_py(text)
-    if len(_TERM) > _MEMO_MAX:
-        _TERM.clear()
-    out: Counter[str] = Counter()
-    _tokens.terms(text.casefold(), _TERM, _term_of, out)
-    return out
-
-
-def _terms_py(text: str) -> Counter[str]:
-    """`terms` in pure Python: the reference the C scan is tested against, and the path taken
-    when the extension is not built."""
+    Crude stemming by truncation to 7 characters: cheap and language-agnostic. Each distinct
+    word is stemmed once (a memo), since news repeats its words."""
     words = _WORD.findall(text.casefold())
     memo = _TERM
     missing = set(words).difference(memo)
@@ -254,20 +236,7 @@ _SENTENCE_END = frozenset(".!?\n:")
 
 
 def names(text: str) -> set[str]:
-    """Capitalised words not opening a sentence: a cheap, multilingual stand-in for NER.
-
-    Runs the C scan of `_tokens` when it is built, else `_names_py` (same set, same rules)."""
-    if _tokens is None:
-        return _names_py(text)
-    if len(_NAME_FORM) > _MEMO_MAX:
-        _NAME_FORM.clear()
-    found: set[str] = _tokens.names(text, _NAME_FORM, _name_of)
-    return found
-
-
-def _names_py(text: str) -> set[str]:
-    """`names` in pure Python: the reference the C scan is tested against, and the path taken
-    when the extension is not built."""
+    """Capitalised words not opening a sentence: a cheap, multilingual stand-in for NER."""
     out: set[str] = set()
     memo = _NAME_FORM
     if len(memo) > _MEMO_MAX:
@@ -289,18 +258,7 @@ def _names_py(text: str) -> set[str]:
 
 
 def anchors(text: str) -> set[str]:
-    """Numbers with their separators stripped ('10,000' == '10 000' == '10.000'); single digits dropped.
-
-    Runs the C scan of `_tokens` when it is built, else `_anchors_py` (the same set)."""
-    if _tokens is None:
-        return _anchors_py(text)
-    found: set[str] = _tokens.anchors(text)[0]
-    return found
-
-
-def _anchors_py(text: str) -> set[str]:
-    """`anchors` in pure Python: the reference the C scan is tested against, and the path taken
-    when the extension is not built."""
+    """Numbers with their separators stripped ('10,000' == '10 000' == '10.000'); single digits dropped."""
     out: set[str] = set()
     for m in _NUM.finditer(text):
         d = _NONDIGIT.sub("", m.group())
@@ -325,12 +283,8 @@ def extract(title: str, text: str) -> DocFeatures:
     spaces split into their words (ICU) for the terms."""
     body = f"{title}\n\n{text}"
     digits = ascii_digits(body)
-    if _tokens is None:
-        an = _anchors_py(digits)
-        yr = years(an)
-    else:  # the C scan gives the years with the anchors: the same frozenset as years(an)
-        an, yr = _tokens.anchors(digits)
-    return DocFeatures(terms(segment(title)), terms(segment(body)), names(body), an, yr)
+    an = anchors(digits)
+    return DocFeatures(terms(segment(title)), terms(segment(body)), names(body), an, years(an))
 
 
 def years(anchor_set: set[str]) -> frozenset[str]:

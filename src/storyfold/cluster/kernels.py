@@ -1,31 +1,20 @@
-"""The inner loops of story scoring: in C when the optional extension `_scoring` is built, else
-the Python twins here, which are the reference.
+"""The inner loops of story scoring: sparse dot products, centroid sums, set matches.
 
-Why both: these loops run a dozen times per article over dicts of terms, names and anchors, and
-in C they cost a fraction of what the interpreter spends. `_scoring.c` performs the same
-floating-point operations in the same order as the Python code (no fused multiply-add; libm's
-own log, pow and sqrt; sums Python takes with math.fsum correctly rounded there too), so a
-machine without a C compiler gets the very same stories, only slower. Callers use the selected
-names (`dot`, `set_match`, ...) through this module, so tests can switch the whole stage to its
-Python path in one place.
+Why one module: these loops run a dozen times per article over dicts of terms, names and
+anchors, so each is written to keep its per-item work inside C-level builtins (`map`, set
+intersections, `dict.update`) rather than Python frames. Their floats are summed in a fixed
+order (`seq_sum`, sorted shared items), so the same stream gives the same stories on every
+machine, hash seed and Python version.
 """
 
 from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import reduce
 from operator import add, mul
 from typing import Any
-
-C: Any
-try:
-    import storyfold.cluster._scoring as _scoring
-
-    C = _scoring
-except ImportError:  # no C compiler at install time: the Python path, the same results
-    C = None
 
 
 class Memo(dict[Any, Any]):
@@ -46,8 +35,8 @@ class Memo(dict[Any, Any]):
 
 
 def seq_sum(values: Iterable[float]) -> float:
-    """Floats added left to right from 0.0, as the C loops add them: the reference sums of the
-    Python twins. (Python 3.12's sum() of floats compensates, so its last bits would differ.)"""
+    """Floats added left to right from 0.0. Why not sum(): from Python 3.12 sum() of floats
+    compensates, so its last bits, and at a threshold a decision, would differ between versions."""
     return reduce(add, values, 0.0)
 
 
@@ -58,7 +47,7 @@ def heaviest(vec: dict[str, float], k: int) -> list[tuple[str, float]]:
     return list(zip(top, map(vec.__getitem__, top), strict=True))
 
 
-def top_py(vec: dict[str, float], k: int) -> dict[str, float]:
+def top(vec: dict[str, float], k: int) -> dict[str, float]:
     """`heaviest` as a dict, heaviest first."""
     return dict(heaviest(vec, k))
 
@@ -71,30 +60,30 @@ def heaviest_sorted(vec: dict[str, float], by_term: Sequence[str], k: int) -> di
     return dict(zip(top, map(vec.__getitem__, top), strict=True))
 
 
-def dot_py(a: dict[str, float], b: dict[str, float]) -> float:
+def dot(a: dict[str, float], b: dict[str, float]) -> float:
     """Sparse dot product over the shared keys only (few, found by a C-level set intersection);
     the products and the exact sum run in C too (map), so no Python frame per shared term."""
     ks = a.keys() & b.keys()
     return math.fsum(map(mul, map(a.__getitem__, ks), map(b.__getitem__, ks)))  # exact: order-free
 
 
-def max_dot_py(a: dict[str, float], vectors: list[dict[str, float]]) -> float:
+def max_dot(a: dict[str, float], vectors: list[dict[str, float]]) -> float:
     """The best `dot` of `a` with any of the vectors (0.0 when none is positive)."""
     mx = 0.0
     for r in vectors:
-        d = dot_py(a, r)
+        d = dot(a, r)
         if d > mx:
             mx = d
     return mx
 
 
-def add_into_py(c: dict[str, float], vec: dict[str, float]) -> None:
+def add_into(c: dict[str, float], vec: dict[str, float]) -> None:
     """c += vec, new terms appended in vec's order."""
     for t, x in vec.items():  # a plain loop: faster here than dict.update over zipped maps
         c[t] = c.get(t, 0.0) + x
 
 
-def add_counts_py(counts: Counter[str], add: dict[str, int], sq: int) -> int:
+def add_counts(counts: Counter[str], add: dict[str, int], sq: int) -> int:
     """counts += add (new terms appended in add's order), and `sq`, their sum of squared counts,
     updated exactly: each term adds 2 * old * k + k * k."""
     for t, k in add.items():
@@ -104,7 +93,7 @@ def add_counts_py(counts: Counter[str], add: dict[str, int], sq: int) -> int:
     return sq
 
 
-def cos_py(a: Counter[str], a_norm: float, b: Counter[str], b_norm: float) -> float:
+def cos(a: Mapping[str, int], a_norm: float, b: Mapping[str, int], b_norm: float) -> float:
     """Cosine of two count vectors; the sums are of ints, so exact in any order."""
     if not a or not b_norm:
         return 0.0
@@ -113,7 +102,7 @@ def cos_py(a: Counter[str], a_norm: float, b: Counter[str], b_norm: float) -> fl
     return float(dot / (a_norm * b_norm))
 
 
-def set_match_py(
+def set_match(
     sq: dict[str, float],
     norm: float,
     counts: Counter[str],
@@ -142,27 +131,3 @@ def set_match_py(
         hit += core.get(x, 0.0)
     cos = dot / (norm * story_norm)
     return cos, (hit / core_total if core_total else 0.0)
-
-
-if C is not None:
-    dot, max_dot, add_into, set_match, count_into, top, cos, add_counts = (
-        C.dot,
-        C.max_dot,
-        C.add_into,
-        C.set_match,
-        C.count_into,
-        C.heaviest,
-        C.count_cos,
-        C.add_counts,
-    )
-else:
-    dot, max_dot, add_into, set_match, count_into, top, cos, add_counts = (
-        dot_py,
-        max_dot_py,
-        add_into_py,
-        set_match_py,
-        Counter.update,
-        top_py,
-        cos_py,
-        add_counts_py,
-    )

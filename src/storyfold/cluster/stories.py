@@ -341,22 +341,18 @@ class StoryClusterer:
     def _candidates(self, q: _Query) -> list[str]:
         s = self.settings
         limit = min(s.max_posting, max(20, int(s.max_df_share * len(self._heads))))
-        if K.C is not None:
-            hits = K.C.count_hits(self._index, q.keys, limit)
-        else:
-            hits = Counter()
-            found = list(filter(None, map(self._index.get, q.keys)))  # the keys' postings, in key order
-            posts = compress(found, map(le, map(len, found), repeat(limit)))  # ... short enough to read
-            hits.update(chain.from_iterable(posts))  # one C-level count, in the same order
+        hits: Counter[str] = Counter()
+        found = list(filter(None, map(self._index.get, q.keys)))  # the keys' postings, in key order
+        posts = compress(found, map(le, map(len, found), repeat(limit)))  # ... short enough to read
+        hits.update(chain.from_iterable(posts))  # one C-level count, in the same order
         # the best-connected stories first; insertion-ordered postings keep ties deterministic
         # = hits.most_common(k) (documented as this very sort: stable, ties in insertion order),
         # but sorted in C rather than by heapq's Python loop over every story hit
         k = 4 * s.max_candidates
+        pool: Iterable[tuple[str, int]] = hits.items()
         if len(hits) > k:  # the most hits first, ties by story age: whatever order the postings are in
             by_age = sorted(hits, key=self._order.__getitem__)
             pool = [(sid, hits[sid]) for sid in sorted(by_age, key=hits.__getitem__, reverse=True)[:k]]
-        else:
-            pool = hits.items()
         stories = self._heads
         # `_live`, inlined (it runs for up to 4 * max_candidates stories), its tests turned around:
         # (when - last).days <= days  <=>  last >= when - days; arrivals - seen <= span  <=>
@@ -479,8 +475,6 @@ class StoryClusterer:
         runs over every item of the story on each add); the same operations, in the same order,
         as the plain loop."""
         big = self._freqs.n_docs + self.settings.idf_prior_docs + 1
-        if K.C is not None:
-            return _SetStats(*K.C.set_stats(counts, n, df, big, self.settings.core_share))
         idf = self._idf
         if idf.arg != big:  # an article was counted since: new weights
 
@@ -530,11 +524,11 @@ class StoryClusterer:
         st.title_sq = sq = K.add_counts(st.title_terms, prep.title_terms, st.title_sq)
         st.title_norm = math.sqrt(sq)
         n = len(st.article_ids)
-        K.count_into(st.names, prep.names)  # sorted: float sums over them never depend on hashing
-        K.count_into(st.anchors, prep.anchors)
+        st.names.update(prep.names)  # sorted: float sums over them never depend on hashing
+        st.anchors.update(prep.anchors)
         st.name_stats = self._set_stats(st.names, n, freqs.df_n)
         st.anchor_stats = self._set_stats(st.anchors, n, freqs.df_a)
-        K.count_into(st.years, prep.years)
+        st.years.update(prep.years)
         st.languages.add(article.lang)
         st.last_seen = self._arrivals
         if article.published is not None:
@@ -547,13 +541,10 @@ class StoryClusterer:
         head = self._heads[sid]
         head.last_seen, head.last_date = st.last_seen, st.last_date
         self._of[article.id] = sid
-        if K.C is not None:
-            K.C.post_keys(self._index, keys, sid, st.keys)
-        else:
-            # index[k][sid] = None for every key, in order, in C (a defaultdict: new keys get a posting)
-            for _ in map(dict.__setitem__, map(self._index.__getitem__, keys), repeat(sid), repeat(None)):
-                pass
-            st.keys.update(dict.fromkeys(keys))
+        # index[k][sid] = None for every key, in order, in C (a defaultdict: new keys get a posting)
+        for _ in map(dict.__setitem__, map(self._index.__getitem__, keys), repeat(sid), repeat(None)):
+            pass
+        st.keys.update(dict.fromkeys(keys))
 
     def _merge(self, sids: list[str]) -> str:
         """Fold the given stories into the oldest of them (its id survives); returns its id."""
@@ -761,11 +752,8 @@ class StoryClusterer:
         self._order[st.id] = st.order
         for a in st.article_ids:
             self._of[a] = st.id
-        if K.C is not None:
-            K.C.post_keys(self._index, list(st.keys), st.id, {})
-        else:
-            for k in st.keys:
-                self._index[k][st.id] = None
+        for k in st.keys:
+            self._index[k][st.id] = None
 
     def _uncount(self, arrival: int, items: _Items | None) -> None:
         """An article leaves the document frequencies (the window moved past it)."""
@@ -865,11 +853,8 @@ class StoryClusterer:
             assert head.keys is not None  # a stored head holds its keys
             self._heads[sid] = head
             self._order[sid] = head.order
-            if K.C is not None:  # (the keys are re-added to their own dict: no new one to grow)
-                K.C.post_keys(index, list(head.keys), sid, head.keys)
-            else:
-                for k in head.keys:
-                    index[k][sid] = None
+            for k in head.keys:
+                index[k][sid] = None
         f = self._freqs
         if hi:
             if snapshot is not None:

