@@ -471,3 +471,27 @@ def test_hundreds_and_thousands_in_words(text, lang, value):
 
 def test_per_cent_in_words_is_not_a_hundred():
     assert [c.value for c in values("Le chômage a reculé de cinq pour cent.", "fr")] == [5.0]
+
+
+@pytest.mark.parametrize(
+    "text, lang, value, code",
+    [
+        ("Equinor valued the field at NOK 260 billion last year.", "en", 260e9, "NOK"),
+        ("The deal is worth 5 million SEK, the company said.", "en", 5e6, "SEK"),
+        ("The miner raised 3 billion South African rand in March.", "en", 3e9, "ZAR"),
+        ("The club paid 11m euros for the striker.", "en", 11e6, "EUR"),
+        ("Le groupe a payé 2,5 milliards de couronnes norvégiennes.", "fr", 2.5e9, "NOK"),
+        ("Der Konzern zahlte 2,5 Milliarden norwegische Kronen.", "de", 2.5e9, "NOK"),
+    ],
+)
+def test_every_currency_by_its_code_or_full_name(text, lang, value, code):
+    """Currencies beyond the grammar's own table: ISO 4217 codes written by the number and
+    the full CLDR names of every circulating currency, in the article's language."""
+    money = [c for c in extract_claims(art(text, lang)) if c.kind is ValueKind.MONEY]
+    assert [(c.value, c.unit) for c in money] == [(value, code)]
+
+
+def test_capitals_and_metres_are_not_currencies():
+    assert not [c for c in extract_claims(art("WIN ALL 5 GAMES TODAY")) if c.kind is ValueKind.MONEY]
+    assert not [c for c in extract_claims(art("The CEO 5 times said no.")) if c.kind is ValueKind.MONEY]
+    assert not [c for c in extract_claims(art("The runner ran 11m in total.")) if c.kind is ValueKind.MONEY]

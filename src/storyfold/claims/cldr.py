@@ -135,6 +135,40 @@ def _circulating() -> frozenset[str]:
     return frozenset(codes)
 
 
+def is_currency_code(code: str) -> bool:
+    """An ISO 4217 code of a currency in circulation ("NOK", "ZAR"), as CLDR lists them."""
+    return code in _circulating()
+
+
+@cache
+def currency_names(lang: str) -> dict[str, str]:
+    """The locale's full names of every circulating currency, in every plural form (lower case)
+    -> ISO code: "norwegian kroner", "couronnes norvégiennes", "südafrikanische rand". Only
+    names of two words or more: a bare "krone" or "dollar" does not say whose it is."""
+    loc = _locale(lang)
+    if loc is None:
+        return {}
+    from babel.numbers import get_currency_name
+
+    out: dict[str, str] = {}
+    clash: set[str] = set()
+    for code in sorted(_circulating()):
+        names = {loc.currencies.get(code, "")}
+        for n in _PLURAL_SAMPLES:
+            try:
+                names.add(get_currency_name(code, n, loc))
+            except Exception:  # noqa: BLE001 - a locale without plural data for it
+                continue
+        for name in names:
+            name = " ".join(name.lower().split())
+            if len(name.split()) < 2 or name == code.lower():
+                continue
+            if out.get(name, code) != code:
+                clash.add(name)
+            out.setdefault(name, code)
+    return {n: c for n, c in out.items() if n not in clash}
+
+
 @cache
 def _sharing(lang: str) -> dict[str, frozenset[str]]:
     """Each word of the locale's names of circulating currencies -> the currencies naming it."""

@@ -785,6 +785,43 @@ _SPACE_OR_PAREN = re.compile(r"[\s(]")
 
 _PAREN_NOTE = re.compile(r"^\s*\([^)]{1,12}\)")
 _GLUED_M = re.compile(r"(?i)m\b")
+# an ISO 4217 code by a number ("NOK 260 billion", "5 million SEK"), upper case as written
+_CODE_BEFORE = re.compile(r"(?:^|(?<=[\s(]))(?P<cur>[A-Z]{3})[ \u00a0\u202f]?$")
+_CODE_AFTER = re.compile(r"^[ \u00a0\u202f]?(?P<cur>[A-Z]{3})(?!\w)")
+_CAPS_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def _iso_code(code: str, neighbour: str) -> bool:
+    """A currency code, not a word of a line in capitals ("WIN ALL 5 GAMES"): the code must be
+    CLDR's and the word next to it not in capitals too."""
+    caps = _CAPS_WORD.search(neighbour)
+    return cldr.is_currency_code(code) and not (caps and caps[0].isupper())
+
+
+@lru_cache(maxsize=64)
+def _currency_name_regex(lang: str) -> re.Pattern[str] | None:
+    """After a number: a currency's full CLDR name in the grammar's language ("Norwegian kroner",
+    "couronnes norvégiennes"), longest first."""
+    names = cldr.currency_names(lang)
+    if not names:
+        return None
+    alts = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(names, key=len, reverse=True))
+    return re.compile(rf"^[ \u00a0\u202f]?(?:(?:de|of|di|d['’])\s?)?(?P<cur>{alts})(?!\w)", re.IGNORECASE)
+
+
+def _named_currency(rest: str, lang: str) -> tuple[str, int] | None:
+    """(ISO code, characters read) of a currency named right after a number by its full name
+    or its code; None if none is."""
+    rx = _currency_name_regex(lang)
+    m = rx.match(rest) if rx is not None else None
+    if m:
+        return cldr.currency_names(lang)[" ".join(m["cur"].lower().split())], m.end()
+    m = _CODE_AFTER.match(rest)
+    if m and _iso_code(m["cur"], rest[m.end() : m.end() + 20]):
+        return m["cur"], m.end()
+    return None
+
+
 _OF_NOUN = re.compile(r"^\s+(?:of|de|d['’]|von|di)\s+[^\W\d][^,;.()]{0,30}?(?=\s+\S+\s+\S+|\s+\S+)")
 
 
@@ -820,6 +857,7 @@ def _values(sent: str, lang: str, blocked: list[tuple[int, int]], locale: str | 
             and prev[1].lower() not in MONTHS
             and bound_of(prev[1]) is Bound.EQ
             and not PREFIX_CURRENCY_RE.search(prev[1] + " ")
+            and not cldr.is_currency_code(prev[1])
         ):
             continue  # "iPhone 13", "Model 3", "Windows 11": part of a name
         nxt = sent[e : e + 2]
@@ -873,6 +911,13 @@ def _values(sent: str, lang: str, blocked: list[tuple[int, int]], locale: str | 
         pre_cur = PREFIX_CURRENCY_RE.search(before, max(0, len(before) - 12))  # a symbol sits just before
         if pre_cur:
             kind, unit = ValueKind.MONEY, currency_code(pre_cur["cur"], prefix=True)
+        else:
+            pre_cur = _CODE_BEFORE.search(before, max(0, len(before) - 5))
+            if pre_cur and _iso_code(pre_cur["cur"], before[max(0, pre_cur.start() - 20) : pre_cur.start()]):
+                kind, unit = ValueKind.MONEY, pre_cur["cur"]
+            else:
+                pre_cur = None
+        if pre_cur:
             start = s - (len(before) - pre_cur.start("cur"))
             before = sent[max(0, start - 40) : start]
         # after: scale word, currency, percent, noun, rate
@@ -910,7 +955,14 @@ def _values(sent: str, lang: str, blocked: list[tuple[int, int]], locale: str | 
                 v += scale / 2
                 end = half.end()
             rest = sent[end:]
-        elif kind is ValueKind.MONEY and _GLUED_M.match(rest):
+        elif (
+            _GLUED_M.match(rest)
+            and (
+                kind is ValueKind.MONEY  # "11m euros": millions when money is named after it, else metres
+                or SUFFIX_CURRENCY_RE.match(rest[1:])
+                or _named_currency(rest[1:], lang)
+            )
+        ):
             v *= 1e6
             low = low * 1e6 if low is not None else None
             end += 1
@@ -924,6 +976,10 @@ def _values(sent: str, lang: str, blocked: list[tuple[int, int]], locale: str | 
         if cm and kind is None:
             kind, unit = ValueKind.MONEY, currency_code(cm["cur"], prefix=False)
             end += cm.end()
+            rest = sent[end:]
+        elif kind is None and (named := _named_currency(rest, lang)) is not None:
+            kind, unit = ValueKind.MONEY, named[0]
+            end += named[1]
             rest = sent[end:]
         elif cm and kind is ValueKind.MONEY and cm["cur"].lower() in ("dollars", "dollar"):
             end += cm.end()
