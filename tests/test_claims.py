@@ -495,3 +495,15 @@ def test_capitals_and_metres_are_not_currencies():
     assert not [c for c in extract_claims(art("WIN ALL 5 GAMES TODAY")) if c.kind is ValueKind.MONEY]
     assert not [c for c in extract_claims(art("The CEO 5 times said no.")) if c.kind is ValueKind.MONEY]
     assert not [c for c in extract_claims(art("The runner ran 11m in total.")) if c.kind is ValueKind.MONEY]
+
+
+def test_codes_and_split_groups_are_no_figures():
+    """A numeral with a leading zero is a code (a phone number, "007") or a thousands group
+    cut off by a stray space; decimals below one stay figures."""
+    text = (
+        "Klitschko led the 22, 000 crowd. Call police on 0845 125 2222 or Crimestoppers on "
+        "0800 555 111. Agent 007 saved 3 people. The level was 0.07 percent."
+    )
+    got = [(c.kind, c.value) for c in extract_claims(art(text)) if c.kind is not ValueKind.NAMES]
+    assert (ValueKind.COUNT, 3.0) in got and (ValueKind.PERCENT, 0.07) in got
+    assert not [v for _, v in got if v in (0.0, 125.0, 2222.0, 555111.0, 7.0)]

@@ -825,6 +825,12 @@ def _named_currency(rest: str, lang: str) -> tuple[str, int] | None:
 _OF_NOUN = re.compile(r"^\s+(?:of|de|d['’]|von|di)\s+[^\W\d][^,;.()]{0,30}?(?=\s+\S+\s+\S+|\s+\S+)")
 
 
+def _leading_zero(token: str) -> bool:
+    """A numeral written with a leading zero and more digits ("007", "0800", "000"): a code or
+    a fragment; "0.07" and "0,5" are numbers."""
+    return len(token) > 1 and token[0] == "0" and token[1].isdigit()
+
+
 def _values(sent: str, lang: str, blocked: list[tuple[int, int]], locale: str | None = None) -> list[Value]:
     """`locale`: the article's language when the grammar (`lang`) is another's: its scale
     words, currencies, percent words and decimal separator then come from CLDR (`cldr`)."""
@@ -842,10 +848,15 @@ def _values(sent: str, lang: str, blocked: list[tuple[int, int]], locale: str | 
         spelled_matches = list(spelled_rx.finditer(sent))
         if spelled_matches:
             matches = sorted(matches + spelled_matches, key=re.Match.start)
+    coded = -1  # where the last number written with a leading zero ended
     for m in matches:
         s, e = m.start(), m.end()
         spelled = m.re is spelled_rx
         if s < consumed or (blocked and any(not (e <= a or s >= b) for a, b in blocked)):
+            continue
+        if not spelled and (_leading_zero(m.group(0)) or (coded >= 0 and not sent[coded:s].strip())):
+            # "0800 555 111", "007", a split "22, 000": codes and fragments, not quantities
+            coded = e
             continue
         lead = max(0, s - 80)
         prev = _prev_token(sent, lead, s)
