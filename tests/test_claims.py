@@ -507,3 +507,10 @@ def test_codes_and_split_groups_are_no_figures():
     got = [(c.kind, c.value) for c in extract_claims(art(text)) if c.kind is not ValueKind.NAMES]
     assert (ValueKind.COUNT, 3.0) in got and (ValueKind.PERCENT, 0.07) in got
     assert not [v for _, v in got if v in (0.0, 125.0, 2222.0, 555111.0, 7.0)]
+
+
+def test_years_joined_by_a_dash_are_no_count():
+    got = extract_claims(art("Four new gas wells will be drilled during 2021-2022 at the Valemon field."))
+    assert not [c for c in got if c.value in (2021.0, 2022.0)]
+    got = extract_claims(art("Between 3 and 5 people died, and 2-4 million barrels spilled."))
+    assert {(c.kind, c.value) for c in got} >= {(ValueKind.COUNT, 3.0), (ValueKind.QUANTITY, 2e6)}

@@ -825,6 +825,17 @@ def _named_currency(rest: str, lang: str) -> tuple[str, int] | None:
 _OF_NOUN = re.compile(r"^\s+(?:of|de|d['’]|von|di)\s+[^\W\d][^,;.()]{0,30}?(?=\s+\S+\s+\S+|\s+\S+)")
 
 
+def _year_span(first: str, second: str, low: float, high: float) -> bool:
+    """Two four-digit years a few years apart ("2021-2022"): a period, when a dash joins them."""
+    return (
+        len(first) == len(second) == 4
+        and first.isdigit()
+        and second.isdigit()
+        and 1800 <= low < high <= 2199
+        and high - low <= 30
+    )
+
+
 def _leading_zero(token: str) -> bool:
     """A numeral written with a leading zero and more digits ("007", "0800", "000"): a code or
     a fragment; "0.07" and "0,5" are numbers."""
@@ -908,6 +919,9 @@ def _values(sent: str, lang: str, blocked: list[tuple[int, int]], locale: str | 
             if m2 and not any(not (m2.end() <= a or m2.start() >= b) for a, b in blocked):
                 try:
                     high = parse_number(m2.group(0), num_lang)
+                    if jm["w"] in "-–—" and _year_span(m.group(0), m2.group(0), v, high):
+                        consumed = m2.end()  # "during 2021-2022": years, not a count
+                        continue
                     if high > v:  # "3-1", "4 zu 3": scores, not ranges
                         low, v = v, high
                         e = consumed = m2.end()
