@@ -514,3 +514,11 @@ def test_years_joined_by_a_dash_are_no_count():
     assert not [c for c in got if c.value in (2021.0, 2022.0)]
     got = extract_claims(art("Between 3 and 5 people died, and 2-4 million barrels spilled."))
     assert {(c.kind, c.value) for c in got} >= {(ValueKind.COUNT, 3.0), (ValueKind.QUANTITY, 2e6)}
+
+
+def test_a_currency_noun_inside_a_hyphened_name_and_inflected():
+    """Hungarian names the US dollar "USA-dollár": the shared noun "dollár" is found inside the
+    hyphened name, and its adjective form "dolláros" still reads as dollars."""
+    text = "A két jelölt támogatta a kormány 700 milliárd dolláros bankmentő segélyét."
+    money = [c for c in extract_claims(art(text, "hu")) if c.kind is ValueKind.MONEY]
+    assert [(c.value, c.unit) for c in money] == [(700e9, "USD")]

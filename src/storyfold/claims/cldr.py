@@ -84,6 +84,11 @@ def _own_currency(loc: Any) -> str | None:
     return got[0] if got else None
 
 
+def _words(name: str) -> list[str]:
+    """The words of a currency name, a hyphened one split too ("USA-dollár": "usa", "dollár")."""
+    return [w for w in re.split(r"[\s\-‐]+", name.lower()) if w]
+
+
 @cache
 def currency_words(lang: str) -> dict[str, str]:
     """Currency name or word (lower case) -> ISO code, for the locale of `lang`. A word two
@@ -106,7 +111,7 @@ def currency_words(lang: str) -> dict[str, str]:
             except Exception:  # noqa: BLE001 - a locale without plural data for it
                 continue
         sharing = _sharing(lang)
-        words = {w for name in names for w in name.lower().split()}
+        words = {w for name in names for w in _words(name)}
         # the word several currencies share is the noun ("доллар" of "доллар США" and
         # "канадский доллар", "डॉलर" of "यूएस डॉलर"); the others say whose it is ("США")
         heads = {w for w in words if len(sharing.get(w, ())) >= 2 and len(w) >= (4 if w.isascii() else 2)}
@@ -114,7 +119,7 @@ def currency_words(lang: str) -> dict[str, str]:
             name = name.lower()
             if name != code.lower():
                 out.setdefault(name, code)
-            for word in name.split():
+            for word in _words(name):
                 # the noun's inflected forms in the plural names: "долларов", "доллара"
                 if any(word.startswith(h[: max(2, len(h) - 1)]) for h in heads):
                     out.setdefault(word, code)
@@ -177,7 +182,7 @@ def _sharing(lang: str) -> dict[str, frozenset[str]]:
     if loc is None:
         return {}
     for code in _circulating():
-        for word in (loc.currencies.get(code) or "").lower().split():
+        for word in _words(loc.currencies.get(code) or ""):
             out.setdefault(word, set()).add(code)
     return {w: frozenset(c) for w, c in out.items()}
 

@@ -42,9 +42,10 @@ def locale_words(locale: str) -> regex.Pattern[str] | None:
     ):
         if found:
             # a currency noun in another case or number than CLDR's names hold ("रुपया" and
-            # "रुपये", "doları" and "dolar"): its stem, for nouns long enough to have one
+            # "रुपये", "doları" and "dolar", "dolláros" and "dollár"): its stem, for nouns long
+            # enough to have one
             alts = "|".join(
-                re.escape(w[:-1]) + r"\w{0,2}"
+                re.escape(w[:-1]) + r"\w{0,3}"
                 if name == "cur" and len(w) >= 5 and " " not in w
                 else re.escape(w)
                 for w in sorted(found, key=len, reverse=True)
