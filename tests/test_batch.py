@@ -13,11 +13,10 @@ import time
 from itertools import islice
 from pathlib import Path
 
+import distributed  # a dependency of storyfold (`storyfold batch`)
 import pytest
 
 from storyfold.pipeline import Library
-
-distributed = pytest.importorskip("distributed") if not os.environ.get("CI") else __import__("distributed")
 
 
 @pytest.fixture(scope="module")

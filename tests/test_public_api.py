@@ -59,7 +59,9 @@ def test_import_storyfold_stays_light_and_exports_what_all_says():
 def test_stories_and_facts_as_arrow_tables_for_data_frames(tmp_path, seeds_dir):
     """The seeds: five reports of one announcement, one stating "US$ 10 million" where the others
     say "$10 billion"; a notebook reads them as tables and data frames."""
-    pa = pytest.importorskip("pyarrow")  # a dependency: never missing in an install
+    import pandas  # the dev extras: a missing one fails here, in CI too
+    import pyarrow as pa  # a dependency of storyfold
+
     with storyfold.open_library(str(tmp_path / "t.db"), workers=1) as lib:
         lib.ingest([seeds_dir])
         stories = lib.stories()
@@ -83,7 +85,6 @@ def test_stories_and_facts_as_arrow_tables_for_data_frames(tmp_path, seeds_dir):
         assert sources.column_names == ["source", "reliability", "n_claims", "n_agree"]
         assert sources.num_rows >= 4
 
-        pandas = pytest.importorskip("pandas")  # installed with the dev extras
         frame = facts.to_pandas()
         assert isinstance(frame, pandas.DataFrame) and len(frame) == facts.num_rows
         assert frame.loc[frame["disputed"], "story_id"].eq(sid).all()
