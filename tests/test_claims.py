@@ -482,6 +482,7 @@ def test_per_cent_in_words_is_not_a_hundred():
         ("The club paid 11m euros for the striker.", "en", 11e6, "EUR"),
         ("Le groupe a payé 2,5 milliards de couronnes norvégiennes.", "fr", 2.5e9, "NOK"),
         ("Der Konzern zahlte 2,5 Milliarden norwegische Kronen.", "de", 2.5e9, "NOK"),
+        ("Der Verein zahlte 11 Millionen britischen Pfund für ihn.", "de", 11e6, "GBP"),  # inflected
     ],
 )
 def test_every_currency_by_its_code_or_full_name(text, lang, value, code):

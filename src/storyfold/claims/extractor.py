@@ -798,24 +798,33 @@ def _iso_code(code: str, neighbour: str) -> bool:
     return cldr.is_currency_code(code) and not (caps and caps[0].isupper())
 
 
+def _name_form(name: str) -> str:
+    """A currency name as a pattern whose words may be inflected: each word of five letters or
+    more loses its last letter and takes up to three ("britische Pfund": "britischen Pfund")."""
+    return r"\s+".join(re.escape(w[:-1]) + r"\w{0,3}" if len(w) >= 5 else re.escape(w) for w in name.split())
+
+
 @lru_cache(maxsize=64)
-def _currency_name_regex(lang: str) -> re.Pattern[str] | None:
+def _currency_names(lang: str) -> tuple[re.Pattern[str] | None, tuple[tuple[re.Pattern[str], str], ...]]:
     """After a number: a currency's full CLDR name in the grammar's language ("Norwegian kroner",
-    "couronnes norvégiennes"), longest first."""
-    names = cldr.currency_names(lang)
+    "couronnes norvégiennes"), longest first; and each name's own pattern with its code."""
+    names = sorted(cldr.currency_names(lang).items(), key=lambda nc: (-len(nc[0]), nc[0]))
     if not names:
-        return None
-    alts = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(names, key=len, reverse=True))
-    return re.compile(rf"^[ \u00a0\u202f]?(?:(?:de|of|di|d['’])\s?)?(?P<cur>{alts})(?!\w)", re.IGNORECASE)
+        return None, ()
+    forms = [(_name_form(n), code) for n, code in names]
+    alts = "|".join(f for f, _ in forms)
+    rx = re.compile(rf"^[ \u00a0\u202f]?(?:(?:de|of|di|d['’])\s?)?(?P<cur>{alts})(?!\w)", re.IGNORECASE)
+    return rx, tuple((re.compile(f, re.IGNORECASE), code) for f, code in forms)
 
 
 def _named_currency(rest: str, lang: str) -> tuple[str, int] | None:
     """(ISO code, characters read) of a currency named right after a number by its full name
     or its code; None if none is."""
-    rx = _currency_name_regex(lang)
+    rx, each = _currency_names(lang)
     m = rx.match(rest) if rx is not None else None
     if m:
-        return cldr.currency_names(lang)[" ".join(m["cur"].lower().split())], m.end()
+        code = next(c for f, c in each if f.fullmatch(m["cur"]))
+        return code, m.end()
     m = _CODE_AFTER.match(rest)
     if m and _iso_code(m["cur"], rest[m.end() : m.end() + 20]):
         return m["cur"], m.end()
