@@ -523,3 +523,17 @@ def test_a_currency_noun_inside_a_hyphened_name_and_inflected():
     text = "A két jelölt támogatta a kormány 700 milliárd dolláros bankmentő segélyét."
     money = [c for c in extract_claims(art(text, "hu")) if c.kind is ValueKind.MONEY]
     assert [(c.value, c.unit) for c in money] == [(700e9, "USD")]
+
+
+def test_percent_words_and_currency_nouns_from_cldr_in_the_grammar_languages():
+    """Italian writes "percento" in one word, and "sterline" for pounds: CLDR's percent word
+    and the noun many currencies' names share (after a scale word only: a bare noun may be
+    another word too)."""
+    got = extract_claims(art("Il 41 percento ha votato per un contratto di 11 milioni di sterline.", "it"))
+    assert {(c.kind, c.value, c.unit) for c in got} >= {
+        (ValueKind.PERCENT, 41.0, "%"),
+        (ValueKind.MONEY, 11e6, "GBP"),
+    }
+    assert not [
+        c for c in extract_claims(art("Ha comprato 5 sterline di pane.", "it")) if c.kind is ValueKind.MONEY
+    ]

@@ -175,6 +175,21 @@ def currency_names(lang: str) -> dict[str, str]:
 
 
 @cache
+def currency_nouns(lang: str) -> dict[str, str]:
+    """The one-word currency nouns of `currency_words` that at least three currencies' names
+    share ("sterline", "dollars", "roupies") -> the ISO code news means by them; a word only
+    two names share may say whose the currency is ("unis" of "dollar des États-Unis" and
+    "dirham des Émirats arabes unis") rather than what it is."""
+    sharing = _sharing(lang)
+    heads = [h for h, codes in sharing.items() if len(codes) >= 3 and len(h) >= 4]
+    return {
+        w: code
+        for w, code in currency_words(lang).items()
+        if " " not in w and "-" not in w and any(w.startswith(h[: max(2, len(h) - 1)]) for h in heads)
+    }
+
+
+@cache
 def _sharing(lang: str) -> dict[str, frozenset[str]]:
     """Each word of the locale's names of circulating currencies -> the currencies naming it."""
     loc = _locale(lang)

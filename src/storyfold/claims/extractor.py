@@ -798,6 +798,20 @@ def _iso_code(code: str, neighbour: str) -> bool:
     return cldr.is_currency_code(code) and not (caps and caps[0].isupper())
 
 
+@lru_cache(maxsize=64)
+def _percent_word(lang: str) -> re.Pattern[str]:
+    """After a number: the grammar language's CLDR percent word ("percento"), which the
+    grammar's own pattern may spell otherwise ("per cento")."""
+    alts = "|".join(re.escape(w).replace(r"\ ", r"\s?") for w in cldr.percent_words(lang)) or "(?!)"
+    return re.compile(rf"^[ \u00a0\u202f]?(?P<pct>{alts})(?!\w)(?P<pp>(?!))?", re.IGNORECASE)
+
+
+@lru_cache(maxsize=64)
+def _currency_noun(lang: str) -> re.Pattern[str]:
+    alts = "|".join(map(re.escape, sorted(cldr.currency_nouns(lang), key=len, reverse=True))) or "(?!)"
+    return re.compile(rf"^[ \u00a0\u202f]?(?:(?:de|of|di|d['’])\s?)?(?P<cur>{alts})(?!\w)", re.IGNORECASE)
+
+
 def _name_form(name: str) -> str:
     """A currency name as a pattern whose words may be inflected: each word of five letters or
     more loses its last letter and takes up to three ("britische Pfund": "britischen Pfund")."""
@@ -817,14 +831,20 @@ def _currency_names(lang: str) -> tuple[re.Pattern[str] | None, tuple[tuple[re.P
     return rx, tuple((re.compile(f, re.IGNORECASE), code) for f, code in forms)
 
 
-def _named_currency(rest: str, lang: str) -> tuple[str, int] | None:
+def _named_currency(rest: str, lang: str, scaled: bool = False) -> tuple[str, int] | None:
     """(ISO code, characters read) of a currency named right after a number by its full name
-    or its code; None if none is."""
+    or its code, or, after a scale word (`scaled`: "11 milioni di sterline"), by the noun many
+    currencies' names share; None if none is. A bare noun needs the scale word: some are
+    other words too ("livres" are books)."""
     rx, each = _currency_names(lang)
     m = rx.match(rest) if rx is not None else None
     if m:
         code = next(c for f, c in each if f.fullmatch(m["cur"]))
         return code, m.end()
+    if scaled:
+        m = _currency_noun(lang).match(rest)
+        if m:
+            return cldr.currency_nouns(lang)[m["cur"].lower()], m.end()
     m = _CODE_AFTER.match(rest)
     if m and _iso_code(m["cur"], rest[m.end() : m.end() + 20]):
         return m["cur"], m.end()
@@ -1011,7 +1031,7 @@ def _values(sent: str, lang: str, blocked: list[tuple[int, int]], locale: str | 
             kind, unit = ValueKind.MONEY, currency_code(cm["cur"], prefix=False)
             end += cm.end()
             rest = sent[end:]
-        elif kind is None and (named := _named_currency(rest, lang)) is not None:
+        elif kind is None and (named := _named_currency(rest, lang, has_scale)) is not None:
             kind, unit = ValueKind.MONEY, named[0]
             end += named[1]
             rest = sent[end:]
@@ -1019,7 +1039,7 @@ def _values(sent: str, lang: str, blocked: list[tuple[int, int]], locale: str | 
             end += cm.end()
             rest = sent[end:]
         if kind is None:
-            pm = PERCENT_RE.match(rest)
+            pm = PERCENT_RE.match(rest) or _percent_word(lang).match(rest)
             lp = words.match(rest) if words and not pm else None
             if pm:
                 kind, unit = ValueKind.PERCENT, ("pp" if pm["pp"] else "%")
