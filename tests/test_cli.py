@@ -120,3 +120,36 @@ def test_ingest_workers_option(tmp_path, monkeypatch):
     assert "12 articles added" in result.output and seen == [1]
     refused = runner.invoke(app, ["ingest", str(demo), "--db", str(tmp_path / "w.db"), "--workers", "0"])
     assert refused.exit_code == 2 and seen == [1]
+
+
+def test_the_outlet_of_plain_text_files(tmp_path, seeds_dir):
+    """A plain-text file names its outlet by a `Source:` line or its address; the rest take
+    `--outlet`; these lines are not article text."""
+    folder = tmp_path / "texts"
+    folder.mkdir()
+    seeds = sorted(seeds_dir.glob("*.txt"))
+    body = [p.read_text(encoding="utf-8") for p in seeds[:3]]
+    (folder / "a.txt").write_text("Source: Reuters\nURL: https://www.reuters.com/b/x\n\n" + body[0])
+    (folder / "b.txt").write_text(body[1] + "\n\nhttps://www.lemonde.fr/economie/article/2021/x.html\n")
+    (folder / "c.txt").write_text(body[2])
+    db = tmp_path / "o.db"
+    result = runner.invoke(app, ["ingest", str(folder), "--db", str(db), "--outlet", "Caixin", "-q"])
+    assert result.exit_code == 0, result.output
+    from storyfold.pipeline import Library
+
+    with Library(db, readonly=True) as lib:
+        got = {Path(a.source).name: a for a, _ in lib.store.iter_articles()}
+    assert {k: (a.outlet, a.voice) for k, a in got.items()} == {
+        "a.txt": ("Reuters", "Reuters"),
+        "b.txt": ("lemonde.fr", "lemonde.fr"),
+        "c.txt": ("Caixin", "Caixin"),
+    }
+    assert got["a.txt"].url == "https://www.reuters.com/b/x"
+    assert body[0].lstrip().startswith("date 2021-10-19")  # after the source lines, still read
+    assert str(got["a.txt"].published) == "2021-10-19"
+    assert "Source:" not in got["a.txt"].text and "lemonde.fr" not in got["b.txt"].text
+
+    again = tmp_path / "p.db"  # without the option, a file that names nothing speaks as itself
+    assert runner.invoke(app, ["ingest", str(folder / "c.txt"), "--db", str(again), "-q"]).exit_code == 0
+    with Library(again, readonly=True) as lib:
+        assert [a.voice for a, _ in lib.store.iter_articles()] == ["c.txt"]

@@ -45,6 +45,13 @@ err = Console(stderr=True)
 
 DEFAULT_DB = os.environ.get("STORYFOLD_DB", "storyfold.db")
 DbOption = Annotated[Path, typer.Option("--db", help="The SQLite database file (env STORYFOLD_DB).")]
+OutletOption = Annotated[
+    str | None,
+    typer.Option(
+        "--outlet",
+        help="The outlet of inputs that name none (plain-text files without a Source: line or URL).",
+    ),
+]
 
 
 class BriefFormat(StrEnum):
@@ -71,7 +78,9 @@ def _open(db: Path, *, readonly: bool = False, workers: int | None = None, wait:
         raise typer.Exit(1) from exc
 
 
-def run_ingest(lib: Library, paths: list[Path], quiet: bool = False) -> IngestReport:
+def run_ingest(
+    lib: Library, paths: list[Path], quiet: bool = False, outlet: str | None = None
+) -> IngestReport:
     """Ingest with a progress bar; bad inputs are printed as they come."""
     columns = [
         SpinnerColumn(),
@@ -96,7 +105,7 @@ def run_ingest(lib: Library, paths: list[Path], quiet: bool = False) -> IngestRe
                 status=f"{report.added} new, {report.skipped} known, {report.rejected} rejected",
             )
 
-        report = lib.ingest(paths, progress=tick)
+        report = lib.ingest(paths, progress=tick, outlet=outlet)
         for e in report.errors[shown:]:
             progress.console.print(f"bad input: {e}", markup=False, highlight=False, soft_wrap=True)
         progress.update(
@@ -124,6 +133,7 @@ def ingest(
     wait: Annotated[
         float, typer.Option("--wait", min=0, help="Seconds to wait for another process writing the database.")
     ] = 0.0,
+    outlet: OutletOption = None,
 ) -> None:
     """Read articles and fold them into stories (re-running adds nothing new)."""
     missing = [p for p in paths if not p.exists()]
@@ -131,7 +141,7 @@ def ingest(
         err.print(f"bad input: {p}: no such file or folder", markup=False, highlight=False)
     with _open(db, workers=workers, wait=wait) as lib:
         try:
-            report = run_ingest(lib, [p for p in paths if p.exists()], quiet)
+            report = run_ingest(lib, [p for p in paths if p.exists()], quiet, outlet=outlet)
         except StoreError as exc:  # a full disk, a file that cannot be written: not the inputs' fault
             err.print(f"[red]error:[/] {escape(str(exc))}", soft_wrap=True)
             raise typer.Exit(1) from exc
@@ -164,6 +174,7 @@ def batch(
         Path | None, typer.Option("--parquet", help="Also export everything as Parquet to this folder.")
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    outlet: OutletOption = None,
 ) -> None:
     """The ingest as a Dask job (the per-article work on a cluster's workers).
 
@@ -192,7 +203,7 @@ def batch(
     with lib:
         lib.batch_size = max(lib.batch_size, 32 * executor.workers)  # chunks worth a task each
         try:
-            report = run_ingest(lib, [p for p in paths if p.exists()], quiet)
+            report = run_ingest(lib, [p for p in paths if p.exists()], quiet, outlet=outlet)
         except StoreError as exc:
             err.print(f"[red]error:[/] {escape(str(exc))}", soft_wrap=True)
             raise typer.Exit(1) from exc

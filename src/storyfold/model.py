@@ -25,7 +25,8 @@ class RawDocument:
 
     `raw` is kept byte for byte so that a later, better extractor can re-process everything.
     `hints` carries metadata the container already knew (JSONL fields, feed entry fields,
-    WARC target URI, HTTP headers): keys among id, url, outlet, lang, date, title, text, html.
+    WARC target URI, HTTP headers): keys among id, url, outlet, lang, date, title, text, html;
+    `default_outlet` is the caller's outlet for a document that names none.
     """
 
     source: str  # where it came from: "path", "path:line 12", "path#record 3"

@@ -15,6 +15,7 @@ from storyfold.ingest.meta import (
     normalise_lang,
     parse_date,
     split_date_header,
+    split_source_lines,
     url_host,
 )
 from storyfold.ingest.readers import one_line
@@ -109,9 +110,16 @@ class Ingestor:
         else:
             body = str(hints["text"]) if hints.get("text") else decode_text(raw.raw, charset)
             header_date, body = split_date_header(body)
+            named, address, body = split_source_lines(body)
+            if header_date is None:  # the date line after the source lines
+                header_date, body = split_date_header(body)
             published = published or header_date
+            outlet, url = outlet or named, url or address
             cleaned = clean_text(body, headline=title, shapes=True)
         outlet = outlet or url_host(url)
+        if not outlet and hints.get("default_outlet"):
+            # the caller's outlet for an input that names none (`storyfold ingest --outlet`)
+            outlet = str(hints["default_outlet"]).strip() or None
         text = cleaned.text
         keys = self.outlet_lines.paragraph_keys(outlet, _paragraphs(text)) if outlet else ()
         return Draft(

@@ -27,6 +27,50 @@ def split_date_header(text: str) -> tuple[date | None, str]:
     return day, text[m.end() :]
 
 
+_SOURCE_LINE = re.compile(
+    r"[ \t]*(?P<key>source|outlet|publisher|publication|url|link)[ \t]*:[ \t]*(?P<value>\S[^\n]*?)[ \t]*$",
+    re.I,
+)
+_URL_LINE = re.compile(r"[ \t]*(?:<)?(?P<url>https?://[^\s<>]+?)(?:>)?[ \t]*$", re.I)
+_EDGE_LINES = 3  # a bare URL line counts as the article's address within this many lines of an end
+
+
+def split_source_lines(text: str) -> tuple[str | None, str | None, str]:
+    """(outlet, url, the rest) of a plain-text article: leading `Source: ...` / `URL: ...`
+    header lines, as saved and scraped articles carry them, and a line holding only a URL near
+    the top or the bottom ("https://www.example.com/2024/..."). These lines are not article text.
+    """
+    lines = text.split("\n")
+    outlet = url = None
+    i = 0
+    while i < len(lines) and i < 8:
+        line = lines[i]
+        if not line.strip() and (outlet or url) is None:
+            i += 1
+            continue
+        m = _SOURCE_LINE.fullmatch(line)
+        if m is None:
+            break
+        value = m["value"]
+        if m["key"].lower() in ("url", "link"):
+            url = url or (value if _URL_LINE.fullmatch(value) else None)
+        elif len(value) <= 80:
+            outlet = outlet or value
+        else:
+            break  # a sentence, not a name
+        i += 1
+    if outlet is None and url is None:
+        i = 0
+    lines = lines[i:]
+    filled = [k for k, line in enumerate(lines) if line.strip()]
+    for k in filled[:_EDGE_LINES] + filled[-_EDGE_LINES:][::-1]:
+        m = _URL_LINE.fullmatch(lines[k])
+        if m is not None:
+            url = url or m["url"]
+            lines[k] = ""
+    return outlet, url, "\n".join(lines)
+
+
 def parse_date(value: object) -> date | None:
     """A date hint: ISO (with or without time) or RFC 2822 (feeds, HTTP); else None."""
     if value is None:

@@ -9,6 +9,7 @@ re-running the ingest picks up exactly what is missing.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import threading
@@ -120,9 +121,21 @@ class Library:
             Commit(w),
         ]
 
-    def ingest(self, paths: Iterable[str | Path], progress: Progress | None = None) -> IngestReport:
-        """Read files/folders and run every new article through the flow."""
-        return self.ingest_raw(read_inputs(paths), progress)
+    def ingest(
+        self, paths: Iterable[str | Path], progress: Progress | None = None, outlet: str | None = None
+    ) -> IngestReport:
+        """Read files/folders and run every new article through the flow. `outlet`: who
+        publishes the inputs that name no outlet of their own, in their container or their text
+        (a folder of one outlet's plain-text files); without it such a file speaks as itself."""
+        items = read_inputs(paths)
+        if outlet and outlet.strip():
+            items = (
+                dataclasses.replace(it, hints={**it.hints, "default_outlet": outlet.strip()})
+                if isinstance(it, RawDocument)
+                else it
+                for it in items
+            )
+        return self.ingest_raw(items, progress)
 
     def ingest_documents(self, docs: Sequence[dict[str, Any]]) -> dict[str, Any]:
         """JSONL-style dicts (the HTTP write endpoint); same path as files. The answer says what
