@@ -128,3 +128,28 @@ def test_identical_stories_across_processes(shared_data):
         )
         out.append(json.loads(run.stdout))
     assert out[0] == out[1] and len(set(out[0].values())) > 4
+
+
+def test_a_false_translation_link_is_outvoted_by_true_ones(shared_data):
+    """A version related to its own story's articles and, falsely, to an older story's joins the
+    story most of its relations point to, not the older one."""
+    docs = [g for g in ecbplus(shared_data, {1, 3}) if g.label in {"1ecb", "3ecb"}]
+    reid = [g.article for g in docs if g.label == "1ecb"][:3]
+    other = [g.article for g in docs if g.label == "3ecb"][:3]
+    c = StoryClusterer()
+    first = c.assign(reid[0]).story_id  # the older story: its article comes first
+    for a in reid[1:]:
+        c.assign(a)
+    home = c.assign(other[0]).story_id
+    for a in other[1:]:
+        assert c.assign(a).story_id == home
+    assert home != first
+    version = Article("v", "t", "Version", other[0].text, "de")
+    rels = [Relation(reid[0].id, "v", RelationKind.TRANSLATION, 0.97)]  # oldest, and false
+    rels += [Relation(a.id, "v", RelationKind.TRANSLATION, 0.93) for a in other]
+    got = c.assign(version, rels)
+    assert got.story_id == home and got.score == 0.93
+    copy = Article("w", "t", "Copy", reid[1].text, "en")  # a copy outranks translations
+    rels = [Relation(a.id, "w", RelationKind.TRANSLATION, 0.95) for a in other]
+    rels.append(Relation(reid[1].id, "w", RelationKind.DUPLICATE, 1.0))
+    assert c.assign(copy, rels).story_id == first

@@ -276,18 +276,16 @@ class StoryClusterer:
         # then means "no text", which says nothing about the event.
         q = None
         if relations and not prep.empty:
-            joins = [r for r in relations if r.kind in _FOLDING] + [
-                r for r in relations if r.kind is RelationKind.PARTIAL
-            ]
-            for rel in joins:
-                if rel.b != article.id:
+            folded = self._folding_story(article.id, relations)
+            if folded is not None:
+                self._add(folded[0], article, prep, w, self._keys(w.topd, prep))
+                return Assignment(article.id, folded[0], folded[1], False)
+            for rel in relations:
+                if rel.b != article.id or rel.kind is not RelationKind.PARTIAL:
                     continue
                 sid = self._of.get(rel.a) or self._revive(rel.a)
                 if sid is None:
                     continue
-                if rel.kind in _FOLDING:
-                    self._add(sid, article, prep, w, self._keys(w.topd, prep))
-                    return Assignment(article.id, sid, rel.score, False)
                 st = self._stories[sid]
                 if self._live(st, article.published):
                     # a shared paragraph is a follow-up's quote or recap only if the article is not
@@ -324,6 +322,27 @@ class StoryClusterer:
         self._new_story(sid, article.title)
         self._add(sid, article, prep, w, q.keys)
         return Assignment(article.id, sid, 1.0, True)
+
+    def _folding_story(self, article_id: str, relations: Sequence[Relation]) -> tuple[str, float] | None:
+        """The story an article's copies and translations are in, and the best relation's score.
+        When they are in several stories, the story of the strongest kind of relation (a copy
+        over a translation) that most of them are in: one false translation link among a dozen
+        true ones must not carry a version of one story into another."""
+        votes: dict[str, tuple[int, int, float, int]] = {}  # story -> (kind rank, -n, -score sum, first)
+        best: dict[str, float] = {}
+        for i, rel in enumerate(relations):
+            if rel.b != article_id or rel.kind not in _FOLDING:
+                continue
+            sid = self._of.get(rel.a) or self._revive(rel.a)
+            if sid is None:
+                continue
+            rank, n, total, first = votes.get(sid, (len(_FOLDING), 0, 0.0, i))
+            votes[sid] = (min(rank, _FOLDING.index(rel.kind)), n - 1, total - rel.score, first)
+            best[sid] = max(best.get(sid, rel.score), rel.score)
+        if not votes:
+            return None
+        sid = min(votes, key=votes.__getitem__)
+        return sid, best[sid]
 
     def _new_story(self, sid: str, title: str) -> None:
         order = self._order[sid] = self._story_count
