@@ -84,6 +84,19 @@ def _own_currency(loc: Any) -> str | None:
     return got[0] if got else None
 
 
+def _names_of(code: str, loc: Any) -> set[str]:
+    """A currency's display name and its names in every plural form, in the locale."""
+    from babel.numbers import get_currency_name
+
+    names = {loc.currencies.get(code, "")}
+    for n in _PLURAL_SAMPLES:
+        try:
+            names.add(get_currency_name(code, n, loc))
+        except Exception:  # noqa: BLE001 - a locale without plural data for it
+            continue
+    return names
+
+
 def _words(name: str) -> list[str]:
     """The words of a currency name, a hyphened one split too ("USA-dollár": "usa", "dollár")."""
     return [w for w in re.split(r"[\s\-‐]+", name.lower()) if w]
@@ -96,20 +109,13 @@ def currency_words(lang: str) -> dict[str, str]:
     loc = _locale(lang)
     if loc is None:
         return {}
-    from babel.numbers import get_currency_name
-
     codes = list(_CURRENCIES)
     own = _own_currency(loc)
     if own and own not in codes:
         codes.append(own)
     out: dict[str, str] = {}
     for code in codes:
-        names = {loc.currencies.get(code, "")}
-        for n in _PLURAL_SAMPLES:
-            try:
-                names.add(get_currency_name(code, n, loc))
-            except Exception:  # noqa: BLE001 - a locale without plural data for it
-                continue
+        names = _names_of(code, loc)
         sharing = _sharing(lang)
         words = {w for name in names for w in _words(name)}
         # the word several currencies share is the noun ("доллар" of "доллар США" and
@@ -153,18 +159,10 @@ def currency_names(lang: str) -> dict[str, str]:
     loc = _locale(lang)
     if loc is None:
         return {}
-    from babel.numbers import get_currency_name
-
     out: dict[str, str] = {}
     clash: set[str] = set()
     for code in sorted(_circulating()):
-        names = {loc.currencies.get(code, "")}
-        for n in _PLURAL_SAMPLES:
-            try:
-                names.add(get_currency_name(code, n, loc))
-            except Exception:  # noqa: BLE001 - a locale without plural data for it
-                continue
-        for name in names:
+        for name in _names_of(code, loc):
             name = " ".join(name.lower().split())
             if len(name.split()) < 2 or name == code.lower():
                 continue
