@@ -537,3 +537,11 @@ def test_percent_words_and_currency_nouns_from_cldr_in_the_grammar_languages():
     assert not [
         c for c in extract_claims(art("Ha comprato 5 sterline di pane.", "it")) if c.kind is ValueKind.MONEY
     ]
+
+
+def test_currency_words_typed_without_their_accents():
+    got = extract_claims(art("Pagó 500 dolares por el coche y 250.000 dólares por la casa.", "es"))
+    assert [(c.value, c.unit) for c in got if c.kind is ValueKind.MONEY] == [
+        (500.0, "USD"),
+        (250000.0, "USD"),
+    ]

@@ -51,6 +51,7 @@ from storyfold.claims.numparse import (
     Value,
     bound_of,
     currency_code,
+    marks_optional,
     number_regex,
     parse_number,
     per_canon,
@@ -807,15 +808,22 @@ def _percent_word(lang: str) -> re.Pattern[str]:
 
 
 @lru_cache(maxsize=64)
-def _currency_noun(lang: str) -> re.Pattern[str]:
-    alts = "|".join(map(re.escape, sorted(cldr.currency_nouns(lang), key=len, reverse=True))) or "(?!)"
-    return re.compile(rf"^[ \u00a0\u202f]?(?:(?:de|of|di|d['’])\s?)?(?P<cur>{alts})(?!\w)", re.IGNORECASE)
+def _currency_noun(lang: str) -> tuple[re.Pattern[str], tuple[tuple[re.Pattern[str], str], ...]]:
+    """After a number: one of the currency nouns many currencies' names share (`cldr`), and
+    each noun's own pattern with its code."""
+    nouns = sorted(cldr.currency_nouns(lang).items(), key=lambda nc: (-len(nc[0]), nc[0]))
+    forms = [(marks_optional(re.escape(n)), code) for n, code in nouns]
+    alts = "|".join(f for f, _ in forms) or "(?!)"
+    rx = re.compile(rf"^[ \u00a0\u202f]?(?:(?:de|of|di|d['’])\s?)?(?P<cur>{alts})(?!\w)", re.IGNORECASE)
+    return rx, tuple((re.compile(f, re.IGNORECASE), code) for f, code in forms)
 
 
 def _name_form(name: str) -> str:
     """A currency name as a pattern whose words may be inflected: each word of five letters or
     more loses its last letter and takes up to three ("britische Pfund": "britischen Pfund")."""
-    return r"\s+".join(re.escape(w[:-1]) + r"\w{0,3}" if len(w) >= 5 else re.escape(w) for w in name.split())
+    return r"\s+".join(
+        marks_optional(re.escape(w[:-1]) + r"\w{0,3}" if len(w) >= 5 else re.escape(w)) for w in name.split()
+    )
 
 
 @lru_cache(maxsize=64)
@@ -842,9 +850,10 @@ def _named_currency(rest: str, lang: str, scaled: bool = False) -> tuple[str, in
         code = next(c for f, c in each if f.fullmatch(m["cur"]))
         return code, m.end()
     if scaled:
-        m = _currency_noun(lang).match(rest)
+        rx, each = _currency_noun(lang)
+        m = rx.match(rest)
         if m:
-            return cldr.currency_nouns(lang)[m["cur"].lower()], m.end()
+            return next(c for f, c in each if f.fullmatch(m["cur"])), m.end()
     m = _CODE_AFTER.match(rest)
     if m and _iso_code(m["cur"], rest[m.end() : m.end() + 20]):
         return m["cur"], m.end()

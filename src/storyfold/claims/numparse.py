@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -151,9 +152,27 @@ _SUFFIX_CURRENCY = [
     (r"gbp|£", "GBP"),
     (r"¥", "CNY"),
 ]
+
+
+def marks_optional(pattern: str) -> str:
+    """A pattern whose accented letters may also be written without their accent ("dólares"
+    matches "dolares", as text typed without accents has it). Letters inside a character
+    class are left as they are."""
+    out, depth = [], 0
+    for i, ch in enumerate(pattern):
+        escaped = i > 0 and pattern[i - 1] == "\\"
+        if ch == "[" and not escaped:
+            depth += 1
+        elif ch == "]" and not escaped and depth:
+            depth -= 1
+        base = unicodedata.normalize("NFD", ch)[0]
+        out.append(f"[{base}{ch}]" if depth == 0 and base != ch and base.isascii() else ch)
+    return "".join(out)
+
+
 SUFFIX_CURRENCY_RE = re.compile(
     r"^[ \u00a0\u202f]?(?:(?:de|of|di|d['’])\s?)?(?P<cur>"
-    + "|".join(f"(?:{p})" for p, _ in _SUFFIX_CURRENCY)
+    + "|".join(f"(?:{marks_optional(p)})" for p, _ in _SUFFIX_CURRENCY)
     + r")(?![\w])",
     re.IGNORECASE,
 )
@@ -163,7 +182,7 @@ SUFFIX_CURRENCY_RE = re.compile(
 def currency_code(word: str, prefix: bool) -> str:
     table = _PREFIX_CURRENCY if prefix else _SUFFIX_CURRENCY
     for p, code in table:
-        if re.fullmatch(p, word.strip(), 0 if prefix else re.IGNORECASE):
+        if re.fullmatch(p if prefix else marks_optional(p), word.strip(), 0 if prefix else re.IGNORECASE):
             return code
     return "USD"
 
