@@ -20,9 +20,12 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from typing import NamedTuple
+
+import regex
 
 from storyfold.claims import cldr
 from storyfold.claims import lexicon as lx
@@ -880,18 +883,64 @@ def _leading_zero(token: str) -> bool:
     return len(token) > 1 and token[0] == "0" and token[1].isdigit()
 
 
+@dataclass
+class _Reading:
+    """One figure while the words around it are read: its number's span (`s`, `e`), the
+    value's span so far (`start`, `end`), what follows it (`rest`: usually `sent[end:]`; after
+    a hyphen, read as if a space stood there) and what has been learnt of it."""
+
+    sent: str
+    s: int
+    e: int
+    v: float
+    low: float | None
+    start: int
+    end: int
+    rest: str
+    before: str
+    kind: ValueKind | None = None
+    unit: str = ""
+    has_scale: bool = False
+
+    def took(self, n: int) -> None:
+        """The next `n` characters of `rest` belong to the value."""
+        self.end += n
+        self.rest = self.sent[self.end :]
+
+    def scaled(self, factor: float) -> None:
+        self.v *= factor
+        self.low = self.low * factor if self.low is not None else None
+        self.has_scale = True
+
+
+class _Grammar(NamedTuple):
+    """What `_values` reads a sentence with: the grammar's language and, when the article is in
+    another, its locale (CLDR's scale, currency and percent words)."""
+
+    lang: str
+    locale: str | None
+    num_lang: str
+    second_rx: re.Pattern[str]
+    sc_rx: re.Pattern[str]
+    words: regex.Pattern[str] | None
+
+
 def _values(sent: str, lang: str, blocked: list[tuple[int, int]], locale: str | None = None) -> list[Value]:
     """`locale`: the article's language when the grammar (`lang`) is another's: its scale
     words, currencies, percent words and decimal separator then come from CLDR (`cldr`)."""
     num_lang = lang if locale is None else ("de" if cldr.decimal_comma(locale) else "en")
-    num_rx = number_regex(num_lang)
-    sc_rx = scale_regex(lang)
-    words = locale_words(locale) if locale else None
+    g = _Grammar(
+        lang,
+        locale,
+        num_lang,
+        second_number_regex(num_lang),
+        scale_regex(lang),
+        locale_words(locale) if locale else None,
+    )
     out: list[Value] = []
     prev_count: Value | None = None
-    second_rx = second_number_regex(num_lang)
     consumed = 0
-    matches: list[re.Match[str]] = list(num_rx.finditer(sent))
+    matches: list[re.Match[str]] = list(number_regex(num_lang).finditer(sent))
     spelled_rx = word_number_regex(locale or lang)
     if spelled_rx is not None:
         spelled_matches = list(spelled_rx.finditer(sent))
@@ -901,33 +950,14 @@ def _values(sent: str, lang: str, blocked: list[tuple[int, int]], locale: str | 
     for m in matches:
         s, e = m.start(), m.end()
         spelled = m.re is spelled_rx
-        if s < consumed or (blocked and any(not (e <= a or s >= b) for a, b in blocked)):
+        if s < consumed or _overlaps(s, e, blocked):
             continue
         if not spelled and (_leading_zero(m.group(0)) or (coded >= 0 and not sent[coded:s].strip())):
             # "0800 555 111", "007", a split "22, 000": codes and fragments, not quantities
             coded = e
             continue
-        lead = max(0, s - 80)
-        prev = _prev_token(sent, lead, s)
-        if (
-            prev
-            and prev[0] > 0
-            and _PRODUCT_NAME.fullmatch(prev[1])
-            and prev[1] not in _STOP_NAMES
-            and prev[1].lower() not in MONTHS
-            and bound_of(prev[1]) is Bound.EQ
-            and not PREFIX_CURRENCY_RE.search(prev[1] + " ")
-            and not cldr.is_currency_code(prev[1])
-        ):
-            continue  # "iPhone 13", "Model 3", "Windows 11": part of a name
-        nxt = sent[e : e + 2]
-        if _CLOCKISH.match(nxt) or (
-            nxt[:1].isalpha()
-            and not _GLUED_SCALE.match(sent, e)
-            and not _glued_unit().match(sent, e)
-            and not (words and (no_space_rx().match(nxt) or words.match(sent, e)))
-        ):
-            continue  # clock times, "5G", "1st"; not "5万", "10亿美元"
+        if _not_a_figure(sent, s, e, g.words):
+            continue
         try:
             v = (
                 float(value_of(locale or lang, m.group(0)) or 0)
@@ -938,187 +968,269 @@ def _values(sent: str, lang: str, blocked: list[tuple[int, int]], locale: str | 
             continue
         if spelled and not v:
             continue
-        low: float | None = None
-        between = None  # "between 3 and 5": read only when a range joiner follows the number
-        # a joiner opens (after spaces) on one of its first characters: tested before the pattern
-        first = nxt[1:2] if nxt[:1].isspace() else nxt[:1]
-        jm = (
-            _RANGE_JOIN.match(sent, e) if not spelled and (first in _RANGE_FIRST or first.isspace()) else None
-        )
-        if jm:
-            between = _RANGE_OPEN.search(sent[max(0, s - 20) : s])
-        if (
-            jm
-            and (between or jm["w"] not in _RANGE_NEEDS_OPEN)
-            and not (between and between["o"].lower() in _FROM)
-        ):
-            skip = 1 if sent[jm.end() : jm.end() + 1] in ("$", "€", "£", "¥") else 0  # "$2m to $3m"
-            m2 = second_rx.match(sent, jm.end() + skip)
-            if m2 and not any(not (m2.end() <= a or m2.start() >= b) for a, b in blocked):
-                try:
-                    high = parse_number(m2.group(0), num_lang)
-                    if jm["w"] in "-–—" and _year_span(m.group(0), m2.group(0), v, high):
-                        consumed = m2.end()  # "during 2021-2022": years, not a count
-                        continue
-                    if high > v:  # "3-1", "4 zu 3": scores, not ranges
-                        low, v = v, high
-                        e = consumed = m2.end()
-                except ValueError:
-                    low = None
-        start, end = s, e
-        kind: ValueKind | None = None
-        unit = ""
-        has_scale = False
-        # before: currency prefix, then bound
-        before = sent[max(0, s - 40) : s]
-        pre_cur = PREFIX_CURRENCY_RE.search(before, max(0, len(before) - 12))  # a symbol sits just before
-        if pre_cur:
-            kind, unit = ValueKind.MONEY, currency_code(pre_cur["cur"], prefix=True)
-        else:
-            pre_cur = _CODE_BEFORE.search(before, max(0, len(before) - 5))
-            if pre_cur and _iso_code(pre_cur["cur"], before[max(0, pre_cur.start() - 20) : pre_cur.start()]):
-                kind, unit = ValueKind.MONEY, pre_cur["cur"]
-            else:
-                pre_cur = None
-        if pre_cur:
-            start = s - (len(before) - pre_cur.start("cur"))
-            before = sent[max(0, start - 40) : start]
-        # after: scale word, currency, percent, noun, rate
-        rest = sent[end:]
-        hy = _HYPHEN.match(rest) if rest[:3].lstrip(" \u00a0")[:1] in _HYPHENS else None
-        if (
-            hy
-            and not (  # "25-year", "31.5-million", "92-hectare": a time noun, scale or unit
-                _HYPHENED_WORD.match(rest, hy.end()) or _unit_after(" " + rest[hy.end() :], locale or lang)
-            )
-        ):
-            hy = None
-        if hy:  # "a 25-year deal", "$31.5-million", "three-year": read as if a space stood there
-            end += hy.end() - 1
-            rest = " " + sent[end + 1 :]
-        elif (spelled or kind is None) and _HYPHEN.match(rest):
+        ranged = None if spelled else _range_after(sent, m, v, blocked, g)
+        if ranged is not None and ranged.years:
+            consumed = ranged.end
+            continue
+        r = _Reading(sent, s, e, v, None, s, e, "", sent[max(0, s - 40) : s])
+        between = None
+        if ranged is not None:
+            r.low, r.v, r.e, between = v, ranged.high, ranged.end, ranged.between
+            r.end = consumed = ranged.end
+        _currency_before(r)
+        r.rest = sent[r.end :]
+        if not _hyphen_after(r, spelled, g):
             continue  # "two-thirds", "a 5-star hotel", "3-D": not figures
-        sm = sc_rx.match(rest)
-        lm = words.match(rest) if words and not sm else None
-        if lm and lm.groupdict().get("scale"):
-            scale = cldr.scale_words(locale or "")[lm["scale"].lower()]
-            v *= scale
-            low = low * scale if low is not None else None
-            has_scale = True
-            end += lm.end()
-            rest = sent[end:]
-        elif sm and not (sm["scale"].lower() == "m" and kind is not ValueKind.MONEY):
-            scale = scale_value(sm["scale"], lang)
-            v *= scale
-            low = low * scale if low is not None else None
-            has_scale = True
-            end += sm.end()
-            half = _AND_A_HALF.match(sent, end)
-            if half and low is None:
-                v += scale / 2
-                end = half.end()
-            rest = sent[end:]
-        elif (
-            _GLUED_M.match(rest)
-            and (
-                kind is ValueKind.MONEY  # "11m euros": millions when money is named after it, else metres
-                or SUFFIX_CURRENCY_RE.match(rest[1:])
-                or _named_currency(rest[1:], lang)
-            )
-        ):
-            v *= 1e6
-            low = low * 1e6 if low is not None else None
-            end += 1
-            rest = sent[end:]
-        lc = words.match(rest) if words and kind is None else None
-        if lc and lc.groupdict().get("cur"):
-            kind, unit = ValueKind.MONEY, currency_of(locale or "", lc["cur"].lower())
-            end += lc.end()
-            rest = sent[end:]
-        cm = SUFFIX_CURRENCY_RE.match(rest)
-        if cm and kind is None:
-            kind, unit = ValueKind.MONEY, currency_code(cm["cur"], prefix=False)
-            end += cm.end()
-            rest = sent[end:]
-        elif kind is None and (named := _named_currency(rest, lang, has_scale)) is not None:
-            kind, unit = ValueKind.MONEY, named[0]
-            end += named[1]
-            rest = sent[end:]
-        elif cm and kind is ValueKind.MONEY and cm["cur"].lower() in ("dollars", "dollar"):
-            end += cm.end()
-            rest = sent[end:]
-        if kind is None:
-            pm = PERCENT_RE.match(rest) or _percent_word(lang).match(rest)
-            lp = words.match(rest) if words and not pm else None
-            if pm:
-                kind, unit = ValueKind.PERCENT, ("pp" if pm["pp"] else "%")
-                end += pm.end()
-                rest = sent[end:]
-            elif lp and lp.groupdict().get("pct"):
-                kind, unit = ValueKind.PERCENT, "%"
-                end += lp.end()
-                rest = sent[end:]
-        noun_end = end
-        if kind is None:
-            aged = _YEAR_OLD.match(rest)
-            found = (
-                (ValueKind.COUNT, "year", aged.end())
-                if aged
-                else (_unit_after(rest, locale or lang) or _counted_noun(rest, lang))
-            )
-            if found is not None:
-                kind, unit, n = found
-                end += n
-                old = _OLD.match(sent, end) if unit == "year" else None
-                if old:  # "the 28-year-old", "28 years old": an age
-                    end = old.end()
-            elif spelled:
-                continue  # "two" alone: a pronoun, a score, a name; a figure needs its noun
-            elif _appositive_age(sent, s, e, v):
-                kind, unit = ValueKind.COUNT, "year"  # "Teixeira, 28, signed": his age
-            elif prev_count is not None:
-                kind, unit = ValueKind.COUNT, prev_count.unit  # "... more than 600,000 in 2021"
-            elif has_scale or _GROUPED.fullmatch(m.group(0)):
-                kind, unit = ValueKind.COUNT, ""  # "35 millions en 2009", "estava em 12.729"
-            else:
+        _scale_after(r, g)
+        _currency_after(r, g)
+        _percent_after(r, g)
+        noun_end = r.end
+        if r.kind is None:
+            if not _noun_after(r, m, spelled, prev_count, g):
                 continue
-            noun_end = end
-            rest = sent[end:]
-        # the bound changes only the start and the bound, not the kind: read once the number is
-        # known to be a value ("in excess of", "alrededor de")
-        bound = Bound.EQ
-        bm = _bound_before(before)
-        if bm:
-            bound = bound_of(bm["bound"].strip())
-            start = start - (len(before) - bm.start("bound"))
-        per = None
-        if "(" in rest:  # the note opens on a parenthesis: no search without one
-            rest = _PAREN_NOTE.sub(lambda m: " " * len(m.group(0)), rest)
-        pr = PER_RE.match(rest)
-        if pr and kind is not ValueKind.PERCENT:
-            per = per_canon(pr["u1"] or pr["u2"])
-            end += pr.end()
-        elif kind is not ValueKind.PERCENT:
-            # "40 GWh of battery cells a year", "40 GWh de cellules de batterie par an"
-            om = _OF_NOUN.match(rest)
-            if om:
-                for k in range(om.end(), min(len(rest), om.end() + 40)):
-                    if rest[k] in ",;.(":
-                        break
-                    pr2 = PER_RE.match(rest[k:])
-                    if pr2 and rest[k].isspace():
-                        per = per_canon(pr2["u1"] or pr2["u2"])
-                        break
-        if low is not None:
-            if between and start == s:
-                start = s - (min(20, s) - between.start("o"))
-            val = Value(start, end, low, kind, unit, Bound.RANGE, per, has_scale, noun_end, v)
-        else:
-            val = Value(start, end, v, kind, unit, bound, per, has_scale, noun_end)
-        out.append(val)
-        if kind is ValueKind.COUNT and unit not in DURATION_UNITS:
-            prev_count = val
+            noun_end = r.end
+        out.append(_finished(r, noun_end, between))
+        if out[-1].kind is ValueKind.COUNT and out[-1].unit not in DURATION_UNITS:
+            prev_count = out[-1]
     return out
+
+
+def _overlaps(s: int, e: int, spans: list[tuple[int, int]]) -> bool:
+    return bool(spans) and any(not (e <= a or s >= b) for a, b in spans)
+
+
+def _not_a_figure(sent: str, s: int, e: int, words: regex.Pattern[str] | None) -> bool:
+    """A number that is part of a name ("iPhone 13", "Model 3"), a clock time, or glued to a
+    word ("5G", "1st"; not "5万", "10亿美元", "88GW")."""
+    prev = _prev_token(sent, max(0, s - 80), s)
+    if (
+        prev
+        and prev[0] > 0
+        and _PRODUCT_NAME.fullmatch(prev[1])
+        and prev[1] not in _STOP_NAMES
+        and prev[1].lower() not in MONTHS
+        and bound_of(prev[1]) is Bound.EQ
+        and not PREFIX_CURRENCY_RE.search(prev[1] + " ")
+        and not cldr.is_currency_code(prev[1])
+    ):
+        return True
+    nxt = sent[e : e + 2]
+    return bool(
+        _CLOCKISH.match(nxt)
+        or (
+            nxt[:1].isalpha()
+            and not _GLUED_SCALE.match(sent, e)
+            and not _glued_unit().match(sent, e)
+            and not (words and (no_space_rx().match(nxt) or words.match(sent, e)))
+        )
+    )
+
+
+class _Range(NamedTuple):
+    high: float
+    end: int
+    between: re.Match[str] | None
+    years: bool = False  # two years joined by a dash: a period, no figure
+
+
+def _range_after(
+    sent: str, m: re.Match[str], v: float, blocked: list[tuple[int, int]], g: _Grammar
+) -> _Range | None:
+    """ "3-5", "between 3 and 5", "$2m to $3m": the range's high end and where it ends (`years`
+    for two years joined by a dash, which are a period); None if no range follows."""
+    s, e = m.start(), m.end()
+    nxt = sent[e : e + 2]
+    # a joiner opens (after spaces) on one of its first characters: tested before the pattern
+    first = nxt[1:2] if nxt[:1].isspace() else nxt[:1]
+    if not (first in _RANGE_FIRST or first.isspace()):
+        return None
+    jm = _RANGE_JOIN.match(sent, e)
+    if not jm:
+        return None
+    between = _RANGE_OPEN.search(sent[max(0, s - 20) : s])  # "between 3 and 5"
+    if not (between or jm["w"] not in _RANGE_NEEDS_OPEN) or (between and between["o"].lower() in _FROM):
+        return None
+    skip = 1 if sent[jm.end() : jm.end() + 1] in ("$", "€", "£", "¥") else 0  # "$2m to $3m"
+    m2 = g.second_rx.match(sent, jm.end() + skip)
+    if not m2 or _overlaps(m2.start(), m2.end(), blocked):
+        return None
+    try:
+        high = parse_number(m2.group(0), g.num_lang)
+    except ValueError:
+        return None
+    if jm["w"] in "-–—" and _year_span(m.group(0), m2.group(0), v, high):
+        return _Range(high, m2.end(), None, years=True)  # "during 2021-2022": not a count
+    if high > v:  # "3-1", "4 zu 3": scores, not ranges
+        return _Range(high, m2.end(), between)
+    return None
+
+
+def _currency_before(r: _Reading) -> None:
+    """A currency symbol or ISO code just before the number ("$", "US$", "NOK ")."""
+    before = r.before
+    pre_cur = PREFIX_CURRENCY_RE.search(before, max(0, len(before) - 12))
+    if pre_cur:
+        r.kind, r.unit = ValueKind.MONEY, currency_code(pre_cur["cur"], prefix=True)
+    else:
+        pre_cur = _CODE_BEFORE.search(before, max(0, len(before) - 5))
+        if not (
+            pre_cur and _iso_code(pre_cur["cur"], before[max(0, pre_cur.start() - 20) : pre_cur.start()])
+        ):
+            return
+        r.kind, r.unit = ValueKind.MONEY, pre_cur["cur"]
+    r.start = r.s - (len(before) - pre_cur.start("cur"))
+    r.before = r.sent[max(0, r.start - 40) : r.start]
+
+
+def _hyphen_after(r: _Reading, spelled: bool, g: _Grammar) -> bool:
+    """ "a 25-year deal", "$31.5-million", "three-year": the hyphen read as a space. False for a
+    hyphened word that makes no figure ("two-thirds", "a 5-star hotel", "3-D")."""
+    rest = r.rest
+    hy = _HYPHEN.match(rest) if rest[:3].lstrip(" \u00a0")[:1] in _HYPHENS else None
+    if (
+        hy
+        and not (  # "25-year", "31.5-million", "92-hectare": a time noun, scale or unit
+            _HYPHENED_WORD.match(rest, hy.end()) or _unit_after(" " + rest[hy.end() :], g.locale or g.lang)
+        )
+    ):
+        hy = None
+    if hy:
+        r.end += hy.end() - 1
+        r.rest = " " + r.sent[r.end + 1 :]
+        return True
+    return not ((spelled or r.kind is None) and _HYPHEN.match(rest))
+
+
+def _scale_after(r: _Reading, g: _Grammar) -> None:
+    """A scale word ("million", "Mrd.", "万", CLDR's "लाख"), "and a half", or a glued "m" of
+    money ("£11m", "11m euros")."""
+    rest = r.rest
+    sm = g.sc_rx.match(rest)
+    lm = g.words.match(rest) if g.words and not sm else None
+    if lm and lm.groupdict().get("scale"):
+        r.scaled(cldr.scale_words(g.locale or "")[lm["scale"].lower()])
+        r.took(lm.end())
+    elif sm and not (sm["scale"].lower() == "m" and r.kind is not ValueKind.MONEY):
+        scale = scale_value(sm["scale"], g.lang)
+        r.scaled(scale)
+        r.end += sm.end()
+        half = _AND_A_HALF.match(r.sent, r.end)
+        if half and r.low is None:
+            r.v += scale / 2
+            r.end = half.end()
+        r.rest = r.sent[r.end :]
+    elif (
+        _GLUED_M.match(rest)
+        and (
+            r.kind is ValueKind.MONEY  # "11m euros": millions when money is named after it, else metres
+            or SUFFIX_CURRENCY_RE.match(rest[1:])
+            or _named_currency(rest[1:], g.lang)
+        )
+    ):
+        r.v *= 1e6
+        r.low = r.low * 1e6 if r.low is not None else None
+        r.took(1)
+
+
+def _currency_after(r: _Reading, g: _Grammar) -> None:
+    """A currency named after the number: the grammar's own words, CLDR's names and codes, or
+    the locale's currency words."""
+    lc = g.words.match(r.rest) if g.words and r.kind is None else None
+    if lc and lc.groupdict().get("cur"):
+        r.kind, r.unit = ValueKind.MONEY, currency_of(g.locale or "", lc["cur"].lower())
+        r.took(lc.end())
+    cm = SUFFIX_CURRENCY_RE.match(r.rest)
+    if cm and r.kind is None:
+        r.kind, r.unit = ValueKind.MONEY, currency_code(cm["cur"], prefix=False)
+        r.took(cm.end())
+    elif r.kind is None and (named := _named_currency(r.rest, g.lang, r.has_scale)) is not None:
+        r.kind, r.unit = ValueKind.MONEY, named[0]
+        r.took(named[1])
+    elif cm and r.kind is ValueKind.MONEY and cm["cur"].lower() in ("dollars", "dollar"):
+        r.took(cm.end())  # "$5 million dollars"
+
+
+def _percent_after(r: _Reading, g: _Grammar) -> None:
+    if r.kind is not None:
+        return
+    pm = PERCENT_RE.match(r.rest) or _percent_word(g.lang).match(r.rest)
+    lp = g.words.match(r.rest) if g.words and not pm else None
+    if pm:
+        r.kind, r.unit = ValueKind.PERCENT, ("pp" if pm["pp"] else "%")
+        r.took(pm.end())
+    elif lp and lp.groupdict().get("pct"):
+        r.kind, r.unit = ValueKind.PERCENT, "%"
+        r.took(lp.end())
+
+
+def _noun_after(r: _Reading, m: re.Match[str], spelled: bool, prev_count: Value | None, g: _Grammar) -> bool:
+    """What a figure with no currency or percent counts or measures: an age, a unit, a counted
+    noun, an appositive age, the noun of the count before it. False: not a figure."""
+    aged = _YEAR_OLD.match(r.rest)
+    found = (
+        (ValueKind.COUNT, "year", aged.end())
+        if aged
+        else (_unit_after(r.rest, g.locale or g.lang) or _counted_noun(r.rest, g.lang))
+    )
+    if found is not None:
+        r.kind, r.unit, n = found
+        r.end += n
+        old = _OLD.match(r.sent, r.end) if r.unit == "year" else None
+        if old:  # "the 28-year-old", "28 years old": an age
+            r.end = old.end()
+    elif spelled:
+        return False  # "two" alone: a pronoun, a score, a name; a figure needs its noun
+    elif _appositive_age(r.sent, r.s, r.e, r.v):
+        r.kind, r.unit = ValueKind.COUNT, "year"  # "Teixeira, 28, signed": his age
+    elif prev_count is not None:
+        r.kind, r.unit = ValueKind.COUNT, prev_count.unit  # "... more than 600,000 in 2021"
+    elif r.has_scale or _GROUPED.fullmatch(m.group(0)):
+        r.kind, r.unit = ValueKind.COUNT, ""  # "35 millions en 2009", "estava em 12.729"
+    else:
+        return False
+    r.rest = r.sent[r.end :]
+    return True
+
+
+def _finished(r: _Reading, noun_end: int, between: re.Match[str] | None) -> Value:
+    """The value with its bound ("in excess of", "alrededor de") and its rate ("a year", "par
+    an"), read once the number is known to be a value."""
+    assert r.kind is not None
+    start, end, rest = r.start, r.end, r.rest
+    bound = Bound.EQ
+    bm = _bound_before(r.before)
+    if bm:
+        bound = bound_of(bm["bound"].strip())
+        start = start - (len(r.before) - bm.start("bound"))
+    per = None
+    if "(" in rest:  # the note opens on a parenthesis: no search without one
+        rest = _PAREN_NOTE.sub(lambda x: " " * len(x.group(0)), rest)
+    pr = PER_RE.match(rest)
+    if pr and r.kind is not ValueKind.PERCENT:
+        per = per_canon(pr["u1"] or pr["u2"])
+        end += pr.end()
+    elif r.kind is not ValueKind.PERCENT:
+        per = _per_after_of_noun(rest)
+    if r.low is not None:
+        if between and start == r.s:
+            start = r.s - (min(20, r.s) - between.start("o"))
+        return Value(start, end, r.low, r.kind, r.unit, Bound.RANGE, per, r.has_scale, noun_end, r.v)
+    return Value(start, end, r.v, r.kind, r.unit, bound, per, r.has_scale, noun_end)
+
+
+def _per_after_of_noun(rest: str) -> str | None:
+    """ "40 GWh of battery cells a year", "40 GWh de cellules de batterie par an": the rate
+    after the measured thing."""
+    om = _OF_NOUN.match(rest)
+    if not om:
+        return None
+    for k in range(om.end(), min(len(rest), om.end() + 40)):
+        if rest[k] in ",;.(":
+            return None
+        pr2 = PER_RE.match(rest[k:])
+        if pr2 and rest[k].isspace():
+            return per_canon(pr2["u1"] or pr2["u2"])
+    return None
 
 
 _HYPHENS = frozenset("-\u2010\u2011")
