@@ -548,7 +548,6 @@ def time_words(low: str) -> set[str]:
     return found
 
 
-_CASED_INITIAL = re.compile(r"[A-ZÀ-Ý]")  # English/German month names are capitalised
 # (pattern, has a month-name group, has a month-number group): asked of every match otherwise
 _DAY_TAGGED = [(rx, "m" in rx.groupindex, "mm" in rx.groupindex) for rx in _DAY_RXS]
 
@@ -564,145 +563,156 @@ def find_times(
     article's words do, for a sentence of it): then only those few are looked for, instead of
     tokenising the sentence.
     """
-    found: list[TimeSpan] = []
-    taken: list[tuple[int, int]] = []
-    has_digit = _DIGIT_RX.search(text) is not None
-    low = text.lower()
-    if vocab is None:
-        words = set(_WORD_RX.findall(low))
-    else:
-        words = {w for w in vocab if w in low and _whole_word_in(low, w)}
-    has_month = not words.isdisjoint(_FULL_SET)
-    has_year_word = not words.isdisjoint(_YEAR_WORDS) or "l'an" in low or "l’an" in low
-    has_part = not words.isdisjoint(_PART_WORDS)
-    if not (has_digit or has_month or has_year_word or has_part):
-        return found
+    scan = _TimeScan(text, vocab)
+    if not (scan.has_digit or scan.has_month or scan.has_year_word or scan.has_part):
+        return []
+    # the order is the precedence: a span is kept only where nothing read before holds it
+    scan.full_dates()
+    scan.halves_and_quarters()
+    scan.months_of_years()
+    if ref is not None:
+        scan.days_of_months(ref, ref_year_only)
+    scan.decades()
+    if ref is not None:
+        scan.relative(ref, ref_year_only)
+    scan.bare_years()
+    scan.found.sort(key=lambda t: (t.start, t.end))
+    return scan.found
 
-    def free(s: int, e: int) -> bool:
-        return all(e <= a or s >= b for a, b in taken)
 
-    def add(s: int, e: int, label: str, relative: bool = False) -> None:
-        if free(s, e):
-            found.append(TimeSpan(s, e, label, relative))
-            taken.append((s, e))
+class _TimeScan:
+    """One text being read for time expressions: what it holds (cheap tests that say which
+    patterns can match, and where) and the spans found so far."""
 
-    def month_ok(m: re.Match[str], group: str = "m") -> int | None:
-        word = m[group]
-        if word is None:
-            return None
-        mo = _month(word)
-        if mo is None:
-            return None
-        # English/German month names are capitalised; "march"/"may" as words are not months
-        if word.lower().rstrip(".") in (
-            "march",
-            "may",
-            "mar",
-            "jun",
-            "june",
-        ) and not _CASED_INITIAL.match(word):
-            return None
-        return mo
+    def __init__(self, text: str, vocab: set[str] | frozenset[str] | None) -> None:
+        self.text = text
+        self.found: list[TimeSpan] = []
+        self.taken: list[tuple[int, int]] = []
+        self.has_digit = _DIGIT_RX.search(text) is not None
+        low = text.lower()
+        if vocab is None:
+            words = set(_WORD_RX.findall(low))
+        else:
+            words = {w for w in vocab if w in low and _whole_word_in(low, w)}
+        self.has_month = not words.isdisjoint(_FULL_SET)
+        self.has_year_word = not words.isdisjoint(_YEAR_WORDS) or "l'an" in low or "l’an" in low
+        self.has_part = not words.isdisjoint(_PART_WORDS)
+        if not (self.has_digit or self.has_month or self.has_year_word or self.has_part):
+            return
+        self.any_month = self.has_month or not words.isdisjoint(MONTHS)
+        self.wins = _month_windows(text, low, words) if self.any_month else []
+        self.year_at = -1  # where the first "19xx"/"20xx" stands; -1 when none
+        if self.has_digit and (ym := _YEAR_DIGITS_RX.search(text)) is not None:
+            self.year_at = ym.start()
+        self.has_year = self.year_at >= 0
+        self.num_wins = _numdate_windows(text) if self.has_year else []
+        self.year_wins = _with_year(text, self.wins) if self.has_year and self.wins else []
+        self.has_hq = self.has_digit and _HQ_RX.search(text) is not None
 
-    any_month = has_month or not words.isdisjoint(MONTHS)
-    wins = _month_windows(text, low, words) if any_month else []
-    year_at = -1  # where the first "19xx"/"20xx" stands; -1 when none
-    if has_digit and (ym := _YEAR_DIGITS_RX.search(text)) is not None:
-        year_at = ym.start()
-    has_year = year_at >= 0
-    num_wins = _numdate_windows(text) if has_year else []
-    year_wins = _with_year(text, wins) if has_year and wins else []
-    for rx, named, numeric in _DAY_TAGGED if year_wins or num_wins else ():
-        if not (year_wins if named else num_wins):
-            continue
-        for m in _scan(rx, text, year_wins if named else num_wins):
-            try:
-                mo = int(m["mm"]) if numeric and m["mm"] else month_ok(m)
-                if mo is None:
+    def add(self, s: int, e: int, label: str, relative: bool = False) -> None:
+        if all(e <= a or s >= b for a, b in self.taken):
+            self.found.append(TimeSpan(s, e, label, relative))
+            self.taken.append((s, e))
+
+    def full_dates(self) -> None:
+        """ "3 May 2021", "2021-05-03", "03/05/2021"."""
+        for rx, named, numeric in _DAY_TAGGED if self.year_wins or self.num_wins else ():
+            wins = self.year_wins if named else self.num_wins
+            if not wins:
+                continue
+            for m in _scan(rx, self.text, wins):
+                try:
+                    mo = int(m["mm"]) if numeric and m["mm"] else _month_checked(m["m"])
+                    if mo is None:
+                        continue
+                    d = date(int(m["y"]), mo, int(m["d"]))
+                except (ValueError, TypeError):
                     continue
-                d = date(int(m["y"]), mo, int(m["d"]))
-            except (ValueError, TypeError):
-                continue
-            add(m.start(), m.end(), d.isoformat())
-    has_hq = has_digit and _HQ_RX.search(text) is not None
-    # (most sentences have neither a half/quarter word nor an H/Q/T by a digit: no loop then)
-    for rx, needs_word in _HALF_TAGGED if has_digit and (has_part or has_hq) else ():
-        if not (has_part if needs_word else has_hq):
-            continue
-        for m in rx.finditer(text):
-            n = int(m["n"]) if "n" in rx.groupindex else _ordinal(m["o"], ORD_HALF)
-            if n is None:
-                continue
-            y = int(m["y"]) if "y" in rx.groupindex else _yy(m["yy"])
-            add(m.start(), m.end(), f"{y}-H{n}")
-    for rx, needs_word in _QUARTER_TAGGED if has_digit and (has_part or has_hq) else ():
-        if not (has_part if needs_word else has_hq):
-            continue
-        for m in rx.finditer(text):
-            n = int(m["n"]) if "n" in rx.groupindex else _ordinal(m["o"], ORD_Q)
-            if n is None:
-                continue
-            y = int(m["y"]) if "y" in rx.groupindex else _yy(m["yy"])
-            add(m.start(), m.end(), f"{y}-Q{n}")
-    for m in _scan(_MONTH_YEAR_RX, text, year_wins) if year_wins else ():
-        mo = month_ok(m)
-        if mo is None:
-            continue
-        add(m.start(), m.end(), f"{int(m['y'])}-{mo:02d}")
-    if ref is not None and has_digit and any_month:
+                self.add(m.start(), m.end(), d.isoformat())
+
+    def halves_and_quarters(self) -> None:
+        """ "the first half of 2024", "H1 2024", "Q3 2023", "3T 2024"."""
+        if not (self.has_digit and (self.has_part or self.has_hq)):
+            return  # (most sentences have neither a half/quarter word nor an H/Q/T by a digit)
+        for tagged, ords, part in ((_HALF_TAGGED, ORD_HALF, "H"), (_QUARTER_TAGGED, ORD_Q, "Q")):
+            for rx, needs_word in tagged:
+                if not (self.has_part if needs_word else self.has_hq):
+                    continue
+                for m in rx.finditer(self.text):
+                    n = int(m["n"]) if "n" in rx.groupindex else _ordinal(m["o"], ords)
+                    if n is None:
+                        continue
+                    y = int(m["y"]) if "y" in rx.groupindex else _yy(m["yy"])
+                    self.add(m.start(), m.end(), f"{y}-{part}{n}")
+
+    def months_of_years(self) -> None:
+        """ "May 2021", "mai 2021"."""
+        for m in _scan(_MONTH_YEAR_RX, self.text, self.year_wins) if self.year_wins else ():
+            mo = _month_checked(m["m"])
+            if mo is not None:
+                self.add(m.start(), m.end(), f"{int(m['y'])}-{mo:02d}")
+
+    def days_of_months(self, ref: date, ref_year_only: bool) -> None:
+        """ "3 May", "May 3": the nearest such day, the past preferred."""
+        if not (self.has_digit and self.any_month):
+            return
         for rx in _DAY_MONTH_RXS:
-            for m in _scan(rx, text, wins):
-                mo = month_ok(m)
+            for m in _scan(rx, self.text, self.wins):
+                mo = _month_checked(m["m"])
                 if not mo:
                     continue
                 day = _nearest_year(ref, mo, int(m["d"]), ref_year_only)
                 if day is not None:
-                    add(m.start(), m.end(), day.isoformat(), True)
-    for m in _DECADE_RX.finditer(text) if has_year and "0s" in text else ():
-        add(m.start(), m.end(), f"{m['dec']}0s")
-    if ref is not None:
-        if not ref_year_only and has_month:
-            for rx in _LAST_MONTH_RXS:
-                for m in _scan(rx, text, wins):
-                    mo = month_ok(m) if m["m"] else month_ok(m, "m2")
-                    if mo is None:
-                        continue
-                    y = ref.year if mo < ref.month else ref.year - 1
-                    add(m.start(), m.end(), f"{y}-{mo:02d}", True)
-            for rx in _NEXT_MONTH_RXS:
-                for m in _scan(rx, text, wins):
-                    mo = month_ok(m)
-                    if mo is None:
-                        continue
-                    y = ref.year if mo > ref.month else ref.year + 1
-                    add(m.start(), m.end(), f"{y}-{mo:02d}", True)
-        for k, rx in enumerate(_THIS_MONTH_RXS) if has_month else ():
-            for m in _scan(rx, text, wins):
-                mo = month_ok(m)
+                    self.add(m.start(), m.end(), day.isoformat(), True)
+
+    def decades(self) -> None:
+        """ "the 1990s"."""
+        for m in _DECADE_RX.finditer(self.text) if self.has_year and "0s" in self.text else ():
+            self.add(m.start(), m.end(), f"{m['dec']}0s")
+
+    def relative(self, ref: date, ref_year_only: bool) -> None:
+        """ "last March", "next May", "in December", "this year", "the second half"."""
+        text = self.text
+        if not ref_year_only and self.has_month:
+            for rxs, later in ((_LAST_MONTH_RXS, False), (_NEXT_MONTH_RXS, True)):
+                for rx in rxs:
+                    for m in _scan(rx, text, self.wins):
+                        mo = _month_checked(m["m"] if later or m["m"] else m["m2"])
+                        if mo is None:
+                            continue
+                        if later:
+                            y = ref.year if mo > ref.month else ref.year + 1
+                        else:
+                            y = ref.year if mo < ref.month else ref.year - 1
+                        self.add(m.start(), m.end(), f"{y}-{mo:02d}", True)
+        for k, rx in enumerate(_THIS_MONTH_RXS) if self.has_month else ():
+            for m in _scan(rx, text, self.wins):
+                mo = _month_checked(m["m"])
                 if mo is None or m["m"].lower() in ("may", "mai", "mayo", "maio", "maggio"):
                     continue
                 # "in December" without "this year": the nearest December, the past preferred
                 near = _nearest_year(ref, mo, 15, ref_year_only) if k == _IN_MONTH else None
-                add(m.start(), m.end(), f"{near.year if near else ref.year}-{mo:02d}", True)
-        for rx, delta in _REL_YEAR if has_year_word else ():
+                self.add(m.start(), m.end(), f"{near.year if near else ref.year}-{mo:02d}", True)
+        for rx, delta in _REL_YEAR if self.has_year_word else ():
             for m in rx.finditer(text):
-                add(m.start(), m.end(), str(ref.year + delta), True)
-        for rx, part in _REL_PART_RXS if has_part else ():
+                self.add(m.start(), m.end(), str(ref.year + delta), True)
+        for rx, part in _REL_PART_RXS if self.has_part else ():
             for m in rx.finditer(text):
                 n = _ordinal(m["o"], ORD_Q if part == "Q" else ORD_HALF)
                 if n is None or (part == "H" and n > 2):
                     continue
-                add(m.start(), m.end(), f"{ref.year}-{part}{n}", True)
-    for m in _BARE_YEAR_RX.finditer(text, year_at) if has_year else ():
-        s, e = m.start(), m.end()
-        # "CES 2020", "iPhone 2020": a year right after an all-caps or product token is a name
-        before = text[max(0, s - 20) : s]
-        prev = _PREV_WORD_RX.search(before)
-        if prev and _CAPS_NAME_RX.fullmatch(prev[1]) and prev[1] not in ("H1", "H2"):
-            continue
-        add(s, e, m["y"])
-    found.sort(key=lambda t: (t.start, t.end))
-    return found
+                self.add(m.start(), m.end(), f"{ref.year}-{part}{n}", True)
+
+    def bare_years(self) -> None:
+        """ "in 2021": a four-digit year no other expression holds, not a name's ("CES 2020")."""
+        text = self.text
+        for m in _BARE_YEAR_RX.finditer(text, self.year_at) if self.has_year else ():
+            s, e = m.start(), m.end()
+            # "CES 2020", "iPhone 2020": a year right after an all-caps or product token is a name
+            prev = _PREV_WORD_RX.search(text[max(0, s - 20) : s])
+            if prev and _CAPS_NAME_RX.fullmatch(prev[1]) and prev[1] not in ("H1", "H2"):
+                continue
+            self.add(s, e, m["y"])
 
 
 def clock_spans(text: str) -> list[tuple[int, int]]:
