@@ -1596,42 +1596,8 @@ def extract_claims(article: Article) -> list[Claim]:
         if ref is None and locale:
             ref = locale_reference(text, locale)
         year_only = True
-    cues = time_cues(text, low, vocab)
-    spelled = word_number_regex(article.lang if article.lang not in ("", "und") else lang)
-    if spelled is not None:  # "four people" states a figure without a digit
-        more_cues = [m.start() for m in spelled.finditer(text)]
-        if more_cues:
-            cues = sorted(cues + more_cues)
-    if locale:  # the locale's month names and "last year", which need no digit either
-        either = locale_dates(locale)[2]
-        more = [m.start() for m in either.finditer(text)] if either is not None else []
-        if more:
-            cues = sorted(cues + more)
-    known = MidsentenceNames(text)
-    nouns: list[set[str] | GermanNouns] = []
-    last: list[str] = []  # the organisation named most recently, for "the company"
-    tokens: dict[str, list[_Tok]] = {}
-    anaphors: dict[str, bool] = {}
-
-    def subject(sent: str, upto: int, limit: int) -> str | None:
-        """`limit`: the start of the sentence's last value; no name after it is ever asked for."""
-        if not nouns:  # only articles that state a value pay for the noun scan
-            nouns.append(GermanNouns(text) if lang == "de" else set())
-        toks = tokens.get(sent)
-        if toks is None:
-            toks = tokens[sent] = name_tokens(sent, known, nouns[0], lang, limit)
-        found = subject_before(toks, sent, upto)
-        if found is not None:
-            last[:] = [found]
-        elif last:
-            # every value of a sentence may ask: the anaphor search runs once per sentence
-            ana = anaphors.get(sent)
-            if ana is None:
-                ana = anaphors[sent] = _ANAPHOR.search(sent) is not None
-            if ana:
-                found = last[0]
-        return found
-
+    cues = _cues(text, low, vocab, article.lang if article.lang not in ("", "und") else lang, locale)
+    subject = _Subjects(text, lang)
     claims: list[Claim] = []
     # A sentence without a digit and without a month or year word states no value and no
     # time; most sentences are such, and skipping them is most of the extraction speed.
@@ -1680,28 +1646,7 @@ def extract_claims(article: Article) -> list[Claim]:
             pred, value = _value_predicate(sent, v)
             if not _finite(value) or not _finite(v.value_high):
                 continue  # "1e400", a thousand digits: no figure anyone can compare
-            period = None
-            c0, c1 = clause_of(sent, v.start, v.end)
-            in_clause = [
-                t
-                for t in times
-                if not t.relative
-                and t.start >= c0
-                and t.end <= c1
-                and _PERIOD_PREP.search(sent[max(0, t.start - 20) : t.start])
-            ]
-            if not in_clause and c0 > 0:
-                lead = sent[: clause_of(sent, 0, 1)[1]]
-                if len(lead.split()) <= 4:
-                    in_clause = [
-                        t
-                        for t in times
-                        if not t.relative
-                        and t.end <= len(lead)
-                        and _PERIOD_PREP.search(sent[max(0, t.start - 20) : t.start])
-                    ]
-            if in_clause:
-                period = min(in_clause, key=lambda t: min(abs(t.start - v.end), abs(v.start - t.end))).label
+            period = _period_of(sent, v, times)
             if pred == "count":
                 out = lx.near(lx.OUTPUT, sent, v.start, v.end)
                 pred = "output" if period and out is not None and out <= 80 else "amount"
@@ -1726,6 +1671,82 @@ def extract_claims(article: Article) -> list[Claim]:
             )
     claims.sort(key=lambda c: (c.start, c.end, c.predicate))
     return claims
+
+
+def _cues(text: str, low: str, vocab: set[str], spelled_lang: str, locale: str | None) -> list[int]:
+    """Where a sentence without a digit may still state a value or a time: the time words, the
+    numbers written in words ("four people"), the locale's month names and "last year"."""
+    cues = time_cues(text, low, vocab)
+    spelled = word_number_regex(spelled_lang)
+    if spelled is not None:
+        more_cues = [m.start() for m in spelled.finditer(text)]
+        if more_cues:
+            cues = sorted(cues + more_cues)
+    if locale:
+        either = locale_dates(locale)[2]
+        more = [m.start() for m in either.finditer(text)] if either is not None else []
+        if more:
+            cues = sorted(cues + more)
+    return cues
+
+
+class _Subjects:
+    """Who a value or time of the article is about: the name before it in its sentence, or,
+    where the sentence says "the company" or "it", the organisation named most recently."""
+
+    def __init__(self, text: str, lang: str) -> None:
+        self.text, self.lang = text, lang
+        self.known = MidsentenceNames(text)
+        self.nouns: set[str] | GermanNouns | None = None
+        self.last: str | None = None
+        self.tokens: dict[str, list[_Tok]] = {}
+        self.anaphors: dict[str, bool] = {}
+
+    def __call__(self, sent: str, upto: int, limit: int) -> str | None:
+        """`limit`: the start of the sentence's last value; no name after it is ever asked for."""
+        if self.nouns is None:  # only articles that state a value pay for the noun scan
+            self.nouns = GermanNouns(self.text) if self.lang == "de" else set()
+        toks = self.tokens.get(sent)
+        if toks is None:
+            toks = self.tokens[sent] = name_tokens(sent, self.known, self.nouns, self.lang, limit)
+        found = subject_before(toks, sent, upto)
+        if found is not None:
+            self.last = found
+        elif self.last is not None:
+            # every value of a sentence may ask: the anaphor search runs once per sentence
+            ana = self.anaphors.get(sent)
+            if ana is None:
+                ana = self.anaphors[sent] = _ANAPHOR.search(sent) is not None
+            if ana:
+                found = self.last
+        return found
+
+
+def _period_of(sent: str, v: Value, times: list[TimeSpan]) -> str | None:
+    """The period a figure is of: the nearest dated time ("in 2021", "au premier semestre") of
+    its clause, or of a short lead clause of the sentence ("In 2021, sales rose 5%")."""
+    c0, c1 = clause_of(sent, v.start, v.end)
+    in_clause = [
+        t
+        for t in times
+        if not t.relative
+        and t.start >= c0
+        and t.end <= c1
+        and _PERIOD_PREP.search(sent[max(0, t.start - 20) : t.start])
+    ]
+    if not in_clause and c0 > 0:
+        lead = sent[: clause_of(sent, 0, 1)[1]]
+        if len(lead.split()) <= 4:
+            in_clause = [
+                t
+                for t in times
+                if not t.relative
+                and t.end <= len(lead)
+                and _PERIOD_PREP.search(sent[max(0, t.start - 20) : t.start])
+            ]
+    if not in_clause:
+        return None
+    return min(in_clause, key=lambda t: min(abs(t.start - v.end), abs(v.start - t.end))).label
 
 
 # the most of its sentence a claim keeps: a "sentence" of a page without full stops can be a
