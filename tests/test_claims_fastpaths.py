@@ -20,8 +20,10 @@ from pathlib import Path
 import pytest
 
 from storyfold.claims import extractor as ex
+from storyfold.claims import figures as fx
 from storyfold.claims import lexicon as lx
 from storyfold.claims import sentences as sx
+from storyfold.claims import subjects as sj
 from storyfold.claims import timeparse as tp
 from storyfold.claims.numparse import BOUND_RE, number_regex
 
@@ -77,8 +79,8 @@ def test_numbers_by_hand() -> None:
 
 
 def test_name_tokens_by_hand() -> None:
-    assert _found(ex._NAME_TOKEN, EDGE[1]) == ["L'Oréal", "d'Amazon", "d'euros"]  # elisions
-    assert _found(ex._NAME_TOKEN, EDGE[2]) == [
+    assert _found(sj._NAME_TOKEN, EDGE[1]) == ["L'Oréal", "d'Amazon", "d'euros"]  # elisions
+    assert _found(sj._NAME_TOKEN, EDGE[2]) == [
         "Die",
         "Corvane",
         "AG",
@@ -89,7 +91,7 @@ def test_name_tokens_by_hand() -> None:
         "McKinsey's",
         "Bericht",
     ]
-    assert _found(ex._NAME_TOKEN, "x Ab$ aBc O'Neil AT&T Jean-Luc") == ["AT&T", "Jean-Luc"]
+    assert _found(sj._NAME_TOKEN, "x Ab$ aBc O'Neil AT&T Jean-Luc") == ["AT&T", "Jean-Luc"]
 
 
 def test_bare_years_clauses_and_period_marks_by_hand() -> None:
@@ -110,17 +112,17 @@ def test_searches_tried_only_where_a_match_can_start(wmt_texts: list[tuple[str, 
                 continue  # numbers, where the extractor asks, and a sample of other places
             for lead in {max(0, s - 80), max(0, s - 3)}:
                 m = PREV_TOKEN.search(text, lead, s)
-                got = ex._prev_token(text, lead, s)
+                got = fx._prev_token(text, lead, s)
                 assert got == ((m.start(1), m[1]) if m else None), (text[lead:s], got)
                 n_prev += m is not None
             before = text[max(0, s - 40) : s]
             old = BOUND_RE.search(before, max(0, len(before) - 30))
-            new = ex._bound_before(before)
+            new = fx._bound_before(before)
             assert (old and old.span("bound")) == (new and new.span("bound")), before
             n_bound += old is not None
             lead = text[max(0, s - 30) : s]
-            assert ex._place_prep_before(lead) == (
-                ex._PLACE_PREP.search(lead, max(0, len(lead) - 20)) is not None
+            assert sj._place_prep_before(lead) == (
+                sj._PLACE_PREP.search(lead, max(0, len(lead) - 20)) is not None
             )
     assert n_prev > 1000 and n_bound > 10  # the cases that match were exercised, not only misses
 
@@ -229,12 +231,12 @@ def test_word_tests_that_replaced_patterns(wmt_texts: list[tuple[str, str]]) -> 
         "D’Artagnan",
     }
     for w in words:
-        assert (w in ex._ORG_SUFFIX_WORDS) == (ex._ORG_SUFFIX.fullmatch(w) is not None), w
-        tail = max(0, len(w) - ex._DE_NOUN_SUFFIX_MAX)
-        assert (ex._DE_NOUN_SUFFIX.search(w, tail) is None) == (ex._DE_NOUN_SUFFIX.search(w) is None), w
-        assert (w[1:2] in ex._APOSTROPHES and w[0] in "LlDd") == (re.match(r"[LlDd][’']", w) is not None), w
-    assert {"Motor", "Motors", "Lab", "Labs", "Inc"} <= ex._ORG_SUFFIX_WORDS
-    assert "Motorss" not in ex._ORG_SUFFIX_WORDS
+        assert (w in sj._ORG_SUFFIX_WORDS) == (sj._ORG_SUFFIX.fullmatch(w) is not None), w
+        tail = max(0, len(w) - sj._DE_NOUN_SUFFIX_MAX)
+        assert (sj._DE_NOUN_SUFFIX.search(w, tail) is None) == (sj._DE_NOUN_SUFFIX.search(w) is None), w
+        assert (w[1:2] in sj._APOSTROPHES and w[0] in "LlDd") == (re.match(r"[LlDd][’']", w) is not None), w
+    assert {"Motor", "Motors", "Lab", "Labs", "Inc"} <= sj._ORG_SUFFIX_WORDS
+    assert "Motorss" not in sj._ORG_SUFFIX_WORDS
 
 
 def test_numeric_date_windows_only_when_a_year_stands_by_a_separator() -> None:
@@ -263,7 +265,7 @@ DE_EDGE = [
 def test_german_nouns_after_determiners_by_hand() -> None:
     """A capitalised word right after a determiner (up to two lower-case words between, any
     white space, the determiner after a space or a non-word character) is a noun."""
-    first, second, odd = (ex.GermanNouns(t) for t in DE_EDGE)
+    first, second, odd = (sj.GermanNouns(t) for t in DE_EDGE)
     for word in ("Fabrik", "Standort", "Firma", "Werk", "Bau"):  # "-der Bau": after a dash
         assert word in first, word
     for word in ("Werks", "Werk", "Corvane"):  # two words between; "ins" then a line break
@@ -271,9 +273,9 @@ def test_german_nouns_after_determiners_by_hand() -> None:
     assert "Band" not in second  # "vom-Band": glued to its determiner
     assert "Firma" not in second  # "xder" is no determiner
     assert "Montag" not in first  # "am Montag-der": no white space after the word
-    assert "Werk" in ex.GermanNouns("\u017fein Werk")  # long s folds to s: "sein"
-    assert "Werk" in ex.GermanNouns("\u212aein Werk")  # the Kelvin sign folds to k: "kein"
-    assert "Werk" in odd and "Werk" not in ex.GermanNouns("Er baut Werk.")  # no determiner
+    assert "Werk" in sj.GermanNouns("\u017fein Werk")  # long s folds to s: "sein"
+    assert "Werk" in sj.GermanNouns("\u212aein Werk")  # the Kelvin sign folds to k: "kein"
+    assert "Werk" in odd and "Werk" not in sj.GermanNouns("Er baut Werk.")  # no determiner
 
 
 def test_title_case_bound_gives_the_plain_answer(wmt_texts: list[tuple[str, str]]) -> None:
@@ -294,7 +296,7 @@ def test_title_case_bound_gives_the_plain_answer(wmt_texts: list[tuple[str, str]
         sents += [text[s:e] for s, e in ex.sentences(text)]
     titled = 0
     for sent in sents:
-        assert ex._titled.__wrapped__(sent) == plain(sent), sent
+        assert sj._titled.__wrapped__(sent) == plain(sent), sent
         titled += plain(sent)
     assert titled >= 3
 
@@ -472,7 +474,7 @@ def test_range_joiner_first_character_test(wmt_texts: list[tuple[str, str]]) -> 
         for e in range(len(text) + 1):
             nxt = text[e : e + 2]
             first = nxt[1:2] if nxt[:1].isspace() else nxt[:1]
-            if ex._RANGE_JOIN.match(text, e):
+            if fx._RANGE_JOIN.match(text, e):
                 hits += 1
-                assert first in ex._RANGE_FIRST or first.isspace(), text[e : e + 10]
+                assert first in fx._RANGE_FIRST or first.isspace(), text[e : e + 10]
     assert hits >= 10

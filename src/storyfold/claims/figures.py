@@ -1,0 +1,713 @@
+"""The figures of a sentence: each number with what is written around it (a range, a currency
+before or after, a scale word, a percent word, the unit or counted noun, a bound, a rate), read
+as steps over one figure's reading."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
+
+import regex
+
+from storyfold.claims import cldr
+from storyfold.claims.locales import (
+    currency_of,
+    locale_words,
+    no_space_rx,
+)
+from storyfold.claims.numparse import (
+    BOUND_LAST_WORD_RE,
+    BOUND_RE,
+    DURATION_UNITS,
+    NOUNS,
+    PER_RE,
+    PERCENT_RE,
+    PREFIX_CURRENCY_RE,
+    QUANTITY_UNITS,
+    STOP_NOUNS,
+    SUFFIX_CURRENCY_RE,
+    TIME_NOUNS,
+    WORD_AFTER_RE,
+    Value,
+    bound_of,
+    currency_code,
+    marks_optional,
+    number_regex,
+    parse_number,
+    per_canon,
+    scale_regex,
+    scale_value,
+    second_number_regex,
+)
+from storyfold.claims.numwords import value_of, word_number_regex
+from storyfold.claims.subjects import STOP_NAMES
+from storyfold.claims.timeparse import (
+    MONTHS,
+)
+from storyfold.model import Bound, ValueKind
+
+_PREV_TOKEN = re.compile(r"(\S+)\s$")
+_PRODUCT_NAME = re.compile(r"[A-Za-z]*[A-Z][\w-]*")
+_CLOCKISH = re.compile(r"[:h]\d")
+_GLUED_SCALE = re.compile(r"(?i)(bn|mn|m\b|k\b|mrd|mio|mil)")
+_GROUPED = re.compile(r"\d{1,3}(?:[,. \u00a0\u202f\u2009]\d{3})+")
+# "7 millions et demi", "7 millones y medio", "7 milioni e mezzo", "7 milhões e meio"
+_AND_A_HALF = re.compile(r"\s+(?:et\s+demie?|y\s+medio|e\s+mezzo|e\s+meio|and\s+a\s+half)(?!\w)", re.I)
+
+
+def _prev_token(sent: str, lead: int, s: int) -> tuple[int, str] | None:
+    """The token right before a number and one space: `(\\S+)\\s$` searched in sent[lead:s],
+    without trying that pattern at each of the 80 positions before every number."""
+    if s - lead < 2 or sent.find("\n", lead, s) >= 0:  # "$" may stop before a newline: the regex
+        m = _PREV_TOKEN.search(sent, lead, s)
+        return (m.start(1), m[1]) if m else None
+    if not sent[s - 1].isspace() or sent[s - 2].isspace():
+        return None
+    i = s - 2
+    while i > lead and not sent[i - 1].isspace():
+        i -= 1
+    return i, sent[i : s - 1]
+
+
+_BOUND_SPACES = " \u00a0\u202f\u2009"
+
+
+def _bound_before(before: str) -> re.Match[str] | None:
+    """`BOUND_RE.search(before, len(before) - 30)`, tried only where a word can start (after a
+    space or "(") and only when `before` ends in a space, as every match does."""
+    n = len(before)
+    if not n or (before[-1] not in _BOUND_SPACES and before[-1] != "\n"):
+        return None
+    lo = max(0, n - 30)
+    if before[-1] == "\n":
+        return BOUND_RE.search(before, lo)
+    # the word before the final spaces (after a space or "(") must end a bound phrase
+    word = before.rstrip(_BOUND_SPACES).rsplit(None, 1)
+    if not word or not BOUND_LAST_WORD_RE.fullmatch(word[-1].rpartition("(")[2]):
+        return None
+    if lo == 0 and (m := BOUND_RE.match(before, 0)):
+        return m
+    for w in _SPACE_OR_PAREN.finditer(before, max(0, lo - 1), n - 1):
+        if m := BOUND_RE.match(before, w.end()):
+            return m
+    return None
+
+
+_SPACE_OR_PAREN = re.compile(r"[\s(]")
+
+
+_PAREN_NOTE = re.compile(r"^\s*\([^)]{1,12}\)")
+_GLUED_M = re.compile(r"(?i)m\b")
+# an ISO 4217 code by a number ("NOK 260 billion", "5 million SEK"), upper case as written
+_CODE_BEFORE = re.compile(r"(?:^|(?<=[\s(]))(?P<cur>[A-Z]{3})[ \u00a0\u202f]?$")
+_CODE_AFTER = re.compile(r"^[ \u00a0\u202f]?(?P<cur>[A-Z]{3})(?!\w)")
+_CAPS_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def _iso_code(code: str, neighbour: str) -> bool:
+    """A currency code, not a word of a line in capitals ("WIN ALL 5 GAMES"): the code must be
+    CLDR's and the word next to it not in capitals too."""
+    caps = _CAPS_WORD.search(neighbour)
+    return cldr.is_currency_code(code) and not (caps and caps[0].isupper())
+
+
+@lru_cache(maxsize=64)
+def _percent_word(lang: str) -> re.Pattern[str]:
+    """After a number: the grammar language's CLDR percent word ("percento"), which the
+    grammar's own pattern may spell otherwise ("per cento")."""
+    alts = "|".join(re.escape(w).replace(r"\ ", r"\s?") for w in cldr.percent_words(lang)) or "(?!)"
+    return re.compile(rf"^[ \u00a0\u202f]?(?P<pct>{alts})(?!\w)(?P<pp>(?!))?", re.IGNORECASE)
+
+
+@lru_cache(maxsize=64)
+def _currency_noun(lang: str) -> tuple[re.Pattern[str], tuple[tuple[re.Pattern[str], str], ...]]:
+    """After a number: one of the currency nouns many currencies' names share (`cldr`), and
+    each noun's own pattern with its code."""
+    nouns = sorted(cldr.currency_nouns(lang).items(), key=lambda nc: (-len(nc[0]), nc[0]))
+    forms = [(marks_optional(re.escape(n)), code) for n, code in nouns]
+    alts = "|".join(f for f, _ in forms) or "(?!)"
+    rx = re.compile(rf"^[ \u00a0\u202f]?(?:(?:de|of|di|d['’])\s?)?(?P<cur>{alts})(?!\w)", re.IGNORECASE)
+    return rx, tuple((re.compile(f, re.IGNORECASE), code) for f, code in forms)
+
+
+def _name_form(name: str) -> str:
+    """A currency name as a pattern whose words may be inflected: each word of five letters or
+    more loses its last letter and takes up to three ("britische Pfund": "britischen Pfund")."""
+    return r"\s+".join(
+        marks_optional(re.escape(w[:-1]) + r"\w{0,3}" if len(w) >= 5 else re.escape(w)) for w in name.split()
+    )
+
+
+@lru_cache(maxsize=64)
+def _currency_names(lang: str) -> tuple[re.Pattern[str] | None, tuple[tuple[re.Pattern[str], str], ...]]:
+    """After a number: a currency's full CLDR name in the grammar's language ("Norwegian kroner",
+    "couronnes norvégiennes"), longest first; and each name's own pattern with its code."""
+    names = sorted(cldr.currency_names(lang).items(), key=lambda nc: (-len(nc[0]), nc[0]))
+    if not names:
+        return None, ()
+    forms = [(_name_form(n), code) for n, code in names]
+    alts = "|".join(f for f, _ in forms)
+    rx = re.compile(rf"^[ \u00a0\u202f]?(?:(?:de|of|di|d['’])\s?)?(?P<cur>{alts})(?!\w)", re.IGNORECASE)
+    return rx, tuple((re.compile(f, re.IGNORECASE), code) for f, code in forms)
+
+
+def _named_currency(rest: str, lang: str, scaled: bool = False) -> tuple[str, int] | None:
+    """(ISO code, characters read) of a currency named right after a number by its full name
+    or its code, or, after a scale word (`scaled`: "11 milioni di sterline"), by the noun many
+    currencies' names share; None if none is. A bare noun needs the scale word: some are
+    other words too ("livres" are books)."""
+    rx, each = _currency_names(lang)
+    m = rx.match(rest) if rx is not None else None
+    if m:
+        code = next(c for f, c in each if f.fullmatch(m["cur"]))
+        return code, m.end()
+    if scaled:
+        rx, each = _currency_noun(lang)
+        m = rx.match(rest)
+        if m:
+            return next(c for f, c in each if f.fullmatch(m["cur"])), m.end()
+    m = _CODE_AFTER.match(rest)
+    if m and _iso_code(m["cur"], rest[m.end() : m.end() + 20]):
+        return m["cur"], m.end()
+    return None
+
+
+_OF_NOUN = re.compile(r"^\s+(?:of|de|d['’]|von|di)\s+[^\W\d][^,;.()]{0,30}?(?=\s+\S+\s+\S+|\s+\S+)")
+
+
+def _year_span(first: str, second: str, low: float, high: float) -> bool:
+    """Two four-digit years a few years apart ("2021-2022"): a period, when a dash joins them."""
+    return (
+        len(first) == len(second) == 4
+        and first.isdigit()
+        and second.isdigit()
+        and 1800 <= low < high <= 2199
+        and high - low <= 30
+    )
+
+
+def _leading_zero(token: str) -> bool:
+    """A numeral written with a leading zero and more digits ("007", "0800", "000"): a code or
+    a fragment; "0.07" and "0,5" are numbers."""
+    return len(token) > 1 and token[0] == "0" and token[1].isdigit()
+
+
+@dataclass
+class _Reading:
+    """One figure while the words around it are read: its number's span (`s`, `e`), the
+    value's span so far (`start`, `end`), what follows it (`rest`: usually `sent[end:]`; after
+    a hyphen, read as if a space stood there) and what has been learnt of it."""
+
+    sent: str
+    s: int
+    e: int
+    v: float
+    low: float | None
+    start: int
+    end: int
+    rest: str
+    before: str
+    kind: ValueKind | None = None
+    unit: str = ""
+    has_scale: bool = False
+
+    def took(self, n: int) -> None:
+        """The next `n` characters of `rest` belong to the value."""
+        self.end += n
+        self.rest = self.sent[self.end :]
+
+    def scaled(self, factor: float) -> None:
+        self.v *= factor
+        self.low = self.low * factor if self.low is not None else None
+        self.has_scale = True
+
+
+class _Grammar(NamedTuple):
+    """What `read_figures` reads a sentence with: the grammar's language and, when the article is in
+    another, its locale (CLDR's scale, currency and percent words)."""
+
+    lang: str
+    locale: str | None
+    num_lang: str
+    second_rx: re.Pattern[str]
+    sc_rx: re.Pattern[str]
+    words: regex.Pattern[str] | None
+
+
+def read_figures(
+    sent: str, lang: str, blocked: list[tuple[int, int]], locale: str | None = None
+) -> list[Value]:
+    """`locale`: the article's language when the grammar (`lang`) is another's: its scale
+    words, currencies, percent words and decimal separator then come from CLDR (`cldr`)."""
+    num_lang = lang if locale is None else ("de" if cldr.decimal_comma(locale) else "en")
+    g = _Grammar(
+        lang,
+        locale,
+        num_lang,
+        second_number_regex(num_lang),
+        scale_regex(lang),
+        locale_words(locale) if locale else None,
+    )
+    out: list[Value] = []
+    prev_count: Value | None = None
+    consumed = 0
+    matches: list[re.Match[str]] = list(number_regex(num_lang).finditer(sent))
+    spelled_rx = word_number_regex(locale or lang)
+    if spelled_rx is not None:
+        spelled_matches = list(spelled_rx.finditer(sent))
+        if spelled_matches:
+            matches = sorted(matches + spelled_matches, key=re.Match.start)
+    coded = -1  # where the last number written with a leading zero ended
+    for m in matches:
+        s, e = m.start(), m.end()
+        spelled = m.re is spelled_rx
+        if s < consumed or _overlaps(s, e, blocked):
+            continue
+        if not spelled and (_leading_zero(m.group(0)) or (coded >= 0 and not sent[coded:s].strip())):
+            # "0800 555 111", "007", a split "22, 000": codes and fragments, not quantities
+            coded = e
+            continue
+        if _not_a_figure(sent, s, e, g.words):
+            continue
+        try:
+            v = (
+                float(value_of(locale or lang, m.group(0)) or 0)
+                if spelled
+                else parse_number(m.group(0), num_lang)
+            )
+        except ValueError:
+            continue
+        if spelled and not v:
+            continue
+        ranged = None if spelled else _range_after(sent, m, v, blocked, g)
+        if ranged is not None and ranged.years:
+            consumed = ranged.end
+            continue
+        r = _Reading(sent, s, e, v, None, s, e, "", sent[max(0, s - 40) : s])
+        between = None
+        if ranged is not None:
+            r.low, r.v, r.e, between = v, ranged.high, ranged.end, ranged.between
+            r.end = consumed = ranged.end
+        _currency_before(r)
+        r.rest = sent[r.end :]
+        if not _hyphen_after(r, spelled, g):
+            continue  # "two-thirds", "a 5-star hotel", "3-D": not figures
+        _scale_after(r, g)
+        _currency_after(r, g)
+        _percent_after(r, g)
+        noun_end = r.end
+        if r.kind is None:
+            if not _noun_after(r, m, spelled, prev_count, g):
+                continue
+            noun_end = r.end
+        out.append(_finished(r, noun_end, between))
+        if out[-1].kind is ValueKind.COUNT and out[-1].unit not in DURATION_UNITS:
+            prev_count = out[-1]
+    return out
+
+
+def _overlaps(s: int, e: int, spans: list[tuple[int, int]]) -> bool:
+    return bool(spans) and any(not (e <= a or s >= b) for a, b in spans)
+
+
+def _not_a_figure(sent: str, s: int, e: int, words: regex.Pattern[str] | None) -> bool:
+    """A number that is part of a name ("iPhone 13", "Model 3"), a clock time, or glued to a
+    word ("5G", "1st"; not "5万", "10亿美元", "88GW")."""
+    prev = _prev_token(sent, max(0, s - 80), s)
+    if (
+        prev
+        and prev[0] > 0
+        and _PRODUCT_NAME.fullmatch(prev[1])
+        and prev[1] not in STOP_NAMES
+        and prev[1].lower() not in MONTHS
+        and bound_of(prev[1]) is Bound.EQ
+        and not PREFIX_CURRENCY_RE.search(prev[1] + " ")
+        and not cldr.is_currency_code(prev[1])
+    ):
+        return True
+    nxt = sent[e : e + 2]
+    return bool(
+        _CLOCKISH.match(nxt)
+        or (
+            nxt[:1].isalpha()
+            and not _GLUED_SCALE.match(sent, e)
+            and not _glued_unit().match(sent, e)
+            and not (words and (no_space_rx().match(nxt) or words.match(sent, e)))
+        )
+    )
+
+
+class _Range(NamedTuple):
+    high: float
+    end: int
+    between: re.Match[str] | None
+    years: bool = False  # two years joined by a dash: a period, no figure
+
+
+def _range_after(
+    sent: str, m: re.Match[str], v: float, blocked: list[tuple[int, int]], g: _Grammar
+) -> _Range | None:
+    """ "3-5", "between 3 and 5", "$2m to $3m": the range's high end and where it ends (`years`
+    for two years joined by a dash, which are a period); None if no range follows."""
+    s, e = m.start(), m.end()
+    nxt = sent[e : e + 2]
+    # a joiner opens (after spaces) on one of its first characters: tested before the pattern
+    first = nxt[1:2] if nxt[:1].isspace() else nxt[:1]
+    if not (first in _RANGE_FIRST or first.isspace()):
+        return None
+    jm = _RANGE_JOIN.match(sent, e)
+    if not jm:
+        return None
+    between = _RANGE_OPEN.search(sent[max(0, s - 20) : s])  # "between 3 and 5"
+    if not (between or jm["w"] not in _RANGE_NEEDS_OPEN) or (between and between["o"].lower() in _FROM):
+        return None
+    skip = 1 if sent[jm.end() : jm.end() + 1] in ("$", "€", "£", "¥") else 0  # "$2m to $3m"
+    m2 = g.second_rx.match(sent, jm.end() + skip)
+    if not m2 or _overlaps(m2.start(), m2.end(), blocked):
+        return None
+    try:
+        high = parse_number(m2.group(0), g.num_lang)
+    except ValueError:
+        return None
+    if jm["w"] in "-–—" and _year_span(m.group(0), m2.group(0), v, high):
+        return _Range(high, m2.end(), None, years=True)  # "during 2021-2022": not a count
+    if high > v:  # "3-1", "4 zu 3": scores, not ranges
+        return _Range(high, m2.end(), between)
+    return None
+
+
+def _currency_before(r: _Reading) -> None:
+    """A currency symbol or ISO code just before the number ("$", "US$", "NOK ")."""
+    before = r.before
+    pre_cur = PREFIX_CURRENCY_RE.search(before, max(0, len(before) - 12))
+    if pre_cur:
+        r.kind, r.unit = ValueKind.MONEY, currency_code(pre_cur["cur"], prefix=True)
+    else:
+        pre_cur = _CODE_BEFORE.search(before, max(0, len(before) - 5))
+        if not (
+            pre_cur and _iso_code(pre_cur["cur"], before[max(0, pre_cur.start() - 20) : pre_cur.start()])
+        ):
+            return
+        r.kind, r.unit = ValueKind.MONEY, pre_cur["cur"]
+    r.start = r.s - (len(before) - pre_cur.start("cur"))
+    r.before = r.sent[max(0, r.start - 40) : r.start]
+
+
+def _hyphen_after(r: _Reading, spelled: bool, g: _Grammar) -> bool:
+    """ "a 25-year deal", "$31.5-million", "three-year": the hyphen read as a space. False for a
+    hyphened word that makes no figure ("two-thirds", "a 5-star hotel", "3-D")."""
+    rest = r.rest
+    hy = _HYPHEN.match(rest) if rest[:3].lstrip(" \u00a0")[:1] in _HYPHENS else None
+    if (
+        hy
+        and not (  # "25-year", "31.5-million", "92-hectare": a time noun, scale or unit
+            _HYPHENED_WORD.match(rest, hy.end()) or _unit_after(" " + rest[hy.end() :], g.locale or g.lang)
+        )
+    ):
+        hy = None
+    if hy:
+        r.end += hy.end() - 1
+        r.rest = " " + r.sent[r.end + 1 :]
+        return True
+    return not ((spelled or r.kind is None) and _HYPHEN.match(rest))
+
+
+def _scale_after(r: _Reading, g: _Grammar) -> None:
+    """A scale word ("million", "Mrd.", "万", CLDR's "लाख"), "and a half", or a glued "m" of
+    money ("£11m", "11m euros")."""
+    rest = r.rest
+    sm = g.sc_rx.match(rest)
+    lm = g.words.match(rest) if g.words and not sm else None
+    if lm and lm.groupdict().get("scale"):
+        r.scaled(cldr.scale_words(g.locale or "")[lm["scale"].lower()])
+        r.took(lm.end())
+    elif sm and not (sm["scale"].lower() == "m" and r.kind is not ValueKind.MONEY):
+        scale = scale_value(sm["scale"], g.lang)
+        r.scaled(scale)
+        r.end += sm.end()
+        half = _AND_A_HALF.match(r.sent, r.end)
+        if half and r.low is None:
+            r.v += scale / 2
+            r.end = half.end()
+        r.rest = r.sent[r.end :]
+    elif (
+        _GLUED_M.match(rest)
+        and (
+            r.kind is ValueKind.MONEY  # "11m euros": millions when money is named after it, else metres
+            or SUFFIX_CURRENCY_RE.match(rest[1:])
+            or _named_currency(rest[1:], g.lang)
+        )
+    ):
+        r.v *= 1e6
+        r.low = r.low * 1e6 if r.low is not None else None
+        r.took(1)
+
+
+def _currency_after(r: _Reading, g: _Grammar) -> None:
+    """A currency named after the number: the grammar's own words, CLDR's names and codes, or
+    the locale's currency words."""
+    lc = g.words.match(r.rest) if g.words and r.kind is None else None
+    if lc and lc.groupdict().get("cur"):
+        r.kind, r.unit = ValueKind.MONEY, currency_of(g.locale or "", lc["cur"].lower())
+        r.took(lc.end())
+    cm = SUFFIX_CURRENCY_RE.match(r.rest)
+    if cm and r.kind is None:
+        r.kind, r.unit = ValueKind.MONEY, currency_code(cm["cur"], prefix=False)
+        r.took(cm.end())
+    elif r.kind is None and (named := _named_currency(r.rest, g.lang, r.has_scale)) is not None:
+        r.kind, r.unit = ValueKind.MONEY, named[0]
+        r.took(named[1])
+    elif cm and r.kind is ValueKind.MONEY and cm["cur"].lower() in ("dollars", "dollar"):
+        r.took(cm.end())  # "$5 million dollars"
+
+
+def _percent_after(r: _Reading, g: _Grammar) -> None:
+    if r.kind is not None:
+        return
+    pm = PERCENT_RE.match(r.rest) or _percent_word(g.lang).match(r.rest)
+    lp = g.words.match(r.rest) if g.words and not pm else None
+    if pm:
+        r.kind, r.unit = ValueKind.PERCENT, ("pp" if pm["pp"] else "%")
+        r.took(pm.end())
+    elif lp and lp.groupdict().get("pct"):
+        r.kind, r.unit = ValueKind.PERCENT, "%"
+        r.took(lp.end())
+
+
+def _noun_after(r: _Reading, m: re.Match[str], spelled: bool, prev_count: Value | None, g: _Grammar) -> bool:
+    """What a figure with no currency or percent counts or measures: an age, a unit, a counted
+    noun, an appositive age, the noun of the count before it. False: not a figure."""
+    aged = _YEAR_OLD.match(r.rest)
+    found = (
+        (ValueKind.COUNT, "year", aged.end())
+        if aged
+        else (_unit_after(r.rest, g.locale or g.lang) or _counted_noun(r.rest, g.lang))
+    )
+    if found is not None:
+        r.kind, r.unit, n = found
+        r.end += n
+        old = _OLD.match(r.sent, r.end) if r.unit == "year" else None
+        if old:  # "the 28-year-old", "28 years old": an age
+            r.end = old.end()
+    elif spelled:
+        return False  # "two" alone: a pronoun, a score, a name; a figure needs its noun
+    elif appositive_age(r.sent, r.s, r.e, r.v):
+        r.kind, r.unit = ValueKind.COUNT, "year"  # "Teixeira, 28, signed": his age
+    elif prev_count is not None:
+        r.kind, r.unit = ValueKind.COUNT, prev_count.unit  # "... more than 600,000 in 2021"
+    elif r.has_scale or _GROUPED.fullmatch(m.group(0)):
+        r.kind, r.unit = ValueKind.COUNT, ""  # "35 millions en 2009", "estava em 12.729"
+    else:
+        return False
+    r.rest = r.sent[r.end :]
+    return True
+
+
+def _finished(r: _Reading, noun_end: int, between: re.Match[str] | None) -> Value:
+    """The value with its bound ("in excess of", "alrededor de") and its rate ("a year", "par
+    an"), read once the number is known to be a value."""
+    assert r.kind is not None
+    start, end, rest = r.start, r.end, r.rest
+    bound = Bound.EQ
+    bm = _bound_before(r.before)
+    if bm:
+        bound = bound_of(bm["bound"].strip())
+        start = start - (len(r.before) - bm.start("bound"))
+    per = None
+    if "(" in rest:  # the note opens on a parenthesis: no search without one
+        rest = _PAREN_NOTE.sub(lambda x: " " * len(x.group(0)), rest)
+    pr = PER_RE.match(rest)
+    if pr and r.kind is not ValueKind.PERCENT:
+        per = per_canon(pr["u1"] or pr["u2"])
+        end += pr.end()
+    elif r.kind is not ValueKind.PERCENT:
+        per = _per_after_of_noun(rest)
+    if r.low is not None:
+        if between and start == r.s:
+            start = r.s - (min(20, r.s) - between.start("o"))
+        return Value(start, end, r.low, r.kind, r.unit, Bound.RANGE, per, r.has_scale, noun_end, r.v)
+    return Value(start, end, r.v, r.kind, r.unit, bound, per, r.has_scale, noun_end)
+
+
+def _per_after_of_noun(rest: str) -> str | None:
+    """ "40 GWh of battery cells a year", "40 GWh de cellules de batterie par an": the rate
+    after the measured thing."""
+    om = _OF_NOUN.match(rest)
+    if not om:
+        return None
+    for k in range(om.end(), min(len(rest), om.end() + 40)):
+        if rest[k] in ",;.(":
+            return None
+        pr2 = PER_RE.match(rest[k:])
+        if pr2 and rest[k].isspace():
+            return per_canon(pr2["u1"] or pr2["u2"])
+    return None
+
+
+_HYPHENS = frozenset("-\u2010\u2011")
+# a time noun or a scale word after a number and a hyphen ("25-year", "31.5-million"); units of
+# measure are read by `_unit_after`, and other words ("5-star", "two-thirds") are not figures
+_HYPHENED_WORD = re.compile(
+    "(?:"
+    + "|".join(
+        sorted(
+            {re.escape(w) for words in TIME_NOUNS.values() for w in words.split()}
+            | {"millions?", "billions?", "trillions?", "mln", "bn"},
+            key=len,
+            reverse=True,
+        )
+    )
+    + r")(?![^\W\d_])",
+    re.IGNORECASE,
+)
+_YEAR_OLD = re.compile(r"[ \u00a0](?:years?|yrs?)[-\u2010\u2011 ]old\b", re.IGNORECASE)
+_HYPHEN = re.compile(r"[ \u00a0]?[-\u2010\u2011][ \u00a0]?(?=[^\W\d_])")
+_OLD = re.compile(r"[ \u00a0]?[-\u2010\u2011 ][ \u00a0]?old\b", re.IGNORECASE)
+
+_RANGE_OPEN = re.compile(  # the look-ahead holds the words' first letters: a cheap test first
+    r"(?=[bdeftvz])(?P<o>between|entre|zwischen|tra|from|de|von|desde|du)\s+\S{0,4}$", re.IGNORECASE
+)
+_FROM = {"from", "de", "von", "desde", "du"}
+_RANGE_JOIN = re.compile(r"\s*(?P<w>[-–—]|to|and|et|y|und|à|a|bis|e)\s*(?=[\d$€£¥])")
+_RANGE_NEEDS_OPEN = {"and", "et", "y", "und", "e", "a"}
+_RANGE_FIRST = frozenset("-–—taeyuàb")  # the first characters of _RANGE_JOIN's joiners
+
+
+_DE_FUNCTION_WORDS = frozenset(
+    [
+        "gegen",
+        "für",
+        "mit",
+        "von",
+        "bis",
+        "zu",
+        "in",
+        "im",
+        "auf",
+        "an",
+        "am",
+        "um",
+        "über",
+        "unter",
+        "nach",
+        "bei",
+        "aus",
+        "seit",
+        "ohne",
+        "durch",
+        "und",
+        "oder",
+        "pro",
+        "je",
+        "als",
+        "wie",
+        "der",
+        "die",
+        "das",
+        "den",
+        "dem",
+        "des",
+        "ein",
+        "eine",
+        "einen",
+        "einem",
+        "einer",
+    ]
+)
+
+
+_NAME_COMMA = re.compile(r"(?:^|[\s(])[^\W\d_][\w'’.-]*,[ \u00a0]$")
+
+
+def appositive_age(sent: str, s: int, e: int, v: float) -> bool:
+    """ "Teixeira, 28, signed", "(Cheeks, 48)": a small whole number set off by commas right
+    after a capitalised name is the person's age, in every language that writes names so."""
+    if not (0 < v <= 120 and float(v).is_integer()) or sent[e : e + 1] not in (",", ")"):
+        return False
+    m = _NAME_COMMA.search(sent, max(0, s - 40), s)
+    return m is not None and sent[m.start() : m.end()].lstrip(" (")[:1].isupper()
+
+
+@lru_cache(maxsize=1)
+def _glued_unit() -> re.Pattern[str]:
+    """A unit symbol written against its number ("88GW", "675GWh", "150km"), as the symbol
+    is written (case matters: "5G" is a network, "5g" five grams is too short to tell)."""
+    symbols = {sym for sym in QUANTITY_UNITS.values() if len(sym) >= 2}
+    symbols |= {sym for sym in cldr.unit_words("en").values() if len(sym) >= 2 and " " not in sym}
+    symbols -= {"st", "nd", "rd", "th"}  # "3rd" is an ordinal, not three rods
+    alts = "|".join(re.escape(x) for x in sorted(symbols, key=len, reverse=True))
+    return re.compile(rf"(?:{alts})(?![^\W\d_])")
+
+
+_PLURAL_S = frozenset(["en", "fr", "es", "pt"])  # grammars whose nouns take an -s plural
+_EN_NOT_NOUNS = frozenset(["who", "whom", "which", "that", "said", "says", "against", "than", "more", "less"])
+
+
+def _unit_after(rest: str, unit_lang: str) -> tuple[ValueKind, str, int] | None:
+    """A unit of measure right after the number, by its CLDR name or symbol in the article's
+    language ("12 kilomètres", "5 square miles", "300 МВт"); the grammar's own names first."""
+    own = _own_units().match(rest)
+    rx = cldr.unit_regex(unit_lang)
+    m = rx.match(rest) if rx is not None else None
+    if own is not None and (m is None or own.end() >= m.end()):  # the longer name wins
+        return ValueKind.QUANTITY, QUANTITY_UNITS[own["unit"].lower()], own.end()
+    if m is None:
+        return None
+    word = " ".join(m["unit"].lower().split())
+    return ValueKind.QUANTITY, QUANTITY_UNITS.get(word) or cldr.unit_words(unit_lang)[word], m.end()
+
+
+@lru_cache(maxsize=1)
+def _own_units() -> re.Pattern[str]:
+    """The grammar's own unit names (energy units CLDR lacks: "GWh", "Gigawattstunden")."""
+    alts = "|".join(re.escape(w) for w in sorted(QUANTITY_UNITS, key=len, reverse=True) if len(w) > 1)
+    return re.compile(rf"[ \u00a0\u202f]?(?P<unit>{alts})(?![^\W\d_])", re.IGNORECASE)
+
+
+def _counted_noun(rest: str, lang: str) -> tuple[ValueKind, str, int] | None:
+    """What follows a number: a known noun within three words ("300,000 electric cars"), a
+    physical unit, or else the next noun as it is (English plural stripped).
+
+    A noun is lower-case, except in German where every noun is capitalised ("270.000 Araber",
+    "5 Mrd. tschechische Kronen") and a lower-case word right after a number is not one.
+    """
+    german = lang == "de"
+    pos = 0
+    for i in range(3):
+        wm = WORD_AFTER_RE.match(rest[pos:])
+        if not wm:
+            break
+        w = wm["w"].lower().strip("’'")
+        if w in NOUNS:
+            return ValueKind.COUNT, NOUNS[w], pos + wm.end()
+        if i == 0 and w in QUANTITY_UNITS:
+            return ValueKind.QUANTITY, QUANTITY_UNITS[w], wm.end()
+        if w in STOP_NOUNS or (german and w in _DE_FUNCTION_WORDS):
+            break
+        if german and wm["w"][:1].isupper():
+            return ValueKind.COUNT, w, pos + wm.end()
+        if not wm["w"][:1].islower():
+            break
+        pos += wm.end()
+    if german:
+        return None
+    fm = WORD_AFTER_RE.match(rest)
+    if not fm or not fm["w"][:1].islower():
+        return None
+    w = fm["w"].lower()
+    if w in STOP_NOUNS or (lang == "en" and (w in _EN_NOT_NOUNS or w.endswith(("ing", "ed")))):
+        return None  # "the three who voted", "three voting", "two injured": no counted noun
+    end = fm.end()
+    if lang in _PLURAL_S and not w.endswith("s"):
+        # "10 total games", "two semiautomatic weapons": a singular word before a plural one
+        # is its adjective; the plural is what is counted
+        nm = WORD_AFTER_RE.match(rest[end:])
+        if nm and nm["w"][:1].islower() and nm["w"].endswith("s") and nm["w"].lower() not in STOP_NOUNS:
+            w, end = nm["w"].lower(), end + nm.end()
+    if lang == "en" and len(w) > 4 and w.endswith("ies"):
+        w = w[:-3] + "y"
+    elif lang == "en" and len(w) > 3 and w.endswith("s") and not w.endswith("ss"):
+        w = w[:-1]
+    return ValueKind.COUNT, w, end
