@@ -545,3 +545,10 @@ def test_currency_words_typed_without_their_accents():
         (500.0, "USD"),
         (250000.0, "USD"),
     ]
+
+
+def test_a_short_month_name_in_another_case_before_a_year():
+    """Russian "июнь" (June) is "июне" after "в": a four-letter name's case form is read before a
+    year only ("марш", a march, is no March)."""
+    got = extract_claims(art("В июне 2018 года компания открыла магазин. Марш прошел в 2019 году.", "ru"))
+    assert [c.period for c in got if c.kind is ValueKind.TIME] == ["2018-06", "2019"]

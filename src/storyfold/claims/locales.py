@@ -97,9 +97,13 @@ def locale_dates(
         # the engine follows one path per character instead of trying every name.
         stems = frozenset(n[:-1].lower() for n in months if len(n) >= 5 and n.isalpha())
         exact = frozenset(n.lower() for n in months if not (len(n) >= 5 and n.isalpha()))
+        # a four-letter name's case forms ("июне" of "июнь") only before a year: alone, its
+        # stem would take other words ("марш" for "март")
+        short = frozenset(n[:-1].lower() for n in months if len(n) == 4 and n.isalpha())
         alts = "|".join(
             [
                 *([rf"{trie_pattern(stems)}\w{{0,5}}"] if stems else []),
+                *([rf"{trie_pattern(short)}\w{{1,2}}(?=\s?(?:1[89]|20)\d\d(?!\d))"] if short else []),
                 *([trie_pattern(exact)] if exact else []),
             ]
         )
@@ -121,6 +125,17 @@ def locale_dates(
     return month_rx, rel_rx, either if words else None
 
 
+def _month_of(months: dict[str, int], word: str) -> int | None:
+    """The month a matched name stands for: as CLDR writes it, or a case form of it (its stem)."""
+    word = word.lower()
+    got = months.get(word)
+    if got is not None:
+        return got
+    # the longest name whose stem begins the word: "июле" is July's ("июль"), not June's
+    stems = [w for w in months if len(w) >= 4 and w.isalpha() and word.startswith(w[:-1])]
+    return months[max(stems, key=len)] if stems else None
+
+
 def locale_reference(text: str, locale: str) -> date | None:
     """When an undated article in a language the grammar does not know was written: the
     latest full date it states with the locale's month names ("1 октября 2019")."""
@@ -131,9 +146,7 @@ def locale_reference(text: str, locale: str) -> date | None:
     days = []
     for m in month_rx.finditer(text):
         year, day = m["y1"] or m["y2"], m["d1"] or m["d2"]
-        month = months.get(m["m"].lower()) or next(
-            (n for w, n in months.items() if len(w) >= 5 and m["m"].lower().startswith(w[:-1])), None
-        )
+        month = _month_of(months, m["m"])
         if year and day and month:
             try:
                 days.append(date(int(year), month, int(day)))
@@ -161,10 +174,7 @@ def locale_times(sent: str, times: list[TimeSpan], locale: str, ref: date | None
     if month_rx is not None:
         months = cldr.month_names(locale)
         for m in month_rx.finditer(sent):
-            word = m["m"].lower()
-            month = months.get(word) or next(
-                (n for w, n in months.items() if len(w) >= 5 and word.startswith(w[:-1])), None
-            )
+            month = _month_of(months, m["m"])
             year_s = m["y1"] or m["y2"]
             year = int(year_s) if year_s else (ref.year if ref is not None else None)
             day_s = m["d1"] or m["d2"]
