@@ -552,3 +552,13 @@ def test_a_short_month_name_in_another_case_before_a_year():
     year only ("марш", a march, is no March)."""
     got = extract_claims(art("В июне 2018 года компания открыла магазин. Марш прошел в 2019 году.", "ru"))
     assert [c.period for c in got if c.kind is ValueKind.TIME] == ["2018-06", "2019"]
+
+
+def test_percent_written_before_the_number_where_cldr_puts_it_there():
+    """Turkish writes "%5,2" and "yüzde 41" (CLDR: its percent format and unit pattern lead with
+    them); the figure is a percentage, not a count of the verb after it."""
+    got = extract_claims(art("Oranı %5,2 oldu. Şirketin yüzde 41'i satıldı.", "tr"))
+    assert [(c.kind, c.value, c.unit) for c in got] == [
+        (ValueKind.PERCENT, 5.2, "%"),
+        (ValueKind.PERCENT, 41.0, "%"),
+    ]

@@ -221,6 +221,31 @@ def percent_words(lang: str) -> tuple[str, ...]:
 
 
 @cache
+def percent_before(lang: str) -> tuple[str, ...]:
+    """What a locale writes before a number for "per cent": the sign where its percent format
+    puts it first (Turkish and Basque "%41"), and the word of its unit pattern when it leads
+    ("yüzde 41", "ehuneko 41")."""
+    loc = _locale(lang)
+    if loc is None:
+        return ()
+    from babel.units import format_unit
+
+    out = set()
+    fmt = loc.percent_formats.get(None)
+    if fmt is not None and fmt.pattern.lstrip().startswith("%"):
+        out.add("%")
+    for n in _PLURAL_SAMPLES:
+        try:
+            text = format_unit(n, "concentr-percent", length="long", locale=loc)
+        except Exception:  # noqa: BLE001 - no unit data for the locale
+            break
+        m = re.fullmatch(r"([^\d]+?)[\s\u00a0]*[\d.,]+", text)
+        if m and m[1].strip() and m[1].strip() not in ("%", "٪"):
+            out.add(m[1].strip().lower())
+    return tuple(sorted(out, key=len, reverse=True))
+
+
+@cache
 def decimal_comma(lang: str) -> bool:
     """Whether the locale writes 3,2 for 3.2."""
     loc = _locale(lang)

@@ -291,6 +291,8 @@ def read_figures(
             r.low, r.v, r.e, between = v, ranged.high, ranged.end, ranged.between
             r.end = consumed = ranged.end
         _currency_before(r)
+        if r.kind is None and locale:
+            _percent_before(r, locale)
         r.rest = sent[r.end :]
         if not _hyphen_after(r, spelled, g):
             continue  # "two-thirds", "a 5-star hotel", "3-D": not figures
@@ -392,6 +394,26 @@ def _currency_before(r: _Reading) -> None:
             return
         r.kind, r.unit = ValueKind.MONEY, pre_cur["cur"]
     r.start = r.s - (len(before) - pre_cur.start("cur"))
+    r.before = r.sent[max(0, r.start - 40) : r.start]
+
+
+@lru_cache(maxsize=256)
+def _percent_before_rx(locale: str) -> re.Pattern[str] | None:
+    words = cldr.percent_before(locale)
+    if not words:
+        return None
+    alts = "|".join(map(re.escape, words))
+    return re.compile(rf"(?:^|(?<=[\s(]))(?P<p>{alts})[ \u00a0\u202f]?$", re.IGNORECASE)
+
+
+def _percent_before(r: _Reading, locale: str) -> None:
+    """A percent sign or word the locale writes before the number ("%41", "yüzde 41")."""
+    rx = _percent_before_rx(locale)
+    m = rx.search(r.before, max(0, len(r.before) - 20)) if rx is not None else None
+    if m is None:
+        return
+    r.kind, r.unit = ValueKind.PERCENT, "%"
+    r.start = r.s - (len(r.before) - m.start("p"))
     r.before = r.sent[max(0, r.start - 40) : r.start]
 
 
