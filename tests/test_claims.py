@@ -562,3 +562,20 @@ def test_percent_written_before_the_number_where_cldr_puts_it_there():
         (ValueKind.PERCENT, 5.2, "%"),
         (ValueKind.PERCENT, 41.0, "%"),
     ]
+
+
+@pytest.mark.parametrize(
+    "text, lang, value",
+    [
+        ("約200人が避難した。", "ja", 200.0),
+        ("3人の男が逮捕された。", "ja", 3.0),
+        ("约有200人被疏散。", "zh", 200.0),
+        ("약 200명이 대피했다.", "ko", 200.0),
+    ],
+)
+def test_a_counter_written_against_the_number(text, lang, value):
+    """Chinese and Japanese (no spaces) and Korean (spaces between words, none before a
+    counter) write the counted thing against the number: a count, while "2020年" stays a year."""
+    got = [(c.kind, c.value) for c in extract_claims(art(text, lang))]
+    assert got == [(ValueKind.COUNT, value)]
+    assert [c.period for c in extract_claims(art("2020年に出馬すると述べた。", "ja"))] == ["2020"]

@@ -121,6 +121,17 @@ def currency_words(lang: str) -> dict[str, str]:
         # the word several currencies share is the noun ("доллар" of "доллар США" and
         # "канадский доллар", "डॉलर" of "यूएस डॉलर"); the others say whose it is ("США")
         heads = {w for w in words if len(sharing.get(w, ())) >= 2 and len(w) >= (4 if w.isascii() else 2)}
+        # a name written without spaces ends with the shared noun: "米ドル" with "カナダ ドル"'s "ドル"
+        glued = {
+            w
+            for w, shared in sharing.items()
+            if len(shared) >= 2
+            and len(w) >= 2
+            and not w.isascii()
+            and any(n.endswith(w) and n != w for n in words)
+        }
+        for head in sorted(glued):
+            out.setdefault(head, code)
         for name in filter(None, names):
             name = name.lower()
             if name != code.lower():

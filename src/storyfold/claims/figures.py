@@ -336,7 +336,7 @@ def _not_a_figure(sent: str, s: int, e: int, words: regex.Pattern[str] | None) -
             nxt[:1].isalpha()
             and not _GLUED_SCALE.match(sent, e)
             and not _glued_unit().match(sent, e)
-            and not (words and (no_space_rx().match(nxt) or words.match(sent, e)))
+            and not (words and (no_space_rx().match(nxt) or words.match(sent, e) or _HANGUL.match(nxt)))
         )
     )
 
@@ -515,6 +515,9 @@ def _noun_after(r: _Reading, m: re.Match[str], spelled: bool, prev_count: Value 
             r.end = old.end()
     elif spelled:
         return False  # "two" alone: a pronoun, a score, a name; a figure needs its noun
+    elif g.locale and (counter := _counter_after(r.rest)):
+        r.kind, r.unit = ValueKind.COUNT, counter  # "200人", "3つ", "5명": a counter, its noun
+        r.end += len(counter)
     elif appositive_age(r.sent, r.s, r.e, r.v):
         r.kind, r.unit = ValueKind.COUNT, "year"  # "Teixeira, 28, signed": his age
     elif prev_count is not None:
@@ -525,6 +528,19 @@ def _noun_after(r: _Reading, m: re.Match[str], spelled: bool, prev_count: Value 
         return False
     r.rest = r.sent[r.end :]
     return True
+
+
+# Korean puts spaces between words but writes its counters against the number ("5명", "3년")
+_HANGUL = regex.compile(r"\p{Script=Hangul}")
+
+
+def _counter_after(rest: str) -> str | None:
+    """The counter or noun written against a number in a script without spaces, or a Korean
+    counter ("人" of "200人", "명" of "5명"): the figure counts it. None when a space, a digit
+    or punctuation follows."""
+    if not rest[:1] or not rest[0].isalpha() or not (no_space_rx().match(rest) or _HANGUL.match(rest)):
+        return None
+    return rest[0]
 
 
 def _finished(r: _Reading, noun_end: int, between: re.Match[str] | None) -> Value:
