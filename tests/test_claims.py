@@ -579,3 +579,10 @@ def test_a_counter_written_against_the_number(text, lang, value):
     got = [(c.kind, c.value) for c in extract_claims(art(text, lang))]
     assert got == [(ValueKind.COUNT, value)]
     assert [c.period for c in extract_claims(art("2020年に出馬すると述べた。", "ja"))] == ["2020"]
+
+
+def test_a_month_written_with_digits_is_not_read_from_the_middle_of_a_number():
+    """Chinese "2017年12月" is December 2017, not the first of February: a month name never
+    starts right after a digit."""
+    got = extract_claims(art("2017年12月，公司宣布了这项计划。", "zh"))
+    assert [c.period for c in got if c.kind is ValueKind.TIME] == ["2017-12"]

@@ -107,7 +107,8 @@ def locale_dates(
                 *([trie_pattern(exact)] if exact else []),
             ]
         )
-        month_word = rf"(?<![^\W\d{ns}])(?P<m>{alts}){end}"
+        # never right after a digit: "12月" is December, not a day 1 of "2月"
+        month_word = rf"(?<![^\W\d{ns}])(?<!\d)(?P<m>{alts}){end}"
         month_rx = regex.compile(
             rf"(?:(?P<y1>(?:1[89]|20)\d\d)[^\d\s]?\s?)?(?:(?P<d1>[0-3]?\d)\.?\s?)?{month_word}"
             rf"(?:[\s,]*(?P<d2>[0-3]?\d)(?=[^\d\s]))?[^\d\s]?(?:[\s,]*(?P<y2>(?:1[89]|20)\d\d)(?!\d))?",
