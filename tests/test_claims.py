@@ -586,3 +586,18 @@ def test_a_month_written_with_digits_is_not_read_from_the_middle_of_a_number():
     starts right after a digit."""
     got = extract_claims(art("2017年12月，公司宣布了这项计划。", "zh"))
     assert [c.period for c in got if c.kind is ValueKind.TIME] == ["2017-12"]
+
+
+@pytest.mark.parametrize(
+    "text, lang, value, noun",
+    [
+        ("वह 20 साल तक वहां रहे।", "hi", 20.0, "साल"),  # its vowel sign is a combining mark
+        ("24 घंटे में सब बदल गया।", "hi", 24.0, "घंटे"),
+        ("قتل 15 جنديا في المعركة.", "ar", 15.0, "جنديا"),
+    ],
+)
+def test_a_counted_noun_of_a_script_without_case(text, lang, value, noun):
+    """Devanagari, Arabic and the other scripts without case: the word after a number is its
+    counted noun, whole with its vowel signs (combining marks)."""
+    got = [(c.kind, c.value, c.unit) for c in extract_claims(art(text, lang)) if c.kind is not ValueKind.TIME]
+    assert got == [(ValueKind.COUNT, value, noun)]

@@ -146,6 +146,13 @@ def no_space_class() -> str:
 
 
 @cache
+def mark_class() -> str:
+    """Class body of the combining marks (Unicode category M): the vowel signs of Indic scripts
+    and other marks a word's letters carry, which the `re` word class does not match."""
+    return _class_of(r"\p{M}")
+
+
+@cache
 def spaced_word_class() -> str:
     """Class body of the word characters (`re`'s \\w) but those of the scripts written without
     spaces: what a word glued to a number is made of when "at 5%" must not read "至5%" as a word."""

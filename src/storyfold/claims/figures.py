@@ -685,12 +685,21 @@ def _own_units() -> re.Pattern[str]:
     return re.compile(rf"[ \u00a0\u202f]?(?P<unit>{alts})(?![^\W\d_])", re.IGNORECASE)
 
 
+def _noun_start(word: str) -> bool:
+    """A word that may be a counted noun: it starts with a lower-case letter or a letter of a
+    script without case (Devanagari, Arabic, Hebrew...); a capital starts a name, and "½" is
+    no letter."""
+    first = word[:1]
+    return first.isalpha() and not first.isupper()
+
+
 def _counted_noun(rest: str, lang: str) -> tuple[ValueKind, str, int] | None:
     """What follows a number: a known noun within three words ("300,000 electric cars"), a
     physical unit, or else the next noun as it is (English plural stripped).
 
-    A noun is lower-case, except in German where every noun is capitalised ("270.000 Araber",
-    "5 Mrd. tschechische Kronen") and a lower-case word right after a number is not one.
+    A noun is lower-case or of a script without case ("20 साल", "2000 جندي"), except in German
+    where every noun is capitalised ("270.000 Araber", "5 Mrd. tschechische Kronen") and a
+    lower-case word right after a number is not one.
     """
     german = lang == "de"
     pos = 0
@@ -707,13 +716,13 @@ def _counted_noun(rest: str, lang: str) -> tuple[ValueKind, str, int] | None:
             break
         if german and wm["w"][:1].isupper():
             return ValueKind.COUNT, w, pos + wm.end()
-        if not wm["w"][:1].islower():
+        if not _noun_start(wm["w"]):
             break
         pos += wm.end()
     if german:
         return None
     fm = WORD_AFTER_RE.match(rest)
-    if not fm or not fm["w"][:1].islower():
+    if not fm or not _noun_start(fm["w"]):
         return None
     w = fm["w"].lower()
     if w in STOP_NOUNS or (lang == "en" and (w in _EN_NOT_NOUNS or w.endswith(("ing", "ed")))):

@@ -9,7 +9,7 @@ from functools import cache, lru_cache
 
 from storyfold.claims.timeparse import MONTHS
 from storyfold.model import Bound, ValueKind
-from storyfold.textnorm import no_space_class
+from storyfold.textnorm import mark_class, no_space_class
 
 ROMANCE_GERMANIC = {"fr", "es", "de", "it", "pt"}
 _GROUP_SEPS = {
@@ -445,7 +445,9 @@ STOP_NOUNS = set(
 
 STOP_NOUNS |= set(MONTHS)
 
-WORD_AFTER_RE = re.compile(r"^[ \u00a0\u202f\u2009]+(?P<w>[^\W\d_][\w\-’']*)")  # narrow spaces too
+# the word after a number (narrow spaces too); its letters may carry combining marks, which `\w`
+# leaves out: the vowel signs of Devanagari, Bengali, Tamil... ("साल" is स, ा, ल)
+WORD_AFTER_RE = re.compile(rf"^[ \u00a0\u202f\u2009]+(?P<w>[^\W\d_][\w\-’'{mark_class()}]*)")
 
 PER_RE = re.compile(
     r"^[ \u00a0,]*(?:(?:a|per|each|every|an|par|por|al|pro|im|all['’]|ao|por)\s+"
