@@ -601,3 +601,14 @@ def test_a_counted_noun_of_a_script_without_case(text, lang, value, noun):
     counted noun, whole with its vowel signs (combining marks)."""
     got = [(c.kind, c.value, c.unit) for c in extract_claims(art(text, lang)) if c.kind is not ValueKind.TIME]
     assert got == [(ValueKind.COUNT, value, noun)]
+
+
+def test_month_and_year_with_a_short_word_between_and_abbreviations_that_are_words():
+    """Greek news writes "τον Σεπτέμβριο του 2017" (of the): the month and its year; Czech "pro"
+    (for) is also December's abbreviation, read only with its dot or its day or year."""
+    got = extract_claims(art("Ο σεισμός έγινε τον Σεπτέμβριο του 2017.", "el"))
+    assert [c.period for c in got if c.kind is ValueKind.TIME] == ["2017-09"]
+    got = extract_claims(art("Vše co jsem chtěl, bylo vydělat peníze pro mou banku v roce 2007.", "cs"))
+    assert [c.period for c in got if c.kind is ValueKind.TIME] == ["2007"]
+    got = extract_claims(art("Rozpočet pro rok 2008 schválili.", "cs"))
+    assert [c.period for c in got if c.kind is ValueKind.TIME] == ["2008"]

@@ -285,6 +285,20 @@ def month_names(lang: str) -> dict[str, int]:
 
 
 @cache
+def wide_month_names(lang: str) -> frozenset[str]:
+    """The full month names (format and stand-alone, lower case), without the abbreviations:
+    an abbreviation may be a word too (Czech "pro", for, abbreviates "prosince")."""
+    loc = _locale(lang)
+    if loc is None:
+        return frozenset()
+    return frozenset(
+        name.lower()
+        for context in ("format", "stand-alone")
+        for name in loc.months.get(context, {}).get("wide", {}).values()
+    )
+
+
+@cache
 def relative_years(lang: str) -> dict[str, int]:
     """CLDR's phrases for last, this and next year ("в прошлом году", "去年", "इस वर्ष") ->
     -1, 0, 1. Read from babel's locale data, which has no public accessor for them."""

@@ -111,7 +111,10 @@ def locale_dates(
         month_word = rf"(?<![^\W\d{ns}])(?<!\d)(?P<m>{alts}){end}"
         month_rx = regex.compile(
             rf"(?:(?P<y1>(?:1[89]|20)\d\d)[^\d\s]?\s?)?(?:(?P<d1>[0-3]?\d)\.?\s?)?{month_word}"
-            rf"(?:[\s,]*(?P<d2>[0-3]?\d)(?=[^\d\s]))?[^\d\s]?(?:[\s,]*(?P<y2>(?:1[89]|20)\d\d)(?!\d))?",
+            # a short word may stand between the month and its year, as news writes it
+            # ("Σεπτέμβριο του 2017": of the): one of three letters at most
+            rf"(?:[\s,]*(?P<d2>[0-3]?\d)(?=[^\d\s]))?[^\d\s]?"
+            rf"(?:[\s,]*(?:[^\W\d_]{{1,3}}\s+)?(?P<y2>(?:1[89]|20)\d\d)(?!\d))?",
             regex.IGNORECASE,
         )
     rel_rx = rel_word = None
@@ -156,6 +159,17 @@ def locale_reference(text: str, locale: str) -> date | None:
     return max(days) if days else None
 
 
+def _doubtful(sent: str, m: regex.Match[str], locale: str) -> bool:
+    """A month abbreviation, which may be a word too (Czech "pro", for, is December's "pro."):
+    read only with its dot or against its day or year, never across another word to a year."""
+    word = m["m"]
+    if len(word) > 4 or word.lower() in cldr.wide_month_names(locale):
+        return False
+    dotted = sent[m.end("m") : m.end("m") + 1] == "."
+    across = m["y2"] is not None and any(c.isalpha() for c in sent[m.end("m") : m.start("y2")])
+    return across or not (dotted or m["d1"] or m["d2"] or m["y1"] or m["y2"])
+
+
 def locale_times(sent: str, times: list[TimeSpan], locale: str, ref: date | None) -> list[TimeSpan]:
     """Months (with their day and year) and last/this/next year in a language the time grammar
     does not know, from CLDR's names for them; the article's year stands for a missing one."""
@@ -175,6 +189,8 @@ def locale_times(sent: str, times: list[TimeSpan], locale: str, ref: date | None
     if month_rx is not None:
         months = cldr.month_names(locale)
         for m in month_rx.finditer(sent):
+            if _doubtful(sent, m, locale):
+                continue
             month = _month_of(months, m["m"])
             year_s = m["y1"] or m["y2"]
             year = int(year_s) if year_s else (ref.year if ref is not None else None)
