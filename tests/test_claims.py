@@ -612,3 +612,16 @@ def test_month_and_year_with_a_short_word_between_and_abbreviations_that_are_wor
     assert [c.period for c in got if c.kind is ValueKind.TIME] == ["2007"]
     got = extract_claims(art("Rozpočet pro rok 2008 schválili.", "cs"))
     assert [c.period for c in got if c.kind is ValueKind.TIME] == ["2008"]
+
+
+@pytest.mark.parametrize(
+    "text, lang, value, unit",
+    [
+        ("Η συμφωνία 11 εκατομμυρίων £ ακυρώθηκε.", "el", 11e6, "GBP"),  # the accent moved
+        ("Με εγγύηση ύψους 500 δολαρίων αφέθηκε.", "el", 500.0, "USD"),
+        ("Zisk dosáhl 106,4 miliónů euro.", "cs", 106.4e6, "EUR"),  # a case CLDR does not list
+    ],
+)
+def test_scale_and_currency_nouns_in_their_other_cases(text, lang, value, unit):
+    money = [(c.value, c.unit) for c in extract_claims(art(text, lang)) if c.kind is ValueKind.MONEY]
+    assert money == [(value, unit)]

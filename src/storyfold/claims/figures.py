@@ -16,6 +16,7 @@ from storyfold.claims.locales import (
     currency_of,
     locale_words,
     no_space_rx,
+    scale_of,
 )
 from storyfold.claims.numparse import (
     BOUND_LAST_WORD_RE,
@@ -443,7 +444,7 @@ def _scale_after(r: _Reading, g: _Grammar) -> None:
     sm = g.sc_rx.match(rest)
     lm = g.words.match(rest) if g.words and not sm else None
     if lm and lm.groupdict().get("scale"):
-        r.scaled(cldr.scale_words(g.locale or "")[lm["scale"].lower()])
+        r.scaled(scale_of(g.locale or "", lm["scale"]))
         r.took(lm.end())
     elif sm and not (sm["scale"].lower() == "m" and r.kind is not ValueKind.MONEY):
         scale = scale_value(sm["scale"], g.lang)

@@ -11,8 +11,11 @@ of thousands of code points took a hundred.
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Mapping
 from datetime import date
 from functools import cache
+from typing import TypeVar
 
 import regex
 
@@ -20,6 +23,8 @@ from storyfold.claims import cldr
 from storyfold.claims.numparse import PERCENT_RE
 from storyfold.claims.timeparse import TimeSpan, trie_pattern
 from storyfold.textnorm import no_space_class, no_space_property
+
+T = TypeVar("T")
 
 FOUR_DIGITS = re.compile(r"\d{4}")
 
@@ -33,7 +38,11 @@ def no_space_rx() -> re.Pattern[str]:
 def locale_words(locale: str) -> regex.Pattern[str] | None:
     """After a number: a scale word, currency or percent word of the locale (CLDR), as group
     "scale", "cur" or "pct", the longest first; it ends where a word ends, or at a character of
-    a script written without spaces ("10亿美元", "3.5万人")."""
+    a script written without spaces ("10亿美元", "3.5万人").
+
+    A scale or currency noun is matched in the other cases and numbers its language gives it
+    ("रुपया" and "रुपये", "doları" and "dolar", "εκατομμύρια" and "εκατομμυρίων"): by its stem,
+    for nouns long enough to have one, with its accents optional, since declension moves them."""
     groups = []
     for name, found in (
         ("scale", cldr.scale_words(locale)),
@@ -41,12 +50,9 @@ def locale_words(locale: str) -> regex.Pattern[str] | None:
         ("pct", dict.fromkeys(cldr.percent_words(locale), "")),
     ):
         if found:
-            # a currency noun in another case or number than CLDR's names hold ("रुपया" and
-            # "रुपये", "doları" and "dolar", "dolláros" and "dollár"): its stem, for nouns long
-            # enough to have one
             alts = "|".join(
-                re.escape(w[:-1]) + r"\w{0,3}"
-                if name == "cur" and len(w) >= 5 and " " not in w
+                _accents_optional(_fold(w)[:-1]) + r"\w{0,3}"
+                if name != "pct" and len(w) >= 5 and " " not in w
                 else re.escape(w)
                 for w in sorted(found, key=len, reverse=True)
             )
@@ -56,19 +62,54 @@ def locale_words(locale: str) -> regex.Pattern[str] | None:
     return regex.compile(rf"[ \u00a0\u202f]?(?:{'|'.join(groups)}){word_end()}", regex.IGNORECASE)
 
 
-def currency_of(locale: str, word: str) -> str:
-    """The ISO code of a currency word as met (maybe inflected: matched by its stem)."""
-    table = cldr.currency_words(locale)
+def _fold(word: str) -> str:
+    """Lower case, the accents of accented letters taken off ("ύ" -> "υ"); a mark written as a
+    character of its own (an Indic vowel sign) stays."""
+    return "".join(_unaccented(c) for c in word.lower())
+
+
+def _unaccented(ch: str) -> str:
+    parts = unicodedata.normalize("NFD", ch)
+    return parts[0] if len(parts) > 1 and parts[0].isalpha() else ch
+
+
+@cache
+def _accented() -> dict[str, str]:
+    """Each letter -> the precomposed letters that are it with an accent ("ι": "ίϊΐ...")."""
+    out: dict[str, str] = {}
+    for point in range(0x10000):
+        ch = chr(point)
+        parts = unicodedata.normalize("NFD", ch)
+        if len(parts) > 1 and parts[0].isalpha() and all(unicodedata.combining(c) for c in parts[1:]):
+            out[parts[0]] = out.get(parts[0], "") + ch
+    return out
+
+
+def _accents_optional(folded: str) -> str:
+    """A pattern of a folded word whose letters may carry any accent in the text."""
+    variants = _accented()
+    return "".join(f"[{re.escape(c)}{variants[c]}]" if c in variants else re.escape(c) for c in folded)
+
+
+def _inflected(table: Mapping[str, T], word: str) -> T | None:
+    """The entry of `table` a word met in the text stands for: itself, or the longest entry
+    whose stem (accents aside) begins it."""
+    word = word.lower()
     if word in table:
         return table[word]
-    return next(
-        (
-            code
-            for w, code in sorted(table.items(), key=lambda x: -len(x[0]))
-            if len(w) >= 5 and word.startswith(w[:-1])
-        ),
-        "",
-    )
+    folded = _fold(word)
+    stems = [w for w in table if len(w) >= 5 and " " not in w and folded.startswith(_fold(w)[:-1])]
+    return table[max(stems, key=len)] if stems else None
+
+
+def scale_of(locale: str, word: str) -> float:
+    """The multiplier of a scale word as met (maybe inflected)."""
+    return _inflected(cldr.scale_words(locale), word) or 1.0
+
+
+def currency_of(locale: str, word: str) -> str:
+    """The ISO code of a currency word as met (maybe inflected: matched by its stem)."""
+    return _inflected(cldr.currency_words(locale), word) or ""
 
 
 @cache
