@@ -5,6 +5,7 @@ as steps over one figure's reading."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
@@ -122,15 +123,25 @@ def _percent_word(lang: str) -> re.Pattern[str]:
     return re.compile(rf"^[ \u00a0\u202f]?(?P<pct>{alts})(?!\w)(?P<pp>(?!))?", re.IGNORECASE)
 
 
-@lru_cache(maxsize=64)
-def _currency_noun(lang: str) -> tuple[re.Pattern[str], tuple[tuple[re.Pattern[str], str], ...]]:
-    """After a number: one of the currency nouns many currencies' names share (`cldr`), and
-    each noun's own pattern with its code."""
-    nouns = sorted(cldr.currency_nouns(lang).items(), key=lambda nc: (-len(nc[0]), nc[0]))
-    forms = [(marks_optional(re.escape(n)), code) for n, code in nouns]
-    alts = "|".join(f for f, _ in forms) or "(?!)"
-    rx = re.compile(rf"^[ \u00a0\u202f]?(?:(?:de|of|di|d['’])\s?)?(?P<cur>{alts})(?!\w)", re.IGNORECASE)
-    return rx, tuple((re.compile(f, re.IGNORECASE), code) for f, code in forms)
+class _Named(NamedTuple):
+    """Currency words after a number: one pattern for them all, and each word's own pattern
+    with its code, to tell which one matched."""
+
+    rx: re.Pattern[str]
+    each: tuple[tuple[re.Pattern[str], str], ...]
+
+    @classmethod
+    def of(cls, words: dict[str, str], form: Callable[[str], str]) -> _Named:
+        forms = [(form(w), code) for w, code in sorted(words.items(), key=lambda wc: (-len(wc[0]), wc[0]))]
+        alts = "|".join(f for f, _ in forms) or "(?!)"
+        rx = re.compile(rf"^[ \u00a0\u202f]?(?:(?:de|of|di|d['’])\s?)?(?P<cur>{alts})(?!\w)", re.IGNORECASE)
+        return cls(rx, tuple((re.compile(f, re.IGNORECASE), code) for f, code in forms))
+
+    def match(self, rest: str) -> tuple[str, int] | None:
+        m = self.rx.match(rest)
+        if m is None:
+            return None
+        return next(c for f, c in self.each if f.fullmatch(m["cur"])), m.end()
 
 
 def _name_form(name: str) -> str:
@@ -142,16 +153,16 @@ def _name_form(name: str) -> str:
 
 
 @lru_cache(maxsize=64)
-def _currency_names(lang: str) -> tuple[re.Pattern[str] | None, tuple[tuple[re.Pattern[str], str], ...]]:
-    """After a number: a currency's full CLDR name in the grammar's language ("Norwegian kroner",
-    "couronnes norvégiennes"), longest first; and each name's own pattern with its code."""
-    names = sorted(cldr.currency_names(lang).items(), key=lambda nc: (-len(nc[0]), nc[0]))
-    if not names:
-        return None, ()
-    forms = [(_name_form(n), code) for n, code in names]
-    alts = "|".join(f for f, _ in forms)
-    rx = re.compile(rf"^[ \u00a0\u202f]?(?:(?:de|of|di|d['’])\s?)?(?P<cur>{alts})(?!\w)", re.IGNORECASE)
-    return rx, tuple((re.compile(f, re.IGNORECASE), code) for f, code in forms)
+def _currency_names(lang: str) -> _Named:
+    """A currency's full CLDR name in the grammar's language ("Norwegian kroner", "couronnes
+    norvégiennes")."""
+    return _Named.of(cldr.currency_names(lang), _name_form)
+
+
+@lru_cache(maxsize=64)
+def _currency_nouns(lang: str) -> _Named:
+    """One of the currency nouns many currencies' names share (`cldr.currency_nouns`)."""
+    return _Named.of(cldr.currency_nouns(lang), lambda n: marks_optional(re.escape(n)))
 
 
 def _named_currency(rest: str, lang: str, scaled: bool = False) -> tuple[str, int] | None:
@@ -159,16 +170,9 @@ def _named_currency(rest: str, lang: str, scaled: bool = False) -> tuple[str, in
     or its code, or, after a scale word (`scaled`: "11 milioni di sterline"), by the noun many
     currencies' names share; None if none is. A bare noun needs the scale word: some are
     other words too ("livres" are books)."""
-    rx, each = _currency_names(lang)
-    m = rx.match(rest) if rx is not None else None
-    if m:
-        code = next(c for f, c in each if f.fullmatch(m["cur"]))
-        return code, m.end()
-    if scaled:
-        rx, each = _currency_noun(lang)
-        m = rx.match(rest)
-        if m:
-            return next(c for f, c in each if f.fullmatch(m["cur"])), m.end()
+    got = _currency_names(lang).match(rest) or (_currency_nouns(lang).match(rest) if scaled else None)
+    if got is not None:
+        return got
     m = _CODE_AFTER.match(rest)
     if m and _iso_code(m["cur"], rest[m.end() : m.end() + 20]):
         return m["cur"], m.end()
