@@ -564,7 +564,7 @@ def find_times(
     tokenising the sentence.
     """
     scan = _TimeScan(text, vocab)
-    if not (scan.has_digit or scan.has_month or scan.has_year_word or scan.has_part):
+    if scan.empty:
         return []
     # the order is the precedence: a span is kept only where nothing read before holds it
     scan.full_dates()
@@ -597,11 +597,14 @@ class _TimeScan:
         self.has_month = not words.isdisjoint(_FULL_SET)
         self.has_year_word = not words.isdisjoint(_YEAR_WORDS) or "l'an" in low or "l’an" in low
         self.has_part = not words.isdisjoint(_PART_WORDS)
-        if not (self.has_digit or self.has_month or self.has_year_word or self.has_part):
-            return
         self.any_month = self.has_month or not words.isdisjoint(MONTHS)
-        self.wins = _month_windows(text, low, words) if self.any_month else []
         self.year_at = -1  # where the first "19xx"/"20xx" stands; -1 when none
+        self.empty = not (self.has_digit or self.has_month or self.has_year_word or self.has_part)
+        if self.empty:  # nothing can match: the windows are not worth computing
+            self.any_month = self.has_hq = False
+            self.has_year, self.wins, self.num_wins, self.year_wins = False, [], [], []
+            return
+        self.wins = _month_windows(text, low, words) if self.any_month else []
         if self.has_digit and (ym := _YEAR_DIGITS_RX.search(text)) is not None:
             self.year_at = ym.start()
         self.has_year = self.year_at >= 0
