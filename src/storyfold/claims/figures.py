@@ -244,8 +244,10 @@ class _Grammar(NamedTuple):
 def read_figures(
     sent: str, lang: str, blocked: list[tuple[int, int]], locale: str | None = None
 ) -> list[Value]:
-    """`locale`: the article's language when the grammar (`lang`) is another's: its scale
-    words, currencies, percent words and decimal separator then come from CLDR (`cldr`)."""
+    """The figures of one sentence (its digits already ASCII), outside the `blocked` spans
+    (its times and clock times), in order. `locale`: the article's language when the grammar
+    (`lang`) is another's: its scale words, currencies, percent words and decimal separator
+    then come from CLDR (`cldr`)."""
     num_lang = lang if locale is None else ("de" if cldr.decimal_comma(locale) else "en")
     g = _Grammar(
         lang,
