@@ -625,3 +625,10 @@ def test_month_and_year_with_a_short_word_between_and_abbreviations_that_are_wor
 def test_scale_and_currency_nouns_in_their_other_cases(text, lang, value, unit):
     money = [(c.value, c.unit) for c in extract_claims(art(text, lang)) if c.kind is ValueKind.MONEY]
     assert money == [(value, unit)]
+
+
+def test_percent_nouns_in_their_other_cases():
+    got = extract_claims(art("Партія перемогла з 40 відсотками голосів.", "uk"))  # instrumental
+    assert [(c.kind, c.value) for c in got] == [(ValueKind.PERCENT, 40.0)]
+    got = extract_claims(art("Az infláció 2,5 százalékra nőtt.", "hu"))  # "to 2.5 percent"
+    assert [(c.kind, c.value) for c in got if c.kind is not ValueKind.TIME] == [(ValueKind.PERCENT, 2.5)]

@@ -40,8 +40,8 @@ def locale_words(locale: str) -> regex.Pattern[str] | None:
     "scale", "cur" or "pct", the longest first; it ends where a word ends, or at a character of
     a script written without spaces ("10亿美元", "3.5万人").
 
-    A scale or currency noun is matched in the other cases and numbers its language gives it
-    ("रुपया" and "रुपये", "doları" and "dolar", "εκατομμύρια" and "εκατομμυρίων"): by its stem,
+    A scale, currency or percent noun is matched in the other cases and numbers its language gives it
+    ("रुपया" and "रुपये", "εκατομμύρια" and "εκατομμυρίων", "відсотків" and "відсотками"): by its stem,
     for nouns long enough to have one, with its accents optional, since declension moves them."""
     groups = []
     for name, found in (
@@ -52,7 +52,7 @@ def locale_words(locale: str) -> regex.Pattern[str] | None:
         if found:
             alts = "|".join(
                 _accents_optional(_fold(w)[:-1]) + r"\w{0,3}"
-                if name != "pct" and len(w) >= 5 and " " not in w
+                if len(w) >= 5 and " " not in w
                 else re.escape(w)
                 for w in sorted(found, key=len, reverse=True)
             )
