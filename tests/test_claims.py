@@ -632,3 +632,17 @@ def test_percent_nouns_in_their_other_cases():
     assert [(c.kind, c.value) for c in got] == [(ValueKind.PERCENT, 40.0)]
     got = extract_claims(art("Az infláció 2,5 százalékra nőtt.", "hu"))  # "to 2.5 percent"
     assert [(c.kind, c.value) for c in got if c.kind is not ValueKind.TIME] == [(ValueKind.PERCENT, 2.5)]
+
+
+@pytest.mark.parametrize(
+    "text, lang, value",
+    [
+        ("Jego dwóch wnuków odsłoniło kamień.", "pl", 2.0),  # genitive: "dwa" in the nominative
+        ("Po trzech miesiącach wrócił do domu.", "pl", 3.0),
+        ("Полиция задержала двух журналистов.", "ru", 2.0),
+    ],
+)
+def test_numbers_spelled_in_their_other_cases(text, lang, value):
+    """Polish and Russian decline their numerals: CLDR's case spellouts read them."""
+    got = [(c.kind, c.value) for c in extract_claims(art(text, lang)) if c.kind is not ValueKind.TIME]
+    assert got == [(ValueKind.COUNT, value)]

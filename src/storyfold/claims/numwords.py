@@ -2,8 +2,9 @@
 language ICU spells out.
 
 The words come from ICU's rule-based number formats (CLDR's spellout rules): every number
-from 2 to 99, and whole hundreds and thousands, is formatted in the locale's cardinal rule sets (masculine, feminine and neuter
-where the language has them), and the forms are read back. One is left out: in most
+from 2 to 99, and whole hundreds and thousands, is formatted in the locale's cardinal rule
+sets (masculine, feminine and neuter where the language has them, with the case forms of the
+languages that decline their numerals), and the forms are read back. One is left out: in most
 languages it is also the indefinite article ("un", "ein", "one of"). Languages written
 without spaces between words are left out too: their number characters sit inside ordinary
 words (四川 is a province, not four rivers).
@@ -19,15 +20,21 @@ from storyfold.textnorm import no_space_class
 
 __all__ = ["number_words", "value_of", "word_number_regex"]
 
+# the cardinal rule sets, and the case forms CLDR spells for languages that decline their
+# numerals ("двух", "dwóch", "trzech" after a preposition); a rule set a locale lacks gives its
+# default forms, which are already in
+_GENDERS = ("masculine", "feminine", "neuter")
+_CASES = ("genitive", "dative", "accusative", "instrumental", "locative", "ablative", "prepositional")
 _RULE_SETS = (
     "%spellout-cardinal",
-    "%spellout-cardinal-masculine",
-    "%spellout-cardinal-feminine",
-    "%spellout-cardinal-neuter",
+    *(f"%spellout-cardinal-{g}" for g in _GENDERS),
+    *(f"%spellout-cardinal-{g}-{c}" for g in _GENDERS for c in _CASES),
+    "%spellout-cardinal-masculine-personal",
 )
 # 2-99, whole hundreds and whole thousands up to 99,000 ("trente mille personnes",
 # "dreißigtausend"); one, a hundred and a thousand are left out ("un", "cent" of "pour cent")
 _SPELLED = (*range(2, 100), *range(200, 1000, 100), *range(2000, 100_000, 1000))
+_PROBES = (*range(2, 13), 20, 21, 22, 40, 100, 200, 2000)  # forms that tell two rule sets apart
 _JOINER = re.compile(r"[\s\-\u00ad]+")
 
 
@@ -47,11 +54,16 @@ def number_words(locale: str) -> dict[str, int]:
         return {}
     out: dict[str, int] = {}
     no_space = re.compile(f"[{no_space_class()}]")
+    seen: set[tuple[str, ...]] = set()
     for rule_set in _RULE_SETS:
         try:
             fmt = MessageFormat("{n, spellout," + rule_set + "}", locale)
         except Exception:  # noqa: BLE001 - ICU refuses a locale it has no rules for
             return {}
+        probe = tuple(fmt.format({"n": n}) for n in _PROBES)
+        if probe in seen:
+            continue  # a rule set the locale lacks gives forms already read: not again
+        seen.add(probe)
         for n in _SPELLED:
             form = fmt.format({"n": n})
             if not form or any(ch.isdigit() for ch in form):
