@@ -212,23 +212,35 @@ def _sharing(lang: str) -> dict[str, frozenset[str]]:
 
 
 @cache
-def percent_words(lang: str) -> tuple[str, ...]:
-    """The words a locale writes after a number for "per cent" ("процентов", "प्रतिशत")."""
+def _percent_unit(lang: str) -> tuple[str, ...]:
+    """The locale's "N per cent" as its unit data writes it, for a few plural forms of N."""
     loc = _locale(lang)
     if loc is None:
         return ()
     from babel.units import format_unit
 
-    words = set()
+    texts = []
     for n in _PLURAL_SAMPLES:
         try:
-            text = format_unit(n, "concentr-percent", length="long", locale=loc)
+            texts.append(format_unit(n, "concentr-percent", length="long", locale=loc))
         except Exception:  # noqa: BLE001 - no unit data for the locale
-            return ()
-        m = re.fullmatch(r"[\d.,\s\u00a0]+([^\d]+)", text)
+            break
+    return tuple(texts)
+
+
+def _percent_word_of(pattern: str, lang: str) -> tuple[str, ...]:
+    words = set()
+    for text in _percent_unit(lang):
+        m = re.fullmatch(pattern, text)
         if m and m[1].strip() and m[1].strip() not in ("%", "٪"):
             words.add(m[1].strip().lower())
     return tuple(sorted(words, key=len, reverse=True))
+
+
+@cache
+def percent_words(lang: str) -> tuple[str, ...]:
+    """The words a locale writes after a number for "per cent" ("процентов", "प्रतिशत")."""
+    return _percent_word_of(r"[\d.,\s\u00a0]+([^\d]+)", lang)
 
 
 @cache
@@ -239,21 +251,9 @@ def percent_before(lang: str) -> tuple[str, ...]:
     loc = _locale(lang)
     if loc is None:
         return ()
-    from babel.units import format_unit
-
-    out = set()
     fmt = loc.percent_formats.get(None)
-    if fmt is not None and fmt.pattern.lstrip().startswith("%"):
-        out.add("%")
-    for n in _PLURAL_SAMPLES:
-        try:
-            text = format_unit(n, "concentr-percent", length="long", locale=loc)
-        except Exception:  # noqa: BLE001 - no unit data for the locale
-            break
-        m = re.fullmatch(r"([^\d]+?)[\s\u00a0]*[\d.,]+", text)
-        if m and m[1].strip() and m[1].strip() not in ("%", "٪"):
-            out.add(m[1].strip().lower())
-    return tuple(sorted(out, key=len, reverse=True))
+    sign = ("%",) if fmt is not None and fmt.pattern.lstrip().startswith("%") else ()
+    return _percent_word_of(r"([^\d]+?)[\s\u00a0]*[\d.,]+", lang) + sign
 
 
 @cache

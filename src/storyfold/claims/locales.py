@@ -171,7 +171,8 @@ def locale_dates(
 
 
 def _month_of(months: dict[str, int], word: str) -> int | None:
-    """The month a matched name stands for: as CLDR writes it, or a case form of it (its stem)."""
+    """The month a matched name stands for: as CLDR writes it, or a case form of it (its stem;
+    accents kept, unlike `_inflected`: the month patterns match them as written)."""
     word = word.lower()
     got = months.get(word)
     if got is not None:

@@ -328,21 +328,26 @@ class StoryClusterer:
         When they are in several stories, the story of the strongest kind of relation (a copy
         over a translation) that most of them are in: one false translation link among a dozen
         true ones must not carry a version of one story into another."""
-        votes: dict[str, tuple[int, int, float, int]] = {}  # story -> (kind rank, -n, -score sum, first)
-        best: dict[str, float] = {}
+        # story -> (kind rank, -n, -score sum, first relation, best score): the least wins
+        votes: dict[str, tuple[int, int, float, int, float]] = {}
         for i, rel in enumerate(relations):
             if rel.b != article_id or rel.kind not in _FOLDING:
                 continue
             sid = self._of.get(rel.a) or self._revive(rel.a)
             if sid is None:
                 continue
-            rank, n, total, first = votes.get(sid, (len(_FOLDING), 0, 0.0, i))
-            votes[sid] = (min(rank, _FOLDING.index(rel.kind)), n - 1, total - rel.score, first)
-            best[sid] = max(best.get(sid, rel.score), rel.score)
+            rank, n, total, first, best = votes.get(sid, (len(_FOLDING), 0, 0.0, i, rel.score))
+            votes[sid] = (
+                min(rank, _FOLDING.index(rel.kind)),
+                n - 1,
+                total - rel.score,
+                first,
+                max(best, rel.score),
+            )
         if not votes:
             return None
         sid = min(votes, key=votes.__getitem__)
-        return sid, best[sid]
+        return sid, votes[sid][4]
 
     def _new_story(self, sid: str, title: str) -> None:
         order = self._order[sid] = self._story_count
