@@ -141,6 +141,33 @@ def test_runs_on_a_reopened_database_equal_one_run_and_never_replay(
         assert con.execute("SELECT count(*) FROM stage_meta WHERE stage = 'cluster_index'").fetchone()[0] == 1
 
 
+def test_the_state_read_beside_the_workers_is_the_state_read_in_place(shared_data, tmp_path, monkeypatch):
+    """With worker processes, opening reads the stages' state on a thread of its own while the
+    workers prepare the first batch; the articles after it are decided as after a read in place."""
+    records = _records(shared_data, 80, 30)
+    first, second = records[:70], records[70:]
+    with Library(tmp_path / "a.db", batch_size=16, workers=1) as lib:
+        lib.ingest([_write(tmp_path / "first.jsonl", first)])
+    with sqlite3.connect(tmp_path / "b.db") as dst, sqlite3.connect(tmp_path / "a.db") as src:
+        src.backup(dst)
+    readers = []
+    real = writer_module.read_stages
+
+    def read_stages(store):
+        readers.append((threading.current_thread() is threading.main_thread(), store.readonly))
+        return real(store)
+
+    monkeypatch.setattr(writer_module, "read_stages", read_stages)
+    second_file = _write(tmp_path / "second.jsonl", second)
+    with Library(tmp_path / "a.db", batch_size=16, workers=2) as lib:
+        lib.ingest([second_file])
+    assert readers == [(False, True)]  # once, on another thread, through a read-only connection
+    with Library(tmp_path / "b.db", batch_size=16, workers=1) as lib:
+        lib.ingest([second_file])
+    assert readers[1:] == [(True, False)]
+    assert _snapshot(tmp_path / "a.db") == _snapshot(tmp_path / "b.db")
+
+
 def test_a_failed_batch_leaves_nothing_behind(shared_data, tmp_path, monkeypatch):
     records = _records(shared_data, 60, 20)
     first, second = records[:50], records[50:]

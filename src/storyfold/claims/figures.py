@@ -124,24 +124,25 @@ def _percent_word(lang: str) -> re.Pattern[str]:
 
 
 class _Named(NamedTuple):
-    """Currency words after a number: one pattern for them all, and each word's own pattern
-    with its code, to tell which one matched."""
+    """Currency words after a number: one pattern for them all, each word in a group of its
+    own, and each group's code (the group that matched says which word it was, without a
+    pattern per word to compile)."""
 
     rx: re.Pattern[str]
-    each: tuple[tuple[re.Pattern[str], str], ...]
+    codes: tuple[str, ...]
 
     @classmethod
     def of(cls, words: dict[str, str], form: Callable[[str], str]) -> _Named:
         forms = [(form(w), code) for w, code in sorted(words.items(), key=lambda wc: (-len(wc[0]), wc[0]))]
-        alts = "|".join(f for f, _ in forms) or "(?!)"
-        rx = re.compile(rf"^[ \u00a0\u202f]?(?:(?:de|of|di|d['’])\s?)?(?P<cur>{alts})(?!\w)", re.IGNORECASE)
-        return cls(rx, tuple((re.compile(f, re.IGNORECASE), code) for f, code in forms))
+        alts = "|".join(f"({f})" for f, _ in forms) or "(?!)"
+        rx = re.compile(rf"^[ \u00a0\u202f]?(?:(?:de|of|di|d['’])\s?)?(?:{alts})(?!\w)", re.IGNORECASE)
+        return cls(rx, tuple(code for _, code in forms))
 
     def match(self, rest: str) -> tuple[str, int] | None:
         m = self.rx.match(rest)
-        if m is None:
+        if m is None or m.lastindex is None:
             return None
-        return next(c for f, c in self.each if f.fullmatch(m["cur"])), m.end()
+        return self.codes[m.lastindex - 1], m.end()
 
 
 def _name_form(name: str) -> str:

@@ -10,10 +10,13 @@ only itself.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sqlite3
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 from storyfold.claims import FailedExtraction
@@ -76,6 +79,48 @@ def _raise_if_environment(exc: BaseException, store: Store) -> None:
         ) from exc
 
 
+def read_stages(store: Store) -> tuple[FoldIndex, StoryClusterer]:
+    """A fold index and a clusterer holding the live state stored in `store` (the callbacks
+    that read stories later are the caller's to bind to its own connection)."""
+    fold, cluster = FoldIndex(), StoryClusterer()
+    meta = store.meta("cluster")
+    try:
+        if meta is None:
+            raise ValueError("no stage state stored")
+        fold.load(store.fold_window())
+        index = StoredIndex(
+            store.meta("cluster_index"), store.cluster_changes(), store.story_head, store.alias_of
+        )
+        cluster.load(meta, store.live_heads(), store.counted, store.meta("cluster_df"), index)
+    except ValueError as exc:  # stored by an older storyfold, or never: rebuilt once
+        if store.count("articles"):
+            log.warning("%s: rebuilding the stages' state from the articles (%s)", store.path, exc)
+        fold, cluster = FoldIndex(), StoryClusterer()
+        for article, story_id in store.iter_articles():
+            fold.add(article)
+            cluster.restore(article, story_id)
+    return fold, cluster
+
+
+class _Loading(threading.Thread):
+    """`read_stages` on a thread, through a read-only connection of its own."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(name="storyfold-read-stages", daemon=True)
+        self.path = path
+        self._got: tuple[FoldIndex, StoryClusterer] | None = None
+
+    def run(self) -> None:
+        # a failure here is left for the writer to meet again, on its own connection and thread
+        with contextlib.suppress(Exception), Store(self.path, readonly=True) as store:
+            self._got = read_stages(store)
+
+    def result(self) -> tuple[FoldIndex, StoryClusterer] | None:
+        """The state read, or None if reading failed."""
+        self.join()
+        return self._got
+
+
 # a story of this many articles or more has its facts recomputed when it has grown by half
 DEFER_FROM = 20
 REFRESH_GROWTH = 1.5
@@ -99,6 +144,7 @@ class Writer:
         # size each one had when its facts were last computed
         self.stale: set[str] = set()
         self.reconciled_at: dict[str, int] = {}
+        self._loading: _Loading | None = None
 
     # ------------------------------------------------------------------ state
 
@@ -109,30 +155,9 @@ class Writer:
         is stored with every batch. A database written before that state was kept is read once,
         article by article, and its state stored with the next batch."""
         if self._fold is None or self._cluster is None:
-            fold, cluster = FoldIndex(), StoryClusterer()
-            meta = self.store.meta("cluster")
-            try:
-                if meta is None:
-                    raise ValueError("no stage state stored")
-                fold.load(self.store.fold_window())
-                index = StoredIndex(
-                    self.store.meta("cluster_index"),
-                    self.store.cluster_changes(),
-                    self.store.story_head,
-                    self.store.alias_of,
-                )
-                cluster.load(
-                    meta, self.store.live_heads(), self.store.counted, self.store.meta("cluster_df"), index
-                )
-            except ValueError as exc:  # stored by an older storyfold, or never: rebuilt once
-                if self.store.count("articles"):
-                    log.warning(
-                        "%s: rebuilding the stages' state from the articles (%s)", self.store.path, exc
-                    )
-                fold, cluster = FoldIndex(), StoryClusterer()
-                for article, story_id in self.store.iter_articles():
-                    fold.add(article)
-                    cluster.restore(article, story_id)
+            loading, self._loading = self._loading, None
+            got = loading.result() if loading is not None else None
+            fold, cluster = got if got is not None else read_stages(self.store)
             cluster.archive = self.store.story_state_of
             cluster.state_source = self.store.story_state
             cluster.counted_source = self.store.counted
@@ -140,13 +165,20 @@ class Writer:
         return self._fold, self._cluster
 
     def warm(self) -> None:
-        """Read the stages' state now if new articles are on their way (the executor calls this
-        while it waits for its workers)."""
-        if self.expect_new:
-            self.stages()
+        """Start reading the stages' state if new articles are on their way (the executor calls
+        this while it waits for its workers). It is read on a thread of its own, through a
+        read-only connection of its own, so that this process goes on handing the first
+        batches to the workers: opening a database then costs the longer of the two, not their
+        sum. Nothing is written meanwhile: only the commit writes, and it waits for the state."""
+        if self.expect_new and self._fold is None and self._loading is None and self.store.path.is_file():
+            self._loading = _Loading(self.store.path)
+            self._loading.start()
 
     def reset(self) -> None:
         """Forget the in-memory state: the store is the truth, and it is read again when needed."""
+        loading, self._loading = self._loading, None
+        if loading is not None:
+            loading.join()
         self._fold = self._cluster = None
         self.reconciled_at.clear()  # a waiting story is recomputed when next touched
 
