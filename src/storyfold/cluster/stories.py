@@ -148,6 +148,9 @@ class _Query:
     keys: list[str]  # its index keys (looked up for candidates, then filed under its story)
 
 
+_UNCOUNT_READ = 128  # stored counted words read per query when articles leave the frequencies
+
+
 class StoryClusterer:
     """Assigns each article of a stream to a story; see the module docstring."""
 
@@ -785,7 +788,9 @@ class StoryClusterer:
             items = self._fetched.pop(arrival, None)
             if items is None:
                 assert self.counted_source is not None, "counted words stored but no source to read them"
-                hi = min(arrival + 1023, self._counted[-1][0] if self._counted else arrival)
+                # the next ones leave soon after: read a few at once, not a thousand (a short
+                # run after opening a database uses a hundred)
+                hi = min(arrival + _UNCOUNT_READ - 1, self._counted[-1][0] if self._counted else arrival)
                 for a, blob in self.counted_source(arrival, hi):
                     self._fetched[a] = marshal.loads(blob)
                 items = self._fetched.pop(arrival)
