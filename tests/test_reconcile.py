@@ -66,6 +66,12 @@ def test_closeness_bounds_and_granularity():
     assert agree(_money(a, 1.8e9), _money(a, 1.79e9))
     assert not agree(_money(a, 1.8e9), _money(a, 1.8e6))
     assert agree(_money(a, 300, bound=Bound.GT), _money(a, 320))
+    assert agree(_money(a, 300, bound=Bound.GT), _money(a, 590))
+    # a bound reaches as far as a writer would round: not to ten times its figure
+    assert not agree(_money(a, 300, bound=Bound.GT), _money(a, 3000))
+    assert not agree(_money(a, 6e6, bound=Bound.LE), _money(a, 6))
+    assert agree(_money(a, 6e6, bound=Bound.LE), _money(a, 5.5e6))
+    assert not agree(_money(a, 6, bound=Bound.GT), _money(a, 15, bound=Bound.GT))
     assert agree(_time(a, "2024"), _time(a, "2024-H1"))
     assert not agree(_time(a, "2025"), _time(a, "2024-H1"))
 

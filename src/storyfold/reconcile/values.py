@@ -15,6 +15,10 @@ from storyfold.model import Bound, Claim, Period, ValueKind
 from storyfold.reconcile import names
 
 REL_TOLERANCE = 0.05  # 1.8e9 and 1.79e9 agree; 1.8e9 and 1.8e6 do not
+# how far a one-sided bound reaches: "more than 300" fits 320 and 590, not 600 nor 3,000, and
+# "up to $6 million" does not fit $6. A writer who knew of 3,000 would not say "more than
+# 300", and "over 6 GW" and "over 15 GW" are two figures, not one stated twice.
+BOUND_REACH = 2.0
 GRANULARITY_RANK = {"decade": 0, "year": 1, "half": 2, "quarter": 3, "month": 4, "day": 5}
 
 
@@ -67,9 +71,9 @@ def _fits(c: Claim, v: float) -> bool:
     tol = min(REL_TOLERANCE * size, max(rounding_unit(lo), rounding_unit(v)) / 2) + 1e-9 * size
     match c.bound:
         case Bound.GT | Bound.GE:
-            return v >= lo - tol
+            return lo - tol <= v and (lo <= 0 or v < lo * BOUND_REACH)
         case Bound.LT | Bound.LE:
-            return v <= hi + tol
+            return v <= hi + tol and (hi <= 0 or v > hi / BOUND_REACH)
         case Bound.RANGE:
             return lo - tol <= v <= hi + tol
         case Bound.APPROX:  # "about 500,000" is a loose figure by its own word
