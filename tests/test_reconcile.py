@@ -119,6 +119,33 @@ def test_untyped_figures_join_by_value_and_by_context():
     assert slots == [[("a", 2.0), ("c", 2.0)], [("a", 4.0), ("b", 4.0), ("c", 3.0)]]
 
 
+def _counted(art: Article, value: float, noun: str, sentence: str, surface: str) -> Claim:
+    at = sentence.index(surface)
+    return Claim(
+        art.id, ValueKind.COUNT, value, noun, "amount", sentence, at, at + len(surface), surface, art.lang
+    )
+
+
+def test_one_figure_counting_two_nouns_is_one_fact_where_its_words_agree():
+    a, b, c = _art("a"), _art("b"), _art("c")
+    root = {x.id: x.id for x in (a, b, c)}
+    s_a = "Nichols killed four people at the Fulton County courthouse before his escape."
+    s_b = "Prosecutors said Nichols killed four victims in the Fulton County courthouse rampage."
+    s_c = "Nichols also faces four charges of escape and theft in a separate federal case."
+    claims = [
+        _counted(a, 4, "person", s_a, "four people"),
+        _counted(b, 4, "victim", s_b, "four victims"),
+        _counted(c, 4, "charge", s_c, "four charges"),
+    ]
+    slots = sorted(sorted(x.article_id for x in v) for v in group_slots(claims, root).values())
+    # the dead are one fact whatever the noun; the charges, said otherwise, are another
+    assert slots == [[a.id, b.id], [c.id]]
+    # two nouns never make a conflict: a different figure of another noun is another fact
+    five = s_b.replace("four", "five")
+    other = [_counted(a, 4, "person", s_a, "four people"), _counted(b, 5, "victim", five, "five victims")]
+    assert len(group_slots(other, root)) == 2
+
+
 def test_translation_counts_once_and_outlier_is_flagged():
     orig, trans, b, c, wrong = (_art(n) for n in ("orig", "trans", "b", "c", "wrong"))
     claims = [_money(x, 1e10) for x in (orig, trans, b, c)] + [_money(wrong, 1e7)]

@@ -43,6 +43,12 @@ from storyfold.textnorm import segment
 
 WINDOW = 60
 SAME_VALUE_MIN = 0.0
+# two figures that differ but may both be true ("over 15 GW" and "17.5 GW", "2.5 million" and
+# "2,440,000"): one fact only where some of their words agree too
+COMPATIBLE_VALUE_MIN = 0.1
+# one figure counting two nouns ("four victims", "four people"): one fact where the words
+# around them agree this much
+OTHER_NOUN_MIN = 0.2
 OTHER_VALUE_MIN = 0.35
 # two figures of one typed measure ("invest", "revenue"): the trigger word already says they
 # are one fact, so less of the rest of their context must agree
@@ -59,8 +65,12 @@ _WORD = re.compile(r"[^\W\d_]{2,}|\d+")
 
 
 def _base(c: Claim) -> tuple[str, str, str]:
+    """What two figures must share to be compared: counts of different nouns are compared too
+    ("four victims", "four people"), their nouns being one more thing to agree on."""
     if c.kind is ValueKind.TIME:
         return ("time", "", "")
+    if c.kind is ValueKind.COUNT:
+        return (c.kind.value, "", c.per or "")
     return (c.kind.value, c.unit or "", c.per or "")
 
 
@@ -107,10 +117,11 @@ class _Agreement:
 class _Node:
     """A claim, or claims already joined, on the way to facts."""
 
-    __slots__ = ("bare", "claims", "key", "period", "values", "vec", "voices")
+    __slots__ = ("bare", "claims", "key", "noun", "period", "values", "vec", "voices")
 
-    def __init__(self, key: str | None) -> None:
+    def __init__(self, key: str | None, noun: str = "") -> None:
         self.key = key  # the typed slot its claims come from, if any
+        self.noun = noun  # what its figures count ("person", "victim"), for counts
         self.claims: list[Claim] = []
         self.bare = True  # no words around any of its claims: structured data, not prose
         self.vec: Counter[str] = Counter()
@@ -205,10 +216,11 @@ def join_loose(
     same: dict[tuple[object, ...], _Node] = {}
 
     def place(key: str | None, c: Claim) -> None:
-        at = (_base(c), key, agrees.key(c), c.period if c.kind is not ValueKind.TIME else None)
+        noun = (c.unit or "").casefold() if c.kind is ValueKind.COUNT else ""
+        at = (_base(c), noun, key, agrees.key(c), c.period if c.kind is not ValueKind.TIME else None)
         node = same.get(at)
         if node is None:
-            node = same[at] = _Node(key)
+            node = same[at] = _Node(key, noun)
             by_base.setdefault(_base(c), []).append(node)
         node.add(c, contexts[id(c)], root, id(c) in bare, agrees)
 
@@ -258,8 +270,12 @@ def _join(
             edges.append((int(same), 1.0, i, j))
             continue
         sim = _cosine(unit[i], unit[j])
-        if same:
-            need = SAME_VALUE_MIN
+        if x.noun != y.noun:  # counts of two nouns: one fact only as one figure, said alike
+            if not same:
+                continue
+            need = max(OTHER_NOUN_MIN, COMPATIBLE_VALUE_MIN if x.values.isdisjoint(y.values) else 0.0)
+        elif same:
+            need = SAME_VALUE_MIN if not x.values.isdisjoint(y.values) else COMPATIBLE_VALUE_MIN
         elif one_measure:
             need = ONE_MEASURE_MIN
         else:
