@@ -7,8 +7,9 @@ sentence", "the 37-year-old"), in any language. Two of them are taken for one fa
   physical unit, a date), and
 - either they state compatible values in different voices and their contexts do not
   disagree (`SAME_VALUE_MIN`), or they state different values and the words around them
-  are alike (`OTHER_VALUE_MIN`): "killed four people" and "killed three people" conflict,
-  "killed four people" and "injured two people" are two facts.
+  are alike (`OTHER_VALUE_MIN`, less for figures near in value, more for figures far apart):
+  "killed four people" and "killed three people" conflict, "killed four people" and "injured
+  two people" are two facts.
 
 A voice never holds two incompatible values of one untyped fact: its own figures tell which
 facts are distinct (an article giving 4 dead and 2 injured keeps them apart), and two figures
@@ -50,6 +51,12 @@ COMPATIBLE_VALUE_MIN = 0.1
 # around them agree this much
 OTHER_NOUN_MIN = 0.2
 OTHER_VALUE_MIN = 0.35
+# ... for figures near in value (at most a quarter apart: 40 and 50, 600 and 700), less of it;
+# for figures far apart (more than half again: 68 and 207), much more
+NEAR_RATIO = 1.25
+NEAR_VALUE_MIN = 0.2
+FAR_RATIO = 1.5
+FAR_VALUE_MIN = 0.6
 # two figures of one typed measure ("invest", "revenue"): the trigger word already says they
 # are one fact, so less of the rest of their context must agree
 ONE_MEASURE_MIN = 0.2
@@ -184,6 +191,29 @@ def _compatible_sets(x: _Node, y: _Node, agrees: _Agreement) -> bool:
     return True
 
 
+def _ratio(x: _Node, y: _Node, agrees: _Agreement) -> float:
+    """How far apart the nearest figures of two nodes are: 1.25 for 40 and 50."""
+    best = math.inf
+    for a in x.values:
+        for b in y.values:
+            u, v = agrees.rep[a].value, agrees.rep[b].value
+            if u is None or v is None or u * v <= 0:
+                continue
+            best = min(best, max(abs(u), abs(v)) / min(abs(u), abs(v)))
+    return best
+
+
+def _other_value_min(ratio: float) -> float:
+    """The context two different figures must share to be one fact reported two ways. Reports
+    that disagree are near in value (31 and 32 years old, 600 and 700 metres, 150 and 160
+    million); two facts of one kind are as often far apart (68 punches landed, 207 thrown)."""
+    if ratio <= NEAR_RATIO:
+        return NEAR_VALUE_MIN
+    if ratio <= FAR_RATIO:
+        return OTHER_VALUE_MIN
+    return FAR_VALUE_MIN
+
+
 def _same_value(x: _Node, y: _Node, agrees: _Agreement) -> bool:
     if not x.values.isdisjoint(y.values):
         return True
@@ -278,8 +308,10 @@ def _join(
             need = SAME_VALUE_MIN if not x.values.isdisjoint(y.values) else COMPATIBLE_VALUE_MIN
         elif one_measure:
             need = ONE_MEASURE_MIN
+        elif is_time:
+            need = OTHER_TIME_MIN
         else:
-            need = OTHER_TIME_MIN if is_time else OTHER_VALUE_MIN
+            need = _other_value_min(_ratio(x, y, agrees))
         if sim >= need and (same or sim > 0):
             edges.append((int(same), sim, i, j))
     edges.sort(key=lambda e: (-e[0], -e[1], e[2], e[3]))
