@@ -592,7 +592,7 @@ def test_a_month_written_with_digits_is_not_read_from_the_middle_of_a_number():
     "text, lang, value, noun",
     [
         ("वह 20 साल तक वहां रहे।", "hi", 20.0, "साल"),  # its vowel sign is a combining mark
-        ("24 घंटे में सब बदल गया।", "hi", 24.0, "घंटे"),
+        ("पुलिस ने 12 लोगों को गिरफ्तार किया।", "hi", 12.0, "लोगों"),
         ("قتل 15 جنديا في المعركة.", "ar", 15.0, "جنديا"),
     ],
 )
@@ -601,6 +601,23 @@ def test_a_counted_noun_of_a_script_without_case(text, lang, value, noun):
     counted noun, whole with its vowel signs (combining marks)."""
     got = [(c.kind, c.value, c.unit) for c in extract_claims(art(text, lang)) if c.kind is not ValueKind.TIME]
     assert got == [(ValueKind.COUNT, value, noun)]
+
+
+@pytest.mark.parametrize(
+    "text, lang, value, unit",
+    [
+        ("24 घंटे में सब बदल गया।", "hi", 24.0, "hour"),
+        ("De staking duurde 12 uur en legde de haven stil.", "nl", 12.0, "hour"),
+        ("Он провёл в тюрьме 5 лет.", "ru", 5.0, "year"),
+        ("Stávka trvala 3 týdny a zastavila výrobu.", "cs", 3.0, "week"),
+        ("交渉は3時間続いた。", "ja", 3.0, "hour"),
+    ],
+)
+def test_a_time_unit_in_any_language_is_counted_in_its_english_unit(text, lang, value, unit):
+    """Units of time from CLDR's unit names in the article's language: "12 uur" and "12 hours"
+    are one figure, so that a duration is one fact whatever language states it."""
+    got = [(c.kind, c.value, c.unit) for c in extract_claims(art(text, lang)) if c.kind is not ValueKind.TIME]
+    assert got == [(ValueKind.COUNT, value, unit)]
 
 
 def test_month_and_year_with_a_short_word_between_and_abbreviations_that_are_words():

@@ -391,6 +391,39 @@ def _unit_words(loc: Any, en: Any) -> dict[str, str]:
     return out
 
 
+_DURATIONS = ("century", "decade", "year", "month", "week", "day", "hour", "minute")
+
+
+@cache
+def duration_words(lang: str) -> dict[str, str]:
+    """The locale's names of units of time after a number, every plural form (lower case) ->
+    the English noun a duration is counted in: "jaar", "uur", "лет", "года", "hodin", "年",
+    "시간" -> "year", "hour". Long names, and short ones of three letters or more that are not
+    words of their own ("Std.", "мин") nor a month's ("dec", "déc."), so that "12 uur" and "12
+    hours" are one figure."""
+    loc = _locale(lang)
+    if loc is None:
+        return {}
+    patterns = loc._data.get("unit_patterns", {})
+    months = month_names(lang)
+    out: dict[str, str] = {}
+    for unit in _DURATIONS:
+        forms = patterns.get(f"duration-{unit}", {})
+        for length in ("long", "short"):
+            for category, pattern in forms.get(length, {}).items():
+                if category == "per":
+                    continue
+                word = _unit_form(pattern)
+                if not word or any(ch.isdigit() for ch in word):
+                    continue
+                bare = word.rstrip(".")
+                if length == "short" and (len(bare) < 3 or bare in _AMBIGUOUS_SYMBOLS or bare in months):
+                    continue
+                out.setdefault(word, unit)
+                out.setdefault(word.rstrip("."), unit)
+    return out
+
+
 @cache
 def unit_regex(lang: str) -> re.Pattern[str] | None:
     """Matches a unit right after a number (after at most one space), longest name first."""

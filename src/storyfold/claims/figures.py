@@ -513,7 +513,7 @@ def _noun_after(r: _Reading, m: re.Match[str], spelled: bool, prev_count: Value 
     found = (
         (ValueKind.COUNT, "year", aged.end())
         if aged
-        else (_unit_after(r.rest, g.locale or g.lang) or _counted_noun(r.rest, g.lang))
+        else (_unit_after(r.rest, g.locale or g.lang) or _counted_noun(r.rest, g.lang, g.locale or g.lang))
     )
     if found is not None:
         r.kind, r.unit, n = found
@@ -524,7 +524,11 @@ def _noun_after(r: _Reading, m: re.Match[str], spelled: bool, prev_count: Value 
     elif spelled:
         return False  # "two" alone: a pronoun, a score, a name; a figure needs its noun
     elif g.locale and (counter := _counter_after(r.rest)):
-        r.kind, r.unit = ValueKind.COUNT, counter  # "200人", "3つ", "5명": a counter, its noun
+        # "200人", "3つ", "5명": a counter, its noun; "3年", "3時間", "5시간": a duration
+        r.kind, r.unit = ValueKind.COUNT, counter
+        timed = _time_unit_glued(r.rest, g.locale)
+        if timed is not None:
+            counter, r.unit = timed
         r.end += len(counter)
     elif appositive_age(r.sent, r.s, r.e, r.v):
         r.kind, r.unit = ValueKind.COUNT, "year"  # "Teixeira, 28, signed": his age
@@ -549,6 +553,17 @@ def _counter_after(rest: str) -> str | None:
     if not rest[:1] or not rest[0].isalpha() or not (no_space_rx().match(rest) or _HANGUL.match(rest)):
         return None
     return rest[0]
+
+
+def _time_unit_glued(rest: str, locale: str) -> tuple[str, str] | None:
+    """(its text, the English unit) of a unit of time written against a number, the longest
+    that `rest` begins with ("時間" of "3時間", not "時")."""
+    words = cldr.duration_words(locale)
+    for n in range(min(4, len(rest)), 0, -1):
+        unit = words.get(rest[:n])
+        if unit is not None:
+            return rest[:n], unit
+    return None
 
 
 def _finished(r: _Reading, noun_end: int, between: re.Match[str] | None) -> Value:
@@ -701,9 +716,10 @@ def _noun_start(word: str) -> bool:
     return first.isalpha() and not first.isupper()
 
 
-def _counted_noun(rest: str, lang: str) -> tuple[ValueKind, str, int] | None:
+def _counted_noun(rest: str, lang: str, locale: str) -> tuple[ValueKind, str, int] | None:
     """What follows a number: a known noun within three words ("300,000 electric cars"), a
-    physical unit, or else the next noun as it is (English plural stripped).
+    physical unit, a unit of time in the article's language (CLDR: "12 uur" counts hours, "5
+    лет" years), or else the next noun as it is (English plural stripped).
 
     A noun is lower-case or of a script without case ("20 साल", "2000 جندي"), except in German
     where every noun is capitalised ("270.000 Araber", "5 Mrd. tschechische Kronen") and a
@@ -720,6 +736,8 @@ def _counted_noun(rest: str, lang: str) -> tuple[ValueKind, str, int] | None:
             return ValueKind.COUNT, NOUNS[w], pos + wm.end()
         if i == 0 and w in QUANTITY_UNITS:
             return ValueKind.QUANTITY, QUANTITY_UNITS[w], wm.end()
+        if i == 0 and (unit := cldr.duration_words(locale).get(w)):
+            return ValueKind.COUNT, unit, wm.end()
         if w in STOP_NOUNS or (german and w in _DE_FUNCTION_WORDS):
             break
         if german and wm["w"][:1].isupper():
