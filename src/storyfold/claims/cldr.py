@@ -85,16 +85,40 @@ def _own_currency(loc: Any) -> str | None:
 
 
 def _names_of(code: str, loc: Any) -> set[str]:
-    """A currency's display name and its names in every plural form, in the locale."""
-    from babel.numbers import get_currency_name
-
-    names = {loc.currencies.get(code, "")}
-    for n in _PLURAL_SAMPLES:
-        try:
-            names.add(get_currency_name(code, n, loc))
-        except Exception:  # noqa: BLE001 - a locale without plural data for it
-            continue
+    """A currency's display name and its names in every plural form, in the locale: what
+    `babel.numbers.get_currency_name` gives for a number of each plural category, read from
+    the same data once per category rather than once per number."""
+    display = loc.currencies.get(code, "")
+    names = {display}
+    plural = loc._data["currency_names_plural"].get(code)
+    for form in _plural_forms(loc):
+        if plural and form in plural:
+            names.add(plural[form])
+        elif plural and "other" in plural:
+            names.add(plural["other"])
+        else:
+            names.add(loc.currencies.get(code, code))
     return names
+
+
+def _plural_forms(loc: Any) -> tuple[str, ...]:
+    """The plural categories of `_PLURAL_SAMPLES` in the locale, computed once per locale."""
+    key = str(loc)
+    got = _PLURAL_FORMS.get(key)
+    if got is None:
+        forms = []
+        for n in _PLURAL_SAMPLES:
+            try:
+                form = loc.plural_form(n)
+            except (OverflowError, ValueError):
+                form = "other"
+            if form not in forms:
+                forms.append(form)
+        got = _PLURAL_FORMS[key] = tuple(forms)
+    return got
+
+
+_PLURAL_FORMS: dict[str, tuple[str, ...]] = {}
 
 
 def _words(name: str) -> list[str]:
@@ -422,13 +446,3 @@ def duration_words(lang: str) -> dict[str, str]:
                 out.setdefault(word, unit)
                 out.setdefault(word.rstrip("."), unit)
     return out
-
-
-@cache
-def unit_regex(lang: str) -> re.Pattern[str] | None:
-    """Matches a unit right after a number (after at most one space), longest name first."""
-    words = unit_words(lang)
-    if not words:
-        return None
-    alts = "|".join(re.escape(w).replace(r"\ ", r"[\s\u00a0]+") for w in sorted(words, key=len, reverse=True))
-    return re.compile(rf"[ \u00a0\u202f]?(?P<unit>{alts})(?![^\W\d_])", re.IGNORECASE)

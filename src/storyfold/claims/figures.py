@@ -7,12 +7,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import NamedTuple
 
 import regex
 
 from storyfold.claims import cldr
+from storyfold.claims.alternatives import Alternatives
 from storyfold.claims.locales import (
     currency_of,
     locale_words,
@@ -123,26 +124,42 @@ def _percent_word(lang: str) -> re.Pattern[str]:
     return re.compile(rf"^[ \u00a0\u202f]?(?P<pct>{alts})(?!\w)(?P<pp>(?!))?", re.IGNORECASE)
 
 
-class _Named(NamedTuple):
-    """Currency words after a number: one pattern for them all, each word in a group of its
-    own, and each group's code (the group that matched says which word it was, without a
-    pattern per word to compile)."""
+_NAME_PREFIX = re.compile(r"(?:de|of|di|d['’])", re.IGNORECASE)
+_SPACE = re.compile(r"\s")
 
-    rx: re.Pattern[str]
-    codes: tuple[str, ...]
 
-    @classmethod
-    def of(cls, words: dict[str, str], form: Callable[[str], str]) -> _Named:
-        forms = [(form(w), code) for w, code in sorted(words.items(), key=lambda wc: (-len(wc[0]), wc[0]))]
-        alts = "|".join(f"({f})" for f, _ in forms) or "(?!)"
-        rx = re.compile(rf"^[ \u00a0\u202f]?(?:(?:de|of|di|d['’])\s?)?(?:{alts})(?!\w)", re.IGNORECASE)
-        return cls(rx, tuple(code for _, code in forms))
+def _name_starts(rest: str) -> set[str]:
+    """The characters a currency word may begin with in `rest`: after an optional space, and
+    after "de", "of", "di" or "d'" and an optional space."""
+    chars: set[str] = set()
+    for lead in (0, 1) if rest[:1] in " \u00a0\u202f" else (0,):
+        chars.add(rest[lead : lead + 1])
+        p = _NAME_PREFIX.match(rest, lead)
+        if p:
+            chars.add(rest[p.end() : p.end() + 1])
+            if _SPACE.match(rest, p.end()):
+                chars.add(rest[p.end() + 1 : p.end() + 2])
+    return chars
+
+
+class _Named:
+    """Currency words after a number ("Norwegian kroner", "sterline") and their codes, the
+    longest word first."""
+
+    def __init__(self, words: dict[str, str], form: Callable[[str], str]) -> None:
+        ordered = sorted(words.items(), key=lambda wc: (-len(wc[0]), wc[0]))
+        self._codes = [code for _, code in ordered]
+        self._alts = Alternatives(
+            r"^[ \u00a0\u202f]?(?:(?:de|of|di|d['’])\s?)?",
+            [form(w) for w, _ in ordered],
+            r"(?!\w)",
+            re.IGNORECASE,
+            _name_starts,
+        )
 
     def match(self, rest: str) -> tuple[str, int] | None:
-        m = self.rx.match(rest)
-        if m is None or m.lastindex is None:
-            return None
-        return self.codes[m.lastindex - 1], m.end()
+        got = self._alts.match(rest)
+        return None if got is None else (self._codes[got[0]], got[1].end())
 
 
 def _name_form(name: str) -> str:
@@ -157,13 +174,13 @@ def _name_form(name: str) -> str:
 def _currency_names(lang: str) -> _Named:
     """A currency's full CLDR name in the grammar's language ("Norwegian kroner", "couronnes
     norvégiennes")."""
-    return _Named.of(cldr.currency_names(lang), _name_form)
+    return _Named(cldr.currency_names(lang), _name_form)
 
 
 @lru_cache(maxsize=64)
 def _currency_nouns(lang: str) -> _Named:
     """One of the currency nouns many currencies' names share (`cldr.currency_nouns`)."""
-    return _Named.of(cldr.currency_nouns(lang), lambda n: marks_optional(re.escape(n)))
+    return _Named(cldr.currency_nouns(lang), lambda n: marks_optional(re.escape(n)))
 
 
 def _named_currency(rest: str, lang: str, scaled: bool = False) -> tuple[str, int] | None:
@@ -691,14 +708,36 @@ def _unit_after(rest: str, unit_lang: str) -> tuple[ValueKind, str, int] | None:
     """A unit of measure right after the number, by its CLDR name or symbol in the article's
     language ("12 kilomètres", "5 square miles", "300 МВт"); the grammar's own names first."""
     own = _own_units().match(rest)
-    rx = cldr.unit_regex(unit_lang)
-    m = rx.match(rest) if rx is not None else None
+    units = _cldr_units(unit_lang)
+    got = units.match(rest) if units is not None else None
+    m = got[1] if got is not None else None
     if own is not None and (m is None or own.end() >= m.end()):  # the longer name wins
         return ValueKind.QUANTITY, QUANTITY_UNITS[own["unit"].lower()], own.end()
-    if m is None:
+    if m is None or m.lastindex is None:
         return None
-    word = " ".join(m["unit"].lower().split())
+    word = " ".join(m.group(m.lastindex).lower().split())
     return ValueKind.QUANTITY, QUANTITY_UNITS.get(word) or cldr.unit_words(unit_lang)[word], m.end()
+
+
+def _after_a_space(rest: str) -> tuple[str, ...]:
+    """Where a unit may begin: at once, or after one space."""
+    return (rest[:1], rest[1:2]) if rest[:1] in " \u00a0\u202f" else (rest[:1],)
+
+
+@cache
+def _cldr_units(lang: str) -> Alternatives | None:
+    """The locale's CLDR unit names and symbols right after a number (after at most one
+    space), the longest first."""
+    words = cldr.unit_words(lang)
+    if not words:
+        return None
+    return Alternatives(
+        r"[ \u00a0\u202f]?",
+        [re.escape(w).replace(r"\ ", r"[\s\u00a0]+") for w in sorted(words, key=len, reverse=True)],
+        r"(?![^\W\d_])",
+        re.IGNORECASE,
+        _after_a_space,
+    )
 
 
 @lru_cache(maxsize=1)
