@@ -130,6 +130,36 @@ def test_identical_stories_across_processes(shared_data):
     assert out[0] == out[1] and len(set(out[0].values())) > 4
 
 
+def test_a_lone_version_split_off_by_the_stream_is_merged_into_its_original_story(shared_data):
+    """A translation that arrived when none of its originals was within reach stands alone;
+    the next version that links it to its original's story merges the two. A story of two
+    articles reached the same way is left alone: a false link is the likelier cause there."""
+    docs = [g for g in ecbplus(shared_data, {1, 3}) if g.label in {"1ecb", "3ecb"}]
+    reid = [g.article for g in docs if g.label == "1ecb"][:3]
+    other = [g.article for g in docs if g.label == "3ecb"][:3]
+    c = StoryClusterer()
+    home = c.assign(reid[0]).story_id
+    for a in reid[1:]:
+        assert c.assign(a).story_id == home
+    # the lone version: no relation at its arrival, and nothing in its words joins it to home
+    lone = Article("lone", "t", "Lone", other[0].text, "de")
+    alone = c.assign(lone).story_id
+    assert alone != home
+    version = Article("v", "t", "Version", reid[0].text, "fr")
+    rels = [Relation(a.id, "v", RelationKind.TRANSLATION, 0.95) for a in reid[:2]]
+    rels.append(Relation("lone", "v", RelationKind.TRANSLATION, 0.9))
+    got = c.assign(version, rels)
+    assert got.story_id == home and got.merged == (alone,)
+    assert c.story_of("lone") == home
+    # two articles together are not a stray version
+    pair = [c.assign(Article(f"p{i}", "t", "Pair", other[1].text, "es")).story_id for i in range(2)]
+    assert pair[0] == pair[1] != home
+    rels = [Relation(a.id, "w", RelationKind.TRANSLATION, 0.95) for a in reid[:2]]
+    rels.append(Relation("p0", "w", RelationKind.TRANSLATION, 0.9))
+    got = c.assign(Article("w", "t", "W", reid[1].text, "it"), rels)
+    assert got.story_id == home and got.merged == ()
+
+
 def test_a_false_translation_link_is_outvoted_by_true_ones(shared_data):
     """A version related to its own story's articles and, falsely, to an older story's joins the
     story most of its relations point to, not the older one."""

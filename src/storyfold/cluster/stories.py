@@ -60,6 +60,11 @@ class ClusterSettings:
     # a shared paragraph joins an article to a live story only when the link model gives the
     # story at least this probability: a follow-up quoting its story scores far above it
     partial_join_floor: float = 0.02
+    # a story of at most this many articles that a new article's copies or translations also
+    # reach, beside the story it joins, is a version of that story the stream split off (a
+    # translation that met none of its originals): it is merged into it. Two or more: on
+    # NTREX-128 those were as often another event's versions joined by a false link
+    stray_versions_max: int = 1
     # memory: the live stories held (beyond it, the longest untouched leave first) and the
     # articles whose words make the document frequencies (the latest ones)
     max_live_stories: int = 10_000
@@ -281,8 +286,9 @@ class StoryClusterer:
         if relations and not prep.empty:
             folded = self._folding_story(article.id, relations)
             if folded is not None:
-                self._add(folded[0], article, prep, w, self._keys(w.topd, prep))
-                return Assignment(article.id, folded[0], folded[1], False)
+                into, strays = self._with_strays(folded[0], article.id, relations)
+                self._add(into, article, prep, w, self._keys(w.topd, prep))
+                return Assignment(article.id, into, folded[1], False, strays)
             for rel in relations:
                 if rel.b != article.id or rel.kind is not RelationKind.PARTIAL:
                     continue
@@ -351,6 +357,31 @@ class StoryClusterer:
             return None
         sid = min(votes, key=votes.__getitem__)
         return sid, votes[sid][4]
+
+    def _with_strays(
+        self, sid: str, article_id: str, relations: Sequence[Relation]
+    ) -> tuple[str, tuple[str, ...]]:
+        """The story an article folds into, merged with the small stories its other copies
+        and translations are in. A translation that arrived when none of its originals was
+        within reach started a story of its own; the article that now links it to its
+        original's story shows the two are one. A story larger than `stray_versions_max`, or
+        not smaller than the one joined, is left as it is: there a false link, not a split, is
+        the likelier cause."""
+        limit = self.settings.stray_versions_max
+        strays = []
+        for rel in relations:
+            if rel.b != article_id or rel.kind not in _FOLDING:
+                continue
+            other = self._of.get(rel.a) or self._revive(rel.a)
+            if other is None or other == sid or other in strays:
+                continue
+            st = self._stories.get(other)
+            if st is not None and len(st.article_ids) <= limit < len(self._stories[sid].article_ids):
+                strays.append(other)
+        if not strays:
+            return sid, ()
+        keep = self._merge([sid, *strays])
+        return keep, tuple(x for x in (sid, *strays) if x != keep)
 
     def _new_story(self, sid: str, title: str) -> None:
         order = self._order[sid] = self._story_count
