@@ -620,6 +620,35 @@ def test_a_time_unit_in_any_language_is_counted_in_its_english_unit(text, lang, 
     assert got == [(ValueKind.COUNT, value, unit)]
 
 
+@pytest.mark.parametrize(
+    "text, lang, value, unit, surface",
+    [
+        ("Der 24-Jährige wurde am Montag festgenommen.", "de", 24.0, "year", "24-Jährige"),
+        ("Er wurde zu einer 15-monatigen Haftstrafe verurteilt.", "de", 15.0, "month", "15-monatigen"),
+        ("24-летний мужчина был задержан.", "ru", 24.0, "year", "24-летний"),
+        ("Při více než 30-denním zpoždění platby banka zasáhne.", "cs", 30.0, "day", "30-denním"),
+        ("The 70-minute performance ends at nine.", "en", 70.0, "minute", "70-minute"),
+    ],
+)
+def test_a_number_hyphened_to_a_word_of_time_is_an_age_or_a_duration(text, lang, value, unit, surface):
+    """ "24-Jährige", "24-летний": the word after the hyphen begins with the language's name of a
+    unit of time (CLDR), so the figure counts years, months, days, as "24-year-old" does."""
+    got = [(c.value, c.unit, c.surface) for c in extract_claims(art(text, lang)) if c.kind is ValueKind.COUNT]
+    assert got == [(value, unit, surface)]
+
+
+def test_a_hyphened_word_that_is_no_unit_of_time_makes_no_figure():
+    assert [
+        c for c in extract_claims(art("Ein 5-Sterne-Hotel mit 3-D-Kino.", "de")) if c.kind is ValueKind.COUNT
+    ] == []
+
+
+def test_the_english_plural_rule_is_only_for_english():
+    """Hungarian "lakás" (flat) and "éves" (aged) end in s as written; only English loses it."""
+    got = [c.unit for c in extract_claims(art("Az építkezés 4000 lakás helyét foglalja el.", "hu"))]
+    assert got == ["lakás"]
+
+
 def test_month_and_year_with_a_short_word_between_and_abbreviations_that_are_words():
     """Greek news writes "τον Σεπτέμβριο του 2017" (of the): the month and its year; Czech "pro"
     (for) is also December's abbreviation, read only with its dot or its day or year."""

@@ -16,6 +16,7 @@ from storyfold.claims import cldr
 from storyfold.claims.alternatives import Alternatives
 from storyfold.claims.locales import (
     currency_of,
+    fold_accents,
     locale_words,
     no_space_rx,
     scale_of,
@@ -235,6 +236,7 @@ class _Reading:
     kind: ValueKind | None = None
     unit: str = ""
     has_scale: bool = False
+    compound: str = ""  # the English unit of time a hyphened word after it begins with
 
     def took(self, n: int) -> None:
         """The next `n` characters of `rest` belong to the value."""
@@ -453,7 +455,10 @@ def _hyphen_after(r: _Reading, spelled: bool, g: _Grammar) -> bool:
             _HYPHENED_WORD.match(rest, hy.end()) or _unit_after(" " + rest[hy.end() :], g.locale or g.lang)
         )
     ):
-        hy = None
+        word = _WORD_AT.match(rest, hy.end())
+        r.compound = _time_compound(word[0], g.locale or g.lang) if word else ""
+        if not r.compound:
+            hy = None
     if hy:
         r.end += hy.end() - 1
         r.rest = " " + r.sent[r.end + 1 :]
@@ -527,8 +532,11 @@ def _noun_after(r: _Reading, m: re.Match[str], spelled: bool, prev_count: Value 
     """What a figure with no currency or percent counts or measures: an age, a unit, a counted
     noun, an appositive age, the noun of the count before it. False: not a figure."""
     aged = _YEAR_OLD.match(r.rest)
+    compound = _WORD_AT.match(r.rest, 1) if r.compound else None
     found = (
-        (ValueKind.COUNT, "year", aged.end())
+        (ValueKind.COUNT, r.compound, compound.end())
+        if compound
+        else (ValueKind.COUNT, "year", aged.end())
         if aged
         else (_unit_after(r.rest, g.locale or g.lang) or _counted_noun(r.rest, g.lang, g.locale or g.lang))
     )
@@ -622,6 +630,23 @@ def _per_after_of_noun(rest: str) -> str | None:
         if pr2 and rest[k].isspace():
             return per_canon(pr2["u1"] or pr2["u2"])
     return None
+
+
+_WORD_AT = re.compile(r"[^\W\d_]+")
+
+
+def _time_compound(word: str, locale: str) -> str:
+    """The English unit of time a word joined to a number by a hyphen begins with, in the
+    article's language (CLDR's names, accents aside): "24-Jährige", "15-monatigen", "24-летний"
+    are an age or a duration in years, months; "" for any other word ("5-star", "3-D")."""
+    folded = fold_accents(word)
+    best = ""
+    unit = ""
+    for name, u in cldr.duration_words(locale).items():
+        stem = fold_accents(name).rstrip(".")
+        if len(stem) >= 3 and folded.startswith(stem) and len(stem) > len(best):
+            best, unit = stem, u
+    return unit
 
 
 _HYPHENS = frozenset("-\u2010\u2011")
@@ -790,17 +815,17 @@ def _counted_noun(rest: str, lang: str, locale: str) -> tuple[ValueKind, str, in
     if not fm or not _noun_start(fm["w"]):
         return None
     w = fm["w"].lower()
-    if w in STOP_NOUNS or (lang == "en" and (w in _EN_NOT_NOUNS or w.endswith(("ing", "ed")))):
+    if w in STOP_NOUNS or (locale == "en" and (w in _EN_NOT_NOUNS or w.endswith(("ing", "ed")))):
         return None  # "the three who voted", "three voting", "two injured": no counted noun
     end = fm.end()
-    if lang in _PLURAL_S and not w.endswith("s"):
+    if locale in _PLURAL_S and not w.endswith("s"):
         # "10 total games", "two semiautomatic weapons": a singular word before a plural one
         # is its adjective; the plural is what is counted
         nm = WORD_AFTER_RE.match(rest[end:])
         if nm and nm["w"][:1].islower() and nm["w"].endswith("s") and nm["w"].lower() not in STOP_NOUNS:
             w, end = nm["w"].lower(), end + nm.end()
-    if lang == "en" and len(w) > 4 and w.endswith("ies"):
+    if locale == "en" and len(w) > 4 and w.endswith("ies"):
         w = w[:-3] + "y"
-    elif lang == "en" and len(w) > 3 and w.endswith("s") and not w.endswith("ss"):
+    elif locale == "en" and len(w) > 3 and w.endswith("s") and not w.endswith("ss"):
         w = w[:-1]
     return ValueKind.COUNT, w, end

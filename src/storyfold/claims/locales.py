@@ -51,7 +51,7 @@ def locale_words(locale: str) -> regex.Pattern[str] | None:
     ):
         if found:
             alts = "|".join(
-                _accents_optional(_fold(w)[:-1]) + r"\w{0,3}"
+                _accents_optional(fold_accents(w)[:-1]) + r"\w{0,3}"
                 if len(w) >= 5 and " " not in w
                 else re.escape(w)
                 for w in sorted(found, key=len, reverse=True)
@@ -62,7 +62,7 @@ def locale_words(locale: str) -> regex.Pattern[str] | None:
     return regex.compile(rf"[ \u00a0\u202f]?(?:{'|'.join(groups)}){word_end()}", regex.IGNORECASE)
 
 
-def _fold(word: str) -> str:
+def fold_accents(word: str) -> str:
     """Lower case, the accents of accented letters taken off ("ύ" -> "υ"); a mark written as a
     character of its own (an Indic vowel sign) stays."""
     return "".join(_unaccented(c) for c in word.lower())
@@ -97,8 +97,8 @@ def _inflected(table: Mapping[str, T], word: str) -> T | None:
     word = word.lower()
     if word in table:
         return table[word]
-    folded = _fold(word)
-    stems = [w for w in table if len(w) >= 5 and " " not in w and folded.startswith(_fold(w)[:-1])]
+    folded = fold_accents(word)
+    stems = [w for w in table if len(w) >= 5 and " " not in w and folded.startswith(fold_accents(w)[:-1])]
     return table[max(stems, key=len)] if stems else None
 
 
