@@ -649,6 +649,23 @@ def test_the_english_plural_rule_is_only_for_english():
     assert got == ["lakás"]
 
 
+@pytest.mark.parametrize(
+    "text, lang, value, code",
+    [
+        ("Zaplatili 1,5 milionu liber za dům.", "cs", 1.5e6, "GBP"),  # "libra", in the genitive
+        ("A klub 11 millió fontot fizetett.", "hu", 11e6, "GBP"),  # "font", accusative
+        ("Seura maksoi 11 miljoonan punnan siirtomaksun.", "fi", 11e6, "GBP"),  # "punta", genitive
+        ("Штраф составил 20 млн кенийских шиллингов.", "ru", 20e6, "KES"),
+        ("Hanno pagato 11 milioni di sterline.", "it", 11e6, "GBP"),
+    ],
+)
+def test_a_currency_after_a_scale_word_in_the_case_its_language_gives_it(text, lang, value, code):
+    """CLDR spells a currency's names in their plural forms; after "millions of", news declines
+    them. A pound is money there, not a weight."""
+    got = [(c.kind, c.value, c.unit) for c in extract_claims(art(text, lang))]
+    assert got == [(ValueKind.MONEY, value, code)]
+
+
 def test_month_and_year_with_a_short_word_between_and_abbreviations_that_are_words():
     """Greek news writes "τον Σεπτέμβριο του 2017" (of the): the month and its year; Czech "pro"
     (for) is also December's abbreviation, read only with its dot or its day or year."""

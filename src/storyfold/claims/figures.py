@@ -180,8 +180,29 @@ def _currency_names(lang: str) -> _Named:
 
 @lru_cache(maxsize=64)
 def _currency_nouns(lang: str) -> _Named:
-    """One of the currency nouns many currencies' names share (`cldr.currency_nouns`)."""
-    return _Named(cldr.currency_nouns(lang), lambda n: marks_optional(re.escape(n)))
+    """One of the currency nouns many currencies' names share (`cldr.currency_nouns`), in any
+    case its language gives it after a scale word: CLDR spells "libra", "font", "punta", and
+    news writes "milionu liber", "millió fontot", "miljoonan punnan". A noun is then read by
+    its first three letters and up to four more, unless another currency's noun begins the
+    same way ("rupee" and "rupiah" stay whole)."""
+    nouns = cldr.currency_nouns(lang)
+    codes: dict[str, set[str]] = {}
+    longest: dict[str, int] = {}
+    for noun, code in nouns.items():
+        codes.setdefault(noun[:3], set()).add(code)
+        longest[noun[:3]] = max(longest.get(noun[:3], 0), len(noun))
+    words: dict[str, str] = {}
+    for noun, code in nouns.items():
+        stem = noun[:3]
+        unique = len(noun) >= 4 and stem.isalpha() and len(codes[stem]) == 1
+        words[stem if unique else noun] = code
+    # a stem takes as many letters more as its longest noun has ("ste" of "sterline": 8)
+    return _Named(
+        words,
+        lambda n: (
+            marks_optional(re.escape(n)) + (rf"\w{{0,{longest[n]}}}" if len(n) == 3 and n in longest else "")
+        ),
+    )
 
 
 def _named_currency(rest: str, lang: str, scaled: bool = False) -> tuple[str, int] | None:
@@ -508,7 +529,7 @@ def _currency_after(r: _Reading, g: _Grammar) -> None:
     if cm and r.kind is None:
         r.kind, r.unit = ValueKind.MONEY, currency_code(cm["cur"], prefix=False)
         r.took(cm.end())
-    elif r.kind is None and (named := _named_currency(r.rest, g.lang, r.has_scale)) is not None:
+    elif r.kind is None and (named := _named_currency(r.rest, g.locale or g.lang, r.has_scale)) is not None:
         r.kind, r.unit = ValueKind.MONEY, named[0]
         r.took(named[1])
     elif cm and r.kind is ValueKind.MONEY and cm["cur"].lower() in ("dollars", "dollar"):
