@@ -101,24 +101,18 @@ def _names_of(code: str, loc: Any) -> set[str]:
     return names
 
 
+@cache
 def _plural_forms(loc: Any) -> tuple[str, ...]:
-    """The plural categories of `_PLURAL_SAMPLES` in the locale, computed once per locale."""
-    key = str(loc)
-    got = _PLURAL_FORMS.get(key)
-    if got is None:
-        forms = []
-        for n in _PLURAL_SAMPLES:
-            try:
-                form = loc.plural_form(n)
-            except (OverflowError, ValueError):
-                form = "other"
-            if form not in forms:
-                forms.append(form)
-        got = _PLURAL_FORMS[key] = tuple(forms)
-    return got
-
-
-_PLURAL_FORMS: dict[str, tuple[str, ...]] = {}
+    """The plural categories of `_PLURAL_SAMPLES` in the locale, in their order."""
+    forms: list[str] = []
+    for n in _PLURAL_SAMPLES:
+        try:
+            form = loc.plural_form(n)
+        except (OverflowError, ValueError):
+            form = "other"
+        if form not in forms:
+            forms.append(form)
+    return tuple(forms)
 
 
 def _words(name: str) -> list[str]:

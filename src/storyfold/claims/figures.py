@@ -183,8 +183,8 @@ def _currency_nouns(lang: str) -> _Named:
     """One of the currency nouns many currencies' names share (`cldr.currency_nouns`), in any
     case its language gives it after a scale word: CLDR spells "libra", "font", "punta", and
     news writes "milionu liber", "millió fontot", "miljoonan punnan". A noun is then read by
-    its first three letters and up to four more, unless another currency's noun begins the
-    same way ("rupee" and "rupiah" stay whole)."""
+    its first three letters and at most as many letters more as its longest form has, unless
+    another currency's noun begins the same way ("rupee" and "rupiah" stay whole)."""
     nouns = cldr.currency_nouns(lang)
     codes: dict[str, set[str]] = {}
     longest: dict[str, int] = {}
@@ -661,13 +661,15 @@ def _time_compound(word: str, locale: str) -> str:
     article's language (CLDR's names, accents aside): "24-Jährige", "15-monatigen", "24-летний"
     are an age or a duration in years, months; "" for any other word ("5-star", "3-D")."""
     folded = fold_accents(word)
-    best = ""
-    unit = ""
-    for name, u in cldr.duration_words(locale).items():
-        stem = fold_accents(name).rstrip(".")
-        if len(stem) >= 3 and folded.startswith(stem) and len(stem) > len(best):
-            best, unit = stem, u
-    return unit
+    return next((unit for stem, unit in _time_stems(locale) if folded.startswith(stem)), "")
+
+
+@cache
+def _time_stems(locale: str) -> list[tuple[str, str]]:
+    """The locale's names of units of time (accents aside, three letters or more), the longest
+    first, with their English units."""
+    stems = {fold_accents(name).rstrip("."): unit for name, unit in cldr.duration_words(locale).items()}
+    return sorted(((s, u) for s, u in stems.items() if len(s) >= 3), key=lambda su: (-len(su[0]), su[0]))
 
 
 _HYPHENS = frozenset("-\u2010\u2011")

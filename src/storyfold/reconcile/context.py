@@ -3,8 +3,9 @@
 Most figures in news carry no trigger word a lexicon knows ("killed four people", "a 485-year
 sentence", "the 37-year-old"), in any language. Two of them are taken for one fact when
 
-- they are the same kind of figure (a count of the same noun, money in one currency, one
-  physical unit, a date), and
+- they are the same kind of figure (a count, money in one currency, one physical unit, a
+  date; counts of two nouns, "four victims" and "four people", only as one figure whose
+  words agree, `OTHER_NOUN_MIN`), and
 - either they state compatible values in different voices and their contexts do not
   disagree (`SAME_VALUE_MIN`), or they state different values and the words around them
   are alike (`OTHER_VALUE_MIN`, less for figures near in value, more for figures far apart):
