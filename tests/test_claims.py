@@ -628,6 +628,9 @@ def test_a_time_unit_in_any_language_is_counted_in_its_english_unit(text, lang, 
         ("24-летний мужчина был задержан.", "ru", 24.0, "year", "24-летний"),
         ("Při více než 30-denním zpoždění platby banka zasáhne.", "cs", 30.0, "day", "30-denním"),
         ("The 70-minute performance ends at nine.", "en", 70.0, "minute", "70-minute"),
+        ("24letý sportovec uvedl, že skončí.", "cs", 24.0, "year", "24letý"),  # glued to its number
+        ("Čekal po 40 hodinách na výsledek.", "cs", 40.0, "hour", "40 hodinách"),  # a case CLDR lacks
+        ("Négy napot várt a döntésre.", "hu", 4.0, "day", "Négy napot"),
     ],
 )
 def test_a_number_hyphened_to_a_word_of_time_is_an_age_or_a_duration(text, lang, value, unit, surface):
@@ -641,6 +644,19 @@ def test_a_hyphened_word_that_is_no_unit_of_time_makes_no_figure():
     assert [
         c for c in extract_claims(art("Ein 5-Sterne-Hotel mit 3-D-Kino.", "de")) if c.kind is ValueKind.COUNT
     ] == []
+
+
+@pytest.mark.parametrize(
+    "text, lang, unit",
+    [
+        ("В автобусе 10-местных кресел нет.", "ru", None),  # "мес." abbreviates a month, "места" are seats
+        ("Siete mesas quedaron vacías.", "es", "mesas"),  # tables, not months
+        ("Two minors were hurt.", "en", "minor"),
+    ],
+)
+def test_a_word_that_only_begins_like_a_unit_of_time_is_not_one(text, lang, unit):
+    units = [c.unit for c in extract_claims(art(text, lang)) if c.kind is ValueKind.COUNT]
+    assert units == ([] if unit is None else [unit])
 
 
 def test_the_english_plural_rule_is_only_for_english():

@@ -413,12 +413,12 @@ _DURATIONS = ("century", "decade", "year", "month", "week", "day", "hour", "minu
 
 
 @cache
-def duration_words(lang: str) -> dict[str, str]:
+def duration_words(lang: str, long_only: bool = False) -> dict[str, str]:
     """The locale's names of units of time after a number, every plural form (lower case) ->
     the English noun a duration is counted in: "jaar", "uur", "лет", "года", "hodin", "年",
     "시간" -> "year", "hour". Long names, and short ones of three letters or more that are not
     words of their own ("Std.", "мин") nor a month's ("dec", "déc."), so that "12 uur" and "12
-    hours" are one figure."""
+    hours" are one figure. `long_only`: the full names alone ("минута", not "мин.")."""
     loc = _locale(lang)
     if loc is None:
         return {}
@@ -427,7 +427,7 @@ def duration_words(lang: str) -> dict[str, str]:
     out: dict[str, str] = {}
     for unit in _DURATIONS:
         forms = patterns.get(f"duration-{unit}", {})
-        for length in ("long", "short"):
+        for length in ("long",) if long_only else ("long", "short"):
             for category, pattern in forms.get(length, {}).items():
                 if category == "per":
                     continue

@@ -317,7 +317,7 @@ def read_figures(
             # "0800 555 111", "007", a split "22, 000": codes and fragments, not quantities
             coded = e
             continue
-        if _not_a_figure(sent, s, e, g.words):
+        if _not_a_figure(sent, s, e, g.words, g.locale or g.lang):
             continue
         try:
             v = (
@@ -362,9 +362,10 @@ def _overlaps(s: int, e: int, spans: list[tuple[int, int]]) -> bool:
     return bool(spans) and any(not (e <= a or s >= b) for a, b in spans)
 
 
-def _not_a_figure(sent: str, s: int, e: int, words: regex.Pattern[str] | None) -> bool:
+def _not_a_figure(sent: str, s: int, e: int, words: regex.Pattern[str] | None, locale: str) -> bool:
     """A number that is part of a name ("iPhone 13", "Model 3"), a clock time, or glued to a
-    word ("5G", "1st"; not "5万", "10亿美元", "88GW")."""
+    word ("5G", "1st"; not "5万", "10亿美元", "88GW", nor an age glued to its unit of time,
+    "24letý", "24χρονος")."""
     prev = _prev_token(sent, max(0, s - 80), s)
     if (
         prev
@@ -385,6 +386,7 @@ def _not_a_figure(sent: str, s: int, e: int, words: regex.Pattern[str] | None) -
             and not _GLUED_SCALE.match(sent, e)
             and not _glued_unit().match(sent, e)
             and not (words and (no_space_rx().match(nxt) or words.match(sent, e) or _HANGUL.match(nxt)))
+            and not ((glued := _WORD_AT.match(sent, e)) and _time_compound(glued[0], locale))
         )
     )
 
@@ -484,6 +486,8 @@ def _hyphen_after(r: _Reading, spelled: bool, g: _Grammar) -> bool:
         r.end += hy.end() - 1
         r.rest = " " + r.sent[r.end + 1 :]
         return True
+    if not spelled and rest[:1].isalpha() and (word := _WORD_AT.match(rest)):
+        r.compound = _time_compound(word[0], g.locale or g.lang)  # "24letý", "24χρονος"
     return not ((spelled or r.kind is None) and _HYPHEN.match(rest))
 
 
@@ -553,7 +557,7 @@ def _noun_after(r: _Reading, m: re.Match[str], spelled: bool, prev_count: Value 
     """What a figure with no currency or percent counts or measures: an age, a unit, a counted
     noun, an appositive age, the noun of the count before it. False: not a figure."""
     aged = _YEAR_OLD.match(r.rest)
-    compound = _WORD_AT.match(r.rest, 1) if r.compound else None
+    compound = _WORD_AT.match(r.rest, 1 if r.rest[:1].isspace() else 0) if r.compound else None
     found = (
         (ValueKind.COUNT, r.compound, compound.end())
         if compound
@@ -656,19 +660,32 @@ def _per_after_of_noun(rest: str) -> str | None:
 _WORD_AT = re.compile(r"[^\W\d_]+")
 
 
-def _time_compound(word: str, locale: str) -> str:
-    """The English unit of time a word joined to a number by a hyphen begins with, in the
-    article's language (CLDR's names, accents aside): "24-Jährige", "15-monatigen", "24-летний"
-    are an age or a duration in years, months; "" for any other word ("5-star", "3-D")."""
+def _time_compound(word: str, locale: str, slack: int | None = None) -> str:
+    """The English unit of time a word joined to a number begins with, in the article's
+    language (CLDR's names, accents aside): "24-Jährige", "15-monatigen", "24-летний", "24letý"
+    are an age or a duration in years, months; "" for any other word ("5-star", "3-D").
+    `slack`: at most this many letters after the name (a word of its own after a space, "24
+    वर्षीय", "24 ساله", is the name with a suffix, not a compound of it)."""
     folded = fold_accents(word)
-    return next((unit for stem, unit in _time_stems(locale) if folded.startswith(stem)), "")
+    for stem, unit in _time_stems(locale):
+        if folded.startswith(stem) and (slack is None or len(folded) - len(stem) <= slack):
+            return unit
+    return ""
+
+
+def _declined_time(word: str, lang: str, locale: str) -> str:
+    """A unit of time in a case CLDR does not spell ("napot", "hodinách", "годам", "वर्षीय"):
+    for languages the grammar does not know, whose own nouns it does not list ("mesas" are
+    tables, not months)."""
+    return _time_compound(word, locale, slack=3) if locale != lang else ""
 
 
 @cache
 def _time_stems(locale: str) -> list[tuple[str, str]]:
-    """The locale's names of units of time (accents aside, three letters or more), the longest
+    """The locale's full names of units of time (accents aside, three letters or more; an
+    abbreviation begins too many other words: "мес." of "мест", "min" of "minors"), the longest
     first, with their English units."""
-    stems = {fold_accents(name).rstrip("."): unit for name, unit in cldr.duration_words(locale).items()}
+    stems = {fold_accents(name): unit for name, unit in cldr.duration_words(locale, long_only=True).items()}
     return sorted(((s, u) for s, u in stems.items() if len(s) >= 3), key=lambda su: (-len(su[0]), su[0]))
 
 
@@ -823,7 +840,7 @@ def _counted_noun(rest: str, lang: str, locale: str) -> tuple[ValueKind, str, in
             return ValueKind.COUNT, NOUNS[w], pos + wm.end()
         if i == 0 and w in QUANTITY_UNITS:
             return ValueKind.QUANTITY, QUANTITY_UNITS[w], wm.end()
-        if i == 0 and (unit := cldr.duration_words(locale).get(w)):
+        if i == 0 and (unit := cldr.duration_words(locale).get(w) or _declined_time(w, lang, locale)):
             return ValueKind.COUNT, unit, wm.end()
         if w in STOP_NOUNS or (german and w in _DE_FUNCTION_WORDS):
             break
