@@ -31,6 +31,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from storyfold.engine.local import collect_as_a_writer
 from storyfold.errors import AmbiguousId, StoreError
 from storyfold.pipeline import IngestReport, Library
 
@@ -48,12 +49,11 @@ err = Console(stderr=True)
 
 @app.callback()
 def _process() -> None:
-    """A command runs in a process of its own. The writing process holds hundreds of thousands
-    of long-lived objects (the fold window, the live stories), mostly without cycles: the
-    collector's default rhythm walks them all again and again, ~8% of an ingest's writing
-    process, so collections come less often. At exit, everything is frozen first, so that the
-    interpreter's last collection does not walk them once more only to free them after."""
-    gc.set_threshold(50_000, 20, 10)
+    """A command runs in a process of its own, which may write a database: the collector
+    runs at a writer's rhythm (`collect_as_a_writer`). At exit, everything is frozen first, so
+    that the interpreter's last collection does not walk the long-lived objects once more
+    only to free them after."""
+    collect_as_a_writer()
     atexit.unregister(gc.freeze)  # once, however many commands one process runs (tests do)
     atexit.register(gc.freeze)
 

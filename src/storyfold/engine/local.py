@@ -13,6 +13,7 @@ batch went through that step; results come out in input order. Workers die with 
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import multiprocessing
 import os
@@ -42,9 +43,34 @@ def default_workers() -> int:
     return max(1, min(n, MAX_DEFAULT_WORKERS))
 
 
+# the collector's rhythm as this module found it: a writing process may slow it down (the CLI
+# does, its long-lived window being most of what the collector walks), and a worker, holding
+# nothing long-lived, goes back to it, or its short-lived garbage piles up (500 MB at 100k)
+_GC_THRESHOLD = gc.get_threshold()
+
+
+def collect_as_a_writer() -> None:
+    """The collector's rhythm for a process that writes a database. It holds hundreds of
+    thousands of long-lived objects (the fold window, the live stories), mostly without
+    cycles; at the default rhythm the collector walks them all again and again (5.2 s of a
+    10k-article ingest's writing process, 1.6 s at this one). Workers keep the default."""
+    gc.set_threshold(50_000, 20, 10)
+
+
+def _run_in_worker(steps: list[Step[T]], batch: list[T]) -> list[T]:
+    """`run_steps` in a worker, then what the chunk left behind is collected and the rest
+    (the language tables and patterns it filled) frozen: the collector never walks them again,
+    and garbage never outlives a chunk."""
+    out = run_steps(steps, batch)
+    gc.collect()
+    gc.freeze()
+    return out
+
+
 def _die_with_parent() -> None:
     """Worker initializer: on Linux, ask the kernel to end this worker when its parent ends
-    (kill -9 included), so no worker outlives an interrupted ingest."""
+    (kill -9 included), so no worker outlives an interrupted ingest; and collect garbage at
+    the rhythm the parent started with."""
     with contextlib.suppress(Exception):
         import ctypes
 
@@ -52,6 +78,7 @@ def _die_with_parent() -> None:
         pr_set_pdeathsig = 1
         libc.prctl(pr_set_pdeathsig, signal.SIGTERM)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    gc.set_threshold(*_GC_THRESHOLD)
 
 
 @dataclass
@@ -169,7 +196,7 @@ class LocalExecutor:
                 continue
             try:
                 pool = self._get_pool()
-                job.futures = [pool.submit(run_steps, group, chunk) for chunk in self._chunks(job.data)]
+                job.futures = [pool.submit(_run_in_worker, group, chunk) for chunk in self._chunks(job.data)]
             except (BrokenProcessPool, RuntimeError) as exc:
                 self._give_up_pool(exc)
                 continue

@@ -25,7 +25,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, cast
 
-from storyfold.engine.local import _die_with_parent
+from storyfold.engine.local import _die_with_parent, collect_as_a_writer
 from storyfold.ingest.live.sources import Source
 from storyfold.pipeline.follow import FollowSettings
 from storyfold.store import StoreError
@@ -52,6 +52,7 @@ def _serve_writes(
     """The child: open the database for writing, say so, then ingest what comes until told to
     stop; with a FollowPlan, its rounds run meanwhile on a thread, taking turns at the writing."""
     _die_with_parent()
+    collect_as_a_writer()
     from storyfold.pipeline.follow import Follower
     from storyfold.pipeline.library import Library
 
