@@ -17,6 +17,7 @@ language a value is still a number with a scale word after it ("3,2 млрд", "
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator, Mapping
 from functools import cache
 from typing import Any
 
@@ -395,18 +396,23 @@ def _unit_words(loc: Any, en: Any) -> dict[str, str]:
         if not symbol:
             continue
         symbol = symbol.translate(_SUPERSCRIPT)
-        forms = mine[unit]
-        for length in ("long", "short", "narrow"):
-            for category, pattern in forms.get(length, {}).items():
-                if category == "per":
-                    continue
-                word = _unit_form(pattern)
-                if not word or any(ch.isdigit() for ch in word):
-                    continue
-                if length != "long" and (len(word) < 2 or word in _AMBIGUOUS_SYMBOLS):
-                    continue
-                out.setdefault(word, symbol)
+        for length, word in _pattern_words(mine[unit], ("long", "short", "narrow")):
+            if length != "long" and (len(word) < 2 or word in _AMBIGUOUS_SYMBOLS):
+                continue
+            out.setdefault(word, symbol)
     return out
+
+
+def _pattern_words(forms: Mapping[str, Any], lengths: Iterable[str]) -> Iterator[tuple[str, str]]:
+    """(length, word) of a CLDR unit's patterns in these lengths whose number comes first
+    ("{0} kilomètres"), the "per" pattern and words holding digits left out."""
+    for length in lengths:
+        for category, pattern in forms.get(length, {}).items():
+            if category == "per":
+                continue
+            word = _unit_form(pattern)
+            if word and not any(ch.isdigit() for ch in word):
+                yield length, word
 
 
 _DURATIONS = ("century", "decade", "year", "month", "week", "day", "hour", "minute")
@@ -426,17 +432,11 @@ def duration_words(lang: str, long_only: bool = False) -> dict[str, str]:
     months = month_names(lang)
     out: dict[str, str] = {}
     for unit in _DURATIONS:
-        forms = patterns.get(f"duration-{unit}", {})
-        for length in ("long",) if long_only else ("long", "short"):
-            for category, pattern in forms.get(length, {}).items():
-                if category == "per":
-                    continue
-                word = _unit_form(pattern)
-                if not word or any(ch.isdigit() for ch in word):
-                    continue
-                bare = word.rstrip(".")
-                if length == "short" and (len(bare) < 3 or bare in _AMBIGUOUS_SYMBOLS or bare in months):
-                    continue
-                out.setdefault(word, unit)
-                out.setdefault(word.rstrip("."), unit)
+        lengths = ("long",) if long_only else ("long", "short")
+        for length, word in _pattern_words(patterns.get(f"duration-{unit}", {}), lengths):
+            bare = word.rstrip(".")
+            if length == "short" and (len(bare) < 3 or bare in _AMBIGUOUS_SYMBOLS or bare in months):
+                continue
+            out.setdefault(word, unit)
+            out.setdefault(bare, unit)
     return out
