@@ -631,6 +631,8 @@ def test_a_time_unit_in_any_language_is_counted_in_its_english_unit(text, lang, 
         ("24letý sportovec uvedl, že skončí.", "cs", 24.0, "year", "24letý"),  # glued to its number
         ("Čekal po 40 hodinách na výsledek.", "cs", 40.0, "hour", "40 hodinách"),  # a case CLDR lacks
         ("Négy napot várt a döntésre.", "hu", 4.0, "day", "Négy napot"),
+        ("24-годишният спортист каза това.", "bg", 24.0, "year", "24-годишният"),  # of "година"
+        ("Ein 2-wöchiger Urlaub beginnt heute.", "de", 2.0, "week", "2-wöchiger"),  # of "Woche"
     ],
 )
 def test_a_number_hyphened_to_a_word_of_time_is_an_age_or_a_duration(text, lang, value, unit, surface):

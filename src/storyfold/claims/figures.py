@@ -4,6 +4,7 @@ as steps over one figure's reading."""
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -670,6 +671,10 @@ def _time_compound(word: str, locale: str, slack: int | None = None) -> str:
     for stem, unit in _time_stems(locale):
         if folded.startswith(stem) and (slack is None or len(folded) - len(stem) <= slack):
             return unit
+    if slack is None:  # a compound may change the name's last letters: "24-годишният" of "година"
+        for stem, unit in _time_stems(locale):
+            if len(stem) >= 5 and len(os.path.commonprefix((stem, folded))) >= max(4, len(stem) - 2):
+                return unit
     return ""
 
 
