@@ -10,11 +10,12 @@ import pytest
 from storyfold.claims import cldr
 from storyfold.claims.alternatives import Alternatives
 from storyfold.claims.figures import _name_form, _name_starts
+from storyfold.claims.numparse import BEFORE_CURRENCY
 
 
 def _whole(alts: list[str]) -> re.Pattern[str]:
     body = "|".join(f"({a})" for a in alts)
-    return re.compile(rf"^[ \u00a0\u202f]?(?:(?:de|of|di|d['’])\s?)?(?:{body})(?!\w)", re.IGNORECASE)
+    return re.compile(rf"{BEFORE_CURRENCY}(?:{body})(?!\w)", re.IGNORECASE)
 
 
 @pytest.mark.parametrize("lang", ["en", "fr", "de", "ru", "cs", "it"])
@@ -23,9 +24,7 @@ def test_currency_names_by_first_letter_match_as_the_whole_list(lang):
     assert len(names) > 100
     alts = [_name_form(w) for w, _ in names]
     whole = _whole(alts)
-    lazy = Alternatives(
-        r"^[ \u00a0\u202f]?(?:(?:de|of|di|d['’])\s?)?", alts, r"(?!\w)", re.IGNORECASE, _name_starts
-    )
+    lazy = Alternatives(BEFORE_CURRENCY, alts, r"(?!\w)", re.IGNORECASE, _name_starts)
     texts = []
     for word, _ in names:
         texts += [

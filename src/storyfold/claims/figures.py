@@ -23,8 +23,10 @@ from storyfold.claims.locales import (
     scale_of,
 )
 from storyfold.claims.numparse import (
+    BEFORE_CURRENCY,
     BOUND_LAST_WORD_RE,
     BOUND_RE,
+    CURRENCY_PREPOSITIONS,
     DURATION_UNITS,
     NOUNS,
     PER_RE,
@@ -126,7 +128,7 @@ def _percent_word(lang: str) -> re.Pattern[str]:
     return re.compile(rf"^[ \u00a0\u202f]?(?P<pct>{alts})(?!\w)(?P<pp>(?!))?", re.IGNORECASE)
 
 
-_NAME_PREFIX = re.compile(r"(?:de|of|di|d['’])", re.IGNORECASE)
+_NAME_PREFIX = re.compile(CURRENCY_PREPOSITIONS, re.IGNORECASE)
 _SPACE = re.compile(r"\s")
 
 
@@ -152,7 +154,7 @@ class _Named:
         ordered = sorted(words.items(), key=lambda wc: (-len(wc[0]), wc[0]))
         self._codes = [code for _, code in ordered]
         self._alts = Alternatives(
-            r"^[ \u00a0\u202f]?(?:(?:de|of|di|d['’])\s?)?",
+            BEFORE_CURRENCY,
             [form(w) for w, _ in ordered],
             r"(?!\w)",
             re.IGNORECASE,
@@ -193,17 +195,15 @@ def _currency_nouns(lang: str) -> _Named:
         codes.setdefault(noun[:3], set()).add(code)
         longest[noun[:3]] = max(longest.get(noun[:3], 0), len(noun))
     words: dict[str, str] = {}
+    forms: dict[str, str] = {}
     for noun, code in nouns.items():
         stem = noun[:3]
-        unique = len(noun) >= 4 and stem.isalpha() and len(codes[stem]) == 1
-        words[stem if unique else noun] = code
-    # a stem takes as many letters more as its longest noun has ("ste" of "sterline": 8)
-    return _Named(
-        words,
-        lambda n: (
-            marks_optional(re.escape(n)) + (rf"\w{{0,{longest[n]}}}" if len(n) == 3 and n in longest else "")
-        ),
-    )
+        if len(noun) >= 4 and stem.isalpha() and len(codes[stem]) == 1:
+            # a stem takes as many letters more as its longest noun has ("ste" of "sterline": 8)
+            words[stem], forms[stem] = code, marks_optional(re.escape(stem)) + rf"\w{{0,{longest[stem]}}}"
+        else:
+            words[noun], forms[noun] = code, marks_optional(re.escape(noun))
+    return _Named(words, forms.__getitem__)
 
 
 def _named_currency(rest: str, lang: str, scaled: bool = False) -> tuple[str, int] | None:

@@ -170,8 +170,13 @@ def marks_optional(pattern: str) -> str:
     return "".join(out)
 
 
+# what may stand between a number and the currency after it: a space, "de", "of", "di" or "d'"
+CURRENCY_PREPOSITIONS = r"(?:de|of|di|d['’])"
+BEFORE_CURRENCY = rf"^[ \u00a0\u202f]?(?:{CURRENCY_PREPOSITIONS}\s?)?"
+
 SUFFIX_CURRENCY_RE = re.compile(
-    r"^[ \u00a0\u202f]?(?:(?:de|of|di|d['’])\s?)?(?P<cur>"
+    BEFORE_CURRENCY
+    + "(?P<cur>"
     + "|".join(f"(?:{marks_optional(p)})" for p, _ in _SUFFIX_CURRENCY)
     + r")(?![\w])",
     re.IGNORECASE,
