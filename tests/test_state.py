@@ -153,9 +153,9 @@ def test_the_state_read_beside_the_workers_is_the_state_read_in_place(shared_dat
     readers = []
     real = writer_module.read_stages
 
-    def read_stages(store):
+    def read_stages(store, fold_too=True):
         readers.append((threading.current_thread() is threading.main_thread(), store.readonly))
-        return real(store)
+        return real(store, fold_too)
 
     monkeypatch.setattr(writer_module, "read_stages", read_stages)
     second_file = _write(tmp_path / "second.jsonl", second)

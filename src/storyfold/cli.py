@@ -12,6 +12,7 @@ import json
 import os
 import sys
 import tempfile
+import time
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
@@ -235,8 +236,24 @@ def batch(
         f"{report.read} inputs read: {report.added} articles added, {report.skipped} already stored,"
         f" {report.rejected} rejected; {len(report.stories_touched)} stories updated, {n_stories} in {db}"
     )
+    err.print(_account(executor.spent), markup=False, highlight=False, soft_wrap=True)
     if missing and not report.read:
         raise typer.Exit(1)
+
+
+def _account(spent: dict[tuple[str, str], float]) -> str:
+    """Where a batch job's CPU went, by step: what more workers divide and what they do not."""
+    places = {"workers": "on the workers", "host": "on the worker holding it", "here": "in this process"}
+    parts = []
+    for where, label in places.items():
+        steps = sorted(((n, s) for (n, w), s in spent.items() if w == where), key=lambda x: -x[1])
+        if steps:
+            parts.append(f"{label}: " + ", ".join(f"{n} {s:.1f}" for n, s in steps))
+    return (
+        "CPU seconds by step, "
+        + "; ".join(parts)
+        + f" (this process in all, with Dask's client and a local cluster's scheduler: {time.process_time():.1f})"
+    )
 
 
 def _stories_table(lib: Library, limit: int, q: str | None) -> Table:

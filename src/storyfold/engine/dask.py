@@ -7,6 +7,13 @@ this process, the database's one writer, so a batch job's stories, relations and
 an ingest of the same inputs in the same order makes. A worker lost mid-job costs its tasks
 being run again elsewhere (Dask's own retries); if every worker is gone, the chunks are done here.
 
+A portable step (the fold's decisions, whose state is the fold index) is kept on one worker as a
+Dask actor, `StepHost`, and fed the batches in order while this process decides the stories and
+writes earlier batches: the writing process then does the part that must be in one place, the
+story decisions and the write, and little else. The host numbers the batches it was given: a
+host that Dask re-created elsewhere after its worker died starts from nothing, and says so
+instead of answering from a state that missed batches; the step's `lost` then decides.
+
 Without an address a `LocalCluster` of worker processes on this machine is started (and
 stopped with the executor); with one (`tcp://host:port`), the job uses that cluster, started
 by `dask scheduler` / `dask worker`, dask-jobqueue or dask-kubernetes, whose workers must have
@@ -16,16 +23,46 @@ storyfold installed.
 from __future__ import annotations
 
 import logging
-from typing import Any, cast
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any, TypeVar, cast
 
 from storyfold.engine.local import LocalExecutor
+from storyfold.engine.step import PortableStep
+
+T = TypeVar("T")
 
 log = logging.getLogger(__name__)
+
+
+class StepHost:
+    """A portable step on a worker (a Dask actor): its state lives here between batches."""
+
+    def __init__(self, step: PortableStep[Any]) -> None:
+        self.step = step
+        self.done = 0
+
+    def work(self, number: int, payload: Any) -> tuple[Any, float]:
+        """The step's answer for batch `number`, and the CPU seconds it took here."""
+        if number != self.done:
+            raise RuntimeError(
+                f"batch {number} reached a host that has done {self.done} (its state was lost)"
+            )
+        t = time.thread_time()
+        answer = self.step.work(payload)
+        self.done += 1
+        return answer, time.thread_time() - t
+
+
+def _ask(host: Any, number: int, payload: Any) -> Any:
+    return host.work(number, payload).result()
 
 
 class DaskExecutor(LocalExecutor):
     """`LocalExecutor` whose pool is a Dask cluster. `workers`: processes of the local cluster
     (ignored with a `scheduler` address); `threads` each: the stages hold the GIL, so one."""
+
+    hosts_state = True
 
     def __init__(
         self,
@@ -62,6 +99,9 @@ class DaskExecutor(LocalExecutor):
 
         self.lost_work = (KilledWorker, FutureCancelledError, OSError)
         self._pool = client.get_executor(pure=False)
+        # portable steps' hosts: id(step) -> [actor or None once lost, batches handed over]
+        self._hosts: dict[int, list[Any]] = {}
+        self._asking: ThreadPoolExecutor | None = None
 
     @property
     def pooled(self) -> bool:
@@ -72,11 +112,47 @@ class DaskExecutor(LocalExecutor):
             raise RuntimeError("the Dask cluster is gone")
         return self._pool
 
+    def _hosted(self, step: PortableStep[T], batch: list[T]) -> Future[Any] | None:
+        """One thread asks the hosts, one batch after another: each host gets its batches in
+        the order they were handed over, and this process goes on meanwhile."""
+        if self._pool is None:
+            return self._failed("the Dask cluster is gone")
+        entry = self._hosts.get(id(step))
+        if entry is None:
+            try:
+                actor = self.client.submit(StepHost, step, actor=True, pure=False).result()
+            except Exception as exc:  # noqa: BLE001 - no host: the step's `lost` decides
+                log.warning("no worker took step %s: %s", step.name, exc)
+                actor = None
+            entry = self._hosts[id(step)] = [actor, 0]
+        actor, number = entry
+        if actor is None:
+            return self._failed(f"the worker holding step {step.name!r} is gone")
+        entry[1] += 1
+        if self._asking is None:
+            self._asking = ThreadPoolExecutor(1, thread_name_prefix="storyfold-ask")
+        fut = self._asking.submit(_ask, actor, number, step.send(batch))
+        fut.add_done_callback(lambda f: f.exception() is not None and entry.__setitem__(0, None))
+        return fut
+
+    @staticmethod
+    def _failed(why: str) -> Future[Any]:
+        fut: Future[Any] = Future()
+        fut.set_exception(RuntimeError(why))
+        return fut
+
+    def _release_hosts(self) -> None:
+        self._hosts.clear()  # dropping the actors' references lets the cluster forget them
+
     def start(self) -> None:
         """The cluster runs already."""
 
     def close(self) -> None:
         self._pool = None
+        self._release_hosts()
+        if self._asking is not None:
+            self._asking.shutdown(wait=True, cancel_futures=True)
+            self._asking = None
         for thing in self._own:
             try:
                 thing.close()

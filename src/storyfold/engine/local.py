@@ -6,7 +6,8 @@ processes, started once, instead of one pool per stage. While this process runs 
 of one batch (deciding and writing), the workers already prepare the next ones (`ahead`).
 
 Order is kept: a serial step sees the batches in the order they came, each after the previous
-batch went through that step; results come out in input order. Workers die with this process
+batch went through that step; results come out in input order. A portable step runs here like
+any serial step; an executor that can keep its state elsewhere (Dask's) says so in `_hosted`. Workers die with this process
 (Linux: the parent-death signal), so a killed ingest leaves no orphans.
 """
 
@@ -19,17 +20,21 @@ import multiprocessing
 import os
 import signal
 import threading
-from collections import deque
+import time
+from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Generic, TypeVar
 
-from storyfold.engine.step import Step, run_steps, segments
+from storyfold.engine.step import PortableStep, Step, run_steps, segments
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+A = TypeVar("A")
+R = TypeVar("R")
 
 MAX_DEFAULT_WORKERS = 4
 
@@ -57,14 +62,20 @@ def collect_as_a_writer() -> None:
     gc.set_threshold(50_000, 20, 10)
 
 
-def _run_in_worker(steps: list[Step[T]], batch: list[T]) -> list[T]:
+def _run_in_worker(steps: list[Step[T]], batch: list[T]) -> tuple[list[T], dict[str, float]]:
     """`run_steps` in a worker, then what the chunk left behind is collected and the rest
     (the language tables and patterns it filled) frozen: the collector never walks them again,
-    and garbage never outlives a chunk."""
-    out = run_steps(steps, batch)
+    and garbage never outlives a chunk. With the batch, the CPU seconds each step took."""
+    spent: dict[str, float] = {}
+    out = run_steps(steps, batch, spent)
     gc.collect()
     gc.freeze()
-    return out
+    return out, spent
+
+
+def _timed(fn: Callable[[A], R], x: A) -> tuple[R, float]:
+    t = time.thread_time()
+    return fn(x), time.thread_time() - t
 
 
 def _die_with_parent() -> None:
@@ -85,7 +96,8 @@ def _die_with_parent() -> None:
 class _Job(Generic[T]):
     data: list[T]
     pos: int = 0  # the next segment to run
-    futures: list[Future[list[T]]] = field(default_factory=list)
+    futures: list[Future[Any]] = field(default_factory=list)
+    hosted: bool = False  # the futures are a portable step's answer, not chunks of the batch
 
 
 class LocalExecutor:
@@ -98,6 +110,8 @@ class LocalExecutor:
 
     # what a chunk's future raises when the workers that had it are gone for good
     lost_work: tuple[type[BaseException], ...] = (BrokenProcessPool,)
+    # whether a portable step's state may be kept on another process (`_hosted`)
+    hosts_state = False
 
     def __init__(self, workers: int | None = None, *, ahead: int = 3, mp_context: str | None = None) -> None:
         self.workers = default_workers() if workers is None else max(1, int(workers))
@@ -105,6 +119,16 @@ class LocalExecutor:
         self.mp_context = mp_context
         self._pool: ProcessPoolExecutor | None = None
         self._broken = False
+        # CPU seconds by (step, where it ran: "here", "workers", "host"), for the run's account
+        self.spent: defaultdict[tuple[str, str], float] = defaultdict(float)
+
+    def account(self, name: str, where: str, seconds: float) -> None:
+        """Add CPU seconds to a step's account."""
+        self.spent[(name, where)] += seconds
+
+    def _add(self, spent: dict[str, float], where: str) -> None:
+        for name, seconds in spent.items():
+            self.spent[(name, where)] += seconds
 
     # ------------------------------------------------------------------ pool
 
@@ -185,13 +209,50 @@ class LocalExecutor:
             for j in jobs:
                 for f in j.futures:
                     f.cancel()
+            self._release_hosts()
+
+    def map(self, fn: Callable[[A], R], items: Iterable[A], name: str | None = None) -> Iterator[R]:
+        """`fn` of each item, in order: on the workers when there are any (a few items a worker
+        in flight), here otherwise or once they are gone. `fn` must pickle (a module's function).
+        Its CPU seconds go to the account under `name` (default: the function's)."""
+        timed = partial(_timed, fn)
+        name = name or fn.__name__
+        queue: deque[tuple[A, Future[tuple[R, float]] | None]] = deque()
+        for x in items:
+            fut = None
+            if self.pooled:
+                try:
+                    fut = self._get_pool().submit(timed, x)
+                except (BrokenProcessPool, RuntimeError) as exc:
+                    self._give_up_pool(exc)
+            queue.append((x, fut))
+            while len(queue) > 2 * self.workers or (queue and queue[0][1] is None):
+                yield self._answer(timed, name, *queue.popleft())
+        while queue:
+            yield self._answer(timed, name, *queue.popleft())
+
+    def _answer(
+        self, timed: Callable[[A], tuple[R, float]], name: str, x: A, fut: Future[tuple[R, float]] | None
+    ) -> R:
+        if fut is not None:
+            try:
+                answer, seconds = fut.result()
+                self.account(name, "workers", seconds)
+                return answer
+            except self.lost_work as exc:  # the workers are gone: done here
+                self._give_up_pool(exc)
+        answer, seconds = timed(x)
+        self.account(name, "here", seconds)
+        return answer
 
     def _advance(self, job: _Job[T], segs: list[tuple[bool, list[Step[T]]]]) -> None:
         """Start the job's parallel segment if that is what comes next."""
         while job.pos < len(segs) and segs[job.pos][0] and not job.futures:
             group = segs[job.pos][1]
             if not self.pooled or len(job.data) < 2:
-                job.data = run_steps(group, job.data)
+                spent: dict[str, float] = {}
+                job.data = run_steps(group, job.data, spent)
+                self._add(spent, "here")
                 job.pos += 1
                 continue
             try:
@@ -210,14 +271,32 @@ class LocalExecutor:
     def _collect(self, job: _Job[T], segs: list[tuple[bool, list[Step[T]]]]) -> None:
         group = segs[job.pos][1]
         futures, job.futures = job.futures, []
+        if job.hosted:
+            job.hosted = False
+            step = group[0]
+            assert isinstance(step, PortableStep)
+            try:
+                answer, seconds = futures[0].result()
+                self.account(step.name, "host", seconds)
+                job.data = step.receive(job.data, answer)
+            except Exception as exc:  # noqa: BLE001 - the state is gone, whatever took it
+                log.warning("step %s lost its state (%s: %s)", step.name, type(exc).__name__, exc)
+                job.data = step.lost(job.data)
+            job.pos += 1
+            self._advance(job, segs)
+            return
         out: list[T] = []
         chunks = self._chunks(job.data)
         for fut, chunk in zip(futures, chunks, strict=True):
+            spent: dict[str, float] = {}
             try:
-                out.extend(fut.result())
+                done, spent = fut.result()
+                out.extend(done)
+                self._add(spent, "workers")
             except self.lost_work as exc:  # the workers are gone: this chunk is done here
                 self._give_up_pool(exc)
-                out.extend(run_steps(group, chunk))
+                out.extend(run_steps(group, chunk, spent))
+                self._add(spent, "here")
         job.data = out
         job.pos += 1
         self._advance(job, segs)
@@ -228,12 +307,29 @@ class LocalExecutor:
         lowest = len(segs)
         for job in jobs:
             if not job.futures and job.pos < len(segs) and not segs[job.pos][0] and lowest > job.pos:
-                job.data = run_steps(segs[job.pos][1], job.data)
+                group = segs[job.pos][1]
+                if len(group) == 1 and isinstance(group[0], PortableStep):
+                    fut = self._hosted(group[0], job.data)
+                    if fut is not None:
+                        job.futures, job.hosted = [fut], True
+                        return True
+                spent: dict[str, float] = {}
+                job.data = run_steps(group, job.data, spent)
+                self._add(spent, "here")
                 job.pos += 1
                 self._advance(job, segs)
                 return True
-            lowest = min(lowest, job.pos)
+            # a batch handed to a portable step's host has passed it as far as order goes: the
+            # host takes batches in the order they are handed over
+            lowest = min(lowest, job.pos + job.hosted)
         return False
+
+    def _hosted(self, step: PortableStep[T], batch: list[T]) -> Future[Any] | None:
+        """A future of `step.work` run where the step's state is kept, or None: here."""
+        return None
+
+    def _release_hosts(self) -> None:
+        """The run is over: the portable steps' states kept elsewhere are let go."""
 
     def _give_up_pool(self, exc: BaseException) -> None:
         if not self._broken:

@@ -6,12 +6,19 @@ and changes state that the records before it left (the fold index, the live stor
 Where a step runs is the executor's business: the local executor sends parallel steps to its
 worker processes and runs serial ones in order in the writing process; a Dask job runs the same
 parallel steps on partitions.
+
+A serial step whose state is its own, not the writer's (the fold index), is *portable*: it may
+run in another process, fed the batches in order, while this one writes earlier batches. Its
+`send` picks what the other half needs, `work` runs where the state lives, `receive` puts the
+answer back in the batch; `lost` says what a batch becomes if the process holding the state
+is gone.
 """
 
 from __future__ import annotations
 
+import time
 from abc import ABC, abstractmethod
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 
@@ -30,20 +37,50 @@ class Step(ABC, Generic[T]):
         return f"<{type(self).__name__} {self.name} {'parallel' if self.parallel else 'serial'}>"
 
 
+class PortableStep(Step[T]):
+    """A serial step with state of its own, which an executor may keep on another process."""
+
+    @abstractmethod
+    def send(self, batch: list[T]) -> Any:
+        """What `work` needs of the batch (small: it crosses processes)."""
+
+    @abstractmethod
+    def work(self, payload: Any) -> Any:
+        """Where the state lives: the answer for one batch, batches in order."""
+
+    @abstractmethod
+    def receive(self, batch: list[T], answer: Any) -> list[T]:
+        """The batch with `work`'s answer in it."""
+
+    def lost(self, batch: list[T]) -> list[T]:
+        """The batch when the state is gone mid-run (a dead worker, a failed `work`): a step
+        whose work a later step can do itself returns the batch as it is."""
+        raise RuntimeError(f"the state of step {self.name!r} was lost")
+
+    def run(self, batch: list[T]) -> list[T]:
+        return self.receive(batch, self.work(self.send(batch)))
+
+
 def segments(steps: list[Step[T]]) -> list[tuple[bool, list[Step[T]]]]:
     """Consecutive steps of one kind, grouped: (parallel, steps) in flow order. A parallel group
-    crosses to a worker once per batch however many steps it holds."""
+    crosses to a worker once per batch however many steps it holds. A portable step is a group
+    of its own: its executor may run it elsewhere."""
     out: list[tuple[bool, list[Step[T]]]] = []
     for s in steps:
-        if out and out[-1][0] == s.parallel:
+        portable = isinstance(s, PortableStep) or (out and isinstance(out[-1][1][-1], PortableStep))
+        if out and out[-1][0] == s.parallel and not portable:
             out[-1][1].append(s)
         else:
             out.append((s.parallel, [s]))
     return out
 
 
-def run_steps(steps: list[Step[T]], batch: list[T]) -> list[T]:
-    """A group of steps over one batch, in this process (what a worker runs)."""
+def run_steps(steps: list[Step[T]], batch: list[T], spent: dict[str, float] | None = None) -> list[T]:
+    """A group of steps over one batch, in this process (what a worker runs); `spent`, if
+    given, adds up the CPU seconds of this thread in each step, by name."""
     for s in steps:
+        t = time.thread_time()
         batch = s.run(batch)
+        if spent is not None:
+            spent[s.name] = spent.get(s.name, 0.0) + time.thread_time() - t
     return batch

@@ -44,6 +44,10 @@ class Item:
     fold: FoldFeatures | None = None
     prep: Prepared | None = None
     relations: list[Relation] = field(default_factory=list)
+    # set by a fold kept on another process (`Relate`): the relations are its decisions, and
+    # what the fold window gained and lost with this article is stored with it
+    related: bool = False
+    fold_changes: tuple[list[tuple[int, str, bytes]], list[int]] | None = None
     assignment: Assignment | None = None
 
     @property

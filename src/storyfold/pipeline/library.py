@@ -13,6 +13,7 @@ import dataclasses
 import json
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice
 from pathlib import Path
@@ -35,7 +36,7 @@ from storyfold.model import (
     StoryBrief,
 )
 from storyfold.pipeline.item import Item, Status
-from storyfold.pipeline.steps import Commit, Extract, KnownInputs, Outlets, Prepare
+from storyfold.pipeline.steps import Commit, Extract, KnownInputs, Outlets, Prepare, Relate
 from storyfold.pipeline.writer import IngestReport, Writer
 from storyfold.reconcile import reconcile_all, reconcile_story_tally
 from storyfold.reconcile.timeline import build_timeline
@@ -112,14 +113,25 @@ class Library:
         return self._writer
 
     def steps(self) -> list[Step[Item]]:
+        """The steps of one run. With an executor that keeps a step's state on another process
+        (Dask: a batch job), the fold's decisions go there too (`Relate`), ahead of the commit,
+        and facts are computed once a story, at the end, on the workers: nobody reads a batch
+        job's stories before it ends, and an ingest's facts after every batch cost a story's
+        facts once per batch that touched it."""
         w = self.writer
-        return [
+        w.facts_at_end = self.executor.hosts_state
+        steps: list[Step[Item]] = [
             KnownInputs(w),
             Extract(self.ingest_settings),
             Outlets(w),
             Prepare(self.ingest_settings, self.fold_settings),
-            Commit(w),
         ]
+        seed = w.fold_seed() if self.executor.hosts_state else None
+        if seed is not None:
+            steps.append(Relate(*seed))
+            w.outside_fold = True
+        steps.append(Commit(w))
+        return steps
 
     def ingest(
         self, paths: Iterable[str | Path], progress: Progress | None = None, outlet: str | None = None
@@ -188,7 +200,9 @@ class Library:
             for batch in self.executor.run(self.steps(), items, idle=self.writer.warm):
                 if progress:
                     progress(batch, report)
-            self.writer.finish()
+            t = time.thread_time()
+            self.writer.finish(self.executor.map if self.writer.facts_at_end else None)
+            self.executor.account("facts at the end", "here", time.thread_time() - t)
         except BaseException:
             self.writer.reset()  # a run cut short: memory may be ahead of the store
             raise

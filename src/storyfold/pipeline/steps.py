@@ -5,6 +5,8 @@
     Outlets (serial)      article already stored -> KNOWN; the outlet pass (ordered counts)
     Prepare (parallel)    language, claims, fold fingerprints and profile, the article side of
                           clustering: everything that depends on the article alone
+    Relate (portable)     a batch job only: the fold decisions, on a fold index of its own that
+                          an executor may keep on another process (a Dask worker)
     Commit (serial)       fold and cluster decisions against the live state, the store write,
                           facts of the stories touched: one transaction a batch
 
@@ -19,12 +21,13 @@ import logging
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from storyfold.claims.pool import extract_or_failure
 from storyfold.cluster.weigh import prepare
 from storyfold.engine import Step
-from storyfold.fold import FoldSettings, fold_features
+from storyfold.engine.step import PortableStep
+from storyfold.fold import FoldIndex, FoldSettings, fold_features
 from storyfold.ingest.article import Ingestor
 from storyfold.ingest.settings import IngestSettings
 from storyfold.model import RawDocument, Rejection
@@ -159,6 +162,47 @@ class Outlets(Step[Item]):
             else:
                 item.draft = done
         return batch
+
+
+@dataclass
+class Relate(PortableStep[Item]):
+    """The fold's decisions on an index of its own, started from the stored window and fed the
+    batches in order: the same index, articles and order as the commit's, so the same relations.
+    The commit takes them while every batch came through here, and relates articles itself
+    from the store's window once one did not (its state lost, or a batch that failed)."""
+
+    settings: FoldSettings
+    window: list[bytes]  # the stored window when the run began, oldest first
+    name = "relate"
+
+    def __post_init__(self) -> None:
+        self._fold: FoldIndex | None = None
+
+    def send(self, batch: list[Item]) -> list[tuple[int, Any, Any]]:
+        return [
+            (i, it.article, it.fold)
+            for i, it in enumerate(batch)
+            if it.pending and it.article is not None and it.fold is not None
+        ]
+
+    def work(self, payload: list[tuple[int, Any, Any]]) -> list[tuple[int, Any, Any]]:
+        if self._fold is None:
+            self._fold = FoldIndex(self.settings)
+            self._fold.load(self.window)
+            self.window = []
+        fold, out = self._fold, []
+        for i, article, feats in payload:
+            out.append((i, fold.relate(article, feats), fold.take_changes()))
+        return out
+
+    def receive(self, batch: list[Item], answer: list[tuple[int, Any, Any]]) -> list[Item]:
+        for i, relations, changes in answer:
+            item = batch[i]
+            item.relations, item.fold_changes, item.related = relations, changes, True
+        return batch
+
+    def lost(self, batch: list[Item]) -> list[Item]:
+        return batch  # unrelated: the commit relates them itself
 
 
 @dataclass

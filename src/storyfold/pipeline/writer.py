@@ -14,8 +14,9 @@ import contextlib
 import logging
 import sqlite3
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -23,10 +24,10 @@ from storyfold.claims import FailedExtraction
 from storyfold.cluster import StoryClusterer
 from storyfold.cluster.stories import StoredIndex
 from storyfold.errors import StoreError
-from storyfold.fold import FoldIndex
+from storyfold.fold import FoldIndex, FoldSettings
 from storyfold.ingest import Ingestor
 from storyfold.ingest.article import Draft
-from storyfold.model import Claim, InputRecord, RawDocument, Rejection, Relation
+from storyfold.model import Article, Claim, Fact, InputRecord, RawDocument, Rejection, Relation, SourceTally
 from storyfold.pipeline.item import Item, Status
 from storyfold.reconcile import reconcile_story_tally, tally_reliability
 from storyfold.store.sqlite import Store
@@ -79,15 +80,17 @@ def _raise_if_environment(exc: BaseException, store: Store) -> None:
         ) from exc
 
 
-def read_stages(store: Store) -> tuple[FoldIndex, StoryClusterer]:
+def read_stages(store: Store, fold_too: bool = True) -> tuple[FoldIndex, StoryClusterer]:
     """A fold index and a clusterer holding the live state stored in `store` (the callbacks
-    that read stories later are the caller's to bind to its own connection)."""
+    that read stories later are the caller's to bind to its own connection). `fold_too=False`:
+    the fold index is left empty (a fold kept elsewhere decides)."""
     fold, cluster = FoldIndex(), StoryClusterer()
     meta = store.meta("cluster")
     try:
         if meta is None:
             raise ValueError("no stage state stored")
-        fold.load(store.fold_window())
+        if fold_too:
+            fold.load(store.fold_window())
         index = StoredIndex(
             store.meta("cluster_index"), store.cluster_changes(), store.story_head, store.alias_of
         )
@@ -105,15 +108,16 @@ def read_stages(store: Store) -> tuple[FoldIndex, StoryClusterer]:
 class _Loading(threading.Thread):
     """`read_stages` on a thread, through a read-only connection of its own."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, fold_too: bool) -> None:
         super().__init__(name="storyfold-read-stages", daemon=True)
         self.path = path
+        self.fold_too = fold_too
         self._got: tuple[FoldIndex, StoryClusterer] | None = None
 
     def run(self) -> None:
         # a failure here is left for the writer to meet again, on its own connection and thread
         with contextlib.suppress(Exception), Store(self.path, readonly=True) as store:
-            self._got = read_stages(store)
+            self._got = read_stages(store, self.fold_too)
 
     def result(self) -> tuple[FoldIndex, StoryClusterer] | None:
         """The state read, or None if reading failed."""
@@ -124,6 +128,29 @@ class _Loading(threading.Thread):
 # a story of this many articles or more has its facts recomputed when it has grown by half
 DEFER_FROM = 20
 REFRESH_GROWTH = 1.5
+
+
+def facts_of_stories(
+    job: tuple[list[tuple[str, list[Claim], list[Article], list[Relation]]], dict[str, float]],
+) -> list[tuple[str, list[Fact], list[SourceTally]] | tuple[str, str]]:
+    """The facts and tallies of a few stories from their own claims, articles and relations,
+    weighing sources as given: pure, so it runs on any worker. A story that fails gives
+    (story id, why) and the others go on."""
+    work, weights = job
+    out: list[tuple[str, list[Fact], list[SourceTally]] | tuple[str, str]] = []
+    for sid, claims, heads, relations in work:
+        try:
+            facts, tallies = reconcile_story_tally(sid, claims, {a.id: a for a in heads}, relations, weights)
+        except Exception as exc:  # noqa: BLE001 - this story's facts alone stay as they were
+            log.exception("the facts of story %s could not be computed", sid)
+            out.append((sid, f"{type(exc).__name__}: {exc}"))
+            continue
+        out.append((sid, facts, tallies))
+    return out
+
+
+# stories whose facts cross to a worker together at the end of a batch job
+FACTS_CHUNK = 64
 
 
 class Writer:
@@ -145,6 +172,10 @@ class Writer:
         self.stale: set[str] = set()
         self.reconciled_at: dict[str, int] = {}
         self._loading: _Loading | None = None
+        # a fold kept elsewhere (`Relate`) decides while every batch comes related by it
+        self.outside_fold = False
+        # a batch job: facts once a story, at the end of the run, where `finish` is told
+        self.facts_at_end = False
 
     # ------------------------------------------------------------------ state
 
@@ -157,7 +188,7 @@ class Writer:
         if self._fold is None or self._cluster is None:
             loading, self._loading = self._loading, None
             got = loading.result() if loading is not None else None
-            fold, cluster = got if got is not None else read_stages(self.store)
+            fold, cluster = got if got is not None else read_stages(self.store, not self.outside_fold)
             cluster.archive = self.store.story_state_of
             cluster.state_source = self.store.story_state
             cluster.counted_source = self.store.counted
@@ -171,8 +202,16 @@ class Writer:
         batches to the workers: opening a database then costs the longer of the two, not their
         sum. Nothing is written meanwhile: only the commit writes, and it waits for the state."""
         if self.expect_new and self._fold is None and self._loading is None and self.store.path.is_file():
-            self._loading = _Loading(self.store.path)
+            self._loading = _Loading(self.store.path, not self.outside_fold)
             self._loading.start()
+
+    def fold_seed(self) -> tuple[FoldSettings, list[bytes]] | None:
+        """What a fold index kept elsewhere starts from to decide as this writer would: its
+        settings and the stored window; None if the window is not stored (a database of an
+        older storyfold, rebuilt by `read_stages` from its articles)."""
+        if self.store.meta("cluster") is None and self.store.count("articles"):
+            return None
+        return FoldIndex().settings, list(self.store.fold_window())
 
     def reset(self) -> None:
         """Forget the in-memory state: the store is the truth, and it is read again when needed."""
@@ -181,9 +220,12 @@ class Writer:
             loading.join()
         self._fold = self._cluster = None
         self.reconciled_at.clear()  # a waiting story is recomputed when next touched
+        # a fold kept elsewhere went on past what the store holds now: from here on, this one
+        self.outside_fold = False
 
     def begin_run(self, keep_inputs: bool = False) -> IngestReport:
         self.expect_new = False
+        self.outside_fold = False
         self.seen_raw.clear()
         self.seen_ids.clear()
         self.rejected_raw.clear()
@@ -229,7 +271,10 @@ class Writer:
             with self.store.transaction():
                 touched = self._write(batch)
                 self.store.add_outlet_counts(outlet_changes)
-                self.reconcile(set(self._due(touched)))
+                if self.facts_at_end:
+                    self.stale |= touched
+                else:
+                    self.reconcile(set(self._due(touched)))
         except Exception as exc:
             self.reset()
             _raise_if_environment(exc, self.store)
@@ -277,7 +322,10 @@ class Writer:
                     self.store.put_inputs(self._accounts([item]))
         # facts once per story, after its articles: a story whose facts fail to compute keeps
         # its articles (rejecting them would reject every later article of the story too)
-        self._refresh(self._due(touched))
+        if self.facts_at_end:
+            self.stale |= touched
+        else:
+            self._refresh(self._due(touched))
         return touched
 
     def _due(self, touched: set[str]) -> list[str]:
@@ -296,10 +344,41 @@ class Writer:
             due.append(sid)
         return due
 
-    def finish(self) -> None:
-        """End of a run: the large stories that were waiting get their facts."""
+    def finish(self, run_map: Callable[..., Iterator[Any]] | None = None) -> None:
+        """End of a run: the stories that were waiting get their facts. `run_map(fn, jobs)`
+        (an executor's `map`), if given, computes them on its workers, a few stories a job,
+        each from its own claims and relations and the sources' reliability as the run began;
+        this process reads their inputs and writes the facts."""
         due, self.stale = sorted(self.stale), set()
-        self._refresh(due)
+        if run_map is None or len(due) < 2:
+            self._refresh(due)
+            return
+        sources: set[str] = set()
+        for answers in run_map(facts_of_stories, self._fact_jobs(due, sources), name="facts at the end"):
+            with self.store.transaction():
+                for answer in answers:
+                    if len(answer) == 3:
+                        self.store.put_facts(answer[0], answer[1])
+                        self.store.put_tallies(answer[0], answer[2])
+                    else:
+                        log.error("the facts of story %s stay as they were: %s", *answer)
+        with self.store.transaction():
+            self._update_reliability(sorted(sources))
+
+    def _fact_jobs(
+        self, story_ids: Sequence[str], sources: set[str]
+    ) -> Iterator[tuple[list[tuple[str, list[Claim], list[Article], list[Relation]]], dict[str, float]]]:
+        store = self.store
+        ids = iter(story_ids)
+        while part := list(islice(ids, FACTS_CHUNK)):
+            work = []
+            for sid in part:
+                heads = store.story_heads(sid)
+                if heads:
+                    work.append((sid, store.story_claims(sid), heads, store.story_relations(sid)))
+            voices = sorted({a.voice for _, _, heads, _ in work for a in heads})
+            sources.update(voices)
+            yield work, store.reliability_of(voices)
 
     def _refresh(self, story_ids: Sequence[str]) -> None:
         for sid in story_ids:
@@ -329,6 +408,11 @@ class Writer:
             )
             store.put_facts(sid, facts)
             store.put_tallies(sid, tallies)
+        self._update_reliability(sources)
+
+    def _update_reliability(self, sources: Sequence[str]) -> None:
+        """These sources' reliability from the tallies of every story that speaks of them."""
+        store = self.store
         sums = store.source_sums(sources)
         store.upsert_reliability(tally_reliability(*row) for row in sums)
         store.drop_reliability(sorted(set(sources) - {row[0] for row in sums}))
@@ -395,6 +479,15 @@ class Writer:
         store = self.store
         touched: set[str] = set()
         emptied: set[str] = set()
+        if self.outside_fold and not all(
+            it.related for it in batch if it.pending and it.article is not None and it.fold is not None
+        ):
+            # the fold kept elsewhere missed this batch: relate here, from the stored window
+            log.warning("the fold kept on another process is gone; relating in this process")
+            self.reset()
+        given = self.outside_fold
+        window_added: list[tuple[int, str, bytes]] = []
+        window_gone: list[int] = []
         fold = cluster = None
         raws: list[tuple[RawDocument, str, bytes | None]] = []
         rows: list[list[Any]] = []  # [article, story id, score]
@@ -422,7 +515,11 @@ class Writer:
                 store.put_error(item.error)
                 claims = []
             assert item.fold is not None and item.prep is not None
-            item.relations = fold.relate(art, item.fold)
+            if not given:
+                item.relations = fold.relate(art, item.fold)
+            elif item.fold_changes is not None:
+                window_added.extend(item.fold_changes[0])
+                window_gone.extend(item.fold_changes[1])
             a = item.assignment = cluster.assign_prepared(art, item.prep, item.relations)
             for gone in a.merged:  # two stories this article showed to be one
                 store.merge_story(gone, a.story_id, touch=False)
@@ -445,7 +542,11 @@ class Writer:
         for sid in sorted(touched | emptied):
             store.touch_story(sid)
         if fold is not None and cluster is not None:
-            store.put_fold_window(*fold.take_changes())
+            if given:  # an article that entered and left the window within the batch is not kept
+                left = set(window_gone)
+                store.put_fold_window([r for r in window_added if r[0] not in left], window_gone)
+            else:
+                store.put_fold_window(*fold.take_changes())
             c = cluster.take_changes()
             store.put_cluster_state(
                 c.live,
