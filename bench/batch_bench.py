@@ -9,14 +9,20 @@ ingest bench): `storyfold ingest` (its default workers), `storyfold batch --work
 peak RSS of its process tree (the Dask nanny and worker processes included), then BCubed of
 each run's stories against the stream's gold stories, and the agreement of each batch run's
 stories with the ingest's (BCubed of one partition against the other: 1.000 is the same
-stories). The per-article work is what the Dask workers take; the fold and cluster decisions
-and the write stay in the writing process, so the curve says how much of a run is that
-serial part.
+stories).
+
+Where the CPU went: `storyfold batch` ends with its account by step and place (the per-article
+work and the facts on the workers; the fold's decisions on the one worker holding its state;
+the story decisions and the write, with Dask's client and the local cluster's scheduler, in
+the writing process). From the 2-worker run's account, a second table predicts a cluster with
+a core for each worker and one for the writing process: with n workers a job takes at least
+the longest of (workers' CPU + the fold's) / n, the fold's alone, and the writing process's.
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import shutil
 import sqlite3
 import sys
@@ -35,6 +41,34 @@ def stories(db: Path) -> dict[str, str]:
         return {src: sid for src, sid in con.execute("SELECT source, story_id FROM articles")}
 
 
+def account(stderr: Path) -> dict[str, float]:
+    """The CPU seconds of a batch run's account: on the workers, on the fold's host, in the
+    writing process (its whole CPU time)."""
+    text = stderr.read_text(encoding="utf-8").replace("\n", " ")
+    m = re.search(r"CPU seconds by step.*?\)", text)
+    line = m.group(0) if m else ""
+    got = {"workers": 0.0, "host": 0.0, "here": 0.0}
+    for label, key in (("on the workers", "workers"), ("on the worker holding it", "host")):
+        m = re.search(label + r": ([^;(]*)", line)
+        if m:
+            got[key] = sum(float(x) for x in re.findall(r" (\d+\.\d+)", " " + m.group(1)))
+    m = re.search(r"this process in all[^:]*: (\d+\.\d+)", line)
+    got["here"] = float(m.group(1)) if m else 0.0
+    return got
+
+
+def predict(n_articles: int, cpu: dict[str, float], workers: int) -> tuple[float, str]:
+    """Articles/s with `workers` workers, a core each and one for the writing process, and what
+    bounds it."""
+    bounds = {
+        "the workers": (cpu["workers"] + cpu["host"]) / workers,
+        "the fold's host": cpu["host"],
+        "the writing process": cpu["here"],
+    }
+    what = max(bounds, key=lambda k: bounds[k])
+    return n_articles / max(bounds[what], 1e-9), what
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", default="10000")
@@ -44,6 +78,7 @@ def main() -> None:
     sizes = [int(x) for x in args.sizes.split(",")]
     files = prepare_streams(args.data, args.workdir, sizes)
     rows = []
+    accounts: list[tuple[int, dict[str, float]]] = []
     for n in sizes:
         f = files[n]
         runs = {}
@@ -62,6 +97,7 @@ def main() -> None:
                 raise SystemExit(f"{label} failed: {run.stderr_tail}")
             runs[label] = (run, db)
         base = stories(runs["ingest"][1])
+        accounts.append((n, account(runs["batch, 2 workers"][1].with_suffix(".stderr"))))
         one = runs["batch, 1 worker"][0].wall_s
         for label, (run, db) in runs.items():
             q = quality(db, f.stream)
@@ -92,6 +128,19 @@ def main() -> None:
     print("|" + "---|" * len(head))
     for r in rows:
         print("| " + " | ".join(r) + " |")
+    print()
+    print(
+        "| N | CPU s on the workers | on the fold's host | in the writing process"
+        " | predicted articles/s with 1 / 2 / 10 / 100 workers | bound at 100 |"
+    )
+    print("|---|---|---|---|---|---|")
+    for n, cpu in accounts:
+        preds = [predict(n, cpu, w) for w in (1, 2, 10, 100)]
+        print(
+            f"| {n:,} | {cpu['workers']:.1f} | {cpu['host']:.1f} | {cpu['here']:.1f} | "
+            + " / ".join(f"{p:,.0f}" for p, _ in preds)
+            + f" | {preds[-1][1]} |"
+        )
     shutil.rmtree(args.workdir / "dask-scratch-space", ignore_errors=True)
 
 

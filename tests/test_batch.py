@@ -16,6 +16,8 @@ from pathlib import Path
 import distributed  # a dependency of storyfold (`storyfold batch`)
 import pytest
 
+from storyfold.engine import LocalExecutor, Step
+from storyfold.engine.step import PortableStep
 from storyfold.pipeline import Library
 
 
@@ -74,12 +76,53 @@ def test_a_batch_job_stores_what_an_ingest_stores(corpus, cluster, ingested, tmp
     from storyfold.engine.dask import DaskExecutor
 
     db = tmp_path / "b.db"
-    with Library(db, executor=DaskExecutor(client=cluster)) as lib:
+    executor = DaskExecutor(client=cluster)
+    with Library(db, executor=executor) as lib:
         lib.batch_size = 64  # several batches in flight on the cluster
         lib.ingest([corpus])
     got = _state(db)
     assert got == ingested
     assert len(got[0]) < 300  # real folding: many outlets, few stories
+    # the fold decided on a worker, the facts were computed there too, and this process
+    # only decided the stories and wrote
+    spent = executor.spent
+    assert spent[("relate", "host")] > 0 and ("relate", "here") not in spent
+    assert spent[("facts at the end", "workers")] > 0
+    assert spent[("prepare", "workers")] > spent[("commit", "here")] > 0
+
+
+def _holding_an_actor(dask_worker) -> int:
+    return len(dask_worker.state.actors)
+
+
+def test_the_worker_holding_the_fold_killed_mid_job_loses_nothing(
+    corpus, cluster, ingested, tmp_path, caplog
+):
+    """The fold's state dies with its worker: the batches it had not answered, and every one
+    after, are related in the writing process from the stored window, as an ingest would."""
+    from storyfold.engine.dask import DaskExecutor
+
+    db = tmp_path / "f.db"
+    killed = []
+
+    def kill_the_host(_batch, _report):
+        if not killed:
+            holding = cluster.run(_holding_an_actor)
+            victims = [w for w, n in holding.items() if n]
+            if victims:
+                pid = cluster.run(os.getpid, workers=victims)[victims[0]]
+                os.kill(pid, signal.SIGKILL)
+                killed.append(victims[0])
+
+    executor = DaskExecutor(client=cluster)
+    with Library(db, executor=executor) as lib:
+        lib.batch_size = 64
+        lib.ingest([corpus], progress=kill_the_host)
+    assert killed, "no worker held the fold"
+    assert "relating in this process" in caplog.text  # later batches came unrelated
+    assert _state(db) == ingested
+    assert executor.spent[("relate", "host")] > 0 and executor.spent[("commit", "here")] > 0
+    cluster.wait_for_workers(2, timeout=60)
 
 
 def test_a_worker_killed_mid_job_loses_nothing(corpus, cluster, ingested, tmp_path):
@@ -148,3 +191,50 @@ def test_the_batch_command_runs_a_local_cluster_and_leaves_nothing_running(corpu
             break
         time.sleep(0.1)
     assert _alive(left) == []
+
+
+class _Shuffled(Step[int]):
+    """Parallel, and slower on some batches than others: batches reach what follows out of order."""
+
+    name, parallel = "shuffled", True
+
+    def run(self, batch: list[int]) -> list[int]:
+        time.sleep(0.05 * (batch[0] % 3))
+        return batch
+
+
+class _RunningSum(PortableStep[int]):
+    """Portable: each number becomes the sum of every number before it, in input order."""
+
+    name = "running sum"
+
+    def __init__(self) -> None:
+        self.total = 0
+
+    def send(self, batch: list[int]) -> list[int]:
+        return batch
+
+    def work(self, payload: list[int]) -> list[int]:
+        out = []
+        for x in payload:
+            self.total += x
+            out.append(self.total)
+        return out
+
+    def receive(self, batch: list[int], answer: list[int]) -> list[int]:
+        return answer
+
+
+def test_a_portable_step_is_kept_on_a_worker_and_fed_in_order(cluster):
+    from storyfold.engine.dask import DaskExecutor, StepHost
+
+    batches = [list(range(i, i + 5)) for i in range(0, 60, 5)]
+    executor = DaskExecutor(client=cluster, ahead=4)
+    out = [x for b in executor.run([_Shuffled(), _RunningSum()], iter(batches)) for x in b]
+    assert out == [sum(range(n + 1)) for n in range(60)]
+    with LocalExecutor(2) as local:  # the local executor runs it in this process, to the same end
+        assert [x for b in local.run([_Shuffled(), _RunningSum()], iter(batches)) for x in b] == out
+        assert ("running sum", "here") in local.spent
+    assert executor.spent[("running sum", "host")] >= 0 and ("running sum", "here") not in executor.spent
+    with pytest.raises(RuntimeError, match="state was lost"):  # a host re-created from nothing says so
+        StepHost(_RunningSum()).work(3, [1])

@@ -79,7 +79,7 @@ class DaskExecutor(LocalExecutor):
         self._own: list[Any] = []
         if client is None:
             if scheduler:
-                client = cast(Any, Client)(scheduler)
+                client = cast(Any, Client)(scheduler, direct_to_workers=True)
             else:
                 # the nanny's MALLOC_TRIM_THRESHOLD_ made numeric steps several times slower here
                 with dask.config.set({"distributed.nanny.pre-spawn-environ": {}}):
@@ -90,7 +90,7 @@ class DaskExecutor(LocalExecutor):
                         dashboard_address=None,
                     )
                 self._own.append(cluster)
-                client = cast(Any, Client)(cluster)
+                client = cast(Any, Client)(cluster, direct_to_workers=True)
             self._own.insert(0, client)
         self.client = client
         self.workers = max(1, sum(client.nthreads().values()))
