@@ -8,6 +8,7 @@ import gzip
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import time
 from itertools import islice
@@ -89,6 +90,40 @@ def test_a_batch_job_stores_what_an_ingest_stores(corpus, cluster, ingested, tmp
     assert spent[("relate", "host")] > 0 and ("relate", "here") not in spent
     assert spent[("facts at the end", "workers")] > 0
     assert spent[("prepare", "workers")] > spent[("commit", "here")] > 0
+
+
+def test_a_fold_window_smaller_than_a_batch_is_kept_as_an_ingest_keeps_it(
+    corpus, cluster, tmp_path, monkeypatch
+):
+    """Articles enter and leave the fold's window within one batch: the window the batch job
+    stores, and so what a later ingest on its database decides, are an ingest's."""
+    from storyfold.engine.dask import DaskExecutor
+    from storyfold.fold import FoldIndex, FoldSettings
+    from storyfold.pipeline import writer as writer_module
+
+    monkeypatch.setattr(writer_module, "FoldIndex", lambda settings=None: FoldIndex(FoldSettings(window=40)))
+    lines = corpus.read_text().splitlines()
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    first.write_text("\n".join(lines[:300]) + "\n")
+    second.write_text("\n".join(lines[300:]) + "\n")
+
+    def window(name: str) -> list[tuple]:
+        with sqlite3.connect(tmp_path / name) as con:
+            return con.execute("SELECT ord, article_id, state FROM fold_window ORDER BY ord").fetchall()
+
+    with Library(tmp_path / "i.db", workers=1) as lib:
+        lib.batch_size = 64
+        lib.ingest([first])
+    with Library(tmp_path / "b.db", executor=DaskExecutor(client=cluster)) as lib:
+        lib.batch_size = 64
+        lib.ingest([first])
+    assert len(window("i.db")) == 40 and window("b.db") == window("i.db")
+    for name in ("i.db", "b.db"):  # an ingest goes on from each window
+        with Library(tmp_path / name, workers=1) as lib:
+            lib.batch_size = 64
+            lib.ingest([second])
+    got, want = _state(tmp_path / "b.db"), _state(tmp_path / "i.db")
+    assert got[:3] == want[:3]  # facts: the batch weighed sources as its run began
 
 
 def _holding_an_actor(dask_worker) -> int:
