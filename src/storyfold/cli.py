@@ -184,7 +184,12 @@ def batch(
     ] = None,
     workers: Annotated[
         int | None,
-        typer.Option("--workers", min=1, help="Worker processes of the local cluster (default: the CPUs)."),
+        typer.Option(
+            "--workers",
+            min=1,
+            help="Worker processes of the local cluster for the per-article work (default: the CPUs),"
+            " and one more that holds the fold's index.",
+        ),
     ] = None,
     parquet: Annotated[
         Path | None, typer.Option("--parquet", help="Also export everything as Parquet to this folder.")
@@ -209,7 +214,8 @@ def batch(
         )
         raise typer.Exit(1) from exc
     where = f"the cluster at {scheduler}" if scheduler else "a local cluster"
-    err.print(f"dask: {executor.workers} workers on {escape(where)}", soft_wrap=True)
+    holder = ", and one holding the fold" if executor.holds_apart else ""
+    err.print(f"dask: {executor.workers} workers on {escape(where)}{holder}", soft_wrap=True)
     try:
         lib = Library(db, executor=executor)
     except StoreError as exc:

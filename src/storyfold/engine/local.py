@@ -27,7 +27,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 from storyfold.engine.step import PortableStep, Step, run_steps, segments
 
@@ -222,7 +222,7 @@ class LocalExecutor:
             fut = None
             if self.pooled:
                 try:
-                    fut = self._get_pool().submit(timed, x)
+                    fut = self._submit(self._get_pool(), timed, x)
                 except (BrokenProcessPool, RuntimeError) as exc:
                     self._give_up_pool(exc)
             queue.append((x, fut))
@@ -236,9 +236,9 @@ class LocalExecutor:
     ) -> R:
         if fut is not None:
             try:
-                answer, seconds = fut.result()
-                self.account(name, "workers", seconds)
-                return answer
+                got: tuple[R, float] = self._result(fut)
+                self.account(name, "workers", got[1])
+                return got[0]
             except self.lost_work as exc:  # the workers are gone: done here
                 self._give_up_pool(exc)
         answer, seconds = timed(x)
@@ -257,11 +257,21 @@ class LocalExecutor:
                 continue
             try:
                 pool = self._get_pool()
-                job.futures = [pool.submit(_run_in_worker, group, chunk) for chunk in self._chunks(job.data)]
+                job.futures = [
+                    self._submit(pool, _run_in_worker, group, chunk) for chunk in self._chunks(job.data)
+                ]
             except (BrokenProcessPool, RuntimeError) as exc:
                 self._give_up_pool(exc)
                 continue
             return
+
+    def _submit(self, pool: Any, fn: Callable[..., Any], *args: Any) -> Future[Any]:
+        """`fn(*args)` on the pool (every piece of parallel work goes through here)."""
+        return cast(Future[Any], pool.submit(fn, *args))
+
+    def _result(self, fut: Future[Any]) -> Any:
+        """What a future from `_submit` answers."""
+        return fut.result()
 
     def _chunks(self, data: list[T]) -> list[list[T]]:
         n = min(len(data), 2 * self.workers)  # two chunks a worker: the last ones even out the load
@@ -290,7 +300,8 @@ class LocalExecutor:
         for fut, chunk in zip(futures, chunks, strict=True):
             spent: dict[str, float] = {}
             try:
-                done, spent = fut.result()
+                done: list[T]
+                done, spent = self._result(fut)
                 out.extend(done)
                 self._add(spent, "workers")
             except self.lost_work as exc:  # the workers are gone: this chunk is done here
