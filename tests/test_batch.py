@@ -128,6 +128,36 @@ def test_a_fold_window_smaller_than_a_batch_is_kept_as_an_ingest_keeps_it(
     assert got[:3] == want[:3]  # facts: the batch weighed sources as its run began
 
 
+def test_a_batch_job_cut_short_before_its_facts_leaves_them_to_the_next_run(
+    corpus, cluster, ingested, tmp_path, monkeypatch
+):
+    """Facts wait for the end of a batch job; a job killed before it leaves its stories marked,
+    and the next run computes them although it brings nothing new."""
+    from storyfold.engine.dask import DaskExecutor
+    from storyfold.pipeline.writer import Writer
+
+    db = tmp_path / "cut.db"
+    real_finish = Writer.finish
+
+    def killed(self, *args, **kwargs):
+        raise KeyboardInterrupt  # as Ctrl-C, or kill -9, just before the facts
+
+    monkeypatch.setattr(Writer, "finish", killed)
+    with pytest.raises(KeyboardInterrupt), Library(db, executor=DaskExecutor(client=cluster)) as lib:
+        lib.batch_size = 64
+        lib.ingest([corpus])
+    with Library(db, readonly=True) as lib:
+        waiting = lib.store.facts_due()
+        assert len(waiting) == lib.store.count("stories") and lib.store.count("facts") == 0
+    monkeypatch.setattr(Writer, "finish", real_finish)
+    with Library(db, workers=1) as lib:
+        report = lib.ingest([corpus])
+    assert report.added == 0
+    with Library(db, readonly=True) as lib:
+        assert lib.store.facts_due() == []
+    assert _state(db) == ingested
+
+
 def _holding_an_actor(dask_worker) -> int:
     return len(dask_worker.state.actors)
 

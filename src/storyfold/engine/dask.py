@@ -2,22 +2,23 @@
 
 Why so little code: a Dask client gives a `concurrent.futures` executor over its workers, so
 the local executor's pipelining, ordering and fallbacks carry over unchanged; only where the
-parallel work runs differs. The serial steps (fold and cluster decisions, the write) stay in
-this process, the database's one writer, so a batch job's stories, relations and facts are those
-an ingest of the same inputs in the same order makes. A worker lost mid-job costs its tasks
-being run again elsewhere (Dask's own retries); if every worker is gone, the chunks are done here.
+work runs differs. Each piece crosses as one pickled blob (`_call_pickled`): Dask moves bytes
+and never walks the records. The serial steps (the story decisions, the write) stay in this
+process, the database's one writer, so a batch job's stories and relations are those an
+ingest of the same inputs in the same order makes. A worker lost mid-job costs its tasks being
+run again elsewhere (Dask's own retries); if every worker is gone, the chunks are done here.
 
 A portable step (the fold's decisions, whose state is the fold index) is kept on one worker as a
 Dask actor, `StepHost`, and fed the batches in order while this process decides the stories and
-writes earlier batches: the writing process then does the part that must be in one place, the
-story decisions and the write, and little else. The host numbers the batches it was given: a
-host that Dask re-created elsewhere after its worker died starts from nothing, and says so
-instead of answering from a state that missed batches; the step's `lost` then decides.
+writes earlier batches. The host numbers the batches it was given: a host that Dask re-created
+elsewhere after its worker died starts from nothing, and says so instead of answering from a
+state that missed batches; the step's `lost` then decides. With two workers or more, one is
+kept for the host, so that its state is never slowed by tasks sharing its process.
 
-Without an address a `LocalCluster` of worker processes on this machine is started (and
-stopped with the executor); with one (`tcp://host:port`), the job uses that cluster, started
-by `dask scheduler` / `dask worker`, dask-jobqueue or dask-kubernetes, whose workers must have
-storyfold installed.
+Without an address a `LocalCluster` of worker processes on this machine is started (N for the
+tasks, one for the host; stopped with the executor); with one (`tcp://host:port`), the job uses
+that cluster, started by `dask scheduler` / `dask worker`, dask-jobqueue or dask-kubernetes,
+whose workers must have storyfold installed.
 """
 
 from __future__ import annotations
@@ -165,7 +166,12 @@ class DaskExecutor(LocalExecutor):
         if self._asking is None:
             self._asking = ThreadPoolExecutor(1, thread_name_prefix="storyfold-ask")
         fut = self._asking.submit(_ask, actor, number, step.send(batch))
-        fut.add_done_callback(lambda f: f.exception() is not None and entry.__setitem__(0, None))
+
+        def forget_if_failed(f: Future[Any]) -> None:  # later batches then fail at once
+            if f.exception() is not None:
+                entry[0] = None
+
+        fut.add_done_callback(forget_if_failed)
         return fut
 
     @staticmethod

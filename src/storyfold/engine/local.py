@@ -7,8 +7,9 @@ of one batch (deciding and writing), the workers already prepare the next ones (
 
 Order is kept: a serial step sees the batches in the order they came, each after the previous
 batch went through that step; results come out in input order. A portable step runs here like
-any serial step; an executor that can keep its state elsewhere (Dask's) says so in `_hosted`. Workers die with this process
-(Linux: the parent-death signal), so a killed ingest leaves no orphans.
+any serial step; an executor that can keep its state elsewhere (Dask's) says so in `_hosted`.
+Workers die with this process (Linux: the parent-death signal), so a killed ingest leaves no
+orphans.
 """
 
 from __future__ import annotations

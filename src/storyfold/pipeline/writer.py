@@ -226,6 +226,8 @@ class Writer:
     def begin_run(self, keep_inputs: bool = False) -> IngestReport:
         self.expect_new = False
         self.outside_fold = False
+        # the facts a run cut short left waiting are computed at the end of this one
+        self.stale.update(self.store.facts_due())
         self.seen_raw.clear()
         self.seen_ids.clear()
         self.rejected_raw.clear()
@@ -272,7 +274,7 @@ class Writer:
                 touched = self._write(batch)
                 self.store.add_outlet_counts(outlet_changes)
                 if self.facts_at_end:
-                    self.stale |= touched
+                    self._wait(touched)
                 else:
                     self.reconcile(set(self._due(touched)))
         except Exception as exc:
@@ -310,7 +312,9 @@ class Writer:
         for item in batch:
             try:
                 with self.store.transaction():
-                    touched |= self._write([item])
+                    wrote = self._write([item])
+                    self.store.mark_facts_due(sorted(wrote))  # computed below, or by the next run
+                    touched |= wrote
             except Exception as exc:  # noqa: BLE001 - this article alone is rejected
                 self.reset()
                 _raise_if_environment(exc, self.store)
@@ -322,26 +326,35 @@ class Writer:
                     self.store.put_inputs(self._accounts([item]))
         # facts once per story, after its articles: a story whose facts fail to compute keeps
         # its articles (rejecting them would reject every later article of the story too)
-        if self.facts_at_end:
-            self.stale |= touched
-        else:
-            self._refresh(self._due(touched))
+        with self.store.transaction():
+            due = [] if self.facts_at_end else self._due(touched)
+            if self.facts_at_end:
+                self._wait(touched)
+        self._refresh(due)
         return touched
+
+    def _wait(self, story_ids: Iterable[str]) -> None:
+        """Inside a transaction: these stories' facts are computed later (at the end of the
+        run, or of the next one if this one is cut short)."""
+        ids = sorted(story_ids)
+        self.stale.update(ids)
+        self.store.mark_facts_due(ids)
 
     def _due(self, touched: set[str]) -> list[str]:
         """The touched stories whose facts are computed now. A large story is recomputed when
         it has grown by REFRESH_GROWTH since its facts were last computed, and at the end of
         the run (`finish`): computing it after every batch would cost the square of its size."""
         sizes = self.store.article_counts(sorted(touched))
-        due = []
+        due, waiting = [], []
         for sid in sorted(touched):
             n = sizes.get(sid, 0)
             if n >= DEFER_FROM and n < REFRESH_GROWTH * self.reconciled_at.get(sid, 0):
-                self.stale.add(sid)
+                waiting.append(sid)
                 continue
             self.reconciled_at[sid] = n
             self.stale.discard(sid)
             due.append(sid)
+        self._wait(waiting)
         return due
 
     def finish(self, run_map: Callable[..., Iterator[Any]] | None = None) -> None:

@@ -248,6 +248,13 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX follow_items_url ON follow_items(url);
     """,
+    # 8: stories whose facts wait to be computed (a large story between refreshes, every story
+    # of a batch job until its end): a run cut short leaves them marked, and the next run
+    # computes them, even if it brings nothing new
+    """
+    ALTER TABLE stories ADD COLUMN facts_due INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX stories_facts_due ON stories(id) WHERE facts_due = 1;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -525,11 +532,24 @@ class Store:
         return row[0] if row else None
 
     def put_facts(self, story_id: str, facts: Sequence[Fact]) -> None:
+        """A story's facts, now computed (no longer due)."""
         self.db.execute("DELETE FROM facts WHERE story_id = ?", (story_id,))
         self.db.executemany(
             "INSERT OR REPLACE INTO facts(story_id, slot, disputed, body) VALUES (?,?,?,?)",
             [(story_id, f.slot, int(f.disputed), json.dumps(f.as_dict())) for f in facts],
         )
+        if self.version >= 8:
+            self.db.execute("UPDATE stories SET facts_due = 0 WHERE id = ? AND facts_due = 1", (story_id,))
+
+    def mark_facts_due(self, story_ids: Iterable[str]) -> None:
+        """These stories' facts wait to be computed (`facts_due` lists them until then)."""
+        self.db.executemany("UPDATE stories SET facts_due = 1 WHERE id = ?", [(s,) for s in story_ids])
+
+    def facts_due(self) -> list[str]:
+        """The stories whose facts wait to be computed."""
+        if self.version < 8:
+            return []
+        return [r[0] for r in self.db.execute("SELECT id FROM stories WHERE facts_due = 1 ORDER BY id")]
 
     def put_reliability(self, rel: Iterable[SourceReliability]) -> None:
         self.db.execute("DELETE FROM reliability")
