@@ -311,3 +311,36 @@ def test_languages_the_bundled_fasttext_model_lacks_are_still_named(ntrex, lang,
     texts = list(ntrex[lang].values())
     right = sum(detect_lang(t) == iso for t in texts)
     assert right >= 0.75 * len(texts), (lang, right, len(texts))  # fastText alone: none
+
+
+def test_languages_are_named_alike_when_no_file_can_be_written(ntrex):
+    """langid.py unpacks its model into a temporary file; under a full disk (here a file-size
+    limit) the unsure texts must still get its answer, or a resumed ingest names languages
+    otherwise than a clean one."""
+    import resource
+    import subprocess
+    import sys
+
+    from storyfold.ingest.meta import detect_lang
+
+    texts = [t for lang in ("kin", "zul", "mlg") for t in list(ntrex[lang].values())[:4]]
+    here = [detect_lang(t) for t in texts]
+
+    def no_files() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (1 << 20, 1 << 20))
+
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import json, sys; from storyfold.ingest.meta import detect_lang; "
+            "print(json.dumps([detect_lang(t) for t in json.load(sys.stdin)]))",
+        ],
+        input=json.dumps(texts),
+        capture_output=True,
+        text=True,
+        preexec_fn=no_files,
+        check=True,
+    )
+    assert json.loads(run.stdout) == here
+    assert {"rw", "zu"} <= set(here)

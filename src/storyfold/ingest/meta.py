@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
+import functools
 import os
 import re
 import tempfile
 from datetime import date
+from typing import Any
 from urllib.parse import urlsplit
 
 _DATE_HEADER = re.compile(r"^\s*date:?\s+(\d{4})-(\d{2})-(\d{2})(?:[ \t]+|\s*\n|$)", re.I)
@@ -127,13 +130,41 @@ def detect_lang(text: str, min_chars: int = 20) -> str:
         return "und"
     lang = str(result[0].get("lang", "")).split("-")[0].split("_")[0].lower()
     if float(result[0].get("score", 0.0)) < SURE:
-        try:
-            import py3langid
-
-            lang = str(py3langid.classify(sample)[0]).lower()
-        except Exception:  # noqa: BLE001 - the first answer stands
-            pass
+        with contextlib.suppress(Exception):  # the first answer stands
+            lang = str(_langid().classify(sample)[0]).lower()
     return lang if len(lang) == 2 else "und"
+
+
+@functools.cache
+def _langid() -> Any:
+    """langid.py's identifier, loaded once per process.
+
+    Its own loader unpacks the 68 MB model into a temporary file; where the disk is full or a
+    file-size limit applies, that fails, and every unsure text would silently keep fastText's
+    answer: an ingest resumed after a full disk named languages otherwise than a clean run. Then
+    the model is unpacked in memory instead.
+    """
+    from py3langid import langid
+
+    try:
+        return langid._get_identifier()
+    except OSError:
+        import io
+        import lzma
+
+        import numpy as np
+        from py3langid.modelio import _to_array
+
+        with lzma.open(langid.MODEL_DIR / langid.MODEL_FILE) as src, np.load(io.BytesIO(src.read())) as m:
+            langid.IDENTIFIER = langid.LanguageIdentifier(
+                np.asarray(m["ptc"]),
+                np.asarray(m["pc"]),
+                m["classes"].tolist(),
+                _to_array(m["nextmove"]),
+                m["out_feat"].tolist(),
+                tk_row=_to_array(m["nextmove_row"]),
+            )
+        return langid.IDENTIFIER
 
 
 def looks_like_headline(line: str, max_chars: int = 150) -> bool:
