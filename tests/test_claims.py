@@ -219,6 +219,23 @@ def test_relative_months_need_a_reference_date():
     assert times("Mais, en mars dernier, la firme s'est engagée.", "fr") == []
 
 
+def test_a_day_of_a_month_is_not_a_count():
+    """The day stays out of the figures whether or not the year can be told, and a month
+    followed by a number is a day of it only in languages that write the month first (CLDR)."""
+    undated = "Tensions remain high a year after the October 1 referendum deemed illegal by Madrid."
+    assert values(undated) == [] and times(undated) == []
+    assert times(undated, published=date(2018, 9, 29)) == ["2018-10-01"]
+    assert values("After the September 11 attacks, the banks acted.") == []
+    # German writes "24. Juli": the 16 after it counts accounts, and "Januar 19" is no day
+    ref = date(2020, 8, 1)
+    text = "Twitter und Facebook haben am 24. Juli 16 Konten von Anhängern gesperrt."
+    assert times(text, "de", ref) == ["2020-07-24"]
+    assert [(c.value, c.surface) for c in values(text, "de", ref)] == [(16, "16 Konten")]
+    for published in (ref, None):
+        text = "Ein Bezirksgericht sprach im Januar 19 Personen schuldig."
+        assert [(c.value, c.surface) for c in values(text, "de", published)] == [(19, "19 Personen")]
+
+
 def test_name_and_modal_traps():
     assert times("Lei Jun said the firm may grow.") == []
     assert times("Sales may rise, Lei Jun said on Jun 5.") == []

@@ -287,6 +287,18 @@ def decimal_comma(lang: str) -> bool:
 
 
 @cache
+def month_first(lang: str) -> bool:
+    """Whether the locale writes a day of a month month first ("October 1", "november 12."),
+    by its long date pattern; unknown locales are taken to (English does)."""
+    loc = _locale(lang)
+    if loc is None:
+        return True
+    pattern = re.sub(r"'[^']*'", "", str(loc.date_formats["long"].pattern))
+    m, d = pattern.find("M"), pattern.find("d")
+    return m < 0 or d < 0 or m < d
+
+
+@cache
 def month_names(lang: str) -> dict[str, int]:
     """Month name (lower case; every form CLDR has: format and stand-alone, wide and
     abbreviated, "января"/"январь"/"янв", "10月") -> month number."""

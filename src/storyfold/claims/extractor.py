@@ -24,6 +24,7 @@ import re
 from datetime import date
 
 from storyfold.claims import lexicon as lx
+from storyfold.claims.cldr import month_first as cldr_month_first
 from storyfold.claims.figures import read_figures
 from storyfold.claims.locales import (
     bare_years,
@@ -46,6 +47,7 @@ from storyfold.claims.timeparse import (
     infer_reference,
     time_cues,
     time_words,
+    undated_days,
 )
 from storyfold.model import Article, Claim, ValueKind
 from storyfold.textnorm import ascii_digits
@@ -71,6 +73,7 @@ def extract_claims(article: Article) -> list[Claim]:
     # the article's time words (all the time functions ask about); a sentence's time words are
     # among them, since sentences break at non-word characters
     vocab = time_words(low)
+    month_first = cldr_month_first(article.lang) if article.lang not in ("", "und") else True
     if ref is None:
         ref = infer_reference(text, low, vocab)
         if ref is None and locale:
@@ -98,11 +101,13 @@ def extract_claims(article: Article) -> list[Claim]:
         # every script's digits read as ASCII ones, character for character: the offsets are
         # the text's, and so are the sentences and surfaces the claims quote
         sent = ascii_digits(quoted)
-        times = find_times(sent, ref, year_only, vocab)
+        times = find_times(sent, ref, year_only, vocab, month_first)
         if locale:
             times = bare_years(sent, locale_times(sent, times, locale, ref), after_number)
         times = [t for t in times if not is_year_of_count(sent, t, lang)]
         blocked = [(t.start, t.end) for t in times] + clock_spans(sent)
+        if ref is None:
+            blocked += undated_days(sent, vocab, month_first)
         values = read_figures(sent, lang, blocked, locale)
         limit = max([t.start for t in times] + [v.start for v in values], default=0)
         for t in times:

@@ -227,11 +227,21 @@ _DAY_RXS = [
     _rx(r"(?<![\d/])(?P<d>1[3-9]|2\d|3[01])/(?P<mm>0?[1-9]|1[0-2])/(?P<y>(?:19|20)\d{2})(?![\d/])"),
 ]
 _DAY_MONTH_RXS = [
-    _rx(rf"(?P<d>\d(?<!\w.)\d?)(?:er|\.|º)?\s+(?:de\s+)?(?P<m>{MONTH_FULL})\b(?!\s+(?:de\s+|del\s+)?\d)"),
+    # not before a year ("19 de octubre de 2021" is a full date), but before a count: "am 24. Juli
+    # 16 Konten" is the 24th of July and 16 accounts, not the 16th of July
+    _rx(
+        rf"(?P<d>\d(?<!\w.)\d?)(?:er|\.|º)?\s+(?:de\s+)?(?P<m>{MONTH_FULL})\b(?!\s+(?:de\s+|del\s+)?\d{{3}})"
+    ),
     _rx(rf"\b(?P<m>{MONTH_FULL})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?!\d|[.,:]\d|%|\s*,?\s*\d)"),
     # "Dec. 27", "Sept. 20": an abbreviation with its full stop (news agency style)
     _rx(rf"\b(?P<m>{MONTH_ABBR_DOT})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?!\d|[.,:]\d|%|\s*,?\s*\d)"),
 ]
+
+
+def _day_month_rxs(month_first: bool) -> list[re.Pattern[str]]:
+    return _DAY_MONTH_RXS if month_first else _DAY_MONTH_RXS[:1]
+
+
 _MONTH_YEAR_RX = _rx(rf"\b(?P<m>{MONTH_FULL}|{MONTH_ANY})\s+(?:of\s+|de\s+|del\s+)?{YEAR}")
 # relative months
 _LAST_MONTH_RXS = [
@@ -553,7 +563,11 @@ _DAY_TAGGED = [(rx, "m" in rx.groupindex, "mm" in rx.groupindex) for rx in _DAY_
 
 
 def find_times(
-    text: str, ref: date | None, ref_year_only: bool = False, vocab: set[str] | frozenset[str] | None = None
+    text: str,
+    ref: date | None,
+    ref_year_only: bool = False,
+    vocab: set[str] | frozenset[str] | None = None,
+    month_first: bool = True,
 ) -> list[TimeSpan]:
     """Time expressions in `text`, longest first, non-overlapping, sorted by offset.
 
@@ -561,7 +575,8 @@ def find_times(
     article's year only, so "last March" (which needs the month) is not resolved. `vocab`, when
     given, must hold every word of TIME_VOCABULARY that `text` has as a whole word (the
     article's words do, for a sentence of it): then only those few are looked for, instead of
-    tokenising the sentence.
+    tokenising the sentence. Without `month_first` (the language writes "1 October", `cldr.month_first`)
+    a month followed by a number is not a day of it: "im Januar 19 Personen".
     """
     scan = _TimeScan(text, vocab)
     if scan.empty:
@@ -571,13 +586,34 @@ def find_times(
     scan.halves_and_quarters()
     scan.months_of_years()
     if ref is not None:
-        scan.days_of_months(ref, ref_year_only)
+        scan.days_of_months(ref, ref_year_only, month_first)
     scan.decades()
     if ref is not None:
         scan.relative(ref, ref_year_only)
     scan.bare_years()
     scan.found.sort(key=lambda t: (t.start, t.end))
     return scan.found
+
+
+def undated_days(
+    text: str, vocab: set[str] | frozenset[str] | None = None, month_first: bool = True
+) -> list[tuple[int, int]]:
+    """Days of months ("October 1", "1er octobre") in a text whose year nothing tells.
+
+    They state no date a reader could compare, but their digits are not a figure either: "the
+    October 1 referendum" is not one referendum.
+    """
+    scan = _TimeScan(text, vocab)
+    if scan.empty or not (scan.has_digit and scan.any_month):
+        return []
+    scan.full_dates()
+    scan.months_of_years()
+    before = len(scan.taken)
+    for rx in _day_month_rxs(month_first):  # in the order `days_of_months` tries them
+        for m in _scan(rx, text, scan.wins):
+            if _month_checked(m["m"]) and all(m.end() <= a or m.start() >= b for a, b in scan.taken):
+                scan.taken.append((m.start(), m.end()))
+    return scan.taken[before:]
 
 
 class _TimeScan:
@@ -655,11 +691,11 @@ class _TimeScan:
             if mo is not None:
                 self.add(m.start(), m.end(), f"{int(m['y'])}-{mo:02d}")
 
-    def days_of_months(self, ref: date, ref_year_only: bool) -> None:
+    def days_of_months(self, ref: date, ref_year_only: bool, month_first: bool = True) -> None:
         """ "3 May", "May 3": the nearest such day, the past preferred."""
         if not (self.has_digit and self.any_month):
             return
-        for rx in _DAY_MONTH_RXS:
+        for rx in _day_month_rxs(month_first):
             for m in _scan(rx, self.text, self.wins):
                 mo = _month_checked(m["m"])
                 if not mo:
