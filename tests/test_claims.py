@@ -236,6 +236,30 @@ def test_a_day_of_a_month_is_not_a_count():
         assert [(c.value, c.surface) for c in values(text, "de", published)] == [(19, "19 Personen")]
 
 
+def test_pounds_that_weigh_and_ages_after_aged():
+    """Sentences of the shared data (NTREX, ECB+): a pound without "£" that weighs or describes
+    a thing is a weight; "aged" gives ages, not counts of the noun before."""
+    read = [
+        (c.kind, c.value, c.unit)
+        for c in values("A forensic examination confirmed that the 550 pound hog had mauled the farmer.")
+    ]
+    assert read == [(ValueKind.QUANTITY, 550, "lb")]
+    assert values("He is 5 - feet - 8 inches tall, weighing 130 pounds.")[-1].unit == "lb"
+    assert (
+        values("Comeaux, a 6 - foot, 200 - pound black male, was serving a life sentence.")[-1].unit == "lb"
+    )
+    for money in (
+        "He was fined 550 pounds.",
+        "The five pound note is new.",
+        "The deal is worth 3 million pounds.",
+    ):
+        assert one(money).unit == "GBP", money
+    ages = values("Three men, aged 33, 34 and 39, have been arrested after a fight.")
+    assert [(c.value, c.unit, c.predicate) for c in ages[1:]] == [(v, "year", "age") for v in (33, 34, 39)]
+    assert ages[0].value == 3 and ages[0].predicate != "age"
+    assert (one("Paul Newman, who died on Friday, aged 83, was an actor.").predicate) == "age"
+
+
 def test_name_and_modal_traps():
     assert times("Lei Jun said the firm may grow.") == []
     assert times("Sales may rise, Lei Jun said on Jun 5.") == []

@@ -539,6 +539,67 @@ def _currency_after(r: _Reading, g: _Grammar) -> None:
         r.took(named[1])
     elif cm and r.kind is ValueKind.MONEY and cm["cur"].lower() in ("dollars", "dollar"):
         r.took(cm.end())  # "$5 million dollars"
+    if r.kind is ValueKind.MONEY and r.unit == "GBP" and g.lang == "en" and _weighed(r):
+        r.kind, r.unit = ValueKind.QUANTITY, "lb"
+
+
+# "pound" is money and weight: money is mostly written "£", a weight is weighed or describes a
+# thing ("a 550 pound hog", "a 650-pound pig"); these nouns after "a five-pound ..." are money
+_POUND = re.compile(r"[\s\-\u2010\u2011]*pounds?\b", re.IGNORECASE)
+_WEIGH = re.compile(r"\b(?:weigh\w*|heav(?:y|ier|iest))\b[^.;:]{0,40}$", re.IGNORECASE)
+_ADJECTIVE_POUND = re.compile(r"[\s\-\u2010\u2011]*pound[\s\u00a0]+([a-z]+)")
+_MONEY_NOUNS = frozenset(
+    [
+        "note",
+        "notes",
+        "coin",
+        "coins",
+        "fine",
+        "fines",
+        "fee",
+        "fees",
+        "bill",
+        "bills",
+        "ticket",
+        "tickets",
+        "bet",
+        "bets",
+        "prize",
+        "bonus",
+        "charge",
+        "levy",
+        "tax",
+        "voucher",
+        "payment",
+        "payout",
+        "deal",
+        "bid",
+        "offer",
+        "fund",
+        "loan",
+        "budget",
+        "donation",
+        "grant",
+        "salary",
+        "wage",
+        "rise",
+        "increase",
+        "cut",
+        "reward",
+    ]
+)
+
+
+def _weighed(r: _Reading) -> bool:
+    """Whether pounds named after a number, without "£", weigh: after a word of weight, or as
+    the singular that describes a thing."""
+    said = r.sent[r.e : r.end]
+    if r.has_scale or not _POUND.fullmatch(said):
+        return False
+    if _WEIGH.search(r.sent, max(0, r.s - 60), r.s):
+        return True
+    adjective = _ADJECTIVE_POUND.match(r.sent, r.e)
+    return adjective is not None and r.v != 1 and adjective[1] not in _MONEY_NOUNS
 
 
 def _percent_after(r: _Reading, g: _Grammar) -> None:
@@ -581,6 +642,8 @@ def _noun_after(r: _Reading, m: re.Match[str], spelled: bool, prev_count: Value 
         if timed is not None:
             counter, r.unit = timed
         r.end += len(counter)
+    elif g.lang == "en" and 0 < r.v <= 120 and aged_before(r.sent, r.s):
+        r.kind, r.unit = ValueKind.COUNT, "year"  # "a man aged 33", "aged 33, 34 and 39"
     elif appositive_age(r.sent, r.s, r.e, r.v):
         r.kind, r.unit = ValueKind.COUNT, "year"  # "Teixeira, 28, signed": his age
     elif prev_count is not None:
@@ -745,6 +808,15 @@ _DE_FUNCTION_WORDS = frozenset(
         "über",
     ]
 )
+
+
+# ages that other languages write with their unit ("âgé de 33 ans") English may give bare
+_AGED = re.compile(r"\baged\s+(?:between\s+)?(?:\d{1,3}(?:\s*,\s*|\s*(?:and|or|to|-|–)\s*))*$", re.IGNORECASE)
+
+
+def aged_before(sent: str, s: int) -> bool:
+    """Whether the figure at `s` follows "aged" ("a man aged 33", "aged 33, 34 and 39")."""
+    return _AGED.search(sent, max(0, s - 40), s) is not None
 
 
 _NAME_COMMA = re.compile(r"(?:^|[\s(])[^\W\d_][\w'’.-]*,[ \u00a0]$")

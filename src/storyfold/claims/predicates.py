@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from storyfold.claims import lexicon as lx
-from storyfold.claims.figures import appositive_age
+from storyfold.claims.figures import aged_before, appositive_age
 from storyfold.claims.numparse import (
     DURATION_UNITS,
     NOUNS,
@@ -162,7 +162,9 @@ def value_predicate(sent: str, v: Value) -> tuple[str, float]:
         return "amount", v.value
     if v.unit in DURATION_UNITS:
         aged = v.unit == "year" and (
-            sent[v.start : v.end].endswith("old") or appositive_age(sent, v.start, v.end, v.value)
+            sent[v.start : v.end].endswith("old")
+            or appositive_age(sent, v.start, v.end, v.value)
+            or aged_before(sent, v.start)
         )
         return ("age" if aged else "amount"), v.value
     if v.unit == "employee":
