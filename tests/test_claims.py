@@ -260,6 +260,21 @@ def test_pounds_that_weigh_and_ages_after_aged():
     assert (one("Paul Newman, who died on Friday, aged 83, was an actor.").predicate) == "age"
 
 
+@pytest.mark.parametrize(
+    ("text", "lang", "value", "unit"),
+    [
+        ("The deal gave Siemens 300 million euros.", "en", 3e8, "EUR"),
+        ("Er erhielt von den Vereinigten Staaten 140 Millionen Dollar Hilfe.", "de", 1.4e8, "USD"),
+        ("Otrzymał od Stanów Zjednoczonych 140 milionów dolarów pomocy.", "pl", 1.4e8, "USD"),
+    ],
+)
+def test_an_amount_after_a_name_is_not_part_of_it(text, lang, value, unit):
+    """ "iPhone 13" is a name; a number after a name with a scale word or a currency is money."""
+    got = one(text, lang)
+    assert (got.kind, got.value, got.unit) == (ValueKind.MONEY, value, unit)
+    assert values("He bought an iPhone 13 yesterday.") == []
+
+
 def test_name_and_modal_traps():
     assert times("Lei Jun said the firm may grow.") == []
     assert times("Sales may rise, Lei Jun said on Jun 5.") == []

@@ -318,7 +318,7 @@ def read_figures(
             # "0800 555 111", "007", a split "22, 000": codes and fragments, not quantities
             coded = e
             continue
-        if _not_a_figure(sent, s, e, g.words, g.locale or g.lang):
+        if _not_a_figure(sent, s, e, g):
             continue
         try:
             v = (
@@ -363,10 +363,12 @@ def _overlaps(s: int, e: int, spans: list[tuple[int, int]]) -> bool:
     return bool(spans) and any(not (e <= a or s >= b) for a, b in spans)
 
 
-def _not_a_figure(sent: str, s: int, e: int, words: regex.Pattern[str] | None, locale: str) -> bool:
+def _not_a_figure(sent: str, s: int, e: int, g: _Grammar) -> bool:
     """A number that is part of a name ("iPhone 13", "Model 3"), a clock time, or glued to a
     word ("5G", "1st"; not "5万", "10亿美元", "88GW", nor an age glued to its unit of time,
-    "24letý", "24χρονος")."""
+    "24letý", "24χρονος"). A number after a name that a scale word or a currency follows is
+    an amount: "gave Siemens 300 million euros", "Stanów Zjednoczonych 140 milionów dolarów"."""
+    words, locale = g.words, g.locale or g.lang
     prev = _prev_token(sent, max(0, s - 80), s)
     if (
         prev
@@ -377,6 +379,7 @@ def _not_a_figure(sent: str, s: int, e: int, words: regex.Pattern[str] | None, l
         and bound_of(prev[1]) is Bound.EQ
         and not PREFIX_CURRENCY_RE.search(prev[1] + " ")
         and not cldr.is_currency_code(prev[1])
+        and not _amount_after(sent[e:], g)
     ):
         return True
     nxt = sent[e : e + 2]
@@ -390,6 +393,16 @@ def _not_a_figure(sent: str, s: int, e: int, words: regex.Pattern[str] | None, l
             and not ((glued := _WORD_AT.match(sent, e)) and _time_compound(glued[0], locale))
         )
     )
+
+
+def _amount_after(rest: str, g: _Grammar) -> bool:
+    """Whether a scale word or a currency follows a number."""
+    if g.sc_rx.match(rest) or SUFFIX_CURRENCY_RE.match(rest):
+        return True
+    lm = g.words.match(rest) if g.words else None
+    if lm is not None and (lm.groupdict().get("scale") or lm.groupdict().get("cur")):
+        return True
+    return _named_currency(rest, g.locale or g.lang) is not None
 
 
 class _Range(NamedTuple):

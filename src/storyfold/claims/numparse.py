@@ -318,6 +318,7 @@ QUANTITY_UNITS = {
     "hectares": "ha",
     "hectáreas": "ha",
     "hektar": "ha",
+    "kph": "km/h",  # news English for CLDR's km/h
 }
 
 STOP_NOUNS = set(
