@@ -275,6 +275,13 @@ def test_an_amount_after_a_name_is_not_part_of_it(text, lang, value, unit):
     assert values("He bought an iPhone 13 yesterday.") == []
 
 
+def test_a_year_like_amount_in_a_language_read_from_cldr():
+    """ "2000 dolarów" is money in Polish (CLDR's currency words), "w 2000 roku" a year."""
+    got = one("Grozi mu kara grzywny w wysokości 2000 dolarów.", "pl")
+    assert (got.kind, got.value, got.unit) == (ValueKind.MONEY, 2000, "USD")
+    assert times("W 2000 roku sprzedaż wzrosła.", "pl") == ["2000"]
+
+
 def test_name_and_modal_traps():
     assert times("Lei Jun said the firm may grow.") == []
     assert times("Sales may rise, Lei Jun said on Jun 5.") == []

@@ -257,8 +257,17 @@ BARE_YEAR = re.compile(r"(?<![\d.,])(?:1[89]|20)\d\d(?![\d.,]?\d)")
 def bare_years(sent: str, times: list[TimeSpan], locale_words: re.Pattern[str] | None) -> list[TimeSpan]:
     """A language without a time grammar here still writes its years in digits ("в 2018 году",
     "2018年"): each four-digit number from 1800 to 2099 that no time expression holds, and that
-    no scale, currency or percent word follows, is a year."""
-    out = list(times)
+    no scale, currency or percent word follows, is a year. A bare year the grammar read is
+    dropped when such a word follows it ("2000 dolarów" is money)."""
+
+    def amount_after(t: TimeSpan) -> bool:
+        return (
+            locale_words is not None
+            and t.label == sent[t.start : t.end]
+            and bool(locale_words.match(sent, t.end))
+        )
+
+    out = [t for t in times if not amount_after(t)]
     for m in BARE_YEAR.finditer(sent):
         s, e = m.start(), m.end()
         if any(not (e <= t.start or s >= t.end) for t in times):
