@@ -121,6 +121,22 @@ def test_percent_all_languages():
         assert c.value == pytest.approx(5.4) and c.predicate == "share_move", text
 
 
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        # sentences of the shared data (WMT Hungarian, NTREX Tamil, Hebrew, Uzbek): CLDR spells
+        # "százalék", "சதவீதம்", "אחוז", "foiz"; the text inflects them
+        ("A feldolgozóipar egészében az elmúlt egy év alatt 10,2 százalékkal nőttek az árak.", "hu"),
+        ("பதிலளித்தவர்களில் 10.2 சதவீதத்தினர் நிச்சயமாக நம்புகின்றனர்.", "ta"),
+        ("הסקר מראה כי 10.2 אחוזים מהנשאלים מאמינים לה.", "he"),
+        ("Ishtirokchilarining 10,2 foizi ishonadi.", "uz"),
+    ],
+)
+def test_percent_words_in_the_cases_a_language_gives_them(text, lang):
+    c = one(text, lang)
+    assert (c.kind, c.unit, c.value) == (ValueKind.PERCENT, "%", pytest.approx(10.2)), text
+
+
 def test_share_fall_keeps_the_sign():
     c = one("Shares of Acme fell 3.1% after the warning.")
     assert c.predicate == "share_move" and c.value == pytest.approx(-3.1)
