@@ -137,6 +137,33 @@ def test_percent_words_in_the_cases_a_language_gives_them(text, lang):
     assert (c.kind, c.unit, c.value) == (ValueKind.PERCENT, "%", pytest.approx(10.2)), text
 
 
+@pytest.mark.parametrize(
+    ("text", "lang", "value", "unit"),
+    [
+        # WMT Hungarian and NTREX Bengali and Punjabi sentences: the case ending glued to a
+        # short currency word of CLDR ("euró", "ডলার", "ਡਾਲਰ")
+        ("Az EIB 1990 óta összesen 8,4 milliárd euróval finanszírozott projekteket.", "hu", 8.4e9, "EUR"),
+        ("Az egyliteres korsó 8,25 euróba kerül, ordítja Marco.", "hu", 8.25, "EUR"),
+        ("তাকে 500 ডলারের অসুরক্ষিত বন্ডে রাখা হয়েছে।", "bn", 500, "USD"),
+        ("ਉਹ 350 ਡਾਲਰਾਂ ਦੇ ਹਿਸਾਬ ਨਾਲ ਮੁਆਵਜ਼ੇ ਦੀ ਮੰਗ ਕਰ ਰਹੀ ਹੈ।", "pa", 350, "USD"),
+    ],
+)
+def test_currency_words_with_their_case_endings(text, lang, value, unit):
+    c = one(text, lang)
+    assert (c.kind, c.value, c.unit) == (ValueKind.MONEY, pytest.approx(value), unit)
+
+
+def test_a_word_of_a_place_name_is_not_a_currency():
+    """ "európai" (of CLDR's "Európai Unió") begins like "euró", "francia" like "frank"."""
+    assert all(
+        c.kind is not ValueKind.MONEY for c in values("A tizenegy európai turistát kiszabadították.", "hu")
+    )
+    assert all(
+        c.kind is not ValueKind.MONEY
+        for c in values("A Hét francia biliárdasztal című filmet díjazták.", "hu")
+    )
+
+
 def test_share_fall_keeps_the_sign():
     c = one("Shares of Acme fell 3.1% after the warning.")
     assert c.predicate == "share_move" and c.value == pytest.approx(-3.1)

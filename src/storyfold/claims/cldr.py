@@ -287,6 +287,18 @@ def decimal_comma(lang: str) -> bool:
 
 
 @cache
+def place_words(lang: str) -> frozenset[str]:
+    """The words of the locale's names of territories and languages, lower case: "európai" of
+    "Európai Unió" begins with "euró" but is no amount of euros."""
+    loc = _locale(lang)
+    if loc is None:
+        return frozenset()
+    return frozenset(
+        w for names in (loc.territories, loc.languages) for v in names.values() for w in v.lower().split()
+    )
+
+
+@cache
 def month_first(lang: str) -> bool:
     """Whether the locale writes a day of a month month first ("October 1", "november 12."),
     by its long date pattern; unknown locales are taken to (English does)."""

@@ -540,8 +540,8 @@ def _currency_after(r: _Reading, g: _Grammar) -> None:
     """A currency named after the number: the grammar's own words, CLDR's names and codes, or
     the locale's currency words."""
     lc = g.words.match(r.rest) if g.words and r.kind is None else None
-    if lc and lc.groupdict().get("cur"):
-        r.kind, r.unit = ValueKind.MONEY, currency_of(g.locale or "", lc["cur"].lower())
+    if lc and lc.groupdict().get("cur") and (code := currency_of(g.locale or "", lc["cur"].lower())):
+        r.kind, r.unit = ValueKind.MONEY, code
         r.took(lc.end())
     cm = SUFFIX_CURRENCY_RE.match(r.rest)
     if cm and r.kind is None:

@@ -51,7 +51,7 @@ def locale_words(locale: str) -> regex.Pattern[str] | None:
     ):
         if found:
             alts = "|".join(
-                (_percent_stem(w) if name == "pct" else None)
+                (_percent_stem(w) if name == "pct" else _currency_inflected(w) if name == "cur" else None)
                 or (
                     _accents_optional(fold_accents(w)[:-1]) + r"\w{0,3}"
                     if len(w) >= 5 and " " not in w
@@ -74,6 +74,16 @@ def _percent_stem(word: str) -> str | None:
     if " " in word or len(letters) < 4:
         return None
     return _accents_optional("".join(letters[:-1])) + r"(?:(?=\w)\X){0,5}"
+
+
+def _currency_inflected(word: str) -> str | None:
+    """A short currency word with the case endings its language glues to it ("ডলারের" of "ডলার",
+    "долларын" of "доллар", "ਡਾਲਰਾਂ" of "ਡਾਲਰ"): the whole word, then up to four letters more.
+    Longer words are read by their stem already."""
+    letters = regex.findall(r"\X", word)
+    if " " in word or len(word) >= 5 or len(letters) < 3:
+        return None
+    return re.escape(word) + r"(?:(?=\w)\X){0,4}"
 
 
 def fold_accents(word: str) -> str:
@@ -113,17 +123,23 @@ def _inflected(table: Mapping[str, T], word: str) -> T | None:
         return table[word]
     folded = fold_accents(word)
     stems = [w for w in table if len(w) >= 5 and " " not in w and folded.startswith(fold_accents(w)[:-1])]
+    # a short word with an ending glued to it (`_currency_inflected`)
+    stems += [w for w in table if len(w) < 5 and " " not in w and word.startswith(w)]
     return table[max(stems, key=len)] if stems else None
+
+
+def currency_of(locale: str, word: str) -> str:
+    """The ISO code of a currency word as met (maybe inflected: matched by its stem); "" for a
+    word of a place's name that only begins like one ("európai")."""
+    table = cldr.currency_words(locale)
+    if word.lower() not in table and word.lower() in cldr.place_words(locale):
+        return ""
+    return _inflected(table, word) or ""
 
 
 def scale_of(locale: str, word: str) -> float:
     """The multiplier of a scale word as met (maybe inflected)."""
     return _inflected(cldr.scale_words(locale), word) or 1.0
-
-
-def currency_of(locale: str, word: str) -> str:
-    """The ISO code of a currency word as met (maybe inflected: matched by its stem)."""
-    return _inflected(cldr.currency_words(locale), word) or ""
 
 
 @cache
