@@ -833,3 +833,14 @@ def test_numbers_spelled_in_their_other_cases(text, lang, value):
     """Polish and Russian decline their numerals: CLDR's case spellouts read them."""
     got = [(c.kind, c.value) for c in extract_claims(art(text, lang)) if c.kind is not ValueKind.TIME]
     assert got == [(ValueKind.COUNT, value)]
+
+
+def test_number_words_only_where_icu_spells_the_language():
+    """ICU formats a locale without spellout rules in English: Zulu has no "two" to read."""
+    from storyfold.claims.numwords import number_words
+
+    assert number_words("zu") == {} and number_words("ml") == {} and number_words("ha") == {}
+    swahili, tamil = number_words("sw"), number_words("ta")
+    assert swahili["mbili"] == 2 and "two" not in swahili
+    assert tamil["மூன்று"] == 3
+    assert number_words("en")["twenty one"] == 21

@@ -52,6 +52,8 @@ def number_words(locale: str) -> dict[str, int]:
         from icu4py.messageformat import MessageFormat
     except ImportError:  # a build of storyfold without ICU: numbers in digits only
         return {}
+    if not _has_own_spellout(locale):
+        return {}
     out: dict[str, int] = {}
     no_space = re.compile(f"[{no_space_class()}]")
     seen: set[tuple[str, ...]] = set()
@@ -72,6 +74,21 @@ def number_words(locale: str) -> dict[str, int]:
                 return {}
             out.setdefault(_key(form), n)
     return out
+
+
+def _has_own_spellout(locale: str) -> bool:
+    """ICU formats a locale it has no spellout rules for with English words ("two" for Zulu,
+    Malayalam, Hausa); those are not the language's numbers."""
+    lang = locale.replace("-", "_").split("_")[0].lower()
+    if lang == "en":
+        return True
+    from icu4py.messageformat import MessageFormat
+
+    probe = "{n, spellout}"
+    try:
+        return MessageFormat(probe, locale).format({"n": 23}) != MessageFormat(probe, "en").format({"n": 23})
+    except Exception:  # noqa: BLE001 - ICU refuses a locale it has no rules for
+        return False
 
 
 @cache
