@@ -844,3 +844,32 @@ def test_number_words_only_where_icu_spells_the_language():
     assert swahili["mbili"] == 2 and "two" not in swahili
     assert tamil["மூன்று"] == 3
     assert number_words("en")["twenty one"] == 21
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "label"),
+    [
+        # NTREX-128 sentences: the year first with its case ending and the word for year, the
+        # month declined, short words between a month and its year
+        ("2017-ci ilin dekabr ayında o, atasına hücum etməkdə ittiham olundu.", "az", "2017-12"),
+        ("2017 жылдың желтоқсанында ол әкесіне шабуыл жасады.", "kk", "2017-12"),
+        ("2017. gada decembrī viņš tika apsūdzēts.", "lv", "2017-12"),
+        ("2017. aasta detsembris süüdistati teda.", "et", "2017-12"),
+        ("U decembru 2017. godine optužen je za napad.", "bs", "2017-12"),
+        ("Í desember árið 2017, var hann ákærður.", "is", "2017-12"),
+        ("Në dhjetor të vitit 2017, ai u akuzua.", "sq", "2017-12"),
+        ("2017 ഡിസംബറിൽ തന്റെ പിതാവിനെ ആക്രമിച്ചു.", "ml", "2017-12"),
+    ],
+)
+def test_months_of_years_in_languages_read_from_cldr(text, lang, label):
+    assert times(text, lang) == [label]
+
+
+def test_a_month_joins_a_year_across_words_but_not_across_a_day_or_a_month():
+    # Czech (WMT): "from January to August 2011", "1848 and the 23rd of October"
+    assert times("Během období osmi měsíců, od ledna do srpna 2011, se snažil.", "cs", date(2012, 1, 5)) == [
+        "2012-01",
+        "2011-08",
+    ]
+    got = times("Svátkem je revoluce z roku 1848 a 23. říjen, pamětní den.", "cs", date(2012, 11, 5))
+    assert got == ["1848", "2012-10-23"]

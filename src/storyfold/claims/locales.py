@@ -166,14 +166,14 @@ def locale_dates(
         # a long name's case forms ("марте", "júniusban", "czerwcu"): the name less its last
         # letter and up to five more; a short one as it is ("мая" is not "маяк"). As tries, so
         # the engine follows one path per character instead of trying every name.
-        stems = frozenset(n[:-1].lower() for n in months if len(n) >= 5 and n.isalpha())
-        exact = frozenset(n.lower() for n in months if not (len(n) >= 5 and n.isalpha()))
+        stems = frozenset(_month_stem(n.lower()) for n in months if len(n) >= 5 and _lettered(n))
+        exact = frozenset(n.lower() for n in months if not (len(n) >= 5 and _lettered(n)))
         # a four-letter name's case forms ("июне" of "июнь") only before a year: alone, its
         # stem would take other words ("марш" for "март")
         short = frozenset(n[:-1].lower() for n in months if len(n) == 4 and n.isalpha())
         alts = "|".join(
             [
-                *([rf"{trie_pattern(stems)}\w{{0,5}}"] if stems else []),
+                *([rf"{trie_pattern(stems)}\w{{0,6}}"] if stems else []),
                 *([rf"{trie_pattern(short)}\w{{1,2}}(?=\s?(?:1[89]|20)\d\d(?!\d))"] if short else []),
                 *([trie_pattern(exact)] if exact else []),
             ]
@@ -181,11 +181,15 @@ def locale_dates(
         # never right after a digit: "12月" is December, not a day 1 of "2月"
         month_word = rf"(?<![^\W\d{ns}])(?<!\d)(?P<m>{alts}){end}"
         month_rx = regex.compile(
-            rf"(?:(?P<y1>(?:1[89]|20)\d\d)[^\d\s]?\s?)?(?:(?P<d1>[0-3]?\d)\.?\s?)?{month_word}"
-            # a short word may stand between the month and its year, as news writes it
-            # ("Σεπτέμβριο του 2017": of the): one of three letters at most
+            # a year first may carry a case ending and be followed by the word for year, as the
+            # languages that write the year first do ("2017-ci ilin dekabr", "2017 жылдың
+            # желтоқсаны", "2017 metų gruodžio", "2017. gada decembrī"): one word at most
+            rf"(?:(?P<y1>(?:1[89]|20)\d\d)(?:[^\d\s]{{0,8}}\s?(?:(?P<yw>[^\W\d_]{{1,8}})[.,]?\s)?|\s?))?"
+            rf"(?:(?P<d1>[0-3]?\d)\.?\s?)?{month_word}"
+            # short words may stand between the month and its year, as news writes it
+            # ("Σεπτέμβριο του 2017", "desember árið 2017", "dhjetor të vitit 2017"): two at most
             rf"(?:[\s,]*(?P<d2>[0-3]?\d)(?=[^\d\s]))?[^\d\s]?"
-            rf"(?:[\s,]*(?:[^\W\d_]{{1,3}}\s+)?(?P<y2>(?:1[89]|20)\d\d)(?!\d))?",
+            rf"(?:[\s,]*(?:(?!{alts})[^\W\d_]{{1,5}}\s+){{0,2}}(?P<y2>(?:1[89]|20)\d\d)(?!\d))?",
             regex.IGNORECASE,
         )
     rel_rx = rel_word = None
@@ -200,6 +204,18 @@ def locale_dates(
     return month_rx, rel_rx, either if words else None
 
 
+def _month_stem(name: str) -> str:
+    """What a month name's case forms share: all but its last letter, or its last two for a
+    long name, whose last vowel declension may drop ("decembar", "decembru"; "detsember",
+    "detsembris")."""
+    return name[:-2] if len(name) >= 7 else name[:-1]
+
+
+def _lettered(word: str) -> bool:
+    """Letters and the marks written with them (the vowel signs of "ഡിസംബർ")."""
+    return all(ch.isalpha() or unicodedata.category(ch)[0] == "M" for ch in word)
+
+
 def _month_of(months: dict[str, int], word: str) -> int | None:
     """The month a matched name stands for: as CLDR writes it, or a case form of it (its stem;
     accents kept, unlike `_inflected`: the month patterns match them as written)."""
@@ -208,7 +224,11 @@ def _month_of(months: dict[str, int], word: str) -> int | None:
     if got is not None:
         return got
     # the longest name whose stem begins the word: "июле" is July's ("июль"), not June's
-    stems = [w for w in months if len(w) >= 4 and w.isalpha() and word.startswith(w[:-1])]
+    stems = [
+        w
+        for w in months
+        if len(w) >= 4 and _lettered(w) and word.startswith(_month_stem(w) if len(w) >= 5 else w[:-1])
+    ]
     return months[max(stems, key=len)] if stems else None
 
 
@@ -221,6 +241,7 @@ def locale_reference(text: str, locale: str) -> date | None:
     months = cldr.month_names(locale)
     days = []
     for m in month_rx.finditer(text):
+        m = _without_a_year_across(month_rx, text, m)
         year, day = m["y1"] or m["y2"], m["d1"] or m["d2"]
         month = _month_of(months, m["m"])
         if year and day and month:
@@ -229,6 +250,16 @@ def locale_reference(text: str, locale: str) -> date | None:
             except ValueError:
                 continue
     return max(days) if days else None
+
+
+def _without_a_year_across(rx: regex.Pattern[str], text: str, m: regex.Match[str]) -> regex.Match[str]:
+    """A year, a word, then a day and a month ("1848 a 23. říjen", 1848 and the 23rd of
+    October): the word joins the year to the month only when no day stands between them."""
+    if m["yw"] is not None and m["d1"] is not None:
+        again = rx.match(text, m.start("d1"))
+        if again is not None:
+            return again
+    return m
 
 
 def _doubtful(sent: str, m: regex.Match[str], locale: str) -> bool:
@@ -261,6 +292,7 @@ def locale_times(sent: str, times: list[TimeSpan], locale: str, ref: date | None
     if month_rx is not None:
         months = cldr.month_names(locale)
         for m in month_rx.finditer(sent):
+            m = _without_a_year_across(month_rx, sent, m)
             if _doubtful(sent, m, locale):
                 continue
             month = _month_of(months, m["m"])
