@@ -873,3 +873,25 @@ def test_a_month_joins_a_year_across_words_but_not_across_a_day_or_a_month():
     ]
     got = times("Svátkem je revoluce z roku 1848 a 23. říjen, pamětní den.", "cs", date(2012, 11, 5))
     assert got == ["1848", "2012-10-23"]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "value", "unit"),
+    [
+        # WMT and NTREX sentences: an age in brackets after a full name; a CLDR unit name of
+        # two words ("de ani": Romanian puts "de" before the noun from twenty up)
+        ("Herečka Naďa Konvalinková (62) se objevila za výčepem.", "cs", 62, "year"),
+        ("Narcis Termes (68), elektrikár, ktorý sa zúčastnil protestu, povedal.", "sk", 68, "year"),
+        ("Narcis Termes, în vârstă de 68 de ani, un electrician, a spus.", "ro", 68, "year"),
+    ],
+)
+def test_ages_in_brackets_and_units_of_two_words(text, lang, value, unit):
+    c = one(text, lang)
+    assert (c.kind, c.value, c.unit) == (ValueKind.COUNT, value, unit)
+
+
+def test_a_record_or_a_score_in_brackets_is_no_age():
+    assert all(
+        c.unit != "year" for c in values("The Saints (7-7) will visit the Detroit Lions (0-14) this Sunday.")
+    )
+    assert values("Shares of Apple (3) rose.") == []

@@ -832,15 +832,21 @@ def aged_before(sent: str, s: int) -> bool:
     return _AGED.search(sent, max(0, s - 40), s) is not None
 
 
+_NAME_BRACKET = re.compile(r"(?:^|\s)([^\W\d_][\w'’.-]*)[ \u00a0]([^\W\d_][\w'’.-]*)[ \u00a0]\($")
 _NAME_COMMA = re.compile(r"(?:^|[\s(])[^\W\d_][\w'’.-]*,[ \u00a0]$")
 
 
 def appositive_age(sent: str, s: int, e: int, v: float) -> bool:
-    """ "Teixeira, 28, signed", "(Cheeks, 48)": a small whole number set off by commas right
-    after a capitalised name is the person's age, in every language that writes names so."""
+    """ "Teixeira, 28, signed", "(Cheeks, 48)", "Narcis Termes (68), elektrikár": a small whole
+    number set off by commas or brackets right after a capitalised name is the person's age,
+    in every language that writes names so."""
     if not (0 < v <= 120 and float(v).is_integer()) or sent[e : e + 1] not in (",", ")"):
         return False
     m = _NAME_COMMA.search(sent, max(0, s - 40), s)
+    if m is None and sent[e : e + 1] == ")" and sent[s:e].isdigit():  # not a record, "(5-10)"
+        # in brackets, after a full name: "Narcis Termes (68)", not "Apple (3)"
+        b = _NAME_BRACKET.search(sent, max(0, s - 60), s)
+        return b is not None and b[1][:1].isupper() and b[2][:1].isupper()
     return m is not None and sent[m.start() : m.end()].lstrip(" (")[:1].isupper()
 
 
@@ -932,6 +938,11 @@ def _counted_noun(rest: str, lang: str, locale: str) -> tuple[ValueKind, str, in
             return ValueKind.QUANTITY, QUANTITY_UNITS[w], wm.end()
         if i == 0 and (unit := cldr.duration_words(locale).get(w) or _declined_time(w, lang, locale)):
             return ValueKind.COUNT, unit, wm.end()
+        if i == 0 and (two := WORD_AFTER_RE.match(rest[wm.end() :])):
+            # a name of two words ("68 de ani": Romanian puts "de" before the noun from 20 up)
+            unit = cldr.duration_words(locale).get(f"{w} {two['w'].lower()}")
+            if unit:
+                return ValueKind.COUNT, unit, wm.end() + two.end()
         if w in STOP_NOUNS or (german and w in _DE_FUNCTION_WORDS):
             break
         if german and wm["w"][:1].isupper():
