@@ -940,9 +940,9 @@ def _counted_noun(rest: str, lang: str, locale: str) -> tuple[ValueKind, str, in
             return ValueKind.COUNT, unit, wm.end()
         if i == 0 and (two := WORD_AFTER_RE.match(rest[wm.end() :])):
             # a name of two words ("68 de ani": Romanian puts "de" before the noun from 20 up)
-            unit = cldr.duration_words(locale).get(f"{w} {two['w'].lower()}")
-            if unit:
-                return ValueKind.COUNT, unit, wm.end() + two.end()
+            named = cldr.duration_words(locale).get(f"{w} {two['w'].lower()}")
+            if named:
+                return ValueKind.COUNT, named, wm.end() + two.end()
         if w in STOP_NOUNS or (german and w in _DE_FUNCTION_WORDS):
             break
         if german and wm["w"][:1].isupper():
