@@ -288,3 +288,27 @@ def test_a_translation_whose_figures_disagree_in_value_is_a_voice_of_its_own():
     agreeing = [_money(en, 2.4e6), _money(de, 2.4e6), _money(other, 2.4e6)]
     fact = reconcile_story("s", agreeing, {a.id: a for a in (en, de, other)}, rel, {})[0]
     assert sorted(len(v.article_ids) for v in fact.supporting) == [1, 2]
+
+
+def test_two_values_of_one_measure_in_one_sentence_are_two_facts_not_a_dissent():
+    """Gedikli's wind-farm reports: one sentence gives the jobs of two phases (or a price
+    range); a voice is on both sides of a fact only when two of its sentences disagree."""
+    from storyfold.claims import extract_claims
+
+    a, b = _art("a"), _art("b")
+    text = "The project is expected to create 225 direct jobs during the construction phase and 75 permanent jobs during operation."
+    claims = [c for x in (a, b) for c in extract_claims(dataclasses.replace(x, text=text))]
+    assert {c.predicate for c in claims} == {"employees"}
+    slots = group_slots(claims, {a.id: a.id, b.id: b.id})
+    for members in slots.values():
+        for art in (a, b):
+            assert len({c.value for c in members if c.article_id == art.id}) <= 1, members
+    assert sorted(sorted(c.value for c in v) for v in slots.values()) == [[75, 75], [225, 225]]
+    # two sentences of one article that disagree stay one fact, the article on both sides
+    said = "Acme will start mass production of its car in the first half of 2024."
+    later = "Having its car ready for mass production by 2025 is a big target for Acme."
+    c = extract_claims(dataclasses.replace(a, text=said + " " + later))
+    d = extract_claims(dataclasses.replace(b, text=said))
+    times = [x for x in c + d if x.kind is ValueKind.TIME]
+    got = group_slots(times, {a.id: a.id, b.id: b.id})
+    assert sorted(sorted(x.period for x in v) for v in got.values()) == [["2024-H1", "2024-H1", "2025"]]

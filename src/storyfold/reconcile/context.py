@@ -19,8 +19,9 @@ with every value of the fact ("2013" does not make "2013-03" and "2013-09-11" on
 its trigger word: `slots.typed_slots`) are joined the same way, with the measure counting as
 one more word of their context: two offers, two subjects' revenues, stay two facts when their
 words differ. An untyped figure may join a typed slot on the same terms; two typed slots are
-never merged; a voice that gives one typed measure two values contradicts itself, and the
-facts table shows it on both sides. Claims with no words around them (structured data) of one
+never merged; a voice that gives one typed measure two values in two sentences contradicts
+itself, and the facts table shows it on both sides (two values in one sentence are a range or
+two parts of the measure: two facts). Claims with no words around them (structured data) of one
 measure are one fact.
 
 Context similarity is the cosine of the words within `WINDOW` characters of each figure,
@@ -151,9 +152,10 @@ class _Node:
         self.voices.setdefault(root.get(c.article_id, c.article_id), set()).add(k)
 
     def joined(self, other: _Node) -> _Node:
-        """The union as far as joining needs it (values, voices, period): the claims and words
-        stay with the nodes they came in, which the groups are read from."""
+        """The union as far as joining needs it (claims, values, voices, period): the groups
+        are read from the nodes the claims came in."""
         out = _Node(self.key or other.key)
+        out.claims = self.claims + other.claims  # (read by the join's checks, not for output)
         out.bare = self.bare and other.bare
         out.values = self.values | other.values
         out.voices = {v: set(ks) for v, ks in self.voices.items()}
@@ -182,7 +184,10 @@ def _compatible_sets(x: _Node, y: _Node, agrees: _Agreement) -> bool:
     if x.period and y.period and x.period != y.period:
         return False
     if x.key is not None and x.key == y.key:
-        return True  # one measure: a voice that gives it two values contradicts itself
+        # one measure: a voice that gives it two values contradicts itself, unless one sentence
+        # gives both: a range or two parts of it ("between 26.73 and 29.76 euros", "225 jobs
+        # during construction and 75 permanent jobs"), two facts
+        return not _one_sentence_gives_both(x, y, agrees)
     if len(x.voices) > len(y.voices):
         x, y = y, x
     for v, ks in x.voices.items():
@@ -190,6 +195,16 @@ def _compatible_sets(x: _Node, y: _Node, agrees: _Agreement) -> bool:
         if other and not all(agrees(a, b) for a in ks for b in other):
             return False
     return True
+
+
+def _one_sentence_gives_both(x: _Node, y: _Node, agrees: _Agreement) -> bool:
+    """Whether a sentence of one article states a value of x and an incompatible one of y."""
+    said: dict[tuple[str, str], list[_Key]] = {}
+    for c in x.claims:
+        said.setdefault((c.article_id, c.sentence), []).append(agrees.key(c))
+    return any(
+        not agrees(k, agrees.key(c)) for c in y.claims for k in said.get((c.article_id, c.sentence), ())
+    )
 
 
 def _ratio(x: _Node, y: _Node, agrees: _Agreement) -> float:
