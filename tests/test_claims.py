@@ -895,3 +895,19 @@ def test_a_record_or_a_score_in_brackets_is_no_age():
         c.unit != "year" for c in values("The Saints (7-7) will visit the Detroit Lions (0-14) this Sunday.")
     )
     assert values("Shares of Apple (3) rose.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "read"),
+    [
+        # NTREX-128 Chinese and Thai: ICU's spelled-out numbers before a CLDR unit of time
+        ("他在两年前离开了公司。", "zh", [(2, "year")]),
+        ("三个月后，持续了四天的罢工结束。", "zh", [(3, "month"), (4, "day")]),
+        ("เขาอยู่ที่นั่นสองปี", "th", [(2, "year")]),
+        # elsewhere their characters are parts of words, a year or an ordinal
+        ("四川省的官员说。", "zh", []),
+        ("二〇一八年，他第三年当选。", "zh", []),
+    ],
+)
+def test_numbers_in_words_before_a_unit_of_time_in_languages_without_spaces(text, lang, read):
+    assert [(c.value, c.unit) for c in values(text, lang)] == read

@@ -48,7 +48,7 @@ from storyfold.claims.numparse import (
     scale_value,
     second_number_regex,
 )
-from storyfold.claims.numwords import value_of, word_number_regex
+from storyfold.claims.numwords import glued_number_regex, glued_value, value_of, word_number_regex
 from storyfold.claims.subjects import STOP_NAMES
 from storyfold.claims.timeparse import (
     MONTHS,
@@ -308,9 +308,22 @@ def read_figures(
         spelled_matches = list(spelled_rx.finditer(sent))
         if spelled_matches:
             matches = sorted(matches + spelled_matches, key=re.Match.start)
+    glued_rx = glued_numbers(locale) if locale else None
+    if glued_rx is not None:
+        glued_matches = list(glued_rx.finditer(sent))
+        if glued_matches:
+            matches = sorted(matches + glued_matches, key=re.Match.start)
     coded = -1  # where the last number written with a leading zero ended
     for m in matches:
         s, e = m.start(), m.end()
+        if locale and m.re is glued_rx:  # "两年": read as the digits it stands for
+            v = float(glued_value(locale, m.group(0)) or 0)
+            if v and not (s < consumed or _overlaps(s, e, blocked)):
+                r = _Reading(sent, s, e, v, None, s, e, "", sent[max(0, s - 40) : s])
+                r.rest = sent[e:]
+                if _noun_after(r, m, False, prev_count, g):
+                    out.append(_finished(r, r.end, None))
+            continue
         spelled = m.re is spelled_rx
         if s < consumed or _overlaps(s, e, blocked):
             continue
@@ -357,6 +370,12 @@ def read_figures(
         if out[-1].kind is ValueKind.COUNT and out[-1].unit not in DURATION_UNITS:
             prev_count = out[-1]
     return out
+
+
+@lru_cache(maxsize=256)
+def glued_numbers(locale: str) -> re.Pattern[str] | None:
+    """Spelled-out numbers before a unit of time in a language without spaces ("两年")."""
+    return glued_number_regex(locale, tuple(cldr.duration_words(locale)))
 
 
 def _overlaps(s: int, e: int, spans: list[tuple[int, int]]) -> bool:

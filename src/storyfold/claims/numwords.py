@@ -18,7 +18,7 @@ from functools import cache
 from storyfold.claims.timeparse import trie_pattern
 from storyfold.textnorm import no_space_class
 
-__all__ = ["number_words", "value_of", "word_number_regex"]
+__all__ = ["glued_number_regex", "glued_value", "number_words", "value_of", "word_number_regex"]
 
 # the cardinal rule sets, and the case forms CLDR spells for languages that decline their
 # numerals ("двух", "dwóch", "trzech" after a preposition); a rule set a locale lacks gives its
@@ -109,3 +109,67 @@ def _piece(ch: str) -> str:
 def value_of(locale: str, surface: str) -> int | None:
     """The value of a spelled-out number found by `word_number_regex`."""
     return number_words(locale).get(_key(surface))
+
+
+# the rule sets whose forms a language without spaces writes before a unit ("两年", "三个月")
+_GLUED_SETS = ("%spellout-cardinal", "%spellout-cardinal-alternate2", "%spellout-numbering")
+
+
+@cache
+def _glued_forms(locale: str) -> tuple[dict[str, int], str]:
+    """A language written without spaces: its spelled-out numbers (form -> value) and the
+    characters they are made of; empty when ICU has no spellout for it."""
+    if not locale or locale == "und" or not _has_own_spellout(locale):
+        return {}, ""
+    try:
+        from icu4py.messageformat import MessageFormat
+    except ImportError:
+        return {}, ""
+    forms: dict[str, int] = {}
+    for rule_set in _GLUED_SETS:
+        try:
+            fmt = MessageFormat("{n, spellout," + rule_set + "}", locale)
+        except Exception:  # noqa: BLE001 - a rule set the locale lacks
+            continue
+        for n in _SPELLED:
+            form = fmt.format({"n": n}).replace("\u200b", "")  # (ICU's Thai marks its word breaks)
+            if not form or any(ch.isdigit() for ch in form) or " " in form:
+                return {}, ""
+            forms.setdefault(form, n)
+    # the characters that are numbers by themselves ("二", "〇"); Thai's number words are made
+    # of ordinary letters
+    return forms, "".join(sorted({ch for f in forms for ch in f if _is_numeral(ch)}))
+
+
+def _is_numeral(ch: str) -> bool:
+    import unicodedata
+
+    return unicodedata.numeric(ch, None) is not None or ch == "两"
+
+
+@cache
+def glued_number_regex(locale: str, units: tuple[str, ...]) -> re.Pattern[str] | None:
+    """In a language written without spaces, a spelled-out number right before one of `units`
+    (its units of time, CLDR): "两年" is two years, "三个月" three months. Elsewhere its number
+    characters are parts of words ("四川", a province), so only there. Not after another
+    number character ("二〇一八年" is the year 2018) nor after the ordinal's prefix ("第三年")."""
+    forms, chars = _glued_forms(locale)
+    no_space = re.compile(f"[{no_space_class()}]")
+    if not units or not any(no_space.search(f) for f in forms):
+        return None  # (a language with spaces reads its number words as words: `number_words`)
+    try:
+        from icu4py.messageformat import MessageFormat
+
+        ordinal = MessageFormat("{n, spellout,%spellout-ordinal}", locale).format({"n": 3})
+    except Exception:  # noqa: BLE001 - no ordinal rules: nothing to keep out
+        ordinal = ""
+    forms3 = [f for f, v in forms.items() if v == 3]
+    prefix = ordinal[: ordinal.find(forms3[0])] if forms3 and forms3[0] in ordinal else ""
+    before = re.escape(chars + prefix + "〇")
+    after = "|".join(re.escape(u) for u in sorted(units, key=len, reverse=True))
+    return re.compile(rf"(?<![{before}])" + trie_pattern(frozenset(forms), re.escape) + rf"(?=(?:{after}))")
+
+
+def glued_value(locale: str, surface: str) -> int | None:
+    """The value of a number found by `glued_number_regex`."""
+    return _glued_forms(locale)[0].get(surface)
