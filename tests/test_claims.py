@@ -911,3 +911,17 @@ def test_a_record_or_a_score_in_brackets_is_no_age():
 )
 def test_numbers_in_words_before_a_unit_of_time_in_languages_without_spaces(text, lang, read):
     assert [(c.value, c.unit) for c in values(text, lang)] == read
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "read"),
+    [
+        # NTREX-128 Arabic: "and" written against the number; Hebrew "in" against a year
+        ("حقق ميكلسون 18 فوزًا و20 خسارة.", "ar", [18, 20]),
+        ("הוא נבחר ב2017 לתפקיד.", "he", ["2017"]),
+    ],
+)
+def test_a_one_letter_word_of_a_right_to_left_script_against_a_number(text, lang, read):
+    got = [c.value if c.kind is not ValueKind.TIME else c.period for c in claims(text, lang)]
+    assert got == read
+    assert values("The A380 and the G7 met.") == []

@@ -146,6 +146,14 @@ def no_space_class() -> str:
 
 
 @cache
+def right_to_left_letter_class() -> str:
+    """Class body of the letters of scripts written right to left (Unicode Bidi_Class R and AL:
+    Hebrew, Arabic, Syriac, Thaana...), whose one-letter words ("و" and, "ב" in) are written
+    against the word after them, a number too ("و20", "ב2017")."""
+    return _class_of(r"(?V1)[\p{L}&&[\p{Bidi_Class=R}\p{Bidi_Class=AL}]]")
+
+
+@cache
 def mark_class() -> str:
     """Class body of the combining marks (Unicode category M): the vowel signs of Indic scripts
     and other marks a word's letters carry, which the `re` word class does not match."""

@@ -22,7 +22,7 @@ import regex
 from storyfold.claims import cldr
 from storyfold.claims.numparse import PERCENT_RE
 from storyfold.claims.timeparse import TimeSpan, trie_pattern
-from storyfold.textnorm import no_space_class, no_space_property
+from storyfold.textnorm import no_space_class, no_space_property, right_to_left_letter_class
 
 T = TypeVar("T")
 
@@ -313,7 +313,14 @@ def locale_times(sent: str, times: list[TimeSpan], locale: str, ref: date | None
     return sorted(out, key=lambda t: t.start)
 
 
+_RTL_LETTER = re.compile(f"[{right_to_left_letter_class()}]")
 BARE_YEAR = re.compile(r"(?<![\d.,])(?:1[89]|20)\d\d(?![\d.,]?\d)")
+
+
+def _proclitic(sent: str, s: int) -> bool:
+    """One letter of a script written right to left, alone, against the number at `s`: a word
+    of its own ("ב2017", in 2017)."""
+    return bool(_RTL_LETTER.fullmatch(sent, s - 1, s)) and not (s >= 2 and sent[s - 2].isalnum())
 
 
 def bare_years(sent: str, times: list[TimeSpan], locale_words: re.Pattern[str] | None) -> list[TimeSpan]:
@@ -335,7 +342,7 @@ def bare_years(sent: str, times: list[TimeSpan], locale_words: re.Pattern[str] |
         if any(not (e <= t.start or s >= t.end) for t in times):
             continue
         before = sent[s - 1 : s]
-        if before and before.isalnum() and not no_space_rx().match(before):
+        if before and before.isalnum() and not no_space_rx().match(before) and not _proclitic(sent, s):
             continue  # part of a word or a code: "A2018"
         if locale_words is not None and locale_words.match(sent, e):
             continue  # "2040 万人": a count

@@ -9,7 +9,7 @@ from functools import cache, lru_cache
 
 from storyfold.claims.timeparse import MONTHS
 from storyfold.model import Bound, ValueKind
-from storyfold.textnorm import mark_class, no_space_class
+from storyfold.textnorm import mark_class, no_space_class, right_to_left_letter_class
 
 ROMANCE_GERMANIC = {"fr", "es", "de", "it", "pt"}
 _GROUP_SEPS = {
@@ -41,8 +41,11 @@ def number_regex(lang: str) -> re.Pattern[str]:
     # glued to a word it is part of a code ("A320", "COVID-19"); glued to a script written
     # without spaces it is a number ("至5.2%", "超过820,000人")
     ns = no_space_class()
+    # after one letter of a script written right to left, alone: a word written against it
+    # ("و20 خسارة", and 20 losses; "ב2017")
+    rtl = right_to_left_letter_class()
     return re.compile(
-        rf"\d(?<![.,:/\-]\d)(?:(?<!\w\d)|(?<=[{ns}]\d))(?:\d{{0,2}}(?P<sep>[{seps}])\d{{3}}(?:(?P=sep)\d{{3}})*(?:[.,]\d+)?"
+        rf"\d(?<![.,:/\-]\d)(?:(?<!\w\d)|(?<=[{ns}]\d)|(?<=(?<!\w)[{rtl}]\d))(?:\d{{0,2}}(?P<sep>[{seps}])\d{{3}}(?:(?P=sep)\d{{3}})*(?:[.,]\d+)?"
         rf"|\d*(?:[.,]\d+)?)(?![\d])"
     )
 
