@@ -925,3 +925,11 @@ def test_a_one_letter_word_of_a_right_to_left_script_against_a_number(text, lang
     got = [c.value if c.kind is not ValueKind.TIME else c.period for c in claims(text, lang)]
     assert got == read
     assert values("The A380 and the G7 met.") == []
+
+
+def test_hebrew_scale_words_from_spelled_out_numbers_and_a_month_after_its_preposition():
+    """CLDR's compact formats abbreviate Hebrew's scales ("M"); its spelled-out numbers write
+    "מיליון" and "מיליארד". "בדצמבר": "in" is written against the month (NTREX-128)."""
+    got = one("שהשפיעו על מוצרים בשווי 200 מיליארד דולר.", "he")
+    assert (got.kind, got.value, got.unit) == (ValueKind.MONEY, 2e11, "USD")
+    assert times("בדצמבר 2017, הוא הואשם בתקיפת אביו.", "he") == ["2017-12"]

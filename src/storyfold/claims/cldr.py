@@ -65,7 +65,33 @@ def scale_words(lang: str) -> dict[str, float]:
                     out[word] = value
                 elif out.get(word) not in (None, value):
                     out[word] = 0.0  # the same word for two scales: not used
+    for word, value in _spelled_scales(lang).items():
+        out.setdefault(word, value)
     return {w: v for w, v in out.items() if v}
+
+
+def _spelled_scales(lang: str) -> dict[str, float]:
+    """Scale words of the locale's spelled-out numbers (CLDR's rule-based formats, through
+    ICU), where its compact formats abbreviate them (Hebrew's "K", "M" for "מיליון"): the one
+    word that "one million", "two million" and "five million" share, written after the number."""
+    try:
+        from icu4py.messageformat import MessageFormat
+
+        fmt = MessageFormat("{n, spellout}", lang)
+        english = MessageFormat("{n, spellout}", "en")
+        if lang.split("_")[0].split("-")[0] != "en" and fmt.format({"n": 10**6}) == english.format({"n": 10**6}):
+            return {}  # no rules of its own: ICU spelled it in English
+        out: dict[str, float] = {}
+        for zeros in (6, 9, 12):
+            spelled = [fmt.format({"n": m * 10**zeros}).split() for m in (1, 2, 5)]
+            shared = set(spelled[0]).intersection(*spelled[1:])
+            if len(shared) == 1 and all(len(words) >= 2 for words in spelled[1:]):
+                word = shared.pop()
+                if all(words[-1] == word for words in spelled[1:]):  # after the number
+                    out[word.lower()] = float(10**zeros)
+        return out
+    except Exception:  # noqa: BLE001 - no ICU, or no rules for the locale
+        return {}
 
 
 def _own_currency(loc: Any) -> str | None:

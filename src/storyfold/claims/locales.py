@@ -179,7 +179,9 @@ def locale_dates(
             ]
         )
         # never right after a digit: "12月" is December, not a day 1 of "2月"
-        month_word = rf"(?<![^\W\d{ns}])(?<!\d)(?P<m>{alts}){end}"
+        # (or after one letter of a right-to-left script, a word of its own: "בדצמבר", in December)
+        rtl = right_to_left_letter_class()
+        month_word = rf"(?:(?<![^\W\d{ns}])|(?<=(?<!\w)[{rtl}]))(?<!\d)(?P<m>{alts}){end}"
         month_rx = regex.compile(
             # a year first may carry a case ending and be followed by the word for year, as the
             # languages that write the year first do ("2017-ci ilin dekabr", "2017 жылдың
