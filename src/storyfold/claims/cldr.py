@@ -79,7 +79,9 @@ def _spelled_scales(lang: str) -> dict[str, float]:
 
         fmt = MessageFormat("{n, spellout}", lang)
         english = MessageFormat("{n, spellout}", "en")
-        if lang.split("_")[0].split("-")[0] != "en" and fmt.format({"n": 10**6}) == english.format({"n": 10**6}):
+        if lang.split("_")[0].split("-")[0] != "en" and fmt.format({"n": 10**6}) == english.format(
+            {"n": 10**6}
+        ):
             return {}  # no rules of its own: ICU spelled it in English
         out: dict[str, float] = {}
         for zeros in (6, 9, 12):

@@ -163,8 +163,8 @@ def locale_dates(
     end = word_end()
     month_rx = month_word = None
     if months:
-        # a long name's case forms ("марте", "júniusban", "czerwcu"): the name less its last
-        # letter and up to five more; a short one as it is ("мая" is not "маяк"). As tries, so
+        # a long name's case forms ("марте", "júniusban", "czerwcu"): its stem (`_month_stem`)
+        # and up to six letters more; a short one as it is ("мая" is not "маяк"). As tries, so
         # the engine follows one path per character instead of trying every name.
         stems = frozenset(_month_stem(n.lower()) for n in months if len(n) >= 5 and _lettered(n))
         exact = frozenset(n.lower() for n in months if not (len(n) >= 5 and _lettered(n)))

@@ -5,9 +5,10 @@ The words come from ICU's rule-based number formats (CLDR's spellout rules): eve
 from 2 to 99, and whole hundreds and thousands, is formatted in the locale's cardinal rule
 sets (masculine, feminine and neuter where the language has them, with the case forms of the
 languages that decline their numerals), and the forms are read back. One is left out: in most
-languages it is also the indefinite article ("un", "ein", "one of"). Languages written
-without spaces between words are left out too: their number characters sit inside ordinary
-words (四川 is a province, not four rivers).
+languages it is also the indefinite article ("un", "ein", "one of"). In languages written
+without spaces between words, number characters sit inside ordinary words (四川 is a province,
+not four rivers): there a spelled-out number is read only right before a unit of time
+(`glued_number_regex`: "两年", two years).
 """
 
 from __future__ import annotations
