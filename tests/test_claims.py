@@ -890,6 +890,8 @@ def test_a_month_joins_a_year_across_words_but_not_across_a_day_or_a_month():
             "year",
         ),
         ("Narcis Termes, în vârstă de 68 de ani, un electrician, a spus.", "ro", ValueKind.COUNT, 68, "year"),
+        # NTREX Belarusian: the adjective of a percent word after a hyphen
+        ("Джонс валодае 40-працэнтнай часткай.", "be", ValueKind.PERCENT, 40, "%"),
     ],
 )
 def test_one_value_read_in_its_language(text, lang, kind, value, unit):

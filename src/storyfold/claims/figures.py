@@ -508,7 +508,9 @@ def _hyphen_after(r: _Reading, spelled: bool, g: _Grammar) -> bool:
     if (
         hy
         and not (  # "25-year", "31.5-million", "92-hectare": a time noun, scale or unit
-            _HYPHENED_WORD.match(rest, hy.end()) or _unit_after(" " + rest[hy.end() :], g.locale or g.lang)
+            _HYPHENED_WORD.match(rest, hy.end())
+            or _unit_after(" " + rest[hy.end() :], g.locale or g.lang)
+            or _percent_word_at(rest, hy.end(), g)  # "40-працэнтнай": a percent word's adjective
         )
     ):
         word = _WORD_AT.match(rest, hy.end())
@@ -522,6 +524,11 @@ def _hyphen_after(r: _Reading, spelled: bool, g: _Grammar) -> bool:
     if not spelled and rest[:1].isalpha() and (word := _WORD_AT.match(rest)):
         r.compound = _time_compound(word[0], g.locale or g.lang)  # "24letý", "24χρονος"
     return not ((spelled or r.kind is None) and _HYPHEN.match(rest))
+
+
+def _percent_word_at(rest: str, at: int, g: _Grammar) -> bool:
+    lm = g.words.match(rest, at) if g.words else None
+    return lm is not None and bool(lm.groupdict().get("pct"))
 
 
 def _scale_after(r: _Reading, g: _Grammar) -> None:
