@@ -942,3 +942,29 @@ def test_hebrew_scale_words_from_spelled_out_numbers_and_a_month_after_its_prepo
     got = one("שהשפיעו על מוצרים בשווי 200 מיליארד דולר.", "he")
     assert (got.kind, got.value, got.unit) == (ValueKind.MONEY, 2e11, "USD")
     assert times("בדצמבר 2017, הוא הואשם בתקיפת אביו.", "he") == ["2017-12"]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "read"),
+    [
+        # the facts gold's translated stories (MEANTIME, WMT): nouns of about so many
+        ("Une vingtaine de personnes ont été interpellées.", "fr", (20, Bound.APPROX, "person")),
+        ("En Manila, más de un centenar de personas marcharon.", "es", (100, Bound.GT, "person")),
+        (
+            "Une centaine de milliers de personnes selon les organisateurs.",
+            "fr",
+            (100_000, Bound.APPROX, "person"),
+        ),
+        ("Un centenar de ellos fueron inmovilizados en la calle.", "es", (100, Bound.APPROX, "")),
+        ("More than a dozen people were hurt.", "en", (12, Bound.GT, "person")),
+        ("Ein Dutzend Dissidenten wurde festgenommen.", "de", (12, Bound.APPROX, "dissidenten")),
+    ],
+)
+def test_nouns_of_about_so_many(text, lang, read):
+    c = one(text, lang)
+    assert (c.value, c.bound, c.unit) == read
+
+
+def test_a_quarantine_or_hundreds_are_no_figure():
+    assert values("Il a été placé en quarantaine après son retour.", "fr") == []
+    assert values("Des centaines de personnes ont manifesté.", "fr") == []

@@ -25,7 +25,7 @@ from datetime import date
 
 from storyfold.claims import lexicon as lx
 from storyfold.claims.cldr import month_first as cldr_month_first
-from storyfold.claims.figures import glued_numbers, read_figures
+from storyfold.claims.figures import collective_numbers, glued_numbers, read_figures
 from storyfold.claims.locales import (
     bare_years,
     locale_dates,
@@ -165,6 +165,11 @@ def _cues(text: str, low: str, vocab: set[str], spelled_lang: str, locale: str |
     spelled = word_number_regex(spelled_lang)
     if spelled is not None:
         more_cues = [m.start() for m in spelled.finditer(text)]
+        if more_cues:
+            cues = sorted(cues + more_cues)
+    collective = None if locale else collective_numbers(spelled_lang)
+    if collective is not None:
+        more_cues = [m.start() for m in collective.finditer(text)]
         if more_cues:
             cues = sorted(cues + more_cues)
     glued = glued_numbers(locale) if locale else None

@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from typing import NamedTuple
 
@@ -308,6 +308,11 @@ def read_figures(
         spelled_matches = list(spelled_rx.finditer(sent))
         if spelled_matches:
             matches = sorted(matches + spelled_matches, key=re.Match.start)
+    collective_rx = None if locale else collective_numbers(lang)
+    if collective_rx is not None:
+        collective = list(collective_rx.finditer(sent))
+        if collective:
+            matches = sorted(matches + collective, key=re.Match.start)
     glued_rx = glued_numbers(locale) if locale else None
     if glued_rx is not None:
         glued_matches = list(glued_rx.finditer(sent))
@@ -316,6 +321,30 @@ def read_figures(
     coded = -1  # where the last number written with a leading zero ended
     for m in matches:
         s, e = m.start(), m.end()
+        if m.re is collective_rx:  # "une vingtaine de personnes": about twenty people
+            s, e = m.start("w"), m.end("w")
+            if not (s < consumed or _overlaps(s, e, blocked)):
+                a = m.start()  # quoted with its article: "more than a dozen people"
+                v = float(_COLLECTIVE[lang][m["w"].lower()])
+                r = _Reading(sent, s, e, v, None, a, e, "", sent[max(0, a - 40) : a])
+                joint = _COLLECTIVE_OF.match(sent, e)
+                r.end = joint.end() - 1 if joint else e  # the noun after "de", "of", "di"
+                r.rest = " " + sent[r.end + 1 :]
+                if _OF_THEM.match(r.rest):  # "une centaine d'entre eux": a group named before
+                    r.kind, r.end, r.rest = ValueKind.COUNT, e, sent[e:]
+                    got = _finished(r, e, None)
+                    out.append(replace(got, bound=Bound.APPROX) if got.bound is Bound.EQ else got)
+                    continue
+                sm = g.sc_rx.match(r.rest)
+                if sm and sm["scale"].lower() not in ("m", "k"):  # "une centaine de milliers (de)"
+                    r.scaled(scale_value(sm["scale"], g.lang))
+                    joint = _COLLECTIVE_OF.match(sent, r.end + sm.end())
+                    r.end = joint.end() - 1 if joint else r.end + sm.end()
+                    r.rest = " " + sent[r.end + 1 :]
+                if _noun_after(r, m, True, None, g):
+                    got = _finished(r, r.end, None)
+                    out.append(replace(got, bound=Bound.APPROX) if got.bound is Bound.EQ else got)
+            continue
         if locale and m.re is glued_rx:  # "两年": read as the digits it stands for
             v = float(glued_value(locale, m.group(0)) or 0)
             if v and not (s < consumed or _overlaps(s, e, blocked)):
@@ -370,6 +399,75 @@ def read_figures(
         if out[-1].kind is ValueKind.COUNT and out[-1].unit not in DURATION_UNITS:
             prev_count = out[-1]
     return out
+
+
+# the grammar languages' nouns of about so many ("une vingtaine de personnes", "un centenar de
+# ellos", "a dozen people"): a figure after an indefinite article, its noun after "de", "of"...
+# (plurals, "des centaines", "dozens of", are vague: no figure)
+_COLLECTIVE: dict[str, dict[str, int]] = {
+    "en": {"dozen": 12},
+    "fr": {
+        "dizaine": 10,
+        "douzaine": 12,
+        "quinzaine": 15,
+        "vingtaine": 20,
+        "trentaine": 30,
+        "quarantaine": 40,
+        "cinquantaine": 50,
+        "soixantaine": 60,
+        "centaine": 100,
+        "millier": 1000,
+    },
+    "es": {
+        "decena": 10,
+        "docena": 12,
+        "quincena": 15,
+        "veintena": 20,
+        "treintena": 30,
+        "cuarentena": 40,
+        "cincuentena": 50,
+        "centenar": 100,
+        "millar": 1000,
+    },
+    "it": {
+        "decina": 10,
+        "dozzina": 12,
+        "quindicina": 15,
+        "ventina": 20,
+        "trentina": 30,
+        "quarantina": 40,
+        "cinquantina": 50,
+        "sessantina": 60,
+        "centinaio": 100,
+        "migliaio": 1000,
+    },
+    "pt": {
+        "dezena": 10,
+        "dúzia": 12,
+        "quinzena": 15,
+        "vintena": 20,
+        "trintena": 30,
+        "centena": 100,
+        "milhar": 1000,
+    },
+    "de": {"dutzend": 12},
+}
+_OF_THEM = re.compile(r"\s(?:entre|ellos|ellas|eux|elles|them|loro)\b", re.IGNORECASE)
+_COLLECTIVE_OF = re.compile(r"\s+(?:de\s+|d['’]|of\s+|di\s+|von\s+)?", re.IGNORECASE)
+_COLLECTIVE_RX = {
+    lang: re.compile(
+        r"(?P<a>\b(?:an?|une?|una?|uma?|eine[mnrs]?|ein)\s+)(?P<w>"
+        + "|".join(sorted(words, key=len, reverse=True))
+        + r")\b(?=\s+(?:de\s+|d['’]|of\s+|di\s+|von\s+)?[^\W\d_])",
+        re.IGNORECASE,
+    )
+    for lang, words in _COLLECTIVE.items()
+}
+
+
+def collective_numbers(lang: str) -> re.Pattern[str] | None:
+    """The grammar language's nouns of about so many, after an indefinite article."""
+    return _COLLECTIVE_RX.get(lang)
 
 
 @lru_cache(maxsize=256)
