@@ -846,6 +846,9 @@ def test_a_month_joins_a_year_across_words_but_not_across_a_day_or_a_month():
     ]
     got = times("Svátkem je revoluce z roku 1848 a 23. říjen, pamětní den.", "cs", date(2012, 11, 5))
     assert got == ["1848", "2012-10-23"]
+    # ... unless the word is the language's word for year (CLDR): a full date written year first
+    assert times("Синин қаласында 2005 жылдың 30 мамырда шошқа фермері.", "kk") == ["2005-05-30"]
+    assert times("Vakcīnas 2005. gada 30. maijā injicēt.", "lv") == ["2005-05-30"]
 
 
 @pytest.mark.parametrize(

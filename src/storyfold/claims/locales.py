@@ -243,7 +243,7 @@ def locale_reference(text: str, locale: str) -> date | None:
     months = cldr.month_names(locale)
     days = []
     for m in month_rx.finditer(text):
-        m = _without_a_year_across(month_rx, text, m)
+        m = _without_a_year_across(month_rx, text, m, locale)
         year, day = m["y1"] or m["y2"], m["d1"] or m["d2"]
         month = _month_of(months, m["m"])
         if year and day and month:
@@ -254,14 +254,28 @@ def locale_reference(text: str, locale: str) -> date | None:
     return max(days) if days else None
 
 
-def _without_a_year_across(rx: regex.Pattern[str], text: str, m: regex.Match[str]) -> regex.Match[str]:
+def _without_a_year_across(
+    rx: regex.Pattern[str], text: str, m: regex.Match[str], locale: str
+) -> regex.Match[str]:
     """A year, a word, then a day and a month ("1848 a 23. říjen", 1848 and the 23rd of
-    October): the word joins the year to the month only when no day stands between them."""
-    if m["yw"] is not None and m["d1"] is not None:
+    October): the word joins the year to the day and month only when it is the language's
+    word for year ("2005 жылдың 30 мамырда", "2005. gada 30. maijā")."""
+    if m["yw"] is not None and m["d1"] is not None and not _year_word(m["yw"], locale):
         again = rx.match(text, m.start("d1"))
         if again is not None:
             return again
     return m
+
+
+def _year_word(word: str, locale: str) -> bool:
+    """Whether a word is a case form of the locale's name for a year (CLDR's unit names: "жыл"
+    gives "жылдың", "gads" "gada")."""
+    word = word.lower()
+    return any(
+        len(name) >= 2 and word.startswith(name[: max(2, len(name) - 1)])
+        for name, unit in cldr.duration_words(locale, long_only=True).items()
+        if unit == "year" and " " not in name
+    )
 
 
 def _doubtful(sent: str, m: regex.Match[str], locale: str) -> bool:
@@ -294,7 +308,7 @@ def locale_times(sent: str, times: list[TimeSpan], locale: str, ref: date | None
     if month_rx is not None:
         months = cldr.month_names(locale)
         for m in month_rx.finditer(sent):
-            m = _without_a_year_across(month_rx, sent, m)
+            m = _without_a_year_across(month_rx, sent, m, locale)
             if _doubtful(sent, m, locale):
                 continue
             month = _month_of(months, m["m"])
