@@ -893,6 +893,9 @@ def test_a_month_joins_a_year_across_words_but_not_across_a_day_or_a_month():
             "year",
         ),
         ("Narcis Termes, în vârstă de 68 de ani, un electrician, a spus.", "ro", ValueKind.COUNT, 68, "year"),
+        # NTREX Romanian: CLDR's unit patterns put "de" between a number from twenty up and its noun
+        ("Riscă o amendă de 2.000 de dolari.", "ro", ValueKind.MONEY, 2000, "USD"),
+        ("Cel puțin 384 de persoane au murit.", "ro", ValueKind.COUNT, 384, "persoane"),
         # NTREX Belarusian: the adjective of a percent word after a hyphen
         ("Джонс валодае 40-працэнтнай часткай.", "be", ValueKind.PERCENT, 40, "%"),
     ],

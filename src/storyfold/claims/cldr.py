@@ -327,6 +327,28 @@ def place_words(lang: str) -> frozenset[str]:
 
 
 @cache
+def count_joiner(lang: str) -> str:
+    """The word the locale puts between a number and its noun ("20 de ani", "20 de zile":
+    Romanian from twenty up), read from its unit patterns; "" for most languages."""
+    loc = _locale(lang)
+    if loc is None:
+        return ""
+    from babel.units import format_unit
+
+    words = set()
+    for unit in ("duration-year", "duration-day"):
+        for n in (20, 100):
+            try:
+                parts = format_unit(n, unit, length="long", locale=loc).split()
+            except Exception:  # noqa: BLE001 - no unit data for the locale
+                return ""
+            if len(parts) != 3 or parts[0] != str(n):
+                return ""
+            words.add(parts[1].lower())
+    return words.pop() if len(words) == 1 else ""
+
+
+@cache
 def month_first(lang: str) -> bool:
     """Whether the locale writes a day of a month month first ("October 1", "november 12."),
     by its long date pattern; unknown locales are taken to (English does)."""

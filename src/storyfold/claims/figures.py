@@ -1040,7 +1040,9 @@ def _noun_start(word: str) -> bool:
     return first.isalpha() and not first.isupper()
 
 
-def _counted_noun(rest: str, lang: str, locale: str) -> tuple[ValueKind, str, int] | None:
+def _counted_noun(
+    rest: str, lang: str, locale: str, joined: bool = False
+) -> tuple[ValueKind, str, int] | None:
     """What follows a number: a known noun within three words ("300,000 electric cars"), a
     physical unit, a unit of time in the article's language (CLDR: "12 uur" counts hours, "5
     лет" years), or else the next noun as it is (English plural stripped).
@@ -1049,6 +1051,11 @@ def _counted_noun(rest: str, lang: str, locale: str) -> tuple[ValueKind, str, in
     where every noun is capitalised ("270.000 Araber", "5 Mrd. tschechische Kronen") and a
     lower-case word right after a number is not one.
     """
+    joiner = cldr.count_joiner(locale) if locale != lang and not joined else ""
+    if joiner and (jm := WORD_AFTER_RE.match(rest)) and jm["w"].lower() == joiner:
+        # "540 de persoane": the locale's word between a number and its noun
+        got = _counted_noun(rest[jm.end() :], lang, locale, joined=True)
+        return None if got is None else (got[0], got[1], jm.end() + got[2])
     german = lang == "de"
     pos = 0
     for i in range(3):

@@ -62,7 +62,9 @@ def locale_words(locale: str) -> regex.Pattern[str] | None:
             groups.append(f"(?P<{name}>{alts})")
     if not groups:
         return None
-    return regex.compile(rf"[ \u00a0\u202f]?(?:{'|'.join(groups)}){word_end()}", regex.IGNORECASE)
+    joiner = cldr.count_joiner(locale)  # "2.000 de dolari"
+    joined = rf"(?:{re.escape(joiner)}\s+)?" if joiner else ""
+    return regex.compile(rf"[ \u00a0\u202f]?{joined}(?:{'|'.join(groups)}){word_end()}", regex.IGNORECASE)
 
 
 def _percent_stem(word: str) -> str | None:
