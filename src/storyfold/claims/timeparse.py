@@ -239,6 +239,8 @@ _DAY_MONTH_RXS = [
 
 
 def _day_month_rxs(month_first: bool) -> list[re.Pattern[str]]:
+    """The day-and-month patterns a language's order allows: the day first in every language,
+    the month first ("October 1") where it writes it so."""
     return _DAY_MONTH_RXS if month_first else _DAY_MONTH_RXS[:1]
 
 
