@@ -830,6 +830,10 @@ def test_number_words_only_where_icu_spells_the_language():
         ("2017. aasta detsembris süüdistati teda.", "et", "2017-12"),
         ("U decembru 2017. godine optužen je za napad.", "bs", "2017-12"),
         ("Í desember árið 2017, var hann ákærður.", "is", "2017-12"),
+        # a three-letter name's case forms, between a day and a year only
+        ("Cepljenje 30. maja 2005 v mestu Xining.", "sl", "2005-05-30"),
+        ("Seapidaja valmistus 30. mail 2005 Xiningis.", "et", "2005-05-30"),
+        ("Санаи 30 майи соли 2005 дар мавзеъи.", "tg", "2005-05-30"),
         ("Në dhjetor të vitit 2017, ai u akuzua.", "sq", "2017-12"),
         ("2017 ഡിസംബറിൽ തന്റെ പിതാവിനെ ആക്രമിച്ചു.", "ml", "2017-12"),
     ],

@@ -173,10 +173,21 @@ def locale_dates(
         # a four-letter name's case forms ("июне" of "июнь") only before a year: alone, its
         # stem would take other words ("марш" for "март")
         short = frozenset(n[:-1].lower() for n in months if len(n) == 4 and n.isalpha())
+        # a three-letter name's case forms ("maja" of "maj", "mail" of "mai", "майында" of
+        # "май") only between a day and a year, where nothing else stands
+        three = frozenset(n.lower() for n in months if len(n) == 3 and n.isalpha())
         alts = "|".join(
             [
                 *([rf"{trie_pattern(stems)}\w{{0,6}}"] if stems else []),
                 *([rf"{trie_pattern(short)}\w{{1,2}}(?=\s?(?:1[89]|20)\d\d(?!\d))"] if short else []),
+                *(
+                    [
+                        rf"(?<=\d\.?\s){trie_pattern(three)}\w{{1,4}}(?=\s(?:[^\W\d_]{{1,6}}\s)?(?:1[89]|20)\d\d(?!\d))",
+                        rf"(?<=(?:1[89]|20)\d\d\D{{0,12}}\d\d?\.?\s){trie_pattern(three)}\w{{1,4}}",
+                    ]
+                    if three
+                    else []
+                ),
                 *([trie_pattern(exact)] if exact else []),
             ]
         )
@@ -231,7 +242,9 @@ def _month_of(months: dict[str, int], word: str) -> int | None:
     stems = [
         w
         for w in months
-        if len(w) >= 4 and _lettered(w) and word.startswith(_month_stem(w) if len(w) >= 5 else w[:-1])
+        if len(w) >= 3
+        and _lettered(w)
+        and word.startswith(_month_stem(w) if len(w) >= 5 else w[:-1] if len(w) == 4 else w)
     ]
     return months[max(stems, key=len)] if stems else None
 
@@ -284,8 +297,11 @@ def _doubtful(sent: str, m: regex.Match[str], locale: str) -> bool:
     """A month abbreviation, which may be a word too (Czech "pro", for, is December's "pro."):
     read only with its dot or against its day or year, never across another word to a year."""
     word = m["m"]
-    if len(word) > 4 or word.lower() in cldr.wide_month_names(locale):
+    wide = cldr.wide_month_names(locale)
+    if len(word) > 4 or word.lower() in wide:
         return False
+    if m["d1"] and any(len(w) == 3 and word.lower().startswith(w) for w in wide):
+        return False  # a three-letter name's case form after its day ("30 майи соли 2005")
     dotted = sent[m.end("m") : m.end("m") + 1] == "."
     across = m["y2"] is not None and any(c.isalpha() for c in sent[m.end("m") : m.start("y2")])
     return across or not (dotted or m["d1"] or m["d2"] or m["y1"] or m["y2"])
