@@ -978,3 +978,21 @@ def test_nouns_of_about_so_many(text, lang, read):
 def test_a_quarantine_or_hundreds_are_no_figure():
     assert values("Il a été placé en quarantaine après son retour.", "fr") == []
     assert values("Des centaines de personnes ont manifesté.", "fr") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "value"),
+    [
+        # WMT and NTREX: figures written the English way in languages whose decimal sign is a comma
+        ("Ajo zonë ka mbi 300,000 banorë, u shpreh Kryqi i Kuq.", "sq", 300_000),
+        ("Es hätte für 1 Million Dollar (480,000 Pfund) verkauft werden können.", "de", 480_000),
+        ("Este año los voluntarios colocaron más de 16,000 coronas en las tumbas.", "es", 16_000),
+        # ... but a one-digit whole part keeps its three decimals (a bond's yield)
+        ("Der Zins ist am Mittwoch Abend um 3,540 % gestiegen.", "de", 3.54),
+        ("Der Preis stieg um 3,2 Prozent.", "de", 3.2),
+    ],
+)
+def test_a_comma_before_three_digits_ending_in_zero_groups_them(text, lang, value):
+    read = [c.value for c in values(text, lang)]
+    assert pytest.approx(value) in read, read
+    assert not any(v == 1000 * value or v == value / 1000 for v in read), read

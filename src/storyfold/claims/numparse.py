@@ -68,7 +68,11 @@ def parse_number(token: str, lang: str) -> float:
         group, dec = ",", "."
     # a grouped number: every separator but a final decimal one is a thousands separator
     m = _GROUPED_NUMBER.fullmatch(t)
-    if m and (m[2] == " " or m[2] == group):
+    # "300,000", "16,700" where the comma is the decimal sign: a figure written the English way
+    # (a decimal fraction is seldom written with a final zero); a one-digit whole part may
+    # still carry three decimals ("3,540 %", a bond's yield)
+    english_way = m is not None and dec == "," and m[2] == "," and m[3].endswith("0") and len(m[1]) >= 2
+    if m and (m[2] == " " or m[2] == group or english_way):
         whole = m[1] + m[3].replace(m[2], "")
         frac = m[5] or ""
         return float(f"{whole}.{frac}") if frac else float(whole)
