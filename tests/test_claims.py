@@ -130,6 +130,7 @@ def test_percent_all_languages():
         ("பதிலளித்தவர்களில் 10.2 சதவீதத்தினர் நிச்சயமாக நம்புகின்றனர்.", "ta"),
         ("הסקר מראה כי 10.2 אחוזים מהנשאלים מאמינים לה.", "he"),
         ("Ishtirokchilarining 10,2 foizi ishonadi.", "uz"),
+        ("Jones omistaa 10,2 prosentin osuuden.", "fi"),
     ],
 )
 def test_percent_words_in_the_cases_a_language_gives_them(text, lang):

@@ -68,14 +68,17 @@ def locale_words(locale: str) -> regex.Pattern[str] | None:
 
 
 def _percent_stem(word: str) -> str | None:
-    """A percent word by its stem: all but its last letter (with that letter's marks), and up
-    to five letters more. Languages that inflect it change its end more than other nouns':
-    "சதவீதம்" gives "சதவீதத்தினர்", "אחוז" "אחוזים", "foiz" "foizi"; a number is seldom followed by
-    another word that begins the same way."""
+    """A percent word by its stem: all but its last letter (with that letter's marks; its last
+    two for a long word), and up to four letters more than it left out. Languages that inflect
+    it change its end more than other nouns': "சதவீதம்" gives "சதவீதத்தினர்", "אחוז" "אחוזים",
+    "foiz" "foizi", "prosentti" "prosentin"; a number is seldom followed by another word that
+    begins the same way."""
     letters = regex.findall(r"\X", fold_accents(word))
     if " " in word or len(letters) < 4:
         return None
-    return _accents_optional("".join(letters[:-1])) + r"(?:(?=\w)\X){0,5}"
+    # a long word may change its last consonants too ("prosentti", "prosentin")
+    stem = letters[:-2] if len(letters) >= 7 else letters[:-1]
+    return _accents_optional("".join(stem)) + rf"(?:(?=\w)\X){{0,{len(letters) - len(stem) + 4}}}"
 
 
 def _currency_inflected(word: str) -> str | None:
