@@ -74,15 +74,14 @@ def _spelled_scales(lang: str) -> dict[str, float]:
     """Scale words of the locale's spelled-out numbers (CLDR's rule-based formats, through
     ICU), where its compact formats abbreviate them (Hebrew's "K", "M" for "מיליון"): the one
     word that "one million", "two million" and "five million" share, written after the number."""
+    from storyfold.claims.numwords import has_own_spellout
+
+    if not has_own_spellout(lang):
+        return {}  # ICU would spell it in English
     try:
         from icu4py.messageformat import MessageFormat
 
         fmt = MessageFormat("{n, spellout}", lang)
-        english = MessageFormat("{n, spellout}", "en")
-        if lang.split("_")[0].split("-")[0] != "en" and fmt.format({"n": 10**6}) == english.format(
-            {"n": 10**6}
-        ):
-            return {}  # no rules of its own: ICU spelled it in English
         out: dict[str, float] = {}
         for zeros in (6, 9, 12):
             spelled = [fmt.format({"n": m * 10**zeros}).split() for m in (1, 2, 5)]

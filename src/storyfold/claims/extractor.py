@@ -162,27 +162,16 @@ def _cues(text: str, low: str, vocab: set[str], spelled_lang: str, locale: str |
     """Where a sentence without a digit may still state a value or a time: the time words, the
     numbers written in words ("four people"), the locale's month names and "last year"."""
     cues = time_cues(text, low, vocab)
-    spelled = word_number_regex(spelled_lang)
-    if spelled is not None:
-        more_cues = [m.start() for m in spelled.finditer(text)]
-        if more_cues:
-            cues = sorted(cues + more_cues)
-    collective = None if locale else collective_numbers(spelled_lang)
-    if collective is not None:
-        more_cues = [m.start() for m in collective.finditer(text)]
-        if more_cues:
-            cues = sorted(cues + more_cues)
-    glued = glued_numbers(locale) if locale else None
-    if glued is not None:
-        more_cues = [m.start() for m in glued.finditer(text)]
-        if more_cues:
-            cues = sorted(cues + more_cues)
-    if locale:
-        either = locale_dates(locale)[2]
-        more = [m.start() for m in either.finditer(text)] if either is not None else []
-        if more:
-            cues = sorted(cues + more)
-    return cues
+    # numbers in words: spelled out, nouns of about so many ("une vingtaine"), in a language
+    # without spaces before a unit of time ("两年"); and the locale's month and year words
+    words = [
+        word_number_regex(spelled_lang),
+        None if locale else collective_numbers(spelled_lang),
+        glued_numbers(locale) if locale else None,
+        locale_dates(locale)[2] if locale else None,
+    ]
+    more = [m.start() for rx in words if rx is not None for m in rx.finditer(text)]
+    return sorted(cues + more) if more else cues
 
 
 def _period_of(sent: str, v: Value, times: list[TimeSpan]) -> str | None:

@@ -304,20 +304,13 @@ def read_figures(
     consumed = 0
     matches: list[re.Match[str]] = list(number_regex(num_lang).finditer(sent))
     spelled_rx = word_number_regex(locale or lang)
-    if spelled_rx is not None:
-        spelled_matches = list(spelled_rx.finditer(sent))
-        if spelled_matches:
-            matches = sorted(matches + spelled_matches, key=re.Match.start)
     collective_rx = None if locale else collective_numbers(lang)
-    if collective_rx is not None:
-        collective = list(collective_rx.finditer(sent))
-        if collective:
-            matches = sorted(matches + collective, key=re.Match.start)
     glued_rx = glued_numbers(locale) if locale else None
-    if glued_rx is not None:
-        glued_matches = list(glued_rx.finditer(sent))
-        if glued_matches:
-            matches = sorted(matches + glued_matches, key=re.Match.start)
+    in_words = [
+        m for rx in (spelled_rx, collective_rx, glued_rx) if rx is not None for m in rx.finditer(sent)
+    ]
+    if in_words:
+        matches = sorted(matches + in_words, key=re.Match.start)
     coded = -1  # where the last number written with a leading zero ended
     for m in matches:
         s, e = m.start(), m.end()

@@ -19,7 +19,14 @@ from functools import cache
 from storyfold.claims.timeparse import trie_pattern
 from storyfold.textnorm import no_space_class
 
-__all__ = ["glued_number_regex", "glued_value", "number_words", "value_of", "word_number_regex"]
+__all__ = [
+    "glued_number_regex",
+    "glued_value",
+    "has_own_spellout",
+    "number_words",
+    "value_of",
+    "word_number_regex",
+]
 
 # the cardinal rule sets, and the case forms CLDR spells for languages that decline their
 # numerals ("двух", "dwóch", "trzech" after a preposition); a rule set a locale lacks gives its
@@ -53,7 +60,7 @@ def number_words(locale: str) -> dict[str, int]:
         from icu4py.messageformat import MessageFormat
     except ImportError:  # a build of storyfold without ICU: numbers in digits only
         return {}
-    if not _has_own_spellout(locale):
+    if not has_own_spellout(locale):
         return {}
     out: dict[str, int] = {}
     no_space = re.compile(f"[{no_space_class()}]")
@@ -77,18 +84,19 @@ def number_words(locale: str) -> dict[str, int]:
     return out
 
 
-def _has_own_spellout(locale: str) -> bool:
+@cache
+def has_own_spellout(locale: str) -> bool:
     """ICU formats a locale it has no spellout rules for with English words ("two" for Zulu,
     Malayalam, Hausa); those are not the language's numbers."""
     lang = locale.replace("-", "_").split("_")[0].lower()
     if lang == "en":
         return True
-    from icu4py.messageformat import MessageFormat
-
     probe = "{n, spellout}"
     try:
+        from icu4py.messageformat import MessageFormat
+
         return MessageFormat(probe, locale).format({"n": 23}) != MessageFormat(probe, "en").format({"n": 23})
-    except Exception:  # noqa: BLE001 - ICU refuses a locale it has no rules for
+    except Exception:  # noqa: BLE001 - no ICU, or ICU refuses a locale it has no rules for
         return False
 
 
@@ -120,7 +128,7 @@ _GLUED_SETS = ("%spellout-cardinal", "%spellout-cardinal-alternate2", "%spellout
 def _glued_forms(locale: str) -> tuple[dict[str, int], str]:
     """A language written without spaces: its spelled-out numbers (form -> value) and the
     characters they are made of; empty when ICU has no spellout for it."""
-    if not locale or locale == "und" or not _has_own_spellout(locale):
+    if not locale or locale == "und" or not has_own_spellout(locale):
         return {}, ""
     try:
         from icu4py.messageformat import MessageFormat
