@@ -563,6 +563,9 @@ def test_per_cent_in_words_is_not_a_hundred():
         ("Le groupe a payé 2,5 milliards de couronnes norvégiennes.", "fr", 2.5e9, "NOK"),
         ("Der Konzern zahlte 2,5 Milliarden norwegische Kronen.", "de", 2.5e9, "NOK"),
         ("Der Verein zahlte 11 Millionen britischen Pfund für ihn.", "de", 11e6, "GBP"),  # inflected
+        ("Zölle auf Waren im Wert von 200 Milliarden US-Dollar.", "de", 200e9, "USD"),  # hyphened
+        # millions of pounds are money where CLDR's sterling is another word (NTREX-128)
+        ("mis puudutavad 150 mld naela väärtuses kaupa", "et", 150e9, "GBP"),
     ],
 )
 def test_every_currency_by_its_code_or_full_name(text, lang, value, code):
@@ -854,6 +857,35 @@ def test_a_month_joins_a_year_across_words_but_not_across_a_day_or_a_month():
     # ... unless the word is the language's word for year (CLDR): a full date written year first
     assert times("Синин қаласында 2005 жылдың 30 мамырда шошқа фермері.", "kk") == ["2005-05-30"]
     assert times("Vakcīnas 2005. gada 30. maijā injicēt.", "lv") == ["2005-05-30"]
+    # the word's case forms that only CLDR's "N years ago" spells ("{0} წლის წინ": "წლის")
+    assert times("საღორეში 2005 წლის 30 მაისს ჩინეთში.", "ka") == ["2005-05-30"]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "label"),
+    [
+        # NTREX-128 sentences: a decade named with the word for one (CLDR's unit name)
+        ("Γέιλ τη δεκαετία του 1980.", "el", "1980s"),
+        ("ने 2000 के दशक की शुरुआत में Boots के", "hi", "2000s"),
+        ("નામાંકનકારે 1980ના દાયકામાં યેલ ખાતે", "gu", "1980s"),
+        ("Yale-n ikasle zirenean 1980ko hamarkadan.", "eu", "1980s"),
+        ("estudavam em Yale na década de 1980.", "pt", "1980s"),
+        # ... or as the years of it, in the languages of the grammar
+        ("lorsqu'ils étudiaient à Yale dans les années 1980.", "fr", "1980s"),
+        ("en los años 80, cuando estudiaban en Yale.", "es", "1980s"),
+        ("während ihrer Studienzeit in Yale in den 1980er Jahren.", "de", "1980s"),
+    ],
+)
+def test_decades_in_other_languages(text, lang, label):
+    assert times(text, lang) == [label]
+
+
+def test_what_is_not_a_decade():
+    # three decades since 1980: a count of decades and a year
+    assert times("τρεις δεκαετίες από το 1980", "el") == ["1980"]
+    assert [c.value for c in values("Ha compiuto 80 anni.", "it")] == [80.0]
+    # a year's ending is not the month it spells ("იან." is January): "in the 2000s"
+    assert "2000-01" not in times("ადრეულ 2000-იან წლებში Sainsbury's-მა სცადა.", "ka")
 
 
 @pytest.mark.parametrize(

@@ -212,7 +212,8 @@ def is_currency_code(code: str) -> bool:
 def currency_names(lang: str) -> dict[str, str]:
     """The locale's full names of every circulating currency, in every plural form (lower case)
     -> ISO code: "norwegian kroner", "couronnes norvégiennes", "südafrikanische rand". Only
-    names of two words or more: a bare "krone" or "dollar" does not say whose it is."""
+    names of two words or more, or of two joined by a hyphen ("us-dollar"): a bare "krone" or
+    "dollar" does not say whose it is."""
     loc = _locale(lang)
     if loc is None:
         return {}
@@ -221,7 +222,7 @@ def currency_names(lang: str) -> dict[str, str]:
     for code in sorted(_circulating()):
         for name in _names_of(code, loc):
             name = " ".join(name.lower().split())
-            if len(name.split()) < 2 or name == code.lower():
+            if (len(name.split()) < 2 and "-" not in name.strip("-")) or name == code.lower():
                 continue
             if out.get(name, code) != code:
                 clash.add(name)
@@ -407,6 +408,26 @@ def relative_years(lang: str) -> dict[str, int]:
         except (KeyError, TypeError, ValueError, AttributeError):
             continue
     return out
+
+
+@cache
+def year_words(lang: str) -> frozenset[str]:
+    """The locale's words for a year as they stand next to a number (lower case): the unit's
+    long names ("წელი", "gads") and the forms CLDR's "in N years" and "N years ago" give it,
+    whose cases the unit names lack ("{0} წლის წინ", "pirms {0} gadiem", "{0} жылдан кейін")."""
+    out = {w for w, unit in duration_words(lang, long_only=True).items() if unit == "year" and " " not in w}
+    loc = _locale(lang)
+    fields = loc._data.get("date_fields", {}).get("year", {}) if loc is not None else {}
+    for when in ("future", "past"):
+        try:
+            patterns = list(fields[when].values())
+        except (KeyError, TypeError, AttributeError):
+            continue
+        for pattern in patterns:
+            m = re.search(r"\{0\}[\s\u00a0\u202f]*([^\W\d_]{2,})", str(pattern))
+            if m:
+                out.add(m[1].lower())
+    return frozenset(out)
 
 
 # Measures a news figure is given in (CLDR unit categories); durations are read as counted time

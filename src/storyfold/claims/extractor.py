@@ -28,6 +28,7 @@ from storyfold.claims.cldr import month_first as cldr_month_first
 from storyfold.claims.figures import collective_numbers, glued_numbers, read_figures
 from storyfold.claims.locales import (
     bare_years,
+    decade_times,
     locale_dates,
     locale_reference,
     locale_times,
@@ -67,6 +68,8 @@ def extract_claims(article: Article) -> list[Claim]:
     # a language the grammar does not know: its numbers, scales, currencies from CLDR
     locale = article.lang if lang != article.lang and article.lang not in ("", "und") else None
     after_number = locale_words(locale) if locale else None
+    # decades named with the word for one: every language but English, which the grammar reads
+    decades = article.lang not in ("", "und", "en")
     low = text.lower()
     ref: date | None = article.published
     year_only = False
@@ -102,6 +105,8 @@ def extract_claims(article: Article) -> list[Claim]:
         # the text's, and so are the sentences and surfaces the claims quote
         sent = ascii_digits(quoted)
         times = find_times(sent, ref, year_only, vocab, month_first)
+        if decades:
+            times = decade_times(sent, times, article.lang)
         if locale:
             times = bare_years(sent, locale_times(sent, times, locale, ref), after_number)
         times = [t for t in times if not is_year_of_count(sent, t, lang)]

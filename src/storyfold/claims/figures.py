@@ -759,6 +759,10 @@ def _noun_after(r: _Reading, m: re.Match[str], spelled: bool, prev_count: Value 
     )
     if found is not None:
         r.kind, r.unit, n = found
+        if r.unit == "lb" and r.has_scale:
+            # millions of pounds are money, as in English ("150 mld naela", "150 მილიარდი
+            # ფუნტი"): where CLDR's sterling is another word, news still calls it the pound
+            r.kind, r.unit = ValueKind.MONEY, "GBP"
         r.end += n
         old = _OLD.match(r.sent, r.end) if r.unit == "year" else None
         if old:  # "the 28-year-old", "28 years old": an age

@@ -286,28 +286,61 @@ def _without_a_year_across(
 
 
 def _year_word(word: str, locale: str) -> bool:
-    """Whether a word is a case form of the locale's name for a year (CLDR's unit names: "жыл"
-    gives "жылдың", "gads" "gada")."""
+    """Whether a word is a case form of the locale's name for a year (`cldr.year_words`: "жыл"
+    gives "жылдың", "gads" "gada", "{0} წლის წინ" "წლის")."""
     word = word.lower()
     return any(
-        len(name) >= 2 and word.startswith(name[: max(2, len(name) - 1)])
-        for name, unit in cldr.duration_words(locale, long_only=True).items()
-        if unit == "year" and " " not in name
+        len(name) >= 2 and word.startswith(name[: max(2, len(name) - 1)]) for name in cldr.year_words(locale)
     )
 
 
 def _doubtful(sent: str, m: regex.Match[str], locale: str) -> bool:
     """A month abbreviation, which may be a word too (Czech "pro", for, is December's "pro."):
-    read only with its dot or against its day or year, never across another word to a year."""
+    read only with its dot or against its day or year, never across another word to a year,
+    nor hyphened to the year before it."""
     word = m["m"]
     wide = cldr.wide_month_names(locale)
     if len(word) > 4 or word.lower() in wide:
         return False
     if m["d1"] and any(len(w) == 3 and word.lower().startswith(w) for w in wide):
         return False  # a three-letter name's case form after its day ("30 майи соли 2005")
+    if m["y1"] and sent[m.end("y1") : m.start("m")] in ("-", "\u2010", "\u2011"):
+        return True  # a year's ending, not a month: "2000-იან წლებში", in the 2000s
     dotted = sent[m.end("m") : m.end("m") + 1] == "."
     across = m["y2"] is not None and any(c.isalpha() for c in sent[m.end("m") : m.start("y2")])
     return across or not (dotted or m["d1"] or m["d2"] or m["y1"] or m["y2"])
+
+
+@cache
+def decade_rx(locale: str) -> regex.Pattern[str] | None:
+    """A round year with the locale's word for a decade (CLDR's unit name, in its case forms)
+    beside it, one short word at most between: "δεκαετία του 1980", "década de 1980",
+    "1980 के दशक", "1980ના દાયકામાં", "1980ko hamarkadan": that decade, "1980s"."""
+    names = [w for w, unit in cldr.duration_words(locale, long_only=True).items() if unit == "decade"]
+    stems = frozenset(_month_stem(w) if len(w) >= 5 else w for w in names if _lettered(w))
+    if not stems:
+        return None
+    word = rf"(?<![^\W\d_]){trie_pattern(stems)}\w{{0,6}}"
+    year = r"(?P<y>(?:1[89]|20)\d)0(?![\d.,]?\d)"
+    return regex.compile(
+        rf"{word}(?:\s+[^\W\d_]{{1,4}})?\s+{year}"
+        rf"|(?<![\d.,]){year}[’'‘]?[^\W\d_]{{0,4}}(?:\s+[^\W\d_]{{1,4}})?\s*{word}",
+        regex.IGNORECASE,
+    )
+
+
+def decade_times(sent: str, times: list[TimeSpan], locale: str) -> list[TimeSpan]:
+    """The decades the locale names with its word for one (`decade_rx`); a year read alone
+    inside one gives way to it."""
+    rx = decade_rx(locale)
+    if rx is None:
+        return times
+    out = list(times)
+    for m in rx.finditer(sent):
+        out = [t for t in out if not (m.start() <= t.start and t.end <= m.end())]
+        if all(m.end() <= t.start or m.start() >= t.end for t in out):
+            out.append(TimeSpan(m.start(), m.end(), f"{m['y']}0s"))
+    return sorted(out, key=lambda t: t.start)
 
 
 def locale_times(sent: str, times: list[TimeSpan], locale: str, ref: date | None) -> list[TimeSpan]:

@@ -322,6 +322,12 @@ def _word_start_alternation(p: str) -> str:
 
 _REL_YEAR = [(_rx(_word_start_alternation(p)), delta) for p, delta in _REL_YEAR_PATTERNS]
 _DECADE_RX = _rx(r"\b(?:the\s+)?(?P<dec>(?:19|20)\d)0s\b")
+# "les années 1980", "los años 80", "gli anni '80", "os anos 2000", "die 1980er Jahre": a
+# decade written as the years of it; two digits stand for a decade of the 1900s
+_DECADE_YEARS_RXS = [
+    _rx(r"\b(?:années|años|anni|anos)\s+['’]?(?:(?P<dec>(?:19|20)\d)0|(?P<dd>[3-9])0)\b(?![.,]?\d)"),
+    _rx(r"(?<![\d.,])(?:(?P<dec>(?:19|20)\d)0|(?P<dd>[3-9])0)er(?:\s+|-)jahren?\b"),
+]
 # The guard on the preceding character is tested after "19"/"20" (the same matches as a
 # look-behind first), so the pattern starts with a literal the engine can skip to.
 _BARE_YEAR_RX = re.compile(r"(?P<y>(?:19|20)(?<![\w.,:/\-$€£¥]..)\d{2})(?![\w%]|[.,:/\-]\d)")
@@ -707,9 +713,12 @@ class _TimeScan:
                     self.add(m.start(), m.end(), day.isoformat(), True)
 
     def decades(self) -> None:
-        """ "the 1990s"."""
+        """ "the 1990s", "les années 1990", "die 90er Jahre"."""
         for m in _DECADE_RX.finditer(self.text) if self.has_year and "0s" in self.text else ():
             self.add(m.start(), m.end(), f"{m['dec']}0s")
+        for rx in _DECADE_YEARS_RXS if self.has_digit else ():
+            for m in rx.finditer(self.text):
+                self.add(m.start(), m.end(), f"{m['dec'] or '19' + m['dd']}0s")
 
     def relative(self, ref: date, ref_year_only: bool) -> None:
         """ "last March", "next May", "in December", "this year", "the second half"."""
