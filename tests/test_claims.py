@@ -880,6 +880,34 @@ def test_decades_in_other_languages(text, lang, label):
     assert times(text, lang) == [label]
 
 
+@pytest.mark.parametrize(
+    ("text", "lang", "kind", "value", "unit"),
+    [
+        # NTREX-128 sentences: where CLDR writes the scale word before the number (Swahili
+        # "milioni 0", Sinhala "මිලියන 0"), the currency comes before both
+        (
+            "ushuru wa asilimia tano hadi kumi kwa dola bilioni 60 za bidhaa",
+            "sw",
+            ValueKind.MONEY,
+            60e9,
+            "USD",
+        ),
+        ("ලද ඩොලර් මිලියන 140 ක ඇස්තමේන්තුවක්", "si", ValueKind.MONEY, 140e6, "USD"),
+        (
+            "Мырза Трамп 2017-жылы июнда Панама президенти менен жолугушкан.",
+            "ky",
+            ValueKind.TIME,
+            None,
+            "2017-06",
+        ),
+        ("Урматтуу Ванн 1918-жылдын 29-сентябрында сыйлык алган.", "ky", ValueKind.TIME, None, "1918-09-29"),
+    ],
+)
+def test_words_before_the_number_where_the_language_puts_them(text, lang, kind, value, unit):
+    got = [c for c in extract_claims(art(text, lang)) if c.kind is kind]
+    assert [(c.value, c.period if kind is ValueKind.TIME else c.unit) for c in got] == [(value, unit)]
+
+
 def test_what_is_not_a_decade():
     # three decades since 1980: a count of decades and a year
     assert times("τρεις δεκαετίες από το 1980", "el") == ["1980"]

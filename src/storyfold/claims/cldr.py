@@ -70,6 +70,28 @@ def scale_words(lang: str) -> dict[str, float]:
     return {w: v for w, v in out.items() if v}
 
 
+@cache
+def scale_words_before(lang: str) -> dict[str, float]:
+    """Scale words the locale writes before the number (CLDR's compact formats: Swahili
+    "milioni 0", Hausa "Miliyan 0", Sinhala "මිලියන 0") -> their multipliers."""
+    loc = _locale(lang)
+    if loc is None:
+        return {}
+    out: dict[str, float] = {}
+    for pats in loc.compact_decimal_formats.get("long", {}).values():
+        for magnitude, pat in pats.items():
+            pattern = getattr(pat, "pattern", str(pat)).split(";")[0].replace("'", "")
+            m = re.fullmatch(r"\s*([^\d\s0][^\d]*?)[\s\u00a0]*(0+)\s*", pattern.replace("\u200f", ""))
+            if not m:
+                continue
+            word, value = m[1].strip().lower(), float(int(magnitude) // 10 ** (len(m[2]) - 1))
+            if value >= 1000 and out.get(word, value) == value:
+                out[word] = value
+            elif out.get(word) not in (None, value):
+                out[word] = 0.0  # the same word for two scales: not used
+    return {w: v for w, v in out.items() if v}
+
+
 def _spelled_scales(lang: str) -> dict[str, float]:
     """Scale words of the locale's spelled-out numbers (CLDR's rule-based formats, through
     ICU), where its compact formats abbreviate them (Hebrew's "K", "M" for "מיליון"): the one

@@ -377,6 +377,8 @@ def read_figures(
         _currency_before(r)
         if r.kind is None and locale:
             _percent_before(r, locale)
+        if locale and r.low is None:
+            _scale_before(r, locale)
         r.rest = sent[r.end :]
         if not _hyphen_after(r, spelled, g):
             continue  # "two-thirds", "a 5-star hotel", "3-D": not figures
@@ -568,6 +570,36 @@ def _currency_before(r: _Reading) -> None:
             return
         r.kind, r.unit = ValueKind.MONEY, pre_cur["cur"]
     r.start = r.s - (len(before) - pre_cur.start("cur"))
+    r.before = r.sent[max(0, r.start - 40) : r.start]
+
+
+@lru_cache(maxsize=256)
+def _scale_before_rx(locale: str) -> re.Pattern[str] | None:
+    """A scale word the locale writes before its number, and maybe a currency word before
+    that ("dola bilioni 60", 60 billion dollars)."""
+    scales = cldr.scale_words_before(locale)
+    if not scales:
+        return None
+    words = [w for w in cldr.currency_words(locale) if len(w) >= 3 and not any(c.isdigit() for c in w)]
+    cur = "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
+    alts = "|".join(map(re.escape, sorted(scales, key=len, reverse=True)))
+    pre = rf"(?:(?:^|(?<=[\s(]))(?P<c>{cur})[ \u00a0]+)?" if cur else ""
+    return re.compile(rf"{pre}(?:(?:^|(?<=[\s(]))(?P<w>{alts})[ \u00a0\u202f]?)?$", re.IGNORECASE)
+
+
+def _scale_before(r: _Reading, locale: str) -> None:
+    """A scale word and a currency, or either, before the number, where CLDR writes the scale
+    word there ("dola bilioni 60", "ඩොලර් මිලියන 140", "dola 350")."""
+    rx = _scale_before_rx(locale)
+    m = rx.search(r.before, max(0, len(r.before) - 40)) if rx is not None else None
+    cur = m.groupdict().get("c") if m is not None else None
+    if m is None or not (m["w"] or cur):
+        return
+    if m["w"]:
+        r.scaled(cldr.scale_words_before(locale)[m["w"].lower()])
+    if cur and r.kind is None:
+        r.kind, r.unit = ValueKind.MONEY, cldr.currency_words(locale)[cur.lower()]
+    r.start = r.s - (len(r.before) - m.start())
     r.before = r.sent[max(0, r.start - 40) : r.start]
 
 

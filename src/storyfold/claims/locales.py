@@ -173,7 +173,7 @@ def locale_dates(
         # the engine follows one path per character instead of trying every name.
         stems = frozenset(_month_stem(n.lower()) for n in months if len(n) >= 5 and _lettered(n))
         exact = frozenset(n.lower() for n in months if not (len(n) >= 5 and _lettered(n)))
-        # a four-letter name's case forms ("июне" of "июнь") only before a year: alone, its
+        # a four-letter name's case forms ("июне" of "июнь") only beside a year: alone, its
         # stem would take other words ("марш" for "март")
         short = frozenset(n[:-1].lower() for n in months if len(n) == 4 and n.isalpha())
         # a three-letter name's case forms ("maja" of "maj", "mail" of "mai", "майында" of
@@ -182,7 +182,15 @@ def locale_dates(
         alts = "|".join(
             [
                 *([rf"{trie_pattern(stems)}\w{{0,6}}"] if stems else []),
-                *([rf"{trie_pattern(short)}\w{{1,2}}(?=\s?(?:1[89]|20)\d\d(?!\d))"] if short else []),
+                *(
+                    [
+                        rf"{trie_pattern(short)}\w{{1,2}}(?=\s?(?:1[89]|20)\d\d(?!\d))",
+                        # ... or after its year ("2017-жылы июнда", in June 2017)
+                        rf"(?<=(?<!\d)(?:1[89]|20)\d\d[^\d\s]{{0,8}}\s){trie_pattern(short)}\w{{1,2}}",
+                    ]
+                    if short
+                    else []
+                ),
                 *(
                     [
                         rf"(?<=\d\.?\s){trie_pattern(three)}\w{{1,4}}(?=\s(?:[^\W\d_]{{1,6}}\s)?(?:1[89]|20)\d\d(?!\d))",
@@ -203,7 +211,7 @@ def locale_dates(
             # languages that write the year first do ("2017-ci ilin dekabr", "2017 жылдың
             # желтоқсаны", "2017 metų gruodžio", "2017. gada decembrī"): one word at most
             rf"(?:(?P<y1>(?:1[89]|20)\d\d)(?:[^\d\s]{{0,8}}\s?(?:(?P<yw>[^\W\d_]{{1,8}})[.,]?\s)?|\s?))?"
-            rf"(?:(?P<d1>[0-3]?\d)\.?\s?)?{month_word}"
+            rf"(?:(?P<d1>[0-3]?\d)[.\-]?\s?)?{month_word}"
             # short words may stand between the month and its year, as news writes it
             # ("Σεπτέμβριο του 2017", "desember árið 2017", "dhjetor të vitit 2017"): two at most
             rf"(?:[\s,]*(?P<d2>[0-3]?\d)(?=[^\d\s]))?[^\d\s]?"
