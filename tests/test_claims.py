@@ -921,6 +921,9 @@ def test_what_is_not_a_decade():
     [
         # an amount after a capitalised name: not part of it as in "iPhone 13"
         ("The deal gave Siemens 300 million euros.", "en", ValueKind.MONEY, 3e8, "EUR"),
+        # ... or a percent sign or word (WMT sentences)
+        ("Aktuell verliert EADS 4% an der Pariser Börse.", "de", ValueKind.PERCENT, 4.0, "%"),
+        ("The latest polls give BZÖ eleven percent of the vote.", "en", ValueKind.PERCENT, 11.0, "%"),
         (
             "Er erhielt von den Vereinigten Staaten 140 Millionen Dollar Hilfe.",
             "de",

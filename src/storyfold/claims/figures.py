@@ -478,8 +478,9 @@ def _overlaps(s: int, e: int, spans: list[tuple[int, int]]) -> bool:
 def _not_a_figure(sent: str, s: int, e: int, g: _Grammar) -> bool:
     """A number that is part of a name ("iPhone 13", "Model 3"), a clock time, or glued to a
     word ("5G", "1st"; not "5万", "10亿美元", "88GW", nor an age glued to its unit of time,
-    "24letý", "24χρονος"). A number after a name that a scale word or a currency follows is
-    an amount: "gave Siemens 300 million euros", "Stanów Zjednoczonych 140 milionów dolarów"."""
+    "24letý", "24χρονος"). A number after a name that a scale word, a currency or a percent
+    sign follows is an amount: "gave Siemens 300 million euros", "Stanów Zjednoczonych 140
+    milionów dolarów", "YouGov 41%"."""
     words, locale = g.words, g.locale or g.lang
     prev = _prev_token(sent, max(0, s - 80), s)
     if (
@@ -508,8 +509,8 @@ def _not_a_figure(sent: str, s: int, e: int, g: _Grammar) -> bool:
 
 
 def _amount_after(rest: str, g: _Grammar) -> bool:
-    """Whether a scale word or a currency follows a number."""
-    if g.sc_rx.match(rest) or SUFFIX_CURRENCY_RE.match(rest):
+    """Whether a scale word, a currency or a percent sign follows a number ("YouGov 41%")."""
+    if g.sc_rx.match(rest) or SUFFIX_CURRENCY_RE.match(rest) or PERCENT_RE.match(rest):
         return True
     lm = g.words.match(rest) if g.words else None
     if lm is not None and (lm.groupdict().get("scale") or lm.groupdict().get("cur")):
