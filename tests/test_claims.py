@@ -840,6 +840,13 @@ def test_number_words_only_where_icu_spells_the_language():
         ("Санаи 30 майи соли 2005 дар мавзеъи.", "tg", "2005-05-30"),
         ("Në dhjetor të vitit 2017, ai u akuzua.", "sq", "2017-12"),
         ("2017 ഡിസംബറിൽ തന്റെ പിതാവിനെ ആക്രമിച്ചു.", "ml", "2017-12"),
+        # a day, its dot and a capitalised month are one date, not two sentences
+        ("E Bauer bereet sech den 30. Mee 2005 zu Xining an der Provënz Qinghai.", "lb", "2005-05-30"),
+        # Hebrew's "in" against the month; Lithuanian's "d." after the day (CLDR's long date)
+        ("מגדל חזירים בחוות חזירים ב- 30 במאי 2005 בשינינג.", "he", "2005-05-30"),
+        ("Kiaulių augintojas 2005 m. gegužės 30 d. Sininge ruošiasi.", "lt", "2005-05-30"),
+        # CJK with spaces between its digits and characters
+        ("2005 年 5 月30日，中国青海省西宁一位养猪户。", "zh", "2005-05-30"),
     ],
 )
 def test_months_of_years_in_languages_read_from_cldr(text, lang, label):

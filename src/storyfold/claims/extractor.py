@@ -92,7 +92,7 @@ def extract_claims(article: Article) -> list[Claim]:
     next_digit = -1
     n_cues = len(cues)
     ci = 0
-    for s0, s1 in sentences(text):
+    for s0, s1 in sentences(text, article.lang if article.lang not in ("", "und") else None):
         if next_digit < s0:
             dm = _DIGIT.search(text, s0)
             next_digit = dm.start() if dm is not None else len(text)

@@ -200,6 +200,13 @@ def locale_dates(
                     else []
                 ),
                 *([trie_pattern(exact)] if exact else []),
+                # a month numbered in digits with its counter ("9月", "9월") may have a space
+                # inside, as text that spaces digits from CJK writes it ("2017 年 9 月")
+                *(
+                    [rf"(?:1[0-2]|0?[1-9])[ \u00a0](?:{trie_pattern(counters)})"]
+                    if (counters := frozenset(m[1] for n in exact if (m := _NUMBERED.fullmatch(n))))
+                    else []
+                ),
             ]
         )
         # never right after a digit: "12月" is December, not a day 1 of "2月"
@@ -211,10 +218,13 @@ def locale_dates(
             # languages that write the year first do ("2017-ci ilin dekabr", "2017 жылдың
             # желтоқсаны", "2017 metų gruodžio", "2017. gada decembrī"): one word at most
             rf"(?:(?P<y1>(?:1[89]|20)\d\d)(?:[^\d\s]{{0,8}}\s?(?:(?P<yw>[^\W\d_]{{1,8}})[.,]?\s)?|\s?))?"
-            rf"(?:(?P<d1>[0-3]?\d)[.\-]?\s?)?{month_word}"
+            # (a right-to-left language's "in" may stand against the month: "30 במאי 2005")
+            rf"(?:(?P<d1>[0-3]?\d)[.\-]?\s?(?:[{rtl}](?=\w))?)?{month_word}"
             # short words may stand between the month and its year, as news writes it
-            # ("Σεπτέμβριο του 2017", "desember árið 2017", "dhjetor të vitit 2017"): two at most
-            rf"(?:[\s,]*(?P<d2>[0-3]?\d)(?=[^\d\s]))?[^\d\s]?"
+            # ("Σεπτέμβριο του 2017", "desember árið 2017", "dhjetor të vitit 2017"): two at most;
+            # a day after the month is followed by its mark or an abbreviated word for day
+            # ("gegužės 30 d.")
+            rf"(?:[\s,]*(?P<d2>[0-3]?\d)(?=[^\d\s]|\s[^\W\d_]{{1,2}}\.))?[^\d\s]?"
             rf"(?:[\s,]*(?:(?!{alts})[^\W\d_]{{1,5}}\s+){{0,2}}(?P<y2>(?:1[89]|20)\d\d)(?!\d))?",
             regex.IGNORECASE,
         )
@@ -228,6 +238,9 @@ def locale_dates(
         "|".join(f"(?:{w})" for w in words).replace("?P<m>", "").replace("?P<p>", ""), regex.IGNORECASE
     )
     return month_rx, rel_rx, either if words else None
+
+
+_NUMBERED = re.compile(r"\d+(\D+)")
 
 
 def _month_stem(name: str) -> str:
@@ -246,7 +259,7 @@ def _month_of(months: dict[str, int], word: str) -> int | None:
     """The month a matched name stands for: as CLDR writes it, or a case form of it (its stem;
     accents kept, unlike `_inflected`: the month patterns match them as written)."""
     word = word.lower()
-    got = months.get(word)
+    got = months.get(word) or months.get("".join(word.split()))
     if got is not None:
         return got
     # the longest name whose stem begins the word: "июле" is July's ("июль"), not June's

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from functools import cache, lru_cache
 
+from storyfold.claims import cldr
 from storyfold.claims.timeparse import MONTHS
 from storyfold.textnorm import all_chars, sentence_end_class
 
@@ -56,8 +57,10 @@ _DE_ORDINAL_NOUNS = frozenset(["quartal", "halbjahr", "jahrhundert", "jahreshäl
 _DE_ORDINAL_DATE = re.compile(r"(?<!\d)\d{1,2}\.$")
 
 
-def sentences(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence, whitespace trimmed."""
+def sentences(text: str, locale: str | None = None) -> list[tuple[int, int]]:
+    """(start, end) of each sentence, whitespace trimmed. `locale`: the article's language,
+    whose CLDR month names may follow a day and its dot too ("den 30. Mee 2005")."""
+    months = cldr.month_names(locale) if locale else {}
     spans: list[tuple[int, int]] = []
     start = 0
     for m in _boundary().finditer(text):
@@ -73,7 +76,8 @@ def sentences(text: str) -> list[tuple[int, int]]:
             continue
         if dot and text[b0 - 2].isdecimal() and _DE_ORDINAL_DATE.search(text, max(start, b0 - 4), b0):
             nxt = _WORD.match(text, m.end())
-            if nxt and (nxt.group(0).lower() in MONTHS or nxt.group(0).lower() in _DE_ORDINAL_NOUNS):
+            word = nxt.group(0).lower() if nxt else ""
+            if word in MONTHS or word in _DE_ORDINAL_NOUNS or word in months:
                 continue  # "am 11. Oktober", "im 1. Quartal": an ordinal, not the end of a sentence
         spans.append((start, b0))
         start = m.end()
