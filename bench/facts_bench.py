@@ -60,6 +60,7 @@ import argparse
 import gzip
 import hashlib
 import json
+import re
 import sys
 import tempfile
 import time
@@ -225,8 +226,13 @@ def _gold_kind(g: dict[str, Any]) -> str:
 
 def _close(a: Any, b: Any, loose: bool) -> bool:
     if isinstance(a, str) or isinstance(b, str):
-        # periods: one holds the other ("2006" and "2006-06", "2024" and "2024-H1")
+        # periods: one holds the other ("2006" and "2006-06", "2024" and "2024-H1"); a day
+        # whose article gives no year ("--05-29", ISO 8601) holds that day of any year
         x, y = sorted((str(a), str(b)), key=len)
+        if x.startswith("--") or y.startswith("--"):
+            return x == y or (
+                x.startswith("--") and re.fullmatch(r"\d{4}-\d\d-\d\d", y) is not None and x[-5:] == y[-5:]
+            )
         return y == x or y.startswith(x + "-")
     if a is None or b is None:
         return False

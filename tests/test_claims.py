@@ -248,11 +248,16 @@ def test_relative_months_need_a_reference_date():
 
 
 def test_a_day_of_a_month_is_not_a_count():
-    """The day stays out of the figures whether or not the year can be told, and a month
-    followed by a number is a day of it only in languages that write the month first (CLDR)."""
+    """The day stays out of the figures whether or not the year can be told (without it, it is
+    a date without a year, ISO 8601's "--10-01"), and a month followed by a number is a day of
+    it only in languages that write the month first (CLDR)."""
     undated = "Tensions remain high a year after the October 1 referendum deemed illegal by Madrid."
-    assert values(undated) == [] and times(undated) == []
+    assert values(undated) == [] and times(undated) == ["--10-01"]
     assert times(undated, published=date(2018, 9, 29)) == ["2018-10-01"]
+    # the same in a language read with CLDR's names (NTREX-128)
+    assert times("一年前的 10 月 1 日全民公投被西班牙政府视为非法。", "zh") == ["--10-01"]
+    assert times("Οι εντάσεις μετά το δημοψήφισμα της 1ης Οκτωβρίου ως παράνομου.", "el") == ["--10-01"]
+    assert times("un any després que l'1 d'octubre es celebrés un referèndum", "ca") == ["--10-01"]
     assert values("After the September 11 attacks, the banks acted.") == []
     # German writes "24. Juli": the 16 after it counts accounts, and "Januar 19" is no day
     ref = date(2020, 8, 1)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import date
 
+from storyfold.claims import extract_claims
 from storyfold.model import Article, Bound, Claim, Relation, RelationKind, ValueKind, article_id
 from storyfold.reconcile import build_timeline, group_slots, reconcile_all, reconcile_story
 from storyfold.reconcile.slots import voices
@@ -312,3 +314,41 @@ def test_two_values_of_one_measure_in_one_sentence_are_two_facts_not_a_dissent()
     times = [x for x in c + d if x.kind is ValueKind.TIME]
     got = group_slots(times, {a.id: a.id, b.id: b.id})
     assert sorted(sorted(x.period for x in v) for v in got.values()) == [["2024-H1", "2024-H1", "2025"]]
+
+
+def _report(outlet: str, text: str, published: date | None) -> Article:
+    return Article(article_id(text, outlet), f"{outlet}.txt", "", text, "en", published, outlet=outlet)
+
+
+def test_a_day_without_a_year_takes_the_year_of_the_storys_dated_reports():
+    """ECB+ sentences: an undated report's "May 29" is placed by the story's dated report; with
+    no dated report it stays a day without a year, on which the reports still agree, and out
+    of the timeline, which has no place for it."""
+    undated = _report("a", "Kathina Thomas, 10, was shot on May 29 while standing on her porch.", None)
+    dated = _report("b", "Police charged a teenager in the shooting of Kathina Thomas.", date(2008, 6, 10))
+    other = _report("c", "The girl was struck by a stray bullet on May 29 in Albany.", None)
+    claims = {a.id: extract_claims(a) for a in (undated, dated, other)}
+    assert [c.period for c in claims[undated.id] if c.kind is ValueKind.TIME] == ["--05-29"]
+
+    def dates(*arts: Article) -> list[tuple[str | None, int]]:
+        cs = [c for a in arts for c in claims[a.id]]
+        facts = reconcile_story("s", cs, {a.id: a for a in arts}, [], {})
+        return [(f.period, len(f.supporting)) for f in facts if f.kind is ValueKind.TIME]
+
+    assert dates(undated, dated) == [("2008-05-29", 1)]
+    assert dates(undated, other) == [("--05-29", 2)]
+    cs = claims[undated.id] + claims[other.id]
+    assert build_timeline(cs, {a.id: a for a in (undated, other)}, []) == []
+    with_dated = claims[undated.id] + claims[dated.id]
+    periods = [e.period for e in build_timeline(with_dated, {a.id: a for a in (undated, dated)}, [])]
+    assert "2008-05-29" in periods
+
+
+def test_a_day_without_a_year_agrees_with_that_day_only():
+    from storyfold.model import Period
+
+    assert Period("--05-29").compatible(Period("2008-05-29"))
+    assert not Period("--05-29").compatible(Period("2008-05-30"))
+    # a year is another fact than a day of it, whichever year that is
+    assert not Period("2008").compatible(Period("--05-29"))
+    assert Period("--05-29").granularity == "day"

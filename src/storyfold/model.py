@@ -218,13 +218,15 @@ _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _YEAR = re.compile(r"^(\d{4})$")
 _DECADE = re.compile(r"^(\d{3})0s$")
+_DAY_OF_NO_YEAR = re.compile(r"^--(\d{2})-(\d{2})$")
 
 
 @dataclass(frozen=True)
 class Period:
     """A span of calendar time with its granularity kept: 2024-H1 is not 2024-01-01.
 
-    Labels: YYYY, YYYY-Hn, YYYY-Qn, YYYY-MM, YYYY-MM-DD, and YYY0s for decades.
+    Labels: YYYY, YYYY-Hn, YYYY-Qn, YYYY-MM, YYYY-MM-DD, YYY0s for decades, and --MM-DD for a
+    day whose year nothing told (ISO 8601's date without a year), which has no bounds.
     """
 
     label: str
@@ -233,6 +235,7 @@ class Period:
     def granularity(self) -> str:
         for name, rx in (
             ("day", _DAY),
+            ("day", _DAY_OF_NO_YEAR),
             ("month", _MONTH),
             ("quarter", _QUARTER),
             ("half", _HALF),
@@ -281,7 +284,11 @@ class Period:
         return s <= os_ and oe <= e
 
     def compatible(self, other: Period) -> bool:
-        """One span holds the other: 2024 and 2024-H1 agree, 2024-H1 and 2025 do not."""
+        """One span holds the other: 2024 and 2024-H1 agree, 2024-H1 and 2025 do not. A day
+        without a year agrees with that day of any year ("--05-29" and 2008-05-29), and with
+        nothing coarser: "2008" and "--05-29" are two facts of a story, not one."""
+        if _DAY_OF_NO_YEAR.match(self.label) or _DAY_OF_NO_YEAR.match(other.label):
+            return self.label[-5:] == other.label[-5:] and self.granularity == other.granularity
         return self.contains(other) or other.contains(self)
 
     def __str__(self) -> str:

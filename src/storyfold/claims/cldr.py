@@ -433,6 +433,20 @@ def relative_years(lang: str) -> dict[str, int]:
 
 
 @cache
+def day_month_words(lang: str) -> tuple[str, ...]:
+    """The words CLDR writes between a day and its month name ("d 'de' MMMM": "de"; Maltese
+    "d 'ta'’ MMMM": "ta’")."""
+    loc = _locale(lang)
+    pattern = str(loc.datetime_skeletons.get("MMMMd") or "") if loc is not None else ""
+    m = re.search(r"d\s*((?:'[^']+'’?\s*)+)\s*MMMM", pattern)
+    if m is None:
+        return ()
+    return tuple(
+        w.strip().lower() for w in re.findall(r"'([^']+)'(’?)", m[1]) for w in ["".join(w)] if w.strip()
+    )
+
+
+@cache
 def year_words(lang: str) -> frozenset[str]:
     """The locale's words for a year as they stand next to a number (lower case): the unit's
     long names ("წელი", "gads") and the forms CLDR's "in N years" and "N years ago" give it,

@@ -213,18 +213,25 @@ def locale_dates(
         # (or after one letter of a right-to-left script, a word of its own: "בדצמבר", in December)
         rtl = right_to_left_letter_class()
         month_word = rf"(?:(?<![^\W\d{ns}])|(?<=(?<!\w)[{rtl}]))(?<!\d)(?P<m>{alts}){end}"
+        joiners = cldr.day_month_words(locale)
+        between = rf"(?:(?:{'|'.join(map(regex.escape, joiners))})\s+)?" if joiners else ""
         month_rx = regex.compile(
             # a year first may carry a case ending and be followed by the word for year, as the
             # languages that write the year first do ("2017-ci ilin dekabr", "2017 жылдың
             # желтоқсаны", "2017 metų gruodžio", "2017. gada decembrī"): one word at most
             rf"(?:(?P<y1>(?:1[89]|20)\d\d)(?:[^\d\s]{{0,8}}\s?(?:(?P<yw>[^\W\d_]{{1,8}})[.,]?\s)?|\s?))?"
             # (a right-to-left language's "in" may stand against the month: "30 במאי 2005")
-            rf"(?:(?P<d1>[0-3]?\d)[.\-]?\s?(?:[{rtl}](?=\w))?)?{month_word}"
+            # (an ordinal's ending may follow the day, "1ης Οκτωβρίου"; the word CLDR puts between
+            # a day and its month may stand there, "30 de maio", "1 ta’ Ottubru"; an elided one
+            # against the month, "1 d'octubre")
+            rf"(?:(?P<d1>[0-3]?\d)(?:[^\W\d_]{{1,3}}(?=\s))?[.\-]?\s?{between}"
+            rf"(?:[{rtl}](?=\w)|[^\W\d_]['’](?=\w))?)?{month_word}"
             # short words may stand between the month and its year, as news writes it
             # ("Σεπτέμβριο του 2017", "desember árið 2017", "dhjetor të vitit 2017"): two at most;
             # a day after the month is followed by its mark or an abbreviated word for day
-            # ("gegužės 30 d.")
-            rf"(?:[\s,]*(?P<d2>[0-3]?\d)(?=[^\d\s]|\s[^\W\d_]{{1,2}}\.))?[^\d\s]?"
+            # ("gegužės 30 d.", "10 月 1 日"), never by the rest of a number ("decemberben
+            # 6,68%-os")
+            rf"(?:[\s,]*(?P<d2>[0-3]?\d)(?![.,]\d|\s?%)(?=[^\d\s]|\s[^\W\d_]{{1,2}}\.|\s[{ns}]))?[^\d\s]?"
             rf"(?:[\s,]*(?:(?!{alts})[^\W\d_]{{1,5}}\s+){{0,2}}(?P<y2>(?:1[89]|20)\d\d)(?!\d))?",
             regex.IGNORECASE,
         )
@@ -320,8 +327,11 @@ def _doubtful(sent: str, m: regex.Match[str], locale: str) -> bool:
     read only with its dot or against its day or year, never across another word to a year,
     nor hyphened to the year before it."""
     word = m["m"]
+    low = word.lower()
+    if not (m["y1"] or m["y2"]) and _three_letter_form(low, cldr.month_names(locale)):
+        return True  # a three-letter name's case form needs its year: "18 procent" is no "pro."
     wide = cldr.wide_month_names(locale)
-    if len(word) > 4 or word.lower() in wide:
+    if len(word) > 4 or low in wide:
         return False
     if m["d1"] and any(len(w) == 3 and word.lower().startswith(w) for w in wide):
         return False  # a three-letter name's case form after its day ("30 майи соли 2005")
@@ -330,6 +340,19 @@ def _doubtful(sent: str, m: regex.Match[str], locale: str) -> bool:
     dotted = sent[m.end("m") : m.end("m") + 1] == "."
     across = m["y2"] is not None and any(c.isalpha() for c in sent[m.end("m") : m.start("y2")])
     return across or not (dotted or m["d1"] or m["d2"] or m["y1"] or m["y2"])
+
+
+def _three_letter_form(word: str, names: Mapping[str, int]) -> bool:
+    """Whether a word reads as a month only as a case form of a three-letter name ("procent"
+    of Czech "pro."), not as a name or a longer name's form ("srpnu" of "srpna")."""
+    if word in names:
+        return False
+    longer = any(
+        (len(w) >= 5 and _lettered(w) and word.startswith(_month_stem(w)))
+        or (len(w) == 4 and w.isalpha() and word.startswith(w[:-1]))
+        for w in names
+    )
+    return not longer and any(len(w) == 3 and w.isalpha() and word.startswith(w) for w in names)
 
 
 @cache
@@ -390,6 +413,12 @@ def locale_times(sent: str, times: list[TimeSpan], locale: str, ref: date | None
             year_s = m["y1"] or m["y2"]
             year = int(year_s) if year_s else (ref.year if ref is not None else None)
             day_s = m["d1"] or m["d2"]
+            if month is not None and year is None and day_s and 1 <= int(day_s) <= 31:
+                # a day in an article that gives no year: ISO 8601's date without a year, for
+                # the story's dated articles to place (`reconcile.dates`)
+                if free(m.start(), m.end()):
+                    out.append(TimeSpan(m.start(), m.end(), f"--{month:02d}-{int(day_s):02d}", relative=True))
+                continue
             if month is None or year is None:
                 continue
             inside = [t for t in out if m.start() <= t.start and t.end <= m.end()]

@@ -7,6 +7,7 @@ date and dropped when there is none.
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -512,7 +513,7 @@ def _numdate_windows(text: str) -> list[tuple[int, int]]:
     return wins
 
 
-def _nearest_year(ref: date, month: int, day: int, year_only: bool = False) -> date | None:
+def nearest_day(ref: date, month: int, day: int, year_only: bool = False) -> date | None:
     """A day and month without a year: the one nearest the article's date ("Dec. 27" in a
     January report is last December's; "March 3" in a December preview is next March's),
     the past preferred (`_distance`). With `year_only` the reference's year is taken.
@@ -527,6 +528,11 @@ def _nearest_year(ref: date, month: int, day: int, year_only: bool = False) -> d
         if best is None or _distance(d, ref) < _distance(best, ref):
             best = d
     return best
+
+
+def _valid_day(month: int, day: int) -> bool:
+    """A day some year has in this month (29 February included)."""
+    return 1 <= day <= (29 if month == 2 else calendar.monthrange(2001, month)[1])
 
 
 def _distance(d: date, ref: date) -> int:
@@ -595,6 +601,8 @@ def find_times(
     scan.months_of_years()
     if ref is not None:
         scan.days_of_months(ref, ref_year_only, month_first)
+    else:
+        scan.days_without_a_year(month_first)
     scan.decades()
     if ref is not None:
         scan.relative(ref, ref_year_only)
@@ -708,9 +716,21 @@ class _TimeScan:
                 mo = _month_checked(m["m"])
                 if not mo:
                     continue
-                day = _nearest_year(ref, mo, int(m["d"]), ref_year_only)
+                day = nearest_day(ref, mo, int(m["d"]), ref_year_only)
                 if day is not None:
                     self.add(m.start(), m.end(), day.isoformat(), True)
+
+    def days_without_a_year(self, month_first: bool = True) -> None:
+        """ "3 May" in an article that gives no year at all: the day as ISO 8601 writes a date
+        without its year ("--05-03"), for the story's dated articles to place
+        (`reconcile.dates`)."""
+        if not (self.has_digit and self.any_month):
+            return
+        for rx in _day_month_rxs(month_first):
+            for m in _scan(rx, self.text, self.wins):
+                mo = _month_checked(m["m"])
+                if mo and _valid_day(mo, int(m["d"])):
+                    self.add(m.start(), m.end(), f"--{mo:02d}-{int(m['d']):02d}", True)
 
     def decades(self) -> None:
         """ "the 1990s", "les années 1990", "die 90er Jahre"."""
@@ -741,7 +761,7 @@ class _TimeScan:
                 if mo is None or m["m"].lower() in ("may", "mai", "mayo", "maio", "maggio"):
                     continue
                 # "in December" without "this year": the nearest December, the past preferred
-                near = _nearest_year(ref, mo, 15, ref_year_only) if k == _IN_MONTH else None
+                near = nearest_day(ref, mo, 15, ref_year_only) if k == _IN_MONTH else None
                 self.add(m.start(), m.end(), f"{near.year if near else ref.year}-{mo:02d}", True)
         for rx, delta in _REL_YEAR if self.has_year_word else ():
             for m in rx.finditer(text):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from storyfold.model import Article, Claim, Period, Relation, TimelineEntry, ValueKind
+from storyfold.reconcile.dates import with_years
 
 
 def _trim(sentence: str, limit: int = 160, around: str = "") -> str:
@@ -38,6 +39,7 @@ def build_timeline(
     """
     # the articles arrive in date/arrival order: the first to date an event names it
     rank = {a: i for i, a in enumerate(articles)}
+    claims = with_years(claims, articles)
     by_period: dict[str, list[Claim]] = {}
     for c in sorted(claims, key=lambda c: (rank.get(c.article_id, len(rank)), c.start)):
         if c.kind is not ValueKind.TIME or not c.period:

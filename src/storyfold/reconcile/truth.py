@@ -38,6 +38,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
 from storyfold.model import Article, Claim, Fact, Relation, SourceReliability, SourceTally, ValueKind, Voice
+from storyfold.reconcile.dates import with_years
 from storyfold.reconcile.reliability import ECHO_WEIGHT, GROUP_WEIGHT, PRIOR_WEIGHT, Reliability
 from storyfold.reconcile.slots import group_slots, voice_of, voices
 from storyfold.reconcile.values import agree, rounding_unit, similarity, value_key
@@ -140,6 +141,7 @@ def slots_of(
     articles: Mapping[str, Article | None],
     relations: Sequence[Relation],
 ) -> tuple[list[Slot], dict[str, str]]:
+    claims = with_years(claims, articles)
     ids = sorted({c.article_id for c in claims} | set(articles), key=lambda a: (a not in articles, a))
     ordered = [a for a in articles if a in set(ids)] + [a for a in ids if a not in articles]
     root = voices(ordered, relations, claims)
