@@ -352,3 +352,22 @@ def test_a_day_without_a_year_agrees_with_that_day_only():
     # a year is another fact than a day of it, whichever year that is
     assert not Period("2008").compatible(Period("--05-29"))
     assert Period("--05-29").granularity == "day"
+
+
+def test_a_dateline_is_not_a_fact_nor_an_event():
+    """Gedikli's Reuters copy opens with its dateline: when it was filed, not what happened."""
+    text = (
+        "MADRID, June 21 (Reuters) - The renewable energy unit of Acciona will start trading on "
+        "July 1 at a valuation of up to 9.8 billion euros."
+    )
+    a = _report("reuters", text, date(2021, 6, 21))
+    claims = extract_claims(a)
+    assert [(c.period, c.predicate) for c in claims if c.kind is ValueKind.TIME] == [
+        ("2021-06-21", "dateline"),
+        ("2021-07-01", "mention"),
+    ]
+    facts = reconcile_story("s", claims, {a.id: a}, [], {})
+    assert "2021-06-21" not in {f.period for f in facts if f.kind is ValueKind.TIME}
+    assert "2021-07-01" in {f.period for f in facts if f.kind is ValueKind.TIME}
+    events = [e for e in build_timeline(claims, {a.id: a}, []) if e.period == "2021-06-21"]
+    assert [e.text.split(":")[0] for e in events] == ["first report"]

@@ -115,6 +115,7 @@ def extract_claims(article: Article) -> list[Claim]:
             blocked += undated_days(sent, vocab, month_first)
         values = read_figures(sent, lang, blocked, locale)
         limit = max([t.start for t in times] + [v.start for v in values], default=0)
+        datelines = [t for t in times if s0 == 0 and is_dateline(sent, t)]
         for t in times:
             claims.append(
                 Claim(
@@ -122,7 +123,7 @@ def extract_claims(article: Article) -> list[Claim]:
                     kind=ValueKind.TIME,
                     value=None,
                     unit="",
-                    predicate=time_predicate(sent, t),
+                    predicate="dateline" if t in datelines else time_predicate(sent, t),
                     sentence=_quote(quoted, t.start, t.end),
                     start=s0 + t.start,
                     end=s0 + t.end,
@@ -136,7 +137,7 @@ def extract_claims(article: Article) -> list[Claim]:
             pred, value = value_predicate(sent, v)
             if not _finite(value) or not _finite(v.value_high):
                 continue  # "1e400", a thousand digits: no figure anyone can compare
-            period = _period_of(sent, v, times)
+            period = _period_of(sent, v, [t for t in times if t not in datelines] if datelines else times)
             if pred == "count":
                 out = lx.near(lx.OUTPUT, sent, v.start, v.end)
                 pred = "output" if period and out is not None and out <= 80 else "amount"
@@ -161,6 +162,21 @@ def extract_claims(article: Article) -> list[Claim]:
             )
     claims.sort(key=lambda c: (c.start, c.end, c.predicate))
     return claims
+
+
+# a wire story's opening: its place, the date, the agency, a dash ("MADRID, June 21 (Reuters) -",
+# "PARIS, 12 mars (AFP) -", "MUNICH, March 10 (Meridian Wire) -")
+_DATELINE_PLACE = re.compile(r"\W*[^\W\d_][^\n,.;:!?]{0,40},\s*")
+_DATELINE_END = re.compile(r"\s*(?:\([^()\n]{1,40}\)|/[^/\n]{1,40}/)?\s*[-\u2013\u2014:]")
+
+
+def is_dateline(sent: str, t: TimeSpan) -> bool:
+    """Whether a date is the dateline an article opens with: when and where it was filed, not a
+    fact of the story (the article's date, which its metadata gives or a reader takes from it)."""
+    return (
+        _DATELINE_PLACE.fullmatch(sent, 0, t.start) is not None
+        and _DATELINE_END.match(sent, t.end) is not None
+    )
 
 
 def _cues(text: str, low: str, vocab: set[str], spelled_lang: str, locale: str | None) -> list[int]:

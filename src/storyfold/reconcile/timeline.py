@@ -35,14 +35,15 @@ def build_timeline(
     with another sentence that dates it, or, if there is none, not repeated (a long sentence
     shows each event a window of its own, which is not a repeat). Of the articles'
     publication dates only the first report and the latest are events of the story (the
-    article list has the others: a story reported every day would be nothing but them).
+    article list has the others: a story reported every day would be nothing but them); a
+    dateline ("MADRID, June 21 (Reuters) -") is a publication date too.
     """
     # the articles arrive in date/arrival order: the first to date an event names it
     rank = {a: i for i, a in enumerate(articles)}
     claims = with_years(claims, articles)
     by_period: dict[str, list[Claim]] = {}
     for c in sorted(claims, key=lambda c: (rank.get(c.article_id, len(rank)), c.start)):
-        if c.kind is not ValueKind.TIME or not c.period:
+        if c.kind is not ValueKind.TIME or not c.period or c.predicate == "dateline":
             continue
         try:
             Period(c.period).bounds()

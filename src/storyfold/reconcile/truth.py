@@ -141,7 +141,8 @@ def slots_of(
     articles: Mapping[str, Article | None],
     relations: Sequence[Relation],
 ) -> tuple[list[Slot], dict[str, str]]:
-    claims = with_years(claims, articles)
+    # a dateline says when the article was filed, which its metadata says: not a fact of the story
+    claims = [c for c in with_years(claims, articles) if c.predicate != "dateline"]
     ids = sorted({c.article_id for c in claims} | set(articles), key=lambda a: (a not in articles, a))
     ordered = [a for a in articles if a in set(ids)] + [a for a in ids if a not in articles]
     root = voices(ordered, relations, claims)
