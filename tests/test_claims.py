@@ -829,6 +829,19 @@ def test_number_words_only_where_icu_spells_the_language():
 
 
 @pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        # NTREX-128 Finnish: numerals in the cases ICU spells without a gender
+        ("Suurimman osan niistä kahdeksasta vuodesta, jotka olen toiminut edustajana.", 8),
+        ("Paikallislehdistö kertoo neljäntoista ihmisen saaneen hoitoa.", 14),
+        ("Livingstonilla oli tilaisuus jo kahden minuutin kohdalla.", 2),
+    ],
+)
+def test_numerals_in_their_cases(text, value):
+    assert [c.value for c in values(text, "fi")] == [value]
+
+
+@pytest.mark.parametrize(
     ("text", "lang", "label"),
     [
         # NTREX-128 sentences: the year first with its case ending and the word for year, the

@@ -29,15 +29,29 @@ __all__ = [
 ]
 
 # the cardinal rule sets, and the case forms CLDR spells for languages that decline their
-# numerals ("двух", "dwóch", "trzech" after a preposition); a rule set a locale lacks gives its
-# default forms, which are already in
+# numerals, by gender ("двух", "dwóch", "trzech" after a preposition) or without one, in the
+# singular and plural (Finnish "kahdeksasta", "neljäntoista", "kahden"); a rule set a locale
+# lacks gives its default forms, which are already in
 _GENDERS = ("masculine", "feminine", "neuter")
 _CASES = ("genitive", "dative", "accusative", "instrumental", "locative", "ablative", "prepositional")
+_UNGENDERED_CASES = (
+    "genitive",
+    "partitive",
+    "essive",
+    "translative",
+    "inessive",
+    "elative",
+    "illative",
+    "adessive",
+    "ablative",
+    "allative",
+)
 _RULE_SETS = (
     "%spellout-cardinal",
     *(f"%spellout-cardinal-{g}" for g in _GENDERS),
     *(f"%spellout-cardinal-{g}-{c}" for g in _GENDERS for c in _CASES),
     "%spellout-cardinal-masculine-personal",
+    *(f"%spellout-cardinal-{c}{n}" for c in _UNGENDERED_CASES for n in ("", "-plural")),
 )
 # 2-99, whole hundreds and whole thousands up to 99,000 ("trente mille personnes",
 # "dreißigtausend"); one, a hundred and a thousand are left out ("un", "cent" of "pour cent")
