@@ -21,7 +21,7 @@ import regex
 
 from storyfold.claims import cldr
 from storyfold.claims.numparse import PERCENT_RE
-from storyfold.claims.timeparse import TimeSpan, trie_pattern
+from storyfold.claims.timeparse import TimeSpan, trie_pattern, valid_day
 from storyfold.textnorm import no_space_class, no_space_property, right_to_left_letter_class
 
 T = TypeVar("T")
@@ -413,7 +413,7 @@ def locale_times(sent: str, times: list[TimeSpan], locale: str, ref: date | None
             year_s = m["y1"] or m["y2"]
             year = int(year_s) if year_s else (ref.year if ref is not None else None)
             day_s = m["d1"] or m["d2"]
-            if month is not None and year is None and day_s and 1 <= int(day_s) <= 31:
+            if month is not None and year is None and day_s and valid_day(month, int(day_s)):
                 # a day in an article that gives no year: ISO 8601's date without a year, for
                 # the story's dated articles to place (`reconcile.dates`)
                 if free(m.start(), m.end()):

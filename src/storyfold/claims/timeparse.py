@@ -530,7 +530,7 @@ def nearest_day(ref: date, month: int, day: int, year_only: bool = False) -> dat
     return best
 
 
-def _valid_day(month: int, day: int) -> bool:
+def valid_day(month: int, day: int) -> bool:
     """A day some year has in this month (29 February included)."""
     return 1 <= day <= (29 if month == 2 else calendar.monthrange(2001, month)[1])
 
@@ -729,7 +729,7 @@ class _TimeScan:
         for rx in _day_month_rxs(month_first):
             for m in _scan(rx, self.text, self.wins):
                 mo = _month_checked(m["m"])
-                if mo and _valid_day(mo, int(m["d"])):
+                if mo and valid_day(mo, int(m["d"])):
                     self.add(m.start(), m.end(), f"--{mo:02d}-{int(m['d']):02d}", True)
 
     def decades(self) -> None:
