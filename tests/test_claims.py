@@ -569,6 +569,9 @@ def test_per_cent_in_words_is_not_a_hundred():
         ("Der Konzern zahlte 2,5 Milliarden norwegische Kronen.", "de", 2.5e9, "NOK"),
         ("Der Verein zahlte 11 Millionen britischen Pfund für ihn.", "de", 11e6, "GBP"),  # inflected
         ("Zölle auf Waren im Wert von 200 Milliarden US-Dollar.", "de", 200e9, "USD"),  # hyphened
+        # a scale word's abbreviation and its dot before the currency (WMT Russian, NTREX-128)
+        ("Стоимость проекта составила 42 млн. рублей.", "ru", 42e6, "RUB"),
+        ("sparčiai augančioje JK 2,8 mlrd. svarų sterlingų grožio rinkoje", "lt", 2.8e9, "GBP"),
         # millions of pounds are money where CLDR's sterling is another word (NTREX-128)
         ("mis puudutavad 150 mld naela väärtuses kaupa", "et", 150e9, "GBP"),
     ],

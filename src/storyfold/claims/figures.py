@@ -664,6 +664,8 @@ def _scale_after(r: _Reading, g: _Grammar) -> None:
     if lm and lm.groupdict().get("scale"):
         r.scaled(scale_of(g.locale or "", lm["scale"]))
         r.took(lm.end())
+        if r.rest[:1] == "." and _currency_next(r.rest[1:], g):
+            r.took(1)  # an abbreviation's dot before the currency: "2,8 млрд. долларов"
     elif sm and not (sm["scale"].lower() == "m" and r.kind is not ValueKind.MONEY):
         scale = scale_value(sm["scale"], g.lang)
         r.scaled(scale)
@@ -684,6 +686,14 @@ def _scale_after(r: _Reading, g: _Grammar) -> None:
         r.v *= 1e6
         r.low = r.low * 1e6 if r.low is not None else None
         r.took(1)
+
+
+def _currency_next(rest: str, g: _Grammar) -> bool:
+    """Whether a currency is named at the start of `rest` (after a space at most)."""
+    lc = g.words.match(rest) if g.words else None
+    if lc is not None and lc.groupdict().get("cur") and currency_of(g.locale or "", lc["cur"].lower()):
+        return True
+    return bool(SUFFIX_CURRENCY_RE.match(rest)) or _named_currency(rest, g.locale or g.lang, True) is not None
 
 
 def _currency_after(r: _Reading, g: _Grammar) -> None:
