@@ -371,3 +371,14 @@ def test_a_dateline_is_not_a_fact_nor_an_event():
     assert "2021-07-01" in {f.period for f in facts if f.kind is ValueKind.TIME}
     events = [e for e in build_timeline(claims, {a.id: a}, []) if e.period == "2021-06-21"]
     assert [e.text.split(":")[0] for e in events] == ["first report"]
+
+
+def test_one_fractional_figure_given_with_two_nouns_is_one_fact():
+    """ECB+ Qeshm reports: "a 5.6 quake" and "5.6 magnitude" measure the same thing; nothing is
+    counted in tenths, so the two nouns need no words in common to be one fact."""
+    a = _report("a", "Iran's Qeshm island was jolted by a 5.6 quake on Sunday, state television said.", None)
+    b = _report("b", "The tremor, of 5.6 magnitude, struck near the port of Dargahan in the Gulf.", None)
+    claims = extract_claims(a) + extract_claims(b)
+    assert sorted(c.value for c in claims if c.value is not None) == [5.6, 5.6]
+    facts = reconcile_story("s", claims, {x.id: x for x in (a, b)}, [], {})
+    assert [(f.value, len(f.supporting)) for f in facts if f.value is not None] == [(5.6, 2)]

@@ -230,6 +230,13 @@ def _other_value_min(ratio: float) -> float:
     return FAR_VALUE_MIN
 
 
+def _fractional(keys: set[_Key], agrees: _Agreement) -> bool:
+    """Whether the values two counts share are not whole numbers: a measure read as a count of
+    its noun ("a 5.6 quake"), which any other noun that gives the same value measures too."""
+    values = [agrees.rep[k].value for k in keys]
+    return bool(values) and all(v is not None and math.isfinite(v) and v != int(v) for v in values)
+
+
 def _same_value(x: _Node, y: _Node, agrees: _Agreement) -> bool:
     if not x.values.isdisjoint(y.values):
         return True
@@ -319,7 +326,10 @@ def _join(
         if x.noun != y.noun:  # counts of two nouns: one fact only as one figure, said alike
             if not same:
                 continue
-            need = max(OTHER_NOUN_MIN, COMPATIBLE_VALUE_MIN if x.values.isdisjoint(y.values) else 0.0)
+            if _fractional(x.values & y.values, agrees):
+                need = SAME_VALUE_MIN  # "a 5.6 quake", "5.6 magnitude": nothing counts in tenths
+            else:
+                need = max(OTHER_NOUN_MIN, COMPATIBLE_VALUE_MIN if x.values.isdisjoint(y.values) else 0.0)
         elif same:
             need = SAME_VALUE_MIN if not x.values.isdisjoint(y.values) else COMPATIBLE_VALUE_MIN
         elif one_measure:
