@@ -5,7 +5,8 @@ sentence", "the 37-year-old"), in any language. Two of them are taken for one fa
 
 - they are the same kind of figure (a count, money in one currency, one physical unit, a
   date; counts of two nouns, "four victims" and "four people", only as one figure whose
-  words agree, `OTHER_NOUN_MIN`), and
+  words agree, `OTHER_NOUN_MIN`, or as one fractional figure, "a 5.6 quake" and "5.6
+  magnitude": nothing is counted in tenths), and
 - either they state compatible values in different voices and their contexts do not
   disagree (`SAME_VALUE_MIN`), or they state different values and the words around them
   are alike (`OTHER_VALUE_MIN`, less for figures near in value, more for figures far apart):
