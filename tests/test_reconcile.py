@@ -6,7 +6,7 @@ import dataclasses
 from datetime import date
 
 from storyfold.claims import extract_claims
-from storyfold.model import Article, Bound, Claim, Relation, RelationKind, ValueKind, article_id
+from storyfold.model import Article, Bound, Claim, Period, Relation, RelationKind, ValueKind, article_id
 from storyfold.reconcile import build_timeline, group_slots, reconcile_all, reconcile_story
 from storyfold.reconcile.slots import voices
 from storyfold.reconcile.truth import agree
@@ -345,8 +345,6 @@ def test_a_day_without_a_year_takes_the_year_of_the_storys_dated_reports():
 
 
 def test_a_day_without_a_year_agrees_with_that_day_only():
-    from storyfold.model import Period
-
     assert Period("--05-29").compatible(Period("2008-05-29"))
     assert not Period("--05-29").compatible(Period("2008-05-30"))
     # a year is another fact than a day of it, whichever year that is

@@ -17,7 +17,7 @@ language a value is still a number with a scale word after it ("3,2 млрд", "
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cache
 from typing import Any
 
@@ -46,17 +46,28 @@ def _word(pattern: str) -> tuple[str, int] | None:
     return m[2].strip().lower(), len(m[1])
 
 
-@cache
-def scale_words(lang: str) -> dict[str, float]:
-    """Scale word (lower case) -> its multiplier, for the locale of `lang` ({} if CLDR has none)."""
+def _word_before(pattern: str) -> tuple[str, int] | None:
+    """`_word` of a pattern whose word comes before the number ("milioni 0" -> ("milioni", 1))."""
+    pattern = pattern.split(";")[0].replace("'", "").replace("\u200f", "")
+    m = re.fullmatch(r"\s*([^\d\s0][^\d]*?)[\s\u00a0]*(0+)\s*", pattern)
+    if not m:
+        return None
+    return m[1].strip().lower(), len(m[2])
+
+
+def _compact_scales(
+    lang: str, lengths: tuple[str, ...], read: Callable[[str], tuple[str, int] | None]
+) -> dict[str, float]:
+    """Word -> multiplier of the locale's compact formats, each pattern read by `read`; a word
+    that two scales share is not kept."""
     loc = _locale(lang)
     if loc is None:
         return {}
     out: dict[str, float] = {}
-    for length in ("long", "short"):
+    for length in lengths:
         for pats in loc.compact_decimal_formats.get(length, {}).values():
             for magnitude, pat in pats.items():
-                got = _word(getattr(pat, "pattern", str(pat)))
+                got = read(getattr(pat, "pattern", str(pat)))
                 if got is None:
                     continue
                 word, zeros = got
@@ -65,6 +76,15 @@ def scale_words(lang: str) -> dict[str, float]:
                     out[word] = value
                 elif out.get(word) not in (None, value):
                     out[word] = 0.0  # the same word for two scales: not used
+    return out
+
+
+@cache
+def scale_words(lang: str) -> dict[str, float]:
+    """Scale word (lower case) -> its multiplier, for the locale of `lang` ({} if CLDR has none)."""
+    if _locale(lang) is None:
+        return {}
+    out = _compact_scales(lang, ("long", "short"), _word)
     for word, value in _spelled_scales(lang).items():
         out.setdefault(word, value)
     return {w: v for w, v in out.items() if v}
@@ -74,22 +94,7 @@ def scale_words(lang: str) -> dict[str, float]:
 def scale_words_before(lang: str) -> dict[str, float]:
     """Scale words the locale writes before the number (CLDR's compact formats: Swahili
     "milioni 0", Hausa "Miliyan 0", Sinhala "මිලියන 0") -> their multipliers."""
-    loc = _locale(lang)
-    if loc is None:
-        return {}
-    out: dict[str, float] = {}
-    for pats in loc.compact_decimal_formats.get("long", {}).values():
-        for magnitude, pat in pats.items():
-            pattern = getattr(pat, "pattern", str(pat)).split(";")[0].replace("'", "")
-            m = re.fullmatch(r"\s*([^\d\s0][^\d]*?)[\s\u00a0]*(0+)\s*", pattern.replace("\u200f", ""))
-            if not m:
-                continue
-            word, value = m[1].strip().lower(), float(int(magnitude) // 10 ** (len(m[2]) - 1))
-            if value >= 1000 and out.get(word, value) == value:
-                out[word] = value
-            elif out.get(word) not in (None, value):
-                out[word] = 0.0  # the same word for two scales: not used
-    return {w: v for w, v in out.items() if v}
+    return {w: v for w, v in _compact_scales(lang, ("long",), _word_before).items() if v}
 
 
 def _spelled_scales(lang: str) -> dict[str, float]:
