@@ -96,6 +96,36 @@ def test_scale_words_and_currencies(text, lang, value, unit):
 
 
 @pytest.mark.parametrize(
+    ("text", "lang", "currency"),
+    [
+        # WMT newstest2009 (ledevoir, napi.hu): the sum said again without its currency
+        (
+            "La nouvelle version du plan de 700 milliards de dollars américains a été adoptée. "
+            "Le plan de 700 milliards vise à racheter avec l'argent des contribuables les créances.",
+            "fr",
+            "USD",
+        ),
+        (
+            "Il piano di salvataggio da 700 miliardi di dollari è pronto. "
+            "La spesa dell'altra metà dei 700 miliardi dipende da un nuovo decreto del Congresso.",
+            "it",
+            "USD",
+        ),
+        ("A kormány 700 milliárd dolláros csomagja. A 700 milliárd másik felének elköltése.", "hu", "USD"),
+    ],
+)
+def test_a_sum_said_again_without_its_currency_keeps_it(text, lang, currency):
+    money = [c for c in claims(text, lang) if c.kind is not ValueKind.TIME]
+    assert [(c.kind, c.value, c.unit) for c in money] == [(ValueKind.MONEY, 7e11, currency)] * 2
+    assert money[1].surface.split()[-1] in ("milliards", "miliardi", "milliárd")  # not the next word
+
+
+def test_a_count_of_a_known_noun_stays_a_count_beside_the_same_sum():
+    got = values("The $2 million fund will help 2 million people.", "en")
+    assert got == [(2e6, "USD"), (2e6, "person")]
+
+
+@pytest.mark.parametrize(
     ("text", "lang", "value"),
     [
         ("La feria espera a más de 7mil expositores.", "es", 7000),

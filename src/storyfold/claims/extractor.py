@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import replace
 from datetime import date
 
 from storyfold.claims import lexicon as lx
@@ -35,6 +36,8 @@ from storyfold.claims.locales import (
     locale_words,
 )
 from storyfold.claims.numparse import (
+    DURATION_UNITS,
+    NOUNS,
     Value,
 )
 from storyfold.claims.numwords import word_number_regex
@@ -85,6 +88,7 @@ def extract_claims(article: Article) -> list[Claim]:
     cues = _cues(text, low, vocab, article.lang if article.lang not in ("", "und") else lang, locale)
     subject = Subjects(text, lang)
     claims: list[Claim] = []
+    amounts: dict[float, str] = {}  # the article's scaled sums of money so far, by value
     # A sentence without a digit and without a month or year word states no value and no
     # time; most sentences are such, and skipping them is most of the extraction speed.
     # The next digit and the next cue at or after a sentence's start, kept while the sentences
@@ -113,7 +117,7 @@ def extract_claims(article: Article) -> list[Claim]:
         blocked = [(t.start, t.end) for t in times] + clock_spans(sent)
         if ref is None:
             blocked += undated_days(sent, vocab, month_first)
-        values = read_figures(sent, lang, blocked, locale)
+        values = _elided_currencies(read_figures(sent, lang, blocked, locale), amounts)
         limit = max([t.start for t in times] + [v.start for v in values], default=0)
         datelines = [t for t in times if s0 == 0 and is_dateline(sent, t)]
         for t in times:
@@ -168,6 +172,33 @@ def extract_claims(article: Article) -> list[Claim]:
 # "PARIS, 12 mars (AFP) -", "MUNICH, March 10 (Meridian Wire) -")
 _DATELINE_PLACE = re.compile(r"\W*[^\W\d_][^\n,.;:!?]{0,40},\s*")
 _DATELINE_END = re.compile(r"\s*(?:\([^()\n]{1,40}\)|/[^/\n]{1,40}/)?\s*[-\u2013\u2014:]")
+
+
+# what a count's noun must be for the count to stand: one the grammar knows, or none
+_COUNTED = frozenset(NOUNS.values()) | DURATION_UNITS
+
+
+def _elided_currencies(values: list[Value], amounts: dict[float, str]) -> list[Value]:
+    """A scaled sum said again without its currency ("le plan de 700 milliards de dollars ...
+    le plan de 700 milliards vise", "i 700 miliardi di dollari ... dei 700 miliardi dipende")
+    is the same money, not 700 billion of the next word. `amounts` (value -> currency, "" when
+    two currencies gave it) carries the article's scaled sums from sentence to sentence; a
+    count stays a count when its noun is one the grammar knows ("2 million people")."""
+    out = values
+    for i, v in enumerate(values):
+        if not v.has_scale or v.value_high is not None:
+            continue
+        if v.kind is ValueKind.MONEY:
+            known = amounts.setdefault(v.value, v.unit)
+            if known != v.unit:
+                amounts[v.value] = ""
+        elif v.kind is ValueKind.COUNT and v.unit not in _COUNTED and amounts.get(v.value) and v.bare_end > 0:
+            if out is values:
+                out = list(values)
+            out[i] = replace(
+                v, kind=ValueKind.MONEY, unit=amounts[v.value], end=v.bare_end, noun_end=v.bare_end
+            )
+    return out
 
 
 def is_dateline(sent: str, t: TimeSpan) -> bool:

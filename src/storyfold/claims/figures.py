@@ -385,12 +385,12 @@ def read_figures(
         _scale_after(r, g)
         _currency_after(r, g)
         _percent_after(r, g)
-        noun_end = r.end
+        noun_end = bare_end = r.end
         if r.kind is None:
             if not _noun_after(r, m, spelled, prev_count, g):
                 continue
             noun_end = r.end
-        out.append(_finished(r, noun_end, between))
+        out.append(_finished(r, noun_end, between, bare_end))
         if out[-1].kind is ValueKind.COUNT and out[-1].unit not in DURATION_UNITS:
             prev_count = out[-1]
     return out
@@ -857,7 +857,7 @@ def _time_unit_glued(rest: str, locale: str) -> tuple[str, str] | None:
     return None
 
 
-def _finished(r: _Reading, noun_end: int, between: re.Match[str] | None) -> Value:
+def _finished(r: _Reading, noun_end: int, between: re.Match[str] | None, bare_end: int = -1) -> Value:
     """The value with its bound ("in excess of", "alrededor de") and its rate ("a year", "par
     an"), read once the number is known to be a value."""
     assert r.kind is not None
@@ -879,8 +879,10 @@ def _finished(r: _Reading, noun_end: int, between: re.Match[str] | None) -> Valu
     if r.low is not None:
         if between and start == r.s:
             start = r.s - (min(20, r.s) - between.start("o"))
-        return Value(start, end, r.low, r.kind, r.unit, Bound.RANGE, per, r.has_scale, noun_end, r.v)
-    return Value(start, end, r.v, r.kind, r.unit, bound, per, r.has_scale, noun_end)
+        return Value(
+            start, end, r.low, r.kind, r.unit, Bound.RANGE, per, r.has_scale, noun_end, r.v, bare_end
+        )
+    return Value(start, end, r.v, r.kind, r.unit, bound, per, r.has_scale, noun_end, None, bare_end)
 
 
 def _per_after_of_noun(rest: str) -> str | None:

@@ -529,3 +529,4 @@ class Value:
     has_scale: bool = False
     noun_end: int = -1  # where the counted noun / unit word ends (for predicate context)
     value_high: float | None = None
+    bare_end: int = -1  # where the number and its scale word end, before any noun
