@@ -120,6 +120,41 @@ def test_a_sum_said_again_without_its_currency_keeps_it(text, lang, currency):
     assert money[1].surface.split()[-1] in ("milliards", "miliardi", "milliárd")  # not the next word
 
 
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        # NTREX-128 (bbc.381780) in Belarusian, Czech and Basque: "Three men aged 33, 34 and 39"
+        ("Трое мужчын ва ўзросце 33, 34 і 39 гадоў былі арыштаваныя.", "be"),
+        ("Tři muži ve věku 33, 34 a 39 let byli uvězněni.", "cs"),
+        ("33, 34 eta 39 urteko hiru gizon atxilotu dituzte.", "eu"),
+    ],
+)
+def test_a_list_of_numbers_shares_its_last_unit_of_time(text, lang):
+    ages = [(c.value, c.unit) for c in claims(text, lang) if c.value in (33, 34, 39)]
+    assert ages == [(33, "year"), (34, "year"), (39, "year")]
+
+
+def test_a_list_without_a_known_noun_at_its_end_reads_each_number_alone():
+    aged = values("Three men aged 33, 34 and 39 have been arrested.", "en")
+    assert (33, "year") in aged and (34, "year") in aged  # aged by the word before them
+    assert values("Pages 3, 4 and 5 were torn out.", "en") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("La police a annoncé l'interpellation de 600 à 700 personnes.", "fr", [(700, "person")]),
+        (
+            "The law sets penalties from a fine of 100 thousand to 5 years in prison.",
+            "en",
+            [(1e5, ""), (5, "year")],
+        ),
+    ],
+)
+def test_from_and_to_make_ranges_or_changes_not_lists(text, lang, expected):
+    assert values(text, lang) == expected
+
+
 def test_a_count_of_a_known_noun_stays_a_count_beside_the_same_sum():
     got = values("The $2 million fund will help 2 million people.", "en")
     assert got == [(2e6, "USD"), (2e6, "person")]

@@ -312,6 +312,8 @@ def read_figures(
     if in_words:
         matches = sorted(matches + in_words, key=re.Match.start)
     coded = -1  # where the last number written with a leading zero ended
+    # the numbers of a list so far, and where the next one begins
+    listed: list[tuple[_Reading, re.Match[str], int]] = []
     for m in matches:
         s, e = m.start(), m.end()
         if m.re is collective_rx:  # "une vingtaine de personnes": about twenty people
@@ -386,14 +388,67 @@ def read_figures(
         _currency_after(r, g)
         _percent_after(r, g)
         noun_end = bare_end = r.end
+        if listed and s != listed[-1][2]:
+            prev_count = _each_on_its_own(listed, out, prev_count, g)  # "pages 33, 34 and 39"
+            listed = []
         if r.kind is None:
-            if not _noun_after(r, m, spelled, prev_count, g):
+            nxt = None if spelled or r.low is not None else _LIST_NEXT.match(r.rest)
+            if nxt is not None and not listed and _from_before(r.before):
+                nxt = None  # "de 600 à 700 personnes", "from 600 to 700": not a list
+            if nxt is not None:  # "33, 34 і 39 гадоў": the list's last noun is every item's
+                listed.append((r, m, r.end + nxt.end()))
                 continue
+            if not _noun_after(r, m, spelled, prev_count, g):
+                if not listed:
+                    continue
+                prev_count = _each_on_its_own(listed, out, prev_count, g)
+                listed = []
+                if not _noun_after(r, m, spelled, prev_count, g):
+                    continue
             noun_end = r.end
-        out.append(_finished(r, noun_end, between, bare_end))
+        got = _finished(r, noun_end, between, bare_end)
+        if listed and (got.kind is ValueKind.QUANTITY or got.unit in _KNOWN_NOUNS):
+            for item, _, _ in listed:
+                item.kind, item.unit = got.kind, got.unit
+                out.append(_finished(item, item.end, None, item.end))
+        elif listed:
+            prev_count = _each_on_its_own(listed, out, prev_count, g)
+        listed = []
+        out.append(got)
         if out[-1].kind is ValueKind.COUNT and out[-1].unit not in DURATION_UNITS:
             prev_count = out[-1]
+    if listed:  # "35 million for 2009": what looked like a list's next number was a year
+        _each_on_its_own(listed, out, prev_count, g)
+        out.sort(key=lambda v: v.start)
     return out
+
+
+def _each_on_its_own(
+    listed: list[tuple[_Reading, re.Match[str], int]], out: list[Value], prev_count: Value | None, g: _Grammar
+) -> Value | None:
+    """The numbers of a list whose last item names no known noun or unit, each read as if it
+    stood alone ("aged 33, 34 and 39 have been arrested": ages by the word before them)."""
+    for r, m, _ in listed:
+        if _noun_after(r, m, False, prev_count, g):
+            out.append(_finished(r, r.end, None, r.end))
+            if out[-1].kind is ValueKind.COUNT and out[-1].unit not in DURATION_UNITS:
+                prev_count = out[-1]
+    return prev_count
+
+
+def _from_before(before: str) -> bool:
+    """Whether "from" (of the grammar's languages) comes right before a number."""
+    opener = _RANGE_OPEN.search(before[-20:])
+    return opener is not None and opener["o"].lower() in _FROM
+
+
+# nouns a list's last number may lend the others: units of time and the grammar's own nouns
+_KNOWN_NOUNS = frozenset(NOUNS.values()) | DURATION_UNITS
+
+# what comes between the items of a list of numbers: a comma, or one short word ("and", "і",
+# "και", "eta", "و" written against the next number), before the next number; the grammar's
+# words for "to" make ranges ("100 thousand to 5 years"), not lists
+_LIST_NEXT = re.compile(r"\s*,\s*(?=\d)|\s+(?!(?:to|à|bis)\s)[^\W\d_]{1,4}\s*(?=\d)", re.IGNORECASE)
 
 
 # the grammar languages' nouns of about so many ("une vingtaine de personnes", "un centenar de
