@@ -380,3 +380,34 @@ def test_one_fractional_figure_given_with_two_nouns_is_one_fact():
     assert sorted(c.value for c in claims if c.value is not None) == [5.6, 5.6]
     facts = reconcile_story("s", claims, {x.id: x for x in (a, b)}, [], {})
     assert [(f.value, len(f.supporting)) for f in facts if f.value is not None] == [(5.6, 2)]
+
+
+def test_one_voice_saying_a_figure_in_two_languages_says_one_fact():
+    """WMT newstest2010 (washpost 79421) in English and in its German translation: the police
+    estimate is one statement retold, though the words around it share nothing; the
+    organisers' 100,000 stays a fact of its own."""
+    en = dataclasses.replace(
+        _report(
+            "washpost",
+            "Protesters said as many 100,000 people joined in the event, but police estimated the "
+            "count was closer to 25,000. The event was relatively peaceful.",
+            date(2009, 12, 12),
+        ),
+        lang="en",
+    )
+    de = dataclasses.replace(
+        _report(
+            "washpost-de",
+            "Demonstranten sagten, dass 100.000 Menschen sich der Veranstaltung angeschlossen hatten, "
+            "wohingegen die Polizeischätzungen eher von ungefähr 25.000 ausgingen.",
+            date(2009, 12, 12),
+        ),
+        lang="de",
+    )
+    claims = extract_claims(en) + extract_claims(de)
+    assert sorted(c.value for c in claims if c.value is not None) == [25_000, 25_000, 100_000, 100_000]
+    one_voice = {en.id: en.id, de.id: en.id}
+    slots = group_slots(claims, one_voice)
+    assert sorted(sorted(c.value for c in cs) for cs in slots.values()) == [[25_000] * 2, [100_000] * 2]
+    two_voices = {en.id: en.id, de.id: de.id}  # not a translation: the words must agree
+    assert len(group_slots(claims, two_voices)) == 3
