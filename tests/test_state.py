@@ -141,6 +141,31 @@ def test_runs_on_a_reopened_database_equal_one_run_and_never_replay(
         assert con.execute("SELECT count(*) FROM stage_meta WHERE stage = 'cluster_index'").fetchone()[0] == 1
 
 
+def test_stories_whose_state_left_memory_decide_as_stories_kept_in_it(shared_data, tmp_path, monkeypatch):
+    """A cap on full story states in memory (the rest read back from the store when an article
+    needs them) changes no decision: the same stories, relations and facts as with every state
+    kept, while the run really did read states back."""
+    records = _records(shared_data)
+    whole = _write(tmp_path / "all.jsonl", records)
+    with Library(tmp_path / "kept.db", batch_size=16, workers=1) as lib:
+        lib.ingest([whole])
+    reads = []
+    read = StoryClusterer._read
+
+    def counted(self, sid):
+        reads.append(sid)
+        return read(self, sid)
+
+    monkeypatch.setattr(StoryClusterer, "_read", counted)
+    monkeypatch.setattr(
+        writer_module, "StoryClusterer", lambda: StoryClusterer(ClusterSettings(max_loaded_stories=3))
+    )
+    with Library(tmp_path / "capped.db", batch_size=16, workers=1) as lib:
+        lib.ingest([whole])
+    assert len(reads) > 20  # states left memory and came back
+    assert _snapshot(tmp_path / "kept.db") == _snapshot(tmp_path / "capped.db")
+
+
 def test_the_state_read_beside_the_workers_is_the_state_read_in_place(shared_data, tmp_path, monkeypatch):
     """With worker processes, opening reads the stages' state on a thread of its own while the
     workers prepare the first batch; the articles after it are decided as after a read in place."""

@@ -68,6 +68,10 @@ class ClusterSettings:
     # memory: the live stories held (beyond it, the longest untouched leave first) and the
     # articles whose words make the document frequencies (the latest ones)
     max_live_stories: int = 10_000
+    # ... of which at most this many have their full state in memory (the longest untouched
+    # leave it once it is written, and are read back when an article needs them, as after
+    # opening a database): a live story's head and index keys cost far less than its state
+    max_loaded_stories: int = 5_000
     df_window: int = 10_000
     df_snapshot_every: int = 1_000  # arrivals between two snapshots of the document frequencies
     index_snapshot_every: int = 2_000  # ... and of the live stories' index
@@ -883,7 +887,23 @@ class StoryClusterer:
         )
         self._dirty, self._gone, self._evicted, self._evicted_of = set(), {}, {}, {}
         self._counted_new = []
+        self._unload()
         return out
+
+    def _unload(self) -> None:
+        """Past `max_loaded_stories`, the longest untouched full states leave memory: every state
+        is written now, and one is read back the first time an article needs it (`_read`,
+        `_revive`), so decisions are those of a database opened afresh at this point."""
+        loaded = self._stories
+        excess = len(loaded) - self.settings.max_loaded_stories
+        if excess <= 0 or self.state_source is None or self.archive is None:
+            return
+        heads = self._heads
+        oldest = sorted(loaded, key=lambda sid: (heads[sid].last_seen, heads[sid].order))[:excess]
+        of = self._of
+        for sid in oldest:
+            for a in dict.pop(loaded, sid).article_ids:
+                of.pop(a, None)
 
     def load(
         self,
