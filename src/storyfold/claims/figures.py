@@ -429,8 +429,9 @@ def _each_on_its_own(
     """The numbers of a list whose last item names no known noun or unit, each read as if it
     stood alone ("aged 33, 34 and 39 have been arrested": ages by the word before them)."""
     for r, m, _ in listed:
+        bare_end = r.end
         if _noun_after(r, m, False, prev_count, g):
-            out.append(_finished(r, r.end, None, r.end))
+            out.append(_finished(r, r.end, None, bare_end))
             if out[-1].kind is ValueKind.COUNT and out[-1].unit not in DURATION_UNITS:
                 prev_count = out[-1]
     return prev_count
