@@ -36,8 +36,7 @@ from storyfold.claims.locales import (
     locale_words,
 )
 from storyfold.claims.numparse import (
-    DURATION_UNITS,
-    NOUNS,
+    KNOWN_COUNTED,
     Value,
 )
 from storyfold.claims.numwords import word_number_regex
@@ -174,10 +173,6 @@ _DATELINE_PLACE = re.compile(r"\W*[^\W\d_][^\n,.;:!?]{0,40},\s*")
 _DATELINE_END = re.compile(r"\s*(?:\([^()\n]{1,40}\)|/[^/\n]{1,40}/)?\s*[-\u2013\u2014:]")
 
 
-# what a count's noun must be for the count to stand: one the grammar knows, or none
-_COUNTED = frozenset(NOUNS.values()) | DURATION_UNITS
-
-
 def _elided_currencies(values: list[Value], amounts: dict[float, str]) -> list[Value]:
     """A scaled sum said again without its currency ("le plan de 700 milliards de dollars ...
     le plan de 700 milliards vise", "i 700 miliardi di dollari ... dei 700 miliardi dipende")
@@ -192,7 +187,12 @@ def _elided_currencies(values: list[Value], amounts: dict[float, str]) -> list[V
             known = amounts.setdefault(v.value, v.unit)
             if known != v.unit:
                 amounts[v.value] = ""
-        elif v.kind is ValueKind.COUNT and v.unit not in _COUNTED and amounts.get(v.value) and v.bare_end > 0:
+        elif (
+            v.kind is ValueKind.COUNT
+            and v.unit not in KNOWN_COUNTED
+            and amounts.get(v.value)
+            and v.bare_end > 0
+        ):
             if out is values:
                 out = list(values)
             out[i] = replace(

@@ -28,6 +28,7 @@ from storyfold.claims.numparse import (
     BOUND_RE,
     CURRENCY_PREPOSITIONS,
     DURATION_UNITS,
+    KNOWN_COUNTED,
     NOUNS,
     PER_RE,
     PERCENT_RE,
@@ -407,7 +408,7 @@ def read_figures(
                     continue
             noun_end = r.end
         got = _finished(r, noun_end, between, bare_end)
-        if listed and (got.kind is ValueKind.QUANTITY or got.unit in _KNOWN_NOUNS):
+        if listed and (got.kind is ValueKind.QUANTITY or got.unit in KNOWN_COUNTED):
             for item, _, _ in listed:
                 item.kind, item.unit = got.kind, got.unit
                 out.append(_finished(item, item.end, None, item.end))
@@ -415,8 +416,8 @@ def read_figures(
             prev_count = _each_on_its_own(listed, out, prev_count, g)
         listed = []
         out.append(got)
-        if out[-1].kind is ValueKind.COUNT and out[-1].unit not in DURATION_UNITS:
-            prev_count = out[-1]
+        if _lends_its_noun(got):
+            prev_count = got
     if listed:  # "35 million for 2009": what looked like a list's next number was a year
         _each_on_its_own(listed, out, prev_count, g)
         out.sort(key=lambda v: v.start)
@@ -432,9 +433,15 @@ def _each_on_its_own(
         bare_end = r.end
         if _noun_after(r, m, False, prev_count, g):
             out.append(_finished(r, r.end, None, bare_end))
-            if out[-1].kind is ValueKind.COUNT and out[-1].unit not in DURATION_UNITS:
+            if _lends_its_noun(out[-1]):
                 prev_count = out[-1]
     return prev_count
+
+
+def _lends_its_noun(v: Value) -> bool:
+    """Whether a figure's noun is the one a bare number after it counts ("600,000 people ...
+    more than 700,000 in 2021"): a count, not of a unit of time."""
+    return v.kind is ValueKind.COUNT and v.unit not in DURATION_UNITS
 
 
 def _from_before(before: str) -> bool:
@@ -442,9 +449,6 @@ def _from_before(before: str) -> bool:
     opener = _RANGE_OPEN.search(before[-20:])
     return opener is not None and opener["o"].lower() in _FROM
 
-
-# nouns a list's last number may lend the others: units of time and the grammar's own nouns
-_KNOWN_NOUNS = frozenset(NOUNS.values()) | DURATION_UNITS
 
 # what comes between the items of a list of numbers: a comma, or one short word ("and", "і",
 # "και", "eta", "و" written against the next number), before the next number; the grammar's

@@ -297,6 +297,8 @@ for _unit, _words in TIME_NOUNS.items():
     for _w in _words.split():
         NOUNS[_w] = _unit
 DURATION_UNITS = set(TIME_NOUNS)
+# what a count's noun may be for the grammar to vouch for it: its own nouns and units of time
+KNOWN_COUNTED = frozenset(NOUNS.values()) | DURATION_UNITS
 
 QUANTITY_UNITS = {
     "gwh": "GWh",

@@ -335,7 +335,8 @@ def _join(
         return i
 
     unit = [_unit_vector(x.vec, idf) for x in nodes]
-    edges: list[tuple[int, float, int, int]] = []
+    # (joined for sharing a value, weight, i, j, joined only as one voice's retelling)
+    edges: list[tuple[int, float, int, int, bool]] = []
     for i, j in _pairs(nodes, unit, agrees):
         x, y = nodes[i], nodes[j]
         if x.key is not None and y.key is not None and x.key != y.key:
@@ -343,11 +344,11 @@ def _join(
         same = _same_value(x, y, agrees)
         one_measure = x.key is not None and x.key == y.key
         if one_measure and x.bare and y.bare:  # structured claims of one measure: one fact
-            edges.append((int(same), 1.0, i, j))
+            edges.append((int(same), 1.0, i, j, False))
             continue
         sim = _cosine(unit[i], unit[j])
         if same and _retold(x, y):  # one voice's copy or translation says it again
-            edges.append((1, max(sim, RETOLD), i, j))
+            edges.append((1, max(sim, RETOLD), i, j, sim < RETOLD))
             continue
         if x.noun != y.noun:  # counts of two nouns: one fact only as one figure, said alike
             if not same:
@@ -365,16 +366,16 @@ def _join(
         else:
             need = _other_value_min(_ratio(x, y, agrees))
         if sim >= need and (same or sim > 0):
-            edges.append((int(same), sim, i, j))
+            edges.append((int(same), sim, i, j, False))
     edges.sort(key=lambda e: (-e[0], -e[1], e[2], e[3]))
-    for by_value, sim, i, j in edges:
+    for by_value, _, i, j, retold in edges:
         ri, rj = find(i), find(j)
         if ri == rj:
             continue
         x, y = merged[ri], merged[rj]
         if not _compatible_sets(x, y, agrees):
             continue
-        if sim == RETOLD and not _articles(x).isdisjoint(_articles(y)):
+        if retold and not _articles(x).isdisjoint(_articles(y)):
             continue  # joined only as one voice's retelling: an article's two figures stay two
         if by_value and not all(agrees(a, b) for a in x.values for b in y.values):
             # joined for sharing a value, the two must share all: "2013" agrees with "2013-03"
