@@ -231,3 +231,23 @@ def test_french_typography_narrow_spaces():
     text = "L'usine emploiera plus\u00a0de\u202f3\u202f200\u202fsalariés, soit 12\u202f% de plus."
     cs = [c for c in claims(text, "fr") if c.kind is not ValueKind.TIME]
     assert [(c.value, c.unit, c.bound) for c in cs] == [(3200, "employee", Bound.GT), (12, "%", Bound.EQ)]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        # cases CLDR does not spell: the dative, the locative, the genitive, the sublative
+        ("Die Raketen haben eine Reichweite von 35 Kilometern, sagte das Militär.", "de", [(35, "km")]),
+        ("Die Pipeline ist auf 62,3 Milliarden Kubikmetern Erdgas ausgelegt.", "de", [(62.3e9, "m3")]),
+        ("Деревня находится в 35 километрах от города.", "ru", [(35, "km")]),
+        ("Tsunami saavutti avomerellä 800 kilometrin tuntinopeuden.", "fi", [(800, "km")]),
+        ("Sturridge a kaputól mintegy 30 méterre kapta a labdát.", "hu", [(30, "m")]),
+        ("Az autó csomagtartója 379 literes, 19 literrel nagyobb.", "hu", [(379, "L"), (19, "L")]),
+        # the same letters after another unit's name, or in a grammar without cases, are not a case
+        ("Bonuses fell in the first three quarters of this year.", "en", []),
+        ("La première consisterait à fusionner les deux livrets, souligne le rapport.", "fr", []),
+    ],
+)
+def test_a_unit_named_in_another_case_is_that_unit(text, lang, expected):
+    got = [(v, u) for c in claims(text, lang) if c.kind is ValueKind.QUANTITY for v, u in [(c.value, c.unit)]]
+    assert got == [(pytest.approx(v), u) for v, u in expected]

@@ -521,6 +521,17 @@ def unit_words(lang: str) -> dict[str, str]:
     return out
 
 
+@cache
+def unit_names(lang: str) -> frozenset[str]:
+    """Every unit's names after a number in the locale (lower case), units of time and of
+    every other kind included: the words a unit's name in another case must not be."""
+    loc = _locale(lang)
+    if loc is None:
+        return frozenset()
+    patterns = loc._data.get("unit_patterns", {})
+    return frozenset(w for unit in patterns for _, w in _pattern_words(patterns[unit], ("long", "short")))
+
+
 def _unit_words(loc: Any, en: Any) -> dict[str, str]:
     mine, english = loc._data.get("unit_patterns", {}), en._data["unit_patterns"]
     out: dict[str, str] = {}

@@ -1103,12 +1103,34 @@ def _unit_after(rest: str, unit_lang: str) -> tuple[ValueKind, str, int] | None:
     if m is None or m.lastindex is None:
         return None
     word = " ".join(m.group(m.lastindex).lower().split())
-    return ValueKind.QUANTITY, QUANTITY_UNITS.get(word) or cldr.unit_words(unit_lang)[word], m.end()
+    names = cldr.unit_words(unit_lang)
+    if word not in names and word not in QUANTITY_UNITS:  # a name in another case: its stem
+        if word in cldr.unit_names(unit_lang):  # another unit's own name ("Quartale", not "Quart")
+            return None
+        word = next(word[:-k] for k in range(1, INFLECTION + 1) if word[:-k] in names)
+    return ValueKind.QUANTITY, QUANTITY_UNITS.get(word) or names[word], m.end()
 
 
 def _after_a_space(rest: str) -> tuple[str, ...]:
     """Where a unit may begin: at once, or after one space."""
     return (rest[:1], rest[1:2]) if rest[:1] in " \u00a0\u202f" else (rest[:1],)
+
+
+# letters a unit's name may take in a case CLDR does not spell ("35 Kilometern", "километрах")
+INFLECTION = 3
+_INFLECTED_FROM = 5  # letters a name needs to take them: never a symbol ("5 more" is not metres)
+
+
+def _unit_name(word: str, inflects: bool) -> str:
+    """A unit's name as a pattern; in a grammar with cases, a long name of letters alone may
+    end in a case's letters. CLDR gives a unit's name in the forms a number's plural category
+    calls for ("километр", "километра", "километров"), not in the other cases a sentence puts
+    it in ("в 35 километрах", "in 35 Kilometern Entfernung", "35 kilometrin päässä", "30
+    méterre"); those end the same name with a few letters."""
+    pattern = re.escape(word).replace(r"\ ", r"[\s\u00a0]+")
+    if inflects and len(word) >= _INFLECTED_FROM and word.isalpha():
+        return pattern + rf"[^\W\d_]{{0,{INFLECTION}}}"
+    return pattern
 
 
 @cache
@@ -1120,7 +1142,9 @@ def _cldr_units(lang: str) -> Alternatives | None:
         return None
     return Alternatives(
         r"[ \u00a0\u202f]?",
-        [re.escape(w).replace(r"\ ", r"[\s\u00a0]+") for w in sorted(words, key=len, reverse=True)],
+        # grammars whose nouns take only a plural -s have every form in CLDR ("deux livrets"
+        # are no pounds)
+        [_unit_name(w, lang.split("_")[0] not in _PLURAL_S) for w in sorted(words, key=len, reverse=True)],
         r"(?![^\W\d_])",
         re.IGNORECASE,
         _after_a_space,
