@@ -251,3 +251,16 @@ def test_french_typography_narrow_spaces():
 def test_a_unit_named_in_another_case_is_that_unit(text, lang, expected):
     got = [(v, u) for c in claims(text, lang) if c.kind is ValueKind.QUANTITY for v, u in [(c.value, c.unit)]]
     assert got == [(pytest.approx(v), u) for v, u in expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        # a scale word with a case or an adjective's ending of four letters: "-ddal", "-lyk", "-იანი"
+        ("Az állam belső eladósodása idén 38,5 milliárddal 719,4 milliárd koronára nőtt.", "hu", 38.5e9),
+        ("Holly Willoughby-niň £11 millionlyk geleşikden çekilmegi.", "tk", 11e6),
+        ("ჰოლი უილაბის მიერ £11 მილიონიანი კონტრაქტის შეწყვეტით.", "ka", 11e6),
+    ],
+)
+def test_a_scale_word_keeps_its_scale_with_a_longer_ending(text, lang, expected):
+    assert claims(text, lang)[0].value == pytest.approx(expected)

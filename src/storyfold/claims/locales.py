@@ -42,7 +42,9 @@ def locale_words(locale: str) -> regex.Pattern[str] | None:
 
     A scale, currency or percent noun is matched in the other cases and numbers its language gives it
     ("रुपया" and "रुपये", "εκατομμύρια" and "εκατομμυρίων", "відсотків" and "відсотками"): by its stem,
-    for nouns long enough to have one, with its accents optional, since declension moves them."""
+    for nouns long enough to have one, with its accents optional, since declension moves them. A
+    scale word's stem takes one letter more than other nouns': agglutinating languages glue a
+    case or an adjective's ending to it ("38,5 milliárddal", "£11 millionlyk", "£11 მილიონიანი")."""
     groups = []
     for name, found in (
         ("scale", cldr.scale_words(locale)),
@@ -53,7 +55,7 @@ def locale_words(locale: str) -> regex.Pattern[str] | None:
             alts = "|".join(
                 (_percent_stem(w) if name == "pct" else _currency_inflected(w) if name == "cur" else None)
                 or (
-                    _accents_optional(fold_accents(w)[:-1]) + r"\w{0,3}"
+                    _accents_optional(fold_accents(w)[:-1]) + (r"\w{0,4}" if name == "scale" else r"\w{0,3}")
                     if len(w) >= 5 and " " not in w
                     else re.escape(w)
                 )
