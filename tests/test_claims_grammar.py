@@ -264,3 +264,16 @@ def test_a_unit_named_in_another_case_is_that_unit(text, lang, expected):
 )
 def test_a_scale_word_keeps_its_scale_with_a_longer_ending(text, lang, expected):
     assert claims(text, lang)[0].value == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        # a month's case ending counted in letters with their marks, not in code points
+        ("2016 ജനുവരിയിലാണ് ഗാർഹിക ആക്രമണം നടന്നത്.", "ml", "2016-01"),
+        ("ಟ್ರ್ಯಾಕ್ ಪಾಲಿನ್ 26 ಸೆಪ್ಟೆಂಬರ್\u200cನಲ್ಲಿ ಸೇರ್ಪಡೆಗೊಂಡರು.", "kn", "2024-09-26"),  # a day in the year of publication
+        ("कॅटालन्सनी साजरे केलेल्या 1 ऑक्टोबरच्याय सार्वमतानंतर.", "mr", "2024-10-01"),
+    ],
+)
+def test_a_month_with_a_long_case_ending_in_an_indic_script(text, lang, expected):
+    assert periods(text, lang) == [expected]

@@ -170,8 +170,9 @@ def locale_dates(
     end = word_end()
     month_rx = month_word = None
     if months:
-        # a long name's case forms ("марте", "júniusban", "czerwcu"): its stem (`_month_stem`)
-        # and up to six letters more; a short one as it is ("мая" is not "маяк"). As tries, so
+        # a long name's case forms ("марте", "júniusban", "czerwcu", "ജനുവരിയിലാണ്"): its stem
+        # (`_month_stem`) and up to six letters more, a letter with its marks counting once; a
+        # short one as it is ("мая" is not "маяк"). As tries, so
         # the engine follows one path per character instead of trying every name.
         stems = frozenset(_month_stem(n.lower()) for n in months if len(n) >= 5 and _lettered(n))
         exact = frozenset(n.lower() for n in months if not (len(n) >= 5 and _lettered(n)))
@@ -183,7 +184,7 @@ def locale_dates(
         three = frozenset(n.lower() for n in months if len(n) == 3 and n.isalpha())
         alts = "|".join(
             [
-                *([rf"{trie_pattern(stems)}\w{{0,6}}"] if stems else []),
+                *([rf"{trie_pattern(stems)}(?:(?=\w)\X){{0,6}}"] if stems else []),
                 *(
                     [
                         rf"{trie_pattern(short)}\w{{1,2}}(?=\s?(?:1[89]|20)\d\d(?!\d))",
