@@ -277,3 +277,16 @@ def test_a_scale_word_keeps_its_scale_with_a_longer_ending(text, lang, expected)
 )
 def test_a_month_with_a_long_case_ending_in_an_indic_script(text, lang, expected):
     assert periods(text, lang) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "kind", "value"),
+    [
+        # a scale or percent word's ending counted in letters with their marks
+        ("ಮಳಿಗೆಗಳನ್ನು ಸೆಲೆಸಿಯೊಗೆ £125 ಮಿಲಿಯನ್\u200d\u200dಗೆ ಮಾರಾಟ ಮಾಡಿದ ನಂತರ.", "kn", ValueKind.MONEY, 125e6),
+        ("लोमबोकच्या 10 टक्केहून अधिक लोकसंख्येला अन्यत्र हलवण्यात आले.", "mr", ValueKind.PERCENT, 10.0),
+    ],
+)
+def test_a_scale_or_percent_word_with_an_ending_in_an_indic_script(text, lang, kind, value):
+    got = [c for c in claims(text, lang) if c.kind is not ValueKind.TIME]
+    assert [(c.kind, c.value) for c in got] == [(kind, pytest.approx(value))]

@@ -55,7 +55,8 @@ def locale_words(locale: str) -> regex.Pattern[str] | None:
             alts = "|".join(
                 (_percent_stem(w) if name == "pct" else _currency_inflected(w) if name == "cur" else None)
                 or (
-                    _accents_optional(fold_accents(w)[:-1]) + (r"\w{0,4}" if name == "scale" else r"\w{0,3}")
+                    _accents_optional(fold_accents(w)[:-1])
+                    + (r"(?:(?=\w)\X){0,4}" if name == "scale" else r"(?:(?=\w)\X){0,3}")
                     if len(w) >= 5 and " " not in w
                     else re.escape(w)
                 )
