@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# the language tables the tests make are kept for the session's processes, not the user's cache
+os.environ.setdefault("STORYFOLD_CACHE", tempfile.mkdtemp(prefix="storyfold-tables-"))
 
 SHARED = Path(os.environ.get("STORYFOLD_SHARED", Path(__file__).resolve().parents[2] / "shared"))
 DATA = SHARED / "data"

@@ -21,6 +21,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cache
 from typing import Any
 
+from storyfold.claims.tables import table
+
 # the currencies most news figures are in, and a locale's own (added per locale)
 _CURRENCIES = ("USD", "EUR", "GBP", "JPY", "CNY", "INR", "RUB", "CHF")
 _PLURAL_SAMPLES = (1, 2, 3, 5, 11, 21, 100, 1.5)
@@ -79,7 +81,7 @@ def _compact_scales(
     return out
 
 
-@cache
+@table
 def scale_words(lang: str) -> dict[str, float]:
     """Scale word (lower case) -> its multiplier, for the locale of `lang` ({} if CLDR has none)."""
     if _locale(lang) is None:
@@ -90,7 +92,7 @@ def scale_words(lang: str) -> dict[str, float]:
     return {w: v for w, v in out.items() if v}
 
 
-@cache
+@table
 def scale_words_before(lang: str) -> dict[str, float]:
     """Scale words the locale writes before the number (CLDR's compact formats: Swahili
     "milioni 0", Hausa "Miliyan 0", Sinhala "මිලියන 0") -> their multipliers."""
@@ -175,7 +177,7 @@ def _words(name: str) -> list[str]:
     return [w for w in re.split(r"[\s\-‐]+", name.lower()) if w]
 
 
-@cache
+@table
 def currency_words(lang: str) -> dict[str, str]:
     """Currency name or word (lower case) -> ISO code, for the locale of `lang`. A word two
     currencies share ("доллар" of the US and of Canada) goes to the first of `_CURRENCIES`."""
@@ -216,7 +218,7 @@ def currency_words(lang: str) -> dict[str, str]:
     return out
 
 
-@cache
+@table
 def _circulating() -> frozenset[str]:
     from babel.core import get_global
     from babel.numbers import get_territory_currencies
@@ -235,7 +237,7 @@ def is_currency_code(code: str) -> bool:
     return code in _circulating()
 
 
-@cache
+@table
 def currency_names(lang: str) -> dict[str, str]:
     """The locale's full names of every circulating currency, in every plural form (lower case)
     -> ISO code: "norwegian kroner", "couronnes norvégiennes", "südafrikanische rand". Only
@@ -257,7 +259,7 @@ def currency_names(lang: str) -> dict[str, str]:
     return {n: c for n, c in out.items() if n not in clash}
 
 
-@cache
+@table
 def currency_nouns(lang: str) -> dict[str, str]:
     """The one-word currency nouns of `currency_words` that at least three currencies' names
     share ("sterline", "dollars", "roupies") -> the ISO code news means by them; a word only
@@ -272,7 +274,7 @@ def currency_nouns(lang: str) -> dict[str, str]:
     }
 
 
-@cache
+@table
 def _sharing(lang: str) -> dict[str, frozenset[str]]:
     """Each word of the locale's names of circulating currencies -> the currencies naming it."""
     loc = _locale(lang)
@@ -285,7 +287,7 @@ def _sharing(lang: str) -> dict[str, frozenset[str]]:
     return {w: frozenset(c) for w, c in out.items()}
 
 
-@cache
+@table
 def _percent_unit(lang: str) -> tuple[str, ...]:
     """The locale's "N per cent" as its unit data writes it, for a few plural forms of N."""
     loc = _locale(lang)
@@ -311,13 +313,13 @@ def _percent_word_of(pattern: str, lang: str) -> tuple[str, ...]:
     return tuple(sorted(words, key=len, reverse=True))
 
 
-@cache
+@table
 def percent_words(lang: str) -> tuple[str, ...]:
     """The words a locale writes after a number for "per cent" ("процентов", "प्रतिशत")."""
     return _percent_word_of(r"[\d.,\s\u00a0]+([^\d]+)", lang)
 
 
-@cache
+@table
 def percent_before(lang: str) -> tuple[str, ...]:
     """What a locale writes before a number for "per cent": the sign where its percent format
     puts it first (Turkish and Basque "%41"), and the word of its unit pattern when it leads
@@ -330,7 +332,7 @@ def percent_before(lang: str) -> tuple[str, ...]:
     return _percent_word_of(r"([^\d]+?)[\s\u00a0]*[\d.,]+", lang) + sign
 
 
-@cache
+@table
 def decimal_comma(lang: str) -> bool:
     """Whether the locale writes 3,2 for 3.2."""
     loc = _locale(lang)
@@ -341,7 +343,7 @@ def decimal_comma(lang: str) -> bool:
     return get_decimal_symbol(loc) == ","
 
 
-@cache
+@table
 def place_words(lang: str) -> frozenset[str]:
     """The words of the locale's names of territories and languages, lower case: "európai" of
     "Európai Unió" begins with "euró" but is no amount of euros."""
@@ -353,7 +355,7 @@ def place_words(lang: str) -> frozenset[str]:
     )
 
 
-@cache
+@table
 def count_joiner(lang: str) -> str:
     """The word the locale puts between a number and its noun ("20 de ani", "20 de zile":
     Romanian from twenty up), read from its unit patterns; "" for most languages."""
@@ -375,7 +377,7 @@ def count_joiner(lang: str) -> str:
     return words.pop() if len(words) == 1 else ""
 
 
-@cache
+@table
 def month_first(lang: str) -> bool:
     """Whether the locale writes a day of a month month first ("October 1", "november 12."),
     by its long date pattern; unknown locales are taken to (English does)."""
@@ -387,7 +389,7 @@ def month_first(lang: str) -> bool:
     return m < 0 or d < 0 or m < d
 
 
-@cache
+@table
 def month_names(lang: str) -> dict[str, int]:
     """Month name (lower case; every form CLDR has: format and stand-alone, wide and
     abbreviated, "января"/"январь"/"янв", "10月") -> month number."""
@@ -404,7 +406,7 @@ def month_names(lang: str) -> dict[str, int]:
     return out
 
 
-@cache
+@table
 def wide_month_names(lang: str) -> frozenset[str]:
     """The full month names (format and stand-alone, lower case), without the abbreviations:
     an abbreviation may be a word too (Czech "pro", for, abbreviates "prosince")."""
@@ -418,7 +420,7 @@ def wide_month_names(lang: str) -> frozenset[str]:
     )
 
 
-@cache
+@table
 def relative_years(lang: str) -> dict[str, int]:
     """CLDR's phrases for last, this and next year ("в прошлом году", "去年", "इस वर्ष") ->
     -1, 0, 1. Read from babel's locale data, which has no public accessor for them."""
@@ -437,7 +439,7 @@ def relative_years(lang: str) -> dict[str, int]:
     return out
 
 
-@cache
+@table
 def day_month_words(lang: str) -> tuple[str, ...]:
     """The words CLDR writes between a day and its month name ("d 'de' MMMM": "de"; Maltese
     "d 'ta'’ MMMM": "ta’")."""
@@ -451,7 +453,7 @@ def day_month_words(lang: str) -> tuple[str, ...]:
     )
 
 
-@cache
+@table
 def year_words(lang: str) -> frozenset[str]:
     """The locale's words for a year as they stand next to a number (lower case): the unit's
     long names ("წელი", "gads") and the forms CLDR's "in N years" and "N years ago" give it,
@@ -506,7 +508,7 @@ def _unit_form(pattern: str, lower: bool = True) -> str | None:
     return m[1].strip().lower() if lower else m[1].strip()
 
 
-@cache
+@table
 def unit_words(lang: str) -> dict[str, str]:
     """Unit name or symbol (lower case) -> canonical symbol (CLDR's English short form: "km",
     "MW", "m2", "bbl"), for the locale of `lang` and English symbols ({} without CLDR)."""
@@ -521,7 +523,7 @@ def unit_words(lang: str) -> dict[str, str]:
     return out
 
 
-@cache
+@table
 def unit_names(lang: str) -> frozenset[str]:
     """Every unit's names after a number in the locale (lower case), units of time and of
     every other kind included: the words a unit's name in another case must not be."""
@@ -564,7 +566,7 @@ def _pattern_words(forms: Mapping[str, Any], lengths: Iterable[str]) -> Iterator
 _DURATIONS = ("century", "decade", "year", "month", "week", "day", "hour", "minute")
 
 
-@cache
+@table
 def duration_words(lang: str, long_only: bool = False) -> dict[str, str]:
     """The locale's names of units of time after a number, every plural form (lower case) ->
     the English noun a duration is counted in: "jaar", "uur", "лет", "года", "hodin", "年",

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from storyfold.claims.tables import table
 from storyfold.claims.timeparse import trie_pattern
 from storyfold.textnorm import no_space_class
 
@@ -64,7 +65,7 @@ def _key(words: str) -> str:
     return _JOINER.sub(" ", words.replace("\u00ad", "")).strip().lower()
 
 
-@cache
+@table
 def number_words(locale: str) -> dict[str, int]:
     """Spelled-out cardinal -> its value, keys lower-cased with single spaces between parts;
     empty when ICU has no spellout for the locale or the language has no spaces."""
@@ -98,7 +99,7 @@ def number_words(locale: str) -> dict[str, int]:
     return out
 
 
-@cache
+@table
 def has_own_spellout(locale: str) -> bool:
     """ICU formats a locale it has no spellout rules for with English words ("two" for Zulu,
     Malayalam, Hausa); those are not the language's numbers."""
@@ -138,7 +139,7 @@ def value_of(locale: str, surface: str) -> int | None:
 _GLUED_SETS = ("%spellout-cardinal", "%spellout-cardinal-alternate2", "%spellout-numbering")
 
 
-@cache
+@table
 def _glued_forms(locale: str) -> tuple[dict[str, int], str]:
     """A language written without spaces: its spelled-out numbers (form -> value) and the
     characters they are made of; empty when ICU has no spellout for it."""
