@@ -243,6 +243,8 @@ def test_french_typography_narrow_spaces():
         ("Tsunami saavutti avomerellä 800 kilometrin tuntinopeuden.", "fi", [(800, "km")]),
         ("Sturridge a kaputól mintegy 30 méterre kapta a labdát.", "hu", [(30, "m")]),
         ("Az autó csomagtartója 379 literes, 19 literrel nagyobb.", "hu", [(379, "L"), (19, "L")]),
+        # a capital whose lower case is two characters: the name still, not a lost article
+        ("Köy şehre 35 KİLOMETRE uzaklıkta.", "tr", [(35, "km")]),
         # the same letters after another unit's name, or in a grammar without cases, are not a case
         ("Bonuses fell in the first three quarters of this year.", "en", []),
         ("La première consisterait à fusionner les deux livrets, souligne le rapport.", "fr", []),

@@ -1096,19 +1096,17 @@ def _unit_after(rest: str, unit_lang: str) -> tuple[ValueKind, str, int] | None:
     language ("12 kilomètres", "5 square miles", "300 МВт"); the grammar's own names first."""
     own = _own_units().match(rest)
     units = _cldr_units(unit_lang)
-    got = units.match(rest) if units is not None else None
+    got = units[0].match(rest) if units is not None else None
     m = got[1] if got is not None else None
     if own is not None and (m is None or own.end() >= m.end()):  # the longer name wins
         return ValueKind.QUANTITY, QUANTITY_UNITS[own["unit"].lower()], own.end()
-    if m is None or m.lastindex is None:
+    if got is None or m is None or m.lastindex is None or units is None:
         return None
-    word = " ".join(m.group(m.lastindex).lower().split())
-    names = cldr.unit_words(unit_lang)
-    if word not in names and word not in QUANTITY_UNITS:  # a name in another case: its stem
-        if word in cldr.unit_names(unit_lang):  # another unit's own name ("Quartale", not "Quart")
-            return None
-        word = next(word[:-k] for k in range(1, INFLECTION + 1) if word[:-k] in names)
-    return ValueKind.QUANTITY, QUANTITY_UNITS.get(word) or names[word], m.end()
+    word = units[1][got[0]]  # the name as CLDR has it: the text may be in another case
+    said = " ".join(m.group(m.lastindex).lower().split())
+    if len(said) > len(word) and said in cldr.unit_names(unit_lang):
+        return None  # another unit's own name ("Quartale" is not "Quart" in a case)
+    return ValueKind.QUANTITY, QUANTITY_UNITS.get(word) or cldr.unit_words(unit_lang)[word], m.end()
 
 
 def _after_a_space(rest: str) -> tuple[str, ...]:
@@ -1134,21 +1132,23 @@ def _unit_name(word: str, inflects: bool) -> str:
 
 
 @cache
-def _cldr_units(lang: str) -> Alternatives | None:
+def _cldr_units(lang: str) -> tuple[Alternatives, list[str]] | None:
     """The locale's CLDR unit names and symbols right after a number (after at most one
-    space), the longest first."""
-    words = cldr.unit_words(lang)
+    space), the longest first, and the names in that order (an alternative's index names it)."""
+    words = sorted(cldr.unit_words(lang), key=len, reverse=True)
     if not words:
         return None
-    return Alternatives(
+    # grammars whose nouns take only a plural -s have every form in CLDR ("deux livrets" are no
+    # pounds)
+    inflects = lang.split("_")[0] not in _PLURAL_S
+    alternatives = Alternatives(
         r"[ \u00a0\u202f]?",
-        # grammars whose nouns take only a plural -s have every form in CLDR ("deux livrets"
-        # are no pounds)
-        [_unit_name(w, lang.split("_")[0] not in _PLURAL_S) for w in sorted(words, key=len, reverse=True)],
+        [_unit_name(w, inflects) for w in words],
         r"(?![^\W\d_])",
         re.IGNORECASE,
         _after_a_space,
     )
+    return alternatives, words
 
 
 @lru_cache(maxsize=1)

@@ -173,8 +173,8 @@ def locale_dates(
     if months:
         # a long name's case forms ("марте", "júniusban", "czerwcu", "ജനുവരിയിലാണ്"): its stem
         # (`_month_stem`) and up to six letters more, a letter with its marks counting once; a
-        # short one as it is ("мая" is not "маяк"). As tries, so
-        # the engine follows one path per character instead of trying every name.
+        # short one as it is ("мая" is not "маяк"). As tries, so the engine follows one path
+        # per character instead of trying every name.
         stems = frozenset(_month_stem(n.lower()) for n in months if len(n) >= 5 and _lettered(n))
         exact = frozenset(n.lower() for n in months if not (len(n) >= 5 and _lettered(n)))
         # a four-letter name's case forms ("июне" of "июнь") only beside a year: alone, its
