@@ -292,3 +292,16 @@ def test_a_month_with_a_long_case_ending_in_an_indic_script(text, lang, expected
 def test_a_scale_or_percent_word_with_an_ending_in_an_indic_script(text, lang, kind, value):
     got = [c for c in claims(text, lang) if c.kind is not ValueKind.TIME]
     assert [(c.kind, c.value) for c in got] == [(kind, pytest.approx(value))]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        # "İ" matches "i" case-blind but lower-cases to two characters: the article's claims were
+        # lost to a KeyError
+        ("Santral 35 GİGAWATT üretiyor.", "tr", [(35, "GW")]),
+        ("Bina 35 METRE yüksekliğinde, santral 35 GİGAWATT üretiyor.", "tr", [(35, "m"), (35, "GW")]),
+    ],
+)
+def test_a_dotted_capital_i_reads_as_its_small_letter(text, lang, expected):
+    assert values(text, lang) == expected

@@ -56,6 +56,12 @@ _CYRILLIC = dict(
 )
 
 
+def lower_key(text: str) -> str:
+    """Text matched case-blind, lower-cased as the word it matched is written: "İ" (Turkish's
+    capital of "i") matches "i", but lower-cases to two characters, "i" and a dot above."""
+    return text.replace("\u0130", "i").lower()
+
+
 def fold_name(word: str) -> str:
     """Lower-cased, accent-stripped, Latin-script form: 'Müller'->'muller', 'Москва'->'moskva'."""
     w = unicodedata.normalize("NFKD", word.casefold())

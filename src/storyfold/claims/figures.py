@@ -55,6 +55,7 @@ from storyfold.claims.timeparse import (
     MONTHS,
 )
 from storyfold.model import Bound, ValueKind
+from storyfold.textnorm import lower_key
 
 _PREV_TOKEN = re.compile(r"(\S+)\s$")
 _PRODUCT_NAME = re.compile(r"[A-Za-z]*[A-Z][\w-]*")
@@ -321,7 +322,7 @@ def read_figures(
             s, e = m.start("w"), m.end("w")
             if not (s < consumed or _overlaps(s, e, blocked)):
                 a = m.start()  # quoted with its article: "more than a dozen people"
-                v = float(_COLLECTIVE[lang][m["w"].lower()])
+                v = float(_COLLECTIVE[lang][lower_key(m["w"])])
                 r = _Reading(sent, s, e, v, None, a, e, "", sent[max(0, a - 40) : a])
                 joint = _COLLECTIVE_OF.match(sent, e)
                 r.end = joint.end() - 1 if joint else e  # the noun after "de", "of", "di"
@@ -657,9 +658,9 @@ def _scale_before(r: _Reading, locale: str) -> None:
     if m is None or not (m["w"] or cur):
         return
     if m["w"]:
-        r.scaled(cldr.scale_words_before(locale)[m["w"].lower()])
+        r.scaled(cldr.scale_words_before(locale)[lower_key(m["w"])])
     if cur and r.kind is None:
-        r.kind, r.unit = ValueKind.MONEY, cldr.currency_words(locale)[cur.lower()]
+        r.kind, r.unit = ValueKind.MONEY, cldr.currency_words(locale)[lower_key(cur)]
     r.start = r.s - (len(r.before) - m.start())
     r.before = r.sent[max(0, r.start - 40) : r.start]
 
@@ -1099,7 +1100,7 @@ def _unit_after(rest: str, unit_lang: str) -> tuple[ValueKind, str, int] | None:
     got = units[0].match(rest) if units is not None else None
     m = got[1] if got is not None else None
     if own is not None and (m is None or own.end() >= m.end()):  # the longer name wins
-        return ValueKind.QUANTITY, QUANTITY_UNITS[own["unit"].lower()], own.end()
+        return ValueKind.QUANTITY, QUANTITY_UNITS[lower_key(own["unit"])], own.end()
     if got is None or m is None or m.lastindex is None or units is None:
         return None
     word = units[1][got[0]]  # the name as CLDR has it: the text may be in another case

@@ -22,7 +22,7 @@ import regex
 from storyfold.claims import cldr
 from storyfold.claims.numparse import PERCENT_RE
 from storyfold.claims.timeparse import TimeSpan, trie_pattern, valid_day
-from storyfold.textnorm import no_space_class, no_space_property, right_to_left_letter_class
+from storyfold.textnorm import lower_key, no_space_class, no_space_property, right_to_left_letter_class
 
 T = TypeVar("T")
 
@@ -406,7 +406,7 @@ def locale_times(sent: str, times: list[TimeSpan], locale: str, ref: date | None
         rel = cldr.relative_years(locale)
         for m in rel_rx.finditer(sent):
             if free(m.start(), m.end()):
-                out.append(TimeSpan(m.start(), m.end(), str(ref.year + rel[m["p"].lower()]), True))
+                out.append(TimeSpan(m.start(), m.end(), str(ref.year + rel[lower_key(m["p"])]), True))
     if month_rx is not None:
         months = cldr.month_names(locale)
         for m in month_rx.finditer(sent):
