@@ -34,6 +34,7 @@ SEED_SENTENCES = [
     "कंपनी ने 5 लाख रुपये और 2 करोड़ रुपये के निवेश की घोषणा की।",
     "The union said 1,800 members joined the strike and asked for a 6% pay rise.",
     "Search Search Menu add a comment Copyright 2024 All rights reserved.",
+    "ŞİRKET 5 MİLYAR DOLAR YATIRIM YAPTI; SANTRAL 35 GİGAWATT, BİNA 35 METRE.",
 ]
 
 _ND = [chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Nd"]
@@ -95,7 +96,10 @@ def hostile_text(rng: random.Random, max_sentences: int = 12) -> str:
         words = rng.choice(SEED_SENTENCES).split(" ")
         for _ in range(rng.randint(0, 4)):
             words.insert(rng.randint(0, len(words)), odd_token(rng))
-        parts.append(" ".join(words))
+        sentence = " ".join(words)
+        if rng.random() < 0.1:  # in capitals, with Turkish's dotted capital I among them
+            sentence = sentence.upper().replace("I", "İ") if rng.random() < 0.5 else sentence.upper()
+        parts.append(sentence)
         if rng.random() < 0.2:
             parts.append("\n\n")
     text = " ".join(parts)
