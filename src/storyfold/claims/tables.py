@@ -46,7 +46,10 @@ def folder() -> Path | None:
         base = Path(where)
     else:
         xdg = os.environ.get("XDG_CACHE_HOME")
-        base = (Path(xdg) if xdg else Path.home() / ".cache") / "storyfold"
+        try:
+            base = (Path(xdg) if xdg else Path.home() / ".cache") / "storyfold"
+        except (RuntimeError, KeyError):  # no home folder to be found: nothing kept
+            return None
     return base / "tables" / _version()
 
 
