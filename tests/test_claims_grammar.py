@@ -251,7 +251,7 @@ def test_french_typography_narrow_spaces():
     ],
 )
 def test_a_unit_named_in_another_case_is_that_unit(text, lang, expected):
-    got = [(v, u) for c in claims(text, lang) if c.kind is ValueKind.QUANTITY for v, u in [(c.value, c.unit)]]
+    got = [(c.value, c.unit) for c in claims(text, lang) if c.kind is ValueKind.QUANTITY]
     assert got == [(pytest.approx(v), u) for v, u in expected]
 
 
