@@ -305,3 +305,17 @@ def test_a_scale_or_percent_word_with_an_ending_in_an_indic_script(text, lang, k
 )
 def test_a_dotted_capital_i_reads_as_its_small_letter(text, lang, expected):
     assert values(text, lang) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        # Ethiopic's one-syllable words written against a number, as a right-to-left script's
+        # one-letter words are: "ከ1994" since 1994, "በ2016" in 2016
+        ("እሳተ ጎመራ ከ1994 ጀምሮ እንቅስቃሴ ላይ ነው።", "am", ["1994"]),
+        ("ያላትን ግንኙነት ያጠናከረችው በ2016 ሲሆን", "am", ["2016"]),
+        ("ብላይበራልስ ብ2016 ሂላሪ ክሊንተን", "ti", ["2016"]),
+    ],
+)
+def test_a_year_after_a_one_syllable_word_written_against_it(text, lang, expected):
+    assert periods(text, lang) == expected

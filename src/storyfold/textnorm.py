@@ -160,6 +160,14 @@ def right_to_left_letter_class() -> str:
 
 
 @cache
+def prefix_letter_class() -> str:
+    """Class body of the letters that are words of one letter written against the next word, a
+    number too: those of scripts written right to left ("و20", "ב2017") and Ethiopic's
+    syllables (Amharic and Tigrinya "በ2016", in 2016; "ከ1994", since 1994; "የ37", of 37)."""
+    return right_to_left_letter_class() + _class_of(r"(?V1)[\p{L}&&\p{Script=Ethiopic}]")
+
+
+@cache
 def mark_class() -> str:
     """Class body of the combining marks (Unicode category M): the vowel signs of Indic scripts
     and other marks a word's letters carry, which the `re` word class does not match."""

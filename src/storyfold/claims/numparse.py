@@ -9,7 +9,7 @@ from functools import cache, lru_cache
 
 from storyfold.claims.timeparse import MONTHS
 from storyfold.model import Bound, ValueKind
-from storyfold.textnorm import mark_class, no_space_class, right_to_left_letter_class
+from storyfold.textnorm import mark_class, no_space_class, prefix_letter_class
 
 ROMANCE_GERMANIC = {"fr", "es", "de", "it", "pt"}
 _GROUP_SEPS = {
@@ -43,7 +43,7 @@ def number_regex(lang: str) -> re.Pattern[str]:
     ns = no_space_class()
     # after one letter of a script written right to left, alone: a word written against it
     # ("و20 خسارة", and 20 losses; "ב2017")
-    rtl = right_to_left_letter_class()
+    rtl = prefix_letter_class()
     return re.compile(
         rf"\d(?<![.,:/\-]\d)(?:(?<!\w\d)|(?<=[{ns}]\d)|(?<=(?<!\w)[{rtl}]\d))(?:\d{{0,2}}(?P<sep>[{seps}])\d{{3}}(?:(?P=sep)\d{{3}})*(?:[.,]\d+)?"
         rf"|\d*(?:[.,]\d+)?)(?![\d])"

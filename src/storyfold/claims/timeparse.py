@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from storyfold.textnorm import prefix_letter_class
+
 MONTHS: dict[str, int] = {}
 for _i, _names in enumerate(
     [
@@ -331,7 +333,11 @@ _DECADE_YEARS_RXS = [
 ]
 # The guard on the preceding character is tested after "19"/"20" (the same matches as a
 # look-behind first), so the pattern starts with a literal the engine can skip to.
-_BARE_YEAR_RX = re.compile(r"(?P<y>(?:19|20)(?<![\w.,:/\-$€£¥]..)\d{2})(?![\w%]|[.,:/\-]\d)")
+# A year may also follow a one-letter word written against it ("ב2017", in 2017; "በ2016").
+_BARE_YEAR_RX = re.compile(
+    rf"(?P<y>(?:19|20)(?:(?<![\w.,:/\-$€£¥]..)|(?<=(?<!\w)[{prefix_letter_class()}]..))\d{{2}})"
+    r"(?![\w%]|[.,:/\-]\d)"
+)
 _PREV_WORD_RX = re.compile(r"([^\s]+)\s+$")
 _CAPS_NAME_RX = re.compile(r"[A-Z]{2,}[\w-]*")
 # H1 2024, Q3'24, 2024-Q3, 3T 2024 ("[HQT]\s?'?\d|\d\s?[HQT]", written to start with one class)
