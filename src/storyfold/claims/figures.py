@@ -1104,7 +1104,7 @@ def _unit_after(rest: str, unit_lang: str) -> tuple[ValueKind, str, int] | None:
     if got is None or m is None or m.lastindex is None or units is None:
         return None
     word = units[1][got[0]]  # the name as CLDR has it: the text may be in another case
-    said = " ".join(m.group(m.lastindex).lower().split())
+    said = " ".join(lower_key(m.group(m.lastindex)).split())
     if len(said) > len(word) and said in cldr.unit_names(unit_lang):
         return None  # another unit's own name ("Quartale" is not "Quart" in a case)
     return ValueKind.QUANTITY, QUANTITY_UNITS.get(word) or cldr.unit_words(unit_lang)[word], m.end()

@@ -55,8 +55,7 @@ def locale_words(locale: str) -> regex.Pattern[str] | None:
             alts = "|".join(
                 (_percent_stem(w) if name == "pct" else _currency_inflected(w) if name == "cur" else None)
                 or (
-                    _accents_optional(fold_accents(w)[:-1])
-                    + (r"(?:(?=\w)\X){0,4}" if name == "scale" else r"(?:(?=\w)\X){0,3}")
+                    _accents_optional(fold_accents(w)[:-1]) + _letters(4 if name == "scale" else 3)
                     if len(w) >= 5 and " " not in w
                     else re.escape(w)
                 )
@@ -70,6 +69,12 @@ def locale_words(locale: str) -> regex.Pattern[str] | None:
     return regex.compile(rf"[ \u00a0\u202f]?{joined}(?:{'|'.join(groups)}){word_end()}", regex.IGNORECASE)
 
 
+def _letters(most: int) -> str:
+    """Up to `most` letters of an ending, a letter with its marks counting once (an Indic vowel
+    sign is a character of its own: "ജനുവരിയിലാണ്" ends "യിലാണ്", three letters and their marks)."""
+    return rf"(?:(?=\w)\X){{0,{most}}}"
+
+
 def _percent_stem(word: str) -> str | None:
     """A percent word by its stem: all but its last letter (with that letter's marks; its last
     two for a long word), and up to four letters more than it left out. Languages that inflect
@@ -81,7 +86,7 @@ def _percent_stem(word: str) -> str | None:
         return None
     # a long word may change its last consonants too ("prosentti", "prosentin")
     stem = letters[:-2] if len(letters) >= 7 else letters[:-1]
-    return _accents_optional("".join(stem)) + rf"(?:(?=\w)\X){{0,{len(letters) - len(stem) + 4}}}"
+    return _accents_optional("".join(stem)) + _letters(len(letters) - len(stem) + 4)
 
 
 def _currency_inflected(word: str) -> str | None:
@@ -91,7 +96,7 @@ def _currency_inflected(word: str) -> str | None:
     letters = regex.findall(r"\X", word)
     if " " in word or len(word) >= 5 or len(letters) < 3:
         return None
-    return re.escape(word) + r"(?:(?=\w)\X){0,4}"
+    return re.escape(word) + _letters(4)
 
 
 def fold_accents(word: str) -> str:
@@ -185,7 +190,7 @@ def locale_dates(
         three = frozenset(n.lower() for n in months if len(n) == 3 and n.isalpha())
         alts = "|".join(
             [
-                *([rf"{trie_pattern(stems)}(?:(?=\w)\X){{0,6}}"] if stems else []),
+                *([trie_pattern(stems) + _letters(6)] if stems else []),
                 *(
                     [
                         rf"{trie_pattern(short)}\w{{1,2}}(?=\s?(?:1[89]|20)\d\d(?!\d))",

@@ -41,11 +41,11 @@ def number_regex(lang: str) -> re.Pattern[str]:
     # glued to a word it is part of a code ("A320", "COVID-19"); glued to a script written
     # without spaces it is a number ("至5.2%", "超过820,000人")
     ns = no_space_class()
-    # after one letter of a script written right to left, alone: a word written against it
-    # ("و20 خسارة", and 20 losses; "ב2017")
-    rtl = prefix_letter_class()
+    # after a word of one letter written against it (`prefix_letter_class`): "و20 خسارة", and
+    # 20 losses; "ב2017"; "በ2016"
+    prefix = prefix_letter_class()
     return re.compile(
-        rf"\d(?<![.,:/\-]\d)(?:(?<!\w\d)|(?<=[{ns}]\d)|(?<=(?<!\w)[{rtl}]\d))(?:\d{{0,2}}(?P<sep>[{seps}])\d{{3}}(?:(?P=sep)\d{{3}})*(?:[.,]\d+)?"
+        rf"\d(?<![.,:/\-]\d)(?:(?<!\w\d)|(?<=[{ns}]\d)|(?<=(?<!\w)[{prefix}]\d))(?:\d{{0,2}}(?P<sep>[{seps}])\d{{3}}(?:(?P=sep)\d{{3}})*(?:[.,]\d+)?"
         rf"|\d*(?:[.,]\d+)?)(?![\d])"
     )
 

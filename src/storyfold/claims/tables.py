@@ -32,7 +32,7 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 # the modules whose code makes the tables: a change to any of them is a new set of tables
-_MAKERS = ("cldr.py", "numwords.py", "timeparse.py", "../textnorm.py")
+_MAKERS = ("cldr.py", "numwords.py", "../textnorm.py")
 _MISSING = object()
 
 
