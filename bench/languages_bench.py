@@ -21,9 +21,9 @@ its NTREX document by its JSONL `id`. One row per language:
   link P   of the relations (any kind) touching its articles, the share joining two documents
            of one story: a wrong translation link merges voices that are independent.
   link R   share of its documents related directly to their English original (or stored as
-           the same article): what the fold itself sees. It depends on arrival order: a new
-           article relates to a dozen candidates at most, drawn from the latest 50 articles
-           per anchor (`FoldSettings`), so with 128 versions the original is often out of reach.
+           the same article): what the fold itself sees. A new article is compared with a
+           dozen candidates at most, drawn from the first 3 and the latest 50 articles per
+           anchor, plus the earliest with half the best one's votes (`FoldSettings`).
   reach    share joined to the English original through a chain of relations: what decides
            whether a story's versions are counted as one voice.
   BCubed   story clustering of the whole corpus, scored per language over its documents

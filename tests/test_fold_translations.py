@@ -168,6 +168,22 @@ def test_an_original_stays_a_candidate_under_many_versions():
     assert ("en", RelationKind.TRANSLATION) in {(r.a, r.kind) for r in rels}
 
 
+def test_an_original_outvoted_by_kindred_versions_is_still_compared():
+    """Fourteen versions add a name the original lacks (a spokeswoman the agencies quoted); the
+    new version has it too, so every version outvotes the original and they fill the twelve
+    places, but the earliest article with half the best one's votes is compared as well."""
+    index = FoldIndex()
+    index.add(Article(id="en", source="t", title="", text=_EN, lang="en"))
+    for i in range(14):
+        text = re.sub(r"\b[a-z]+\b", lambda m, i=i: m[0] + "qz"[i % 2] * (1 + i // 2), _EN)
+        text += "\n\nDie Sprecherin Kolvenna sagte es."
+        index.add(Article(id=f"v{i}", source="t", title="", text=text, lang=f"x{i}"))
+    rels = index.add(
+        Article(id="fr", source="t", title="", text=_FR + "\n\nLa porte-parole Kolvenna l'a dit.", lang="fr")
+    )
+    assert ("en", RelationKind.TRANSLATION) in {(r.a, r.kind) for r in rels}
+
+
 def test_a_translation_links_to_the_first_of_near_identical_copies():
     """A regional edition repeats the wire story with one more sentence; the French version has
     that sentence too, so the edition is its best match, but both English texts are one text

@@ -3,7 +3,8 @@
 Per article the work is bounded: candidates come from LSH buckets (near-duplicates and
 shared paragraphs) and from an inverted index over anchors (translations) that offers the
 first `posting_first` and the latest `posting_window` articles of the window per anchor and
-ranks them by the rarity of what they share, each capped, never from a scan of everything
+ranks them by the rarity of what they share, each capped (plus the earliest article with a
+good share of the best one's votes: a story's original), never from a scan of everything
 seen. Everything is deterministic: hashing is
 CRC-32 with seeded permutations, candidate lists are ordered by (score, arrival order).
 
@@ -116,6 +117,10 @@ class FoldSettings:
     # language, twelve in all, cost 3 of its 6,931 pairs against three and twenty, and the
     # pair features are most of the fold's serial time
     max_candidates_per_language: int = 2
+    # one more candidate: the earliest article holding at least this share of the best
+    # candidate's votes (`translation_candidates`)
+    original_share: float = 0.5
+    original_candidates: int = 2
     # skip the sentence alignment of candidates that could not pass even with a perfect one
     # (same decisions, ~2x faster); off when every candidate's features are wanted (fitting)
     prune_candidates: bool = True
@@ -318,19 +323,15 @@ class FoldIndex:
         keys = sorted(set(prof.keys))
         self._rarity.fill(keys)
         weight = self._rarity.__getitem__
-        # each earlier article's votes: the summed rarity of the anchors it shares, added key by
-        # key in sorted order (bincount adds each bin's weights in input order, from 0.0)
-        first, latest = s.posting_first, s.posting_window
-        posts = [
-            p if len(p) <= first + latest else [*islice(p, first), *islice(reversed(p), latest)]
-            for p in map(self._postings.get, keys)
-            if p
-        ]
-        sizes = list(map(len, posts))
-        hits = np.fromiter(chain.from_iterable(posts), dtype=np.int64, count=sum(sizes))
-        ws = np.repeat(np.fromiter((weight(k) for k in keys if self._postings.get(k)), np.float64), sizes)
-        orders, where = np.unique(hits, return_inverse=True)
-        scores = np.bincount(where, weights=ws) if len(hits) else np.zeros(0)
+        # each earlier article's votes: the summed rarity of the anchors it shares among the
+        # latest `posting_window` carriers of each
+        present = [k for k in keys if k in self._postings]
+        posts = [self._postings[k] for k in present]
+        ws = np.fromiter(map(weight, present), np.float64, count=len(present))
+        latest = s.posting_window
+        orders, scores = _votes(
+            [p if len(p) <= latest else [*islice(reversed(p), latest)] for p in posts], ws
+        )
         voters = orders.tolist()
         # ranked by (-votes, arrival order): arrival orders are unique, so this is the order the
         # (score, order) tuples give
@@ -350,6 +351,29 @@ class FoldIndex:
                 chosen.append(seen.id)
                 if len(chosen) == s.max_candidates:
                     break
+        # ... and the story's original: the earliest article with a good share of the best
+        # one's votes, the first `posting_first` carriers of each anchor voting too. Versions
+        # in kindred languages (sharing their spellings of its names) outvote it, and a story
+        # in many languages buries it under the latest carriers.
+        if any(len(p) > latest for p in posts):
+            first = s.posting_first
+            orders, scores = _votes(
+                [
+                    p if len(p) <= first + latest else [*islice(p, first), *islice(reversed(p), latest)]
+                    for p in posts
+                ],
+                ws,
+            )
+        if len(scores):
+            extra = 0
+            for order in orders[scores >= s.original_share * scores.max()].tolist():
+                seen = by_order[order]
+                if seen.lang != same:
+                    if seen.id not in chosen:
+                        chosen.append(seen.id)
+                    extra += 1
+                    if extra == s.original_candidates:
+                        break
         profiles = [self._seen[o].translation for o in chosen]
         self._rarity.fill(set().union(*(p.counts.keys() for p in profiles)) - self._rarity.keys())
         # without the sentence alignment, a candidate that fails even with its anchors placed
@@ -606,6 +630,17 @@ class _Rarity(dict[str, float]):
                 if w is None:
                     w = by_df[d] = log(n / (d + 1))
                 self[k] = w
+
+
+def _votes(posts: Sequence[Sequence[int]], weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The arrival orders found in the postings, ascending, and each one's votes: the summed
+    weights of the postings holding it, added posting by posting in the order given (bincount
+    adds each bin's weights in input order, from 0.0)."""
+    sizes = list(map(len, posts))
+    hits = np.fromiter(chain.from_iterable(posts), dtype=np.int64, count=sum(sizes))
+    orders, where = np.unique(hits, return_inverse=True)
+    scores = np.bincount(where, weights=np.repeat(weights, sizes)) if len(hits) else np.zeros(0)
+    return orders, scores
 
 
 def _without(text: str, chrome: set[int], min_words: int) -> str:
