@@ -319,3 +319,21 @@ def test_a_dotted_capital_i_reads_as_its_small_letter(text, lang, expected):
 )
 def test_a_year_after_a_one_syllable_word_written_against_it(text, lang, expected):
     assert periods(text, lang) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "kind", "value", "unit", "period"),
+    [
+        # ... and against a month ("በጁን", in June) or a currency symbol ("የ$200", of $200)
+        ("ጥንዶቹ በጁን 2018 የተጋቡት በቤተሰብ ግቢ ነው።", "am", ValueKind.TIME, None, "", "2018-06"),
+        ("ክስ በዲሴምበር 2017፣ ቀርቦ ነበር።", "am", ValueKind.TIME, None, "", "2017-12"),
+        ("አዲሱ ንረት የ$200 ቢሊዮን ዋጋ ያላቸዉን ዕቃዎች ነው።", "am", ValueKind.MONEY, 200e9, "USD", None),
+        ("ሴለሲዮ በ£125 ሚሊዮን ከሸጠ በኋላ ነው።", "am", ValueKind.MONEY, 125e6, "GBP", None),
+    ],
+)
+def test_a_month_or_a_currency_after_a_one_syllable_word_written_against_it(
+    text, lang, kind, value, unit, period
+):
+    (c,) = claims(text, lang)
+    assert (c.kind, c.unit, c.period) == (kind, unit, period)
+    assert c.value == (None if value is None else pytest.approx(value))

@@ -32,7 +32,6 @@ from storyfold.claims.numparse import (
     NOUNS,
     PER_RE,
     PERCENT_RE,
-    PREFIX_CURRENCY_RE,
     QUANTITY_UNITS,
     STOP_NOUNS,
     SUFFIX_CURRENCY_RE,
@@ -45,6 +44,7 @@ from storyfold.claims.numparse import (
     number_regex,
     parse_number,
     per_canon,
+    prefix_currency_re,
     scale_regex,
     scale_value,
     second_number_regex,
@@ -551,7 +551,7 @@ def _not_a_figure(sent: str, s: int, e: int, g: _Grammar) -> bool:
         and prev[1] not in STOP_NAMES
         and prev[1].lower() not in MONTHS
         and bound_of(prev[1]) is Bound.EQ
-        and not PREFIX_CURRENCY_RE.search(prev[1] + " ")
+        and not prefix_currency_re().search(prev[1] + " ")
         and not cldr.is_currency_code(prev[1])
         and not _amount_after(sent[e:], g)
     ):
@@ -621,7 +621,7 @@ def _range_after(
 def _currency_before(r: _Reading) -> None:
     """A currency symbol or ISO code just before the number ("$", "US$", "NOK ")."""
     before = r.before
-    pre_cur = PREFIX_CURRENCY_RE.search(before, max(0, len(before) - 12))
+    pre_cur = prefix_currency_re().search(before, max(0, len(before) - 12))
     if pre_cur:
         r.kind, r.unit = ValueKind.MONEY, currency_code(pre_cur["cur"], prefix=True)
     else:

@@ -22,7 +22,7 @@ import regex
 from storyfold.claims import cldr
 from storyfold.claims.numparse import PERCENT_RE
 from storyfold.claims.timeparse import TimeSpan, trie_pattern, valid_day
-from storyfold.textnorm import lower_key, no_space_class, no_space_property, right_to_left_letter_class
+from storyfold.textnorm import lower_key, no_space_class, no_space_property, prefix_letter_class
 
 T = TypeVar("T")
 
@@ -219,9 +219,9 @@ def locale_dates(
             ]
         )
         # never right after a digit: "12月" is December, not a day 1 of "2月"
-        # (or after one letter of a right-to-left script, a word of its own: "בדצמבר", in December)
-        rtl = right_to_left_letter_class()
-        month_word = rf"(?:(?<![^\W\d{ns}])|(?<=(?<!\w)[{rtl}]))(?<!\d)(?P<m>{alts}){end}"
+        # (or after a word of one letter written against it: "בדצמבר", in December; "በጁን", in June)
+        prefix = prefix_letter_class()
+        month_word = rf"(?:(?<![^\W\d{ns}])|(?<=(?<!\w)[{prefix}]))(?<!\d)(?P<m>{alts}){end}"
         joiners = cldr.day_month_words(locale)
         between = rf"(?:(?:{'|'.join(map(regex.escape, joiners))})\s+)?" if joiners else ""
         month_rx = regex.compile(
@@ -234,7 +234,7 @@ def locale_dates(
             # a day and its month may stand there, "30 de maio", "1 ta’ Ottubru"; an elided one
             # against the month, "1 d'octubre")
             rf"(?:(?P<d1>[0-3]?\d)(?:[^\W\d_]{{1,3}}(?=\s))?[.\-]?\s?{between}"
-            rf"(?:[{rtl}](?=\w)|[^\W\d_]['’](?=\w))?)?{month_word}"
+            rf"(?:[{prefix}](?=\w)|[^\W\d_]['’](?=\w))?)?{month_word}"
             # short words may stand between the month and its year, as news writes it
             # ("Σεπτέμβριο του 2017", "desember árið 2017", "dhjetor të vitit 2017"): two at most;
             # a day after the month is followed by its mark or an abbreviated word for day
@@ -442,14 +442,14 @@ def locale_times(sent: str, times: list[TimeSpan], locale: str, ref: date | None
     return sorted(out, key=lambda t: t.start)
 
 
-_RTL_LETTER = re.compile(f"[{right_to_left_letter_class()}]")
+_PREFIX_LETTER = re.compile(f"[{prefix_letter_class()}]")
 BARE_YEAR = re.compile(r"(?<![\d.,])(?:1[89]|20)\d\d(?![\d.,]?\d)")
 
 
 def _proclitic(sent: str, s: int) -> bool:
-    """One letter of a script written right to left, alone, against the number at `s`: a word
-    of its own ("ב2017", in 2017)."""
-    return bool(_RTL_LETTER.fullmatch(sent, s - 1, s)) and not (s >= 2 and sent[s - 2].isalnum())
+    """A word of one letter written against the number at `s` (`prefix_letter_class`): "ב2017",
+    in 2017; "በ2016"."""
+    return bool(_PREFIX_LETTER.fullmatch(sent, s - 1, s)) and not (s >= 2 and sent[s - 2].isalnum())
 
 
 def bare_years(sent: str, times: list[TimeSpan], locale_words: re.Pattern[str] | None) -> list[TimeSpan]:

@@ -132,11 +132,19 @@ _PREFIX_CURRENCY = [
     (r"JPY", "JPY"),
     (r"CHF", "CHF"),
 ]
-PREFIX_CURRENCY_RE = re.compile(
-    r"(?:^|(?<=[\s(\u00a0]))(?P<cur>"
-    + "|".join(f"(?:{p})" for p, _ in _PREFIX_CURRENCY)
-    + r")[ \u00a0\u202f\u2009]?$"
-)
+
+
+@cache
+def prefix_currency_re() -> re.Pattern[str]:
+    """A currency symbol or code ending the text before a number ("$", "US$", "NOK "): after a
+    space, a bracket or nothing, or after a word of one letter written against it
+    (`prefix_letter_class`: Amharic "የ$200 ቢሊዮን", of $200 billion)."""
+    return re.compile(
+        rf"(?:^|(?<=[\s(\u00a0])|(?<=(?<!\w)[{prefix_letter_class()}]))(?P<cur>"
+        + "|".join(f"(?:{p})" for p, _ in _PREFIX_CURRENCY)
+        + r")[ \u00a0\u202f\u2009]?$"
+    )
+
 
 _SUFFIX_CURRENCY = [
     (r"US\s?dollars?|U\.S\.\s?dollars?|dollars?\s+américains|dólares\s+estadounidenses", "USD"),
