@@ -296,3 +296,21 @@ def test_pruning_candidates_early_changes_no_decision(wmt2014):
         runs.append([r for a in arts for r in index.add(a)])
     assert runs[0] == runs[1]
     assert sum(r.kind is RelationKind.TRANSLATION for r in runs[0]) >= 40  # the test has teeth
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("في 1 أكتوبر 2018 قال الوزير", "ar"),
+        ("Την 1η Οκτωβρίου 2018 είπε ο υπουργός", "el"),
+        ("در ۱ اکتبر ۲۰۱۸ وزیر گفت", "fa"),
+        ("1 अक्तूबर 2018 को मंत्री ने कहा", "hi"),
+        ("1 অক্টোবর 2018 মন্ত্রী বলেন", "bn"),
+        ("On 1 October 2018 the minister said", "en"),
+    ],
+)
+def test_a_month_written_in_any_script_is_a_month_anchor(text, lang):
+    """CLDR's month names in every script that writes them as words: "أكتوبر", "Οκτωβρίου",
+    "अक्तूबर" (a word with its vowel signs and virama) and "October" are one anchor, so a
+    version in Arabic, Greek or Hindi shares its dates with the English."""
+    assert anchors(text, lang)[:3] == ["#1", "@m10", "#2018"]

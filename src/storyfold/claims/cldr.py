@@ -17,6 +17,7 @@ language a value is still a number with a scale word after it ("3,2 млрд", "
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cache
 from typing import Any
@@ -387,6 +388,27 @@ def month_first(lang: str) -> bool:
     pattern = re.sub(r"'[^']*'", "", str(loc.date_formats["long"].pattern))
     m, d = pattern.find("M"), pattern.find("d")
     return m < 0 or d < 0 or m < d
+
+
+@table
+def all_month_names() -> dict[str, int]:
+    """Every locale's month names (lower case, wide and abbreviated, format and stand-alone)
+    that name one month wherever they occur, written in one word -> that month."""
+    from babel import localedata
+
+    seen: dict[str, set[int]] = {}
+    for code in localedata.locale_identifiers():
+        loc = None if "_" in code else _locale(code)
+        for context in loc.months.values() if loc is not None else ():
+            for width, names in context.items():
+                if width == "narrow":
+                    continue
+                for number, name in names.items():
+                    name = name.lower().rstrip(".")
+                    # letters and the marks they carry (an Indic vowel sign), in one word
+                    if len(name) >= 3 and all(c.isalpha() or unicodedata.category(c)[0] == "M" for c in name):
+                        seen.setdefault(name, set()).add(number)
+    return {name: next(iter(ns)) for name, ns in seen.items() if len(ns) == 1}
 
 
 @table

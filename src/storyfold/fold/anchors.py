@@ -17,7 +17,7 @@ import unicodedata
 from functools import cache, lru_cache
 from typing import Any
 
-from storyfold.textnorm import ascii_digits, char_ranges, no_space_class, spaced_word_class
+from storyfold.textnorm import ascii_digits, char_ranges, mark_class, no_space_class, spaced_word_class
 
 _CYRILLIC = "абвгдеёжзийклмнопрстуфхцчшщъыьэюяієґ"
 _LATIN = "a b v g d e e zh z i i k l m n o p r s t u f kh ts ch sh shch _ y _ e iu ia i e g"
@@ -312,13 +312,29 @@ _WORD_CHARS = r"[a-zA-Z0-9\w'’-]"
 @cache
 def _word_chars() -> str:
     """The characters a word continues with: `_WORD_CHARS` but those of the scripts written
-    without spaces, whose runs are tokens of their own."""
-    return f"[a-zA-Z0-9'’\\-{spaced_word_class()}]"
+    without spaces, whose runs are tokens of their own, and the marks a letter carries (an
+    Indic vowel sign or virama: "अक्तूबर" is one word)."""
+    return f"[a-zA-Z0-9'’\\-{spaced_word_class()}{mark_class()}]"
 
 
 _GAP_CHARS = r"[\x00-/:-@\[-`{-\x7f\W]"
 # ASCII characters whose fold is themselves, lower-cased (of these, month names hold letters only)
 _ASCII_SAME = r"[a-zA-Z0-9_'’-]"
+
+
+def _add_cldr_months() -> None:
+    """The month names CLDR gives in scripts the table above does not fold to ASCII (Greek,
+    Arabic, Devanagari, Ethiopic, Burmese...), into `_MONTHS`: a month is an anchor in every
+    script that writes it as a word. Names in a script written without spaces are left out
+    (they are inside a run, never a word of their own)."""
+    from storyfold.claims.cldr import all_month_names
+
+    no_space = re.compile(f"[{no_space_class()}]")
+    for name, number in all_month_names().items():
+        word = fold(name)
+        if not word.isascii() and not no_space.search(word) and len(word) >= 2:
+            _MONTHS.setdefault(word, number)
+            _MONTH_HEADS.add(word[:2])
 
 
 @cache
@@ -327,6 +343,7 @@ def _scanner() -> re.Pattern[str]:
     the gap before the token it stops at, group 2 a number, group 3 a word (neither at the end).
 
     Possessive loops: the walk never backtracks, so it stays linear on any text."""
+    _add_cldr_months()
     safe, pairs = _word_starts()
     skip = "|".join([_ascii_skip(), f"[{safe}]", *pairs])
     g, w, ns = _GAP_CHARS, _word_chars(), no_space_class()
@@ -341,7 +358,8 @@ def _ascii_skip() -> str:
     engine tries only the month beginnings of the word's own first letter."""
     rests: dict[str, set[str]] = {}
     for w in _MONTHS:
-        rests.setdefault(w[0], set()).add(w[1:3])
+        if w.isascii():  # (the others never fold from an ASCII start)
+            rests.setdefault(w[0], set()).add(w[1:3])
     letters = "|".join(
         f"{a}(?!" + "|".join(f"[{bc[0]}{bc[0].upper()}][{bc[1]}{bc[1].upper()}]" for bc in sorted(rest)) + ")"
         for a, rest in sorted(rests.items())
@@ -379,15 +397,17 @@ def _word_starts() -> tuple[str, list[str]]:
         (firsts[x] if x in seconds and len(f) == 1 else safe).append(c)
     pairs = []
     for x, cs in sorted(firsts.items()):
+        if not cs:  # no character folds to x alone: no word starts so
+            continue
         follows = [c for y in sorted(seconds[x]) for c in by_letter[y]]
         pairs.append(f"[{char_ranges(cs)}](?![{char_ranges(follows)}\U00010000-\U0010ffff])")
     return char_ranges(safe), pairs
 
 
 def _bmp_folds() -> tuple[list[str], list[str]]:
-    """Every BMP character a token can hold, and its `fold`, worked out in bulk: the same steps
+    """Every BMP character a token can hold (a mark too), and its `fold`, worked out in bulk: the same steps
     on all of them joined by NULs (each step maps characters one by one, and NUL to itself)."""
-    chars = _TOKEN_CHAR.findall("".join(map(chr, range(0x10000))))
+    chars = re.findall(f"{_WORD_CHARS}|[{mark_class()}]", "".join(map(chr, range(0x10000))))
     w = "\0".join(chars).casefold()
     w = _CYRILLIC_CHAR.sub(lambda m: _CYR[m[0]], w)
     w = unicodedata.normalize("NFKD", w)
@@ -396,7 +416,6 @@ def _bmp_folds() -> tuple[list[str], list[str]]:
     return chars, w.replace("ß", "ss").split("\0")
 
 
-_TOKEN_CHAR = re.compile(_WORD_CHARS)
 _CYRILLIC_CHAR = re.compile(f"[{_CYRILLIC}]")
 
 
