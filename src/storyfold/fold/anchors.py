@@ -3,7 +3,8 @@
 A translator rewrites every word but keeps the numbers, the names, the dates and the order
 of the facts. "10 billion" and "10 milliards", "1.5" and "1,5", "300,000" and "300 000" all
 reduce to the same digit string; month names in any supported language become one month
-token; names are accent-folded and Cyrillic is transliterated, so "Путин" and "Putin" meet.
+token (in any script: CLDR's month names); names are accent-folded and Cyrillic is
+transliterated, so "Путин" and "Putin" meet.
 
 `anchors` gives the readable anchors; `anchor_keys` the coarser keys the translation matcher
 compares (names cut to a phonetic 4-letter prefix, because translators and inflection change
@@ -45,9 +46,10 @@ _PM = re.compile(r"(?:[:.]00)?\s?(?:p\.\s?m\.|pm\b)", re.IGNORECASE)
 _SENT_PUNCT = frozenset('.!?:;«»"“”„()[]–—-')
 _NOT_DIGIT = re.compile(r"\D")
 
-# Month names (lower-cased, accent-folded stems) in the languages the project meets. A month
-# is written as a word in every language, so "29 November"/"29 novembre"/"29 ноября" would
-# otherwise share only the "29".
+# Month names (lower-cased, accent-folded stems) of the scripts that fold to ASCII, with the
+# stems their inflections share; `_add_cldr_months` adds CLDR's names in every other script. A
+# month is written as a word in every language, so "29 November"/"29 novembre"/"29 ноября"
+# would otherwise share only the "29".
 _MONTHS: dict[str, int] = {}
 for _n, _names in enumerate(
     [
