@@ -393,19 +393,14 @@ class FoldIndex:
                 added[order] = added.get(order, 0.0) + w
         if not len(scores) and not added:
             return []
-        bar = s.original_share * (scores.max() if len(scores) else 0.0)
-        ranked = set(orders[scores >= bar].tolist()) if len(scores) else set()
-        if added:
-            # an added carrier may hold votes among the latest carriers too
-            keys = np.fromiter(added, np.int64, count=len(added))
-            sums = np.fromiter(added.values(), np.float64, count=len(added))
-            if len(orders):
-                at = np.minimum(np.searchsorted(orders, keys), len(orders) - 1)
-                sums += np.where(orders[at] == keys, scores[at], 0.0)
-            if sums.max() * s.original_share > bar:  # a new best: the bar rises
-                bar = s.original_share * sums.max()
-                ranked = set(orders[scores >= bar].tolist()) if len(scores) else set()
-            ranked.update(keys[sums >= bar].tolist())
+        # an added carrier may hold votes among the latest carriers too
+        keys = np.fromiter(added, np.int64, count=len(added))
+        sums = np.fromiter(added.values(), np.float64, count=len(added))
+        if len(orders) and len(keys):
+            at = np.minimum(np.searchsorted(orders, keys), len(orders) - 1)
+            sums += np.where(orders[at] == keys, scores[at], 0.0)
+        bar = s.original_share * max(scores.max(initial=0.0), sums.max(initial=0.0))
+        ranked = set(orders[scores >= bar].tolist()) | set(keys[sums >= bar].tolist())
         found = []
         for order in sorted(ranked):
             seen = self._by_order[order]
