@@ -393,13 +393,19 @@ def month_first(lang: str) -> bool:
 @table
 def all_month_names() -> dict[str, int]:
     """Every locale's month names (lower case, wide and abbreviated, format and stand-alone)
-    that name one month wherever they occur, written in one word -> that month."""
+    that name one month wherever they occur, written in one word -> that month.
+
+    Each locale's data is read and let go: babel keeps every locale it loads, and all of them
+    would stay in the process (150 MB) for a table of a few thousand words."""
     from babel import localedata
 
     seen: dict[str, set[int]] = {}
+    kept = set(localedata._cache)  # babel's memo of loaded locales: those loaded already stay
     for code in localedata.locale_identifiers():
-        loc = None if "_" in code else _locale(code)
-        for context in loc.months.values() if loc is not None else ():
+        if "_" in code:
+            continue
+        months = localedata.LocaleDataDict(localedata.load(code)).get("months", {})
+        for context in months.values():
             for width, names in context.items():
                 if width == "narrow":
                     continue
@@ -408,6 +414,8 @@ def all_month_names() -> dict[str, int]:
                     # letters and the marks they carry (an Indic vowel sign), in one word
                     if len(name) >= 3 and all(c.isalpha() or unicodedata.category(c)[0] == "M" for c in name):
                         seen.setdefault(name, set()).add(number)
+        if code not in kept:
+            localedata._cache.pop(code, None)
     return {name: next(iter(ns)) for name, ns in seen.items() if len(ns) == 1}
 
 
