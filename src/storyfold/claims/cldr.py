@@ -404,7 +404,8 @@ def all_month_names() -> dict[str, int]:
     for code in localedata.locale_identifiers():
         if "_" in code:
             continue
-        months = localedata.LocaleDataDict(localedata.load(code)).get("months", {})
+        data: Any = localedata.load(code)
+        months = localedata.LocaleDataDict(data).get("months", {})  # (aliases resolved)
         for context in months.values():
             for width, names in context.items():
                 if width == "narrow":
