@@ -1027,6 +1027,39 @@ def test_numbers_in_words_before_a_unit_of_time_in_languages_without_spaces(text
 @pytest.mark.parametrize(
     ("text", "lang", "read"),
     [
+        # NTREX-128 Thai, Khmer and Lao: the scale word, the currency and the next word are
+        # written against each other; CLDR names the currencies with their country glued on
+        # ("ดอลลาร์สหรัฐ", "ផោនអេហ្ស៊ីប"), news names the noun alone
+        ("ถอนตัวจากข้อตกลงมูลค่า 11 ล้านปอนด์ของเขา", "th", [(11e6, "GBP", "11 ล้านปอนด์")]),
+        ("ได้รับความช่วยเหลือ 140 ล้านดอลลาร์จากสหรัฐ", "th", [(140e6, "USD", "140 ล้านดอลลาร์")]),
+        ("ภาษีกับสินค้ามูลค่า 150 พันล้านปอนด์", "th", [(150e9, "GBP", "150 พันล้านปอนด์")]),
+        ("ទទួលបាន 11 លានដុល្លារ", "km", [(11e6, "USD", "11 លានដុល្លារ")]),
+        ("ມູນຄ່າ 11 ລ້ານໂດລ່າ", "lo", [(11e6, "USD", "11 ລ້ານໂດລ່າ")]),
+    ],
+)
+def test_money_written_against_its_scale_word_and_the_next_word(text, lang, read):
+    assert [(c.value, c.unit, c.surface) for c in values(text, lang)] == read
+
+
+def test_a_counter_written_against_a_number_is_a_whole_word():
+    # a Thai, Lao or Khmer counter is a word of several characters, not its first character
+    assert [(c.value, c.unit) for c in values("มีผู้เสียชีวิต 832คน", "th")] == [(832, "คน")]
+    assert [(c.value, c.unit) for c in values("មនុស្ស 832នាក់ បានស្លាប់", "km")] == [(832, "នាក់")]
+    assert [(c.value, c.unit) for c in values("มูลค่า 200 พันล้านเหรียญ", "th")] == [(200e9, "เหรียญ")]
+    # a Chinese or Japanese counter is one character
+    assert [(c.value, c.unit) for c in values("820,000人受影响", "zh")] == [(820000, "人")]
+
+
+def test_an_abbreviated_scale_word_keeps_its_dot_before_the_currency():
+    assert [(c.value, c.unit) for c in values("Sandoris siekė iki 1,5 mln. svarų sterlingų.", "lt")] == [
+        (1.5e6, "GBP")
+    ]
+    assert [(c.value, c.unit) for c in values("Kaina 5 mln. eurų.", "lt")] == [(5e6, "EUR")]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "read"),
+    [
         # NTREX-128 Arabic: "and" written against the number; Hebrew "in" against a year
         ("حقق ميكلسون 18 فوزًا و20 خسارة.", "ar", [18, 20]),
         ("הוא נבחר ב2017 לתפקיד.", "he", ["2017"]),

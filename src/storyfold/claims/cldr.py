@@ -197,7 +197,8 @@ def currency_words(lang: str) -> dict[str, str]:
         # the word several currencies share is the noun ("доллар" of "доллар США" and
         # "канадский доллар", "डॉलर" of "यूएस डॉलर"); the others say whose it is ("США")
         heads = {w for w in words if len(sharing.get(w, ())) >= 2 and len(w) >= (4 if w.isascii() else 2)}
-        # a name written without spaces ends with the shared noun: "米ドル" with "カナダ ドル"'s "ドル"
+        # a name written without spaces ends with the shared noun ("米ドル" with "カナダ ドル"'s "ドル")
+        # or, in Thai, Lao, Khmer..., begins with it ("ดอลลาร์" of "ดอลลาร์สหรัฐ")
         glued = {
             w
             for w, shared in sharing.items()
@@ -205,6 +206,10 @@ def currency_words(lang: str) -> dict[str, str]:
             and len(w) >= 2
             and not w.isascii()
             and any(n.endswith(w) and n != w for n in words)
+        } | {
+            w
+            for w, shared in _heads_sharing(lang).items()
+            if len(shared) >= 2 and any(w in _glued_heads(n) for n in names)
         }
         for head in sorted(glued):
             out.setdefault(head, code)
@@ -266,7 +271,7 @@ def currency_nouns(lang: str) -> dict[str, str]:
     share ("sterline", "dollars", "roupies") -> the ISO code news means by them; a word only
     two names share may say whose the currency is ("unis" of "dollar des États-Unis" and
     "dirham des Émirats arabes unis") rather than what it is."""
-    sharing = _sharing(lang)
+    sharing = _sharing(lang) | _heads_sharing(lang)
     heads = [h for h, codes in sharing.items() if len(codes) >= 3 and len(h) >= 4]
     return {
         w: code
@@ -283,9 +288,56 @@ def _sharing(lang: str) -> dict[str, frozenset[str]]:
     if loc is None:
         return {}
     for code in _circulating():
-        for word in _words(loc.currencies.get(code) or ""):
+        name = loc.currencies.get(code) or ""
+        for word in _words(name):
             out.setdefault(word, set()).add(code)
     return {w: frozenset(c) for w, c in out.items()}
+
+
+@table
+def _heads_sharing(lang: str) -> dict[str, frozenset[str]]:
+    """Each beginning of the locale's one-word currency names (`_glued_heads`) -> the
+    currencies whose names begin with it."""
+    loc = _locale(lang)
+    out: dict[str, set[str]] = {}
+    if loc is None:
+        return {}
+    for code in _circulating():
+        for head in _glued_heads((loc.currencies.get(code) or "").lower()):
+            out.setdefault(head, set()).add(code)
+    return {w: frozenset(c) for w, c in out.items()}
+
+
+def _glued_heads(word: str) -> list[str]:
+    """The beginnings of a currency name written as one word without spaces that end at one of its ICU
+    word boundaries, three characters or more: Thai writes the noun first and the country
+    against it ("ดอลลาร์สหรัฐ", "ดอลลาร์แคนาดา"), so the noun the names share is a beginning.
+    Not in Chinese and Japanese, which put the country first ("加拿大元"): there the shared
+    noun ends the name."""
+    # (CLDR's Lao and Khmer names mark syllables or words; a note says which country's:
+    # "ปอนด์สเตอร์ลิง (สหราชอาณาจักร)")
+    word = _NOTE.sub("", word.replace("\u200b", ""))
+    if len(word) < 4 or not _no_space_rx().match(word) or _HAN_KANA.match(word) or " " in word:
+        return []
+    from icu4py.breakers import WordBreaker
+
+    heads, at = [], 0
+    for piece in WordBreaker(word, ""):
+        at += len(piece)
+        if 3 <= at < len(word):
+            heads.append(word[:at])
+    return heads
+
+
+@cache
+def _no_space_rx() -> re.Pattern[str]:
+    from storyfold.textnorm import no_space_class
+
+    return re.compile(f"[{no_space_class()}]")
+
+
+_NOTE = re.compile(r"\s*\([^)]*\)")
+_HAN_KANA = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 
 
 @table

@@ -55,7 +55,7 @@ from storyfold.claims.timeparse import (
     MONTHS,
 )
 from storyfold.model import Bound, ValueKind
-from storyfold.textnorm import lower_key
+from storyfold.textnorm import lower_key, no_space_class
 
 _PREV_TOKEN = re.compile(r"(\S+)\s$")
 _PRODUCT_NAME = re.compile(r"[A-Za-z]*[A-Z][\w-]*")
@@ -158,7 +158,7 @@ class _Named:
         self._alts = Alternatives(
             BEFORE_CURRENCY,
             [form(w) for w, _ in ordered],
-            r"(?!\w)",
+            _word_end_or_glued(),
             re.IGNORECASE,
             _name_starts,
         )
@@ -166,6 +166,14 @@ class _Named:
     def match(self, rest: str) -> tuple[str, int] | None:
         got = self._alts.match(rest)
         return None if got is None else (self._codes[got[0]], got[1].end())
+
+
+@cache
+def _word_end_or_glued() -> str:
+    """Where a currency word ends: before a character that is not a letter, or before a letter
+    of a script written without spaces, where the next word is written against it
+    ("ปอนด์ของเขา", his pounds)."""
+    return rf"(?![^\W{no_space_class()}])"
 
 
 def _name_form(name: str) -> str:
@@ -200,7 +208,7 @@ def _currency_nouns(lang: str) -> _Named:
     forms: dict[str, str] = {}
     for noun, code in nouns.items():
         stem = noun[:3]
-        if len(noun) >= 4 and stem.isalpha() and len(codes[stem]) == 1:
+        if len(noun) >= 4 and stem.isalpha() and len(codes[stem]) == 1 and not no_space_rx().match(noun):
             # a stem takes as many letters more as its longest noun has ("ste" of "sterline": 8)
             words[stem], forms[stem] = code, marks_optional(re.escape(stem)) + rf"\w{{0,{longest[stem]}}}"
         else:
@@ -736,6 +744,8 @@ def _scale_after(r: _Reading, g: _Grammar) -> None:
             r.v += scale / 2
             r.end = half.end()
         r.rest = r.sent[r.end :]
+        if r.rest[:1] == "." and _currency_next(r.rest[1:], g):
+            r.took(1)  # "1,5 mln. svarų", "2,8 mlrd. GBP"
     elif (
         _GLUED_M.match(rest)
         and (
@@ -904,7 +914,15 @@ def _counter_after(rest: str) -> str | None:
     or punctuation follows."""
     if not rest[:1] or not rest[0].isalpha() or not (no_space_rx().match(rest) or _HANGUL.match(rest)):
         return None
-    return rest[0]
+    if _HANGUL.match(rest) or _HAN_KANA.match(rest):
+        return rest[0]  # one character is a counter there ("人", "つ", "명")
+    # elsewhere (Thai, Lao, Khmer, Burmese) a character is a piece of a word: the first word
+    from icu4py.breakers import WordBreaker
+
+    return next(iter(WordBreaker(rest[:40], "")), None) or None
+
+
+_HAN_KANA = regex.compile(r"[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]")
 
 
 def _time_unit_glued(rest: str, locale: str) -> tuple[str, str] | None:

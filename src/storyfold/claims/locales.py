@@ -52,8 +52,14 @@ def locale_words(locale: str) -> regex.Pattern[str] | None:
         ("pct", dict.fromkeys(cldr.percent_words(locale), "")),
     ):
         if found:
+            # a word of a script written without spaces is read whole: the next word is written
+            # against it, and would be taken for an ending ("ล้านปอนด์", million pounds)
             alts = "|".join(
-                (_percent_stem(w) if name == "pct" else _currency_inflected(w) if name == "cur" else None)
+                re.escape(w)
+                if no_space_rx().match(w)
+                else (
+                    _percent_stem(w) if name == "pct" else _currency_inflected(w) if name == "cur" else None
+                )
                 or (
                     _accents_optional(fold_accents(w)[:-1]) + _letters(4 if name == "scale" else 3)
                     if len(w) >= 5 and " " not in w
