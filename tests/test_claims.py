@@ -1046,6 +1046,8 @@ def test_a_counter_written_against_a_number_is_a_whole_word():
     assert [(c.value, c.unit) for c in values("มีผู้เสียชีวิต 832คน", "th")] == [(832, "คน")]
     assert [(c.value, c.unit) for c in values("មនុស្ស 832នាក់ បានស្លាប់", "km")] == [(832, "នាក់")]
     assert [(c.value, c.unit) for c in values("มูลค่า 200 พันล้านเหรียญ", "th")] == [(200e9, "เหรียญ")]
+    # the noun after a space is its first word, not the rest of the clause written against it
+    assert [(c.value, c.unit) for c in values("จำนวน 200 ครอบครัวได้รับผลกระทบ", "th")] == [(200, "ครอบครัว")]
     # a Chinese or Japanese counter is one character
     assert [(c.value, c.unit) for c in values("820,000人受影响", "zh")] == [(820000, "人")]
 

@@ -916,10 +916,14 @@ def _counter_after(rest: str) -> str | None:
         return None
     if _HANGUL.match(rest) or _HAN_KANA.match(rest):
         return rest[0]  # one character is a counter there ("人", "つ", "명")
-    # elsewhere (Thai, Lao, Khmer, Burmese) a character is a piece of a word: the first word
+    return _first_word(rest)  # elsewhere (Thai, Lao, Khmer, Burmese) a character is a piece of a word
+
+
+def _first_word(run: str) -> str:
+    """The first word (ICU's boundaries) of a run of a script written without spaces."""
     from icu4py.breakers import WordBreaker
 
-    return next(iter(WordBreaker(rest[:40], "")), None) or None
+    return next(iter(WordBreaker(run[:40], "")), "") or run
 
 
 _HAN_KANA = regex.compile(r"[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]")
@@ -1232,6 +1236,10 @@ def _counted_noun(
     if not fm or not _noun_start(fm["w"]):
         return None
     w = fm["w"].lower()
+    if no_space_rx().match(w):
+        # a script written without spaces runs on into the rest of the clause: its first word
+        first = _first_word(w)
+        return ValueKind.COUNT, first, fm.start("w") + len(first)
     if w in STOP_NOUNS or (locale == "en" and (w in _EN_NOT_NOUNS or w.endswith(("ing", "ed")))):
         return None  # "the three who voted", "three voting", "two injured": no counted noun
     end = fm.end()
