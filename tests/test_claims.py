@@ -695,6 +695,21 @@ def test_a_counted_noun_of_a_script_without_case(text, lang, value, noun):
 
 
 @pytest.mark.parametrize(
+    "text, noun",
+    [
+        # ECB+ 12: an adjective in -ous before the plural is not the counted noun
+        ("Five suspicious boats approached the merchant vessel.", "boat"),
+        ("Two famous actors came.", "actor"),
+        ("Police seized 4 boxes of ammunition.", "box"),
+        ("The school has 3 classes.", "class"),
+        ("He visited 2 churches.", "church"),
+    ],
+)
+def test_an_english_counted_noun_is_named_in_the_singular(text, noun):
+    assert [c.unit for c in values(text)] == [noun]
+
+
+@pytest.mark.parametrize(
     "text, lang, value, unit",
     [
         ("24 घंटे में सब बदल गया।", "hi", 24.0, "hour"),

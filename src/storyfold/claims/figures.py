@@ -1243,14 +1243,32 @@ def _counted_noun(
     if w in STOP_NOUNS or (locale == "en" and (w in _EN_NOT_NOUNS or w.endswith(("ing", "ed")))):
         return None  # "the three who voted", "three voting", "two injured": no counted noun
     end = fm.end()
-    if locale in _PLURAL_S and not w.endswith("s"):
-        # "10 total games", "two semiautomatic weapons": a singular word before a plural one
-        # is its adjective; the plural is what is counted
+    if locale in _PLURAL_S and not _plural(w, locale):
+        # "10 total games", "two semiautomatic weapons", "five suspicious boats": a singular
+        # word before a plural one is its adjective; the plural is what is counted
         nm = WORD_AFTER_RE.match(rest[end:])
-        if nm and nm["w"][:1].islower() and nm["w"].endswith("s") and nm["w"].lower() not in STOP_NOUNS:
+        if (
+            nm
+            and nm["w"][:1].islower()
+            and _plural(nm["w"].lower(), locale)
+            and nm["w"].lower() not in STOP_NOUNS
+        ):
             w, end = nm["w"].lower(), end + nm.end()
     if locale == "en" and len(w) > 4 and w.endswith("ies"):
         w = w[:-3] + "y"
-    elif locale == "en" and len(w) > 3 and w.endswith("s") and not w.endswith("ss"):
+    elif locale == "en" and w.endswith(_EN_ES_PLURALS):
+        w = w[:-2]  # "boxes", "churches", "classes"
+    elif locale == "en" and len(w) > 3 and _plural(w, locale):
         w = w[:-1]
     return ValueKind.COUNT, w, end
+
+
+# English words whose final s is not a plural's ("suspicious", "bus", "class", "crisis"), and
+# plurals that take -es after a hissing sound
+_EN_NOT_PLURAL = ("ous", "ss", "us", "is")
+_EN_ES_PLURALS = ("sses", "xes", "ches", "shes", "zzes")
+
+
+def _plural(word: str, locale: str) -> bool:
+    """Whether a word of a grammar with an -s plural reads as a plural."""
+    return word.endswith("s") and not (locale == "en" and word.endswith(_EN_NOT_PLURAL))
