@@ -184,6 +184,29 @@ def test_an_original_outvoted_by_kindred_versions_is_still_compared():
     assert ("en", RelationKind.TRANSLATION) in {(r.a, r.kind) for r in rels}
 
 
+def test_a_version_reaches_its_own_original_among_originals_of_one_event(ntrex):
+    """NTREX: four English reports of one weekend (the Kavanaugh hearing, Kanye West's pro-Trump
+    rant) share its names, and each is translated into a hundred languages. The names' votes
+    offer the earlier reports as the last one's original, and the report itself is buried under
+    its latest versions; the versions' own links say which report they come from, so the
+    Turkish version is compared with it and linked to it."""
+    story = "ntrex/newsweek.51330"
+    groups = ("ntrex/cbsnews.248394", "ntrex/newsweek.51328", "ntrex/newsweek.51329", story)
+    index = FoldIndex()
+    for group in groups:
+        d = ntrex[group]["eng"]
+        index.add(Article(id=d["id"], source="t", title="", text=_text(d), lang="en"))
+    langs = sorted(lang for lang in ntrex[story] if lang <= "tur" and not lang.startswith("eng"))
+    for lang in langs:  # each language's versions of the four, as NTREX gives them
+        for group in groups:
+            d = ntrex[group][lang]
+            rels = index.add(
+                Article(id=d["id"], source="t", title="", text=_text(d), lang=detect_lang(_text(d)))
+            )
+    assert lang == "tur"
+    assert (ntrex[story]["eng"]["id"], RelationKind.TRANSLATION) in {(r.a, r.kind) for r in rels}
+
+
 def test_a_translation_links_to_the_first_of_near_identical_copies():
     """A regional edition repeats the wire story with one more sentence; the French version has
     that sentence too, so the edition is its best match, but both English texts are one text

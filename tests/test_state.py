@@ -395,3 +395,32 @@ def test_a_run_cut_between_batches_resumes_to_one_run(shared_data, tmp_path, mon
     one, cut = sqlite3.connect(tmp_path / "one.db"), sqlite3.connect(cut_db)
     assert cut.execute(texts).fetchall() == one.execute(texts).fetchall()
     assert _snapshot(cut_db) == _snapshot(tmp_path / "one.db")
+
+
+def test_a_window_stored_before_articles_knew_their_original_is_read():
+    """A database whose fold window was stored by the previous format (no original kept per
+    article) opens without a rebuild: each article counts as its own original."""
+    import marshal
+
+    from storyfold.fold import relate
+    from storyfold.model import Article
+
+    index = FoldIndex()
+    index.add(
+        Article(
+            id="a", source="t", title="", text="Corvane will invest 3.2 billion euros in Velsburg.", lang="en"
+        )
+    )
+    index.add(
+        Article(
+            id="b",
+            source="t",
+            title="",
+            text="Corvane investira 3,2 milliards d'euros à Velsburg.",
+            lang="fr",
+        )
+    )
+    (_, _, first), (_, _, second) = index.take_changes()[0]
+    assert relate._load(second).family == relate._load(first).order  # the French one's original
+    old = marshal.dumps((2, *marshal.loads(second)[1:-1]))  # the same state, as stored before
+    assert relate._load(old).family == relate._load(old).order

@@ -123,6 +123,14 @@ class FoldSettings:
     # with two)
     original_share: float = 0.5
     original_candidates: int = 2
+    # and the original (`_Seen.family`) of the first of the best this many candidates whose
+    # original holds this share of the candidate's votes: where several reports of one event
+    # carry its names first, the votes offer the earliest of them, but the versions' own links
+    # know which one they come from (NTREX: 72 -> 81 of 128 languages; with no share asked, 83,
+    # but one false link then hands its story's original to every later version: WMT false
+    # links 35 -> 85)
+    family_from: int = 3
+    family_share: float = 0.4
     # skip the sentence alignment of candidates that could not pass even with a perfect one
     # (same decisions, ~2x faster); off when every candidate's features are wanted (fitting)
     prune_candidates: bool = True
@@ -167,6 +175,9 @@ class _Seen:
     paragraph_bands: np.ndarray  # one row of band keys a paragraph
     translation: TranslationProfile
     first_paragraph: int = 0  # the paragraph index's number of its first paragraph
+    # the arrival order of the earliest article it was found to copy or translate, through the
+    # relations of each (its own order when none): its story's original, as far as the fold knows
+    family: int = -1
 
 
 class FoldIndex:
@@ -286,6 +297,10 @@ class FoldIndex:
         kept = [i for i in range(len(prints.paragraphs)) if i not in chrome]
         order = self._seen_order(relations)
         prof = _compact(prof)
+        # the original most of its copies and translations descend from (the earliest of a
+        # tie): one false link among them must not hand the next versions another story's
+        families = Counter(self._seen[r.a].family for r in relations if r.kind is not RelationKind.PARTIAL)
+        family = min(families, key=lambda f: (-families[f], f)) if families else self._next_order
         self._index(
             _Seen(
                 self._next_order,
@@ -297,6 +312,7 @@ class FoldIndex:
                 [prints.paragraphs[i] for i in kept],
                 np.array([par_bands[i] for i in kept], dtype=np.uint64).reshape(len(kept), self._pars.bands),
                 prof,
+                family=family,
             )
         )
         self._evict()
@@ -357,7 +373,11 @@ class FoldIndex:
         # one's votes, the first `posting_first` carriers of each anchor voting too. Versions
         # in kindred languages (sharing their spellings of its names) outvote it, and a story
         # in many languages buries it under the latest carriers.
-        for seen in self._originals(orders, scores, posts, ws, same):
+        # Where several originals of one event carry its names first, the votes cannot tell
+        # which one the best candidates come from, but their own links can: the original they
+        # were found to copy or translate (`_Seen.family`) is offered too.
+        families = [(self._seen[other].order, self._seen[other].family) for other in chosen[: s.family_from]]
+        for seen in self._originals(orders, scores, posts, ws, same, families):
             if seen.id not in chosen:
                 chosen.append(seen.id)
         profiles = [self._seen[o].translation for o in chosen]
@@ -379,12 +399,15 @@ class FoldIndex:
         posts: Sequence[deque[int]],
         weights: np.ndarray,
         same: str | None,
+        families: Sequence[tuple[int, int]] = (),
     ) -> list[_Seen]:
         """The earliest `original_candidates` articles in other languages with at least
         `original_share` of the best votes, the first `posting_first` carriers of each anchor
         voting too: `orders` and `scores` are the latest carriers' votes, and the first few
         carriers of the longer postings add theirs (a handful of articles, so no second pass
-        over every posting)."""
+        over every posting). Then, of `families` ((a candidate, its original) as arrival
+        orders), the first original with `family_share` of its candidate's votes: a false link
+        that made another story's article the candidate's original leaves it without them."""
         s = self.settings
         first, latest = s.posting_first, s.posting_window
         added: dict[int, float] = {}
@@ -408,6 +431,20 @@ class FoldIndex:
                 found.append(seen)
                 if len(found) == s.original_candidates:
                     break
+
+        def votes(order: int) -> float:
+            at = int(np.searchsorted(orders, order))
+            latest = float(scores[at]) if at < len(orders) and orders[at] == order else 0.0
+            return latest + added.get(order, 0.0)
+
+        for candidate, order in families:
+            root = self._by_order.get(order)
+            if root is None or root.lang == same or order == candidate:
+                continue
+            if votes(order) >= s.family_share * votes(candidate):
+                if root not in found:
+                    found.append(root)
+                break
         return found
 
     def _hopeless(self, f: PairFeatures) -> bool:
@@ -682,7 +719,7 @@ def _without(text: str, chrome: set[int], min_words: int) -> str:
     return "\n\n".join(kept)
 
 
-_STATE_VERSION = 2
+_STATE_VERSION = 3
 _PARAGRAPH_BANDS = 8
 
 
@@ -702,13 +739,14 @@ def _dump(x: _Seen) -> bytes:
             [a.astype(np.uint32).tobytes() for a in x.paragraphs],
             x.paragraph_bands.tolist(),
             (p.lang, p.length, p.keys, p.positions, p.paragraphs, p.sentences, emb, p.where),
+            x.family,
         )
     )
 
 
 def _load(blob: bytes) -> _Seen:
-    version, order, id_, lang, exact_key, sh, bands, pars, par_bands, prof = marshal.loads(blob)
-    if version != _STATE_VERSION:
+    version, order, id_, lang, exact_key, sh, bands, pars, par_bands, prof, *rest = marshal.loads(blob)
+    if version not in (2, _STATE_VERSION):  # (2: stored before an article knew its original)
         raise ValueError(f"fold state version {version}, this storyfold reads {_STATE_VERSION}")
     plang, length, keys, positions, paragraphs, sentences, emb, where = prof
     return _Seen(
@@ -731,6 +769,7 @@ def _load(blob: bytes) -> _Seen:
             None if emb is None else np.frombuffer(emb, dtype=np.float32),
             where,
         ),
+        family=rest[0] if rest else order,
     )
 
 
