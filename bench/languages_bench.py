@@ -23,7 +23,8 @@ its NTREX document by its JSONL `id`. One row per language:
   link R   share of its documents related directly to their English original (or stored as
            the same article): what the fold itself sees. A new article is compared with a
            dozen candidates at most, drawn from the first 3 and the latest 50 articles per
-           anchor, plus the earliest with half the best one's votes (`FoldSettings`).
+           anchor, plus the earliest with half the best one's votes and the original the best
+           candidates were themselves linked to (`FoldSettings`).
   reach    share joined to the English original through a chain of relations: what decides
            whether a story's versions are counted as one voice.
   BCubed   story clustering of the whole corpus, scored per language over its documents
