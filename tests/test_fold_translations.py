@@ -259,12 +259,12 @@ def test_clock_times_meet_across_conventions():
     assert [a for a in anchors("Geöffnet von 11 bis 17 Uhr.", "de") if a[0] == "#"] == ["#11", "#17"]
 
 
-def _prof(keys: list[str], positions: list[float], lang: str) -> TranslationProfile:
+def _prof(keys: list[str], positions: list[float], lang: str, length: int = 1000) -> TranslationProfile:
     where: dict[str, list[float]] = {}
     for k, p in zip(keys, positions, strict=True):
         where.setdefault(k, []).append(p)
     return TranslationProfile(
-        lang, 1000, tuple(keys), tuple(positions), 1, (), None, {k: tuple(v) for k, v in where.items()}
+        lang, length, tuple(keys), tuple(positions), 1, (), None, {k: tuple(v) for k, v in where.items()}
     )
 
 
@@ -284,6 +284,26 @@ def test_placement_forgives_swapped_neighbours_but_not_moved_facts():
     seq, drift = placement(en, other, weight)
     # angl 0.62, merk 0.58, 2008 0.30, berl 0.85 -> none within 0.05
     assert seq == 0.0 and drift == pytest.approx((0.62 + 0.58 + 0.30 + 0.85) / 4)
+
+
+def test_a_longer_headline_shifts_a_short_translation_but_leaves_its_facts_in_place():
+    """NTREX bbc.381701, a 380-character story: the Spanish headline is longer, so every later
+    fact sits 8% further on; they are in place once that common shift is taken out. Not when
+    only some of them moved so, nor when the shift is more than a headline's worth of a long
+    text."""
+
+    def weight(_key: str) -> float:
+        return 1.0
+
+    keys = ["belf", "#45", "belf", "bali", "belf"]
+    en = _prof(keys, [0.08, 0.16, 0.43, 0.54, 0.73], "en", length=380)
+    es = _prof(keys, [0.17, 0.22, 0.51, 0.62, 0.81], "es", length=410)
+    assert placement(en, es, weight)[0] == 1.0
+    report = _prof(keys, [0.17, 0.22, 0.30, 0.70, 0.95], "es", length=410)
+    assert placement(en, report, weight)[0] == 0.0
+    long_en = _prof(keys, [0.08, 0.16, 0.43, 0.54, 0.73], "en", length=5000)
+    long_es = _prof(keys, [0.17, 0.22, 0.51, 0.62, 0.81], "es", length=5400)
+    assert placement(long_en, long_es, weight)[0] == 0.0
 
 
 def test_missing_embedding_model_warns_and_falls_back_to_anchors(monkeypatch):

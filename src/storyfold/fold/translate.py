@@ -258,29 +258,64 @@ def placement(
     in-order alignment, because languages legitimately swap neighbours: Hungarian writes
     "Merkel Angela" and "2008. október 17.", German "am 17. Oktober"; an in-order match
     (difflib) let one early mismatch derail the whole alignment and cost most of the time.
+    A short story whose headline grew in translation has every fact moved by the same share:
+    that common shift (the median, at most a headline's worth of characters) is taken out
+    when two thirds of the anchors then sit in place (NTREX: a 380-character story's versions
+    went from 0.13 in place to 0.38 and link to the English; independent reports keep theirs).
     """
     small, big = (a, b) if len(a.keys) <= len(b.keys) else (b, a)
     if not small.keys:
         return 0.0, 1.0
-    in_place = 0
     dist = total = 0.0
+    shifts = []
     for key, pos in zip(small.keys, small.positions, strict=True):
         others = big.where.get(key)
         if not others:
             continue
-        i = bisect_left(others, pos)
-        # the nearer of the neighbours around pos (the same value min() over both gave)
-        if i == 0:
-            d = abs(others[0] - pos)
-        elif i == len(others):
-            d = abs(others[-1] - pos)
-        else:
-            d = min(abs(others[i] - pos), abs(others[i - 1] - pos))
-        in_place += d <= tolerance
+        d = _nearest(others, pos) - pos
+        shifts.append(d)
         w = weight(key)
-        dist += w * d
+        dist += w * abs(d)
         total += w
-    return in_place / len(small.keys), (dist / total if total > 0 else 1.0)
+    if not shifts:
+        return 0.0, 1.0
+    # a headline of another length moves every later fact by the same number of characters,
+    # a large share of a short text: facts in place are counted once that common shift, up to
+    # a headline's worth, is taken out
+    in_place = sum(abs(d) <= tolerance for d in shifts)
+    if shift := _median_shift(shifts, _HEADLINE / max(1, small.length)):
+        shifted = 0
+        for key, pos in zip(small.keys, small.positions, strict=True):
+            others = big.where.get(key)
+            if others:
+                shifted += abs(_nearest(others, pos + shift) - pos - shift) <= tolerance
+        # a shift that most of them share, not one that happens to place a few more
+        if shifted >= _SHARED_SHIFT * len(shifts):
+            in_place = max(in_place, shifted)
+    return in_place / len(small.keys), dist / total if total > 0 else 1.0
+
+
+_HEADLINE = 80  # characters
+_SHARED_SHIFT = 2 / 3
+
+
+def _median_shift(shifts: list[float], most: float) -> float:
+    """The median of the anchors' displacements, within `most`; 0 when fewer than three
+    anchors say so."""
+    if len(shifts) < 3:
+        return 0.0
+    m = sorted(shifts)[len(shifts) // 2]
+    return max(-most, min(most, m))
+
+
+def _nearest(others: Sequence[float], pos: float) -> float:
+    """The position in `others` (ascending) nearest to `pos`."""
+    i = bisect_left(others, pos)
+    if i == 0:
+        return others[0]
+    if i == len(others):
+        return others[-1]
+    return others[i] if others[i] - pos < pos - others[i - 1] else others[i - 1]
 
 
 def sentence_alignment(a: Sequence[Collection[str]], b: Sequence[Collection[str]]) -> float:
