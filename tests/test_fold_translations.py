@@ -49,7 +49,8 @@ def test_cyrillic_names_meet_their_latin_spelling():
 
 def test_sentence_initial_words_and_weekdays_are_not_names():
     got = anchors("Yesterday the Mayor of Lorvane spoke. On Thursday Ms Marsk replied.", "en")
-    assert got == ["mayor", "lorvane", "marsk"]
+    assert got == ["mayor", "lorvane", "@d3", "marsk"]  # Thursday: a weekday, not a name
+    assert anchors("He said Walter Mondale spoke.", "en") == ["walter", "mondale"]
 
 
 def _text(d: dict) -> str:
@@ -357,3 +358,33 @@ def test_a_month_written_in_any_script_is_a_month_anchor(text, lang):
     "अक्तूबर" (a word with its vowel signs and virama) and "October" are one anchor, so a
     version in Arabic, Greek or Hindi shares its dates with the English."""
     assert anchors(text, lang)[:3] == ["#1", "@m10", "#2018"]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        # NTREX bbc.381701: a man stabbed in Belfast on a Friday, in court on the Monday
+        ("A man was stabbed in a restaurant on Friday and will appear in court on Monday.", "en"),
+        ("Un hombre fue apuñalado el viernes; comparecerá ante el tribunal el lunes.", "es"),
+        ("Mężczyzna został dźgnięty nożem w piątek, w poniedziałek stanie przed sądem.", "pl"),
+        ("Мужчина получил ножевое ранение в пятницу, в понедельник он предстанет перед судом.", "ru"),
+        ("Ο άνδρας μαχαιρώθηκε την Παρασκευή και θα δικαστεί τη Δευτέρα.", "el"),
+        ("مردی روز جمعه در رستوران چاقو خورد و روز دوشنبه در دادگاه حاضر می‌شود.", "fa"),
+        ("शुक्रवार को एक व्यक्ति को चाकू मारा गया और वह सोमवार को अदालत में पेश होगा।", "hi"),
+    ],
+)
+def test_a_weekday_written_in_any_script_is_a_weekday_anchor(text, lang):
+    got = anchors(text, lang)
+    assert "@d4" in got  # Friday
+    # the Spanish "lunes" is too short a word to trust as a weekday ("lun", "freed" are other words)
+    assert ("@d0" in got) is (lang != "es")  # Monday
+
+
+def test_weekdays_alone_make_no_translation_profile():
+    """A version whose only anchor is "Saturday" (a caseless script's names are no anchors)
+    would match every report of a Saturday."""
+    from storyfold.fold.translate import profile
+
+    assert profile("Ri Yong Ho a parlé samedi.", "fr").keys != ()
+    assert profile("ንግግሩን ያደረጉት ቅዳሜ ዕለት ነው።", "am").keys == ()
+    assert "@d5" in anchors("ንግግሩን ያደረጉት ቅዳሜ ዕለት ነው።", "am")

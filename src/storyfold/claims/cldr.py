@@ -445,7 +445,21 @@ def month_first(lang: str) -> bool:
 @table
 def all_month_names() -> dict[str, int]:
     """Every locale's month names (lower case, wide and abbreviated, format and stand-alone)
-    that name one month wherever they occur, written in one word -> that month.
+    that name one month wherever they occur, written in one word -> that month."""
+    return _all_names("months", ("wide", "abbreviated"))
+
+
+@table
+def all_weekday_names() -> dict[str, int]:
+    """Every locale's full weekday names (lower case, format and stand-alone) that name one
+    day wherever they occur, written in one word -> that day (0 Monday ... 6 Sunday). Only
+    the full names: the abbreviations are other words too ("ma", "di", "sa")."""
+    return _all_names("days", ("wide",))
+
+
+def _all_names(field: str, widths: tuple[str, ...]) -> dict[str, int]:
+    """`field` ("months", "days") of every locale, the names of `widths` that are one word of
+    three letters or more and name one number wherever they occur -> that number.
 
     Each locale's data is read and let go: babel keeps every locale it loads, and all of them
     would stay in the process (150 MB) for a table of a few thousand words."""
@@ -457,10 +471,10 @@ def all_month_names() -> dict[str, int]:
         if "_" in code:
             continue
         data: Any = localedata.load(code)
-        months = localedata.LocaleDataDict(data).get("months", {})  # (aliases resolved)
-        for context in months.values():
+        found = localedata.LocaleDataDict(data).get(field, {})  # (aliases resolved)
+        for context in found.values():
             for width, names in context.items():
-                if width == "narrow":
+                if width not in widths:
                     continue
                 for number, name in names.items():
                     name = name.lower().rstrip(".")

@@ -264,13 +264,17 @@ def _classify(tok: str, agglutinative: bool) -> tuple[Any, ...]:
     month = _MONTHS.get(word)
     if month is None and agglutinative and len(word) > 5:
         month = _hungarian_month(word)
+    # (a capitalised word only as the name itself: "Mondale" is a name, not a Monday)
+    day = None if month is not None else _DAYS.get(word) if tok[0].isupper() else _weekday(word)
     parts = None
     if tok[0].isupper() and len(tok) > 1 and (tok.isupper() or word not in _NOT_NAMES):
         # "Нью-Йорк" / "New York", "Rio-de-Janeiro" / "Rio de Janeiro": one anchor per part
         pairs = zip(word.split("-"), tok.split("-"), strict=False)
         parts = tuple(w for w, part in pairs if part[:1].isupper())
-    if month is None and parts is None:
+    if month is None and day is None and parts is None:
         return _SKIP
+    if day is not None:
+        return (f"@d{day}", False, parts)
     return (None if month is None else f"@m{month}", word in _AMBIGUOUS_MONTHS, parts)
 
 
@@ -328,8 +332,13 @@ def _add_cldr_months() -> None:
     """The month names CLDR gives in scripts the table above does not fold to ASCII (Greek,
     Arabic, Devanagari, Ethiopic, Burmese...), into `_MONTHS`: a month is an anchor in every
     script that writes it as a word. Names in a script written without spaces are left out
-    (they are inside a run, never a word of their own)."""
-    from storyfold.claims.cldr import all_month_names
+    (they are inside a run, never a word of their own).
+
+    And the weekdays, into `_DAYS`: "on Friday", "el viernes", "يوم الجمعة", "την Παρασκευή"
+    are one anchor, which a short story needs (a weekday is often one of its few facts) and
+    a caseless script's version most (its names are no anchors). The names that fold to ASCII
+    only from six letters on: shorter ones are other words too (Frisian "freed", "lun")."""
+    from storyfold.claims.cldr import all_month_names, all_weekday_names
 
     no_space = re.compile(f"[{no_space_class()}]")
     for name, number in all_month_names().items():
@@ -337,6 +346,30 @@ def _add_cldr_months() -> None:
         if not word.isascii() and not no_space.search(word) and len(word) >= 2:
             _MONTHS.setdefault(word, number)
             _MONTH_HEADS.add(word[:2])
+    for name, number in all_weekday_names().items():
+        word = fold(name)
+        if no_space.search(word) or len(word) < (6 if word.isascii() else 2) or word in _MONTHS:
+            continue
+        _DAYS.setdefault(word, number)
+        _MONTH_HEADS.add(word[:2])
+        if len(word) >= 6:
+            _DAY_STEMS.setdefault(word[:-1], number)
+
+
+_DAYS: dict[str, int] = {}  # a weekday's folded name -> 0 (Monday) ... 6 (Sunday)
+_DAY_STEMS: dict[str, int] = {}  # a long name but its last letter -> its day
+
+
+def _weekday(word: str) -> int | None:
+    """The weekday a word names, in the case forms that change a long name's last letters
+    ("в пятницу" of "пятница", "pénteken" of "péntek"): the name, or its stem and up to two
+    letters."""
+    day = _DAYS.get(word)
+    if day is None and len(word) >= 6:
+        day = _DAY_STEMS.get(word[:-1]) or _DAY_STEMS.get(word[:-2])
+        if day is None and len(word) >= 7:
+            day = _DAY_STEMS.get(word[:-3])
+    return day
 
 
 @cache
@@ -359,7 +392,7 @@ def _ascii_skip() -> str:
     how most words of Latin-script texts are skipped, one alternative per letter so that the
     engine tries only the month beginnings of the word's own first letter."""
     rests: dict[str, set[str]] = {}
-    for w in _MONTHS:
+    for w in [*_MONTHS, *_DAYS]:
         if w.isascii():  # (the others never fold from an ASCII start)
             rests.setdefault(w[0], set()).add(w[1:3])
     letters = "|".join(

@@ -78,6 +78,10 @@ def profile(text: str, lang: str, embedding: np.ndarray | None = None) -> Transl
     """One pass over the text's anchors; they come in text order, so each sentence's anchors
     are one slice of them, cut where the sentence breaks fall."""
     spans = anchor_spans(text, lang)
+    if all(a.startswith("@d") for a, _ in spans):
+        # weekdays alone are no profile: a version whose only anchor is "Saturday" would
+        # match every report of a Saturday
+        spans = []
     keys = anchor_keys([a for a, _ in spans])
     starts = [start for _, start in spans]
     length = max(1, len(text))
