@@ -158,7 +158,8 @@ class _Named:
         self._alts = Alternatives(
             BEFORE_CURRENCY,
             [form(w) for w, _ in ordered],
-            _word_end_or_glued(),
+            # (the wider test only where it can matter: its patterns are slower to build)
+            _word_end_or_glued() if any(no_space_rx().search(w) for w in words) else r"(?!\w)",
             re.IGNORECASE,
             _name_starts,
         )
@@ -173,7 +174,8 @@ def _word_end_or_glued() -> str:
     """Where a currency word ends: before a character that is not a letter, or before a letter
     of a script written without spaces, where the next word is written against it
     ("ปอนด์ของเขา", his pounds)."""
-    return rf"(?![^\W{no_space_class()}])"
+    # (case-blind matching would fold every character of those ranges at each compile)
+    return rf"(?!(?-i:[^\W{no_space_class()}]))"
 
 
 def _name_form(name: str) -> str:
