@@ -363,7 +363,7 @@ _DAY_STEMS: dict[str, int] = {}  # a long name but its last letter -> its day
 def _weekday(word: str) -> int | None:
     """The weekday a word names, in the case forms that change a long name's last letters
     ("в пятницу" of "пятница", "pénteken" of "péntek"): the name, or its stem and up to two
-    letters."""
+    letters (three, in a word of seven or more)."""
     day = _DAYS.get(word)
     if day is None and len(word) >= 6:
         day = _DAY_STEMS.get(word[:-1]) or _DAY_STEMS.get(word[:-2])

@@ -175,8 +175,8 @@ class _Seen:
     paragraph_bands: np.ndarray  # one row of band keys a paragraph
     translation: TranslationProfile
     first_paragraph: int = 0  # the paragraph index's number of its first paragraph
-    # the arrival order of the earliest article it was found to copy or translate, through the
-    # relations of each (its own order when none): its story's original, as far as the fold knows
+    # the arrival order of its story's original as far as the fold knows: the original most of
+    # the articles it was found to copy or translate lead to (its own order when none)
     family: int = -1
 
 
