@@ -739,6 +739,11 @@ def test_a_time_unit_in_any_language_is_counted_in_its_english_unit(text, lang, 
         ("Négy napot várt a döntésre.", "hu", 4.0, "day", "Négy napot"),
         ("24-годишният спортист каза това.", "bg", 24.0, "year", "24-годишният"),  # of "година"
         ("Ein 2-wöchiger Urlaub beginnt heute.", "de", 2.0, "week", "2-wöchiger"),  # of "Woche"
+        # NTREX: a short name begins the compound ("år"), or all of it but its last letter does
+        ("Joan Puig, en 42-årig mekaniker, sagde det.", "da", 42.0, "year", "42-årig"),
+        ("säger 31-åringen efter matchen.", "sv", 31.0, "year", "31-åringen"),
+        ("Joan Puig, 42-ročný mechanik, to povedal.", "sk", 42.0, "year", "42-ročný"),  # of "rok"
+        ("68-річний Нарсіс Термес сказав це.", "uk", 68.0, "year", "68-річний"),  # of "рік"
     ],
 )
 def test_a_number_hyphened_to_a_word_of_time_is_an_age_or_a_duration(text, lang, value, unit, surface):
@@ -752,6 +757,8 @@ def test_a_hyphened_word_that_is_no_unit_of_time_makes_no_figure():
     assert [
         c for c in extract_claims(art("Ein 5-Sterne-Hotel mit 3-D-Kino.", "de")) if c.kind is ValueKind.COUNT
     ] == []
+    # nor a word that only begins like a short name of time in English ("day", "hour")
+    assert [c for c in values("A 3-dart finish and a 4-house terrace.") if c.unit in ("day", "hour")] == []
 
 
 @pytest.mark.parametrize(

@@ -709,7 +709,7 @@ def _hyphen_after(r: _Reading, spelled: bool, g: _Grammar) -> bool:
         )
     ):
         word = _WORD_AT.match(rest, hy.end())
-        r.compound = _time_compound(word[0], g.locale or g.lang) if word else ""
+        r.compound = _time_compound(word[0], g.locale or g.lang, hyphened=True) if word else ""
         if not r.compound:
             hy = None
     if hy:
@@ -988,12 +988,15 @@ def _per_after_of_noun(rest: str) -> str | None:
 _WORD_AT = re.compile(r"[^\W\d_]+")
 
 
-def _time_compound(word: str, locale: str, slack: int | None = None) -> str:
+def _time_compound(word: str, locale: str, slack: int | None = None, hyphened: bool = False) -> str:
     """The English unit of time a word joined to a number begins with, in the article's
     language (CLDR's names, accents aside): "24-Jährige", "15-monatigen", "24-летний", "24letý"
     are an age or a duration in years, months; "" for any other word ("5-star", "3-D").
     `slack`: at most this many letters after the name (a word of its own after a space, "24
-    वर्षीय", "24 ساله", is the name with a suffix, not a compound of it)."""
+    वर्षीय", "24 ساله", is the name with a suffix, not a compound of it). `hyphened`: the word
+    is joined to the number by a hyphen, where a compound is all it can be, so a short name
+    counts too, and its last letter may change ("42-årig" of "år", "42-ročný" of "rok",
+    "68-річний" of "рік")."""
     folded = fold_accents(word)
     for stem, unit in _time_stems(locale):
         if folded.startswith(stem) and (slack is None or len(folded) - len(stem) <= slack):
@@ -1001,6 +1004,15 @@ def _time_compound(word: str, locale: str, slack: int | None = None) -> str:
     if slack is None:  # a compound may change the name's last letters: "24-годишният" of "година"
         for stem, unit in _time_stems(locale):
             if len(stem) >= 5 and len(os.path.commonprefix((stem, folded))) >= max(4, len(stem) - 2):
+                return unit
+    if hyphened and len(folded) > 2 and locale != "en":  # (English lists its own: "3-day")
+        for stem, unit in _time_stems(locale, shortest=2):
+            if (
+                len(stem) == 2
+                and folded.startswith(stem)
+                or 3 <= len(stem) <= 4
+                and folded.startswith(stem[:-1])
+            ):
                 return unit
     return ""
 
@@ -1013,12 +1025,14 @@ def _declined_time(word: str, lang: str, locale: str) -> str:
 
 
 @cache
-def _time_stems(locale: str) -> list[tuple[str, str]]:
-    """The locale's full names of units of time (accents aside, three letters or more; an
+def _time_stems(locale: str, shortest: int = 3) -> list[tuple[str, str]]:
+    """The locale's full names of units of time (accents aside, `shortest` letters or more; an
     abbreviation begins too many other words: "мес." of "мест", "min" of "minors"), the longest
     first, with their English units."""
     stems = {fold_accents(name): unit for name, unit in cldr.duration_words(locale, long_only=True).items()}
-    return sorted(((s, u) for s, u in stems.items() if len(s) >= 3), key=lambda su: (-len(su[0]), su[0]))
+    return sorted(
+        ((s, u) for s, u in stems.items() if len(s) >= shortest), key=lambda su: (-len(su[0]), su[0])
+    )
 
 
 _HYPHENS = frozenset("-\u2010\u2011")
