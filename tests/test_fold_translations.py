@@ -388,3 +388,23 @@ def test_weekdays_alone_make_no_translation_profile():
     assert profile("Ri Yong Ho a parlé samedi.", "fr").keys != ()
     assert profile("ንግግሩን ያደረጉት ቅዳሜ ዕለት ነው።", "am").keys == ()
     assert "@d5" in anchors("ንግግሩን ያደረጉት ቅዳሜ ዕለት ነው።", "am")
+
+
+def test_a_short_translation_reordering_its_sentences_words_keeps_its_anchors_in_place(ntrex):
+    """NTREX bbc.381701 in Bashkir: a verb-final language moves "on Friday" and the place
+    within each sentence, so in a five-paragraph story its anchors sit further than the
+    tolerance from their English places; every sentence pairs in order, so they count as in
+    place within their paragraph. Two texts telling the same facts in other sentences (the
+    Bashkir with its paragraphs reversed) get no such allowance."""
+    from storyfold.fold.translate import pair_features, profile
+
+    def weight(_key: str) -> float:
+        return 1.0
+
+    en, ba = ntrex["ntrex/bbc.381701"]["eng"], ntrex["ntrex/bbc.381701"]["bak"]
+    a, b = profile(_text(en), "en"), profile(_text(ba), "ba")
+    f = pair_features(a, b, weight)
+    assert f.sentences == 1.0 and f.seq_strict == 0.25 and f.seq == f.seq_within == 0.375
+    reordered = "\n\n".join(reversed(_text(ba).split("\n\n")))
+    g = pair_features(a, profile(reordered, "ba"), weight)
+    assert g.sentences < 0.9 and g.seq == g.seq_strict < g.seq_within

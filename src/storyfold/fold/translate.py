@@ -138,6 +138,10 @@ class PairFeatures:
     # sentences of the two texts: not model inputs, but `plausible` reads them
     paired: int = 0
     fewest_sentences: int = 0
+    # the anchors in place within half a paragraph of a short text (`loose_seq`), and `seq`
+    # as placement alone gives it: `seq` takes the first once the sentences pair in order
+    seq_within: float = 0.0
+    seq_strict: float = 0.0
 
     def vector(self, with_embedding: bool) -> list[float]:
         """Model inputs. Ratios enter as logs, so the model multiplies them: one weak side
@@ -239,17 +243,46 @@ def pair_features(
     if hopeless is not None and hopeless(f):
         return f
     seq, drift = placement(a, b, weight)
-    return replace(f, seq=seq, drift=drift)
+    within = _within(a, b, weight, seq)
+    # without the sentence alignment, the best `seq` it could give (an upper bound, as above)
+    return replace(f, seq=_seq(seq, within, ratio), drift=drift, seq_within=within, seq_strict=seq)
 
 
 def with_sentences(f: PairFeatures, a: TranslationProfile, b: TranslationProfile) -> PairFeatures:
     """Complete features made with `sentences=False`."""
     ratio, paired = sentence_pairs(a.sentences, b.sentences)
-    return replace(f, sentences=ratio, paired=paired)
+    return replace(f, sentences=ratio, paired=paired, seq=_seq(f.seq_strict, f.seq_within, ratio))
+
+
+_ALIGNED = 0.9  # sentences paired in order, for the anchors' place within them to count
+_WITHIN_PARAGRAPH = 0.5  # of a paragraph's share of the text
+
+
+def _within(
+    a: TranslationProfile, b: TranslationProfile, weight: Callable[[str], float], seq: float
+) -> float:
+    """The anchors in place within half a paragraph's share of a short text: a translation may
+    reorder a sentence's words (verb-final languages put "on Friday" and the place elsewhere
+    in it), and in a story of a few paragraphs that is more than placement's tolerance."""
+    tolerance = _WITHIN_PARAGRAPH / max(1, a.paragraphs, b.paragraphs)
+    return placement(a, b, weight, tolerance)[0] if tolerance > _TOLERANCE else seq
+
+
+def _seq(strict: float, within: float, sentences: float) -> float:
+    """`seq`: the anchors in place, within their sentence's paragraph when the sentences
+    pair in order (an independent report that retells the same facts does not: its place
+    within a paragraph says nothing)."""
+    return max(strict, within) if sentences >= _ALIGNED else strict
+
+
+_TOLERANCE = 0.05
 
 
 def placement(
-    a: TranslationProfile, b: TranslationProfile, weight: Callable[[str], float], tolerance: float = 0.05
+    a: TranslationProfile,
+    b: TranslationProfile,
+    weight: Callable[[str], float],
+    tolerance: float = _TOLERANCE,
 ) -> tuple[float, float]:
     """Share of the poorer side's anchors found at about the same relative place in the other
     text, and the rarity-weighted mean distance from each shared anchor to its nearest
