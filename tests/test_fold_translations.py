@@ -404,7 +404,9 @@ def test_a_short_translation_reordering_its_sentences_words_keeps_its_anchors_in
     en, ba = ntrex["ntrex/bbc.381701"]["eng"], ntrex["ntrex/bbc.381701"]["bak"]
     a, b = profile(_text(en), "en"), profile(_text(ba), "ba")
     f = pair_features(a, b, weight)
-    assert f.sentences == 1.0 and f.seq_strict == 0.25 and f.seq == f.seq_within == 0.375
+    # every sentence pairs in order, yet most anchors sit further than the 5% tolerance
+    assert f.sentences == 1.0 and f.seq_strict < 0.5
+    assert f.seq == f.seq_within > f.seq_strict
     reordered = "\n\n".join(reversed(_text(ba).split("\n\n")))
     g = pair_features(a, profile(reordered, "ba"), weight)
     assert g.sentences < 0.9 and g.seq == g.seq_strict < g.seq_within

@@ -152,6 +152,27 @@ def no_space_class() -> str:
 
 
 @cache
+def no_space_rx() -> re.Pattern[str]:
+    """A character of a script written without spaces (`no_space_class`)."""
+    return re.compile(f"[{no_space_class()}]")
+
+
+@cache
+def han_kana_rx() -> re.Pattern[str]:
+    """A Han, Hiragana or Katakana character: scripts without spaces where one character may
+    be a word ("人", "円") and names put the country first ("米ドル", "加拿大元")."""
+    han_kana = _class_of(r"[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]")
+    return re.compile(f"[{han_kana}]")
+
+
+def icu_words(text: str) -> list[str]:
+    """The words of a run of a script written without spaces, at ICU's word boundaries."""
+    from icu4py.breakers import WordBreaker
+
+    return [w for w in WordBreaker(text, "") if not w.isspace()]
+
+
+@cache
 def right_to_left_letter_class() -> str:
     """Class body of the letters of scripts written right to left (Unicode Bidi_Class R and AL:
     Hebrew, Arabic, Syriac, Thaana...), whose one-letter words ("و" and, "ב" in) are written
@@ -228,8 +249,4 @@ def segment(text: str) -> str:
     rx = _no_space_run()
     if rx.search(text) is None:
         return text
-    from icu4py.breakers import WordBreaker
-
-    return rx.sub(
-        lambda m: " " + " ".join(w for w in WordBreaker(m.group(0), "") if not w.isspace()) + " ", text
-    )
+    return rx.sub(lambda m: " " + " ".join(icu_words(m.group(0))) + " ", text)

@@ -288,8 +288,7 @@ def _sharing(lang: str) -> dict[str, frozenset[str]]:
     if loc is None:
         return {}
     for code in _circulating():
-        name = loc.currencies.get(code) or ""
-        for word in _words(name):
+        for word in _words(loc.currencies.get(code) or ""):
             out.setdefault(word, set()).add(code)
     return {w: frozenset(c) for w, c in out.items()}
 
@@ -316,28 +315,20 @@ def _glued_heads(word: str) -> list[str]:
     noun ends the name."""
     # (CLDR's Lao and Khmer names mark syllables or words; a note says which country's:
     # "ปอนด์สเตอร์ลิง (สหราชอาณาจักร)")
-    word = _NOTE.sub("", word.replace("\u200b", ""))
-    if len(word) < 4 or not _no_space_rx().match(word) or _HAN_KANA.match(word) or " " in word:
-        return []
-    from icu4py.breakers import WordBreaker
+    from storyfold.textnorm import han_kana_rx, icu_words, no_space_rx
 
+    word = _NOTE.sub("", word.replace("\u200b", ""))
+    if len(word) < 4 or not no_space_rx().match(word) or han_kana_rx().match(word) or " " in word:
+        return []
     heads, at = [], 0
-    for piece in WordBreaker(word, ""):
+    for piece in icu_words(word):
         at += len(piece)
         if 3 <= at < len(word):
             heads.append(word[:at])
     return heads
 
 
-@cache
-def _no_space_rx() -> re.Pattern[str]:
-    from storyfold.textnorm import no_space_class
-
-    return re.compile(f"[{no_space_class()}]")
-
-
 _NOTE = re.compile(r"\s*\([^)]*\)")
-_HAN_KANA = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 
 
 @table

@@ -19,7 +19,6 @@ from storyfold.claims.locales import (
     currency_of,
     fold_accents,
     locale_words,
-    no_space_rx,
     scale_of,
 )
 from storyfold.claims.numparse import (
@@ -55,7 +54,7 @@ from storyfold.claims.timeparse import (
     MONTHS,
 )
 from storyfold.model import Bound, ValueKind
-from storyfold.textnorm import lower_key, no_space_class
+from storyfold.textnorm import han_kana_rx, icu_words, lower_key, no_space_class, no_space_rx
 
 _PREV_TOKEN = re.compile(r"(\S+)\s$")
 _PRODUCT_NAME = re.compile(r"[A-Za-z]*[A-Z][\w-]*")
@@ -916,19 +915,14 @@ def _counter_after(rest: str) -> str | None:
     or punctuation follows."""
     if not rest[:1] or not rest[0].isalpha() or not (no_space_rx().match(rest) or _HANGUL.match(rest)):
         return None
-    if _HANGUL.match(rest) or _HAN_KANA.match(rest):
+    if _HANGUL.match(rest) or han_kana_rx().match(rest):
         return rest[0]  # one character is a counter there ("人", "つ", "명")
     return _first_word(rest)  # elsewhere (Thai, Lao, Khmer, Burmese) a character is a piece of a word
 
 
 def _first_word(run: str) -> str:
     """The first word (ICU's boundaries) of a run of a script written without spaces."""
-    from icu4py.breakers import WordBreaker
-
-    return next(iter(WordBreaker(run[:40], "")), "") or run
-
-
-_HAN_KANA = regex.compile(r"[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]")
+    return next(iter(icu_words(run[:40])), "") or run
 
 
 def _time_unit_glued(rest: str, locale: str) -> tuple[str, str] | None:

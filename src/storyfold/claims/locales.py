@@ -22,16 +22,11 @@ import regex
 from storyfold.claims import cldr
 from storyfold.claims.numparse import PERCENT_RE
 from storyfold.claims.timeparse import TimeSpan, trie_pattern, valid_day
-from storyfold.textnorm import lower_key, no_space_class, no_space_property, prefix_letter_class
+from storyfold.textnorm import lower_key, no_space_property, no_space_rx, prefix_letter_class
 
 T = TypeVar("T")
 
 FOUR_DIGITS = re.compile(r"\d{4}")
-
-
-@cache
-def no_space_rx() -> re.Pattern[str]:
-    return re.compile(f"[{no_space_class()}]")
 
 
 @cache

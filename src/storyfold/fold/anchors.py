@@ -18,7 +18,14 @@ import unicodedata
 from functools import cache, lru_cache
 from typing import Any
 
-from storyfold.textnorm import ascii_digits, char_ranges, mark_class, no_space_class, spaced_word_class
+from storyfold.textnorm import (
+    ascii_digits,
+    char_ranges,
+    mark_class,
+    no_space_class,
+    no_space_rx,
+    spaced_word_class,
+)
 
 _CYRILLIC = "абвгдеёжзийклмнопрстуфхцчшщъыьэюяієґ"
 _LATIN = "a b v g d e e zh z i i k l m n o p r s t u f kh ts ch sh shch _ y _ e iu ia i e g"
@@ -47,7 +54,7 @@ _SENT_PUNCT = frozenset('.!?:;«»"“”„()[]–—-')
 _NOT_DIGIT = re.compile(r"\D")
 
 # Month names (lower-cased, accent-folded stems) of the scripts that fold to ASCII, with the
-# stems their inflections share; `_add_cldr_months` adds CLDR's names in every other script. A
+# stems their inflections share; `_add_cldr_calendar_names` adds CLDR's names in every other script. A
 # month is written as a word in every language, so "29 November"/"29 novembre"/"29 ноября"
 # would otherwise share only the "29".
 _MONTHS: dict[str, int] = {}
@@ -328,7 +335,7 @@ _GAP_CHARS = r"[\x00-/:-@\[-`{-\x7f\W]"
 _ASCII_SAME = r"[a-zA-Z0-9_'’-]"
 
 
-def _add_cldr_months() -> None:
+def _add_cldr_calendar_names() -> None:
     """The month names CLDR gives in scripts the table above does not fold to ASCII (Greek,
     Arabic, Devanagari, Ethiopic, Burmese...), into `_MONTHS`: a month is an anchor in every
     script that writes it as a word. Names in a script written without spaces are left out
@@ -340,7 +347,7 @@ def _add_cldr_months() -> None:
     only from six letters on: shorter ones are other words too (Frisian "freed", "lun")."""
     from storyfold.claims.cldr import all_month_names, all_weekday_names
 
-    no_space = re.compile(f"[{no_space_class()}]")
+    no_space = no_space_rx()
     for name, number in all_month_names().items():
         word = fold(name)
         if not word.isascii() and not no_space.search(word) and len(word) >= 2:
@@ -378,7 +385,7 @@ def _scanner() -> re.Pattern[str]:
     the gap before the token it stops at, group 2 a number, group 3 a word (neither at the end).
 
     Possessive loops: the walk never backtracks, so it stays linear on any text."""
-    _add_cldr_months()
+    _add_cldr_calendar_names()
     safe, pairs = _word_starts()
     skip = "|".join([_ascii_skip(), f"[{safe}]", *pairs])
     g, w, ns = _GAP_CHARS, _word_chars(), no_space_class()

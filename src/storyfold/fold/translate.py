@@ -138,8 +138,8 @@ class PairFeatures:
     # sentences of the two texts: not model inputs, but `plausible` reads them
     paired: int = 0
     fewest_sentences: int = 0
-    # the anchors in place within half a paragraph of a short text (`loose_seq`), and `seq`
-    # as placement alone gives it: `seq` takes the first once the sentences pair in order
+    # the anchors in place within half a paragraph of a short text (`_within_tolerance`), and
+    # `seq` as placement alone gives it: `seq` takes the first once the sentences pair in order
     seq_within: float = 0.0
     seq_strict: float = 0.0
 
@@ -242,8 +242,12 @@ def pair_features(
     )
     if hopeless is not None and hopeless(f):
         return f
-    seq, drift = placement(a, b, weight)
-    within = _within(a, b, weight, seq)
+    loose = _within_tolerance(a, b)
+    if loose > _TOLERANCE:
+        (seq, within), drift = _placements(a, b, weight, (_TOLERANCE, loose))
+    else:
+        seq, drift = placement(a, b, weight)
+        within = seq
     # without the sentence alignment, the best `seq` it could give (an upper bound, as above)
     return replace(f, seq=_seq(seq, within, ratio), drift=drift, seq_within=within, seq_strict=seq)
 
@@ -254,18 +258,16 @@ def with_sentences(f: PairFeatures, a: TranslationProfile, b: TranslationProfile
     return replace(f, sentences=ratio, paired=paired, seq=_seq(f.seq_strict, f.seq_within, ratio))
 
 
+_TOLERANCE = 0.05  # of the text: where a translation keeps a fact
 _ALIGNED = 0.9  # sentences paired in order, for the anchors' place within them to count
 _WITHIN_PARAGRAPH = 0.5  # of a paragraph's share of the text
 
 
-def _within(
-    a: TranslationProfile, b: TranslationProfile, weight: Callable[[str], float], seq: float
-) -> float:
-    """The anchors in place within half a paragraph's share of a short text: a translation may
-    reorder a sentence's words (verb-final languages put "on Friday" and the place elsewhere
-    in it), and in a story of a few paragraphs that is more than placement's tolerance."""
-    tolerance = _WITHIN_PARAGRAPH / max(1, a.paragraphs, b.paragraphs)
-    return placement(a, b, weight, tolerance)[0] if tolerance > _TOLERANCE else seq
+def _within_tolerance(a: TranslationProfile, b: TranslationProfile) -> float:
+    """Half a paragraph's share of the text: a translation may reorder a sentence's words
+    (verb-final languages put "on Friday" and the place elsewhere in it), and in a story of a
+    few paragraphs that is more than placement's tolerance."""
+    return _WITHIN_PARAGRAPH / max(1, a.paragraphs, b.paragraphs)
 
 
 def _seq(strict: float, within: float, sentences: float) -> float:
@@ -273,9 +275,6 @@ def _seq(strict: float, within: float, sentences: float) -> float:
     pair in order (an independent report that retells the same facts does not: its place
     within a paragraph says nothing)."""
     return max(strict, within) if sentences >= _ALIGNED else strict
-
-
-_TOLERANCE = 0.05
 
 
 def placement(
@@ -300,9 +299,18 @@ def placement(
     when two thirds of the anchors then sit in place (NTREX: a 380-character story's versions
     went from 0.13 in place to 0.38 and link to the English; independent reports keep theirs).
     """
+    (seq,), drift = _placements(a, b, weight, (tolerance,))
+    return seq, drift
+
+
+def _placements(
+    a: TranslationProfile,
+    b: TranslationProfile,
+    weight: Callable[[str], float],
+    tolerances: tuple[float, ...],
+) -> tuple[list[float], float]:
+    """`placement` at each of `tolerances`, the anchors found and shifted once."""
     small, big = (a, b) if len(a.keys) <= len(b.keys) else (b, a)
-    if not small.keys:
-        return 0.0, 1.0
     dist = total = 0.0
     shifts = []
     for key, pos in zip(small.keys, small.positions, strict=True):
@@ -315,21 +323,25 @@ def placement(
         dist += w * abs(d)
         total += w
     if not shifts:
-        return 0.0, 1.0
+        return [0.0] * len(tolerances), 1.0
     # a headline of another length moves every later fact by the same number of characters,
     # a large share of a short text: facts in place are counted once that common shift, up to
     # a headline's worth, is taken out
-    in_place = sum(abs(d) <= tolerance for d in shifts)
+    shifted = []
     if shift := _median_shift(shifts, _HEADLINE / max(1, small.length)):
-        shifted = 0
         for key, pos in zip(small.keys, small.positions, strict=True):
             others = big.where.get(key)
             if others:
-                shifted += abs(_nearest(others, pos + shift) - pos - shift) <= tolerance
+                shifted.append(_nearest(others, pos + shift) - pos - shift)
+    seqs = []
+    for tolerance in tolerances:
+        in_place = sum(abs(d) <= tolerance for d in shifts)
+        moved = sum(abs(d) <= tolerance for d in shifted)
         # a shift that most of them share, not one that happens to place a few more
-        if shifted >= _SHARED_SHIFT * len(shifts):
-            in_place = max(in_place, shifted)
-    return in_place / len(small.keys), dist / total if total > 0 else 1.0
+        if shifted and moved >= _SHARED_SHIFT * len(shifts):
+            in_place = max(in_place, moved)
+        seqs.append(in_place / len(small.keys))
+    return seqs, dist / total if total > 0 else 1.0
 
 
 _HEADLINE = 80  # characters
