@@ -110,6 +110,10 @@ _PAREN_NOTE = re.compile(r"^\s*\([^)]{1,12}\)")
 _GLUED_M = re.compile(r"(?i)m\b")
 # an ISO 4217 code by a number ("NOK 260 billion", "5 million SEK"), upper case as written
 _CODE_BEFORE = re.compile(r"(?:^|(?<=[\s(]))(?P<cur>[A-Z]{3})[ \u00a0\u202f]?$")
+# the per-language tables kept at once: every language a mixed stream brings (CLDR has about
+# 200 with currency names; evicting one rebuilds and recompiles its tables, ~6 ms each time)
+LANGUAGES = 512
+
 _CODE_AFTER = re.compile(r"^[ \u00a0\u202f]?(?P<cur>[A-Z]{3})(?!\w)")
 _CAPS_WORD = re.compile(r"[^\W\d_]{2,}")
 
@@ -121,7 +125,7 @@ def _iso_code(code: str, neighbour: str) -> bool:
     return cldr.is_currency_code(code) and not (caps and caps[0].isupper())
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=LANGUAGES)
 def _percent_word(lang: str) -> re.Pattern[str]:
     """After a number: the grammar language's CLDR percent word ("percento"), which the
     grammar's own pattern may spell otherwise ("per cento")."""
@@ -185,14 +189,14 @@ def _name_form(name: str) -> str:
     )
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=LANGUAGES)
 def _currency_names(lang: str) -> _Named:
     """A currency's full CLDR name in the grammar's language ("Norwegian kroner", "couronnes
     norvégiennes")."""
     return _Named(cldr.currency_names(lang), _name_form)
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=LANGUAGES)
 def _currency_nouns(lang: str) -> _Named:
     """One of the currency nouns many currencies' names share (`cldr.currency_nouns`), in any
     case its language gives it after a scale word: CLDR spells "libra", "font", "punta", and
