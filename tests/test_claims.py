@@ -269,6 +269,32 @@ def test_a_day_of_a_month_is_not_a_count():
         assert [(c.value, c.surface) for c in values(text, "de", published)] == [(19, "19 Personen")]
 
 
+def test_a_whole_number_and_its_fraction_are_one_figure():
+    """ECB+ writes "2-1/2 years" and "a 3 1/2-inch height advantage": the fraction is part of
+    the figure, not a date "1/2" nor a second number; Unicode's vulgar fractions read by their
+    value in the character database."""
+    got = [(c.value, c.unit, c.surface) for c in values("Gomes was sent to prison for 2-1/2 years.")]
+    assert got == [(2.5, "year", "2-1/2 years")]
+    got = [(c.value, c.surface) for c in values("He got a 2 1/2 year sentence and paid 3 1/2 dollars.")]
+    assert got == [(2.5, "2 1/2 year"), (3.5, "3 1/2 dollars")]
+    tall = one("Klitschko had a 3 1/2-inch height advantage.")
+    assert (tall.kind, tall.value, tall.unit) == (ValueKind.QUANTITY, 3.5, "in")
+    assert one("The town grew to 3½ million people.").value == 3_500_000
+    # a date, a ratio and an improper "fraction" stay what they were
+    assert times("The deal was signed on 13/11/2020.") == ["2020-11-13"]
+    assert values("The shop is open 24/7.") == []
+    assert 6.5 not in [c.value for c in values("It sold 5 3/2 kilos.")]
+
+
+def test_a_month_abbreviated_with_its_full_stop():
+    """Agency style abbreviates some months with four letters ("Sept. 22"): CLDR gives those
+    as abbreviations (en-GB "Sept", French "janv."), and a full name before a full stop
+    ("in April. 22 members") is not a day of it."""
+    assert times("The jury was picked on Sept. 22 and ruled on Nov. 7.") == ["--09-22", "--11-07"]
+    assert times("The vote was in April. 22 members left.") == []
+    assert [c.value for c in values("The vote was in April. 22 members left.")] == [22]
+
+
 def test_pounds_that_weigh_and_ages_after_aged():
     """Sentences of the shared data (NTREX, ECB+): a pound without "£" that weighs or describes
     a thing is a weight; "aged" gives ages, not counts of the noun before."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
@@ -386,6 +387,9 @@ def read_figures(
         if ranged is not None and ranged.years:
             consumed = ranged.end
             continue
+        if ranged is None and not spelled and (frac := _fraction_after(sent, e, v)) is not None:
+            v, e = frac  # "2 1/2 years", "3-1/2-inch", "2½ times": one figure
+            consumed = e
         r = _Reading(sent, s, e, v, None, s, e, "", sent[max(0, s - 40) : s])
         between = None
         if ranged is not None:
@@ -580,6 +584,25 @@ def _not_a_figure(sent: str, s: int, e: int, g: _Grammar) -> bool:
             and not ((glued := _WORD_AT.match(sent, e)) and _time_compound(glued[0], locale))
         )
     )
+
+
+# a whole number's fraction: " 1/2", "-1/2" (the numerator the smaller, not a date's "1/2/2020")
+_ASCII_FRACTION = re.compile(r"[ \u00a0-]?([1-9]\d?)/([1-9]\d?)(?![\d/])")
+
+
+def _fraction_after(sent: str, e: int, v: float) -> tuple[float, int] | None:
+    """(value, end) of a whole number and the fraction written right after it: "2 1/2",
+    "3-1/2", or one of Unicode's vulgar fractions, "2½" (its value from the character
+    database); None if none follows."""
+    if not v.is_integer():
+        return None
+    ch = sent[e : e + 1]
+    if ch and unicodedata.category(ch) == "No" and 0 < (part := unicodedata.numeric(ch, 0.0)) < 1:
+        return v + part, e + 1
+    m = _ASCII_FRACTION.match(sent, e)
+    if m is None or int(m[1]) >= int(m[2]):
+        return None
+    return v + int(m[1]) / int(m[2]), m.end()
 
 
 def _amount_after(rest: str, g: _Grammar) -> bool:

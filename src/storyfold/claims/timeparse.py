@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from storyfold.claims import cldr
 from storyfold.textnorm import prefix_letter_class
 
 MONTHS: dict[str, int] = {}
@@ -46,7 +47,19 @@ _ABBR = sorted((n for n in MONTHS), key=len, reverse=True)
 _MONTH_INITIALS = "(?=[" + "".join(sorted({n[0] for n in MONTHS})) + "])"
 MONTH_FULL = _MONTH_INITIALS + "(?:" + "|".join(re.escape(n) for n in _FULL) + ")"
 MONTH_ANY = _MONTH_INITIALS + "(?:" + "|".join(re.escape(n) for n in _ABBR) + r")\.?"
-MONTH_ABBR_DOT = "(?:" + "|".join(re.escape(n) for n in _ABBR if n not in _FULL) + r")\."
+
+
+def _abbreviated_only() -> set[str]:
+    """The grammar's month names that CLDR gives as abbreviations and never as a full name in
+    its languages ("sept" of en-GB's "Sept", "janv" of French "janv."; not German "Juni")."""
+    tags = ("en", "en_GB", "fr", "es", "de", "it", "pt")
+    short = {n for tag in tags for n in cldr.month_names(tag)}
+    return short - {n for tag in tags for n in cldr.wide_month_names(tag)}
+
+
+# "Sept." and "Dec.": every short name, and the longer ones CLDR abbreviates
+_ABBREVIATED = _abbreviated_only()
+MONTH_ABBR_DOT = "(?:" + "|".join(re.escape(n) for n in _ABBR if n not in _FULL or n in _ABBREVIATED) + r")\."
 
 ORD_HALF = {
     "first": 1,
