@@ -286,6 +286,22 @@ def test_a_whole_number_and_its_fraction_are_one_figure():
     assert 6.5 not in [c.value for c in values("It sold 5 3/2 kilos.")]
 
 
+def test_some_of_a_group_counts_the_group_noun():
+    """ECB+ and the gold set's stories: "Eight of the jurors were black", "two of the skiffs";
+    the same in the grammar's other languages. A number after the "of" is a figure of its own."""
+    for text, lang, value, noun in [
+        ("Eight of the jurors were black.", "en", 8, "juror"),
+        ("Police said two of the skiffs sank.", "en", 2, "skiff"),
+        ("Three of his best players left.", "en", 3, "player"),
+        ("Trois des jurés sont partis.", "fr", 3, "jurés"),
+        ("Ocho de los jurados votaron.", "es", 8, "jurados"),
+        ("Acht der Geschworenen stimmten zu.", "de", 8, "geschworenen"),
+    ]:
+        c = one(text, lang)
+        assert (c.kind, c.value, c.unit) == (ValueKind.COUNT, value, noun), text
+    assert [(c.value, c.unit) for c in values("He won 20 of the 50 states.")] == [(50, "state")]
+
+
 def test_a_month_abbreviated_with_its_full_stop():
     """Agency style abbreviates some months with four letters ("Sept. 22"): CLDR gives those
     as abbreviations (en-GB "Sept", French "janv."), and a full name before a full stop

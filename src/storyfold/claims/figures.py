@@ -1226,6 +1226,21 @@ def _noun_start(word: str) -> bool:
     return first.isalpha() and not first.isupper()
 
 
+# between a number and the group it counts some of: "eight of the jurors" (the grammar's
+# languages; a language read through CLDR joins its noun with `cldr.count_joiner`)
+_PARTITIVE = {
+    lang: re.compile(rf"\s+(?:{words})(?=\s)", re.IGNORECASE)
+    for lang, words in {
+        "en": r"of\s+(?:the|these|those|his|her|their|its|our)",
+        "fr": r"des|de\s+(?:ces|ses|leurs|nos)",
+        "es": r"de\s+(?:los|las|estos|estas|sus)",
+        "it": r"dei|degli|delle|di\s+(?:questi|queste|loro)",
+        "pt": r"dos|das|destes|destas|de\s+(?:seus|suas)",
+        "de": r"der|dieser|seiner|ihrer",
+    }.items()
+}
+
+
 def _counted_noun(
     rest: str, lang: str, locale: str, joined: bool = False
 ) -> tuple[ValueKind, str, int] | None:
@@ -1237,6 +1252,10 @@ def _counted_noun(
     where every noun is capitalised ("270.000 Araber", "5 Mrd. tschechische Kronen") and a
     lower-case word right after a number is not one.
     """
+    if not joined and locale == lang and (pm := _PARTITIVE.get(lang)) and (part := pm.match(rest)):
+        # "eight of the jurors", "trois des jurés", "ocho de los jurados": the noun after it
+        got = _counted_noun(rest[part.end() :], lang, locale, joined=True)
+        return None if got is None else (got[0], got[1], part.end() + got[2])
     joiner = cldr.count_joiner(locale) if locale != lang and not joined else ""
     if joiner and (jm := WORD_AFTER_RE.match(rest)) and jm["w"].lower() == joiner:
         # "540 de persoane": the locale's word between a number and its noun
