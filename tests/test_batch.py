@@ -293,13 +293,17 @@ class _RunningSum(PortableStep[int]):
 
 
 def test_a_portable_step_is_kept_on_a_worker_and_fed_in_order(cluster):
-    from storyfold.engine.dask import DaskExecutor, StepHost
+    from storyfold.engine.dask import DaskExecutor
+    from storyfold.engine.step import StepHost
 
     batches = [list(range(i, i + 5)) for i in range(0, 60, 5)]
     executor = DaskExecutor(client=cluster, ahead=4)
     out = [x for b in executor.run([_Shuffled(), _RunningSum()], iter(batches)) for x in b]
     assert out == [sum(range(n + 1)) for n in range(60)]
-    with LocalExecutor(2) as local:  # the local executor runs it in this process, to the same end
+    with LocalExecutor(2, host=True) as local:  # the local executor keeps it in a host process
+        assert [x for b in local.run([_Shuffled(), _RunningSum()], iter(batches)) for x in b] == out
+        assert ("running sum", "host") in local.spent and ("running sum", "here") not in local.spent
+    with LocalExecutor(2) as local:  # ... or, by default, runs it in this process, to the same end
         assert [x for b in local.run([_Shuffled(), _RunningSum()], iter(batches)) for x in b] == out
         assert ("running sum", "here") in local.spent
     assert executor.spent[("running sum", "host")] >= 0 and ("running sum", "here") not in executor.spent

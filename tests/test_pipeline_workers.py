@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import json
 import multiprocessing
+import os
 import sqlite3
 
 import pytest
@@ -122,3 +123,32 @@ def test_pooled_ingest_equals_in_process_and_goes_on_after_a_failure(shared_data
     # and the pooled run stored exactly what the in-process run did
     assert pooled_errors == alone_errors
     assert pooled == alone
+
+
+def test_a_large_ingest_keeps_the_fold_in_a_host_process_to_the_same_end(shared_data, tmp_path, monkeypatch):
+    """The fold's decisions of a large run go to a host process beside the workers (what the
+    command line's ingest does): the database is the one an ingest in one process writes, and
+    stays so when the host dies mid-run (this process then relates the rest itself, from the
+    window the store holds)."""
+    from storyfold.pipeline import steps
+
+    docs = _wmt(shared_data, 48)  # six batches of eight: a large run
+    alone, _ = _ingest(tmp_path, "alone", docs, LocalExecutor(1))
+    hosting = LocalExecutor(2, mp_context="fork", host=True)
+    hosted, errors = _ingest(tmp_path, "hosted", docs, hosting)
+    assert ("relate", "host") in hosting.spent and ("relate", "here") not in hosting.spent
+    assert errors == [] and hosted == alone
+
+    real, calls = steps.Relate.work, []
+
+    def dies_at_the_third_batch(self, payload):
+        calls.append(1)  # (counted in the host: it is forked with this patch)
+        if len(calls) == 3:
+            os._exit(1)
+        return real(self, payload)
+
+    monkeypatch.setattr(steps.Relate, "work", dies_at_the_third_batch)
+    hosting = LocalExecutor(2, mp_context="fork", host=True)
+    died, errors = _ingest(tmp_path, "died", docs, hosting)
+    assert ("relate", "host") in hosting.spent
+    assert errors == [] and died == alone

@@ -80,7 +80,14 @@ class ExportFormat(StrEnum):
     parquet = "parquet"
 
 
-def _open(db: Path, *, readonly: bool = False, workers: int | None = None, wait: float = 0.0) -> Library:
+def _open(
+    db: Path,
+    *,
+    readonly: bool = False,
+    workers: int | None = None,
+    wait: float = 0.0,
+    host_fold: bool = False,
+) -> Library:
     if readonly and not db.exists():
         err.print(
             f"[red]error:[/] {escape(str(db))}: no such database (run `storyfold ingest PATH --db {escape(str(db))}` first)",
@@ -88,7 +95,7 @@ def _open(db: Path, *, readonly: bool = False, workers: int | None = None, wait:
         )
         raise typer.Exit(1)
     try:
-        return Library(db, readonly=readonly, workers=workers, wait=wait)
+        return Library(db, readonly=readonly, workers=workers, wait=wait, host_fold=host_fold)
     except StoreError as exc:
         err.print(f"[red]error:[/] {escape(str(exc))}", soft_wrap=True)
         raise typer.Exit(1) from exc
@@ -155,7 +162,10 @@ def ingest(
     missing = [p for p in paths if not p.exists()]
     for p in missing:
         err.print(f"bad input: {p}: no such file or folder", markup=False, highlight=False)
-    with _open(db, workers=workers, wait=wait) as lib:
+    with _open(db, workers=workers, wait=wait, host_fold=True) as lib:
+        # the processes start now, forked from a process of one thread (the progress bar's
+        # thread would make them start as fresh interpreters)
+        lib.executor.start()
         try:
             report = run_ingest(lib, [p for p in paths if p.exists()], quiet, outlet=outlet)
         except StoreError as exc:  # a full disk, a file that cannot be written: not the inputs' fault

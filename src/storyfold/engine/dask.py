@@ -25,36 +25,16 @@ from __future__ import annotations
 
 import logging
 import pickle
-import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar, cast
 
 from storyfold.engine.local import LocalExecutor
-from storyfold.engine.step import PortableStep
+from storyfold.engine.step import PortableStep, StepHost
 
 T = TypeVar("T")
 
 log = logging.getLogger(__name__)
-
-
-class StepHost:
-    """A portable step on a worker (a Dask actor): its state lives here between batches."""
-
-    def __init__(self, step: PortableStep[Any]) -> None:
-        self.step = step
-        self.done = 0
-
-    def work(self, number: int, payload: Any) -> tuple[Any, float]:
-        """The step's answer for batch `number`, and the CPU seconds it took here."""
-        if number != self.done:
-            raise RuntimeError(
-                f"batch {number} reached a host that has done {self.done} (its state was lost)"
-            )
-        t = time.thread_time()
-        answer = self.step.work(payload)
-        self.done += 1
-        return answer, time.thread_time() - t
 
 
 def _call_pickled(blob: bytes) -> bytes:
@@ -74,6 +54,7 @@ class DaskExecutor(LocalExecutor):
     (ignored with a `scheduler` address); `threads` each: the stages hold the GIL, so one."""
 
     hosts_state = True
+    facts_at_end = True
 
     def __init__(
         self,
@@ -179,6 +160,9 @@ class DaskExecutor(LocalExecutor):
         fut: Future[Any] = Future()
         fut.set_exception(RuntimeError(why))
         return fut
+
+    def start_hosts(self, steps: Sequence[Any]) -> None:
+        """An actor is started with the first batch that reaches its step."""
 
     def _release_hosts(self) -> None:
         self._hosts.clear()  # dropping the actors' references lets the cluster forget them

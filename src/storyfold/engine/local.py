@@ -6,8 +6,11 @@ processes, started once, instead of one pool per stage. While this process runs 
 of one batch (deciding and writing), the workers already prepare the next ones (`ahead`).
 
 Order is kept: a serial step sees the batches in the order they came, each after the previous
-batch went through that step; results come out in input order. A portable step runs here like
-any serial step; an executor that can keep its state elsewhere (Dask's) says so in `_hosted`.
+batch went through that step; results come out in input order. A portable step (the fold's
+decisions) runs in a host process of its own when there are workers: the writing process is
+what bounds an ingest on two cores, and the fold's decisions were a third of its time. The
+host gets the batches in the order they are handed over (one process, one queue) and keeps the
+step's state between them; if it dies, the step's `lost` says what its batches become.
 Workers die with this process (Linux: the parent-death signal), so a killed ingest leaves no
 orphans.
 """
@@ -30,7 +33,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, Generic, TypeVar, cast
 
-from storyfold.engine.step import PortableStep, Step, run_steps, segments
+from storyfold.engine.step import PortableStep, Step, StepHost, run_steps, segments
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -74,6 +77,31 @@ def _run_in_worker(steps: list[Step[T]], batch: list[T]) -> tuple[list[T], dict[
     return out, spent
 
 
+# in a host process: the portable steps it keeps, by the key the executor gave them
+_HOSTED: dict[int, StepHost] = {}
+
+
+def _host_start(key: int, step: PortableStep[Any]) -> None:
+    """In the host process: keep the step (with the state it was sent with) for the batches to
+    come. The state lives as long as the run, like a writer's: collected at a writer's rhythm."""
+    collect_as_a_writer()
+    _HOSTED[key] = StepHost(step)
+
+
+def _host_work(key: int, number: int, payload: Any) -> tuple[Any, float]:
+    """In the host process: the step's answer for batch `number`, and its CPU seconds."""
+    host = _HOSTED.get(key)
+    if host is None:
+        raise RuntimeError("the host process holds no state for this step")
+    return host.work(number, payload)
+
+
+def _failed(why: str) -> Future[Any]:
+    fut: Future[Any] = Future()
+    fut.set_exception(RuntimeError(why))
+    return fut
+
+
 def _timed(fn: Callable[[A], R], x: A) -> tuple[R, float]:
     t = time.thread_time()
     return fn(x), time.thread_time() - t
@@ -107,19 +135,27 @@ class LocalExecutor:
     `workers`: processes for the parallel steps (None: the CPUs, up to 4; 1: everything in this
     process). The pool starts on the first parallel batch and lives until `close()`.
     `ahead`: batches in flight at once (one being written, the others being prepared).
+    `host`: with workers, portable steps run in a host process of their own, one per run.
     """
 
     # what a chunk's future raises when the workers that had it are gone for good
     lost_work: tuple[type[BaseException], ...] = (BrokenProcessPool,)
-    # whether a portable step's state may be kept on another process (`_hosted`)
-    hosts_state = False
+    # facts once a story at the end of a run rather than after each batch (a batch job's way)
+    facts_at_end = False
 
-    def __init__(self, workers: int | None = None, *, ahead: int = 3, mp_context: str | None = None) -> None:
+    def __init__(
+        self, workers: int | None = None, *, ahead: int = 3, mp_context: str | None = None, host: bool = False
+    ) -> None:
         self.workers = default_workers() if workers is None else max(1, int(workers))
         self.ahead = max(1, ahead)
         self.mp_context = mp_context
+        self.host = host
         self._pool: ProcessPoolExecutor | None = None
         self._broken = False
+        # portable steps' host processes: id(step) -> [pool or None once lost, batches handed over]
+        self._hosts: dict[int, list[Any]] = {}
+        self._spare_host: ProcessPoolExecutor | None = None  # started by `start`, given to a step
+        self._ctx: Any = None  # how processes start (fork or spawn), decided with the first pool
         # CPU seconds by (step, where it ran: "here", "workers", "host"), for the run's account
         self.spent: defaultdict[tuple[str, str], float] = defaultdict(float)
 
@@ -137,14 +173,24 @@ class LocalExecutor:
     def pooled(self) -> bool:
         return self.workers > 1 and not self._broken
 
-    def _get_pool(self) -> ProcessPoolExecutor:
-        if self._pool is None:
+    @property
+    def hosts_state(self) -> bool:
+        """Whether a portable step's state is kept on another process (`_hosted`)."""
+        return self.host and self.pooled
+
+    def _new_pool(self, workers: int) -> ProcessPoolExecutor:
+        if self._ctx is None:  # decided with the first pool: the later ones' threads are its own
             ctx = multiprocessing.get_context(self.mp_context)
             if self.mp_context is None and ctx.get_start_method() == "fork" and threading.active_count() > 1:
-                # a forked child of a threaded process (the HTTP server) can hang on a lock another
-                # thread held at the fork: start clean interpreters instead
+                # a forked child of a threaded process (the HTTP server) can hang on a lock
+                # another thread held at the fork: start clean interpreters instead
                 ctx = multiprocessing.get_context("spawn")
-            self._pool = ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_die_with_parent)
+            self._ctx = ctx
+        return ProcessPoolExecutor(workers, mp_context=self._ctx, initializer=_die_with_parent)
+
+    def _get_pool(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = self._new_pool(self.workers)
         return self._pool
 
     def start(self) -> None:
@@ -153,9 +199,17 @@ class LocalExecutor:
         process has one thread, instead of spawned, which imports everything again."""
         if self.pooled:
             pool = self._get_pool()
-            wait([pool.submit(os.getpid) for _ in range(self.workers)])
+            futures = [pool.submit(os.getpid) for _ in range(self.workers)]
+            if self.host and self._spare_host is None:
+                self._spare_host = self._new_pool(1)
+                futures.append(self._spare_host.submit(os.getpid))
+            wait(futures)
 
     def close(self) -> None:
+        self._release_hosts()
+        spare, self._spare_host = self._spare_host, None
+        if spare is not None:
+            spare.shutdown(wait=True)
         pool, self._pool = self._pool, None
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
@@ -337,11 +391,62 @@ class LocalExecutor:
         return False
 
     def _hosted(self, step: PortableStep[T], batch: list[T]) -> Future[Any] | None:
-        """A future of `step.work` run where the step's state is kept, or None: here."""
-        return None
+        """A future of `step.work` run where the step's state is kept, or None: here. The first
+        batch starts the host process and sends it the step with its state; a host that failed
+        once answers every later batch with a failure (the step's `lost` then decides)."""
+        if not self.hosts_state:
+            return None
+        payload = step.send(batch)
+        if id(step) not in self._hosts and not payload:
+            return None  # nothing to decide (inputs already stored): no host to start for it
+        entry = self._start_host(step)
+        host, number = entry
+        if host is None:
+            return _failed(f"the process holding step {step.name!r} is gone")
+        entry[1] += 1
+        try:
+            fut: Future[Any] = host.submit(_host_work, id(step), number, payload)
+        except (BrokenProcessPool, RuntimeError) as exc:
+            entry[0] = None
+            return _failed(f"the process holding step {step.name!r} is gone: {exc}")
+
+        def forget_if_failed(f: Future[Any]) -> None:  # later batches then fail at once
+            if f.cancelled() or f.exception() is not None:
+                entry[0] = None
+
+        fut.add_done_callback(forget_if_failed)
+        return fut
+
+    def start_hosts(self, steps: Sequence[Step[T]]) -> None:
+        """The hosts of these steps' portable ones start now rather than with their first batch:
+        a caller that knows work is coming (new articles) lets a host read its state while the
+        workers prepare the first batches, as a writer reads its own."""
+        if self.hosts_state:
+            for step in steps:
+                if isinstance(step, PortableStep):
+                    self._start_host(step)
+
+    def _start_host(self, step: PortableStep[T]) -> list[Any]:
+        """The step's host entry, its process started and sent the step with its state if it
+        was not yet."""
+        entry = self._hosts.get(id(step))
+        if entry is None:
+            host, self._spare_host = self._spare_host, None
+            try:
+                host = host or self._new_pool(1)
+                host.submit(_host_start, id(step), step)  # runs before any batch: one queue
+            except (BrokenProcessPool, RuntimeError, OSError) as exc:
+                log.warning("no process took step %s: %s", step.name, exc)
+                host = None
+            entry = self._hosts[id(step)] = [host, 0]
+        return entry
 
     def _release_hosts(self) -> None:
         """The run is over: the portable steps' states kept elsewhere are let go."""
+        hosts, self._hosts = self._hosts, {}
+        for host, _ in hosts.values():
+            if host is not None:
+                host.shutdown(wait=True, cancel_futures=True)
 
     def _give_up_pool(self, exc: BaseException) -> None:
         if not self._broken:

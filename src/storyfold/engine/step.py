@@ -61,6 +61,27 @@ class PortableStep(Step[T]):
         return self.receive(batch, self.work(self.send(batch)))
 
 
+class StepHost:
+    """A portable step where its state is kept (a Dask actor, the local executor's host
+    process): the batches must come in the order they were handed over, and once one did not
+    (the state was lost), every later one fails too."""
+
+    def __init__(self, step: PortableStep[Any]) -> None:
+        self.step = step
+        self.done = 0
+
+    def work(self, number: int, payload: Any) -> tuple[Any, float]:
+        """The step's answer for batch `number`, and the CPU seconds it took here."""
+        if number != self.done:
+            raise RuntimeError(
+                f"batch {number} reached a host that has done {self.done} (its state was lost)"
+            )
+        t = time.thread_time()
+        answer = self.step.work(payload)
+        self.done += 1
+        return answer, time.thread_time() - t
+
+
 def segments(steps: list[Step[T]]) -> list[tuple[bool, list[Step[T]]]]:
     """Consecutive steps of one kind, grouped: (parallel, steps) in flow order. A parallel group
     crosses to a worker once per batch however many steps it holds. A portable step is a group

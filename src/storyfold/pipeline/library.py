@@ -15,7 +15,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -55,6 +55,10 @@ def _reading_order(f: Fact) -> tuple[bool, int, str]:
     return (not f.disputed, -len(f.supporting), f.slot)
 
 
+# a run of more than this many batches keeps the fold in a host process (`ingest_raw`)
+HOST_FOLD_FROM = 4
+
+
 class Library:
     """A storyfold database and the stages that fill it."""
 
@@ -67,16 +71,21 @@ class Library:
         workers: int | None = None,
         wait: float = 0.0,
         executor: LocalExecutor | None = None,
+        host_fold: bool = False,
     ) -> None:
         """`workers`: processes for the per-article work (None: the CPUs, up to 4; 1: all in
         this process), started on the first large batch and stopped by `close()`.
 
         A writable Library holds the database's writer lock until `close()`: another writer
         waits up to `wait` seconds, then gets `WriterBusy` naming this process. `executor`: where
-        the per-article work runs instead (a `DaskExecutor` for a batch job); closed with this."""
+        the per-article work runs instead (a `DaskExecutor` for a batch job); closed with this.
+        `host_fold`: a large run keeps the fold's decisions in a process of their own beside the
+        workers (`LocalExecutor`'s host): the command line's ingest, where this process is
+        what bounds the rate; not a server's, whose runs are small and whose threads would
+        make the host a fresh interpreter."""
         self.store = Store(db_path, readonly=readonly, wait=wait)
         self.batch_size = batch_size
-        self.executor = executor if executor is not None else LocalExecutor(workers)
+        self.executor = executor if executor is not None else LocalExecutor(workers, host=host_fold)
         self.ingest_settings = IngestSettings()
         self.fold_settings = FoldSettings()
         self._writer: Writer | None = None
@@ -112,21 +121,22 @@ class Library:
             self._writer = Writer(self.store)
         return self._writer
 
-    def steps(self) -> list[Step[Item]]:
+    def steps(self, host_fold: bool = True) -> list[Step[Item]]:
         """The steps of one run. With an executor that keeps a step's state on another process
-        (Dask: a batch job), the fold's decisions go there too (`Relate`), ahead of the commit,
-        and facts are computed once a story, at the end, on the workers: nobody reads a batch
-        job's stories before it ends, and an ingest's facts after every batch cost a story's
-        facts once per batch that touched it."""
+        (a host process beside the workers, a Dask actor), the fold's decisions go there
+        (`Relate`), ahead of the commit, so that this process only decides the stories and
+        writes. A batch job computes facts once a story, at the end, on the workers: nobody
+        reads its stories before it ends, and an ingest's facts after every batch cost a
+        story's facts once per batch that touched it."""
         w = self.writer
-        w.facts_at_end = self.executor.hosts_state
+        w.facts_at_end = self.executor.facts_at_end
         steps: list[Step[Item]] = [
             KnownInputs(w),
             Extract(self.ingest_settings),
             Outlets(w),
             Prepare(self.ingest_settings, self.fold_settings),
         ]
-        seed = w.fold_seed() if self.executor.hosts_state else None
+        seed = w.fold_seed() if host_fold and self.executor.hosts_state else None
         if seed is not None:
             steps.append(Relate(*seed))
             w.outside_fold = True
@@ -178,26 +188,43 @@ class Library:
         progress: Progress | None = None,
         keep_inputs: bool = False,
     ) -> IngestReport:
-        """`keep_inputs`: the report lists what each input became (for small runs: the API)."""
-        return self.ingest_batches(self._chunks(inputs), progress, keep_inputs)
+        """`keep_inputs`: the report lists what each input became (for small runs: the API).
+        A run of more than HOST_FOLD_FROM batches keeps the fold's decisions in a process of
+        their own, if the executor can: starting it costs more than a few batches save."""
+        chunks = self._chunks(inputs)
+        first = list(islice(chunks, HOST_FOLD_FROM + 1))
+        large = len(first) > HOST_FOLD_FROM
+        return self.ingest_batches(chain(first, chunks), progress, keep_inputs, host_fold=large)
 
     def ingest_batches(
         self,
         batches: Iterable[Sequence[RawDocument | Rejection]],
         progress: Progress | None = None,
         keep_inputs: bool = False,
+        host_fold: bool = False,
     ) -> IngestReport:
         """`ingest_raw` with the batches cut by the caller: a live source cuts them by time, so
-        what arrived slowly is written without waiting for a full batch."""
+        what arrived slowly is written without waiting for a full batch. `host_fold`: the fold's
+        decisions in a process of their own, if the executor keeps states apart (a batch job's
+        always are)."""
         report = self.writer.begin_run(keep_inputs)
         items = (
             [Item(None, x, Status.REJECTED) if isinstance(x, Rejection) else Item(x) for x in chunk]
             for chunk in batches
             if chunk
         )
+        # (a batch job, which computes facts at the end, keeps its fold apart whatever its size)
+        steps = self.steps(host_fold or self.executor.facts_at_end)
+
+        def warm() -> None:
+            # while the workers prepare the first new articles, this process reads the stages'
+            # state, and a fold kept in a host process reads its own
+            if self.writer.expect_new:
+                self.executor.start_hosts(steps)
+            self.writer.warm()
+
         try:
-            # while the workers prepare the first new articles, this process reads the stages' state
-            for batch in self.executor.run(self.steps(), items, idle=self.writer.warm):
+            for batch in self.executor.run(steps, items, idle=warm):
                 if progress:
                     progress(batch, report)
             t = time.thread_time()

@@ -186,6 +186,8 @@ class Relate(PortableStep[Item]):
         ]
 
     def work(self, payload: list[tuple[int, Any, Any]]) -> list[tuple[int, Any, Any]]:
+        if not payload:
+            return []  # (nothing new: the window need not even be read)
         if self._fold is None:
             self._fold = FoldIndex(self.settings)
             self._fold.load(self.window)
