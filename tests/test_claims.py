@@ -300,6 +300,8 @@ def test_some_of_a_group_counts_the_group_noun():
         c = one(text, lang)
         assert (c.kind, c.value, c.unit) == (ValueKind.COUNT, value, noun), text
     assert [(c.value, c.unit) for c in values("He won 20 of the 50 states.")] == [(50, "state")]
+    got = [(c.value, c.unit) for c in values("The Giants have now lost four of their last five matches.")]
+    assert got == [(5, "match")]  # the four are of the five: "last" is no noun
 
 
 def test_a_month_abbreviated_with_its_full_stop():

@@ -1241,6 +1241,23 @@ _PARTITIVE = {
 }
 
 
+def _number_near(rest: str, locale: str) -> bool:
+    """Whether a number, in digits or words, is among the next three words: "of their last
+    five matches", "of the 50 states"."""
+    pos = 0
+    for _ in range(3):
+        m = _NEXT_TOKEN.match(rest, pos)
+        if m is None:
+            return False
+        if m[1][0].isdigit() or value_of(locale, m[1]) is not None:
+            return True
+        pos = m.end()
+    return False
+
+
+_NEXT_TOKEN = re.compile(r"\s+(\w+)")
+
+
 def _counted_noun(
     rest: str, lang: str, locale: str, joined: bool = False
 ) -> tuple[ValueKind, str, int] | None:
@@ -1253,7 +1270,10 @@ def _counted_noun(
     lower-case word right after a number is not one.
     """
     if not joined and locale == lang and (pm := _PARTITIVE.get(lang)) and (part := pm.match(rest)):
-        # "eight of the jurors", "trois des jurés", "ocho de los jurados": the noun after it
+        # "eight of the jurors", "trois des jurés", "ocho de los jurados": the noun after it;
+        # not when a number comes first ("four of their last five matches": that one counts)
+        if _number_near(rest[part.end() :], locale):
+            return None
         got = _counted_noun(rest[part.end() :], lang, locale, joined=True)
         return None if got is None else (got[0], got[1], part.end() + got[2])
     joiner = cldr.count_joiner(locale) if locale != lang and not joined else ""
