@@ -7,10 +7,11 @@ of one batch (deciding and writing), the workers already prepare the next ones (
 
 Order is kept: a serial step sees the batches in the order they came, each after the previous
 batch went through that step; results come out in input order. A portable step (the fold's
-decisions) runs in a host process of its own when there are workers: the writing process is
-what bounds an ingest on two cores, and the fold's decisions were a third of its time. The
-host gets the batches in the order they are handed over (one process, one queue) and keeps the
-step's state between them; if it dies, the step's `lost` says what its batches become.
+decisions) runs here like any serial step or, with `host` and workers, in a host process of
+its own: the writing process is what bounds an ingest on two cores, and the fold's decisions
+were a third of its time. The host gets the batches in the order they are handed over (one
+process, one queue) and keeps the step's state between them; if it dies, the step's `lost`
+says what its batches become.
 Workers die with this process (Linux: the parent-death signal), so a killed ingest leaves no
 orphans.
 """
