@@ -29,7 +29,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar, cast
 
-from storyfold.engine.local import LocalExecutor
+from storyfold.engine.local import LocalExecutor, failed, lose_host_on_failure
 from storyfold.engine.step import PortableStep, StepHost
 
 T = TypeVar("T")
@@ -124,7 +124,7 @@ class DaskExecutor(LocalExecutor):
         """One thread asks the hosts, one batch after another: each host gets its batches in
         the order they were handed over, and this process goes on meanwhile."""
         if self._pool is None:
-            return self._failed("the Dask cluster is gone")
+            return failed("the Dask cluster is gone")
         entry = self._hosts.get(id(step))
         if entry is None:
             try:
@@ -142,23 +142,12 @@ class DaskExecutor(LocalExecutor):
             entry = self._hosts[id(step)] = [actor, 0]
         actor, number = entry
         if actor is None:
-            return self._failed(f"the worker holding step {step.name!r} is gone")
+            return failed(f"the worker holding step {step.name!r} is gone")
         entry[1] += 1
         if self._asking is None:
             self._asking = ThreadPoolExecutor(1, thread_name_prefix="storyfold-ask")
         fut = self._asking.submit(_ask, actor, number, step.send(batch))
-
-        def forget_if_failed(f: Future[Any]) -> None:  # later batches then fail at once
-            if f.exception() is not None:
-                entry[0] = None
-
-        fut.add_done_callback(forget_if_failed)
-        return fut
-
-    @staticmethod
-    def _failed(why: str) -> Future[Any]:
-        fut: Future[Any] = Future()
-        fut.set_exception(RuntimeError(why))
+        lose_host_on_failure(fut, entry)
         return fut
 
     def start_hosts(self, steps: Sequence[Any]) -> None:

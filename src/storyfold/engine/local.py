@@ -97,10 +97,22 @@ def _host_work(key: int, number: int, payload: Any) -> tuple[Any, float]:
     return host.work(number, payload)
 
 
-def _failed(why: str) -> Future[Any]:
+def failed(why: str) -> Future[Any]:
+    """A future that failed already: a batch for a host that is gone."""
     fut: Future[Any] = Future()
     fut.set_exception(RuntimeError(why))
     return fut
+
+
+def lose_host_on_failure(fut: Future[Any], entry: list[Any]) -> None:
+    """Once `fut` (a batch handed to a host) fails, the host entry ([host, batches handed
+    over]) loses its host: later batches then fail at once, as the state missed one."""
+
+    def forget(f: Future[Any]) -> None:
+        if f.cancelled() or f.exception() is not None:
+            entry[0] = None
+
+    fut.add_done_callback(forget)
 
 
 def _timed(fn: Callable[[A], R], x: A) -> tuple[R, float]:
@@ -403,19 +415,14 @@ class LocalExecutor:
         entry = self._start_host(step)
         host, number = entry
         if host is None:
-            return _failed(f"the process holding step {step.name!r} is gone")
+            return failed(f"the process holding step {step.name!r} is gone")
         entry[1] += 1
         try:
             fut: Future[Any] = host.submit(_host_work, id(step), number, payload)
         except (BrokenProcessPool, RuntimeError) as exc:
             entry[0] = None
-            return _failed(f"the process holding step {step.name!r} is gone: {exc}")
-
-        def forget_if_failed(f: Future[Any]) -> None:  # later batches then fail at once
-            if f.cancelled() or f.exception() is not None:
-                entry[0] = None
-
-        fut.add_done_callback(forget_if_failed)
+            return failed(f"the process holding step {step.name!r} is gone: {exc}")
+        lose_host_on_failure(fut, entry)
         return fut
 
     def start_hosts(self, steps: Sequence[Step[T]]) -> None:
